@@ -1,0 +1,503 @@
+// AIDG evaluation in program order with loop-kernel extrapolation (see method.md, sections 2 and 3).
+#include "aidg.h"
+
+#include <algorithm>
+#include <chrono>
+#include <limits>
+#include <unordered_map>
+
+namespace acv {
+
+namespace {
+
+constexpr int64_t kNever = 0;  // "no constraint yet": nothing starts before cycle 0
+
+struct Location {
+  int64_t write_ready = kNever, write_end = kNever, read_end = kNever;
+};
+
+struct KeyHash {
+  std::size_t operator()(const std::vector<int64_t>& k) const {
+    uint64_t h = 1469598103934665603ull;
+    for (int64_t v : k) h = (h ^ static_cast<uint64_t>(v)) * 1099511628211ull;
+    return static_cast<std::size_t>(h ^ (h >> 29));
+  }
+};
+
+// The evaluator's whole state: availability times of every object, location and interface.
+struct State {
+  std::vector<int64_t> t;      // fixed slots (see Evaluator's layout)
+  std::vector<int64_t> head;   // ring positions of queues and memory interfaces
+  std::vector<std::vector<Location>> fixed;                  // storages with a fixed location count
+  std::vector<std::unordered_map<int64_t, Location>> open;  // unbounded storages by index
+  int64_t max_end = 0;
+  std::vector<int64_t> busy;   // per object, then per memory interface
+};
+
+class Evaluator {
+ public:
+  Evaluator(const BoundArch& arch, const EstimateOptions& options) : a_(arch), opt_(options) { layout(); }
+
+  Estimate run(const Program& program) {
+    idx_.assign(static_cast<std::size_t>(program.max_depth()) + 1, 0);
+    count_represented(program.top, 1);
+    eval_loop(program.top, 0);
+    est_.cycles = s_.max_end;
+    const auto& d = *a_.desc;
+    int64_t best = -1;
+    for (std::size_t o = 0; o < d.objects.size(); ++o) {
+      if (d.objects[o].kind == ObjectKind::Queue) continue;
+      est_.busy[d.objects[o].name] = s_.busy[o];
+      if (s_.busy[o] > best) best = s_.busy[o], est_.bottleneck = d.objects[o].name;
+    }
+    for (std::size_t m = 0; m < d.memories.size(); ++m) {
+      const int64_t b = s_.busy[d.objects.size() + m];
+      est_.busy[d.memories[m].name] = b;
+      if (b > best) best = b, est_.bottleneck = d.memories[m].name;
+    }
+    return est_;
+  }
+
+ private:
+  // ---- state layout ------------------------------------------------------------------------
+  void layout() {
+    const auto& d = *a_.desc;
+    int slots = 0, rings = 0;
+    for (const auto& o : a_.objects) {
+      obj_base_.push_back(slots);
+      obj_ring_.push_back(o.kind == ObjectKind::Queue ? rings++ : -1);
+      if (o.kind == ObjectKind::Stage) slots += 1;
+      else if (o.kind == ObjectKind::Queue) slots += static_cast<int>(o.capacity);
+      else slots += static_cast<int>(o.instances) + 1;  // instance free times, last start
+    }
+    for (const auto& st : a_.storages) {
+      s_.fixed.emplace_back(static_cast<std::size_t>(st.locations));
+      st_port_base_.push_back(slots);
+      slots += static_cast<int>(st.banks * (st.read_ports + st.write_ports));
+    }
+    for (const auto& m : a_.memories) {
+      mem_base_.push_back(slots);
+      mem_ring_.push_back(rings++);
+      slots += 1 + static_cast<int>(m.max_outstanding);
+    }
+    s_.t.assign(static_cast<std::size_t>(slots), kNever);
+    s_.head.assign(static_cast<std::size_t>(rings), 0);
+    s_.open.resize(a_.storages.size());
+    s_.busy.assign(d.objects.size() + d.memories.size(), 0);
+    // Objects a new instruction can enter first: their availability bounds every future start.
+    std::vector<char> entry(a_.objects.size(), 0);
+    for (const auto& bo : a_.opcodes) {
+      if (!bo.cls) continue;
+      for (const auto& step : bo.cls->steps) {
+        int x = step.unit;
+        while (a_.objects[static_cast<std::size_t>(x)].from >= 0) x = a_.objects[static_cast<std::size_t>(x)].from;
+        entry[static_cast<std::size_t>(x)] = 1;
+      }
+    }
+    for (std::size_t o = 0; o < entry.size(); ++o)
+      if (entry[o]) entries_.push_back(static_cast<int>(o));
+    fields_.assign(64, 0);
+  }
+
+  int64_t& slot(int i) { return s_.t[static_cast<std::size_t>(i)]; }
+
+  // A lower bound of every start time still to come; times below it can no longer matter.
+  int64_t floor_time() const {
+    int64_t f = std::numeric_limits<int64_t>::max();
+    for (int o : entries_) {
+      const BoundObject& ob = a_.objects[static_cast<std::size_t>(o)];
+      const int base = obj_base_[static_cast<std::size_t>(o)];
+      int64_t v;
+      if (ob.kind == ObjectKind::Stage) {
+        v = s_.t[static_cast<std::size_t>(base)];
+      } else {
+        v = std::numeric_limits<int64_t>::max();
+        for (int64_t k = 0; k < ob.instances; ++k) v = std::min(v, s_.t[static_cast<std::size_t>(base + k)]);
+        if (ob.in_order) v = std::max(v, s_.t[static_cast<std::size_t>(base + ob.instances)]);
+      }
+      f = std::min(f, v);
+    }
+    return f == std::numeric_limits<int64_t>::max() ? 0 : f;
+  }
+
+  // The state relative to its latest end, with times that can no longer matter clamped away.
+  void make_key(int64_t phase, std::vector<int64_t>* key) {
+    key->clear();
+    key->push_back(phase);
+    const int64_t fl = floor_time();
+    const int64_t ref = s_.max_end;
+    auto put = [&](int64_t v) { key->push_back(std::max(v, fl) - ref); };
+    std::vector<int64_t> tmp;
+    for (std::size_t o = 0; o < a_.objects.size(); ++o) {
+      const BoundObject& ob = a_.objects[o];
+      const int base = obj_base_[o];
+      if (ob.kind == ObjectKind::Stage) {
+        put(slot(base));
+      } else if (ob.kind == ObjectKind::Queue) {
+        const int64_t h = s_.head[static_cast<std::size_t>(obj_ring_[o])];
+        for (int64_t k = 0; k < ob.capacity; ++k) put(slot(base + static_cast<int>((h + k) % ob.capacity)));
+      } else {
+        tmp.clear();
+        for (int64_t k = 0; k < ob.instances; ++k) tmp.push_back(std::max(slot(base + static_cast<int>(k)), fl));
+        std::sort(tmp.begin(), tmp.end());  // instances are interchangeable
+        for (int64_t v : tmp) put(v);
+        put(slot(base + static_cast<int>(ob.instances)));
+      }
+    }
+    for (std::size_t st = 0; st < a_.storages.size(); ++st) {
+      const BoundStorage& bs = a_.storages[st];
+      for (const Location& l : s_.fixed[st]) {
+        put(l.write_ready);
+        put(l.write_end);
+        put(l.read_end);
+      }
+      const int64_t per_bank = bs.read_ports + bs.write_ports;
+      for (int64_t b = 0; b < bs.banks; ++b)
+        for (int kind = 0; kind < 2; ++kind) {
+          tmp.clear();
+          const int64_t first = b * per_bank + (kind ? bs.read_ports : 0);
+          const int64_t n = kind ? bs.write_ports : bs.read_ports;
+          for (int64_t p = 0; p < n; ++p) tmp.push_back(std::max(slot(st_port_base_[st] + static_cast<int>(first + p)), fl));
+          std::sort(tmp.begin(), tmp.end());
+          for (int64_t v : tmp) put(v);
+        }
+      if (bs.locations == 0) {
+        auto& open = s_.open[st];
+        std::vector<std::pair<int64_t, Location>> live;
+        for (auto it = open.begin(); it != open.end();) {
+          const Location& l = it->second;
+          if (l.write_ready <= fl && l.write_end <= fl && l.read_end <= fl) {
+            it = open.erase(it);  // as good as never touched
+          } else {
+            live.emplace_back(it->first, l);
+            ++it;
+          }
+        }
+        std::sort(live.begin(), live.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+        key->push_back(static_cast<int64_t>(live.size()));
+        for (const auto& l : live) {
+          key->push_back(l.first);
+          put(l.second.write_ready);
+          put(l.second.write_end);
+          put(l.second.read_end);
+        }
+      }
+    }
+    for (std::size_t m = 0; m < a_.memories.size(); ++m) {
+      const int base = mem_base_[m];
+      const int64_t n = a_.memories[m].max_outstanding;
+      const int64_t h = s_.head[static_cast<std::size_t>(mem_ring_[m])];
+      put(slot(base));
+      for (int64_t k = 0; k < n; ++k) put(slot(base + 1 + static_cast<int>((h + k) % n)));
+    }
+  }
+
+  void shift(int64_t by) {
+    for (auto& v : s_.t) v += by;
+    for (auto& fixed : s_.fixed)
+      for (auto& l : fixed) {
+        l.write_ready += by;
+        l.write_end += by;
+        l.read_end += by;
+      }
+    for (auto& open : s_.open)
+      for (auto& kv : open) {
+        kv.second.write_ready += by;
+        kv.second.write_end += by;
+        kv.second.read_end += by;
+      }
+    s_.max_end += by;
+  }
+
+  // ---- one instruction ---------------------------------------------------------------------
+  struct Access {
+    const AccessSpec* spec;
+    int64_t index, count, cycles;
+    int port;
+  };
+
+  [[noreturn]] void bad(const SourceLoc& loc, const std::string& why) const {
+    throw InputError(loc, why + " (layer instruction " + std::to_string(est_.evaluated_instructions) + ")");
+  }
+
+  Location* location(int st, int64_t i, const AccessSpec& spec) {
+    const BoundStorage& bs = a_.storages[static_cast<std::size_t>(st)];
+    if (bs.locations == 0) return &s_.open[static_cast<std::size_t>(st)][i];
+    if (i < 0 || i >= bs.locations)
+      bad(spec.loc, "location " + std::to_string(i) + " outside storage '" +
+                        a_.desc->storages[static_cast<std::size_t>(st)].name + "' (0.." +
+                        std::to_string(bs.locations - 1) + ")");
+    return &s_.fixed[static_cast<std::size_t>(st)][static_cast<std::size_t>(i)];
+  }
+
+  void collect(const std::vector<AccessSpec>& specs, const EvalContext& ctx, bool write, std::vector<Access>* out) {
+    for (const auto& sp : specs) {
+      if (!sp.when.empty() && sp.when.eval(ctx) == 0) continue;
+      Access x{&sp, sp.index.eval(ctx), sp.count.eval(ctx), sp.cycles.eval(ctx), -1};
+      if (x.count < 0 || x.count > (1 << 20)) bad(sp.loc, "access count " + std::to_string(x.count) + " out of range");
+      if (x.cycles < 0) bad(sp.loc, "negative port cycles");
+      if (x.cycles > 0) {
+        const BoundStorage& bs = a_.storages[static_cast<std::size_t>(sp.storage)];
+        const int64_t bank = ((x.index % bs.banks) + bs.banks) % bs.banks;
+        const int64_t first = bank * (bs.read_ports + bs.write_ports) + (write ? bs.read_ports : 0);
+        const int64_t n = write ? bs.write_ports : bs.read_ports;
+        int best = st_port_base_[static_cast<std::size_t>(sp.storage)] + static_cast<int>(first);
+        for (int64_t p = 1; p < n; ++p) {
+          const int cand = st_port_base_[static_cast<std::size_t>(sp.storage)] + static_cast<int>(first + p);
+          if (slot(cand) < slot(best)) best = cand;
+        }
+        x.port = best;
+      }
+      out->push_back(x);
+    }
+  }
+
+  void run_instruction(const Instruction& ins) {
+    const BoundOpcode& bo = a_.opcodes[static_cast<std::size_t>(ins.opcode)];
+    const InstructionClassSpec& cls = *bo.cls;
+    if (fields_.size() < cls.fields.size()) fields_.resize(cls.fields.size());
+    for (std::size_t f = 0; f < cls.fields.size(); ++f) {
+      if (!bo.field_used[f]) continue;
+      const auto pf = static_cast<std::size_t>(bo.program_field[f]);
+      fields_[f] = pf < ins.operands.size() ? operand_value(ins.operands[pf], idx_.data()) : 0;
+    }
+    int64_t special[kNumSpecials] = {0};
+    const EvalContext ctx = a_.context(fields_.data(), special);
+    ++est_.evaluated_instructions;
+
+    int64_t ready = 0;
+    int holder = -1;     // slot released when the next object accepts the instruction
+    int pending_q = -1;  // queue the instruction waits in
+    int prev_unit = -1;
+    for (const auto& step : cls.steps) {
+      if (!step.when.empty() && step.when.eval(ctx) == 0) continue;
+      path_.clear();
+      for (int x = a_.objects[static_cast<std::size_t>(step.unit)].from; x >= 0 && x != prev_unit;
+           x = a_.objects[static_cast<std::size_t>(x)].from)
+        path_.push_back(x);
+      std::reverse(path_.begin(), path_.end());
+      for (int o : path_) {
+        const BoundObject& ob = a_.objects[static_cast<std::size_t>(o)];
+        const int base = obj_base_[static_cast<std::size_t>(o)];
+        if (ob.kind == ObjectKind::Stage) {
+          const int64_t s = std::max(ready, slot(base));
+          if (holder >= 0) slot(holder) = std::max(slot(holder), s);
+          slot(base) = s + ob.ii;
+          s_.busy[static_cast<std::size_t>(o)] += ob.ii;
+          ready = s + ob.latency;
+          holder = base;
+        } else if (ob.kind == ObjectKind::Queue) {
+          const int64_t h = s_.head[static_cast<std::size_t>(obj_ring_[static_cast<std::size_t>(o)])];
+          const int64_t e = std::max(ready, slot(base + static_cast<int>(h)));
+          if (holder >= 0) slot(holder) = std::max(slot(holder), e);
+          holder = -1;
+          ready = e + ob.latency;
+          pending_q = o;
+        } else {
+          ready = occupy(o, nullptr, ctx, special, ready, &holder, &pending_q);
+        }
+      }
+      ready = occupy(step.unit, &step, ctx, special, ready, &holder, &pending_q);
+      prev_unit = step.unit;
+    }
+    // A queue that holds its entry until the instruction is done frees it after the last step.
+    if (deferred_q_ >= 0) release_queue(deferred_q_, ready);
+    deferred_q_ = -1;
+  }
+
+  // The instruction on unit `o` from `ready` on; returns its end.
+  int64_t occupy(int o, const StepSpec* step, const EvalContext& ctx, int64_t* special, int64_t ready, int* holder,
+                 int* pending_q) {
+    const BoundObject& ob = a_.objects[static_cast<std::size_t>(o)];
+    const int base = obj_base_[static_cast<std::size_t>(o)];
+    int inst = base;
+    for (int64_t k = 1; k < ob.instances; ++k)
+      if (slot(base + static_cast<int>(k)) < slot(inst)) inst = base + static_cast<int>(k);
+    int64_t s = std::max(ready, slot(inst));
+    const int last_start = base + static_cast<int>(ob.instances);
+    if (ob.in_order) s = std::max(s, slot(last_start));
+    reads_.clear();
+    writes_.clear();
+    if (step) {
+      collect(step->reads, ctx, false, &reads_);
+      collect(step->writes, ctx, true, &writes_);
+      for (const auto& r : reads_) {
+        const StorageSpec& sp = a_.desc->storages[static_cast<std::size_t>(r.spec->storage)];
+        if (sp.raw)
+          for (int64_t i = 0; i < r.count; ++i) s = std::max(s, location(r.spec->storage, r.index + i, *r.spec)->write_ready);
+        if (r.port >= 0) s = std::max(s, slot(r.port));
+      }
+      for (const auto& w : writes_) {
+        const StorageSpec& sp = a_.desc->storages[static_cast<std::size_t>(w.spec->storage)];
+        if (sp.war || sp.waw)
+          for (int64_t i = 0; i < w.count; ++i) {
+            const Location* l = location(w.spec->storage, w.index + i, *w.spec);
+            if (sp.war) s = std::max(s, l->read_end);
+            if (sp.waw) s = std::max(s, l->write_end);
+          }
+        if (w.port >= 0) s = std::max(s, slot(w.port));
+      }
+    }
+    if (*holder >= 0) slot(*holder) = std::max(slot(*holder), s);
+    const int pending = *pending_q;
+    *pending_q = -1;
+    if (pending >= 0 && !a_.objects[static_cast<std::size_t>(pending)].release_at_end) release_queue(pending, s);
+    special[kMemDone] = special[kMemIssued] = 0;
+    if (step && step->has_memory) memory(*step, ctx, s, special);
+    const int64_t lat = (step && !step->latency.empty()) ? step->latency.eval(ctx) : ob.latency;
+    const int64_t occ = (step && !step->ii.empty()) ? step->ii.eval(ctx) : (ob.ii >= 0 ? ob.ii : lat);
+    if (lat < 0 || occ < 0 || lat > (int64_t{1} << 40) || occ > (int64_t{1} << 40))
+      bad(step ? step->loc : a_.desc->objects[static_cast<std::size_t>(o)].loc,
+          "latency " + std::to_string(lat) + " / occupancy " + std::to_string(occ) + " out of range");
+    const int64_t end = s + lat;
+    if (pending >= 0 && a_.objects[static_cast<std::size_t>(pending)].release_at_end) deferred_q_ = pending;
+    slot(inst) = s + occ;
+    slot(last_start) = s;
+    s_.busy[static_cast<std::size_t>(o)] += occ;
+    for (const auto& r : reads_) {
+      for (int64_t i = 0; i < r.count; ++i) {
+        Location* l = location(r.spec->storage, r.index + i, *r.spec);
+        l->read_end = std::max(l->read_end, end);
+      }
+      if (r.port >= 0) slot(r.port) = s + r.cycles;
+    }
+    for (const auto& w : writes_) {
+      const int64_t lat_w = a_.storages[static_cast<std::size_t>(w.spec->storage)].latency;
+      for (int64_t i = 0; i < w.count; ++i) {
+        Location* l = location(w.spec->storage, w.index + i, *w.spec);
+        l->write_end = std::max(l->write_end, end);
+        l->write_ready = std::max(l->write_ready, end + lat_w);
+      }
+      if (w.port >= 0) slot(w.port) = s + w.cycles;
+    }
+    s_.max_end = std::max(s_.max_end, end);
+    *holder = inst;
+    return end;
+  }
+
+  void release_queue(int q, int64_t at) {
+    const BoundObject& ob = a_.objects[static_cast<std::size_t>(q)];
+    int64_t& h = s_.head[static_cast<std::size_t>(obj_ring_[static_cast<std::size_t>(q)])];
+    slot(obj_base_[static_cast<std::size_t>(q)] + static_cast<int>(h)) = at + ob.release_delay;
+    h = (h + 1) % ob.capacity;
+  }
+
+  // Requests of a step to external memory from `step_start`: sets mem_done / mem_issued, the cycles
+  // until the last request completes / was issued.
+  void memory(const StepSpec& step, const EvalContext& ctx, int64_t step_start, int64_t* special) {
+    const int64_t start = step_start + step.memory.start.eval(ctx);
+    const auto m = static_cast<std::size_t>(step.memory.memory);
+    const BoundMemory& bm = a_.memories[m];
+    const int64_t n = step.memory.requests.eval(ctx);
+    const int64_t bytes = step.memory.bytes.eval(ctx);
+    if (n < 0 || n > (int64_t{1} << 24) || bytes < 0 || bytes > (int64_t{1} << 40))
+      bad(step.memory.loc, "memory access of " + std::to_string(n) + " requests of " + std::to_string(bytes) +
+                               " bytes out of range");
+    if (n == 0 || step.memory.start.eval(ctx) < 0) return;
+    const int64_t xfer = (bytes + bm.bytes_per_cycle - 1) / bm.bytes_per_cycle;
+    const int base = mem_base_[m];
+    int64_t& h = s_.head[static_cast<std::size_t>(mem_ring_[m])];
+    int64_t last = slot(base);
+    int64_t issue = start - bm.request_interval;
+    for (int64_t j = 0; j < n; ++j) {
+      int64_t& oldest = slot(base + 1 + static_cast<int>(h));
+      issue = std::max(issue + bm.request_interval, oldest);
+      last = std::max(issue + bm.latency, last) + xfer;
+      oldest = last + bm.release_delay;
+      h = (h + 1) % bm.max_outstanding;
+    }
+    slot(base) = last;
+    s_.busy[a_.objects.size() + m] += n * xfer;
+    s_.max_end = std::max(s_.max_end, last);  // writes still in flight keep the run going
+    special[kMemDone] = last - step_start;
+    special[kMemIssued] = issue - step_start;
+  }
+
+  // ---- loops -------------------------------------------------------------------------------
+  void count_represented(const Loop& loop, int64_t times) {
+    est_.represented_iterations += times * loop.trips;
+    for (const auto& s : loop.body) {
+      if (s.loop) count_represented(*s.loop, times * loop.trips);
+      else est_.represented_instructions += times * loop.trips;
+    }
+  }
+
+  void eval_iteration(const Loop& loop, int depth, int64_t i) {
+    idx_[static_cast<std::size_t>(depth)] = i;
+    ++est_.evaluated_iterations;
+    for (const auto& s : loop.body) {
+      if (s.loop) eval_loop(*s.loop, depth + 1);
+      else run_instruction(s.instr);
+    }
+  }
+
+  struct Seen {
+    int64_t iteration, ref;
+    std::vector<int64_t> busy;
+  };
+
+  void eval_loop(const Loop& loop, int depth) {
+    if (opt_.full || loop.trips < 3) {
+      for (int64_t i = 0; i < loop.trips; ++i) eval_iteration(loop, depth, i);
+      return;
+    }
+    const auto segments = iteration_segments(a_, loop, depth, idx_.data());
+    std::vector<int64_t> key;
+    for (const auto& seg : segments) {
+      if (seg.period == 0) {
+        for (int64_t i = seg.begin; i < seg.end; ++i) eval_iteration(loop, depth, i);
+        continue;
+      }
+      std::unordered_map<std::vector<int64_t>, Seen, KeyHash> history;
+      bool done = false;
+      for (int64_t i = seg.begin; i < seg.end; ++i) {
+        eval_iteration(loop, depth, i);
+        if (done || i + 1 >= seg.end) continue;
+        make_key((i - seg.begin) % seg.period, &key);
+        const auto it = history.find(key);
+        if (it == history.end()) {
+          history.emplace(key, Seen{i, s_.max_end, s_.busy});
+          continue;
+        }
+        const int64_t p = i - it->second.iteration;
+        const int64_t delta = s_.max_end - it->second.ref;
+        const int64_t n = (seg.end - 1 - i) / p;
+        if (n > 0) {
+          shift(n * delta);
+          for (std::size_t b = 0; b < s_.busy.size(); ++b) s_.busy[b] += n * (s_.busy[b] - it->second.busy[b]);
+          if (opt_.explain) note_kernel(loop, depth, i + 1 - seg.begin, p, delta);
+          i += n * p;
+        }
+        done = true;
+        history.clear();
+      }
+    }
+  }
+
+  void note_kernel(const Loop& loop, int depth, int64_t evaluated, int64_t p, int64_t delta) {
+    for (auto& k : est_.kernels)
+      if (k.loop == loop.name && k.depth == depth) {
+        ++k.times;
+        return;
+      }
+    est_.kernels.push_back(KernelInfo{loop.name, depth, loop.trips, evaluated, p, delta, 1});
+  }
+
+  const BoundArch& a_;
+  EstimateOptions opt_;
+  State s_;
+  Estimate est_;
+  std::vector<int> obj_base_, obj_ring_, st_port_base_, mem_base_, mem_ring_, entries_;
+  std::vector<int64_t> idx_, fields_;
+  std::vector<int> path_;
+  int deferred_q_ = -1;
+  std::vector<Access> reads_, writes_;
+};
+
+}  // namespace
+
+Estimate estimate(const BoundArch& arch, const Program& program, const EstimateOptions& options) {
+  return Evaluator(arch, options).run(program);
+}
+
+}  // namespace acv

@@ -1,0 +1,74 @@
+// The description's expression language: integer arithmetic over parameters and instruction fields.
+//   + - * / % (floor division and modulo), comparisons, && || !, c ? a : b,
+//   min(a, b, ...), max(a, b, ...), ceil_div(a, b), if(c, a, b), abs(a), log2_ceil(a), "strings" (== only).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "models/common/error.h"
+
+namespace acv {
+
+// Where an expression's names live once resolved: a bound parameter, an instruction field,
+// a value the evaluator computes (mem_done), or a config parameter read at bind time.
+enum class VarKind { Param, Field, Special, Config };
+struct VarRef {
+  VarKind kind = VarKind::Param;
+  int index = 0;
+};
+
+// Values an expression is evaluated against; arrays indexed by VarRef::index.
+struct EvalContext {
+  const int64_t* params = nullptr;
+  const int64_t* fields = nullptr;
+  const int64_t* special = nullptr;
+  const int64_t* config = nullptr;
+};
+
+// A compiled expression: immutable, cheap to evaluate.
+class Expression {
+ public:
+  // Returns false when the name is unknown; then compilation fails naming it.
+  using Resolver = std::function<bool(const std::string& name, VarRef* out)>;
+
+  Expression() = default;
+  // Contract: throws InputError("file:line: key: ...") on syntax errors and unknown names.
+  static Expression compile(const std::string& text, const SourceLoc& where, const Resolver& resolve);
+  static Expression constant(int64_t value);
+
+  bool empty() const { return nodes_.empty(); }
+  // Contract: throws InputError naming the expression's location on division by zero.
+  int64_t eval(const EvalContext& ctx) const;
+  bool is_constant() const;
+  const std::string& text() const { return text_; }
+  const SourceLoc& loc() const { return loc_; }
+  // Every variable the expression reads.
+  std::vector<VarRef> variables() const;
+
+  enum class Op : uint8_t {
+    Const, Var, Neg, Not, Add, Sub, Mul, Div, Mod, Lt, Le, Gt, Ge, Eq, Ne, And, Or, Select, Min, Max,
+    CeilDiv, Abs, Log2Ceil
+  };
+  struct Node {
+    Op op = Op::Const;
+    int64_t value = 0;  // Const
+    VarRef var;         // Var
+    std::vector<int> args;
+  };
+
+ private:
+  int64_t eval_node(int n, const EvalContext& ctx) const;
+  std::vector<Node> nodes_;
+  int root_ = -1;
+  std::string text_;
+  SourceLoc loc_;
+  friend class ExpressionParser;
+};
+
+// Value of a string literal or a string-valued config parameter (a stable 62-bit hash).
+int64_t string_value(const std::string& s);
+
+}  // namespace acv

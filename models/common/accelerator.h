@@ -1,0 +1,44 @@
+// An accelerator as the shared core sees it: its mapper and how its Program lays out external memory.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "accel_config.h"
+#include "registry.h"
+#include "error.h"
+#include "golden.h"
+#include "layer.h"
+#include "program.h"
+
+namespace acv {
+
+// A layer kind the accelerator has no hardware for (pooling on a GEMM array): a network run skips it.
+class UnsupportedLayer : public MappingError {
+ public:
+  using MappingError::MappingError;
+};
+
+class Accelerator {
+ public:
+  static constexpr const char* kRegistryNoun = "accelerator";
+  virtual ~Accelerator() = default;
+  // Contract: validates the config's parameters (InputError naming file, line, key).
+  virtual void check_config(const AccelConfig& config) const = 0;
+  virtual int64_t processing_elements(const AccelConfig& config) const = 0;
+  // Contract: throws UnsupportedLayer for kinds it cannot run, MappingError when a layer
+  // cannot be tiled into its memories (naming the layer and the memory).
+  virtual Program map(const Layer& layer, const AccelConfig& config) const = 0;
+  // External memory contents before the run, of size program.dram_bytes.
+  virtual std::vector<uint8_t> dram_image(const Layer& layer, const LayerData& data,
+                                          const Program& program) const = 0;
+  // The output tensor, in the golden reference's layout, read back from external memory.
+  virtual std::vector<int32_t> read_output(const Layer& layer, const Program& program,
+                                           const std::vector<uint8_t>& dram) const = 0;
+};
+
+using AcceleratorRegistry = Registry<Accelerator>;
+#define ACV_REGISTER_ACCELERATOR(Class, name_literal) ACV_REGISTER(::acv::Accelerator, Class, name_literal)
+
+}  // namespace acv

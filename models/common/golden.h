@@ -1,0 +1,28 @@
+// The golden reference: plain C++ int8 layers with int32 results, and deterministic operand data.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "layer.h"
+
+namespace acv {
+
+// Operands of one layer in the layouts documented in layer.h.
+struct LayerData {
+  std::vector<int8_t> input;
+  std::vector<int8_t> weights;  // empty for pools
+};
+
+// Same seed and layer shape give the same bytes on every machine (own PRNG, not std::*_distribution).
+LayerData make_layer_data(const Layer& layer, uint64_t seed);
+
+// Output [out_c][out_h][out_w] (convs, pools) or [m][n] (gemm, dense), int32.
+// Max pool: maximum of the window (padding never wins). Avg pool: sum of the window over
+// the in-bounds elements divided by kh*kw, rounded toward zero.
+std::vector<int32_t> golden_output(const Layer& layer, const LayerData& data);
+
+// FNV-1a 64 of the output values, for RunResults that carry a hash instead of the tensor.
+uint64_t hash_output(const std::vector<int32_t>& values);
+
+}  // namespace acv

@@ -1,0 +1,49 @@
+// RunResult: what every backend returns for a run, and its JSON form (schema in docs/run-result.md).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace acv {
+
+struct LayerResult {
+  std::string layer;
+  std::string kind;            // conv2d, conv1d, dense, gemm, maxpool, avgpool
+  std::string status = "ok";   // ok | skipped (not supported by the accelerator) | error
+  std::string note;            // why skipped or failed
+  int64_t cycles = 0;
+  int64_t macs = 0;
+  double utilization = 0.0;    // macs / (cycles * PEs)
+  bool outputs_checked = false;  // compared against the golden reference
+  bool outputs_match = false;
+  uint64_t output_hash = 0;
+  double wall_seconds = 0.0;
+  int64_t instructions = 0;    // instructions the Program represents
+  std::map<std::string, int64_t> counters;  // backend-specific (busy / stall counters, evaluated iterations)
+  std::map<std::string, std::string> info;  // backend-specific text (bottleneck, ...)
+};
+
+struct RunResult {
+  int schema_version = 1;
+  std::string backend;   // rtl, tlm, estimator, roofline, regression
+  std::string options;   // backend options that decide the result (e.g. "tlm-mode=at")
+  std::string accelerator;
+  std::string config_name;
+  std::string config_file;
+  std::string workload;
+  std::string workload_file;
+  int64_t pes = 0;
+  std::vector<LayerResult> layers;
+  double wall_seconds = 0.0;
+
+  int64_t total_cycles() const;
+  bool all_outputs_match() const;  // every checked layer matched
+};
+
+std::string to_json(const RunResult& result);
+// Contract: throws InputError naming `source` on malformed JSON or missing fields.
+RunResult run_result_from_json(const std::string& text, const std::string& source);
+
+}  // namespace acv

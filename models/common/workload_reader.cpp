@@ -1,0 +1,407 @@
+// Workload readers: strict acv YAML and SCALE-Sim topology CSV, both ending in validate_layer.
+#include "workload_reader.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "yaml_util.h"
+
+namespace acv {
+
+namespace {
+
+std::string default_workload_name(const std::string& file) {
+  const std::string stem = std::filesystem::path(file).stem().string();
+  return stem.empty() ? "workload" : stem;
+}
+
+// Layer names identify layers in reports, caches and Workload::find, so they must be unique.
+// `name_field` is how the input spells the name: "name" in YAML, the first column in CSV.
+void check_unique_names(const Workload& w, const std::string& name_field) {
+  std::map<std::string, int> first_line;
+  for (const Layer& l : w.layers) {
+    const auto [it, inserted] = first_line.emplace(l.name, l.loc.line);
+    if (!inserted) {
+      SourceLoc where = l.loc;
+      where.field = where.field.empty() ? name_field : where.field + "." + name_field;
+      throw InputError(where, "duplicate layer name '" + l.name + "' (first defined on line " +
+                                  std::to_string(it->second) + ")");
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// acv YAML
+
+using HeightWidth = std::pair<int64_t, int64_t>;
+
+int64_t read_size(const YamlNode& node, bool allow_zero) {
+  if (!allow_zero) return node.as_positive_int();
+  const int64_t v = node.as_int();
+  if (v < 0) node.fail("must not be negative, got " + std::to_string(v));
+  return v;
+}
+
+// `3` or `[3, 5]` (height, width).
+HeightWidth read_hw(const YamlNode& node, bool allow_zero) {
+  if (node.is_sequence()) {
+    if (node.size() != 2) node.fail("expected an integer or a list [height, width]");
+    return {read_size(node.at(0), allow_zero), read_size(node.at(1), allow_zero)};
+  }
+  if (!node.is_scalar()) node.fail("expected an integer or a list [height, width]");
+  const int64_t v = read_size(node, allow_zero);
+  return {v, v};
+}
+
+HeightWidth read_hw(const YamlNode& layer, const std::string& key, bool allow_zero, HeightWidth fallback) {
+  return layer.has(key) ? read_hw(layer[key], allow_zero) : fallback;
+}
+
+int64_t read_1d(const YamlNode& layer, const std::string& key, bool allow_zero, int64_t fallback) {
+  if (!layer.has(key)) return fallback;
+  return read_size(layer[key], allow_zero);
+}
+
+// Spatial window shared by conv2d, depthwise_conv2d and pools. Pools stride by their kernel by default.
+void read_window_2d(const YamlNode& node, Layer& l, bool stride_defaults_to_kernel) {
+  l.in_h = node["height"].as_positive_int();
+  l.in_w = node["width"].as_positive_int();
+  std::tie(l.kh, l.kw) = read_hw(node["kernel"], false);
+  const HeightWidth stride_default = stride_defaults_to_kernel ? HeightWidth{l.kh, l.kw} : HeightWidth{1, 1};
+  std::tie(l.stride_h, l.stride_w) = read_hw(node, "stride", false, stride_default);
+  std::tie(l.pad_h, l.pad_w) = read_hw(node, "padding", true, {0, 0});
+}
+
+void parse_conv2d(const YamlNode& node, Layer& l) {
+  l.kind = LayerKind::Conv2d;
+  l.in_c = node["in_channels"].as_positive_int();
+  l.out_c = node["out_channels"].as_positive_int();
+  read_window_2d(node, l, false);
+  l.groups = read_1d(node, "groups", false, 1);
+}
+
+void parse_conv1d(const YamlNode& node, Layer& l) {
+  l.kind = LayerKind::Conv1d;
+  l.in_c = node["in_channels"].as_positive_int();
+  l.out_c = node["out_channels"].as_positive_int();
+  l.in_h = 1;
+  l.kh = 1;
+  l.in_w = node["length"].as_positive_int();
+  l.kw = node["kernel"].as_positive_int();
+  l.stride_w = read_1d(node, "stride", false, 1);
+  l.pad_w = read_1d(node, "padding", true, 0);
+  l.groups = read_1d(node, "groups", false, 1);
+}
+
+void parse_depthwise_conv2d(const YamlNode& node, Layer& l) {
+  l.kind = LayerKind::Conv2d;
+  l.in_c = node["channels"].as_positive_int();
+  l.out_c = l.in_c;
+  l.groups = l.in_c;
+  read_window_2d(node, l, false);
+}
+
+void parse_dense(const YamlNode& node, Layer& l) {
+  l.kind = LayerKind::Dense;
+  l.m = read_1d(node, "batch", false, 1);
+  l.k = node["in_features"].as_positive_int();
+  l.n = node["out_features"].as_positive_int();
+}
+
+void parse_gemm(const YamlNode& node, Layer& l) {
+  l.kind = LayerKind::Gemm;
+  l.m = node["m"].as_positive_int();
+  l.n = node["n"].as_positive_int();
+  l.k = node["k"].as_positive_int();
+}
+
+void parse_pool(const YamlNode& node, Layer& l) {
+  l.in_c = node["channels"].as_positive_int();
+  l.out_c = l.in_c;
+  read_window_2d(node, l, true);
+}
+void parse_maxpool(const YamlNode& node, Layer& l) {
+  parse_pool(node, l);
+  l.kind = LayerKind::MaxPool;
+}
+void parse_avgpool(const YamlNode& node, Layer& l) {
+  parse_pool(node, l);
+  l.kind = LayerKind::AvgPool;
+}
+
+struct LayerType {
+  const char* name;
+  std::vector<std::string> keys;  // besides name, type and dtype
+  void (*parse)(const YamlNode&, Layer&);
+};
+
+const std::vector<LayerType>& layer_types() {
+  static const std::vector<LayerType> types = {
+      {"conv2d",
+       {"in_channels", "height", "width", "out_channels", "kernel", "stride", "padding", "groups"},
+       parse_conv2d},
+      {"conv1d",
+       {"in_channels", "length", "out_channels", "kernel", "stride", "padding", "groups"},
+       parse_conv1d},
+      {"depthwise_conv2d",
+       {"channels", "height", "width", "kernel", "stride", "padding"},
+       parse_depthwise_conv2d},
+      {"dense", {"in_features", "out_features", "batch"}, parse_dense},
+      {"gemm", {"m", "n", "k"}, parse_gemm},
+      {"maxpool", {"channels", "height", "width", "kernel", "stride", "padding"}, parse_maxpool},
+      {"avgpool", {"channels", "height", "width", "kernel", "stride", "padding"}, parse_avgpool},
+  };
+  return types;
+}
+
+Layer parse_yaml_layer(const YamlNode& node) {
+  node.require_map();
+  Layer l;
+  l.loc = node.loc();  // file, line of the layer, field "layers[i]"
+  const YamlNode type_node = node["type"];
+  const std::string type = type_node.as_string();
+  const auto& types = layer_types();
+  const auto it =
+      std::find_if(types.begin(), types.end(), [&](const LayerType& t) { return type == t.name; });
+  if (it == types.end()) {
+    std::string list;
+    for (const auto& t : types) list += (list.empty() ? "" : ", ") + std::string(t.name);
+    type_node.fail("unknown layer type '" + type + "' (expected one of: " + list + ")");
+  }
+  std::vector<std::string> allowed = {"name", "type", "dtype"};
+  allowed.insert(allowed.end(), it->keys.begin(), it->keys.end());
+  node.check_keys(allowed);
+
+  l.name = node["name"].as_string();
+  if (l.name.empty()) node["name"].fail("layer name is empty");
+  // Data types are part of the format so files stay valid when more are supported; today the
+  // golden reference and every accelerator compute int8 x int8 -> int32.
+  if (node.has("dtype") && node["dtype"].as_string() != "int8") {
+    node["dtype"].fail("unsupported dtype '" + node["dtype"].as_string() + "' (supported: int8)");
+  }
+  it->parse(node, l);
+  validate_layer(l);
+  return l;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SCALE-Sim topology CSV
+
+struct CsvRow {
+  int line = 0;
+  std::vector<std::string> cells;
+};
+
+std::string trim(const std::string& s) {
+  const auto first = s.find_first_not_of(" \t");
+  if (first == std::string::npos) return "";
+  const auto last = s.find_last_not_of(" \t");
+  return s.substr(first, last - first + 1);
+}
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Non-blank rows with trimmed cells; trailing empty cells (SCALE-Sim's trailing comma) dropped.
+// Accepts \n, \r\n and \r line ends, as the shipped files mix them.
+std::vector<CsvRow> split_csv(const std::string& text) {
+  std::vector<CsvRow> rows;
+  int line = 1;
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    std::size_t end = text.find_first_of("\r\n", pos);
+    if (end == std::string::npos) end = text.size();
+    CsvRow row;
+    row.line = line;
+    std::stringstream fields(text.substr(pos, end - pos));
+    std::string cell;
+    while (std::getline(fields, cell, ',')) row.cells.push_back(trim(cell));
+    while (!row.cells.empty() && row.cells.back().empty()) row.cells.pop_back();
+    if (!row.cells.empty()) rows.push_back(std::move(row));
+    if (end < text.size() && text[end] == '\r' && end + 1 < text.size() && text[end + 1] == '\n') ++end;
+    pos = end + 1;
+    ++line;
+  }
+  return rows;
+}
+
+enum class CsvKind { Conv, Gemm };
+
+struct CsvHeader {
+  CsvKind kind;
+  std::vector<std::string> columns;
+};
+
+const std::vector<CsvHeader>& csv_headers() {
+  static const std::vector<CsvHeader> headers = {
+      {CsvKind::Conv,
+       {"Layer name", "IFMAP Height", "IFMAP Width", "Filter Height", "Filter Width", "Channels",
+        "Num Filter", "Strides"}},
+      {CsvKind::Gemm, {"Layer", "M", "N", "K"}},
+  };
+  return headers;
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+const CsvHeader& match_header(const CsvRow& row, const std::string& file) {
+  for (const CsvHeader& h : csv_headers()) {
+    if (h.columns.size() != row.cells.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < h.columns.size(); ++i) {
+      same = same && lower(row.cells[i]) == lower(h.columns[i]);
+    }
+    if (same) return h;
+  }
+  std::string expected;
+  for (const CsvHeader& h : csv_headers()) {
+    expected += (expected.empty() ? "'" : " or '") + join(h.columns) + "'";
+  }
+  throw InputError(SourceLoc{file, row.line, "header"},
+                   "unknown SCALE-Sim topology header '" + join(row.cells) + "' (expected " + expected + ")");
+}
+
+int64_t positive_cell(const CsvRow& row, std::size_t col, const CsvHeader& h, const std::string& file) {
+  const std::string& s = row.cells[col];
+  const SourceLoc where{file, row.line, h.columns[col]};
+  const bool digits =
+      !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  // Twelve digits stay far inside int64; validate_layer rejects anything above 2^24 anyway.
+  if (digits && s.size() > 12) throw InputError(where, "value too large: " + s);
+  const int64_t v = digits ? std::stoll(s) : 0;
+  if (v <= 0) throw InputError(where, "expected a positive integer, got '" + s + "'");
+  return v;
+}
+
+Layer csv_conv_layer(const CsvRow& row, const CsvHeader& h, const std::string& file) {
+  const auto cell = [&](std::size_t col) { return positive_cell(row, col, h, file); };
+  const int64_t ifmap_h = cell(1), ifmap_w = cell(2), filter_h = cell(3), filter_w = cell(4);
+  const int64_t channels = cell(5), filters = cell(6), stride = cell(7);
+  // Checked here too so the error names the CSV column rather than the IR field.
+  if (filter_h > ifmap_h) {
+    throw InputError(
+        SourceLoc{file, row.line, h.columns[3]},
+        "filter height " + std::to_string(filter_h) + " exceeds IFMAP height " + std::to_string(ifmap_h));
+  }
+  if (filter_w > ifmap_w) {
+    throw InputError(
+        SourceLoc{file, row.line, h.columns[4]},
+        "filter width " + std::to_string(filter_w) + " exceeds IFMAP width " + std::to_string(ifmap_w));
+  }
+  Layer l;
+  // Height 1 with a filter of height 1 is how the format writes a 1-D convolution.
+  l.kind = ifmap_h == 1 && filter_h == 1 ? LayerKind::Conv1d : LayerKind::Conv2d;
+  l.in_c = channels;
+  l.in_h = ifmap_h;
+  l.in_w = ifmap_w;
+  l.kh = filter_h;
+  l.kw = filter_w;
+  l.stride_h = l.kind == LayerKind::Conv1d ? 1 : stride;
+  l.stride_w = stride;
+  // SCALE-Sim's "valid" convention: the IFMAP size already includes any padding.
+  l.pad_h = l.pad_w = 0;
+  if (filters == 1 && channels > 1) {
+    // MobileNet's depthwise rows: one filter per channel, each channel its own group.
+    l.groups = channels;
+    l.out_c = channels;
+  } else {
+    l.groups = 1;
+    l.out_c = filters;
+  }
+  return l;
+}
+
+Layer csv_gemm_layer(const CsvRow& row, const CsvHeader& h, const std::string& file) {
+  Layer l;
+  l.kind = LayerKind::Gemm;
+  l.m = positive_cell(row, 1, h, file);
+  l.n = positive_cell(row, 2, h, file);
+  l.k = positive_cell(row, 3, h, file);
+  return l;
+}
+
+std::string read_text_file(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw InputError(SourceLoc{path, 0, ""}, "no such file");
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw InputError(SourceLoc{path, 0, ""}, "not a regular file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(SourceLoc{path, 0, ""}, "cannot open file");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+Workload parse_workload_yaml(const std::string& text, const std::string& file) {
+  const YamlNode root = YamlNode::load_string(text, file);
+  root.require_map();
+  root.check_keys({"workload", "description", "layers"});
+  Workload w;
+  w.file = file;
+  w.name = root.has("workload") ? root["workload"].as_string() : default_workload_name(file);
+  if (w.name.empty()) root["workload"].fail("workload name is empty");
+  if (root.has("description")) root["description"].as_string();  // must be text, nothing more
+  const YamlNode layers = root["layers"];
+  layers.require_sequence();
+  if (layers.size() == 0) layers.fail("a workload needs at least one layer");
+  for (std::size_t i = 0; i < layers.size(); ++i) w.layers.push_back(parse_yaml_layer(layers.at(i)));
+  check_unique_names(w, "name");
+  return w;
+}
+
+Workload parse_workload_csv(const std::string& text, const std::string& file) {
+  const std::vector<CsvRow> rows = split_csv(text);
+  if (rows.empty()) throw InputError(SourceLoc{file, 0, ""}, "file is empty");
+  const CsvHeader& header = match_header(rows.front(), file);
+  if (rows.size() == 1) {
+    throw InputError(SourceLoc{file, rows.front().line, ""}, "no layers after the header");
+  }
+  Workload w;
+  w.file = file;
+  w.name = default_workload_name(file);
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    const CsvRow& row = rows[r];
+    if (row.cells.size() != header.columns.size()) {
+      throw InputError(SourceLoc{file, row.line, ""}, "expected " + std::to_string(header.columns.size()) +
+                                                          " columns (" + join(header.columns) + "), got " +
+                                                          std::to_string(row.cells.size()));
+    }
+    if (row.cells[0].empty()) {
+      throw InputError(SourceLoc{file, row.line, header.columns[0]}, "layer name is empty");
+    }
+    Layer l =
+        header.kind == CsvKind::Conv ? csv_conv_layer(row, header, file) : csv_gemm_layer(row, header, file);
+    l.name = row.cells[0];
+    l.loc = SourceLoc{file, row.line, ""};
+    validate_layer(l);
+    w.layers.push_back(std::move(l));
+  }
+  check_unique_names(w, header.columns[0]);
+  return w;
+}
+
+Workload load_workload(const std::string& path) {
+  const std::string ext = lower(std::filesystem::path(path).extension().string());
+  if (ext == ".yaml" || ext == ".yml") return parse_workload_yaml(read_text_file(path), path);
+  if (ext == ".csv") return parse_workload_csv(read_text_file(path), path);
+  throw InputError(SourceLoc{path, 0, ""}, "unknown workload file extension '" + ext +
+                                               "' (expected .yaml or .yml for acv's format, .csv for a "
+                                               "SCALE-Sim topology)");
+}
+
+}  // namespace acv

@@ -1,0 +1,62 @@
+// The Gemmini-like accelerator's ISA and mapper: layers to Programs of config / mvin / preload /
+// compute / mvout commands (contract in README.md).
+#pragma once
+
+#include <memory>
+
+#include "models/common/accelerator.h"
+
+namespace acv {
+
+// Opcodes and field order; the RTL driver, TLM model and description rely on them.
+namespace gemmini {
+enum Opcode {
+  kConfigEx = 0,
+  kConfigLd = 1,
+  kConfigSt = 2,
+  kMvin = 3,
+  kMvout = 4,
+  kPreload = 5,
+  kComputePreloaded = 6,
+  kComputeAccumulated = 7,
+  kFlush = 8,
+};
+enum ConfigExField { kExDataflow, kExActivation, kExShift };
+enum ConfigStrideField { kCfgStride };
+enum MvinField { kInDramAddr, kInLocalAddr, kInToAcc, kInRows, kInCols };
+enum MvoutField { kOutDramAddr, kOutLocalAddr, kOutFromAcc, kOutFull, kOutRows, kOutCols };
+enum PreloadField { kPreBAddr, kPreBRows, kPreCAddr, kPreCRows, kPreCAccumulate };
+enum ComputeField { kCpAAddr, kCpBAddr, kCpRows };
+enum Dataflow { kOs = 0, kWs = 1 };
+std::shared_ptr<const IsaSpec> isa();
+
+// The config as typed values; read_params validates them (InputError naming file, line, key).
+struct Params {
+  int64_t dim = 0;
+  bool weight_stationary = true;
+  int64_t sp_capacity_kib = 0, sp_banks = 0, acc_capacity_kib = 0, acc_banks = 0;
+  int64_t ld_queue_depth = 0, ex_queue_depth = 0, st_queue_depth = 0;
+  int64_t dram_bytes = 0;
+  int64_t sp_rows() const { return sp_capacity_kib * 1024 / dim; }
+  int64_t acc_rows() const { return acc_capacity_kib * 1024 / (4 * dim); }
+};
+Params read_params(const AccelConfig& config);
+
+// Tile sizes in DIM blocks chosen by the mapper (exposed for tests and the description).
+struct Tiling {
+  int64_t ti = 1, tj = 1, tk = 1;
+};
+Tiling choose_tiling(int64_t m_blocks, int64_t n_blocks, int64_t k_blocks, const Params& p);
+}  // namespace gemmini
+
+class GemminiAccelerator : public Accelerator {
+ public:
+  void check_config(const AccelConfig& config) const override;
+  int64_t processing_elements(const AccelConfig& config) const override;
+  Program map(const Layer& layer, const AccelConfig& config) const override;
+  std::vector<uint8_t> dram_image(const Layer& layer, const LayerData& data, const Program& program) const override;
+  std::vector<int32_t> read_output(const Layer& layer, const Program& program,
+                                   const std::vector<uint8_t>& dram) const override;
+};
+
+}  // namespace acv

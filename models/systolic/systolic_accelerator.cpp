@@ -1,0 +1,209 @@
+#include "systolic_accelerator.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace acv {
+
+namespace systolic {
+
+std::shared_ptr<const IsaSpec> isa() {
+  static const auto spec = std::make_shared<const IsaSpec>(IsaSpec{
+      "systolic",
+      {{"dma_load", {"buf", "half", "dram_addr", "rows", "bytes", "stride"}},
+       {"compute", {"a_half", "b_half", "o_half", "k_len", "m_len", "first", "last", "release_a", "release_b"}},
+       {"dma_store", {"half", "dram_addr", "rows", "elems", "stride"}}}});
+  return spec;
+}
+
+Params read_params(const AccelConfig& c) {
+  c.check_keys({"rows", "cols", "dataflow", "ibuf_depth", "wbuf_depth", "obuf_depth", "queue_depth", "dram_bytes"});
+  Params p;
+  p.rows = c.get_positive_int("rows");
+  p.cols = c.get_positive_int("cols");
+  p.weight_stationary = c.get_choice("dataflow", {"os", "ws"}) == "ws";
+  p.ibuf_depth = c.get_positive_int("ibuf_depth");
+  p.wbuf_depth = c.get_positive_int("wbuf_depth");
+  p.obuf_depth = c.get_positive_int("obuf_depth");
+  p.queue_depth = c.get_positive_int("queue_depth");
+  p.dram_bytes = c.get_positive_int("dram_bytes");
+  if (p.dram_bytes > (int64_t{1} << 32)) c.fail("dram_bytes", "must be at most 4 GiB (32-bit addresses)");
+  if (!p.weight_stationary && p.obuf_depth < p.rows)
+    c.fail("obuf_depth", "must be at least rows (" + std::to_string(p.rows) + ") for the output-stationary drain");
+  if (p.weight_stationary && p.wbuf_depth < p.rows)
+    c.fail("wbuf_depth", "must be at least rows (" + std::to_string(p.rows) + ") to hold a weight tile");
+  return p;
+}
+
+}  // namespace systolic
+
+namespace {
+
+using namespace systolic;
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+uint64_t align(uint64_t v) { return (v + 63) / 64 * 64; }
+
+const char* const kATransposed = "[group][k][m] int8";
+const char* const kARowMajor = "[group][m][k] int8";
+
+struct Gemm {
+  int64_t groups, m, n, k;
+};
+
+Gemm gemm_of(const Layer& layer) { return {layer.gemm_groups(), layer.gemm_m(), layer.gemm_n(), layer.gemm_k()}; }
+
+Statement instr(Opcode op, std::vector<Expr> operands) {
+  Statement s;
+  s.instr.opcode = op;
+  s.instr.operands = std::move(operands);
+  return s;
+}
+
+Statement loop(const std::string& name, int64_t trips, std::vector<Statement> body) {
+  Statement s;
+  s.loop = std::make_shared<Loop>(Loop{name, trips, std::move(body)});
+  return s;
+}
+
+// Region bases: A, B, C per group, one after the other.
+struct Layout {
+  uint64_t a, b, c, end;
+};
+
+Layout layout_of(const Gemm& g) {
+  Layout l;
+  l.a = 0;
+  l.b = align(l.a + static_cast<uint64_t>(g.groups * g.m * g.k));
+  l.c = align(l.b + static_cast<uint64_t>(g.groups * g.k * g.n));
+  l.end = align(l.c + static_cast<uint64_t>(g.groups * g.m * g.n * 4));
+  return l;
+}
+
+}  // namespace
+
+void SystolicAccelerator::check_config(const AccelConfig& config) const { read_params(config); }
+
+int64_t SystolicAccelerator::processing_elements(const AccelConfig& config) const {
+  const Params p = read_params(config);
+  return p.rows * p.cols;
+}
+
+Program SystolicAccelerator::map(const Layer& layer, const AccelConfig& config) const {
+  if (layer.is_pool())
+    throw UnsupportedLayer("layer '" + layer.name + "': " + to_string(layer.kind) +
+                           " is not supported by the systolic array (it has no pooling unit)");
+  const Params p = read_params(config);
+  const Gemm g = gemm_of(layer);
+  const Layout lay = layout_of(g);
+  if (lay.end > static_cast<uint64_t>(p.dram_bytes))
+    throw MappingError("layer '" + layer.name + "' needs " + std::to_string(lay.end) +
+                       " bytes of external memory; config " + config.file + " has dram_bytes=" +
+                       std::to_string(p.dram_bytes));
+
+  const bool ws = p.weight_stationary;
+  // Tile sizes: OS keeps an R x C output tile in the PEs and tiles K by the buffers;
+  // WS keeps an R x C weight tile and streams Mt input rows into the output buffer.
+  const int64_t tm = ws ? std::min({g.m, p.ibuf_depth, p.obuf_depth}) : p.rows;
+  const int64_t tn = p.cols;
+  const int64_t tk = ws ? p.rows : std::min({g.k, p.ibuf_depth, p.wbuf_depth});
+  const int64_t nm = ceil_div(g.m, tm), nn = ceil_div(g.n, tn), nk = ceil_div(g.k, tk);
+
+  // Loop depths: 1 group, 2 m-tile, 3 n-tile, 4 k-tile.
+  const Expr grp = idx(1), mt = idx(2), nt = idx(3), kt = idx(4);
+  const Expr in_half = (grp * (nm * nn * nk) + mt * (nn * nk) + nt * nk + kt) % 2;
+  const Expr out_half = (grp * (nm * nn) + mt * nn + nt) % 2;
+  const Expr k_len = min(Expr(g.k) - kt * tk, tk);
+  const Expr m_len = min(Expr(g.m) - mt * tm, tm);
+  const Expr n_len = min(Expr(g.n) - nt * tn, tn);
+
+  const Expr a_group = Expr(static_cast<int64_t>(lay.a)) + grp * (g.m * g.k);
+  const Expr b_group = Expr(static_cast<int64_t>(lay.b)) + grp * (g.k * g.n);
+  const Expr c_group = Expr(static_cast<int64_t>(lay.c)) + grp * (g.m * g.n * 4);
+
+  // OS reads A transposed (K x M) so that an IBUF entry (R values of m for one k) is contiguous.
+  const Statement load_a =
+      ws ? instr(kDmaLoad, {kIbuf, in_half, a_group + mt * (tm * g.k) + kt * tk, m_len, k_len, g.k})
+         : instr(kDmaLoad, {kIbuf, in_half, a_group + kt * (tk * g.m) + mt * tm, k_len, m_len, g.m});
+  const Statement load_b = instr(kDmaLoad, {kWbuf, in_half, b_group + kt * (tk * g.n) + nt * tn, k_len, n_len, g.n});
+  const Expr first = clamp(Expr(1) - kt, 0, 1);
+  const Expr last = clamp(kt - (nk - 2), 0, 1);
+  const Statement compute =
+      instr(kCompute, {in_half, in_half, out_half, k_len, ws ? m_len : Expr(p.rows), first, last, 1, 1});
+  const Statement store =
+      instr(kDmaStore, {out_half, c_group + mt * (tm * g.n * 4) + nt * (tn * 4), m_len, n_len, g.n * 4});
+
+  Program prog;
+  prog.isa = isa();
+  prog.layer_name = layer.name;
+  prog.top.name = "layer";
+  prog.top.trips = 1;
+  prog.top.body.push_back(
+      loop("g", g.groups,
+           {loop("m", nm, {loop("n", nn, {loop("k", nk, {load_a, load_b, compute}), store})})}));
+  prog.regions = {{"A", lay.a, lay.b - lay.a, false, ws ? kARowMajor : kATransposed},
+                  {"B", lay.b, lay.c - lay.b, false, "[group][k][n] int8"},
+                  {"C", lay.c, lay.end - lay.c, true, "[group][m][n] int32"}};
+  prog.dram_bytes = lay.end;
+  return prog;
+}
+
+std::vector<uint8_t> SystolicAccelerator::dram_image(const Layer& layer, const LayerData& data,
+                                                     const Program& program) const {
+  const Gemm g = gemm_of(layer);
+  const Layout lay = layout_of(g);
+  // OS streams A transposed; the Program's region says which layout it was mapped for.
+  const bool a_transposed = !program.regions.empty() && program.regions[0].layout == kATransposed;
+  std::vector<uint8_t> dram(program.dram_bytes, 0);
+  for (int64_t grp = 0; grp < g.groups; ++grp) {
+    uint8_t* a = dram.data() + lay.a + grp * g.m * g.k;
+    uint8_t* b = dram.data() + lay.b + grp * g.k * g.n;
+    for (int64_t m = 0; m < g.m; ++m) {
+      for (int64_t k = 0; k < g.k; ++k) {
+        int8_t v = 0;
+        if (layer.is_conv()) {
+          const int64_t cg = layer.in_c / layer.groups;
+          const int64_t c = grp * cg + k / (layer.kh * layer.kw);
+          const int64_t i = (k / layer.kw) % layer.kh, j = k % layer.kw;
+          const int64_t oh = m / layer.out_w(), ow = m % layer.out_w();
+          const int64_t y = oh * layer.stride_h - layer.pad_h + i, x = ow * layer.stride_w - layer.pad_w + j;
+          if (y >= 0 && y < layer.in_h && x >= 0 && x < layer.in_w) v = data.input[(c * layer.in_h + y) * layer.in_w + x];
+        } else {
+          v = data.input[m * g.k + k];
+        }
+        a[a_transposed ? k * g.m + m : m * g.k + k] = static_cast<uint8_t>(v);
+      }
+    }
+    for (int64_t k = 0; k < g.k; ++k) {
+      for (int64_t n = 0; n < g.n; ++n) {
+        // Conv weights [out_c][in_c/groups][kh][kw]: column n of group grp is filter grp*N + n.
+        const int8_t v = layer.is_conv() ? data.weights[(grp * g.n + n) * g.k + k] : data.weights[k * g.n + n];
+        b[k * g.n + n] = static_cast<uint8_t>(v);
+      }
+    }
+  }
+  return dram;
+}
+
+std::vector<int32_t> SystolicAccelerator::read_output(const Layer& layer, const Program& /*program*/,
+                                                      const std::vector<uint8_t>& dram) const {
+  const Gemm g = gemm_of(layer);
+  const Layout lay = layout_of(g);
+  if (dram.size() < lay.end) throw BackendError("external memory image is smaller than the layer's output region");
+  std::vector<int32_t> out(static_cast<std::size_t>(g.groups * g.m * g.n));
+  for (int64_t grp = 0; grp < g.groups; ++grp) {
+    for (int64_t m = 0; m < g.m; ++m) {
+      for (int64_t n = 0; n < g.n; ++n) {
+        int32_t v;
+        std::memcpy(&v, dram.data() + lay.c + ((grp * g.m + m) * g.n + n) * 4, 4);
+        // GEMM C[m][n]; convs store [out_c][out_h][out_w] with m = output pixel.
+        out[layer.is_conv() ? (grp * g.n + n) * g.m + m : m * g.n + n] = v;
+      }
+    }
+  }
+  return out;
+}
+
+ACV_REGISTER_ACCELERATOR(SystolicAccelerator, "systolic")
+
+}  // namespace acv

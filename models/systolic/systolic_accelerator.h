@@ -1,0 +1,38 @@
+// The systolic array's mapper: layers to Programs of dma_load / compute / dma_store (see README.md).
+#pragma once
+
+#include <memory>
+
+#include "models/common/accelerator.h"
+
+namespace acv {
+
+// Field order of each opcode; the RTL driver, TLM model and description rely on it.
+namespace systolic {
+enum Opcode { kDmaLoad = 0, kCompute = 1, kDmaStore = 2 };
+enum LoadField { kLdBuf, kLdHalf, kLdDramAddr, kLdRows, kLdBytes, kLdStride };
+enum ComputeField { kCpAHalf, kCpBHalf, kCpOHalf, kCpKLen, kCpMLen, kCpFirst, kCpLast, kCpReleaseA, kCpReleaseB };
+enum StoreField { kStHalf, kStDramAddr, kStRows, kStElems, kStStride };
+enum Buffer { kIbuf = 0, kWbuf = 1 };
+std::shared_ptr<const IsaSpec> isa();
+
+// The config as typed values; check_config validates them.
+struct Params {
+  int64_t rows = 0, cols = 0;
+  bool weight_stationary = false;
+  int64_t ibuf_depth = 0, wbuf_depth = 0, obuf_depth = 0, queue_depth = 0, dram_bytes = 0;
+};
+Params read_params(const AccelConfig& config);
+}  // namespace systolic
+
+class SystolicAccelerator : public Accelerator {
+ public:
+  void check_config(const AccelConfig& config) const override;
+  int64_t processing_elements(const AccelConfig& config) const override;
+  Program map(const Layer& layer, const AccelConfig& config) const override;
+  std::vector<uint8_t> dram_image(const Layer& layer, const LayerData& data, const Program& program) const override;
+  std::vector<int32_t> read_output(const Layer& layer, const Program& program,
+                                   const std::vector<uint8_t>& dram) const override;
+};
+
+}  // namespace acv

@@ -1,0 +1,72 @@
+// A unit's command queue (reservation station): in-order FIFO whose entries' dependency records
+// are all visible, so the tracker can check a head against every older command still queued.
+module gemmini_cmd_queue import gemmini_pkg::*; #(
+  parameter int unsigned Width = 8,  // payload bits
+  parameter int unsigned Depth = 4
+) (
+  input  logic             clk_i,
+  input  logic             rst_ni,
+  input  logic             push_i,   // ignored when full
+  input  logic [Width-1:0] wdata_i,
+  input  dep_t             wdep_i,
+  input  logic             pop_i,    // ignored when empty
+  output logic [Width-1:0] head_o,   // valid while !empty_o
+  output dep_t             head_dep_o,
+  output logic             empty_o,
+  output logic             full_o,
+  output dep_t             dep_o [Depth],
+  output logic [Depth-1:0] valid_o
+);
+  localparam int unsigned Aw = (Depth > 1) ? $clog2(Depth) : 1;
+  localparam logic [Aw-1:0] LastPtr = Aw'(Depth - 1);
+
+  logic [Width-1:0] data_q [Depth];
+  dep_t dep_q [Depth];
+  logic [Depth-1:0] valid_q, valid_d;
+  logic [Aw-1:0] wptr_q, wptr_d, rptr_q, rptr_d;
+  logic push, pop;
+
+  assign empty_o = !valid_q[rptr_q];
+  assign full_o  = valid_q[wptr_q];
+  assign push    = push_i && !full_o;
+  assign pop     = pop_i && !empty_o;
+  assign head_o  = data_q[rptr_q];
+  assign head_dep_o = dep_q[rptr_q];
+  assign valid_o = valid_q;
+  assign dep_o   = dep_q;
+
+  always_comb begin
+    wptr_d  = wptr_q;
+    rptr_d  = rptr_q;
+    valid_d = valid_q;
+    if (push) begin
+      wptr_d = (wptr_q == LastPtr) ? '0 : wptr_q + 1'b1;
+      valid_d[wptr_q] = 1'b1;
+    end
+    if (pop) begin
+      rptr_d = (rptr_q == LastPtr) ? '0 : rptr_q + 1'b1;
+      valid_d[rptr_q] = 1'b0;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      wptr_q  <= '0;
+      rptr_q  <= '0;
+      valid_q <= '0;
+    end else begin
+      wptr_q  <= wptr_d;
+      rptr_q  <= rptr_d;
+      valid_q <= valid_d;
+    end
+  end
+
+  // Storage is not reset: entries are only read while valid (dependency records are qualified
+  // by valid_o).
+  always_ff @(posedge clk_i) begin
+    if (push) begin
+      data_q[wptr_q] <= wdata_i;
+      dep_q[wptr_q]  <= wdep_i;
+    end
+  end
+endmodule

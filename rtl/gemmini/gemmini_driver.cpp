@@ -1,0 +1,318 @@
+// The Gemmini-like accelerator's Verilator driver: picks the Verilated model built for the
+// config's DIM and memories, streams the Program into its command port, and serves its memory
+// port from the shared DramModel.
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/common/error.h"
+#include "models/gemmini/gemmini_accelerator.h"
+#include "rtl/common/dram_model.h"
+#include "rtl/common/rtl_driver.h"
+#include "rtl/common/verilated_driver.h"
+#include "gemmini_variants.h"  // generated: the Verilated models of ACV_GEMMINI_DIMS
+
+namespace acv {
+namespace {
+
+// What a Verilated variant was built with (rtl/CMakeLists.txt).
+struct GemminiShape {
+  int64_t dim = 0, sp_rows = 0, sp_banks = 0, acc_rows = 0, acc_banks = 0;
+  int64_t ld_queue = 0, ex_queue = 0, st_queue = 0;
+};
+
+constexpr int kNumArgs = 6;  // gemmini_pkg::NumArgs
+enum MemTag : uint32_t { kTagLoad = 0, kTagStore = 1 };
+
+struct HwCommand {
+  uint32_t op = 0;  // gemmini_pkg::opcode_e == gemmini::Opcode
+  std::array<uint32_t, kNumArgs> args{};
+};
+
+// Turns the Program's instructions into hardware commands, checking every operand the hardware
+// would silently truncate (the functional model checks the full ISA rules): a violation is a
+// mapper bug, reported with the instruction's number and text.
+class CommandEncoder {
+ public:
+  CommandEncoder(const IsaSpec& isa, const GemminiShape& shape) : shape_(shape) {
+    const auto& ours = *gemmini::isa();
+    if (isa.name != ours.name) throw BackendError("gemmini RTL: the Program's ISA is '" + isa.name + "'");
+    for (size_t op = 0; op < ours.opcodes.size(); ++op) {
+      if (isa.opcode(ours.opcodes[op].name) != static_cast<int>(op) || isa.opcodes[op].fields != ours.opcodes[op].fields)
+        throw BackendError("gemmini RTL: the Program's opcode '" + ours.opcodes[op].name + "' differs from the ISA");
+    }
+    names_ = &isa;
+  }
+
+  HwCommand encode(const ConcreteInstruction& in, int64_t number) {
+    number_ = number;
+    instr_ = &in;
+    using namespace gemmini;
+    if (in.opcode < kConfigEx || in.opcode > kFlush) fail("unknown opcode");
+    HwCommand cmd;
+    cmd.op = static_cast<uint32_t>(in.opcode);
+    for (int i = 0; i < in.num_fields && i < kNumArgs; ++i) {
+      const int64_t v = in.f[i];
+      if (v < 0 || v > 0xffffffffLL) fail("operand " + std::to_string(i) + " does not fit 32 bits");
+      cmd.args[i] = static_cast<uint32_t>(v);
+    }
+    const auto& a = cmd.args;
+    const int64_t dim = shape_.dim;
+    switch (in.opcode) {
+      case kConfigEx:
+        range("dataflow", a[0], 0, 1);
+        range("activation", a[1], 0, 1);
+        range("shift", a[2], 0, 31);
+        break;
+      case kMvin:
+        range("to_acc", a[2], 0, 1);
+        range("rows", a[3], 1, dim);
+        range("cols", a[4], 1, dim);
+        local("local_addr", a[1], a[3], a[2] == 1);
+        break;
+      case kMvout:
+        range("from_acc", a[2], 0, 1);
+        range("full", a[3], 0, a[2]);
+        range("rows", a[4], 1, dim);
+        range("cols", a[5], 1, dim);
+        local("local_addr", a[1], a[4], a[2] == 1);
+        break;
+      case kPreload:
+        range("b_rows", a[1], 0, dim);
+        range("c_rows", a[3], 0, dim);
+        range("c_accumulate", a[4], 0, 1);
+        local("b_addr", a[0], a[1], false);
+        local("c_addr", a[2], a[3], true);
+        break;
+      case kComputePreloaded:
+      case kComputeAccumulated:
+        range("rows", a[2], 1, dim);
+        local("a_addr", a[0], a[2], false);
+        local("b_addr", a[1], a[2], false);
+        break;
+      default:
+        break;
+    }
+    return cmd;
+  }
+
+ private:
+  void range(const char* field, uint32_t v, int64_t lo, int64_t hi) const {
+    if (static_cast<int64_t>(v) < lo || static_cast<int64_t>(v) > hi)
+      fail(std::string(field) + " = " + std::to_string(v) + " outside [" + std::to_string(lo) + ", " +
+           std::to_string(hi) + "]");
+  }
+  void local(const char* field, uint32_t addr, uint32_t rows, bool acc) const {
+    const int64_t size = acc ? shape_.acc_rows : shape_.sp_rows;
+    if (rows > 0 && int64_t{addr} + rows > size)
+      fail(std::string(field) + " rows " + std::to_string(addr) + ".." + std::to_string(int64_t{addr} + rows - 1) +
+           " outside the " + (acc ? "accumulator" : "scratchpad") + " (" + std::to_string(size) + " rows)");
+  }
+  [[noreturn]] void fail(const std::string& what) const {
+    std::ostringstream s;
+    s << "gemmini RTL: instruction " << number_ << " (";
+    const int op = instr_->opcode;
+    s << (op >= 0 && static_cast<size_t>(op) < names_->opcodes.size() ? names_->opcodes[op].name : "?");
+    for (int i = 0; i < instr_->num_fields; ++i) s << ' ' << instr_->f[i];
+    s << "): " << what;
+    throw BackendError(s.str());
+  }
+
+  GemminiShape shape_;
+  const IsaSpec* names_ = nullptr;
+  int64_t number_ = 0;
+  const ConcreteInstruction* instr_ = nullptr;
+};
+
+// A generous cycle bound: every command serialised, every DRAM request paying the full latency,
+// twice over. Only a deadlocked Program reaches it.
+int64_t default_cycle_limit(const Program& program, CommandEncoder& encoder, const GemminiShape& shape,
+                            const DramConfig& dram) {
+  int64_t bound = 0, number = 0;
+  const int64_t bpc = std::max<int64_t>(1, dram.bytes_per_cycle);
+  const int64_t row_cost = dram.latency + (4 * shape.dim + bpc - 1) / bpc + 4;
+  program.for_each([&](const ConcreteInstruction& in) {
+    const HwCommand c = encoder.encode(in, number++);
+    if (c.op == gemmini::kMvin) bound += c.args[3] * row_cost + 8;
+    else if (c.op == gemmini::kMvout) bound += c.args[4] * row_cost + 8;
+    else if (c.op == gemmini::kComputePreloaded || c.op == gemmini::kComputeAccumulated) bound += 8 * shape.dim + 16;
+    else bound += 2;
+  });
+  return 2 * bound + 10000;
+}
+
+template <class Model>
+class GemminiRun : public VerilatedDriver<GemminiRun<Model>, Model> {
+  using Base = VerilatedDriver<GemminiRun<Model>, Model>;
+  friend Base;
+
+ public:
+  GemminiRun(const GemminiShape& shape, const DramConfig& dram_config, std::vector<uint8_t> dram,
+             const std::string& trace_file)
+      : Base("gemmini " + std::to_string(shape.dim) + "x" + std::to_string(shape.dim) + " RTL", trace_file),
+        dram_(dram_config, std::move(dram)) {
+    Model& m = this->model();
+    m.cmd_valid_i = 0;
+    m.mem_req_ready_i = 0;
+    m.mem_rsp_valid_i = 0;
+    this->reset();
+  }
+
+  SimulationOutput run(const Program& program, CommandEncoder& encoder, int64_t cycle_limit) {
+    this->set_cycle_limit(cycle_limit);
+    int64_t number = 0;
+    program.for_each([&](const ConcreteInstruction& in) {
+      const HwCommand cmd = encoder.encode(in, number++);
+      Model& m = this->model();
+      m.cmd_op_i = cmd.op;
+      for (int i = 0; i < kNumArgs; ++i) m.cmd_args_i[i] = cmd.args[i];
+      pending_ = true;
+      this->run_until([this] { return !pending_; });
+    });
+    this->run_until([this] { return this->model().idle_o && dram_.idle(); });
+
+    SimulationOutput out;
+    out.cycles = first_accept_ < 0 ? 0 : this->cycle() - first_accept_;
+    const Model& m = this->model();
+    out.counters = {
+        {"cmd_stall_cycle", static_cast<int64_t>(m.cnt_cmd_stall_o)},
+        {"load_active_cycle", static_cast<int64_t>(m.cnt_load_active_o)},
+        {"load_dma_wait_cycle", static_cast<int64_t>(m.cnt_load_dma_wait_o)},
+        {"load_dep_wait_cycle", static_cast<int64_t>(m.cnt_load_dep_wait_o)},
+        {"store_active_cycle", static_cast<int64_t>(m.cnt_store_active_o)},
+        {"store_dma_wait_cycle", static_cast<int64_t>(m.cnt_store_dma_wait_o)},
+        {"store_dep_wait_cycle", static_cast<int64_t>(m.cnt_store_dep_wait_o)},
+        {"exe_active_cycle", static_cast<int64_t>(m.cnt_exe_active_o)},
+        {"exe_dep_wait_cycle", static_cast<int64_t>(m.cnt_exe_dep_wait_o)},
+        {"exe_preload_haz_cycle", static_cast<int64_t>(m.cnt_exe_preload_haz_o)},
+        {"exe_overlap_haz_cycle", static_cast<int64_t>(m.cnt_exe_overlap_haz_o)},
+        {"mesh_rows", static_cast<int64_t>(m.cnt_mesh_rows_o)},
+        {"spad_bank_conflict_cycle", static_cast<int64_t>(m.cnt_spad_bank_conflict_o)},
+        {"acc_bank_conflict_cycle", static_cast<int64_t>(m.cnt_acc_bank_conflict_o)},
+        {"dram_reads", static_cast<int64_t>(m.cnt_mem_reads_o)},
+        {"dram_writes", static_cast<int64_t>(m.cnt_mem_writes_o)},
+        {"dram_bytes_read", dram_.bytes_read()},
+        {"dram_bytes_written", dram_.bytes_written()},
+        {"instructions", number},
+    };
+    out.dram = dram_.take_memory();
+    return out;
+  }
+
+ private:
+  // VerilatedDriver hooks, once per cycle.
+  void drive_inputs() {
+    Model& m = this->model();
+    m.cmd_valid_i = pending_ ? 1 : 0;
+    m.mem_req_ready_i = dram_.can_accept() ? 1 : 0;
+    response_ = dram_.response();
+    m.mem_rsp_valid_i = response_ != nullptr ? 1 : 0;
+    if (response_ != nullptr) {
+      m.mem_rsp_tag_i = static_cast<uint32_t>(response_->tag);
+      if (!response_->write) Base::write_bytes(m.mem_rsp_rdata_i, response_->data, response_->bytes);
+    }
+  }
+
+  void sample_outputs() {
+    Model& m = this->model();
+    if (pending_ && m.cmd_ready_o) {
+      pending_ = false;
+      if (first_accept_ < 0) first_accept_ = this->cycle();
+    }
+    if (m.mem_req_valid_o && m.mem_req_ready_i) {
+      DramRequest req;
+      req.write = m.mem_req_write_o != 0;
+      req.address = m.mem_req_addr_o;
+      req.bytes = m.mem_req_bytes_o;
+      req.tag = m.mem_req_tag_o;
+      req.data = req.write ? Base::bytes_of(m.mem_req_wdata_o) : nullptr;
+      dram_.request(req);
+    }
+    if (response_ != nullptr && m.mem_rsp_ready_o) dram_.pop_response();
+  }
+
+  void after_edge() { dram_.step(); }
+
+  DramModel dram_;
+  const DramResponse* response_ = nullptr;
+  bool pending_ = false;
+  int64_t first_accept_ = -1;
+};
+
+struct Variant {
+  GemminiShape shape;
+  std::function<SimulationOutput(const GemminiShape&, const Program&, const AccelConfig&, std::vector<uint8_t>,
+                                 const RtlRunOptions&)>
+      run;
+};
+
+template <class Model>
+SimulationOutput run_variant(const GemminiShape& shape, const Program& program, const AccelConfig& config,
+                             std::vector<uint8_t> dram, const RtlRunOptions& options) {
+  if (!program.isa) throw BackendError("gemmini RTL: Program '" + program.layer_name + "' has no ISA");
+  CommandEncoder encoder(*program.isa, shape);
+  const int64_t limit =
+      options.max_cycles > 0 ? options.max_cycles : default_cycle_limit(program, encoder, shape, config.dram);
+  GemminiRun<Model> sim(shape, config.dram, std::move(dram), options.trace_file);
+  return sim.run(program, encoder, limit);
+}
+
+const std::vector<Variant>& built_variants() {
+  static const std::vector<Variant> variants = [] {
+    std::vector<Variant> v;
+#define ACV_GEMMINI_ADD_VARIANT(dim, sp_rows, sp_banks, acc_rows, acc_banks, ld_q, ex_q, st_q, Model) \
+  v.push_back(Variant{GemminiShape{dim, sp_rows, sp_banks, acc_rows, acc_banks, ld_q, ex_q, st_q}, &run_variant<Model>});
+    ACV_GEMMINI_VARIANTS(ACV_GEMMINI_ADD_VARIANT)
+#undef ACV_GEMMINI_ADD_VARIANT
+    return v;
+  }();
+  return variants;
+}
+
+std::string describe(const GemminiShape& s) {
+  return "dim " + std::to_string(s.dim) + ": sp_capacity_kib " + std::to_string(s.sp_rows * s.dim / 1024) +
+         ", sp_banks " + std::to_string(s.sp_banks) + ", acc_capacity_kib " +
+         std::to_string(s.acc_rows * 4 * s.dim / 1024) + ", acc_banks " + std::to_string(s.acc_banks) +
+         ", queue depths ld " + std::to_string(s.ld_queue) + " ex " + std::to_string(s.ex_queue) + " st " +
+         std::to_string(s.st_queue);
+}
+
+std::string describe_built() {
+  std::string list;
+  for (const auto& v : built_variants()) list += (list.empty() ? "" : "; ") + describe(v.shape);
+  return "built: " + (list.empty() ? std::string("none") : list) + "; other DIMs need -DACV_GEMMINI_DIMS=...";
+}
+
+class GemminiDriver : public RtlDriver {
+ public:
+  SimulationOutput run(const Program& program, const AccelConfig& config, std::vector<uint8_t> dram,
+                       const RtlRunOptions& options) override {
+    const gemmini::Params p = gemmini::read_params(config);
+    const Variant* match = nullptr;
+    for (const auto& v : built_variants())
+      if (v.shape.dim == p.dim) match = &v;
+    if (match == nullptr)
+      config.fail("dim", "no gemmini RTL model for dim " + std::to_string(p.dim) + " (" + describe_built() + ")");
+    const GemminiShape& s = match->shape;
+    const std::pair<const char*, bool> checks[] = {
+        {"sp_capacity_kib", p.sp_rows() == s.sp_rows}, {"sp_banks", p.sp_banks == s.sp_banks},
+        {"acc_capacity_kib", p.acc_rows() == s.acc_rows}, {"acc_banks", p.acc_banks == s.acc_banks},
+        {"ld_queue_depth", p.ld_queue_depth == s.ld_queue}, {"ex_queue_depth", p.ex_queue_depth == s.ex_queue},
+        {"st_queue_depth", p.st_queue_depth == s.st_queue},
+    };
+    for (const auto& c : checks)
+      if (!c.second) config.fail(c.first, std::string("differs from the gemmini RTL model built for ") + describe(s));
+    return match->run(s, program, config, std::move(dram), options);
+  }
+};
+
+}  // namespace
+
+ACV_REGISTER_RTL_DRIVER(GemminiDriver, "gemmini")
+
+}  // namespace acv

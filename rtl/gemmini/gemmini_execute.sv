@@ -1,0 +1,313 @@
+// Execute unit: runs computes (each merged with its preload by the decoder) on the mesh.
+//   WS compute_preloaded: read the B rows into the idle weight register bank (PE rows past
+//     w_rows get zeros), then stream the A rows; compute_accumulated streams with the current
+//     weights. Rows stream back to back across computes; each output row is written (or added)
+//     to the accumulator 2*Dim-1 cycles after its A row entered the mesh.
+//   OS: read the B rows into the B buffer, stream A and B rows together into the PE
+//     accumulators (cleared first by compute_preloaded), and when c_rows > 0 wait for the mesh
+//     to drain and write PE row i to accumulator row c_addr + i, one row per cycle.
+// In-flight computes are kept as dependency records until their last accumulator write.
+module gemmini_execute import gemmini_pkg::*; #(
+  parameter int unsigned Dim      = 4,
+  parameter int unsigned SpRows   = 1024,
+  parameter int unsigned AccRows  = 256,
+  parameter int unsigned RecDepth = 4,
+  localparam int unsigned SpAw    = $clog2(SpRows),
+  localparam int unsigned AccAw   = $clog2(AccRows),
+  localparam int unsigned Iw      = (Dim > 1) ? $clog2(Dim) : 1
+) (
+  input  logic               clk_i,
+  input  logic               rst_ni,
+  input  logic               head_valid_i,   // queued and not blocked by the tracker
+  input  ex_cmd_t            head_i,
+  input  dep_t               head_dep_i,
+  output logic               pop_o,          // the head starts (moves to the records)
+  // Records of in-flight computes, for the tracker.
+  output dep_t               rec_dep_o [RecDepth],
+  output logic [RecDepth-1:0] rec_valid_o,
+  output logic               idle_o,
+  // Scratchpad read port (data the next cycle).
+  output logic               sp_re_o,
+  output logic [SpAw-1:0]    sp_raddr_o,
+  input  logic [Dim*8-1:0]   sp_rdata_i,
+  // Accumulator write port.
+  output logic               acc_we_o,
+  output logic               acc_accumulate_o,
+  output logic [AccAw-1:0]   acc_waddr_o,
+  output logic [Dim*32-1:0]  acc_wdata_o,
+  // Counter events.
+  output logic               active_o,
+  output logic               preload_haz_o,  // head ready, waiting for its weight bank to drain
+  output logic               overlap_haz_o,  // head ready, waiting for earlier computes (records, dataflow)
+  output logic               row_o           // an A row entered the mesh
+);
+  localparam int unsigned Lat = 2 * Dim - 1;  // WS: A row in -> output row out
+  localparam logic [LenWidth-1:0] OsWait = LenWidth'(2 * Dim - 3);
+  localparam logic [7:0] BusyCycles = 8'(2 * Dim);
+
+  typedef enum logic [2:0] {
+    StIdle,
+    StLoadOperand,  // WS weights or OS B buffer
+    StStream,
+    StOsWait,
+    StOsDrain
+  } state_e;
+
+  state_e state_q, state_d;
+  ex_cmd_t cmd_q, cmd_d;
+  logic [LenWidth-1:0] cnt_q, cnt_d;
+  logic mode_ws_q, mode_ws_d;          // dataflow the mesh currently runs
+  logic cur_bank_q, cur_bank_d;        // WS weight bank used by new rows
+  logic [7:0] mesh_busy_q, mesh_busy_d;  // cycles until the last row left the mesh
+  logic [7:0] bank_busy_q [2];
+  logic [7:0] bank_busy_d [2];
+  logic [Dim*8-1:0] b_buf_q [Dim];
+  logic b_buf_we, b_buf_clear;
+
+  // Mesh inputs.
+  logic mesh_clear, w_we, w_clear;
+  logic [Iw-1:0] w_row_idx, os_row_sel;
+  logic [Dim*8-1:0] a_row, b_row;
+  logic [Dim*32-1:0] out_row, os_row;
+  logic present;  // a row enters the mesh this cycle
+
+  // WS output tags, aligned with the mesh latency.
+  typedef struct packed {
+    logic                valid;
+    logic                we;
+    logic                last;
+    logic                accumulate;
+    logic [AccAw-1:0]    addr;
+  } tag_t;
+  tag_t tag_in;
+  tag_t tag_q [Lat];
+
+  // Records of in-flight computes.
+  logic rec_push, rec_pop, rec_empty, rec_full;
+  logic [0:0] rec_unused_head;
+  dep_t rec_unused_head_dep;
+
+  gemmini_cmd_queue #(
+    .Width(1),
+    .Depth(RecDepth)
+  ) u_records (
+    .clk_i     (clk_i),
+    .rst_ni    (rst_ni),
+    .push_i    (rec_push),
+    .wdata_i   (1'b0),
+    .wdep_i    (head_dep_i),
+    .pop_i     (rec_pop),
+    .head_o    (rec_unused_head),
+    .head_dep_o(rec_unused_head_dep),
+    .empty_o   (rec_empty),
+    .full_o    (rec_full),
+    .dep_o     (rec_dep_o),
+    .valid_o   (rec_valid_o)
+  );
+
+  logic mesh_idle, can_start, bank_free;
+  assign mesh_idle = rec_empty && mesh_busy_q == '0;
+  assign bank_free = bank_busy_q[!cur_bank_q] == '0;
+  always_comb begin
+    can_start = !rec_full;
+    if (head_i.ws != mode_ws_q && !mesh_idle) can_start = 1'b0;
+    if (!head_i.ws && !rec_empty) can_start = 1'b0;
+    if (!head_i.ws && head_i.preloaded && mesh_busy_q != '0) can_start = 1'b0;
+    if (head_i.ws && head_i.preloaded && !bank_free) can_start = 1'b0;
+  end
+
+  assign active_o      = state_q != StIdle || !rec_empty;
+  assign idle_o        = state_q == StIdle && rec_empty;
+  assign preload_haz_o = state_q == StIdle && head_valid_i && !can_start && head_i.ws && head_i.preloaded &&
+                         !bank_free && !rec_full && (head_i.ws == mode_ws_q);
+  assign overlap_haz_o = state_q == StIdle && head_valid_i && !can_start && !preload_haz_o;
+  assign row_o         = present;
+
+  always_comb begin
+    state_d     = state_q;
+    cmd_d       = cmd_q;
+    cnt_d       = cnt_q;
+    mode_ws_d   = mode_ws_q;
+    cur_bank_d  = cur_bank_q;
+    mesh_busy_d = (mesh_busy_q != '0) ? mesh_busy_q - 1'b1 : '0;
+    for (int b = 0; b < 2; b++) bank_busy_d[b] = (bank_busy_q[b] != '0) ? bank_busy_q[b] - 1'b1 : '0;
+    pop_o       = 1'b0;
+    rec_push    = 1'b0;
+    sp_re_o     = 1'b0;
+    sp_raddr_o  = '0;
+    mesh_clear  = 1'b0;
+    w_we        = 1'b0;
+    w_clear     = 1'b0;
+    w_row_idx   = Iw'(cnt_q - 1'b1);
+    b_buf_we    = 1'b0;
+    b_buf_clear = 1'b0;
+    present     = 1'b0;
+    os_row_sel  = Iw'(cnt_q);
+    tag_in      = '0;
+
+    unique case (state_q)
+      StIdle: begin
+        if (head_valid_i && can_start) begin
+          pop_o     = 1'b1;
+          rec_push  = 1'b1;
+          cmd_d     = head_i;
+          cnt_d     = '0;
+          mode_ws_d = head_i.ws;
+          state_d   = (head_i.ws && !head_i.preloaded) ? StStream : StLoadOperand;
+        end
+      end
+      StLoadOperand: begin
+        // Cycle c reads operand row c and writes row c-1 (read data arrives a cycle later).
+        if (cnt_q == '0) begin
+          if (cmd_q.ws) w_clear = 1'b1;
+          else begin
+            b_buf_clear = 1'b1;
+            mesh_clear  = cmd_q.preloaded;
+          end
+        end
+        if (cnt_q < (cmd_q.ws ? cmd_q.w_rows : cmd_q.rows)) begin
+          sp_re_o    = 1'b1;
+          sp_raddr_o = cmd_q.ws ? SpAw'(cmd_q.w_addr) + SpAw'(cnt_q) : SpAw'(cmd_q.b_addr) + SpAw'(cnt_q);
+        end
+        if (cnt_q != '0) begin
+          if (cmd_q.ws) w_we = 1'b1;
+          else b_buf_we = 1'b1;
+        end
+        if (cnt_q == (cmd_q.ws ? cmd_q.w_rows : cmd_q.rows)) begin
+          cnt_d   = '0;
+          state_d = StStream;
+          if (cmd_q.ws) cur_bank_d = !cur_bank_q;
+        end else begin
+          cnt_d = cnt_q + 1'b1;
+        end
+      end
+      StStream: begin
+        // Cycle t reads A row t and presents row t-1.
+        if (cnt_q < cmd_q.rows) begin
+          sp_re_o    = 1'b1;
+          sp_raddr_o = SpAw'(cmd_q.a_addr) + SpAw'(cnt_q);
+        end
+        if (cnt_q != '0) begin
+          present                 = 1'b1;
+          mesh_busy_d             = BusyCycles;
+          bank_busy_d[cur_bank_q] = BusyCycles;
+          tag_in.valid      = cmd_q.ws;
+          tag_in.we         = cmd_q.ws && (cnt_q - 1'b1 < cmd_q.c_rows);
+          tag_in.last       = cmd_q.ws && (cnt_q == cmd_q.rows);
+          tag_in.accumulate = cmd_q.c_accumulate;
+          tag_in.addr       = AccAw'(cmd_q.c_addr) + AccAw'(cnt_q) - AccAw'(1);
+        end
+        if (cnt_q == cmd_q.rows) begin
+          cnt_d = '0;
+          if (cmd_q.ws) state_d = StIdle;
+          else if (cmd_q.c_rows != '0) state_d = StOsWait;
+          else state_d = StIdle;
+        end else begin
+          cnt_d = cnt_q + 1'b1;
+        end
+      end
+      StOsWait: begin
+        if (cnt_q == OsWait) begin
+          cnt_d   = '0;
+          state_d = StOsDrain;
+        end else begin
+          cnt_d = cnt_q + 1'b1;
+        end
+      end
+      StOsDrain: begin
+        if (cnt_q == cmd_q.c_rows - 1'b1) state_d = StIdle;
+        cnt_d = cnt_q + 1'b1;
+      end
+      default: state_d = StIdle;
+    endcase
+  end
+
+  // Record retirement: WS at the last output write, OS at the end of the stream (no C) or drain.
+  always_comb begin
+    rec_pop = tag_q[Lat-1].valid && tag_q[Lat-1].last;
+    if (state_q == StStream && !cmd_q.ws && cnt_q == cmd_q.rows && cmd_q.c_rows == '0) rec_pop = 1'b1;
+    if (state_q == StOsDrain && cnt_q == cmd_q.c_rows - 1'b1) rec_pop = 1'b1;
+  end
+
+  // Mesh operands: zero unless a row is presented (OS accumulators must not see stale values).
+  always_comb begin
+    a_row = '0;
+    b_row = '0;
+    if (present) begin
+      a_row = sp_rdata_i;
+      if (!cmd_q.ws) b_row = b_buf_q[Iw'(cnt_q - 1'b1)];
+    end
+  end
+
+  // Accumulator writes: WS outputs, or the OS drain.
+  always_comb begin
+    if (state_q == StOsDrain) begin
+      acc_we_o         = 1'b1;
+      acc_accumulate_o = cmd_q.c_accumulate;
+      acc_waddr_o      = AccAw'(cmd_q.c_addr) + AccAw'(cnt_q);
+      acc_wdata_o      = os_row;
+    end else begin
+      acc_we_o         = tag_q[Lat-1].valid && tag_q[Lat-1].we;
+      acc_accumulate_o = tag_q[Lat-1].accumulate;
+      acc_waddr_o      = tag_q[Lat-1].addr;
+      acc_wdata_o      = out_row;
+    end
+  end
+
+  gemmini_mesh #(
+    .Dim(Dim)
+  ) u_mesh (
+    .clk_i       (clk_i),
+    .rst_ni      (rst_ni),
+    .ws_i        (mode_ws_q),
+    .clear_i     (mesh_clear),
+    .a_row_i     (a_row),
+    .wsel_i      (cur_bank_q),
+    .b_row_i     (b_row),
+    .w_we_i      (w_we),
+    .w_clear_i   (w_clear),
+    .w_bank_i    (!cur_bank_q),
+    .w_row_idx_i (w_row_idx),
+    .w_row_i     (sp_rdata_i),
+    .out_row_o   (out_row),
+    .os_row_sel_i(os_row_sel),
+    .os_row_o    (os_row)
+  );
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q     <= StIdle;
+      cmd_q       <= '0;
+      cnt_q       <= '0;
+      mode_ws_q   <= 1'b1;
+      cur_bank_q  <= 1'b0;
+      mesh_busy_q <= '0;
+      bank_busy_q[0] <= '0;
+      bank_busy_q[1] <= '0;
+      for (int s = 0; s < Lat; s++) tag_q[s] <= '0;
+    end else begin
+      state_q     <= state_d;
+      cmd_q       <= cmd_d;
+      cnt_q       <= cnt_d;
+      mode_ws_q   <= mode_ws_d;
+      cur_bank_q  <= cur_bank_d;
+      mesh_busy_q <= mesh_busy_d;
+      bank_busy_q[0] <= bank_busy_d[0];
+      bank_busy_q[1] <= bank_busy_d[1];
+      tag_q[0] <= tag_in;
+      for (int s = 1; s < Lat; s++) tag_q[s] <= tag_q[s-1];
+    end
+  end
+
+  // The B buffer is not reset: it is cleared before each OS compute loads it.
+  always_ff @(posedge clk_i) begin
+    if (b_buf_clear) begin
+      for (int r = 0; r < Dim; r++) b_buf_q[r] <= '0;
+    end else if (b_buf_we) begin
+      b_buf_q[Iw'(cnt_q - 1'b1)] <= sp_rdata_i;
+    end
+  end
+
+  logic unused_rec_head;
+  assign unused_rec_head = rec_unused_head[0] ^ (|rec_unused_head_dep);
+endmodule

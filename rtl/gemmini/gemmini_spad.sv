@@ -1,0 +1,66 @@
+// Banked scratchpad: Banks single-write / single-read SRAMs of DIM-int8 rows (row r in bank
+// r / (Rows / Banks)). Writes come from the load unit; the execute unit reads with priority,
+// the store unit's read waits while the execute unit reads the same bank. Read data appears the
+// cycle after the read and is valid for that cycle.
+module gemmini_spad #(
+  parameter int unsigned Dim   = 4,
+  parameter int unsigned Rows  = 1024,
+  parameter int unsigned Banks = 4,
+  localparam int unsigned Aw   = $clog2(Rows),
+  localparam int unsigned BankRows = Rows / Banks,
+  localparam int unsigned Bw   = (Banks > 1) ? $clog2(Banks) : 1,
+  localparam int unsigned Rw   = (BankRows > 1) ? $clog2(BankRows) : 1
+) (
+  input  logic               clk_i,
+  input  logic               rst_ni,
+  input  logic               we_i,
+  input  logic [Aw-1:0]      waddr_i,
+  input  logic [Dim*8-1:0]   wdata_i,
+  input  logic               ex_re_i,
+  input  logic [Aw-1:0]      ex_raddr_i,
+  output logic [Dim*8-1:0]   ex_rdata_o,
+  input  logic               st_re_i,
+  input  logic [Aw-1:0]      st_raddr_i,
+  output logic               st_gnt_o,      // the store unit's read happens this cycle
+  output logic [Dim*8-1:0]   st_rdata_o
+);
+  logic [Bw-1:0] ex_bank, st_bank, w_bank, ex_bank_q, st_bank_q;
+  logic [Dim*8-1:0] rdata [Banks];
+
+  assign ex_bank  = Bw'(ex_raddr_i / Aw'(BankRows));
+  assign st_bank  = Bw'(st_raddr_i / Aw'(BankRows));
+  assign w_bank   = Bw'(waddr_i / Aw'(BankRows));
+  assign st_gnt_o = st_re_i && !(ex_re_i && ex_bank == st_bank);
+
+  for (genvar b = 0; b < Banks; b++) begin : g_bank
+    logic re;
+    logic [Rw-1:0] raddr;
+    assign re    = (ex_re_i && ex_bank == Bw'(b)) || (st_gnt_o && st_bank == Bw'(b));
+    assign raddr = (ex_re_i && ex_bank == Bw'(b)) ? Rw'(ex_raddr_i % Aw'(BankRows)) : Rw'(st_raddr_i % Aw'(BankRows));
+    acv_sram_1r1w #(
+      .Width(Dim * 8),
+      .Depth(BankRows)
+    ) u_sram (
+      .clk_i  (clk_i),
+      .we_i   (we_i && w_bank == Bw'(b)),
+      .waddr_i(Rw'(waddr_i % Aw'(BankRows))),
+      .wdata_i(wdata_i),
+      .re_i   (re),
+      .raddr_i(raddr),
+      .rdata_o(rdata[b])
+    );
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      ex_bank_q <= '0;
+      st_bank_q <= '0;
+    end else begin
+      if (ex_re_i) ex_bank_q <= ex_bank;
+      if (st_gnt_o) st_bank_q <= st_bank;
+    end
+  end
+
+  assign ex_rdata_o = rdata[ex_bank_q];
+  assign st_rdata_o = rdata[st_bank_q];
+endmodule

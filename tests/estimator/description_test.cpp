@@ -1,0 +1,127 @@
+// The description format: the four accelerator kinds parse, and errors name file, line, key and reason.
+#include <catch2/catch.hpp>
+
+#include "estimator/arch_description.h"
+
+using namespace acv;
+
+namespace {
+
+// Gemmini-like: decoupled load / execute / store queues, dependency tracking on scratchpad rows.
+const char* kDecoupled = R"yaml(
+params: {DIM: dim, LQ: 8, XQ: 8, SQ: 2, LAT: dram_latency, BW: dram_bytes_per_cycle}
+stages:
+  rocc: {latency: 1}
+queues:
+  ld_q: {from: rocc, capacity: LQ}
+  ex_q: {from: rocc, capacity: XQ}
+  st_q: {from: rocc, capacity: SQ}
+units:
+  load: {from: ld_q}
+  mesh: {from: ex_q, ii: 1}
+  store: {from: st_q}
+storage:
+  spad: {locations: 0, banks: 4, read_ports: 1, write_ports: 1, width: DIM}
+  acc: {locations: 0, banks: 2, width: DIM * 4}
+memory:
+  dram: {latency: LAT, bytes_per_cycle: BW, max_outstanding: 16}
+roofline: {macs_per_cycle: DIM * DIM}
+instructions:
+  config: {unit: load, latency: 1}
+  mvin: {fields: [sp_addr, rows, cols], unit: load, writes: ["spad[sp_addr, rows]"], memory: {requests: rows, bytes: cols}, latency: mem_done + 1}
+  preload: {fields: [b_addr], unit: mesh, latency: DIM, reads: ["spad[b_addr, DIM]"]}
+  compute: {fields: [a_addr, c_addr, rows], unit: mesh, latency: rows + 2 * DIM, ii: rows, reads: ["spad[a_addr, rows]"], writes: ["acc[c_addr, rows]"], macs: rows * DIM * DIM}
+  mvout: {fields: [c_addr, rows], unit: store, reads: ["acc[c_addr, rows]"], memory: {requests: rows, bytes: DIM}, latency: mem_done}
+  flush: {unit: mesh, latency: 1}
+)yaml";
+
+// UltraTrail-like: a controller steps through layer descriptors; 1-D conv on an 8x8 MAC array,
+// ping-pong feature memories, output processing unit.
+const char* kController = R"yaml(
+params: {N: 8}
+units:
+  controller: {latency: 1}
+  mac_array: {from: controller, ii: 1}
+  opu: {from: mac_array, latency: 3, ii: 1}
+  pool: {from: opu, latency: 1}
+storage:
+  fmem: {locations: 3}
+  wmem: {locations: 1, read_ports: 1}
+  lmem: {locations: 2}
+instructions:
+  conv_step:
+    fields: [src, dst, taps, c_blocks, first]
+    steps:
+      - {unit: controller}
+      - unit: mac_array
+        latency: taps * c_blocks + N
+        reads: ["fmem[src]", {storage: wmem, cycles: taps * c_blocks}, "lmem[dst % 2] if !first"]
+        writes: ["lmem[dst % 2]"]
+    macs: taps * c_blocks * N * N
+  opu_step:
+    fields: [src, dst, relu, residual]
+    steps:
+      - {unit: controller}
+      - {unit: opu, reads: ["lmem[src % 2]", "fmem[2] if residual"], writes: ["fmem[dst]"]}
+  pool_step: {fields: [src], unit: pool, latency: 16, reads: ["fmem[src]"]}
+)yaml";
+
+// Plasticine-like: a grid of SIMD pipelines (PCUs) and banked memories (PMUs), streams between them.
+const char* kGrid = R"yaml(
+params: {L: lanes, S: stages, PCUS: 64, PMUS: 64, BANKS: lanes}
+units:
+  ag: {latency: 1, instances: 4}
+  pmu: {latency: 1, instances: PMUS, in_order: false}
+  pcu: {from: stream, latency: S + log2_ceil(L), ii: 1, instances: PCUS, in_order: false}
+queues:
+  stream: {from: pmu, capacity: 4}
+storage:
+  scratch: {locations: 0, banks: BANKS, read_ports: 1, write_ports: 1}
+memory:
+  dram: {latency: 100, bytes_per_cycle: 64, max_outstanding: 16, request_interval: 1}
+roofline: {macs_per_cycle: L * PCUS}
+instructions:
+  dram_load: {fields: [addr, bursts], unit: ag, writes: ["scratch[addr, bursts]"], memory: {requests: bursts, bytes: 64}, latency: mem_done}
+  map_reduce:
+    fields: [addr, n, acc]
+    steps:
+      - {unit: pmu, latency: "ceil_div(n, L)", reads: ["scratch[addr]"]}
+      - {unit: pcu, latency: "ceil_div(n, L) + S + log2_ceil(L) + (acc ? 1 : 0)"}
+    macs: n
+)yaml";
+
+std::string error_of(const std::string& yaml) {
+  try {
+    parse_arch_description(yaml, "bad.yaml");
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("the format describes systolic, decoupled, controller-driven and grid accelerators") {
+  const auto systolic = load_arch_description(std::string(ACV_SOURCE_DIR) + "/models/systolic/arch.yaml");
+  CHECK(systolic->classes.size() == 3);
+  const auto decoupled = parse_arch_description(kDecoupled, "decoupled.yaml");
+  CHECK(decoupled->find_class("mvin") >= 0);
+  CHECK(decoupled->objects.size() == 7);
+  const auto controller = parse_arch_description(kController, "controller.yaml");
+  CHECK(controller->classes[0].steps.size() == 2);
+  const auto grid = parse_arch_description(kGrid, "grid.yaml");
+  CHECK(grid->classes[1].steps[1].path.size() == 1);  // pmu -> stream -> pcu
+}
+
+TEST_CASE("description errors name file, line, key and reason") {
+  using Catch::Matchers::Contains;
+  CHECK_THAT(error_of("units: {a: {}}\ninstructions:\n  x: {unit: b}\n"), Contains("bad.yaml:3") && Contains("unknown unit 'b'"));
+  CHECK_THAT(error_of("units: {a: {}}\ninstructions:\n  x: {latency: 1}\n"), Contains("with no unit"));
+  CHECK_THAT(error_of("units:\n  a: {from: b}\n  b: {from: a}\ninstructions:\n  x: {unit: a}\n"), Contains("bad.yaml:2") && Contains("cyclic pipeline"));
+  CHECK_THAT(error_of("units: {a: {}}\nmemory:\n  d: {latency: 1, bytes_per_cycle: 0}\ninstructions:\n  x: {unit: a}\n"), Contains("bad.yaml:3") && Contains("zero or negative bandwidth"));
+  CHECK_THAT(error_of("units: {a: {}}\ninstructions:\n  x:\n    fields: [n]\n    unit: a\n    latency: n + m\n"), Contains("bad.yaml:6") && Contains("latency") && Contains("unknown name 'm'"));
+  CHECK_THAT(error_of("units: {a: {latency: R}}\ninstructions:\n  x: {unit: a}\n"), Contains("unknown name 'R'"));
+  CHECK_THAT(error_of("units: {a: {}}\ninstructions:\n  x: {unit: a, latency: \"1 +\"}\n"), Contains("unexpected end"));
+  CHECK_THAT(error_of("units: {a: {}}\nbogus: 1\ninstructions:\n  x: {unit: a}\n"), Contains("bad.yaml:2") && Contains("unknown key"));
+  CHECK_THAT(error_of("units: {a: {}}\ninstructions:\n  x: {unit: a, reads: [\"buf[0]\"]}\n"), Contains("unknown storage 'buf'"));
+}

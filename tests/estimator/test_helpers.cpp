@@ -1,0 +1,46 @@
+// Helpers of the estimator tests.
+#include "test_helpers.h"
+
+namespace acv::test {
+
+std::shared_ptr<const IsaSpec> make_isa(const std::vector<OpcodeSpec>& opcodes) {
+  auto isa = std::make_shared<IsaSpec>();
+  isa->name = "test";
+  isa->opcodes = opcodes;
+  return isa;
+}
+
+Statement instr(int opcode, std::vector<Expr> operands) {
+  Statement s;
+  s.instr.opcode = opcode;
+  s.instr.operands = std::move(operands);
+  return s;
+}
+
+Statement loop(const std::string& name, int64_t trips, std::vector<Statement> body) {
+  Statement s;
+  s.loop = std::make_shared<Loop>();
+  s.loop->name = name;
+  s.loop->trips = trips;
+  s.loop->body = std::move(body);
+  return s;
+}
+
+Program program(std::shared_ptr<const IsaSpec> isa, std::vector<Statement> body) {
+  Program p;
+  p.isa = std::move(isa);
+  p.layer_name = "test";
+  p.top.trips = 1;
+  p.top.body = std::move(body);
+  return p;
+}
+
+Estimate run(const std::string& yaml, const Program& p, const std::map<std::string, int64_t>& params, bool full) {
+  const auto desc = parse_arch_description(yaml, "test.yaml");
+  const BoundArch arch = bind_arch(desc, params, p);
+  EstimateOptions o;
+  o.full = full;
+  return estimate(arch, p, o);
+}
+
+}  // namespace acv::test

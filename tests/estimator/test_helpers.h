@@ -1,0 +1,24 @@
+// Helpers of the estimator tests: tiny ISAs, descriptions from text, programs built by hand.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "estimator/aidg.h"
+#include "estimator/arch_description.h"
+#include "estimator/bound_arch.h"
+#include "models/common/program.h"
+
+namespace acv::test {
+
+std::shared_ptr<const IsaSpec> make_isa(const std::vector<OpcodeSpec>& opcodes);
+Statement instr(int opcode, std::vector<Expr> operands);
+Statement loop(const std::string& name, int64_t trips, std::vector<Statement> body);
+Program program(std::shared_ptr<const IsaSpec> isa, std::vector<Statement> body);
+
+// Parses `yaml`, binds it to `params` and evaluates `p`.
+Estimate run(const std::string& yaml, const Program& p, const std::map<std::string, int64_t>& params = {},
+             bool full = false);
+
+}  // namespace acv::test

@@ -1,0 +1,146 @@
+// The systolic mapper: tiling within the buffers, clear errors, and Programs that compute the
+// golden reference on the functional instruction-set model.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "models/common/golden.h"
+#include "models/common/workload_reader.h"
+#include "models/systolic/systolic_accelerator.h"
+#include "models/systolic/systolic_iss.h"
+
+using namespace acv;
+
+namespace {
+
+AccelConfig config(int64_t n, const std::string& dataflow, int64_t depth = 256) {
+  AccelConfig c;
+  c.file = "test-config.yaml";
+  c.accelerator = "systolic";
+  auto set = [&](const std::string& k, const std::string& v) { c.params[k] = ConfigValue{v, SourceLoc{c.file, 1, k}}; };
+  set("rows", std::to_string(n));
+  set("cols", std::to_string(n));
+  set("dataflow", dataflow);
+  set("ibuf_depth", std::to_string(depth));
+  set("wbuf_depth", std::to_string(depth));
+  set("obuf_depth", std::to_string(depth));
+  set("queue_depth", "4");
+  set("dram_bytes", "268435456");
+  return c;
+}
+
+Layer gemm(int64_t m, int64_t n, int64_t k) {
+  Layer l;
+  l.name = "g";
+  l.kind = LayerKind::Gemm;
+  l.m = m;
+  l.n = n;
+  l.k = k;
+  return l;
+}
+
+Layer conv(int64_t c, int64_t h, int64_t w, int64_t oc, int64_t kernel, int64_t stride, int64_t pad, int64_t groups) {
+  Layer l;
+  l.name = "c";
+  l.kind = LayerKind::Conv2d;
+  l.in_c = c;
+  l.in_h = h;
+  l.in_w = w;
+  l.out_c = oc;
+  l.kh = l.kw = kernel;
+  l.stride_h = l.stride_w = stride;
+  l.pad_h = l.pad_w = pad;
+  l.groups = groups;
+  return l;
+}
+
+void check_matches_golden(const Layer& layer, const AccelConfig& cfg) {
+  SystolicAccelerator accel;
+  const Program program = accel.map(layer, cfg);
+  const LayerData data = make_layer_data(layer, 7);
+  std::vector<uint8_t> dram = accel.dram_image(layer, data, program);
+  systolic::run_functional(program, cfg, dram);
+  CHECK(accel.read_output(layer, program, dram) == golden_output(layer, data));
+}
+
+}  // namespace
+
+TEST_CASE("mapped gemm, conv and depthwise layers compute the golden reference, ragged shapes included",
+          "[systolic][mapper]") {
+  const int64_t n = GENERATE(4, 8);
+  const std::string df = GENERATE(std::string("os"), std::string("ws"));
+  const int64_t depth = GENERATE(int64_t{256}, int64_t{5});  // 5 forces K and M tiling
+  CAPTURE(n, df, depth);
+  const AccelConfig cfg = config(n, df, std::max(depth, n));  // OS drains and WS weight tiles need >= n
+  check_matches_golden(gemm(13, 7, 19), cfg);
+  check_matches_golden(gemm(1, 1, 1), cfg);
+  check_matches_golden(gemm(17, 33, 9), cfg);
+  check_matches_golden(conv(3, 9, 9, 5, 3, 2, 1, 1), cfg);
+  check_matches_golden(conv(6, 7, 7, 6, 3, 1, 1, 6), cfg);  // depthwise
+  check_matches_golden(conv(4, 6, 6, 6, 3, 1, 0, 2), cfg);  // grouped
+}
+
+TEST_CASE("every shipped tiny workload layer maps or is reported unsupported", "[systolic][mapper]") {
+  const Workload w = load_workload(std::string(ACV_WORKLOADS_DIR) + "/tiny.yaml");
+  SystolicAccelerator accel;
+  for (const std::string df : {"os", "ws"}) {
+    for (const Layer& l : w.layers) {
+      CAPTURE(l.name, df);
+      if (l.is_pool()) {
+        CHECK_THROWS_AS(accel.map(l, config(4, df)), UnsupportedLayer);
+      } else {
+        check_matches_golden(l, config(4, df));
+      }
+    }
+  }
+}
+
+TEST_CASE("a layer larger than external memory is a mapping error naming the layer", "[systolic][mapper]") {
+  AccelConfig cfg = config(4, "os");
+  cfg.params["dram_bytes"].text = "1024";
+  SystolicAccelerator accel;
+  try {
+    accel.map(gemm(64, 64, 64), cfg);
+    FAIL("no error");
+  } catch (const MappingError& e) {
+    CHECK(std::string(e.what()).find("layer 'g'") != std::string::npos);
+    CHECK(std::string(e.what()).find("dram_bytes") != std::string::npos);
+  }
+}
+
+TEST_CASE("a bad systolic config names the file, line and parameter", "[systolic][mapper]") {
+  SystolicAccelerator accel;
+  AccelConfig cfg = config(4, "diagonal");
+  CHECK_THROWS_WITH(accel.check_config(cfg), Catch::Contains("test-config.yaml:1: dataflow") &&
+                                                 Catch::Contains("not one of: os, ws"));
+  cfg = config(8, "os", 4);  // OS drains R rows into the output buffer
+  CHECK_THROWS_WITH(accel.check_config(cfg), Catch::Contains("obuf_depth"));
+  cfg = config(4, "os");
+  cfg.params["rows"].text = "-3";
+  CHECK_THROWS_WITH(accel.check_config(cfg), Catch::Contains("rows: must be positive"));
+  cfg = config(4, "os");
+  cfg.params["colour"] = ConfigValue{"red", SourceLoc{cfg.file, 9, "colour"}};
+  CHECK_THROWS_WITH(accel.check_config(cfg), Catch::Contains("test-config.yaml:9: colour: unknown parameter"));
+}
+
+TEST_CASE("tiles stay within the buffers and halves alternate", "[systolic][mapper]") {
+  SystolicAccelerator accel;
+  const AccelConfig cfg = config(4, "ws", 6);
+  const Program p = accel.map(gemm(23, 9, 11), cfg);
+  int64_t loads = 0, last_half = -1;
+  bool alternates = true;
+  p.for_each([&](const ConcreteInstruction& c) {
+    if (c.opcode == systolic::kDmaLoad) {
+      CHECK(c.f[systolic::kLdRows] <= 6);
+      CHECK(c.f[systolic::kLdBytes] <= 4);
+      if (c.f[systolic::kLdBuf] == systolic::kIbuf) {
+        alternates = alternates && c.f[systolic::kLdHalf] != last_half;
+        last_half = c.f[systolic::kLdHalf];
+        ++loads;
+      }
+    }
+  });
+  CHECK(alternates);
+  // M tiles ceil(23/6) = 4, N tiles ceil(9/4) = 3, K tiles ceil(11/4) = 3
+  CHECK(loads == 4 * 3 * 3);
+}

@@ -1,0 +1,207 @@
+// The systolic RTL on hand-built Programs: GEMMs with ragged shapes and K-tiling in both
+// dataflows on every built size, documented instruction timing, and the driver's errors.
+#include <catch2/catch.hpp>
+
+#include <cstring>
+#include <random>
+
+#include "models/common/error.h"
+#include "models/common/program.h"
+#include "models/systolic/systolic_accelerator.h"
+#include "rtl/common/rtl_driver.h"
+#include "systolic_test_util.h"
+
+using namespace acv;
+using acv::test::built_sizes;
+using acv::test::systolic_config;
+
+namespace {
+
+Statement instr(int op, std::vector<Expr> operands) {
+  Statement s;
+  s.instr.opcode = op;
+  s.instr.operands = std::move(operands);
+  return s;
+}
+
+Statement loop(const std::string& name, int64_t trips, std::vector<Statement> body) {
+  Statement s;
+  s.loop = std::make_shared<Loop>(Loop{name, trips, std::move(body)});
+  return s;
+}
+
+Program flat(std::vector<Statement> body, uint64_t dram_bytes) {
+  Program p;
+  p.isa = systolic::isa();
+  p.layer_name = "hand-built";
+  p.top.name = "top";
+  p.top.body = std::move(body);
+  p.dram_bytes = dram_bytes;
+  return p;
+}
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// A GEMM laid out in external memory (A, B int8; C int32) and run with chosen tile sizes, so
+// that K-tiling and ragged tiles appear on small shapes. Independent of the systolic mapper.
+struct GemmRun {
+  int64_t m, k, n;
+  int64_t tk;  // OS: K per compute (<= buffer depth); WS: K per weight tile (<= rows)
+  int64_t tm;  // WS: M per compute (<= buffer depths); OS: ignored (rows)
+  std::vector<int8_t> a, b;
+  uint64_t a_base = 0, b_base = 0, c_base = 0, end = 0;
+
+  GemmRun(int64_t m_, int64_t k_, int64_t n_, int64_t tk_, int64_t tm_, uint32_t seed)
+      : m(m_), k(k_), n(n_), tk(tk_), tm(tm_) {
+    std::mt19937 rng(seed);
+    for (int64_t i = 0; i < m * k; ++i) a.push_back(static_cast<int8_t>(static_cast<int>(rng() % 256) - 128));
+    for (int64_t i = 0; i < k * n; ++i) b.push_back(static_cast<int8_t>(static_cast<int>(rng() % 256) - 128));
+    b_base = static_cast<uint64_t>(m * k + 64);
+    c_base = b_base + static_cast<uint64_t>(k * n + 64);
+    end = c_base + static_cast<uint64_t>(m * n * 4 + 64);
+  }
+
+  std::vector<uint8_t> image(bool ws) const {
+    std::vector<uint8_t> d(end, 0xa5);  // C region poisoned: every output must be written
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t x = 0; x < k; ++x) d[a_base + (ws ? i * k + x : x * m + i)] = static_cast<uint8_t>(a[i * k + x]);
+    std::memcpy(d.data() + b_base, b.data(), b.size());
+    return d;
+  }
+
+  std::vector<int32_t> output(const std::vector<uint8_t>& d) const {
+    std::vector<int32_t> c(static_cast<size_t>(m * n));
+    std::memcpy(c.data(), d.data() + c_base, c.size() * 4);
+    return c;
+  }
+
+  Program program(int64_t rows, int64_t cols, bool ws) const {
+    using namespace systolic;
+    const int64_t t_m = ws ? tm : rows, t_n = cols, t_k = tk;
+    const int64_t nm = ceil_div(m, t_m), nn = ceil_div(n, t_n), nk = ceil_div(k, t_k);
+    const Expr mt = idx(1), nt = idx(2), kt = idx(3);
+    const Expr in_half = (mt * (nn * nk) + nt * nk + kt) % 2;
+    const Expr out_half = (mt * nn + nt) % 2;
+    const Expr k_len = min(Expr(k) - kt * t_k, t_k);
+    const Expr m_len = min(Expr(m) - mt * t_m, t_m);
+    const Expr n_len = min(Expr(n) - nt * t_n, t_n);
+    const int64_t ab = static_cast<int64_t>(a_base), bb = static_cast<int64_t>(b_base),
+                  cb = static_cast<int64_t>(c_base);
+    const Statement load_a = ws ? instr(kDmaLoad, {kIbuf, in_half, Expr(ab) + mt * (t_m * k) + kt * t_k, m_len, k_len, k})
+                                : instr(kDmaLoad, {kIbuf, in_half, Expr(ab) + kt * (t_k * m) + mt * t_m, k_len, m_len, m});
+    const Statement load_b = instr(kDmaLoad, {kWbuf, in_half, Expr(bb) + kt * (t_k * n) + nt * t_n, k_len, n_len, n});
+    const Expr first = clamp(Expr(1) - kt, 0, 1);
+    const Expr last = clamp(kt - (nk - 2), 0, 1);
+    const Statement compute = instr(kCompute, {in_half, in_half, out_half, k_len, ws ? m_len : Expr(rows), first, last, 1, 1});
+    const Statement store = instr(kDmaStore, {out_half, Expr(cb) + mt * (t_m * n * 4) + nt * (t_n * 4), m_len, n_len, n * 4});
+    return flat({loop("m", nm, {loop("n", nn, {loop("k", nk, {load_a, load_b, compute}), store})})}, end);
+  }
+};
+
+SimulationOutput run(const Program& p, const AccelConfig& c, std::vector<uint8_t> dram, int64_t max_cycles = 0) {
+  RtlRunOptions options;
+  options.max_cycles = max_cycles;
+  return RtlDriverRegistry::create("systolic")->run(p, c, std::move(dram), options);
+}
+
+}  // namespace
+
+TEST_CASE("systolic RTL computes ragged GEMMs with K-tiling in both dataflows on every built size", "[rtl][systolic]") {
+  const int64_t size = GENERATE(from_range(built_sizes()));
+  const std::string dataflow = GENERATE(as<std::string>{}, "os", "ws");
+  const bool ws = dataflow == "ws";
+  struct Shape {
+    int64_t m, k, n, tk_os, tm_ws;
+  };
+  // (tk for OS is a K tile; for WS the K tile is min(rows, tk_os)).
+  const Shape shape = GENERATE(Shape{13, 19, 7, 5, 6}, Shape{1, 1, 1, 1, 1}, Shape{37, 41, 29, 256, 256},
+                               Shape{20, 33, 17, 8, 7});
+  CAPTURE(size, dataflow, shape.m, shape.k, shape.n);
+  const int64_t tk = ws ? std::min(size, shape.tk_os) : shape.tk_os;
+  const GemmRun g(shape.m, shape.k, shape.n, tk, shape.tm_ws, static_cast<uint32_t>(size * 100 + shape.m));
+  const AccelConfig config = systolic_config(size, dataflow);
+  const SimulationOutput out = run(g.program(size, size, ws), config, g.image(ws));
+  CHECK(g.output(out.dram) == acv::test::naive_gemm(g.a, g.b, g.m, g.k, g.n));
+  CHECK(out.cycles > 0);
+  CHECK(out.counters.at("compute_busy") > 0);
+  CHECK(out.counters.at("load_busy") > 0);
+  CHECK(out.counters.at("store_busy") > 0);
+}
+
+TEST_CASE("systolic RTL is correct under a slow, narrow external memory", "[rtl][systolic]") {
+  const int64_t size = built_sizes().front();
+  const std::string dataflow = GENERATE(as<std::string>{}, "os", "ws");
+  const bool ws = dataflow == "ws";
+  const GemmRun g(11, 23, 9, ws ? size : 6, 5, 7);
+  AccelConfig config = systolic_config(size, dataflow);
+  config.dram.latency = 7;
+  config.dram.bytes_per_cycle = 3;
+  config.dram.max_outstanding = 1;
+  const SimulationOutput out = run(g.program(size, size, ws), config, g.image(ws));
+  CHECK(g.output(out.dram) == acv::test::naive_gemm(g.a, g.b, g.m, g.k, g.n));
+}
+
+TEST_CASE("systolic RTL instruction timing matches rtl/systolic/README.md", "[rtl][systolic]") {
+  using namespace systolic;
+  const int64_t n = built_sizes().front();
+  AccelConfig config = systolic_config(n, "os");
+
+  SECTION("a one-row dma_load: dispatch 1, start 1, then the DRAM latency and transfer") {
+    const Program p = flat({instr(kDmaLoad, {kIbuf, 0, 0, 1, n, n})}, 4096);
+    const SimulationOutput out = run(p, config, std::vector<uint8_t>(4096));
+    CHECK(out.cycles == 1 + 1 + config.dram.latency + 1 + 1);
+    CHECK(out.counters.at("load_busy") == 1 + 1 + config.dram.latency + 1);
+  }
+  const int64_t k_len = 9, m_len = 5;
+  SECTION("an OS compute with last = 1 is busy k_len + cols + rows cycles") {
+    const Program p = flat({instr(kDmaLoad, {kIbuf, 0, 0, k_len, n, n}), instr(kDmaLoad, {kWbuf, 0, 0, k_len, n, n}),
+                            instr(kCompute, {0, 0, 0, k_len, n, 1, 1, 1, 1}), instr(kDmaStore, {0, 1024, n, n, 4 * n})},
+                           4096);
+    const SimulationOutput out = run(p, config, std::vector<uint8_t>(4096));
+    CHECK(out.counters.at("compute_busy") == k_len + n + n);
+  }
+  SECTION("a WS compute is busy m_len + rows + cols + 1 cycles") {
+    config = systolic_config(n, "ws");
+    const Program p = flat({instr(kDmaLoad, {kIbuf, 0, 0, m_len, n, n}), instr(kDmaLoad, {kWbuf, 0, 0, n, n, n}),
+                            instr(kCompute, {0, 0, 0, n, m_len, 1, 1, 1, 1}), instr(kDmaStore, {0, 1024, m_len, n, 4 * n})},
+                           4096);
+    const SimulationOutput out = run(p, config, std::vector<uint8_t>(4096));
+    CHECK(out.counters.at("compute_busy") == m_len + n + n + 1);
+  }
+}
+
+TEST_CASE("a Program that deadlocks hits the cycle limit with a BackendError", "[rtl][systolic]") {
+  using namespace systolic;
+  const int64_t n = built_sizes().front();
+  // The compute waits for IBUF half 1, which nothing loads.
+  const Program p = flat({instr(kDmaLoad, {kIbuf, 0, 0, 1, n, n}), instr(kDmaLoad, {kWbuf, 0, 0, 1, n, n}),
+                          instr(kCompute, {1, 0, 0, 1, n, 1, 1, 1, 1})},
+                         4096);
+  CHECK_THROWS_WITH(run(p, systolic_config(n, "os"), std::vector<uint8_t>(4096), 3000),
+                    Catch::Contains("did not finish within 3000 cycles"));
+  CHECK_THROWS_AS(run(p, systolic_config(n, "os"), std::vector<uint8_t>(4096)), BackendError);  // default bound
+}
+
+TEST_CASE("the systolic driver rejects configs whose size or depths were not built", "[rtl][systolic]") {
+  const Program p = flat({}, 64);
+  CHECK_THROWS_AS(run(p, systolic_config(12, "os"), std::vector<uint8_t>(64)), InputError);
+  CHECK_THROWS_WITH(run(p, systolic_config(12, "os"), std::vector<uint8_t>(64)),
+                    Catch::Contains("test-systolic.yaml") && Catch::Contains("rows") && Catch::Contains("built: "));
+  const int64_t n = built_sizes().front();
+  CHECK_THROWS_WITH(run(p, systolic_config(n, "os", 128), std::vector<uint8_t>(64)),
+                    Catch::Contains("ibuf_depth") && Catch::Contains("256"));
+  CHECK_THROWS_WITH(run(p, systolic_config(n, "os", 256, 2), std::vector<uint8_t>(64)), Catch::Contains("queue_depth"));
+  CHECK(run(p, systolic_config(n, "os"), std::vector<uint8_t>(64)).cycles == 0);
+}
+
+TEST_CASE("the systolic driver rejects instructions outside the hardware's ranges", "[rtl][systolic]") {
+  using namespace systolic;
+  const int64_t n = built_sizes().front();
+  const Program too_wide = flat({instr(kDmaLoad, {kIbuf, 0, 0, 1, n + 1, n})}, 4096);
+  CHECK_THROWS_WITH(run(too_wide, systolic_config(n, "os"), std::vector<uint8_t>(4096)),
+                    Catch::Contains("instruction 0 (dma_load") && Catch::Contains("bytes"));
+  const Program ws_k = flat({instr(kCompute, {0, 0, 0, n + 1, 1, 1, 1, 1, 1})}, 4096);
+  CHECK_THROWS_WITH(run(ws_k, systolic_config(n, "ws"), std::vector<uint8_t>(4096)), Catch::Contains("k_len"));
+  const Program outside = flat({instr(kDmaLoad, {kIbuf, 0, 4090, 2, n, n})}, 4096);
+  CHECK_THROWS_WITH(run(outside, systolic_config(n, "os"), std::vector<uint8_t>(4096)), Catch::Contains("address"));
+}

@@ -1,0 +1,45 @@
+// run_in_child_process: results and errors cross the process boundary; a crash is a BackendError.
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <cstdlib>
+
+#include "models/common/error.h"
+#include "tlm/common/child_process.h"
+
+namespace acv {
+namespace {
+
+TEST_CASE("a child's SimulationOutput arrives intact") {
+  const SimulationOutput out = run_in_child_process([] {
+    SimulationOutput o;
+    o.cycles = 123456789012;
+    o.counters["busy"] = 7;
+    o.dram.assign(200000, 0);
+    o.dram[199999] = 42;
+    return o;
+  });
+  CHECK(out.cycles == 123456789012);
+  CHECK(out.counters.at("busy") == 7);
+  REQUIRE(out.dram.size() == 200000);
+  CHECK(out.dram[199999] == 42);
+}
+
+TEST_CASE("a child's errors are rethrown with their kind and message") {
+  CHECK_THROWS_AS(run_in_child_process([]() -> SimulationOutput { throw InputError("bad mode"); }), InputError);
+  CHECK_THROWS_WITH(run_in_child_process([]() -> SimulationOutput { throw BackendError("deadlock"); }), "deadlock");
+}
+
+TEST_CASE("a crashed child is a BackendError naming how it died") {
+  CHECK_THROWS_WITH(run_in_child_process([]() -> SimulationOutput {
+                      std::signal(SIGSEGV, SIG_DFL);  // Catch2 handles it otherwise
+                      std::raise(SIGSEGV);
+                      return {};
+                    }),
+                    Catch::Matchers::Contains("signal 11"));
+  CHECK_THROWS_WITH(run_in_child_process([]() -> SimulationOutput { std::_Exit(9); }),
+                    Catch::Matchers::Contains("exit status 9"));
+}
+
+}  // namespace
+}  // namespace acv

@@ -1,0 +1,130 @@
+// The result cache: hits on unchanged inputs, invalidation when an input that decides a result changes.
+#include <catch2/catch.hpp>
+
+#include "tests/validation/harness_fixture.h"
+#include "validation/harness/content_hash.h"
+#include "validation/harness/result_cache.h"
+
+using namespace acv;
+using namespace acv::test;
+
+namespace {
+
+// A fake repository: mapper, RTL, TLM, estimator sources and a config with a description.
+struct FakeRepo {
+  TempDir dir{"repo"};
+  FakeRepo() {
+    write_file(dir / "models/systolic/mapper.cpp", "// mapper v1\n");
+    write_file(dir / "models/systolic/configs/a.yaml", config_text(4));
+    write_file(dir / "models/systolic/arch.yaml", "units: [pe]\n");
+    write_file(dir / "rtl/systolic/systolic_top.sv", "module systolic_top; endmodule\n");
+    write_file(dir / "rtl/common/fifo.sv", "module fifo; endmodule\n");
+    write_file(dir / "tlm/systolic/systolic_tlm.cpp", "// tlm\n");
+    write_file(dir / "estimator/aidg.cpp", "// estimator\n");
+  }
+  static std::string config_text(int rows) {
+    return "accelerator: systolic\nname: a\ndescription: ../arch.yaml\nparams: { rows: " + std::to_string(rows) + " }\n";
+  }
+  Case make(const std::string& backend) const {
+    Case c = make_case(0, "a", "net", "L1", make_view(backend));
+    c.config_file = dir / "models/systolic/configs/a.yaml";
+    return c;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("sha256 matches the standard test vectors", "[cache]") {
+  CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(sha256_hex(std::string(1000, 'a')) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
+}
+
+TEST_CASE("cache keys change exactly with the inputs that decide a result", "[cache]") {
+  FakeRepo repo;
+  auto key = [&](const std::string& backend, Case c = Case{}) {
+    if (c.key.empty()) c = repo.make(backend);
+    return CacheKeyer(repo.dir.path()).key(c);  // a fresh keyer: no memoised hashes
+  };
+  const std::string rtl = key("rtl"), est = key("estimator"), tlm = key("tlm");
+  CHECK(key("rtl") == rtl);  // unchanged inputs: a hit
+  CHECK(rtl != est);
+
+  SECTION("an RTL file changes: RTL results are invalid, estimator results are not") {
+    write_file(repo.dir / "rtl/systolic/systolic_top.sv", "module systolic_top; logic x; endmodule\n");
+    CHECK(key("rtl") != rtl);
+    CHECK(key("estimator") == est);
+    CHECK(key("tlm") == tlm);
+  }
+  SECTION("a shared RTL file changes") {
+    write_file(repo.dir / "rtl/common/fifo.sv", "module fifo #(parameter int Depth = 2); endmodule\n");
+    CHECK(key("rtl") != rtl);
+  }
+  SECTION("the description changes: estimator results are invalid, RTL results are not") {
+    write_file(repo.dir / "models/systolic/arch.yaml", "units: [pe, dma]\n");
+    CHECK(key("estimator") != est);
+    CHECK(key("rtl") == rtl);
+  }
+  SECTION("the mapper changes: every result is invalid") {
+    write_file(repo.dir / "models/systolic/mapper.cpp", "// mapper v2\n");
+    CHECK(key("rtl") != rtl);
+    CHECK(key("estimator") != est);
+  }
+  SECTION("the config, the layer shape or the backend options change") {
+    Case c = repo.make("tlm");
+    c.layer_shape = "gemm other";
+    CHECK(key("tlm", c) != tlm);
+    c = repo.make("tlm");
+    c.view.options["tlm-mode"] = "at";
+    CHECK(key("tlm", c) != tlm);
+    write_file(repo.dir / "models/systolic/configs/a.yaml", FakeRepo::config_text(8));
+    CHECK(key("tlm") != tlm);
+  }
+}
+
+TEST_CASE("a campaign reuses cached results and re-runs what an RTL change invalidates", "[cache][campaign]") {
+  FakeRepo repo;
+  TempDir tmp("cache");
+  HandMadeSuite s({}, repo.dir / "models/systolic/configs/a.yaml");
+  s.write_runs(tmp / "handmade");
+  CampaignOptions o = s.options(tmp / "handmade", tmp / "out");
+  o.repo_root = repo.dir.path();
+  o.cache_dir = tmp / "cache";
+
+  CampaignStats cold, warm, after_rtl_edit;
+  run_campaign(s.manifest, o, &cold);
+  CHECK(cold.ran == 12);
+  CHECK(cold.cached == 0);
+
+  const Outcomes again = run_campaign(s.manifest, o, &warm);
+  CHECK(warm.ran == 0);
+  CHECK(warm.cached == 12);
+  CHECK(again[0]->cached);
+  CHECK(again[0]->layer.cycles == 1000);
+  CHECK(read_file(tmp / "out/runs/c4__net__L1__rtl.json") == to_json(s.runs.at("c4/net/L1/rtl")));
+
+  write_file(repo.dir / "rtl/systolic/systolic_top.sv", "module systolic_top; logic y; endmodule\n");
+  run_campaign(s.manifest, o, &after_rtl_edit);
+  CHECK(after_rtl_edit.ran == 6);  // the rtl view only; est is keyed on the description
+  CHECK(after_rtl_edit.cached == 6);
+}
+
+TEST_CASE("a corrupt cache entry is a miss, not an error", "[cache]") {
+  TempDir tmp("corrupt");
+  ResultCache cache(tmp / "c");
+  cache.store("abcdef", "{ not json");
+  CHECK(cache.load("abcdef").value() == "{ not json");
+  CHECK_FALSE(cache.load("012345").has_value());
+  const Case c = make_case(0, "a", "net", "L1", make_view("rtl"));
+  CHECK(outcome_from_run(c, "{ not json", "x").status == CaseStatus::Failed);  // the campaign then re-runs it
+}
+
+TEST_CASE("the default cache folder follows XDG_CACHE_HOME", "[cache]") {
+  const char* old = std::getenv("XDG_CACHE_HOME");
+  const std::string saved = old ? old : "";
+  setenv("XDG_CACHE_HOME", "/tmp/xdg", 1);
+  CHECK(default_cache_dir("/repo") == "/tmp/xdg/acv");
+  unsetenv("XDG_CACHE_HOME");
+  CHECK(default_cache_dir("/repo") == "/repo/build/cache");
+  if (old) setenv("XDG_CACHE_HOME", saved.c_str(), 1);
+}

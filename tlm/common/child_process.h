@@ -1,0 +1,16 @@
+// Runs one SystemC simulation in a forked child process: SystemC elaborates once per process.
+#pragma once
+
+#include <functional>
+
+#include "models/common/simulation.h"
+
+namespace acv {
+
+// Contract: forks (the caller must not have created any SystemC object), runs `simulate` in the
+// child with stdout redirected to stderr, and sends its SimulationOutput back through a pipe.
+// Rethrows the child's InputError / MappingError / BackendError in the parent with its message;
+// a child that dies or exits without a result gives BackendError naming its exit status or signal.
+SimulationOutput run_in_child_process(const std::function<SimulationOutput()>& simulate);
+
+}  // namespace acv

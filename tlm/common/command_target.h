@@ -1,0 +1,60 @@
+// The command port: a register target through which a host feeds a Program's instructions.
+#pragma once
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+#include <array>
+#include <cstdint>
+
+#include "command_registers.h"
+#include "local_time.h"
+#include "models/common/program.h"
+#include "timed_fifo.h"
+
+namespace acv {
+
+// Register file of command_registers.h in front of a TimedFifo of instructions. The accelerator's
+// dispatcher pops instructions with next(); its units report completions with retire(). A push
+// into a full queue blocks the b_transport call (wait) until a slot frees, so a host that does not
+// poll the free count is still correct. Accesses cost `access_cycles` each (annotated).
+class CommandTarget : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<CommandTarget> socket;
+
+  SC_HAS_PROCESS(CommandTarget);
+  CommandTarget(sc_core::sc_module_name name, std::size_t queue_depth, TlmMode mode, const Clock& clock,
+                int64_t access_cycles = 1);
+
+  // Contract (accelerator side): next() blocks until an instruction is available; retire() is
+  // called once per instruction with the unit's local time of completion.
+  ConcreteInstruction next(LocalTime& lt) { return queue_.pop(lt); }
+  void retire(const sc_core::sc_time& at);
+
+  bool done() const { return end_ && retired_ == pushed_; }
+  int64_t done_cycles() const { return clock_.to_cycles(done_at_); }
+  const sc_core::sc_event& done_event() const { return done_event_; }
+  int64_t pushed() const { return pushed_; }
+  bool error() const { return error_; }
+
+ private:
+  void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  unsigned int transport_dbg(tlm::tlm_generic_payload& gp);
+  uint64_t read_register(uint64_t offset, const sc_core::sc_time& at) const;
+  void write_register(uint64_t offset, uint64_t value, LocalTime& lt);
+
+  TimedFifo<ConcreteInstruction> queue_;
+  TlmMode mode_;
+  Clock clock_;
+  int64_t access_cycles_;
+  std::array<int64_t, cmdreg::kNumFields> staged_{};
+  int64_t pushed_ = 0;
+  int64_t retired_ = 0;
+  bool end_ = false;
+  bool error_ = false;
+  sc_core::sc_time done_at_;      // max retire time
+  sc_core::sc_event done_event_;
+};
+
+}  // namespace acv

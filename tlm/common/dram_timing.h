@@ -1,0 +1,44 @@
+// Timing of the external memory (DramConfig semantics shared with the RTL's DRAM model), in cycles.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+
+#include "models/common/accel_config.h"
+
+namespace acv {
+
+// When a memory request is accepted and when it completes; pure C++, no SystemC.
+// Semantics (models/common/accel_config.h, as rtl/common/dram_model.h implements them): one port,
+// at most one request accepted per cycle; a request of n bytes accepted at cycle t completes at
+// c = max(t + latency, previous completion) + ceil(n / bytes_per_cycle), its response is taken
+// in cycle c (the initiator is always ready) and its slot is free again from cycle c + 1; at most
+// max_outstanding requests hold a slot.
+class DramTiming {
+ public:
+  struct Slot {
+    int64_t accept = 0;    // cycle the port accepts the request
+    int64_t complete = 0;  // cycle its data has been transferred
+  };
+
+  explicit DramTiming(const DramConfig& config);
+  // Contract: requests are scheduled in the order of the calls; `arrival` is the first cycle the
+  // request is presented (an earlier arrival than the previous request's is served after it).
+  Slot schedule(int64_t arrival, int64_t bytes);
+
+  const DramConfig& config() const { return config_; }
+  int64_t requests() const { return requests_; }
+  int64_t bytes() const { return bytes_; }
+  int64_t busy_cycles() const { return busy_cycles_; }  // cycles spent transferring data
+
+ private:
+  DramConfig config_;
+  std::deque<int64_t> in_flight_;  // cycles from which the slots free again, non-decreasing
+  int64_t last_accept_ = -1;
+  int64_t last_complete_ = 0;
+  int64_t requests_ = 0;
+  int64_t bytes_ = 0;
+  int64_t busy_cycles_ = 0;
+};
+
+}  // namespace acv

@@ -1,0 +1,61 @@
+// The external memory as a TLM-2.0 target: LT (b_transport), AT (4-phase nb_transport), DMI, debug.
+#pragma once
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/multi_passthrough_target_socket.h>
+#include <tlm_utils/peq_with_cb_and_phase.h>
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <vector>
+
+#include "accept_time_extension.h"
+#include "clock.h"
+#include "dram_timing.h"
+#include "memory.h"
+#include "tlm_runner.h"
+
+namespace acv {
+
+// Socket shell around Memory (behaviour) and DramTiming (when). Any number of initiators bind to
+// `socket`; they share one port, as the load and store DMA share the RTL's memory port.
+//  - b_transport: the access happens at once; `delay` comes back as completion time - now, with
+//    the request scheduled at sc_time_stamp() + delay (temporal decoupling).
+//  - nb_transport_fw (AT): BEGIN_REQ is returned TLM_ACCEPTED; END_REQ is sent at the accept
+//    cycle (outstanding limit = request backpressure), BEGIN_RESP at the completion cycle.
+//  - get_direct_mem_ptr: granted in LT only (AT timing must see every access), for hosts and
+//    debuggers loading data; DMI accesses bypass the timing model.
+class MemoryTarget : public sc_core::sc_module {
+ public:
+  tlm_utils::multi_passthrough_target_socket<MemoryTarget> socket;
+
+  SC_HAS_PROCESS(MemoryTarget);
+  MemoryTarget(sc_core::sc_module_name name, std::vector<uint8_t> contents, const DramConfig& config,
+               TlmMode mode, const Clock& clock);
+
+  Memory& memory() { return memory_; }
+  const DramTiming& timing() const { return timing_; }
+
+ private:
+  void b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  tlm::tlm_sync_enum nb_transport_fw(int id, tlm::tlm_generic_payload& gp, tlm::tlm_phase& phase,
+                                     sc_core::sc_time& delay);
+  bool get_direct_mem_ptr(int id, tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi);
+  unsigned int transport_dbg(int id, tlm::tlm_generic_payload& gp);
+  void peq_callback(tlm::tlm_generic_payload& gp, const tlm::tlm_phase& phase);
+  void send_response(int id, tlm::tlm_generic_payload& gp);
+
+  Memory memory_;
+  DramTiming timing_;
+  TlmMode mode_;
+  Clock clock_;
+  tlm_utils::peq_with_cb_and_phase<MemoryTarget> m_peq;
+  std::map<tlm::tlm_generic_payload*, int> m_initiator_of;  // AT transactions in flight
+  // Per initiator: a BEGIN_RESP awaiting END_RESP, and responses queued behind it.
+  std::map<int, bool> m_response_busy;
+  std::map<int, std::deque<tlm::tlm_generic_payload*>> m_response_queue;
+};
+
+}  // namespace acv

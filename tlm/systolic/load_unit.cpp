@@ -1,0 +1,52 @@
+#include "load_unit.h"
+
+#include <algorithm>
+#include <string>
+
+#include "models/common/error.h"
+
+namespace acv::systolic {
+
+LoadUnit::LoadUnit(sc_core::sc_module_name name, SharedState& state, CommandTarget& command, DmaInitiator& dma)
+    : sc_core::sc_module(name), state_(state), command_(command), dma_(dma) {
+  SC_THREAD(run);
+}
+
+void LoadUnit::run() {
+  LocalTime lt(state_.mode, state_.clock);
+  for (;;) {
+    const ConcreteInstruction in = state_.load_queue.pop(lt);
+    execute(in, lt);
+    command_.retire(lt.now());
+    lt.advance_cycles(state_.timing.unit_retire);
+  }
+}
+
+void LoadUnit::execute(const ConcreteInstruction& in, LocalTime& lt) {
+  const int64_t buf = in.f[kLdBuf], half = in.f[kLdHalf], rows = in.f[kLdRows], bytes = in.f[kLdBytes];
+  const int64_t addr = in.f[kLdDramAddr], stride = in.f[kLdStride];
+  if ((buf != kIbuf && buf != kWbuf) || (half != 0 && half != 1))
+    throw BackendError("systolic dma_load: buffer " + std::to_string(buf) + " half " + std::to_string(half));
+  DoubleBuffer<int8_t>& b = buf == kIbuf ? state_.ibuf : state_.wbuf;
+  if (rows < 0 || rows > b.depth() || bytes < 1 || bytes > b.width() || addr < 0 || stride < 0)
+    throw BackendError("systolic dma_load: rows " + std::to_string(rows) + " bytes " + std::to_string(bytes) +
+                       " do not fit the buffer (depth " + std::to_string(b.depth()) + ", width " +
+                       std::to_string(b.width()) + ")");
+  const sc_core::sc_time waiting = lt.now();
+  b.flag(half).wait_until(false, lt, state_.clock.cycles(state_.timing.flag_latency));
+  const sc_core::sc_time start = lt.now();
+  state_.add_cycles("load_wait_cycles", waiting, start);
+  lt.advance_cycles(state_.timing.load_setup);
+  requests_.clear();
+  for (int64_t i = 0; i < rows; ++i) {
+    int8_t* entry = b.entry(half, i);
+    std::fill(entry + bytes, entry + b.width(), 0);
+    requests_.push_back(DmaRequest{static_cast<uint64_t>(addr + i * stride), reinterpret_cast<uint8_t*>(entry),
+                                   static_cast<uint32_t>(bytes)});
+  }
+  dma_.read(requests_, lt);
+  b.flag(half).set(true, lt.now());
+  state_.add_cycles("load_busy_cycles", start, lt.now());
+}
+
+}  // namespace acv::systolic

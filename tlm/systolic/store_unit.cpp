@@ -1,0 +1,55 @@
+#include "store_unit.h"
+
+#include <string>
+
+#include "models/common/error.h"
+
+namespace acv::systolic {
+
+StoreUnit::StoreUnit(sc_core::sc_module_name name, SharedState& state, CommandTarget& command,
+                     DmaInitiator& dma)
+    : sc_core::sc_module(name), state_(state), command_(command), dma_(dma) {
+  SC_THREAD(run);
+}
+
+void StoreUnit::run() {
+  LocalTime lt(state_.mode, state_.clock);
+  for (;;) {
+    const ConcreteInstruction in = state_.store_queue.pop(lt);
+    execute(in, lt);
+    command_.retire(lt.now());
+    lt.advance_cycles(state_.timing.unit_retire);
+  }
+}
+
+void StoreUnit::execute(const ConcreteInstruction& in, LocalTime& lt) {
+  const int64_t half = in.f[kStHalf], addr = in.f[kStDramAddr], rows = in.f[kStRows];
+  const int64_t elems = in.f[kStElems], stride = in.f[kStStride];
+  DoubleBuffer<int32_t>& b = state_.obuf;
+  if ((half != 0 && half != 1) || rows < 0 || rows > b.depth() || elems < 1 || elems > b.width() || addr < 0 ||
+      stride < 0)
+    throw BackendError("systolic dma_store: half " + std::to_string(half) + " rows " + std::to_string(rows) +
+                       " elems " + std::to_string(elems) + " do not fit the output buffer");
+  const sc_core::sc_time waiting = lt.now();
+  b.flag(half).wait_until(true, lt, state_.clock.cycles(state_.timing.flag_latency));
+  const sc_core::sc_time start = lt.now();
+  state_.add_cycles("store_wait_cycles", waiting, start);
+  lt.advance_cycles(state_.timing.store_setup);
+  const int64_t row_bytes = elems * 4;
+  staging_.resize(static_cast<std::size_t>(rows * row_bytes));
+  requests_.clear();
+  for (int64_t i = 0; i < rows; ++i) {
+    const int32_t* entry = b.entry(half, i);
+    uint8_t* out = staging_.data() + i * row_bytes;
+    for (int64_t e = 0; e < elems; ++e) {
+      const uint32_t v = static_cast<uint32_t>(entry[e]);
+      for (int byte = 0; byte < 4; ++byte) out[e * 4 + byte] = static_cast<uint8_t>(v >> (8 * byte));
+    }
+    requests_.push_back(DmaRequest{static_cast<uint64_t>(addr + i * stride), out, static_cast<uint32_t>(row_bytes)});
+  }
+  dma_.write(requests_, lt);
+  b.flag(half).set(false, lt.now());
+  state_.add_cycles("store_busy_cycles", start, lt.now());
+}
+
+}  // namespace acv::systolic

@@ -1,0 +1,43 @@
+// What the simulating backends (rtl, tlm) share: operands, DRAM image, golden comparison, timing.
+#include "backend.h"
+
+#include <chrono>
+
+namespace acv {
+
+LayerResult run_simulated_layer(const Accelerator& accel, const AccelConfig& config, const Layer& layer,
+                                const Program& program, const BackendOptions& options,
+                                const std::function<SimulationOutput(std::vector<uint8_t> dram)>& simulate) {
+  const LayerData data = make_layer_data(layer, options.seed);
+  const std::vector<int32_t> expected = golden_output(layer, data);
+  std::vector<uint8_t> dram = accel.dram_image(layer, data, program);
+
+  const auto start = std::chrono::steady_clock::now();
+  const SimulationOutput out = simulate(std::move(dram));
+  const auto stop = std::chrono::steady_clock::now();
+
+  const std::vector<int32_t> actual = accel.read_output(layer, program, out.dram);
+  LayerResult r;
+  r.layer = layer.name;
+  r.kind = to_string(layer.kind);
+  r.cycles = out.cycles;
+  r.macs = layer.macs();
+  const int64_t pes = accel.processing_elements(config);
+  r.utilization = out.cycles > 0 ? static_cast<double>(r.macs) / (static_cast<double>(out.cycles) * pes) : 0.0;
+  r.outputs_checked = true;
+  r.outputs_match = actual == expected;
+  r.output_hash = hash_output(actual);
+  r.wall_seconds = std::chrono::duration<double>(stop - start).count();
+  r.instructions = program.instruction_count();
+  r.counters = out.counters;
+  if (!r.outputs_match) {
+    std::size_t first = 0;
+    while (first < actual.size() && first < expected.size() && actual[first] == expected[first]) ++first;
+    r.note = "output mismatch at element " + std::to_string(first) + " of " + std::to_string(expected.size());
+    if (first < actual.size() && first < expected.size())
+      r.note += ": got " + std::to_string(actual[first]) + ", expected " + std::to_string(expected[first]);
+  }
+  return r;
+}
+
+}  // namespace acv

@@ -1,0 +1,49 @@
+// A backend computes a LayerResult for one mapped layer: rtl, tlm, estimator, roofline, regression.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/common/accelerator.h"
+#include "models/common/registry.h"
+#include "models/common/run_result.h"
+#include "models/common/simulation.h"
+
+namespace acv {
+
+// Options of `acv run` that backends read; each backend documents which ones decide its result.
+struct BackendOptions {
+  uint64_t seed = 1;             // operand data
+  std::string trace_file;        // rtl: FST waveform
+  std::string tlm_mode = "lt";   // tlm: lt | at
+  bool full = false;             // estimator: evaluate every instruction
+  bool explain = false;          // estimator: per-kernel breakdown in LayerResult.info
+  std::string regression_model;  // regression: fitted model file
+  int64_t max_cycles = 0;        // simulators: give up after this many cycles (0 = backend default)
+};
+
+class Backend {
+ public:
+  static constexpr const char* kRegistryNoun = "backend";
+  virtual ~Backend() = default;
+  // Contract: result-deciding options as one string ("tlm-mode=at"), for RunResult.options and cache keys.
+  virtual std::string options_key(const BackendOptions& options) const = 0;
+  // Contract: runs one mapped layer; fills cycles, wall_seconds and, where the backend computes
+  // outputs, outputs_checked/outputs_match against the golden reference. Throws BackendError on failure.
+  virtual LayerResult run_layer(const Accelerator& accel, const AccelConfig& config, const Layer& layer,
+                                const Program& program, const BackendOptions& options) = 0;
+};
+
+using BackendRegistry = Registry<Backend>;
+#define ACV_REGISTER_BACKEND(Class, name_literal) ACV_REGISTER(::acv::Backend, Class, name_literal)
+
+// Shared by rtl and tlm: builds operands and the DRAM image, calls `simulate`, reads the
+// output back and compares it with the golden reference, timing the call.
+LayerResult run_simulated_layer(const Accelerator& accel, const AccelConfig& config, const Layer& layer,
+                                const Program& program, const BackendOptions& options,
+                                const std::function<SimulationOutput(std::vector<uint8_t> dram)>& simulate);
+
+}  // namespace acv

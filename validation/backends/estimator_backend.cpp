@@ -1,0 +1,44 @@
+// The estimator backend: AIDG evaluation of the Program under the config's architecture description.
+#include <chrono>
+
+#include "estimator/aidg.h"
+#include "validation/backends/backend.h"
+#include "validation/backends/estimator_common.h"
+
+namespace acv {
+
+class EstimatorBackend : public Backend {
+ public:
+  // `explain` only adds text; `full` must give the same cycles but is part of the key so both can be compared.
+  std::string options_key(const BackendOptions& options) const override { return options.full ? "full" : ""; }
+
+  LayerResult run_layer(const Accelerator& accel, const AccelConfig& config, const Layer& layer,
+                        const Program& program, const BackendOptions& options) override {
+    const auto t0 = std::chrono::steady_clock::now();
+    const BoundArch arch = bind_config_description(config, program);
+    EstimateOptions eo;
+    eo.full = options.full;
+    eo.explain = options.explain;
+    const Estimate e = estimate(arch, program, eo);
+    LayerResult r = estimated_layer(layer, program, config, accel.processing_elements(config), e.cycles);
+    r.counters["evaluated_instructions"] = e.evaluated_instructions;
+    r.counters["represented_instructions"] = e.represented_instructions;
+    r.counters["evaluated_iterations"] = e.evaluated_iterations;
+    r.counters["represented_iterations"] = e.represented_iterations;
+    r.info["bottleneck"] = e.bottleneck;
+    if (options.explain) {
+      for (const auto& kv : e.busy) r.counters["busy." + kv.first] = kv.second;
+      for (const auto& k : e.kernels)
+        r.info["kernel." + (k.loop.empty() ? "depth" + std::to_string(k.depth) : k.loop)] =
+            "period " + std::to_string(k.period) + ", " + std::to_string(k.delta) + " cycles per period, " +
+            std::to_string(k.evaluated) + " of " + std::to_string(k.trips) + " iterations evaluated (" +
+            std::to_string(k.times) + " times)";
+    }
+    r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return r;
+  }
+};
+
+ACV_REGISTER_BACKEND(EstimatorBackend, "estimator")
+
+}  // namespace acv

@@ -1,0 +1,32 @@
+// The tlm backend: the accelerator's SystemC TLM-2.0 model (LT or AT), one child process per layer,
+// outputs checked against the golden reference.
+#include "tlm/common/child_process.h"
+#include "tlm/common/tlm_mode.h"
+#include "tlm/common/tlm_runner.h"
+#include "validation/backends/backend.h"
+
+namespace acv {
+
+// Options: tlm_mode ("lt" | "at") decides the result. SystemC elaborates once per process, so each
+// layer's simulation runs in a forked child (acv's own process never creates a SystemC object).
+class TlmBackend : public Backend {
+ public:
+  std::string options_key(const BackendOptions& options) const override {
+    return std::string("tlm-mode=") + to_string(parse_tlm_mode(options.tlm_mode));
+  }
+
+  LayerResult run_layer(const Accelerator& accel, const AccelConfig& config, const Layer& layer,
+                        const Program& program, const BackendOptions& options) override {
+    const TlmMode mode = parse_tlm_mode(options.tlm_mode);
+    std::unique_ptr<TlmRunner> runner = TlmRunnerRegistry::create(config.accelerator);
+    LayerResult r = run_simulated_layer(accel, config, layer, program, options, [&](std::vector<uint8_t> dram) {
+      return run_in_child_process([&] { return runner->run(program, config, std::move(dram), mode); });
+    });
+    r.info["tlm_mode"] = to_string(mode);
+    return r;
+  }
+};
+
+ACV_REGISTER_BACKEND(TlmBackend, "tlm")
+
+}  // namespace acv

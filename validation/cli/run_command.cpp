@@ -1,0 +1,140 @@
+// `acv run`: one backend over the layers of a workload on one accelerator config; table and RunResult JSON.
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "validation/backends/backend.h"
+#include "validation/cli/command.h"
+#include "validation/cli/target_options.h"
+
+namespace po = boost::program_options;
+
+namespace acv {
+
+namespace {
+
+std::string fmt_int(int64_t v) {
+  std::string s = std::to_string(v);
+  for (int i = static_cast<int>(s.size()) - 3; i > (v < 0 ? 1 : 0); i -= 3) s.insert(static_cast<std::size_t>(i), ",");
+  return s;
+}
+
+void print_header(std::ostream& out) {
+  out << std::left << std::setw(20) << "layer" << std::setw(8) << "kind" << std::right << std::setw(15) << "cycles"
+      << std::setw(16) << "MACs" << std::setw(8) << "util%" << std::setw(10) << "outputs" << std::setw(10)
+      << "wall s" << "\n";
+}
+
+void print_row(std::ostream& out, const LayerResult& r) {
+  std::string outputs = r.outputs_checked ? (r.outputs_match ? "match" : "MISMATCH") : "-";
+  if (r.status != "ok") outputs = r.status;
+  std::ostringstream util, wall;
+  util << std::fixed << std::setprecision(1) << 100.0 * r.utilization;
+  wall << std::fixed << std::setprecision(3) << r.wall_seconds;
+  out << std::left << std::setw(20) << r.layer << std::setw(8) << r.kind << std::right << std::setw(15)
+      << (r.status == "ok" ? fmt_int(r.cycles) : "-") << std::setw(16) << fmt_int(r.macs) << std::setw(8)
+      << (r.status == "ok" ? util.str() : "-") << std::setw(10) << outputs << std::setw(10) << wall.str();
+  if (!r.note.empty()) out << "  " << r.note;
+  out << "\n" << std::flush;
+}
+
+}  // namespace
+
+class RunCommand : public Command {
+ public:
+  std::string summary() const override { return "run one backend on a workload and print per-layer cycles"; }
+
+  int run(const std::vector<std::string>& args) override {
+    po::options_description desc("options");
+    desc.add_options()("help,h", "show this help")
+        ("backend", po::value<std::string>()->required(), "rtl | tlm | estimator | roofline | regression");
+    add_target_options(desc);
+    desc.add_options()
+        ("json", po::value<std::string>(), "write the RunResult to this file (schema: docs/run-result.md)")
+        ("trace", po::value<std::string>(), "rtl: write an FST waveform (one layer only)")
+        ("tlm-mode", po::value<std::string>()->default_value("lt"), "tlm: lt (loosely timed) | at (approximately timed)")
+        ("full", po::bool_switch(), "estimator: evaluate every instruction instead of extrapolating loop kernels")
+        ("explain", po::bool_switch(), "estimator: per-kernel breakdown (evaluated iterations, delta, bottleneck)")
+        ("regression-model", po::value<std::string>(), "regression: fitted model file")
+        ("seed", po::value<uint64_t>()->default_value(1), "seed of the operand data")
+        ("max-cycles", po::value<int64_t>()->default_value(0), "simulators: fail after this many cycles (0: automatic)")
+        ("quiet,q", po::bool_switch(), "no table on stdout");
+    po::variables_map vm;
+    if (!parse_command_line(args,
+                            "usage: acv run --backend B --config FILE --workload FILE [--layer NAME]... [--json FILE]",
+                            desc, vm))
+      return kExitOk;
+
+    const std::string backend_name = vm["backend"].as<std::string>();
+    std::unique_ptr<Backend> backend = BackendRegistry::create(backend_name);
+    Target target = load_target(vm);
+
+    BackendOptions options;
+    options.seed = vm["seed"].as<uint64_t>();
+    options.tlm_mode = vm["tlm-mode"].as<std::string>();
+    options.full = vm["full"].as<bool>();
+    options.explain = vm["explain"].as<bool>();
+    options.max_cycles = vm["max-cycles"].as<int64_t>();
+    if (options.max_cycles < 0) throw InputError("--max-cycles must not be negative");
+    if (vm.count("regression-model")) options.regression_model = vm["regression-model"].as<std::string>();
+    if (vm.count("trace")) {
+      if (target.layers.size() != 1) throw InputError("--trace needs exactly one --layer (one waveform per run)");
+      options.trace_file = vm["trace"].as<std::string>();
+    }
+    const bool quiet = vm["quiet"].as<bool>();
+
+    RunResult result;
+    result.backend = backend_name;
+    result.options = backend->options_key(options);
+    result.accelerator = target.config.accelerator;
+    result.config_name = target.config.name;
+    result.config_file = target.config.file;
+    result.workload = target.workload.name;
+    result.workload_file = target.workload.file;
+    result.pes = target.accel->processing_elements(target.config);
+
+    if (!quiet) {
+      std::cout << backend_name << (result.options.empty() ? "" : " (" + result.options + ")") << " | "
+                << target.config.name << " | " << target.workload.name << " (" << target.layers.size()
+                << " layers)\n";
+      print_header(std::cout);
+    }
+    const auto start = std::chrono::steady_clock::now();
+    for (const Layer* layer : target.layers) {
+      LayerResult r;
+      try {
+        const Program program = target.accel->map(*layer, target.config);
+        r = backend->run_layer(*target.accel, target.config, *layer, program, options);
+      } catch (const UnsupportedLayer& e) {
+        if (vm.count("layer")) throw;  // asked for by name: an error, not a skip
+        r.layer = layer->name;
+        r.kind = to_string(layer->kind);
+        r.macs = layer->macs();
+        r.status = "skipped";
+        r.note = e.what();
+      }
+      if (!quiet) print_row(std::cout, r);
+      result.layers.push_back(std::move(r));
+    }
+    result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (!quiet) {
+      std::cout << "total: " << fmt_int(result.total_cycles()) << " cycles, " << std::fixed << std::setprecision(3)
+                << result.wall_seconds << " s wall\n";
+    }
+
+    if (vm.count("json")) {
+      const std::string path = vm["json"].as<std::string>();
+      std::ofstream out(path);
+      if (!out) throw InputError(SourceLoc{path, 0, "--json"}, "cannot write file");
+      out << to_json(result);
+    }
+    return result.all_outputs_match() ? kExitOk : kExitCheckFailed;
+  }
+};
+
+ACV_REGISTER_COMMAND(RunCommand, "run")
+
+}  // namespace acv

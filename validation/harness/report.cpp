@@ -1,0 +1,512 @@
+// report.md, cases.csv, summary.json, junit.xml and gnuplot plots of an evaluated campaign.
+#include "validation/harness/report.h"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "models/common/error.h"
+#include "validation/harness/process_pool.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace acv {
+
+namespace {
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  if (!out) throw InputError(SourceLoc{path, 0, ""}, "cannot write file");
+  out << text;
+}
+
+std::string num(double v, const char* format = "%.2f") {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+std::string signed_pct(double v) { return num(v, "%+.2f"); }
+
+std::string speedup_text(const Aggregate& a) {
+  if (a.speedup <= 0) return "-";
+  return a.speedup >= 100 ? num(a.speedup, "%.0fx") : num(a.speedup, "%.1fx");
+}
+
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+// Markdown table with padded columns, readable as plain text too.
+class Table {
+ public:
+  explicit Table(std::vector<std::string> header) : rows_{std::move(header)} {}
+  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  bool empty() const { return rows_.size() == 1; }
+  std::string str() const {
+    std::vector<std::size_t> width(rows_[0].size(), 3);
+    for (const auto& r : rows_)
+      for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
+    std::string out;
+    auto line = [&](const std::vector<std::string>& r) {
+      out += "|";
+      for (std::size_t i = 0; i < r.size(); ++i) out += " " + r[i] + std::string(width[i] - r[i].size(), ' ') + " |";
+      out += "\n";
+    };
+    line(rows_[0]);
+    out += "|";
+    for (auto w : width) out += std::string(w + 2, '-') + "|";
+    out += "\n";
+    for (std::size_t i = 1; i < rows_.size(); ++i) line(rows_[i]);
+    return out;
+  }
+
+ private:
+  std::vector<std::vector<std::string>> rows_;
+};
+
+std::string md_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) out += c == '|' ? std::string("\\|") : std::string(1, c);
+  return out;
+}
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') out += ' ';
+        else out += c;
+    }
+  }
+  return out;
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string outputs_text(const Aggregate& a) {
+  if (a.outputs_checked == 0) return "-";
+  return std::to_string(a.outputs_matched) + "/" + std::to_string(a.outputs_checked);
+}
+
+std::string runs_text(const Aggregate& a) {
+  std::string s = std::to_string(a.ok) + " ok";
+  if (a.skipped) s += ", " + std::to_string(a.skipped) + " skipped";
+  if (a.failed) s += ", " + std::to_string(a.failed) + " failed";
+  if (a.missing) s += ", " + std::to_string(a.missing) + " missing";
+  if (a.absent) s += ", absent";
+  return s;
+}
+
+Table aggregate_table(const std::vector<Aggregate>& rows, const std::string& reference, bool config, bool workload) {
+  std::vector<std::string> header = {"view"};
+  if (config) header.push_back("config");
+  if (workload) header.push_back("workload");
+  for (const char* h : {"runs", "compared", "MAPE %", "max |err| %", "mean err %", "speedup", "outputs ok"})
+    header.push_back(h);
+  Table t(header);
+  for (const auto& a : rows) {
+    std::vector<std::string> r = {a.view};
+    if (config) r.push_back(a.config);
+    if (workload) r.push_back(a.workload);
+    r.push_back(runs_text(a));
+    const bool is_ref = a.view == reference;
+    r.push_back(is_ref ? "reference" : std::to_string(a.compared));
+    r.push_back(a.compared ? num(a.mape_pct) : "-");
+    r.push_back(a.compared ? num(a.max_abs_error_pct) : "-");
+    r.push_back(a.compared ? signed_pct(a.mean_error_pct) : "-");
+    r.push_back(is_ref ? "1x" : speedup_text(a));
+    r.push_back(outputs_text(a));
+    t.add(r);
+  }
+  return t;
+}
+
+json aggregate_json(const Aggregate& a) {
+  json j = {{"view", a.view},
+            {"cases", a.cases},
+            {"ok", a.ok},
+            {"skipped", a.skipped},
+            {"failed", a.failed},
+            {"absent", a.absent},
+            {"missing", a.missing},
+            {"compared", a.compared},
+            {"cycles", a.cycles},
+            {"ref_cycles", a.ref_cycles},
+            {"wall_seconds", a.wall_seconds},
+            {"ref_wall_seconds", a.ref_wall_seconds},
+            {"outputs_checked", a.outputs_checked},
+            {"outputs_matched", a.outputs_matched}};
+  if (!a.config.empty()) j["config"] = a.config;
+  if (!a.workload.empty()) j["workload"] = a.workload;
+  j["mape_pct"] = a.compared ? json(a.mape_pct) : json(nullptr);
+  j["mean_error_pct"] = a.compared ? json(a.mean_error_pct) : json(nullptr);
+  j["max_abs_error_pct"] = a.compared ? json(a.max_abs_error_pct) : json(nullptr);
+  j["max_error_layer"] = a.compared ? json(a.max_error_layer) : json(nullptr);
+  j["speedup"] = a.speedup > 0 ? json(a.speedup) : json(nullptr);
+  return j;
+}
+
+std::string verdict_line(const Evaluation& ev) {
+  int fail = 0, pass = 0, skipped = 0;
+  for (const auto& c : ev.checks) {
+    fail += c.status == CheckStatus::Fail;
+    pass += c.status == CheckStatus::Pass;
+    skipped += c.status == CheckStatus::Skipped;
+  }
+  return std::string(ev.passed ? "PASS" : "FAIL") + " (" + std::to_string(pass) + " checks passed, " +
+         std::to_string(fail) + " failed, " + std::to_string(skipped) + " skipped)";
+}
+
+// ---- plots -------------------------------------------------------------------------------
+
+std::string gp_quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) out += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+  return out + "\"";
+}
+
+// Writes plots/data/*.dat and plots/plots.gp; returns the script path, or "" when nothing to plot.
+std::string write_plot_files(const std::string& dir, const Manifest& manifest, const Evaluation& ev) {
+  const std::string plots = dir + "/plots";
+  fs::create_directories(plots + "/data");
+  std::vector<std::string> views;  // non-reference views with compared cases
+  for (const auto& a : ev.views)
+    if (a.view != manifest.reference && a.compared > 0) views.push_back(a.view);
+  if (views.empty()) return "";
+
+  // Per view: ref_cycles cycles error_pct x-position; x-position is the layer's slot among compared layers.
+  std::map<std::string, int> slot;
+  std::vector<std::string> slot_labels;
+  for (const auto& m : ev.cases) {
+    if (!m.compared) continue;
+    const std::string label = m.c->config_name + "/" + m.c->workload_name + "/" + m.c->layer;
+    if (slot.emplace(label, static_cast<int>(slot_labels.size())).second) slot_labels.push_back(label);
+  }
+  for (std::size_t v = 0; v < views.size(); ++v) {
+    std::string text = "# ref_cycles cycles error_pct slot  (" + views[v] + " vs " + manifest.reference + ")\n";
+    for (const auto& m : ev.cases) {
+      if (!m.compared || m.c->view.name != views[v]) continue;
+      const std::string label = m.c->config_name + "/" + m.c->workload_name + "/" + m.c->layer;
+      text += std::to_string(m.ref_cycles) + " " + std::to_string(m.cycles) + " " + num(m.error_pct, "%.6g") + " " +
+              std::to_string(slot[label]) + "\n";
+    }
+    write_text(plots + "/data/" + std::to_string(v) + ".dat", text);
+  }
+  std::string speed = "# speedup mape_pct view config\n";
+  for (const auto& a : ev.configs)
+    if (a.view != manifest.reference && a.compared > 0 && a.speedup > 0)
+      speed += num(a.speedup, "%.6g") + " " + num(a.mape_pct, "%.6g") + " " + gp_quote(a.view) + " " +
+               gp_quote(a.config) + "\n";
+  write_text(plots + "/data/speedup.dat", speed);
+
+  std::ostringstream gp;
+  gp << "# generated by acv validate from the campaign's results -- do not edit\n";
+  gp << "cd " << gp_quote(plots) << "\n";
+  gp << "set datafile commentschars '#'\nset key left top\nset grid\n";
+  const std::vector<std::pair<std::string, std::string>> terminals = {
+      {"svg size 900,650 dynamic background rgb 'white'", "svg"}, {"pngcairo size 900,650", "png"}};
+  for (const auto& term : terminals) {
+    gp << "set terminal " << term.first << " noenhanced\n";  // layer names hold underscores
+    // Estimated vs reference cycles, log-log, with y = x.
+    gp << "set output 'cycles_scatter." << term.second << "'\n";
+    gp << "set title " << gp_quote("cycles per layer: backend views vs " + manifest.reference) << "\n";
+    gp << "set logscale xy\nset xlabel " << gp_quote(manifest.reference + " cycles") << "\nset ylabel 'estimated cycles'\n";
+    gp << "set xtics auto\nunset xtics\nset xtics\n";
+    gp << "plot ";
+    for (std::size_t v = 0; v < views.size(); ++v)
+      gp << "'data/" << v << ".dat' using 1:2 with points pt 7 ps 0.8 title " << gp_quote(views[v]) << ", ";
+    gp << "x with lines lc rgb 'black' dt 2 title 'y = x'\n";
+    gp << "unset logscale\n";
+    // Signed error per layer.
+    gp << "set output 'error_per_layer." << term.second << "'\n";
+    gp << "set title " << gp_quote("error per layer vs " + manifest.reference) << "\n";
+    gp << "set xlabel 'layer'\nset ylabel 'error %'\n";
+    if (slot_labels.size() <= 60) {
+      gp << "set xtics rotate by -60 font ',7' (";
+      for (std::size_t i = 0; i < slot_labels.size(); ++i)
+        gp << (i ? ", " : "") << gp_quote(slot_labels[i]) << " " << i;
+      gp << ")\n";
+    }
+    gp << "set xrange [-1:" << slot_labels.size() << "]\n";
+    gp << "plot ";
+    for (std::size_t v = 0; v < views.size(); ++v)
+      gp << (v ? ", " : "") << "'data/" << v << ".dat' using 4:3 with points pt 7 ps 0.8 title " << gp_quote(views[v]);
+    gp << ", 0 with lines lc rgb 'black' notitle\n";
+    gp << "set xtics auto norotate font ''\nset xrange [*:*]\n";
+    // Speedup vs error, one point per view and config.
+    gp << "set output 'speedup_vs_error." << term.second << "'\n";
+    gp << "set title " << gp_quote("speedup vs " + manifest.reference + " and MAPE, per view and config") << "\n";
+    gp << "set logscale x\nset yrange [0:*]\nset xlabel " << gp_quote("speedup vs " + manifest.reference + " (x)") << "\nset ylabel 'MAPE %'\n";
+    gp << "plot 'data/speedup.dat' using 1:2 with points pt 7 ps 1.2 notitle, "
+          "'' using 1:2:(sprintf('%s %s', stringcolumn(3), stringcolumn(4))) with labels offset 0,1 font ',8' notitle\n";
+    gp << "unset logscale\nset yrange [*:*]\n";
+  }
+  gp << "unset output\n";
+  write_text(plots + "/plots.gp", gp.str());
+  return plots + "/plots.gp";
+}
+
+}  // namespace
+
+std::string summary_json(const Manifest& manifest, const Evaluation& ev) {
+  json views = json::array();
+  for (const auto& v : manifest.views) {
+    json t = json::object();
+    if (v.thresholds.mape_pct) t["mape"] = *v.thresholds.mape_pct;
+    if (v.thresholds.max_error_pct) t["max_error"] = *v.thresholds.max_error_pct;
+    if (v.thresholds.min_speedup) t["min_speedup"] = *v.thresholds.min_speedup;
+    views.push_back({{"name", v.name}, {"backend", v.backend}, {"options", v.options_key()}, {"thresholds", t}});
+  }
+  json cases = json::array();
+  std::map<std::string, int> counts = {{"ok", 0}, {"skipped", 0}, {"failed", 0}, {"absent", 0}, {"missing", 0}};
+  for (const auto& m : ev.cases) {
+    const CaseOutcome& o = *m.outcome;
+    ++counts[to_string(o.status)];
+    json c = {{"key", m.c->key},
+              {"config", m.c->config_name},
+              {"workload", m.c->workload_name},
+              {"layer", m.c->layer},
+              {"kind", m.c->layer_kind},
+              {"macs", m.c->macs},
+              {"view", m.c->view.name},
+              {"backend", m.c->view.backend},
+              {"status", to_string(o.status)},
+              {"message", o.message}};
+    c["cycles"] = o.status == CaseStatus::Ok ? json(m.cycles) : json(nullptr);
+    c["ref_cycles"] = m.ref_cycles > 0 ? json(m.ref_cycles) : json(nullptr);
+    c["error_pct"] = m.compared ? json(m.error_pct) : json(nullptr);
+    c["wall_seconds"] = o.status == CaseStatus::Ok ? json(m.wall_seconds) : json(nullptr);
+    c["ref_wall_seconds"] = m.ref_cycles > 0 ? json(m.ref_wall_seconds) : json(nullptr);
+    c["outputs_checked"] = o.status == CaseStatus::Ok && o.layer.outputs_checked;
+    c["outputs_match"] = o.status == CaseStatus::Ok && o.layer.outputs_checked ? json(o.layer.outputs_match) : json(nullptr);
+    cases.push_back(c);
+  }
+  json networks = json::array(), configs = json::array(), overall = json::array(), checks = json::array();
+  for (const auto& a : ev.networks) networks.push_back(aggregate_json(a));
+  for (const auto& a : ev.configs) configs.push_back(aggregate_json(a));
+  for (const auto& a : ev.views) overall.push_back(aggregate_json(a));
+  for (const auto& c : ev.checks) {
+    json j = {{"name", c.name}, {"view", c.view}, {"metric", c.metric}, {"status", to_string(c.status)}, {"detail", c.detail}};
+    j["config"] = c.config.empty() ? json(nullptr) : json(c.config);
+    j["limit"] = c.limit ? json(*c.limit) : json(nullptr);
+    j["value"] = c.value ? json(*c.value) : json(nullptr);
+    checks.push_back(j);
+  }
+  const json doc = {{"schema_version", 1},
+                    {"suite", manifest.suite_name},
+                    {"suite_file", manifest.suite_file},
+                    {"reference", manifest.reference},
+                    {"shard", {{"index", manifest.shard_index}, {"count", manifest.shard_count}}},
+                    {"passed", ev.passed},
+                    {"counts", counts},
+                    {"views", views},
+                    {"overall", overall},
+                    {"configs", configs},
+                    {"networks", networks},
+                    {"checks", checks},
+                    {"cases", cases}};
+  return doc.dump(2) + "\n";
+}
+
+std::string summary_table(const Manifest& manifest, const Evaluation& ev) {
+  std::string out = aggregate_table(ev.configs, manifest.reference, true, false).str();
+  out += "\nsign-off: " + verdict_line(ev) + "\n";
+  for (const auto& f : ev.failed_checks()) out += "  FAILED: " + f + "\n";
+  return out;
+}
+
+namespace {
+
+std::string report_md(const Manifest& manifest, const Evaluation& ev, const std::string& plot_note) {
+  std::ostringstream md;
+  md << "# Validation report: " << manifest.suite_name << "\n\n";
+  md << "Suite `" << manifest.suite_file << "`, reference view `" << manifest.reference << "`";
+  if (manifest.shard_count > 1) md << ", shard " << manifest.shard_index << "/" << manifest.shard_count;
+  md << ".\n\n**Sign-off: " << verdict_line(ev) << "**\n\n";
+  md << "Error = (view cycles - " << manifest.reference << " cycles) / " << manifest.reference
+     << " cycles; MAPE = mean |error| over the layers both ran; speedup = sum of " << manifest.reference
+     << " wall time / sum of the view's wall time over the same layers.\n\n";
+
+  md << "## Sign-off checks\n\n";
+  Table checks({"check", "status", "detail"});
+  for (const auto& c : ev.checks)
+    checks.add({md_escape(c.name), c.status == CheckStatus::Fail ? "**FAIL**" : to_string(c.status), md_escape(c.detail)});
+  md << (checks.empty() ? std::string("No checks.\n") : checks.str()) << "\n";
+
+  md << "## Per view (all configs and workloads)\n\n" << aggregate_table(ev.views, manifest.reference, false, false).str();
+  md << "\n## Per accelerator config\n\n" << aggregate_table(ev.configs, manifest.reference, true, false).str();
+  md << "\n## Per network\n\n" << aggregate_table(ev.networks, manifest.reference, true, true).str();
+
+  // Largest errors first: what a person investigates.
+  std::vector<const CaseMetrics*> worst;
+  for (const auto& m : ev.cases)
+    if (m.compared) worst.push_back(&m);
+  std::stable_sort(worst.begin(), worst.end(), [](const CaseMetrics* a, const CaseMetrics* b) {
+    return std::fabs(a->error_pct) > std::fabs(b->error_pct);
+  });
+  if (!worst.empty()) {
+    md << "\n## Largest errors\n\n";
+    Table t({"view", "config", "workload", "layer", manifest.reference + " cycles", "view cycles", "error %"});
+    for (std::size_t i = 0; i < worst.size() && i < 15; ++i) {
+      const auto& m = *worst[i];
+      t.add({m.c->view.name, m.c->config_name, m.c->workload_name, md_escape(m.c->layer), std::to_string(m.ref_cycles),
+             std::to_string(m.cycles), signed_pct(m.error_pct)});
+    }
+    md << t.str();
+  }
+
+  std::ostringstream failed, mismatched, absent;
+  std::map<std::string, std::string> absent_views;
+  for (const auto& m : ev.cases) {
+    const CaseOutcome& o = *m.outcome;
+    if (o.status == CaseStatus::Failed || o.status == CaseStatus::Missing)
+      failed << "### " << m.c->key << " (" << to_string(o.status) << ")\n\n```\n" << o.message << "\n```\n\n";
+    if (o.status == CaseStatus::Ok && o.layer.outputs_checked && !o.layer.outputs_match)
+      mismatched << "- " << m.c->key << "\n";
+    if (o.status == CaseStatus::Absent) absent_views[m.c->view.name] = o.message;
+  }
+  if (!failed.str().empty()) md << "\n## Failed runs\n\n" << failed.str();
+  if (!mismatched.str().empty()) md << "\n## Outputs differing from the golden reference\n\n" << mismatched.str();
+  if (!absent_views.empty()) {
+    md << "\n## Absent views (not failed)\n\n";
+    for (const auto& kv : absent_views) md << "- `" << kv.first << "`: " << kv.second << "\n";
+  }
+  md << "\n## Plots\n\n";
+  if (!plot_note.empty()) {
+    md << plot_note << "\n";
+  } else {
+    md << "![cycles](plots/cycles_scatter.svg)\n\n![error per layer](plots/error_per_layer.svg)\n\n"
+       << "![speedup vs error](plots/speedup_vs_error.svg)\n\nPNG versions are next to them in `plots/`.\n";
+  }
+  md << "\nEvery case with its cycles, error and wall time: `cases.csv`; machine-readable: `summary.json` "
+        "(docs/summary-schema.md); CI: `junit.xml`.\n";
+  return md.str();
+}
+
+std::string cases_csv(const Evaluation& ev) {
+  std::string out =
+      "key,config,workload,layer,kind,macs,view,backend,options,status,cycles,ref_cycles,error_pct,wall_seconds,"
+      "ref_wall_seconds,outputs_checked,outputs_match,message\n";
+  for (const auto& m : ev.cases) {
+    const CaseOutcome& o = *m.outcome;
+    const bool ok = o.status == CaseStatus::Ok;
+    std::vector<std::string> f = {m.c->key,
+                                  m.c->config_name,
+                                  m.c->workload_name,
+                                  m.c->layer,
+                                  m.c->layer_kind,
+                                  std::to_string(m.c->macs),
+                                  m.c->view.name,
+                                  m.c->view.backend,
+                                  m.c->view.options_key(),
+                                  to_string(o.status),
+                                  ok ? std::to_string(m.cycles) : "",
+                                  m.ref_cycles > 0 ? std::to_string(m.ref_cycles) : "",
+                                  m.compared ? num(m.error_pct, "%.4f") : "",
+                                  ok ? num(m.wall_seconds, "%.6f") : "",
+                                  m.ref_cycles > 0 ? num(m.ref_wall_seconds, "%.6f") : "",
+                                  ok && o.layer.outputs_checked ? "true" : "false",
+                                  ok && o.layer.outputs_checked ? (o.layer.outputs_match ? "true" : "false") : "",
+                                  first_line(o.message)};
+    for (std::size_t i = 0; i < f.size(); ++i) out += (i ? "," : "") + csv_field(f[i]);
+    out += "\n";
+  }
+  return out;
+}
+
+std::string junit_xml(const Manifest& manifest, const Evaluation& ev) {
+  std::ostringstream cases, checks;
+  int case_failures = 0, case_skipped = 0, check_failures = 0, check_skipped = 0;
+  for (const auto& m : ev.cases) {
+    const CaseOutcome& o = *m.outcome;
+    cases << "    <testcase classname=\"" << xml_escape(manifest.suite_name + "." + m.c->config_name + "." + m.c->workload_name)
+          << "\" name=\"" << xml_escape(m.c->layer + " [" + m.c->view.name + "]") << "\" time=\""
+          << num(o.status == CaseStatus::Ok ? m.wall_seconds : 0.0, "%.6f") << "\"";
+    if (o.status == CaseStatus::Failed || o.status == CaseStatus::Missing) {
+      ++case_failures;
+      cases << ">\n      <failure message=\"" << xml_escape(first_line(o.message)) << "\">" << xml_escape(o.message)
+            << "</failure>\n    </testcase>\n";
+    } else if (o.status == CaseStatus::Ok && o.layer.outputs_checked && !o.layer.outputs_match) {
+      ++case_failures;
+      cases << ">\n      <failure message=\"outputs differ from the golden reference\"/>\n    </testcase>\n";
+    } else if (o.status == CaseStatus::Absent || o.status == CaseStatus::Skipped) {
+      ++case_skipped;
+      cases << ">\n      <skipped message=\"" << xml_escape(first_line(o.message)) << "\"/>\n    </testcase>\n";
+    } else {
+      cases << "/>\n";
+    }
+  }
+  for (const auto& c : ev.checks) {
+    checks << "    <testcase classname=\"" << xml_escape(manifest.suite_name + ".signoff." + c.view) << "\" name=\""
+           << xml_escape(c.name) << "\" time=\"0\"";
+    if (c.status == CheckStatus::Fail) {
+      ++check_failures;
+      checks << ">\n      <failure message=\"" << xml_escape(c.detail) << "\"/>\n    </testcase>\n";
+    } else if (c.status == CheckStatus::Skipped) {
+      ++check_skipped;
+      checks << ">\n      <skipped message=\"" << xml_escape(c.detail) << "\"/>\n    </testcase>\n";
+    } else {
+      checks << "/>\n";
+    }
+  }
+  std::ostringstream x;
+  const std::size_t tests = ev.cases.size() + ev.checks.size();
+  x << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  x << "<testsuites name=\"acv validate " << xml_escape(manifest.suite_name) << "\" tests=\"" << tests
+    << "\" failures=\"" << case_failures + check_failures << "\" skipped=\"" << case_skipped + check_skipped << "\">\n";
+  x << "  <testsuite name=\"" << xml_escape(manifest.suite_name) << ".cases\" tests=\"" << ev.cases.size()
+    << "\" failures=\"" << case_failures << "\" errors=\"0\" skipped=\"" << case_skipped << "\">\n"
+    << cases.str() << "  </testsuite>\n";
+  x << "  <testsuite name=\"" << xml_escape(manifest.suite_name) << ".signoff\" tests=\"" << ev.checks.size()
+    << "\" failures=\"" << check_failures << "\" errors=\"0\" skipped=\"" << check_skipped << "\">\n"
+    << checks.str() << "  </testsuite>\n</testsuites>\n";
+  return x.str();
+}
+
+}  // namespace
+
+void write_reports(const std::string& dir, const Manifest& manifest, const Outcomes& outcomes, const Evaluation& ev,
+                   const ReportOptions& options) {
+  (void)outcomes;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  std::string plot_note;
+  if (options.plots) {
+    fs::remove_all(dir + "/plots", ec);
+    const std::string script = write_plot_files(dir, manifest, ev);
+    if (script.empty()) {
+      plot_note = "No plots: no layer could be compared with the reference.";
+    } else {
+      ProcessSpec spec;
+      spec.argv = {options.gnuplot, script};
+      spec.stderr_file = dir + "/plots/gnuplot.log";
+      spec.timeout_seconds = 120;
+      ProcessResult result;
+      ProcessPool(1).run({spec}, {}, [&](std::size_t, const ProcessResult& r) { result = r; });
+      if (!result.ok())
+        plot_note = "Plots failed (" + result.describe() + "; see plots/gnuplot.log). Is gnuplot installed (scripts/setup)?";
+    }
+  } else {
+    plot_note = "Plots were not requested (--no-plots).";
+  }
+  write_text(dir + "/report.md", report_md(manifest, ev, plot_note));
+  write_text(dir + "/cases.csv", cases_csv(ev));
+  write_text(dir + "/summary.json", summary_json(manifest, ev));
+  write_text(dir + "/junit.xml", junit_xml(manifest, ev));
+}
+
+}  // namespace acv

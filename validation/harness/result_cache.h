@@ -1,0 +1,53 @@
+// On-disk cache of RunResults, keyed by a content hash of every input that decides a result.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "validation/harness/suite.h"
+
+namespace acv {
+
+// Computes cache keys. The key of a case hashes: the accelerator's mapper sources
+// (models/<accel>/*.cpp, *.h), the config file's content, the layer's shape, the view's
+// backend and options, validation/backends/, and the sources of the backend itself:
+//   rtl:   rtl/<accel>/** and rtl/common/** (SystemVerilog, driver, CMake parameters)
+//   tlm:   tlm/<accel>/** and tlm/common/**
+//   other: estimator/** and the config's architecture description file
+// Source trees are hashed once per CacheKeyer and memoised.
+class CacheKeyer {
+ public:
+  explicit CacheKeyer(std::string repo_root);
+  // Contract: throws InputError when the config file cannot be read.
+  std::string key(const Case& c);
+
+ private:
+  std::string file_hash(const std::string& path);
+  std::string tree_hash(const std::string& dir, bool recursive);
+  std::string repo_;
+  std::map<std::string, std::string> memo_;
+};
+
+// Directory of JSON files named by key (DIR/ab/abcdef....json); writes are atomic renames,
+// so concurrent campaigns sharing a cache never read half a file.
+class ResultCache {
+ public:
+  explicit ResultCache(std::string dir);
+  // The cached RunResult JSON, or nothing when absent or unreadable.
+  std::optional<std::string> load(const std::string& key) const;
+  void store(const std::string& key, const std::string& json_text) const;
+  const std::string& dir() const { return dir_; }
+
+ private:
+  std::string path_of(const std::string& key) const;
+  std::string dir_;
+};
+
+// $XDG_CACHE_HOME/acv when XDG_CACHE_HOME is set, else <repo_root>/build/cache.
+std::string default_cache_dir(const std::string& repo_root);
+
+// The nearest ancestor of `start` (a file or folder) holding models/ and rtl/; "" if none.
+std::string find_repo_root(const std::string& start);
+
+}  // namespace acv

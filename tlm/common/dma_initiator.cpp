@@ -56,10 +56,12 @@ void DmaInitiator::transfer_lt(const std::vector<DmaRequest>& requests, bool wri
   for (const DmaRequest& r : requests) {
     if (lt.offset() > clock_.cycles(kWindowCycles)) lt.sync();
     prepare(gp, r, write);
-    accept.accepted = lt.now();
+    const sc_core::sc_time presented = lt.now();
+    accept.accepted = presented;
     sc_core::sc_time delay = lt.offset();
     socket->b_transport(gp, delay);
     check(gp);
+    lt.set_now(presented);  // in case the target waited
     done = std::max(done, sc_core::sc_time_stamp() + delay);
     lt.advance_to(std::max(lt.now(), accept.accepted) + clock_.period());
   }

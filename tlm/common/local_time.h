@@ -39,6 +39,17 @@ class LocalTime {
   void advance_to(const sc_core::sc_time& t) {
     if (t > now()) advance(t - now());
   }
+  // Sets now() to t (never before the kernel time). After a b_transport call, which may have
+  // waited and so moved the kernel time, this re-bases the offset instead of counting it twice.
+  void set_now(const sc_core::sc_time& t) {
+    const sc_core::sc_time kernel = sc_core::sc_time_stamp();
+    if (decoupled()) {
+      keeper_.reset();
+      if (t > kernel) advance(t - kernel);
+    } else if (t > kernel) {
+      sc_core::wait(t - kernel);
+    }
+  }
   // Brings the kernel up to now() (LT), e.g. before blocking on an event.
   void sync() {
     if (decoupled()) keeper_.sync();

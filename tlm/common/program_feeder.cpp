@@ -25,7 +25,7 @@ void ProgramFeeder::write(uint64_t address, std::vector<uint8_t>& bytes, LocalTi
   socket->b_transport(gp, delay);
   if (gp.is_response_error())
     throw BackendError(std::string(name()) + ": command port: " + gp.get_response_string());
-  lt.advance_to(sc_core::sc_time_stamp() + delay);
+  lt.set_now(sc_core::sc_time_stamp() + delay);
 }
 
 void ProgramFeeder::run() {

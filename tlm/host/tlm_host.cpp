@@ -51,7 +51,7 @@ class HostSoftware : public sc_core::sc_module {
     gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     sc_core::sc_time delay = lt.offset();
     socket->b_transport(gp, delay);
-    lt.advance_to(sc_core::sc_time_stamp() + delay);
+    lt.set_now(sc_core::sc_time_stamp() + delay);  // b_transport may have waited
     if (gp.is_response_error()) SC_REPORT_FATAL("acv/host", gp.get_response_string().c_str());
     if (command == tlm::TLM_READ_COMMAND)
       for (unsigned w = 0; w < count; ++w) {
@@ -150,7 +150,7 @@ int run(int argc, char** argv) {
   const LayerData data = make_layer_data(layer, seed);
 
   const Clock clock = Clock::default_clock();
-  tlm_utils::tlm_quantumkeeper::set_global_quantum(clock.cycles(1000));
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(clock.cycles(10000));
   systolic::SystolicTop top("systolic", systolic::read_params(config), config.dram, mode,
                             accel.dram_image(layer, data, program), clock);
   HostSoftware host("host", program, mode, verbose);

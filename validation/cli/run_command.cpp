@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
 #include "validation/backends/backend.h"
@@ -96,25 +97,34 @@ class RunCommand : public Command {
     result.workload_file = target.workload.file;
     result.pes = target.accel->processing_elements(target.config);
 
+    // Map every layer before running any, so bad input fails fast with one line and no table.
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<std::unique_ptr<Program>> programs;
+    for (const Layer* layer : target.layers) {
+      try {
+        programs.push_back(std::make_unique<Program>(target.accel->map(*layer, target.config)));
+      } catch (const UnsupportedLayer&) {
+        if (vm.count("layer")) throw;  // asked for by name: an error, not a skip
+        programs.push_back(nullptr);
+      }
+    }
     if (!quiet) {
       std::cout << backend_name << (result.options.empty() ? "" : " (" + result.options + ")") << " | "
                 << target.config.name << " | " << target.workload.name << " (" << target.layers.size()
                 << " layers)\n";
       print_header(std::cout);
     }
-    const auto start = std::chrono::steady_clock::now();
-    for (const Layer* layer : target.layers) {
+    for (std::size_t i = 0; i < target.layers.size(); ++i) {
+      const Layer& layer = *target.layers[i];
       LayerResult r;
-      try {
-        const Program program = target.accel->map(*layer, target.config);
-        r = backend->run_layer(*target.accel, target.config, *layer, program, options);
-      } catch (const UnsupportedLayer& e) {
-        if (vm.count("layer")) throw;  // asked for by name: an error, not a skip
-        r.layer = layer->name;
-        r.kind = to_string(layer->kind);
-        r.macs = layer->macs();
+      if (programs[i]) {
+        r = backend->run_layer(*target.accel, target.config, layer, *programs[i], options);
+      } else {
+        r.layer = layer.name;
+        r.kind = to_string(layer.kind);
+        r.macs = layer.macs();
         r.status = "skipped";
-        r.note = e.what();
+        r.note = "no " + std::string(to_string(layer.kind)) + " unit on " + target.config.accelerator;
       }
       if (!quiet) print_row(std::cout, r);
       result.layers.push_back(std::move(r));

@@ -126,7 +126,7 @@ class ValidateCommand : public Command {
       std::ostream& out = file == "-" ? std::cout : to_file;
       for (const auto& argv : jobs) out << shell_join(argv) << "\n";
       std::cerr << "acv validate: " << jobs.size() << " runs written to " << file << "; when they are done: acv merge "
-                << options.out_dir << " --out " << options.out_dir << "\n";
+                << options.out_dir << "\n";
       return kExitOk;
     }
 

@@ -94,6 +94,8 @@ std::string CacheKeyer::key(const Case& c) {
   h.field("backend").field(c.view.backend);
   h.field("options").field(c.view.options_key());
   h.field("mapper").field(tree_hash(repo_ + "/models/" + accel, false));
+  // The shared core (Program IR, operand data, golden reference) decides every result too.
+  h.field("core").field(tree_hash(repo_ + "/models/common", false));
   h.field("backends").field(tree_hash(repo_ + "/validation/backends", true));
   if (c.view.backend == "rtl") {
     h.field("rtl").field(tree_hash(repo_ + "/rtl/" + accel, true));

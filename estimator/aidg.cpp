@@ -16,6 +16,12 @@ struct Location {
   int64_t write_ready = kNever, write_end = kNever, read_end = kNever;
 };
 
+// One request accepted by an external memory interface: accepted at `accept`, response at `done`,
+// its outstanding slot free again from `free`.
+struct MemRequest {
+  int64_t accept = 0, done = 0, free = 0;
+};
+
 struct KeyHash {
   std::size_t operator()(const std::vector<int64_t>& k) const {
     uint64_t h = 1469598103934665603ull;
@@ -30,6 +36,7 @@ struct State {
   std::vector<int64_t> head;   // ring positions of queues and memory interfaces
   std::vector<std::vector<Location>> fixed;                  // storages with a fixed location count
   std::vector<std::unordered_map<int64_t, Location>> open;  // unbounded storages by index
+  std::vector<std::vector<MemRequest>> requests;  // per memory interface, by accept time
   int64_t max_end = 0;
   std::vector<int64_t> busy;   // per object, then per memory interface
 };
@@ -75,11 +82,7 @@ class Evaluator {
       st_port_base_.push_back(slots);
       slots += static_cast<int>(st.banks * (st.read_ports + st.write_ports));
     }
-    for (const auto& m : a_.memories) {
-      mem_base_.push_back(slots);
-      mem_ring_.push_back(rings++);
-      slots += 1 + static_cast<int>(m.max_outstanding);
-    }
+    s_.requests.resize(a_.memories.size());
     s_.t.assign(static_cast<std::size_t>(slots), kNever);
     s_.head.assign(static_cast<std::size_t>(rings), 0);
     s_.open.resize(a_.storages.size());
@@ -184,12 +187,25 @@ class Evaluator {
       }
     }
     for (std::size_t m = 0; m < a_.memories.size(); ++m) {
-      const int base = mem_base_[m];
-      const int64_t n = a_.memories[m].max_outstanding;
-      const int64_t h = s_.head[static_cast<std::size_t>(mem_ring_[m])];
-      put(slot(base));
-      for (int64_t k = 0; k < n; ++k) put(slot(base + 1 + static_cast<int>((h + k) % n)));
+      prune_requests(m, fl);
+      const auto& reqs = s_.requests[m];
+      key->push_back(static_cast<int64_t>(reqs.size()));
+      for (const MemRequest& r : reqs) {
+        key->push_back(std::max(r.accept, fl - 1) - ref);  // before fl: can no longer block the port
+        put(r.done);
+        put(r.free);
+      }
     }
+  }
+
+  // Drops requests that can no longer affect a request to come (all of which are accepted at or
+  // after fl): accepted before fl and with their slot free by fl. Their response is then before
+  // any later request's completion too (latency >= 0), so dropping them changes nothing.
+  void prune_requests(std::size_t m, int64_t fl) {
+    auto& reqs = s_.requests[m];
+    reqs.erase(std::remove_if(reqs.begin(), reqs.end(),
+                              [fl](const MemRequest& r) { return r.accept < fl && r.free <= fl; }),
+               reqs.end());
   }
 
   void shift(int64_t by) {
@@ -205,6 +221,12 @@ class Evaluator {
         kv.second.write_ready += by;
         kv.second.write_end += by;
         kv.second.read_end += by;
+      }
+    for (auto& reqs : s_.requests)
+      for (auto& r : reqs) {
+        r.accept += by;
+        r.done += by;
+        r.free += by;
       }
     s_.max_end += by;
   }
@@ -264,6 +286,10 @@ class Evaluator {
     int64_t special[kNumSpecials] = {0};
     const EvalContext ctx = a_.context(fields_.data(), special);
     ++est_.evaluated_instructions;
+    // Keep the placed memory requests few (pruning changes no result, see prune_requests).
+    for (std::size_t m = 0; m < s_.requests.size(); ++m)
+      if (s_.requests[m].size() > static_cast<std::size_t>(2 * a_.memories[m].max_outstanding + 256))
+        prune_requests(m, floor_time());
 
     int64_t ready = 0;
     int holder = -1;     // slot released when the next object accepts the instruction
@@ -395,22 +421,47 @@ class Evaluator {
                                " bytes out of range");
     if (n == 0 || step.memory.start.eval(ctx) < 0) return;
     const int64_t xfer = (bytes + bm.bytes_per_cycle - 1) / bm.bytes_per_cycle;
-    const int base = mem_base_[m];
-    int64_t& h = s_.head[static_cast<std::size_t>(mem_ring_[m])];
-    int64_t last = slot(base);
-    int64_t issue = start - bm.request_interval;
+    auto& reqs = s_.requests[m];
+    int64_t done = step_start, issue = start - bm.request_interval;
     for (int64_t j = 0; j < n; ++j) {
-      int64_t& oldest = slot(base + 1 + static_cast<int>(h));
-      issue = std::max(issue + bm.request_interval, oldest);
-      last = std::max(issue + bm.latency, last) + xfer;
-      oldest = last + bm.release_delay;
-      h = (h + 1) % bm.max_outstanding;
+      issue = accept_cycle(bm, reqs, issue + bm.request_interval);
+      // Responses leave in acceptance order: after every response of a request accepted earlier.
+      int64_t before = issue + bm.latency;
+      auto pos = reqs.begin();
+      for (; pos != reqs.end() && pos->accept <= issue; ++pos) before = std::max(before, pos->done);
+      const int64_t d = before + xfer;
+      reqs.insert(pos, MemRequest{issue, d, d + bm.release_delay});
+      done = std::max(done, d);
     }
-    slot(base) = last;
     s_.busy[a_.objects.size() + m] += n * xfer;
-    s_.max_end = std::max(s_.max_end, last);  // writes still in flight keep the run going
-    special[kMemDone] = last - step_start;
+    s_.max_end = std::max(s_.max_end, done);  // writes still in flight keep the run going
+    special[kMemDone] = done - step_start;
     special[kMemIssued] = issue - step_start;
+  }
+
+  // The first cycle from `t` on in which the interface accepts a request: its port takes `ports`
+  // requests per cycle and fewer than max_outstanding requests are in flight. Requests already
+  // placed (by instructions earlier in program order) keep their cycles: a later instruction's
+  // requests fill the cycles and slots they leave free, in time order.
+  static int64_t accept_cycle(const BoundMemory& bm, const std::vector<MemRequest>& reqs, int64_t t) {
+    for (;;) {
+      int64_t same = 0, in_flight = 0, next_free = std::numeric_limits<int64_t>::max();
+      for (const MemRequest& r : reqs) {
+        if (r.accept > t) break;
+        if (r.accept == t) ++same;
+        if (r.free > t) {
+          ++in_flight;
+          next_free = std::min(next_free, r.free);
+        }
+      }
+      if (in_flight >= bm.max_outstanding) {
+        t = std::max(t + 1, next_free);
+      } else if (same >= bm.ports) {
+        ++t;
+      } else {
+        return t;
+      }
+    }
   }
 
   // ---- loops -------------------------------------------------------------------------------
@@ -487,7 +538,7 @@ class Evaluator {
   EstimateOptions opt_;
   State s_;
   Estimate est_;
-  std::vector<int> obj_base_, obj_ring_, st_port_base_, mem_base_, mem_ring_, entries_;
+  std::vector<int> obj_base_, obj_ring_, st_port_base_, entries_;
   std::vector<int64_t> idx_, fields_;
   std::vector<int> path_;
   int deferred_q_ = -1;

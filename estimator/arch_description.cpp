@@ -237,7 +237,7 @@ class DescriptionParser {
     d_->storages.push_back(std::move(s));
   }
   void parse_memory(const std::string& key, const YamlNode& n) {
-    n.check_keys({"latency", "bytes_per_cycle", "max_outstanding", "request_interval", "release_delay"});
+    n.check_keys({"latency", "bytes_per_cycle", "max_outstanding", "request_interval", "ports", "release_delay"});
     if (find_memory(key) >= 0) n.fail("memory defined twice");
     MemorySpec m;
     m.name = key;
@@ -249,6 +249,8 @@ class DescriptionParser {
     m.max_outstanding = param_expr_or(n, "max_outstanding", 1);
     if (n.has("max_outstanding")) require_positive_if_constant(m.max_outstanding, n["max_outstanding"]);
     m.request_interval = param_expr_or(n, "request_interval", 1);
+    m.ports = param_expr_or(n, "ports", 1);
+    if (n.has("ports")) require_positive_if_constant(m.ports, n["ports"]);
     m.release_delay = param_expr_or(n, "release_delay", 0);
     d_->memories.push_back(std::move(m));
   }

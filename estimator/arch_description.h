@@ -52,15 +52,17 @@ struct StorageSpec {
   SourceLoc loc;
 };
 
-// External memory interface: a request of b bytes issued at t completes at
-// max(t + latency, previous completion) + ceil(b / bytes_per_cycle); at most max_outstanding in flight;
-// a unit issues one request per `request_interval` cycles.
+// External memory interface: a request of b bytes accepted at t completes at
+// max(t + latency, completion of the request accepted before it) + ceil(b / bytes_per_cycle); at most
+// max_outstanding in flight; the port accepts `ports` requests per cycle, in time order; a unit issues
+// one request per `request_interval` cycles.
 struct MemorySpec {
   std::string name;
   Expression latency;
   Expression bytes_per_cycle;
   Expression max_outstanding;
   Expression request_interval;
+  Expression ports;          // requests the interface accepts per cycle
   Expression release_delay;  // cycles after a completion until its slot counts as free
   SourceLoc loc;
 };

@@ -115,6 +115,7 @@ BoundArch bind_arch(std::shared_ptr<const ArchDescription> desc, const std::map<
     x.max_outstanding = positive(m.max_outstanding, "max_outstanding");
     if (x.max_outstanding > 4096) throw InputError(m.max_outstanding.loc(), "max_outstanding above 4096");
     x.request_interval = positive(m.request_interval, "request_interval", 0);
+    x.ports = positive(m.ports, "ports");
     x.release_delay = positive(m.release_delay, "release_delay", 0);
     b.memories.push_back(x);
   }

@@ -41,6 +41,7 @@ struct BoundMemory {
   int64_t bytes_per_cycle = 1;
   int64_t max_outstanding = 1;
   int64_t request_interval = 1;
+  int64_t ports = 1;
   int64_t release_delay = 0;
 };
 

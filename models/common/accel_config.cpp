@@ -84,16 +84,17 @@ std::map<std::string, double> AccelConfig::numeric_params() const {
 AccelConfig load_accel_config(const std::string& path) {
   const YamlNode root = YamlNode::load_file(path);
   root.require_map();
-  root.check_keys({"accelerator", "name", "params", "dram", "description"});
+  root.check_keys({"accelerator", "name", "params", "dram", "description", "regression_model"});
   AccelConfig cfg;
   cfg.file = path;
   cfg.accelerator = root["accelerator"].as_string();
   cfg.name = root.get_string("name", file_stem(path));
-  if (root.has("description")) {
-    const std::string d = root["description"].as_string();
-    const auto slash = path.find_last_of('/');
-    cfg.description = (d.empty() || d[0] == '/' || slash == std::string::npos) ? d : path.substr(0, slash + 1) + d;
-  }
+  const auto slash = path.find_last_of('/');
+  auto relative_to_config = [&](const std::string& p) {
+    return (p.empty() || p[0] == '/' || slash == std::string::npos) ? p : path.substr(0, slash + 1) + p;
+  };
+  if (root.has("description")) cfg.description = relative_to_config(root["description"].as_string());
+  if (root.has("regression_model")) cfg.regression_model = relative_to_config(root["regression_model"].as_string());
   if (root.has("params")) {
     const YamlNode params = root["params"];
     params.require_map();

@@ -27,6 +27,8 @@ struct ConfigValue {
 // Parsed config (YAML):
 //   accelerator: systolic
 //   name: systolic-8x8-os          # optional; defaults to the file's stem
+//   description: ../arch.yaml      # optional; paths are relative to this file
+//   regression_model: ../regression/systolic-8x8-os.json   # optional
 //   params: { rows: 8, cols: 8, dataflow: os, ... }
 //   dram: { latency: 40, bytes_per_cycle: 16, max_outstanding: 8 }
 struct AccelConfig {
@@ -35,7 +37,8 @@ struct AccelConfig {
   std::string name;
   std::map<std::string, ConfigValue> params;
   DramConfig dram;
-  std::string description;  // architecture description for the estimator, resolved path; may be empty
+  std::string description;       // architecture description for the estimator, resolved path; may be empty
+  std::string regression_model;  // fitted regression baseline (acv fit-regression), resolved path; may be empty
 
   bool has(const std::string& key) const { return params.count(key) != 0; }
   // Contract: throw InputError naming file, line and key when missing or of the wrong type.

@@ -15,16 +15,21 @@ module acv_skew_buffer #(
     if (Delay == 0) begin : g_pass
       assign data_o[i*LaneWidth +: LaneWidth] = data_i[i*LaneWidth +: LaneWidth];
     end else begin : g_delay
-      logic [LaneWidth-1:0] stage_q [Delay];
+      // A packed shift register: Verilator updates it as one variable.
+      logic [Delay*LaneWidth-1:0] stage_q, stage_d;
+      if (Delay == 1) begin : g_one
+        assign stage_d = data_i[i*LaneWidth +: LaneWidth];
+      end else begin : g_many
+        assign stage_d = {stage_q[(Delay-1)*LaneWidth-1:0], data_i[i*LaneWidth +: LaneWidth]};
+      end
       always_ff @(posedge clk_i or negedge rst_ni) begin
         if (!rst_ni) begin
-          for (int s = 0; s < Delay; s++) stage_q[s] <= '0;
+          stage_q <= '0;
         end else begin
-          stage_q[0] <= data_i[i*LaneWidth +: LaneWidth];
-          for (int s = 1; s < Delay; s++) stage_q[s] <= stage_q[s-1];
+          stage_q <= stage_d;
         end
       end
-      assign data_o[i*LaneWidth +: LaneWidth] = stage_q[Delay-1];
+      assign data_o[i*LaneWidth +: LaneWidth] = stage_q[Delay*LaneWidth-1 -: LaneWidth];
     end
   end
 endmodule

@@ -48,7 +48,10 @@ module gemmini_acc #(
     assign old    = mem_q[waddr];
 
     always_comb begin
-      for (int e = 0; e < Dim; e++) sum[e*32 +: 32] = old[e*32 +: 32] + wdata[e*32 +: 32];
+      sum = '0;
+      if (add) begin  // only added when accumulating (saves simulation time otherwise)
+        for (int e = 0; e < Dim; e++) sum[e*32 +: 32] = old[e*32 +: 32] + wdata[e*32 +: 32];
+      end
     end
 
     // Storage is not reset: the mapper writes rows before it accumulates into or reads them.

@@ -70,6 +70,7 @@ module gemmini_execute import gemmini_pkg::*; #(
   logic [Dim*8-1:0] a_row, b_row;
   logic [Dim*32-1:0] out_row, os_row;
   logic present;  // a row enters the mesh this cycle
+  logic mesh_en;  // the mesh's operands move: rows in flight (or being cleared)
 
   // WS output tags, aligned with the mesh latency.
   typedef struct packed {
@@ -229,6 +230,11 @@ module gemmini_execute import gemmini_pkg::*; #(
     if (state_q == StOsDrain && cnt_q == cmd_q.c_rows - 1'b1) rec_pop = 1'b1;
   end
 
+  // The mesh runs while rows are in it; once they have left (mesh_busy_q counted down) only
+  // zeros would move, so it holds instead. After reset it runs for 2*Dim cycles to flush its
+  // unreset registers with zeros.
+  assign mesh_en = present || mesh_clear || mesh_busy_q != '0;
+
   // Mesh operands: zero unless a row is presented (OS accumulators must not see stale values).
   always_comb begin
     a_row = '0;
@@ -258,7 +264,7 @@ module gemmini_execute import gemmini_pkg::*; #(
     .Dim(Dim)
   ) u_mesh (
     .clk_i       (clk_i),
-    .rst_ni      (rst_ni),
+    .en_i        (mesh_en),
     .ws_i        (mode_ws_q),
     .clear_i     (mesh_clear),
     .a_row_i     (a_row),
@@ -270,6 +276,7 @@ module gemmini_execute import gemmini_pkg::*; #(
     .w_row_idx_i (w_row_idx),
     .w_row_i     (sp_rdata_i),
     .out_row_o   (out_row),
+    .os_read_i   (state_q == StOsDrain),
     .os_row_sel_i(os_row_sel),
     .os_row_o    (os_row)
   );
@@ -281,7 +288,7 @@ module gemmini_execute import gemmini_pkg::*; #(
       cnt_q       <= '0;
       mode_ws_q   <= 1'b1;
       cur_bank_q  <= 1'b0;
-      mesh_busy_q <= '0;
+      mesh_busy_q <= BusyCycles;
       bank_busy_q[0] <= '0;
       bank_busy_q[1] <= '0;
       for (int s = 0; s < Lat; s++) tag_q[s] <= '0;

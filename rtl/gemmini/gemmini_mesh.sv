@@ -1,12 +1,13 @@
 // DIM x DIM mesh of PEs with a pipeline register between neighbours, input skew (row k of A and
 // column j of B delayed by k / j cycles) and output deskew, so a row presented at cycle t comes
 // out whole at cycle t + 2*Dim - 1 (WS). OS accumulators are read a PE row at a time.
+// Everything but the weights moves only while en_i is set (cycles counted with en_i set).
 module gemmini_mesh #(
   parameter int unsigned Dim = 4,
   localparam int unsigned Iw = (Dim > 1) ? $clog2(Dim) : 1
 ) (
   input  logic                 clk_i,
-  input  logic                 rst_ni,
+  input  logic                 en_i,          // operands move; hold while no row is in flight
   input  logic                 ws_i,
   input  logic                 clear_i,       // OS: zero every accumulator
   // Operand rows, unskewed; zero when no row is presented.
@@ -21,6 +22,7 @@ module gemmini_mesh #(
   input  logic [Dim*8-1:0]     w_row_i,
   // Outputs.
   output logic [Dim*32-1:0]    out_row_o,     // WS: column sums, deskewed
+  input  logic                 os_read_i,     // OS: os_row_o is needed this cycle
   input  logic [Iw-1:0]        os_row_sel_i,
   output logic [Dim*32-1:0]    os_row_o       // OS: accumulators of PE row os_row_sel_i
 );
@@ -40,14 +42,8 @@ module gemmini_mesh #(
       logic [7:0] a_sh_q [k];
       logic       wsel_sh_q [k];
       logic [7:0] b_sh_q [k];
-      always_ff @(posedge clk_i or negedge rst_ni) begin
-        if (!rst_ni) begin
-          for (int s = 0; s < k; s++) begin
-            a_sh_q[s]    <= '0;
-            wsel_sh_q[s] <= 1'b0;
-            b_sh_q[s]    <= '0;
-          end
-        end else begin
+      always_ff @(posedge clk_i) begin
+        if (en_i) begin
           a_sh_q[0]    <= a_row_i[k*8 +: 8];
           wsel_sh_q[0] <= wsel_i;
           b_sh_q[0]    <= b_row_i[k*8 +: 8];
@@ -75,7 +71,7 @@ module gemmini_mesh #(
     for (genvar j = 0; j < Dim; j++) begin : g_col
       gemmini_pe u_pe (
         .clk_i  (clk_i),
-        .rst_ni (rst_ni),
+        .en_i   (en_i),
         .ws_i   (ws_i),
         .clear_i(clear_i),
         .w_we_i (w_we_row),
@@ -98,10 +94,8 @@ module gemmini_mesh #(
       assign out_row_o[j*32 +: 32] = acc_w[Dim][j];
     end else begin : g_delay
       logic [31:0] sh_q [Dim-1-j];
-      always_ff @(posedge clk_i or negedge rst_ni) begin
-        if (!rst_ni) begin
-          for (int s = 0; s < Dim - 1 - j; s++) sh_q[s] <= '0;
-        end else begin
+      always_ff @(posedge clk_i) begin
+        if (en_i) begin
           sh_q[0] <= acc_w[Dim][j];
           for (int s = 1; s < Dim - 1 - j; s++) sh_q[s] <= sh_q[s-1];
         end
@@ -113,7 +107,7 @@ module gemmini_mesh #(
   // OS readout: PE row i's accumulators sit on acc_w[i+1].
   always_comb begin
     os_row_o = '0;
-    for (int i = 0; i < Dim; i++) begin
+    for (int i = 0; i < Dim && os_read_i; i++) begin
       if (os_row_sel_i == Iw'(i)) begin
         for (int j = 0; j < Dim; j++) os_row_o[j*32 +: 32] = acc_w[i+1][j];
       end

@@ -41,15 +41,17 @@ module gemmini_store import gemmini_pkg::*; #(
   logic [MemBytes*8-1:0] buf_q, buf_d, row;
   logic want_read, read_fire, req_fire;
 
-  // Row conversion of the data read last cycle.
+  // Row conversion of the data read last cycle (only then: it is needed in no other cycle).
   always_comb begin
     row = '0;
-    if (!cmd_q.from_acc) begin
-      row[Dim*8-1:0] = sp_rdata_i;
-    end else if (cmd_q.full) begin
-      row = acc_rdata_i;
-    end else begin
-      for (int e = 0; e < Dim; e++) row[e*8 +: 8] = requantise(acc_rdata_i[e*32 +: 32], cmd_q.relu, cmd_q.shift);
+    if (rd_pending_q) begin
+      if (!cmd_q.from_acc) begin
+        row[Dim*8-1:0] = sp_rdata_i;
+      end else if (cmd_q.full) begin
+        row = acc_rdata_i;
+      end else begin
+        for (int e = 0; e < Dim; e++) row[e*8 +: 8] = requantise(acc_rdata_i[e*32 +: 32], cmd_q.relu, cmd_q.shift);
+      end
     end
   end
 

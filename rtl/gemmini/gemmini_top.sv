@@ -238,31 +238,42 @@ module gemmini_top import gemmini_pkg::*; #(
   // so records and active heads need no age check; queued entries count only when older.
   // -----------------------------------------------------------------------------------------------
   logic ld_blocked, st_blocked, ex_blocked;
+  // Each head is checked only while it waits to start (saves simulation time while units run).
   always_comb begin
     ld_blocked = 1'b0;
+    if (!ld_active && !ld_empty) begin
+      for (int i = 0; i < ExQueueDepth; i++)
+        if (ex_valid[i] && older(ex_deps[i].seq, ld_head_dep.seq) && conflicts(ld_head_dep.r, ex_deps[i].r))
+          ld_blocked = 1'b1;
+      for (int i = 0; i < RecDepth; i++)
+        if (rec_valid[i] && conflicts(ld_head_dep.r, rec_deps[i].r)) ld_blocked = 1'b1;
+      for (int i = 0; i < StQueueDepth; i++)
+        if (st_valid[i] && older(st_deps[i].seq, ld_head_dep.seq) && conflicts(ld_head_dep.r, st_deps[i].r))
+          ld_blocked = 1'b1;
+    end
+  end
+  always_comb begin
     st_blocked = 1'b0;
+    if (!st_active && !st_empty) begin
+      for (int i = 0; i < ExQueueDepth; i++)
+        if (ex_valid[i] && older(ex_deps[i].seq, st_head_dep.seq) && conflicts(st_head_dep.r, ex_deps[i].r))
+          st_blocked = 1'b1;
+      for (int i = 0; i < RecDepth; i++)
+        if (rec_valid[i] && conflicts(st_head_dep.r, rec_deps[i].r)) st_blocked = 1'b1;
+      for (int i = 0; i < LdQueueDepth; i++)
+        if (ld_valid[i] && older(ld_deps[i].seq, st_head_dep.seq) && conflicts(st_head_dep.r, ld_deps[i].r))
+          st_blocked = 1'b1;
+    end
+  end
+  always_comb begin
     ex_blocked = 1'b0;
-    for (int i = 0; i < ExQueueDepth; i++) begin
-      if (ex_valid[i] && older(ex_deps[i].seq, ld_head_dep.seq) && conflicts(ld_head_dep.r, ex_deps[i].r))
-        ld_blocked = 1'b1;
-      if (ex_valid[i] && older(ex_deps[i].seq, st_head_dep.seq) && conflicts(st_head_dep.r, ex_deps[i].r))
-        st_blocked = 1'b1;
-    end
-    for (int i = 0; i < RecDepth; i++) begin
-      if (rec_valid[i] && conflicts(ld_head_dep.r, rec_deps[i].r)) ld_blocked = 1'b1;
-      if (rec_valid[i] && conflicts(st_head_dep.r, rec_deps[i].r)) st_blocked = 1'b1;
-    end
-    for (int i = 0; i < StQueueDepth; i++) begin
-      if (st_valid[i] && older(st_deps[i].seq, ld_head_dep.seq) && conflicts(ld_head_dep.r, st_deps[i].r))
-        ld_blocked = 1'b1;
-      if (st_valid[i] && older(st_deps[i].seq, ex_head_dep.seq) && conflicts(ex_head_dep.r, st_deps[i].r))
-        ex_blocked = 1'b1;
-    end
-    for (int i = 0; i < LdQueueDepth; i++) begin
-      if (ld_valid[i] && older(ld_deps[i].seq, st_head_dep.seq) && conflicts(st_head_dep.r, ld_deps[i].r))
-        st_blocked = 1'b1;
-      if (ld_valid[i] && older(ld_deps[i].seq, ex_head_dep.seq) && conflicts(ex_head_dep.r, ld_deps[i].r))
-        ex_blocked = 1'b1;
+    if (!ex_empty) begin
+      for (int i = 0; i < StQueueDepth; i++)
+        if (st_valid[i] && older(st_deps[i].seq, ex_head_dep.seq) && conflicts(ex_head_dep.r, st_deps[i].r))
+          ex_blocked = 1'b1;
+      for (int i = 0; i < LdQueueDepth; i++)
+        if (ld_valid[i] && older(ld_deps[i].seq, ex_head_dep.seq) && conflicts(ex_head_dep.r, ld_deps[i].r))
+          ex_blocked = 1'b1;
     end
   end
 

@@ -7,10 +7,9 @@
 //   w_q <= w_i[j] when w_load_i[i] (WS weight preload, one row per cycle)
 // row_o returns the registers of one row: OS drain (any row) or WS column sums (row Rows-1).
 //
-// The PEs are the elements of 2-D register arrays rather than Rows*Cols module instances, and
-// their next state is written in the always_ff: Verilator then emits one tight loop-like block
-// over contiguous arrays, with no per-instance port copies and no _d arrays (the simulation speed
-// target of rtl/systolic/README.md depends on it).
+// The PEs are generate blocks rather than Rows*Cols module instances, with their next state
+// written in the always_ff: Verilator then copies no ports per PE and keeps no _d variables
+// (the simulation speed target of rtl/systolic/README.md depends on it).
 module systolic_array import systolic_pkg::*; #(
   parameter int unsigned Rows = 4,
   parameter int unsigned Cols = 4,
@@ -27,42 +26,51 @@ module systolic_array import systolic_pkg::*; #(
   input  logic [Rw-1:0]      row_sel_i,
   output logic [Cols*32-1:0] row_o
 );
-  logic [7:0]  a_q   [Rows][Cols];
-  logic [7:0]  b_q   [Rows][Cols];
-  logic [7:0]  w_q   [Rows][Cols];
-  logic [31:0] acc_q [Rows][Cols];
+  logic [Cols*32-1:0] rows_acc [Rows];
 
-  // Waiver (lowRISC style: always_ff holds only q <= d): the grid's next state is computed
-  // here for simulation speed, see the header comment.
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      for (int i = 0; i < Rows; i++) begin
-        for (int j = 0; j < Cols; j++) begin
-          a_q[i][j]   <= '0;
-          b_q[i][j]   <= '0;
-          w_q[i][j]   <= '0;
-          acc_q[i][j] <= '0;
+  // Waiver (lowRISC style: always_ff holds only q <= d): each PE's next state is computed in
+  // its always_ff, and its registers are plain variables of its generate block (not elements
+  // of unpacked arrays, whose non-blocking writes Verilator defers through per-element flags).
+  for (genvar i = 0; i < Rows; i++) begin : g_row
+    for (genvar j = 0; j < Cols; j++) begin : g_col
+      // The right column's a_q and the bottom row's b_q are not read by any PE.
+      /* verilator lint_off UNUSEDSIGNAL */
+      logic [7:0]  a_q, b_q;
+      /* verilator lint_on UNUSEDSIGNAL */
+      logic [7:0]  w_q;
+      logic [31:0] acc_q;
+      logic [7:0]  a_in, b_in;
+      logic [31:0] psum_in;
+      if (j == 0) begin : g_left
+        assign a_in = a_i[i*8 +: 8];
+      end else begin : g_inner_a
+        assign a_in = g_row[i].g_col[j-1].a_q;
+      end
+      if (i == 0) begin : g_top
+        assign b_in    = b_i[j*8 +: 8];
+        assign psum_in = '0;
+      end else begin : g_inner_b
+        assign b_in    = g_row[i-1].g_col[j].b_q;
+        assign psum_in = g_row[i-1].g_col[j].acc_q;
+      end
+
+      always_ff @(posedge clk_i or negedge rst_ni) begin
+        if (!rst_ni) begin
+          a_q   <= '0;
+          b_q   <= '0;
+          w_q   <= '0;
+          acc_q <= '0;
+        end else begin
+          a_q <= a_in;
+          b_q <= b_in;
+          if (w_load_i[i]) w_q <= w_i[j*8 +: 8];
+          acc_q <= (ws_i ? psum_in : (clear_i ? 32'd0 : acc_q)) + pe_product(a_in, ws_i ? w_q : b_in);
         end
       end
-    end else begin
-      for (int i = 0; i < Rows; i++) begin
-        for (int j = 0; j < Cols; j++) begin
-          a_q[i][j] <= (j == 0) ? a_i[i*8 +: 8] : a_q[i][j-1];
-          b_q[i][j] <= (i == 0) ? b_i[j*8 +: 8] : b_q[i-1][j];
-          if (w_load_i[i]) w_q[i][j] <= w_i[j*8 +: 8];
-          acc_q[i][j] <= (ws_i ? ((i == 0) ? 32'd0 : acc_q[i-1][j]) : (clear_i ? 32'd0 : acc_q[i][j])) +
-                         pe_product((j == 0) ? a_i[i*8 +: 8] : a_q[i][j-1],
-                                    ws_i ? w_q[i][j] : ((i == 0) ? b_i[j*8 +: 8] : b_q[i-1][j]));
-        end
-      end
+
+      assign rows_acc[i][j*32 +: 32] = acc_q;
     end
   end
 
-  always_comb begin
-    for (int j = 0; j < Cols; j++) row_o[j*32 +: 32] = acc_q[row_sel_i][j];
-  end
-
-  // The right column's a and the bottom row's b leave the array unread.
-  logic unused_edges;
-  assign unused_edges = ^{a_q[0][Cols-1], b_q[Rows-1][0]};
+  assign row_o = rows_acc[row_sel_i];
 endmodule

@@ -410,12 +410,17 @@ module systolic_top import systolic_pkg::*; #(
     1'b1                                                   //  0 cycles
   };
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      for (int i = 0; i < NumCnt; i++) cnt_q[i] <= '0;
-    end else begin
-      for (int i = 0; i < NumCnt; i++) cnt_q[i] <= cnt_q[i] + CntWidth'(cnt_inc[i]);
+  // One variable per counter (an unpacked array would cost Verilator a flag per element).
+  for (genvar c = 0; c < NumCnt; c++) begin : g_cnt
+    logic [CntWidth-1:0] count_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        count_q <= '0;
+      end else begin
+        count_q <= count_q + CntWidth'(cnt_inc[c]);
+      end
     end
+    assign cnt_q[c] = count_q;
   end
 
   assign cnt_cycles_o              = cnt_q[0];

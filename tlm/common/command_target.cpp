@@ -23,13 +23,19 @@ void CommandTarget::retire(const sc_core::sc_time& at) {
   if (done()) done_event_.notify(sc_core::SC_ZERO_TIME);
 }
 
+void CommandTarget::end_activity(const sc_core::sc_time& at) {
+  --pending_;
+  done_at_ = std::max(done_at_, at);
+  if (done()) done_event_.notify(sc_core::SC_ZERO_TIME);
+}
+
 uint64_t CommandTarget::read_register(uint64_t offset, const sc_core::sc_time& at) const {
   switch (offset) {
     case cmdreg::kId: return cmdreg::kIdValue;
     case cmdreg::kStatus: {
       uint64_t s = static_cast<uint64_t>(queue_.free_slots()) << cmdreg::kStatusFreeShift;
       if (done()) s |= cmdreg::kStatusDone;
-      else if (pushed_ > retired_ || !queue_.empty()) s |= cmdreg::kStatusBusy;
+      else if (pushed_ > retired_ || pending_ > 0 || !queue_.empty()) s |= cmdreg::kStatusBusy;
       if (error_) s |= cmdreg::kStatusError;
       return s;
     }

@@ -28,11 +28,16 @@ class CommandTarget : public sc_core::sc_module {
                 int64_t access_cycles = 1);
 
   // Contract (accelerator side): next() blocks until an instruction is available; retire() is
-  // called once per instruction with the unit's local time of completion.
-  ConcreteInstruction next(LocalTime& lt) { return queue_.pop(lt); }
+  // called once per instruction with the first cycle after it (its unit's local time), so the
+  // Program's cycle count is the latest of these.
+  ConcreteInstruction next(LocalTime& lt) { return queue_.take(lt); }
   void retire(const sc_core::sc_time& at);
+  // Work that outlives its instruction (posted writes): done() waits for every begun activity
+  // to end; `at` is the first cycle after it.
+  void begin_activity(int64_t count = 1) { pending_ += count; }
+  void end_activity(const sc_core::sc_time& at);
 
-  bool done() const { return end_ && retired_ == pushed_; }
+  bool done() const { return end_ && retired_ == pushed_ && pending_ == 0; }
   int64_t done_cycles() const { return clock_.to_cycles(done_at_); }
   const sc_core::sc_event& done_event() const { return done_event_; }
   int64_t pushed() const { return pushed_; }
@@ -51,6 +56,7 @@ class CommandTarget : public sc_core::sc_module {
   std::array<int64_t, cmdreg::kNumFields> staged_{};
   int64_t pushed_ = 0;
   int64_t retired_ = 0;
+  int64_t pending_ = 0;
   bool end_ = false;
   bool error_ = false;
   sc_core::sc_time done_at_;      // max retire time

@@ -12,9 +12,14 @@ DmaInitiator::DmaInitiator(sc_core::sc_module_name name, const Clock& clock)
   socket.register_nb_transport_bw(this, &DmaInitiator::nb_transport_bw);
 }
 
-tlm::tlm_generic_payload& DmaInitiator::payload(std::size_t i) {
-  while (m_payloads.size() <= i) m_payloads.push_back(std::make_unique<tlm::tlm_generic_payload>());
-  return *m_payloads[i];
+tlm::tlm_generic_payload& DmaInitiator::acquire() {
+  if (m_free.empty()) {
+    m_pool.push_back(std::make_unique<tlm::tlm_generic_payload>());
+    return *m_pool.back();
+  }
+  tlm::tlm_generic_payload* gp = m_free.back();
+  m_free.pop_back();
+  return *gp;
 }
 
 void DmaInitiator::prepare(tlm::tlm_generic_payload& gp, const DmaRequest& r, bool write) const {
@@ -44,15 +49,14 @@ void DmaInitiator::transfer(const std::vector<DmaRequest>& requests, bool write,
 }
 
 void DmaInitiator::transfer_lt(const std::vector<DmaRequest>& requests, bool write, LocalTime& lt) {
-  // The load and store DMA share the memory, whose timing model serves requests in call order.
-  // So requests must reach it in (roughly) time order: each is presented at the local time the
-  // RTL would present it (the cycle after the previous one's accept, which the target reports in
-  // AcceptTimeExtension), and the thread yields whenever it runs more than kWindowCycles ahead.
+  // The load and store DMA share the memory, whose timing model serves requests in call order,
+  // so requests must reach it in (roughly) time order: each is presented at the local time the
+  // hardware would present it, and the thread yields whenever it is kWindowCycles ahead.
   constexpr int64_t kWindowCycles = 16;
-  tlm::tlm_generic_payload& gp = payload(0);
+  tlm::tlm_generic_payload& gp = acquire();
   AcceptTimeExtension accept;
   gp.set_extension(&accept);
-  sc_core::sc_time done = lt.now();
+  sc_core::sc_time last_accept = lt.now();
   for (const DmaRequest& r : requests) {
     if (lt.offset() > clock_.cycles(kWindowCycles)) lt.sync();
     prepare(gp, r, write);
@@ -62,26 +66,33 @@ void DmaInitiator::transfer_lt(const std::vector<DmaRequest>& requests, bool wri
     socket->b_transport(gp, delay);
     check(gp);
     lt.set_now(presented);  // in case the target waited
-    done = std::max(done, sc_core::sc_time_stamp() + delay);
-    lt.advance_to(std::max(lt.now(), accept.accepted) + clock_.period());
+    const sc_core::sc_time response = sc_core::sc_time_stamp() + delay;  // the completion cycle
+    m_last_response = std::max(m_last_response, response);
+    if (write && m_write_ack) m_write_ack(response + clock_.period());
+    last_accept = std::max(presented, accept.accepted);
+    lt.advance_to(last_accept + clock_.period());
   }
   gp.clear_extension(&accept);
-  lt.advance_to(done);
+  m_free.push_back(&gp);
+  if (!write) lt.advance_to(m_last_response + clock_.period());
 }
 
 void DmaInitiator::transfer_at(const std::vector<DmaRequest>& requests, bool write, LocalTime& lt) {
-  m_responses = 0;
-  const int64_t expected = static_cast<int64_t>(requests.size());
-  for (std::size_t i = 0; i < requests.size(); ++i) {
-    tlm::tlm_generic_payload& gp = payload(i);
-    prepare(gp, requests[i], write);
+  for (const DmaRequest& r : requests) {
+    tlm::tlm_generic_payload& gp = acquire();
+    prepare(gp, r, write);
     tlm::tlm_phase phase = tlm::BEGIN_REQ;
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     m_request_open = true;
+    ++m_outstanding;
     const tlm::tlm_sync_enum status = socket->nb_transport_fw(gp, phase, delay);
-    if (status == tlm::TLM_COMPLETED) {
+    if (status == tlm::TLM_COMPLETED) {  // the target finished it on the spot
       m_request_open = false;
-      ++m_responses;
+      --m_outstanding;
+      check(gp);
+      m_free.push_back(&gp);
+      m_last_response = std::max(m_last_response, sc_core::sc_time_stamp() + delay);
+      if (write && m_write_ack) m_write_ack(sc_core::sc_time_stamp() + delay + clock_.period());
       if (delay > sc_core::SC_ZERO_TIME) sc_core::wait(delay);
     } else if (status == tlm::TLM_UPDATED && phase == tlm::END_REQ) {
       m_request_open = false;
@@ -91,12 +102,15 @@ void DmaInitiator::transfer_at(const std::vector<DmaRequest>& requests, bool wri
     }
     sc_core::wait(clock_.period());  // the next request is presented in the cycle after the accept
   }
-  while (m_responses < expected) sc_core::wait(m_response);
-  for (std::size_t i = 0; i < requests.size(); ++i) check(payload(i));
+  if (!write) {
+    while (m_outstanding > 0) sc_core::wait(m_response);
+    sc_core::wait(clock_.period());  // data of the last response is in place the cycle after
+  }
+  if (m_error) throw BackendError(std::string(name()) + ": " + m_error_text);
   (void)lt;  // AT: lt.now() is the kernel time
 }
 
-tlm::tlm_sync_enum DmaInitiator::nb_transport_bw(tlm::tlm_generic_payload& /*gp*/, tlm::tlm_phase& phase,
+tlm::tlm_sync_enum DmaInitiator::nb_transport_bw(tlm::tlm_generic_payload& gp, tlm::tlm_phase& phase,
                                                  sc_core::sc_time& delay) {
   if (phase == tlm::END_REQ) {
     m_request_open = false;
@@ -104,12 +118,18 @@ tlm::tlm_sync_enum DmaInitiator::nb_transport_bw(tlm::tlm_generic_payload& /*gp*
     return tlm::TLM_ACCEPTED;
   }
   if (phase == tlm::BEGIN_RESP) {
-    // BEGIN_RESP also ends an open request (the target may skip END_REQ).
-    if (m_request_open) {
+    if (m_request_open) {  // BEGIN_RESP also ends an open request (the target may skip END_REQ)
       m_request_open = false;
       m_end_req.notify(delay);
     }
-    ++m_responses;
+    if (gp.is_response_error() && !m_error) {
+      m_error = true;
+      m_error_text = gp.get_response_string() + " at address " + std::to_string(gp.get_address());
+    }
+    --m_outstanding;
+    m_last_response = std::max(m_last_response, sc_core::sc_time_stamp() + delay);
+    if (gp.is_write() && m_write_ack) m_write_ack(sc_core::sc_time_stamp() + delay + clock_.period());
+    m_free.push_back(&gp);
     m_response.notify(delay);
     phase = tlm::END_RESP;
     return tlm::TLM_COMPLETED;

@@ -6,6 +6,8 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <memory>
 #include <vector>
 
@@ -21,12 +23,17 @@ struct DmaRequest {
   uint32_t bytes = 0;
 };
 
-// Issues at most one request per cycle, in order, and returns when all have completed.
-// LT: one b_transport per request, each presented one cycle after the previous one's accept
-// (AcceptTimeExtension; without it, one cycle after the previous presentation), yielding when
-// more than a few cycles ahead of the kernel; lt.now() ends at the last completion.
-// AT: BEGIN_REQ, wait for END_REQ (the target's backpressure), next request one cycle after the
-// accept; responses are counted on the backward path; the call returns at the last BEGIN_RESP.
+// Presents the requests in order, one per cycle at most: request i+1 in the cycle after request
+// i was accepted (the target's backpressure: outstanding limit, port busy). Time convention: the
+// first request is presented at lt.now().
+//  - read() returns with lt.now() = the cycle after the last response.
+//  - write() is posted: it returns with lt.now() = the cycle after the last accept; the data has
+//    been handed over by then. The hook set with on_write_acknowledged() gets, per write, the
+//    cycle after its response (LT: at once; AT: when the response arrives).
+// LT: one b_transport per request; the accept time comes back in AcceptTimeExtension (without
+// it, requests go out one per cycle); the thread yields when more than a few cycles ahead.
+// AT: BEGIN_REQ, wait for END_REQ, next BEGIN_REQ a cycle later; BEGIN_RESP is answered
+// TLM_COMPLETED. Payloads come from a pool, so posted writes may still be in flight.
 class DmaInitiator : public sc_core::sc_module {
  public:
   tlm_utils::simple_initiator_socket<DmaInitiator> socket;
@@ -37,6 +44,7 @@ class DmaInitiator : public sc_core::sc_module {
   // Contract: called from one SC_THREAD at a time; throws BackendError on an error response.
   void read(const std::vector<DmaRequest>& requests, LocalTime& lt) { transfer(requests, false, lt); }
   void write(const std::vector<DmaRequest>& requests, LocalTime& lt) { transfer(requests, true, lt); }
+  void on_write_acknowledged(std::function<void(const sc_core::sc_time&)> hook) { m_write_ack = std::move(hook); }
 
   int64_t requests() const { return requests_; }
   int64_t bytes() const { return bytes_; }
@@ -45,16 +53,21 @@ class DmaInitiator : public sc_core::sc_module {
   void transfer(const std::vector<DmaRequest>& requests, bool write, LocalTime& lt);
   void transfer_lt(const std::vector<DmaRequest>& requests, bool write, LocalTime& lt);
   void transfer_at(const std::vector<DmaRequest>& requests, bool write, LocalTime& lt);
-  tlm::tlm_generic_payload& payload(std::size_t i);
+  tlm::tlm_generic_payload& acquire();
   void prepare(tlm::tlm_generic_payload& gp, const DmaRequest& r, bool write) const;
   void check(const tlm::tlm_generic_payload& gp) const;
   tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& gp, tlm::tlm_phase& phase, sc_core::sc_time& delay);
 
   Clock clock_;
-  std::vector<std::unique_ptr<tlm::tlm_generic_payload>> m_payloads;  // reused, one per request in flight
+  std::vector<std::unique_ptr<tlm::tlm_generic_payload>> m_pool;
+  std::vector<tlm::tlm_generic_payload*> m_free;
   sc_core::sc_event m_end_req, m_response;
   bool m_request_open = false;
-  int64_t m_responses = 0;
+  int64_t m_outstanding = 0;        // AT: requests without a response yet
+  sc_core::sc_time m_last_response;  // time of the latest response (completion)
+  std::function<void(const sc_core::sc_time&)> m_write_ack;
+  bool m_error = false;
+  std::string m_error_text;
   int64_t requests_ = 0;
   int64_t bytes_ = 0;
 };

@@ -30,14 +30,22 @@ class TimedFifo {
     pushed_.notify(sc_core::SC_ZERO_TIME);
   }
 
-  // Blocks while empty; returns with lt.now() >= the entry's stamp.
-  T pop(LocalTime& lt, const sc_core::sc_time& extra = sc_core::SC_ZERO_TIME) {
+  // Blocks while empty; returns the oldest entry, leaving it in its slot, with lt.now() >= its stamp.
+  const T& front(LocalTime& lt) {
     lt.wait_until(pushed_, [this] { return !items_.empty(); });
     lt.advance_to(items_.front().second);
-    T item = std::move(items_.front().first);
+    return items_.front().first;
+  }
+  // Frees the oldest entry's slot; the producer may reuse it from lt.now() + extra.
+  void pop(LocalTime& lt, const sc_core::sc_time& extra = sc_core::SC_ZERO_TIME) {
     items_.pop_front();
     free_at_.push_back(lt.now() + extra);
     popped_.notify(sc_core::SC_ZERO_TIME);
+  }
+  // front() then pop(): for consumers that free the slot as soon as they take the entry.
+  T take(LocalTime& lt) {
+    T item = front(lt);
+    pop(lt);
     return item;
   }
 

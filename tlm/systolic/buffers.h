@@ -10,20 +10,21 @@
 
 namespace acv::systolic {
 
-// A half's full flag and when it last changed. Waiting on it is correct under temporal
-// decoupling: the waiter's local time moves to the change's stamp, not to the kernel time.
+// A half's full flag and the cycle from which its last change is visible. A unit changes a flag
+// in its command's last cycle e and stamps it e + 1 (its local time after the command). Waiting
+// is correct under temporal decoupling: the waiter's local time moves to the stamp.
 class FullFlag {
  public:
   bool full() const { return full_; }
-  void set(bool full, const sc_core::sc_time& at) {
+  void set(bool full, const sc_core::sc_time& visible_from) {
     full_ = full;
-    changed_at_ = at;
+    changed_at_ = visible_from;
     changed_.notify(sc_core::SC_ZERO_TIME);
   }
-  // Returns once the flag equals `want`, with lt.now() >= the time it became so plus `latency`.
-  void wait_until(bool want, LocalTime& lt, const sc_core::sc_time& latency = sc_core::SC_ZERO_TIME) {
+  // Returns once the flag equals `want`, with lt.now() >= the cycle from which that is visible.
+  void wait_until(bool want, LocalTime& lt) {
     lt.wait_until(changed_, [this, want] { return full_ == want; });
-    lt.advance_to(changed_at_ + latency);
+    lt.advance_to(changed_at_);
   }
 
  private:

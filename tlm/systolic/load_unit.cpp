@@ -15,10 +15,10 @@ LoadUnit::LoadUnit(sc_core::sc_module_name name, SharedState& state, CommandTarg
 void LoadUnit::run() {
   LocalTime lt(state_.mode, state_.clock);
   for (;;) {
-    const ConcreteInstruction in = state_.load_queue.pop(lt);
+    const ConcreteInstruction in = state_.load_queue.front(lt);
     execute(in, lt);
+    state_.load_queue.pop(lt);  // the command held its slot until its last cycle
     command_.retire(lt.now());
-    lt.advance_cycles(state_.timing.unit_retire);
   }
 }
 
@@ -33,10 +33,15 @@ void LoadUnit::execute(const ConcreteInstruction& in, LocalTime& lt) {
                        " do not fit the buffer (depth " + std::to_string(b.depth()) + ", width " +
                        std::to_string(b.width()) + ")");
   const sc_core::sc_time waiting = lt.now();
-  b.flag(half).wait_until(false, lt, state_.clock.cycles(state_.timing.flag_latency));
+  b.flag(half).wait_until(false, lt);
   const sc_core::sc_time start = lt.now();
   state_.add_cycles("load_wait_cycles", waiting, start);
-  lt.advance_cycles(state_.timing.load_setup);
+  if (rows == 0) {  // nothing to move: the half is marked full in the start cycle
+    lt.advance_cycles(1);
+    b.flag(half).set(true, lt.now());
+    return;
+  }
+  lt.advance_cycles(state_.timing.dma_setup);
   requests_.clear();
   for (int64_t i = 0; i < rows; ++i) {
     int8_t* entry = b.entry(half, i);
@@ -44,7 +49,7 @@ void LoadUnit::execute(const ConcreteInstruction& in, LocalTime& lt) {
     requests_.push_back(DmaRequest{static_cast<uint64_t>(addr + i * stride), reinterpret_cast<uint8_t*>(entry),
                                    static_cast<uint32_t>(bytes)});
   }
-  dma_.read(requests_, lt);
+  dma_.read(requests_, lt);  // returns the cycle after the last response
   b.flag(half).set(true, lt.now());
   state_.add_cycles("load_busy_cycles", start, lt.now());
 }

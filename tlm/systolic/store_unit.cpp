@@ -1,5 +1,6 @@
 #include "store_unit.h"
 
+#include <algorithm>
 #include <string>
 
 #include "models/common/error.h"
@@ -15,10 +16,10 @@ StoreUnit::StoreUnit(sc_core::sc_module_name name, SharedState& state, CommandTa
 void StoreUnit::run() {
   LocalTime lt(state_.mode, state_.clock);
   for (;;) {
-    const ConcreteInstruction in = state_.store_queue.pop(lt);
+    const ConcreteInstruction in = state_.store_queue.front(lt);
     execute(in, lt);
+    state_.store_queue.pop(lt);
     command_.retire(lt.now());
-    lt.advance_cycles(state_.timing.unit_retire);
   }
 }
 
@@ -31,10 +32,15 @@ void StoreUnit::execute(const ConcreteInstruction& in, LocalTime& lt) {
     throw BackendError("systolic dma_store: half " + std::to_string(half) + " rows " + std::to_string(rows) +
                        " elems " + std::to_string(elems) + " do not fit the output buffer");
   const sc_core::sc_time waiting = lt.now();
-  b.flag(half).wait_until(true, lt, state_.clock.cycles(state_.timing.flag_latency));
+  b.flag(half).wait_until(true, lt);
   const sc_core::sc_time start = lt.now();
   state_.add_cycles("store_wait_cycles", waiting, start);
-  lt.advance_cycles(state_.timing.store_setup);
+  if (rows == 0) {  // nothing to move: the flag is cleared in the start cycle
+    lt.advance_cycles(1);
+    b.flag(half).set(false, lt.now());
+    return;
+  }
+  lt.advance_cycles(state_.timing.dma_setup);
   const int64_t row_bytes = elems * 4;
   staging_.resize(static_cast<std::size_t>(rows * row_bytes));
   requests_.clear();
@@ -47,7 +53,8 @@ void StoreUnit::execute(const ConcreteInstruction& in, LocalTime& lt) {
     }
     requests_.push_back(DmaRequest{static_cast<uint64_t>(addr + i * stride), out, static_cast<uint32_t>(row_bytes)});
   }
-  dma_.write(requests_, lt);
+  command_.begin_activity(rows);  // the accelerator is not idle before every write is acknowledged
+  dma_.write(requests_, lt);  // posted: returns the cycle after the last request's accept
   b.flag(half).set(false, lt.now());
   state_.add_cycles("store_busy_cycles", start, lt.now());
 }

@@ -18,10 +18,10 @@ SystolicArray::SystolicArray(sc_core::sc_module_name name, SharedState& state, C
 void SystolicArray::run() {
   LocalTime lt(state_.mode, state_.clock);
   for (;;) {
-    const ConcreteInstruction in = state_.compute_queue.pop(lt);
+    const ConcreteInstruction in = state_.compute_queue.front(lt);
     execute(in, lt);
+    state_.compute_queue.pop(lt);
     command_.retire(lt.now());
-    lt.advance_cycles(state_.timing.unit_retire);
   }
 }
 
@@ -66,10 +66,9 @@ void SystolicArray::execute(const ConcreteInstruction& in, LocalTime& lt) {
     throw BackendError("systolic compute: operands out of range (k_len " + std::to_string(k_len) + ", m_len " +
                        std::to_string(m_len) + ")");
 
-  const sc_core::sc_time flag_latency = state_.clock.cycles(state_.timing.flag_latency);
   const sc_core::sc_time waiting = lt.now();
-  state_.ibuf.flag(a).wait_until(true, lt, flag_latency);
-  state_.wbuf.flag(b).wait_until(true, lt, flag_latency);
+  state_.ibuf.flag(a).wait_until(true, lt);
+  state_.wbuf.flag(b).wait_until(true, lt);
   const Timing::Compute t = state_.timing.compute(p, k_len, m_len, last);
   sc_core::sc_time start = lt.now();
   state_.add_cycles("compute_wait_cycles", waiting, start);
@@ -81,7 +80,7 @@ void SystolicArray::execute(const ConcreteInstruction& in, LocalTime& lt) {
     if (last) {
       state_.add_cycles("compute_busy_cycles", start, lt.now());
       const sc_core::sc_time drain_wait = lt.now();
-      state_.obuf.flag(o).wait_until(false, lt, flag_latency);
+      state_.obuf.flag(o).wait_until(false, lt);
       state_.add_cycles("compute_wait_cycles", drain_wait, lt.now());
       start = lt.now();
       for (int64_t i = 0; i < p.rows; ++i)
@@ -91,7 +90,7 @@ void SystolicArray::execute(const ConcreteInstruction& in, LocalTime& lt) {
     }
   } else {
     const sc_core::sc_time obuf_wait = lt.now();
-    state_.obuf.flag(o).wait_until(false, lt, flag_latency);
+    state_.obuf.flag(o).wait_until(false, lt);
     state_.add_cycles("compute_wait_cycles", obuf_wait, lt.now());
     start = lt.now();
     multiply_ws(a, b, o, k_len, m_len, first);

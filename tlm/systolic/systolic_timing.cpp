@@ -5,14 +5,15 @@ namespace acv::systolic {
 Timing::Compute Timing::compute(const Params& p, int64_t k_len, int64_t m_len, bool last) const {
   Compute c;
   if (!p.weight_stationary) {
-    // Entry k enters row 0 / column 0 at cycle k; the skew adds rows + cols - 2 before the last
-    // product reaches PE (R-1, C-1).
-    c.before_obuf = k_len + (last ? p.rows + p.cols - 2 : 0);
+    // One IBUF/WBUF entry per cycle; a non-last compute ends after its feed, so K-tiles of
+    // one output tile stream back to back. The last one lets the operands reach column C-1,
+    // then drains one accumulator row per cycle into the OBUF half.
+    c.before_obuf = k_len + (last ? p.cols : 0);
     c.after_obuf = last ? p.rows : 0;
   } else {
-    // Preload k_len weight rows, then stream m_len inputs; a column sum leaves the array
-    // rows + cols - 2 cycles after its input entered.
-    c.after_obuf = k_len + m_len + p.rows + p.cols - 2;
+    // Weight preload overlaps the input stream; the last column sum of entry m_len-1 is
+    // written R + C + 1 cycles after that entry's read, which starts one cycle in.
+    c.after_obuf = m_len + p.rows + p.cols + 1;
   }
   return c;
 }

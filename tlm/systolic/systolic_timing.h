@@ -7,21 +7,19 @@
 
 namespace acv::systolic {
 
-// What a TLM model annotates: one delay per step of an instruction, not a cycle-by-cycle
-// schedule. The values follow the RTL's documented timing (rtl/systolic/README.md) at the
-// level of whole instructions; see docs/tlm.md for what is and is not modelled.
+// What the TLM model annotates: a few delays per instruction, not a cycle-by-cycle schedule.
+// They follow the RTL's documented timing at instruction granularity (rtl/systolic/README.md).
+// Time convention: a unit that starts a command at cycle s and ends it in cycle e has local
+// time e + 1 afterwards; flag changes and queue slots it frees are visible from e + 1.
 struct Timing {
-  int64_t dispatch = 1;       // dispatcher: cycles per instruction moved to a unit queue
-  int64_t queue_to_unit = 1;  // a queued instruction is seen by its unit one cycle later
-  int64_t flag_latency = 1;   // a flag change is seen by another unit one cycle later
-  int64_t load_setup = 1;     // cycles from a load's start to its first memory request
-  int64_t store_setup = 1;    // cycles from a store's start to its first memory request (OBUF read)
-  int64_t unit_retire = 1;    // cycles from an instruction's last action to its unit taking the next
+  int64_t dispatch = 1;       // the dispatcher moves one instruction per cycle...
+  int64_t queue_to_unit = 1;  // ...and its unit can start it the cycle after
+  int64_t dma_setup = 1;      // a load / store issues its first request the cycle after its start
 
-  // Cycles the array is busy with one compute, split so a model can place the OBUF wait.
+  // Cycles the array is busy with one compute, split around the wait for the OBUF half.
   struct Compute {
-    int64_t before_obuf = 0;  // OS: stream k_len entries through the skewed array; WS: 0
-    int64_t after_obuf = 0;   // OS (last): drain R rows into OBUF; WS: preload + stream m_len entries
+    int64_t before_obuf = 0;  // OS: feed k_len entries, then (last) flush C cycles
+    int64_t after_obuf = 0;   // OS (last): drain R rows; WS: preload, stream and deskew
   };
   Compute compute(const Params& p, int64_t k_len, int64_t m_len, bool last) const;
 };

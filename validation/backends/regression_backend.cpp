@@ -10,21 +10,25 @@ namespace acv {
 
 class RegressionBackend : public Backend {
  public:
+  // The model a config names (regression_model:) is part of the config; only an override is an option.
   std::string options_key(const BackendOptions& options) const override {
-    return "regression-model=" + options.regression_model;
+    return options.regression_model.empty() ? "" : "regression-model=" + options.regression_model;
   }
 
   LayerResult run_layer(const Accelerator& accel, const AccelConfig& config, const Layer& layer,
                         const Program& program, const BackendOptions& options) override {
-    if (options.regression_model.empty())
-      throw InputError("the regression backend needs a fitted model (--regression-model FILE)");
+    const std::string& path = options.regression_model.empty() ? config.regression_model : options.regression_model;
+    if (path.empty())
+      throw InputError(SourceLoc{config.file, 0, "regression_model"},
+                       "the regression backend needs a fitted model: name one in the config (regression_model:) "
+                       "or give --regression-model FILE (fit one with acv fit-regression)");
     const auto t0 = std::chrono::steady_clock::now();
-    const RegressionModel model = load_regression(options.regression_model);
+    const RegressionModel model = load_regression(path);
     const BoundArch arch = bind_config_description(config, program);
     const double y = model.predict(layer_features(arch, program));
     const int64_t cycles = std::max<int64_t>(1, std::llround(y));
     LayerResult r = estimated_layer(layer, program, config, accel.processing_elements(config), cycles);
-    r.info["model"] = options.regression_model;
+    r.info["model"] = path;
     r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return r;
   }

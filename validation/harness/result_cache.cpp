@@ -107,6 +107,8 @@ std::string CacheKeyer::key(const Case& c) {
     h.field("estimator").field(tree_hash(repo_ + "/estimator", true));
     const AccelConfig cfg = load_accel_config(c.config_file);
     h.field("description").field(cfg.description.empty() ? "none" : file_hash(cfg.description));
+    if (c.view.backend == "regression")
+      h.field("regression-model").field(cfg.regression_model.empty() ? "none" : file_hash(cfg.regression_model));
   }
   return h.hex();
 }

@@ -2,7 +2,9 @@
 // dataflows on every built size, documented instruction timing, and the driver's errors.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <random>
 
 #include "models/common/error.h"
@@ -204,4 +206,21 @@ TEST_CASE("the systolic driver rejects instructions outside the hardware's range
   CHECK_THROWS_WITH(run(ws_k, systolic_config(n, "ws"), std::vector<uint8_t>(4096)), Catch::Contains("k_len"));
   const Program outside = flat({instr(kDmaLoad, {kIbuf, 0, 4090, 2, n, n})}, 4096);
   CHECK_THROWS_WITH(run(outside, systolic_config(n, "os"), std::vector<uint8_t>(4096)), Catch::Contains("address"));
+}
+
+TEST_CASE("the systolic driver writes an FST waveform only when asked", "[rtl][systolic]") {
+  using namespace systolic;
+  const int64_t n = built_sizes().front();
+  const Program p = flat({instr(kDmaLoad, {kIbuf, 0, 0, 2, n, n})}, 4096);
+  const std::string path = "systolic_trace_test.fst";
+  std::remove(path.c_str());
+  RtlRunOptions options;
+  options.trace_file = path;
+  const SimulationOutput traced =
+      RtlDriverRegistry::create("systolic")->run(p, systolic_config(n, "os"), std::vector<uint8_t>(4096), options);
+  std::ifstream file(path, std::ios::binary | std::ios::ate);
+  REQUIRE(file.good());
+  CHECK(file.tellg() > 100);
+  CHECK(traced.cycles == run(p, systolic_config(n, "os"), std::vector<uint8_t>(4096)).cycles);
+  std::remove(path.c_str());
 }

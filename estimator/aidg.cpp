@@ -295,13 +295,21 @@ class Evaluator {
     int holder = -1;     // slot released when the next object accepts the instruction
     int pending_q = -1;  // queue the instruction waits in
     int prev_unit = -1;
+    passed_.clear();
     for (const auto& step : cls.steps) {
       if (!step.when.empty() && step.when.eval(ctx) == 0) continue;
+      // The path from the previous step: the objects feeding this step's unit that the instruction
+      // has not passed yet (a step on the unit it already occupies passes nothing again).
       path_.clear();
-      for (int x = a_.objects[static_cast<std::size_t>(step.unit)].from; x >= 0 && x != prev_unit;
-           x = a_.objects[static_cast<std::size_t>(x)].from)
-        path_.push_back(x);
+      if (step.unit != prev_unit) {
+        for (int x = a_.objects[static_cast<std::size_t>(step.unit)].from;
+             x >= 0 && std::find(passed_.begin(), passed_.end(), x) == passed_.end();
+             x = a_.objects[static_cast<std::size_t>(x)].from)
+          path_.push_back(x);
+      }
       std::reverse(path_.begin(), path_.end());
+      passed_.insert(passed_.end(), path_.begin(), path_.end());
+      passed_.push_back(step.unit);
       for (int o : path_) {
         const BoundObject& ob = a_.objects[static_cast<std::size_t>(o)];
         const int base = obj_base_[static_cast<std::size_t>(o)];
@@ -434,7 +442,8 @@ class Evaluator {
       done = std::max(done, d);
     }
     s_.busy[a_.objects.size() + m] += n * xfer;
-    s_.max_end = std::max(s_.max_end, done);  // writes still in flight keep the run going
+    // Requests still in flight (writes) keep the run going until their slot is free again.
+    s_.max_end = std::max(s_.max_end, done + bm.release_delay);
     special[kMemDone] = done - step_start;
     special[kMemIssued] = issue - step_start;
   }
@@ -540,7 +549,7 @@ class Evaluator {
   Estimate est_;
   std::vector<int> obj_base_, obj_ring_, st_port_base_, entries_;
   std::vector<int64_t> idx_, fields_;
-  std::vector<int> path_;
+  std::vector<int> path_, passed_;
   int deferred_q_ = -1;
   std::vector<Access> reads_, writes_;
 };

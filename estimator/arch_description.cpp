@@ -326,9 +326,10 @@ class DescriptionParser {
     if (s.unit < 0) n["unit"].fail("unknown unit '" + unit + "'");
     if (d_->objects[static_cast<std::size_t>(s.unit)].kind != ObjectKind::Unit)
       n["unit"].fail("'" + unit + "' is a stage or queue, not a unit");
-    for (int x = d_->objects[static_cast<std::size_t>(s.unit)].from; x >= 0 && x != prev_unit;
-         x = d_->objects[static_cast<std::size_t>(x)].from)
-      s.path.insert(s.path.begin(), x);
+    if (s.unit != prev_unit)
+      for (int x = d_->objects[static_cast<std::size_t>(s.unit)].from; x >= 0 && x != prev_unit;
+           x = d_->objects[static_cast<std::size_t>(x)].from)
+        s.path.insert(s.path.begin(), x);
     if (n.has("memory")) {
       const YamlNode m = n["memory"];
       m.check_keys({"interface", "requests", "bytes", "start"});

@@ -17,18 +17,22 @@ std::string Expr::to_text(const std::vector<std::string>& loop_names) const {
   std::ostringstream s;
   bool any = false;
   for (const auto& t : terms) {
-    const std::string name = t.first < static_cast<int>(loop_names.size()) ? loop_names[t.first]
-                                                                            : "i" + std::to_string(t.first);
-    if (any) s << (t.second < 0 ? " - " : " + ");
-    else if (t.second < 0) s << "-";
+    const std::string name =
+        t.first < static_cast<int>(loop_names.size()) ? loop_names[t.first] : "i" + std::to_string(t.first);
+    if (any)
+      s << (t.second < 0 ? " - " : " + ");
+    else if (t.second < 0)
+      s << "-";
     const int64_t c = t.second < 0 ? -t.second : t.second;
     if (c != 1) s << c << "*";
     s << name;
     any = true;
   }
   if (base != 0 || !any) {
-    if (any) s << (base < 0 ? " - " : " + ") << (base < 0 ? -base : base);
-    else s << base;
+    if (any)
+      s << (base < 0 ? " - " : " + ") << (base < 0 ? -base : base);
+    else
+      s << base;
   }
   std::string text = s.str();
   if (mod > 0) text = "(" + text + ") % " + std::to_string(mod);
@@ -65,8 +69,10 @@ Expr operator+(Expr a, const Expr& b) {
   a.base += b.base;
   for (const auto& t : b.terms) {
     auto it = std::find_if(a.terms.begin(), a.terms.end(), [&](const auto& x) { return x.first == t.first; });
-    if (it == a.terms.end()) a.terms.push_back(t);
-    else it->second += t.second;
+    if (it == a.terms.end())
+      a.terms.push_back(t);
+    else
+      it->second += t.second;
   }
   a.terms.erase(std::remove_if(a.terms.begin(), a.terms.end(), [](const auto& x) { return x.second == 0; }),
                 a.terms.end());
@@ -105,6 +111,19 @@ Expr min(Expr e, int64_t hi) {
 Expr max(Expr e, int64_t lo) {
   e.lo = std::max(e.lo, lo);
   return e;
+}
+
+Statement make_instruction(int opcode, std::vector<Expr> operands) {
+  Statement s;
+  s.instr.opcode = opcode;
+  s.instr.operands = std::move(operands);
+  return s;
+}
+
+Statement make_loop(std::string name, int64_t trips, std::vector<Statement> body) {
+  Statement s;
+  s.loop = std::make_shared<Loop>(Loop{std::move(name), trips, std::move(body)});
+  return s;
 }
 
 int IsaSpec::opcode(const std::string& op_name) const {
@@ -154,7 +173,8 @@ int depth_of(const Loop& loop) {
   return deepest + 1;
 }
 
-void print(const Loop& loop, int depth, const IsaSpec* isa, std::vector<std::string>& names, std::ostream& out) {
+void print(const Loop& loop, int depth, const IsaSpec* isa, std::vector<std::string>& names,
+           std::ostream& out) {
   const std::string indent(2 * depth, ' ');
   for (const Statement& s : loop.body) {
     if (s.loop) {

@@ -52,7 +52,7 @@ struct OpcodeSpec {
 struct IsaSpec {
   std::string name;
   std::vector<OpcodeSpec> opcodes;
-  int opcode(const std::string& name) const;  // -1 when absent
+  int opcode(const std::string& name) const;              // -1 when absent
   int field(int opcode, const std::string& field) const;  // -1 when absent
 };
 
@@ -75,6 +75,10 @@ struct Loop {
   std::vector<Statement> body;
 };
 
+// Builders for mapper and test code.
+Statement make_instruction(int opcode, std::vector<Expr> operands);
+Statement make_loop(std::string name, int64_t trips, std::vector<Statement> body);
+
 // One instruction with its operands evaluated, as hardware sees it.
 struct ConcreteInstruction {
   int opcode = 0;
@@ -84,11 +88,11 @@ struct ConcreteInstruction {
 
 // A region of external memory the driver fills before and reads after the run.
 struct DramRegion {
-  std::string name;      // e.g. "A", "B", "C"
-  uint64_t base = 0;     // byte address
+  std::string name;   // e.g. "A", "B", "C"
+  uint64_t base = 0;  // byte address
   uint64_t bytes = 0;
   bool is_output = false;
-  std::string layout;    // element order, e.g. "[group][k][m] int8"; the mapper's own reading of it too
+  std::string layout;  // element order, e.g. "[group][k][m] int8"; the mapper's own reading of it too
 };
 
 struct Program {

@@ -8,16 +8,18 @@ namespace acv {
 namespace systolic {
 
 std::shared_ptr<const IsaSpec> isa() {
-  static const auto spec = std::make_shared<const IsaSpec>(IsaSpec{
-      "systolic",
-      {{"dma_load", {"buf", "half", "dram_addr", "rows", "bytes", "stride"}},
-       {"compute", {"a_half", "b_half", "o_half", "k_len", "m_len", "first", "last", "release_a", "release_b"}},
-       {"dma_store", {"half", "dram_addr", "rows", "elems", "stride"}}}});
+  static const auto spec = std::make_shared<const IsaSpec>(
+      IsaSpec{"systolic",
+              {{"dma_load", {"buf", "half", "dram_addr", "rows", "bytes", "stride"}},
+               {"compute",
+                {"a_half", "b_half", "o_half", "k_len", "m_len", "first", "last", "release_a", "release_b"}},
+               {"dma_store", {"half", "dram_addr", "rows", "elems", "stride"}}}});
   return spec;
 }
 
 Params read_params(const AccelConfig& c) {
-  c.check_keys({"rows", "cols", "dataflow", "ibuf_depth", "wbuf_depth", "obuf_depth", "queue_depth", "dram_bytes"});
+  c.check_keys(
+      {"rows", "cols", "dataflow", "ibuf_depth", "wbuf_depth", "obuf_depth", "queue_depth", "dram_bytes"});
   Params p;
   p.rows = c.get_positive_int("rows");
   p.cols = c.get_positive_int("cols");
@@ -29,7 +31,8 @@ Params read_params(const AccelConfig& c) {
   p.dram_bytes = c.get_positive_int("dram_bytes");
   if (p.dram_bytes > (int64_t{1} << 32)) c.fail("dram_bytes", "must be at most 4 GiB (32-bit addresses)");
   if (!p.weight_stationary && p.obuf_depth < p.rows)
-    c.fail("obuf_depth", "must be at least rows (" + std::to_string(p.rows) + ") for the output-stationary drain");
+    c.fail("obuf_depth",
+           "must be at least rows (" + std::to_string(p.rows) + ") for the output-stationary drain");
   if (p.weight_stationary && p.wbuf_depth < p.rows)
     c.fail("wbuf_depth", "must be at least rows (" + std::to_string(p.rows) + ") to hold a weight tile");
   return p;
@@ -51,19 +54,8 @@ struct Gemm {
   int64_t groups, m, n, k;
 };
 
-Gemm gemm_of(const Layer& layer) { return {layer.gemm_groups(), layer.gemm_m(), layer.gemm_n(), layer.gemm_k()}; }
-
-Statement instr(Opcode op, std::vector<Expr> operands) {
-  Statement s;
-  s.instr.opcode = op;
-  s.instr.operands = std::move(operands);
-  return s;
-}
-
-Statement loop(const std::string& name, int64_t trips, std::vector<Statement> body) {
-  Statement s;
-  s.loop = std::make_shared<Loop>(Loop{name, trips, std::move(body)});
-  return s;
+Gemm gemm_of(const Layer& layer) {
+  return {layer.gemm_groups(), layer.gemm_m(), layer.gemm_n(), layer.gemm_k()};
 }
 
 // Region bases: A, B, C per group, one after the other.
@@ -98,8 +90,8 @@ Program SystolicAccelerator::map(const Layer& layer, const AccelConfig& config) 
   const Layout lay = layout_of(g);
   if (lay.end > static_cast<uint64_t>(p.dram_bytes))
     throw MappingError("layer '" + layer.name + "' needs " + std::to_string(lay.end) +
-                       " bytes of external memory; config " + config.file + " has dram_bytes=" +
-                       std::to_string(p.dram_bytes));
+                       " bytes of external memory; config " + config.file +
+                       " has dram_bytes=" + std::to_string(p.dram_bytes));
 
   const bool ws = p.weight_stationary;
   // Tile sizes: OS keeps an R x C output tile in the PEs and tiles K by the buffers;
@@ -123,24 +115,27 @@ Program SystolicAccelerator::map(const Layer& layer, const AccelConfig& config) 
 
   // OS reads A transposed (K x M) so that an IBUF entry (R values of m for one k) is contiguous.
   const Statement load_a =
-      ws ? instr(kDmaLoad, {kIbuf, in_half, a_group + mt * (tm * g.k) + kt * tk, m_len, k_len, g.k})
-         : instr(kDmaLoad, {kIbuf, in_half, a_group + kt * (tk * g.m) + mt * tm, k_len, m_len, g.m});
-  const Statement load_b = instr(kDmaLoad, {kWbuf, in_half, b_group + kt * (tk * g.n) + nt * tn, k_len, n_len, g.n});
+      ws ? make_instruction(kDmaLoad,
+                            {kIbuf, in_half, a_group + mt * (tm * g.k) + kt * tk, m_len, k_len, g.k})
+         : make_instruction(kDmaLoad,
+                            {kIbuf, in_half, a_group + kt * (tk * g.m) + mt * tm, k_len, m_len, g.m});
+  const Statement load_b =
+      make_instruction(kDmaLoad, {kWbuf, in_half, b_group + kt * (tk * g.n) + nt * tn, k_len, n_len, g.n});
   const Expr first = clamp(Expr(1) - kt, 0, 1);
   const Expr last = clamp(kt - (nk - 2), 0, 1);
-  const Statement compute =
-      instr(kCompute, {in_half, in_half, out_half, k_len, ws ? m_len : Expr(p.rows), first, last, 1, 1});
-  const Statement store =
-      instr(kDmaStore, {out_half, c_group + mt * (tm * g.n * 4) + nt * (tn * 4), m_len, n_len, g.n * 4});
+  const Statement compute = make_instruction(
+      kCompute, {in_half, in_half, out_half, k_len, ws ? m_len : Expr(p.rows), first, last, 1, 1});
+  const Statement store = make_instruction(
+      kDmaStore, {out_half, c_group + mt * (tm * g.n * 4) + nt * (tn * 4), m_len, n_len, g.n * 4});
 
   Program prog;
   prog.isa = isa();
   prog.layer_name = layer.name;
   prog.top.name = "layer";
   prog.top.trips = 1;
-  prog.top.body.push_back(
-      loop("g", g.groups,
-           {loop("m", nm, {loop("n", nn, {loop("k", nk, {load_a, load_b, compute}), store})})}));
+  prog.top.body.push_back(make_loop(
+      "g", g.groups,
+      {make_loop("m", nm, {make_loop("n", nn, {make_loop("k", nk, {load_a, load_b, compute}), store})})}));
   prog.regions = {{"A", lay.a, lay.b - lay.a, false, ws ? kARowMajor : kATransposed},
                   {"B", lay.b, lay.c - lay.b, false, "[group][k][n] int8"},
                   {"C", lay.c, lay.end - lay.c, true, "[group][m][n] int32"}};
@@ -167,7 +162,8 @@ std::vector<uint8_t> SystolicAccelerator::dram_image(const Layer& layer, const L
           const int64_t i = (k / layer.kw) % layer.kh, j = k % layer.kw;
           const int64_t oh = m / layer.out_w(), ow = m % layer.out_w();
           const int64_t y = oh * layer.stride_h - layer.pad_h + i, x = ow * layer.stride_w - layer.pad_w + j;
-          if (y >= 0 && y < layer.in_h && x >= 0 && x < layer.in_w) v = data.input[(c * layer.in_h + y) * layer.in_w + x];
+          if (y >= 0 && y < layer.in_h && x >= 0 && x < layer.in_w)
+            v = data.input[(c * layer.in_h + y) * layer.in_w + x];
         } else {
           v = data.input[m * g.k + k];
         }
@@ -177,7 +173,8 @@ std::vector<uint8_t> SystolicAccelerator::dram_image(const Layer& layer, const L
     for (int64_t k = 0; k < g.k; ++k) {
       for (int64_t n = 0; n < g.n; ++n) {
         // Conv weights [out_c][in_c/groups][kh][kw]: column n of group grp is filter grp*N + n.
-        const int8_t v = layer.is_conv() ? data.weights[(grp * g.n + n) * g.k + k] : data.weights[k * g.n + n];
+        const int8_t v =
+            layer.is_conv() ? data.weights[(grp * g.n + n) * g.k + k] : data.weights[k * g.n + n];
         b[k * g.n + n] = static_cast<uint8_t>(v);
       }
     }
@@ -189,7 +186,8 @@ std::vector<int32_t> SystolicAccelerator::read_output(const Layer& layer, const 
                                                       const std::vector<uint8_t>& dram) const {
   const Gemm g = gemm_of(layer);
   const Layout lay = layout_of(g);
-  if (dram.size() < lay.end) throw BackendError("external memory image is smaller than the layer's output region");
+  if (dram.size() < lay.end)
+    throw BackendError("external memory image is smaller than the layer's output region");
   std::vector<int32_t> out(static_cast<std::size_t>(g.groups * g.m * g.n));
   for (int64_t grp = 0; grp < g.groups; ++grp) {
     for (int64_t m = 0; m < g.m; ++m) {

@@ -22,6 +22,9 @@ class RtlDriver {
  public:
   static constexpr const char* kRegistryNoun = "RTL driver (accelerator)";
   virtual ~RtlDriver() = default;
+  // Contract: throws InputError (naming the config file and parameter) when no model was built
+  // for the config, so callers can fail before any run.
+  virtual void check_config(const AccelConfig& /*config*/) const {}
   // Contract: streams the Program into the Verilated model, clocks it until idle against a
   // DramModel built from config.dram and holding `dram`; returns cycles, the memory and counters.
   // Throws InputError when no model was built for the config (naming the built ones),

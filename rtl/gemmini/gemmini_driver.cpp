@@ -288,26 +288,34 @@ std::string describe_built() {
   return "built: " + (list.empty() ? std::string("none") : list) + "; other DIMs need -DACV_GEMMINI_DIMS=...";
 }
 
+// The built variant matching the config; InputError naming the parameter and the built ones.
+const Variant& find_variant(const AccelConfig& config) {
+  const gemmini::Params p = gemmini::read_params(config);
+  const Variant* match = nullptr;
+  for (const auto& v : built_variants())
+    if (v.shape.dim == p.dim) match = &v;
+  if (match == nullptr)
+    config.fail("dim", "no gemmini RTL model for dim " + std::to_string(p.dim) + " (" + describe_built() + ")");
+  const GemminiShape& s = match->shape;
+  const std::pair<const char*, bool> checks[] = {
+      {"sp_capacity_kib", p.sp_rows() == s.sp_rows}, {"sp_banks", p.sp_banks == s.sp_banks},
+      {"acc_capacity_kib", p.acc_rows() == s.acc_rows}, {"acc_banks", p.acc_banks == s.acc_banks},
+      {"ld_queue_depth", p.ld_queue_depth == s.ld_queue}, {"ex_queue_depth", p.ex_queue_depth == s.ex_queue},
+      {"st_queue_depth", p.st_queue_depth == s.st_queue},
+  };
+  for (const auto& c : checks)
+    if (!c.second) config.fail(c.first, std::string("differs from the gemmini RTL model built for ") + describe(s));
+  return *match;
+}
+
 class GemminiDriver : public RtlDriver {
  public:
+  void check_config(const AccelConfig& config) const override { find_variant(config); }
+
   SimulationOutput run(const Program& program, const AccelConfig& config, std::vector<uint8_t> dram,
                        const RtlRunOptions& options) override {
-    const gemmini::Params p = gemmini::read_params(config);
-    const Variant* match = nullptr;
-    for (const auto& v : built_variants())
-      if (v.shape.dim == p.dim) match = &v;
-    if (match == nullptr)
-      config.fail("dim", "no gemmini RTL model for dim " + std::to_string(p.dim) + " (" + describe_built() + ")");
-    const GemminiShape& s = match->shape;
-    const std::pair<const char*, bool> checks[] = {
-        {"sp_capacity_kib", p.sp_rows() == s.sp_rows}, {"sp_banks", p.sp_banks == s.sp_banks},
-        {"acc_capacity_kib", p.acc_rows() == s.acc_rows}, {"acc_banks", p.acc_banks == s.acc_banks},
-        {"ld_queue_depth", p.ld_queue_depth == s.ld_queue}, {"ex_queue_depth", p.ex_queue_depth == s.ex_queue},
-        {"st_queue_depth", p.st_queue_depth == s.st_queue},
-    };
-    for (const auto& c : checks)
-      if (!c.second) config.fail(c.first, std::string("differs from the gemmini RTL model built for ") + describe(s));
-    return match->run(s, program, config, std::move(dram), options);
+    const Variant& v = find_variant(config);
+    return v.run(v.shape, program, config, std::move(dram), options);
   }
 };
 

@@ -1,7 +1,15 @@
-// DIM x DIM mesh of PEs with a pipeline register between neighbours, input skew (row k of A and
-// column j of B delayed by k / j cycles) and output deskew, so a row presented at cycle t comes
-// out whole at cycle t + 2*Dim - 1 (WS). OS accumulators are read a PE row at a time.
-// Everything but the weights moves only while en_i is set (cycles counted with en_i set).
+// DIM x DIM mesh of processing elements: int8 x int8 multiply, int32 accumulate, a pipeline
+// register between neighbours (a and the WS weight select move right, b and the WS partial sum
+// move down), input skew (row k of A and column j of B delayed by k / j cycles) and output
+// deskew, so a row presented at cycle t comes out whole at cycle t + 2*Dim - 1 (WS).
+//   WS: PE (i, j) holds two weights (double-buffered, selected by the wsel bit travelling with
+//       the row) and passes psum + a * w down.
+//   OS: PE (i, j) accumulates a * b in place; the accumulators are read a PE row at a time.
+// The PEs are written as register arrays in one always_ff rather than one module instance
+// each: a simulator then updates the whole mesh in one block and skips it while en_i is low
+// (instances cost about twice the simulation time through per-instance port copies).
+// Datapath registers have no reset and move only while en_i is set; the execute unit holds
+// the mesh once every row has left it (only zeros would move) and flushes it after reset.
 module gemmini_mesh #(
   parameter int unsigned Dim = 4,
   localparam int unsigned Iw = (Dim > 1) ? $clog2(Dim) : 1
@@ -9,7 +17,7 @@ module gemmini_mesh #(
   input  logic                 clk_i,
   input  logic                 en_i,          // operands move; hold while no row is in flight
   input  logic                 ws_i,
-  input  logic                 clear_i,       // OS: zero every accumulator
+  input  logic                 clear_i,       // OS: zero every accumulator (with en_i)
   // Operand rows, unskewed; zero when no row is presented.
   input  logic [Dim*8-1:0]     a_row_i,       // element k feeds mesh row k
   input  logic                 wsel_i,        // WS: weight register the row uses
@@ -26,98 +34,85 @@ module gemmini_mesh #(
   input  logic [Iw-1:0]        os_row_sel_i,
   output logic [Dim*32-1:0]    os_row_o       // OS: accumulators of PE row os_row_sel_i
 );
-  // Neighbour wires: a / wsel to the right, b / psum down.
-  logic [7:0]  a_w    [Dim][Dim+1];
-  logic        wsel_w [Dim][Dim+1];
-  logic [7:0]  b_w    [Dim+1][Dim];
-  logic [31:0] acc_w  [Dim+1][Dim];
+  // PE (i, j) registers.
+  logic [7:0]  a_q    [Dim][Dim];    // a, to PE (i, j+1)
+  logic        wsel_q [Dim][Dim];    // WS weight select, to PE (i, j+1)
+  logic [7:0]  b_q    [Dim][Dim];    // OS b, to PE (i+1, j)
+  logic [31:0] acc_q  [Dim][Dim];    // OS accumulator / WS partial sum to PE (i+1, j)
+  logic [7:0]  w_q    [2][Dim][Dim]; // WS weights, two banks
+  // Skew (row / column k delayed by k: stages 0..k-1) and deskew (column j: Dim-1-j stages).
+  logic [7:0]  a_sk_q    [Dim][Dim];
+  logic        wsel_sk_q [Dim][Dim];
+  logic [7:0]  b_sk_q    [Dim][Dim];
+  logic [31:0] out_sk_q  [Dim][Dim];
 
-  // Input skew.
-  for (genvar k = 0; k < Dim; k++) begin : g_skew
-    if (k == 0) begin : g_direct
-      assign a_w[0][0]    = a_row_i[7:0];
-      assign wsel_w[0][0] = wsel_i;
-      assign b_w[0][0]    = b_row_i[7:0];
-    end else begin : g_delay
-      logic [7:0] a_sh_q [k];
-      logic       wsel_sh_q [k];
-      logic [7:0] b_sh_q [k];
-      always_ff @(posedge clk_i) begin
-        if (en_i) begin
-          a_sh_q[0]    <= a_row_i[k*8 +: 8];
-          wsel_sh_q[0] <= wsel_i;
-          b_sh_q[0]    <= b_row_i[k*8 +: 8];
-          for (int s = 1; s < k; s++) begin
-            a_sh_q[s]    <= a_sh_q[s-1];
-            wsel_sh_q[s] <= wsel_sh_q[s-1];
-            b_sh_q[s]    <= b_sh_q[s-1];
+  always_ff @(posedge clk_i) begin
+    if (en_i) begin
+      for (int k = 1; k < Dim; k++) begin
+        a_sk_q[k][0]    <= a_row_i[k*8 +: 8];
+        wsel_sk_q[k][0] <= wsel_i;
+        b_sk_q[k][0]    <= b_row_i[k*8 +: 8];
+        for (int s = 1; s < k; s++) begin
+          a_sk_q[k][s]    <= a_sk_q[k][s-1];
+          wsel_sk_q[k][s] <= wsel_sk_q[k][s-1];
+          b_sk_q[k][s]    <= b_sk_q[k][s-1];
+        end
+      end
+      // Operands arriving at PE (i, j): from the left / top neighbour, or the skew at the edge.
+`define GEMMINI_A_IN(i, j) \
+      (((j) > 0) ? a_q[i][((j) > 0) ? (j) - 1 : 0] : ((i) > 0) ? a_sk_q[i][((i) > 0) ? (i) - 1 : 0] : a_row_i[7:0])
+`define GEMMINI_WSEL_IN(i, j) \
+      (((j) > 0) ? wsel_q[i][((j) > 0) ? (j) - 1 : 0] : ((i) > 0) ? wsel_sk_q[i][((i) > 0) ? (i) - 1 : 0] : wsel_i)
+`define GEMMINI_B_IN(i, j) \
+      (((i) > 0) ? b_q[((i) > 0) ? (i) - 1 : 0][j] : ((j) > 0) ? b_sk_q[j][((j) > 0) ? (j) - 1 : 0] : b_row_i[7:0])
+      if (ws_i) begin
+        for (int i = 0; i < Dim; i++) begin
+          for (int j = 0; j < Dim; j++) begin
+            a_q[i][j]    <= `GEMMINI_A_IN(i, j);
+            wsel_q[i][j] <= `GEMMINI_WSEL_IN(i, j);
+            acc_q[i][j]  <= ((i > 0) ? acc_q[(i > 0) ? i - 1 : 0][j] : 32'd0) +
+                            32'($signed(`GEMMINI_A_IN(i, j)) * $signed(w_q[`GEMMINI_WSEL_IN(i, j)][i][j]));
+          end
+        end
+      end else begin
+        for (int i = 0; i < Dim; i++) begin
+          for (int j = 0; j < Dim; j++) begin
+            a_q[i][j]   <= `GEMMINI_A_IN(i, j);
+            b_q[i][j]   <= `GEMMINI_B_IN(i, j);
+            acc_q[i][j] <= (clear_i ? 32'd0 : acc_q[i][j]) +
+                           32'($signed(`GEMMINI_A_IN(i, j)) * $signed(`GEMMINI_B_IN(i, j)));
           end
         end
       end
-      assign a_w[k][0]    = a_sh_q[k-1];
-      assign wsel_w[k][0] = wsel_sh_q[k-1];
-      assign b_w[0][k]    = b_sh_q[k-1];
-    end
-  end
-
-  for (genvar j = 0; j < Dim; j++) begin : g_top
-    assign acc_w[0][j] = '0;
-  end
-
-  for (genvar i = 0; i < Dim; i++) begin : g_row
-    logic [1:0] w_we_row;
-    assign w_we_row[0] = (w_we_i && (w_row_idx_i == Iw'(i)) || w_clear_i) && (w_bank_i == 1'b0);
-    assign w_we_row[1] = (w_we_i && (w_row_idx_i == Iw'(i)) || w_clear_i) && (w_bank_i == 1'b1);
-    for (genvar j = 0; j < Dim; j++) begin : g_col
-      gemmini_pe u_pe (
-        .clk_i  (clk_i),
-        .en_i   (en_i),
-        .ws_i   (ws_i),
-        .clear_i(clear_i),
-        .w_we_i (w_we_row),
-        .w_i    (w_clear_i ? 8'd0 : w_row_i[j*8 +: 8]),
-        .a_i    (a_w[i][j]),
-        .wsel_i (wsel_w[i][j]),
-        .b_i    (b_w[i][j]),
-        .psum_i (acc_w[i][j]),
-        .a_o    (a_w[i][j+1]),
-        .wsel_o (wsel_w[i][j+1]),
-        .b_o    (b_w[i+1][j]),
-        .acc_o  (acc_w[i+1][j])
-      );
-    end
-  end
-
-  // Output deskew: column j waits Dim-1-j cycles.
-  for (genvar j = 0; j < Dim; j++) begin : g_deskew
-    if (j == Dim - 1) begin : g_direct
-      assign out_row_o[j*32 +: 32] = acc_w[Dim][j];
-    end else begin : g_delay
-      logic [31:0] sh_q [Dim-1-j];
-      always_ff @(posedge clk_i) begin
-        if (en_i) begin
-          sh_q[0] <= acc_w[Dim][j];
-          for (int s = 1; s < Dim - 1 - j; s++) sh_q[s] <= sh_q[s-1];
-        end
+`undef GEMMINI_A_IN
+`undef GEMMINI_WSEL_IN
+`undef GEMMINI_B_IN
+      for (int j = 0; j < Dim - 1; j++) begin
+        out_sk_q[j][0] <= acc_q[Dim-1][j];
+        for (int s = 1; s < Dim - 1 - j; s++) out_sk_q[j][s] <= out_sk_q[j][s-1];
       end
-      assign out_row_o[j*32 +: 32] = sh_q[Dim-2-j];
     end
   end
 
-  // OS readout: PE row i's accumulators sit on acc_w[i+1].
+  always_ff @(posedge clk_i) begin
+    if (w_clear_i) begin
+      for (int i = 0; i < Dim; i++)
+        for (int j = 0; j < Dim; j++) w_q[w_bank_i][i][j] <= '0;
+    end else if (w_we_i) begin
+      for (int j = 0; j < Dim; j++) w_q[w_bank_i][w_row_idx_i][j] <= w_row_i[j*8 +: 8];
+    end
+  end
+
+  always_comb begin
+    for (int j = 0; j < Dim - 1; j++) out_row_o[j*32 +: 32] = out_sk_q[j][Dim-2-j];
+    out_row_o[(Dim-1)*32 +: 32] = acc_q[Dim-1][Dim-1];
+  end
+
+  // OS readout, only computed while draining.
   always_comb begin
     os_row_o = '0;
-    for (int i = 0; i < Dim && os_read_i; i++) begin
-      if (os_row_sel_i == Iw'(i)) begin
-        for (int j = 0; j < Dim; j++) os_row_o[j*32 +: 32] = acc_w[i+1][j];
-      end
+    if (os_read_i) begin
+      for (int j = 0; j < Dim; j++) os_row_o[j*32 +: 32] = acc_q[os_row_sel_i][j];
     end
-  end
-
-  // Unused: the a / wsel leaving the right edge and b leaving the bottom.
-  logic unused_edges;
-  always_comb begin
-    unused_edges = 1'b0;
-    for (int i = 0; i < Dim; i++) unused_edges = unused_edges ^ (|a_w[i][Dim]) ^ wsel_w[i][Dim] ^ (|b_w[Dim][i]);
   end
 endmodule

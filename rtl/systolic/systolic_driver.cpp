@@ -307,8 +307,17 @@ std::string describe_built() {
 
 class SystolicDriver : public RtlDriver {
  public:
+  void check_config(const AccelConfig& config) const override { select(config); }
+
   SimulationOutput run(const Program& program, const AccelConfig& config, std::vector<uint8_t> dram,
                        const RtlRunOptions& options) override {
+    const auto [variant, want] = select(config);
+    return variant->run(want, program, config, std::move(dram), options);
+  }
+
+ private:
+  // The built variant for the config's geometry; InputError naming the parameter when none.
+  static std::pair<const Variant*, SystolicShape> select(const AccelConfig& config) {
     SystolicShape want;
     want.rows = config.get_positive_int("rows");
     want.cols = config.get_positive_int("cols");
@@ -338,7 +347,7 @@ class SystolicDriver : public RtlDriver {
                                  std::to_string(want.*(d.second)) + " (" + describe_built() + ")");
       }
     }
-    return size_match->run(want, program, config, std::move(dram), options);
+    return {size_match, want};
   }
 };
 

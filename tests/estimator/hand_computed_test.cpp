@@ -129,3 +129,47 @@ instructions:
   const Program p = program(isa, {instr(0, {3, 8})});
   CHECK(run(yaml, p).cycles == 25);
 }
+
+TEST_CASE("a later step on the unit an instruction occupies does not pass its stages and queues again") {
+  const auto isa = make_isa({{"two_step", {}}, {"other", {}}});
+  const std::string yaml = R"(
+stages:
+  issue: {latency: 1, ii: 1}
+queues:
+  qa: {from: issue, capacity: 4, release: end}
+  qb: {from: issue, capacity: 4, release: end}
+units:
+  a: {from: qa}
+  b: {from: qb}
+instructions:
+  two_step:
+    steps:
+      - {unit: a, latency: 10}
+      - {unit: a, latency: 5}
+  other: {unit: b, latency: 20}
+)";
+  // two_step: issued at 0, on a 1-11 and 11-16. other is issued at 1 (not held until two_step's second
+  // step), enters qb at 2 and ends at 22.
+  const Program p = program(isa, {instr(0, {}), instr(1, {})});
+  CHECK(run(yaml, p).cycles == 22);
+}
+
+TEST_CASE("memory requests are served in time order on a shared port") {
+  const auto isa = make_isa({{"late", {"n"}}, {"early", {"n"}}});
+  const std::string yaml = R"(
+units:
+  u: {}
+  v: {}
+memory:
+  dram: {latency: 10, bytes_per_cycle: 4, max_outstanding: 8}
+instructions:
+  late: {fields: [n], unit: u, memory: {requests: n, bytes: 4, start: 2}, latency: mem_issued + 1}
+  early: {fields: [n], unit: v, memory: {requests: n, bytes: 4}, latency: mem_done}
+)";
+  // One request each: `late` (first in program order) is accepted at 2 and done at 13; `early`,
+  // accepted at 0, is done at 11 -- before it, not queued behind it.
+  CHECK(run(yaml, program(isa, {instr(0, {1}), instr(1, {1})})).cycles == 13);
+  // `late` holds the port in cycles 2 and 3, so `early`'s four requests go at 0, 1, 4, 5; the last
+  // one's response follows the responses of everything accepted before it: max(5 + 10, 15) + 1 = 16.
+  CHECK(run(yaml, program(isa, {instr(0, {2}), instr(1, {4})})).cycles == 16);
+}

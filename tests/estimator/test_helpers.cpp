@@ -10,20 +10,10 @@ std::shared_ptr<const IsaSpec> make_isa(const std::vector<OpcodeSpec>& opcodes) 
   return isa;
 }
 
-Statement instr(int opcode, std::vector<Expr> operands) {
-  Statement s;
-  s.instr.opcode = opcode;
-  s.instr.operands = std::move(operands);
-  return s;
-}
+Statement instr(int opcode, std::vector<Expr> operands) { return make_instruction(opcode, std::move(operands)); }
 
 Statement loop(const std::string& name, int64_t trips, std::vector<Statement> body) {
-  Statement s;
-  s.loop = std::make_shared<Loop>();
-  s.loop->name = name;
-  s.loop->trips = trips;
-  s.loop->body = std::move(body);
-  return s;
+  return make_loop(name, trips, std::move(body));
 }
 
 Program program(std::shared_ptr<const IsaSpec> isa, std::vector<Statement> body) {

@@ -5,22 +5,7 @@
 
 using namespace acv;
 
-namespace {
-
-Statement instr(int op, std::vector<Expr> operands) {
-  Statement s;
-  s.instr.opcode = op;
-  s.instr.operands = std::move(operands);
-  return s;
-}
-
-Statement loop(const std::string& name, int64_t trips, std::vector<Statement> body) {
-  Statement s;
-  s.loop = std::make_shared<Loop>(Loop{name, trips, std::move(body)});
-  return s;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("expressions evaluate affine terms, modulus and clamps", "[program]") {
   const int64_t index[] = {0, 3, 5};
@@ -42,10 +27,12 @@ TEST_CASE("expressions refuse arithmetic on a clamped value", "[program]") {
 
 TEST_CASE("a loop nest streams its instructions in program order", "[program]") {
   Program p;
-  p.top.body.push_back(loop("i", 3, {instr(0, {idx(1)}), loop("j", 2, {instr(1, {idx(1) * 10 + idx(2)})})}));
+  p.top.body.push_back(make_loop(
+      "i", 3,
+      {make_instruction(0, {idx(1)}), make_loop("j", 2, {make_instruction(1, {idx(1) * 10 + idx(2)})})}));
   std::vector<std::pair<int, int64_t>> seen;
   p.for_each([&](const ConcreteInstruction& c) { seen.emplace_back(c.opcode, c.f[0]); });
-  const std::vector<std::pair<int, int64_t>> expected = {{0, 0}, {1, 0},  {1, 1},  {0, 1}, {1, 10},
+  const std::vector<std::pair<int, int64_t>> expected = {{0, 0},  {1, 0}, {1, 1},  {0, 1}, {1, 10},
                                                          {1, 11}, {0, 2}, {1, 20}, {1, 21}};
   CHECK(seen == expected);
   CHECK(p.instruction_count() == 9);
@@ -57,7 +44,8 @@ TEST_CASE("a printed program names opcodes, fields and loop variables", "[progra
   Program p;
   p.isa = isa;
   p.layer_name = "l0";
-  p.top.body.push_back(loop("m", 4, {instr(0, {idx(1) * 64 + 128, min(Expr(30) - idx(1) * 8, 8)})}));
+  p.top.body.push_back(
+      make_loop("m", 4, {make_instruction(0, {idx(1) * 64 + 128, min(Expr(30) - idx(1) * 8, 8)})}));
   const std::string text = p.to_text();
   CHECK(text.find("for m in 0..3:") != std::string::npos);
   CHECK(text.find("load addr=64*m + 128 rows=min(-8*m + 30, 8)") != std::string::npos);

@@ -7,6 +7,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "tlm/common/child_process.h"
@@ -30,8 +31,10 @@ class ProbeInitiator : public sc_core::sc_module {
  public:
   tlm_utils::simple_initiator_socket<ProbeInitiator> socket;
   SC_HAS_PROCESS(ProbeInitiator);
-  ProbeInitiator(sc_core::sc_module_name name, TlmMode mode, int count, unsigned bytes, SimulationOutput& out)
-      : sc_core::sc_module(name), socket("socket"), mode_(mode), count_(count), bytes_(bytes), out_(out) {
+  ProbeInitiator(sc_core::sc_module_name name, TlmMode mode, int count, unsigned bytes, SimulationOutput& out,
+                 const std::string& prefix = "")
+      : sc_core::sc_module(name), socket("socket"), mode_(mode), count_(count), bytes_(bytes), out_(out),
+        prefix_(prefix) {
     socket.register_nb_transport_bw(this, &ProbeInitiator::nb_transport_bw);
     SC_THREAD(run);
   }
@@ -39,7 +42,7 @@ class ProbeInitiator : public sc_core::sc_module {
  private:
   int64_t now() const { return clock_.to_cycles(sc_core::sc_time_stamp()); }
   void run() {
-    std::vector<std::unique_ptr<tlm::tlm_generic_payload>> gps;
+    auto& gps = gps_;  // members: responses arrive after run() returns
     data_.assign(static_cast<std::size_t>(count_) * bytes_, 0);
     for (int i = 0; i < count_; ++i) {
       gps.push_back(std::make_unique<tlm::tlm_generic_payload>());
@@ -54,27 +57,28 @@ class ProbeInitiator : public sc_core::sc_module {
       if (mode_ == TlmMode::LooselyTimed) {
         sc_core::sc_time delay = clock_.cycles(i);
         socket->b_transport(gp, delay);
-        out_.counters["complete" + std::to_string(i)] = clock_.to_cycles(sc_core::sc_time_stamp() + delay);
+        out_.counters[prefix_ + "complete" + std::to_string(i)] = clock_.to_cycles(sc_core::sc_time_stamp() + delay);
       } else {
         tlm::tlm_phase phase = tlm::BEGIN_REQ;
         sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
         open_ = true;
         if (socket->nb_transport_fw(gp, phase, delay) != tlm::TLM_ACCEPTED) out_.counters["protocol_error"] = 1;
         while (open_) sc_core::wait(end_req_);
-        sc_core::wait(clock_.period());
+        // END_REQ comes mid-cycle (after arbitration); present the next request the cycle after.
+        sc_core::wait(clock_.cycles(now() + 1) - sc_core::sc_time_stamp());
       }
     }
   }
   tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& gp, tlm::tlm_phase& phase, sc_core::sc_time&) {
     const int i = index_.at(&gp);
     if (phase == tlm::END_REQ) {
-      out_.counters["accept" + std::to_string(i)] = now();
+      out_.counters[prefix_ + "accept" + std::to_string(i)] = now();
       open_ = false;
       end_req_.notify(sc_core::SC_ZERO_TIME);
       return tlm::TLM_ACCEPTED;
     }
-    out_.counters["complete" + std::to_string(i)] = now();
-    out_.counters["ok" + std::to_string(i)] = gp.is_response_ok() ? 1 : 0;
+    out_.counters[prefix_ + "complete" + std::to_string(i)] = now();
+    out_.counters[prefix_ + "ok" + std::to_string(i)] = gp.is_response_ok() ? 1 : 0;
     phase = tlm::END_RESP;
     return tlm::TLM_COMPLETED;
   }
@@ -83,8 +87,10 @@ class ProbeInitiator : public sc_core::sc_module {
   int count_;
   unsigned bytes_;
   SimulationOutput& out_;
+  std::string prefix_;
   Clock clock_ = Clock::default_clock();
   std::vector<uint8_t> data_;
+  std::vector<std::unique_ptr<tlm::tlm_generic_payload>> gps_;
   std::map<tlm::tlm_generic_payload*, int> index_;
   bool open_ = false;
   sc_core::sc_event end_req_;
@@ -127,6 +133,24 @@ TEST_CASE("memory target AT: the outstanding limit delays END_REQ") {
   CHECK(out.counters.at("complete0") == 41);
   CHECK(out.counters.at("accept2") == 42);  // the first request's slot frees the cycle after it completes
   CHECK(out.counters.at("complete2") == 83);
+}
+
+TEST_CASE("memory target AT: a higher-priority initiator wins the port in every cycle it requests") {
+  const SimulationOutput out = run_in_child_process([] {
+    SimulationOutput o;
+    MemoryTarget memory("memory", std::vector<uint8_t>(1024), dram(10, 16, 32), TlmMode::ApproximatelyTimed,
+                        Clock::default_clock());
+    ProbeInitiator low("low", TlmMode::ApproximatelyTimed, 3, 16, o, "low_");
+    ProbeInitiator high("high", TlmMode::ApproximatelyTimed, 3, 16, o, "high_");
+    low.socket.bind(memory.socket);
+    high.socket.bind(memory.socket);
+    memory.set_priority(1, 1);
+    sc_core::sc_start();
+    return o;
+  });
+  for (int i = 0; i < 3; ++i) CHECK(out.counters.at("high_accept" + std::to_string(i)) == i);
+  CHECK(out.counters.at("low_accept0") == 3);  // waits while the other one has a request
+  CHECK(out.counters.at("low_accept2") == 5);
 }
 
 TEST_CASE("memory target: reads return the contents, DMI only in LT") {

@@ -57,11 +57,12 @@ void DmaInitiator::transfer_lt(const std::vector<DmaRequest>& requests, bool wri
   AcceptTimeExtension accept;
   gp.set_extension(&accept);
   sc_core::sc_time last_accept = lt.now();
-  for (const DmaRequest& r : requests) {
+  for (std::size_t i = 0; i < requests.size(); ++i) {
     if (lt.offset() > clock_.cycles(kWindowCycles)) lt.sync();
-    prepare(gp, r, write);
+    prepare(gp, requests[i], write);
     const sc_core::sc_time presented = lt.now();
     accept.accepted = presented;
+    accept.more = i + 1 < requests.size();
     sc_core::sc_time delay = lt.offset();
     socket->b_transport(gp, delay);
     check(gp);
@@ -100,11 +101,13 @@ void DmaInitiator::transfer_at(const std::vector<DmaRequest>& requests, bool wri
     } else {
       while (m_request_open) sc_core::wait(m_end_req);
     }
-    sc_core::wait(clock_.period());  // the next request is presented in the cycle after the accept
+    // The next request is presented in the cycle after the accept (END_REQ may come mid-cycle).
+    sc_core::wait(clock_.cycles(clock_.to_cycles(sc_core::sc_time_stamp()) + 1) - sc_core::sc_time_stamp());
   }
   if (!write) {
     while (m_outstanding > 0) sc_core::wait(m_response);
-    sc_core::wait(clock_.period());  // data of the last response is in place the cycle after
+    // Data of the last response is in place the cycle after it.
+    sc_core::wait(clock_.cycles(clock_.to_cycles(sc_core::sc_time_stamp()) + 1) - sc_core::sc_time_stamp());
   }
   if (m_error) throw BackendError(std::string(name()) + ": " + m_error_text);
   (void)lt;  // AT: lt.now() is the kernel time

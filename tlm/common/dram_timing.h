@@ -25,6 +25,8 @@ class DramTiming {
   // Contract: requests are scheduled in the order of the calls; `arrival` is the first cycle the
   // request is presented (an earlier arrival than the previous request's is served after it).
   Slot schedule(int64_t arrival, int64_t bytes);
+  // The cycle schedule(arrival, ...) would accept a request in, without scheduling it.
+  int64_t earliest_accept(int64_t arrival) const;
 
   const DramConfig& config() const { return config_; }
   int64_t requests() const { return requests_; }

@@ -22,9 +22,14 @@ namespace acv {
 // Socket shell around Memory (behaviour) and DramTiming (when). Any number of initiators bind to
 // `socket`; they share one port, as the load and store DMA share the RTL's memory port.
 //  - b_transport: the access happens at once; `delay` comes back as completion time - now, with
-//    the request scheduled at sc_time_stamp() + delay (temporal decoupling).
-//  - nb_transport_fw (AT): BEGIN_REQ is returned TLM_ACCEPTED; END_REQ is sent at the accept
-//    cycle (outstanding limit = request backpressure), BEGIN_RESP at the completion cycle.
+//    the request scheduled at sc_time_stamp() + delay (temporal decoupling). With an
+//    AcceptTimeExtension the accept time is reported, and a burst marked `more` keeps the port
+//    for the next cycle against lower-priority initiators.
+//  - nb_transport_fw (AT): BEGIN_REQ is returned TLM_ACCEPTED. The port arbitrates once per cycle
+//    (at mid-cycle, after every request of that cycle has arrived): the pending request of the
+//    highest-priority initiator (set_priority; then the oldest) is accepted when the timing model
+//    allows, and gets END_REQ then; BEGIN_RESP follows at its completion cycle. A lower-priority
+//    request waits in every cycle a higher-priority one is pending, as at a fixed-priority arbiter.
 //  - get_direct_mem_ptr: granted in LT only (AT timing must see every access), for hosts and
 //    debuggers loading data; DMI accesses bypass the timing model.
 class MemoryTarget : public sc_core::sc_module {
@@ -34,6 +39,9 @@ class MemoryTarget : public sc_core::sc_module {
   SC_HAS_PROCESS(MemoryTarget);
   MemoryTarget(sc_core::sc_module_name name, std::vector<uint8_t> contents, const DramConfig& config,
                TlmMode mode, const Clock& clock);
+
+  // Arbitration priority of the initiator bound as socket[index] (default 0; higher wins).
+  void set_priority(int index, int priority) { m_priority[index] = priority; }
 
   Memory& memory() { return memory_; }
   const DramTiming& timing() const { return timing_; }
@@ -45,6 +53,8 @@ class MemoryTarget : public sc_core::sc_module {
   bool get_direct_mem_ptr(int id, tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi);
   unsigned int transport_dbg(int id, tlm::tlm_generic_payload& gp);
   void peq_callback(tlm::tlm_generic_payload& gp, const tlm::tlm_phase& phase);
+  void arbitrate();
+  void arm_arbiter(int64_t cycle);
   void send_response(int id, tlm::tlm_generic_payload& gp);
 
   Memory memory_;
@@ -53,6 +63,19 @@ class MemoryTarget : public sc_core::sc_module {
   Clock clock_;
   tlm_utils::peq_with_cb_and_phase<MemoryTarget> m_peq;
   std::map<tlm::tlm_generic_payload*, int> m_initiator_of;  // AT transactions in flight
+  struct Pending {
+    tlm::tlm_generic_payload* gp;
+    int id;
+    uint64_t order;
+  };
+  std::vector<Pending> m_pending;  // AT requests not yet accepted
+  uint64_t m_arrivals = 0;
+  std::map<int, int> m_priority;
+  int priority(int id) const;
+  // LT: the cycle up to which the port is kept for an initiator whose burst continues.
+  int64_t m_kept_until = -1;
+  int m_kept_for_priority = 0;
+  sc_core::sc_event m_arbitrate;
   // Per initiator: a BEGIN_RESP awaiting END_RESP, and responses queued behind it.
   std::map<int, bool> m_response_busy;
   std::map<int, std::deque<tlm::tlm_generic_payload*>> m_response_queue;

@@ -16,6 +16,7 @@ SystolicTop::SystolicTop(sc_core::sc_module_name name, const Params& params, con
       m_store("store", m_state, m_command, m_store_dma) {
   m_load_dma.socket.bind(m_memory.socket);
   m_store_dma.socket.bind(m_memory.socket);
+  m_memory.set_priority(1, 1);  // the memory port's arbiter serves the store unit first
   m_store_dma.on_write_acknowledged([this](const sc_core::sc_time& at) { m_command.end_activity(at); });
 }
 

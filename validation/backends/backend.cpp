@@ -23,7 +23,8 @@ LayerResult run_simulated_layer(const Accelerator& accel, const AccelConfig& con
   r.cycles = out.cycles;
   r.macs = layer.macs();
   const int64_t pes = accel.processing_elements(config);
-  r.utilization = out.cycles > 0 ? static_cast<double>(r.macs) / (static_cast<double>(out.cycles) * pes) : 0.0;
+  r.utilization =
+      out.cycles > 0 ? static_cast<double>(r.macs) / (static_cast<double>(out.cycles) * pes) : 0.0;
   r.outputs_checked = true;
   r.outputs_match = actual == expected;
   r.output_hash = hash_output(actual);

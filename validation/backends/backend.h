@@ -31,6 +31,9 @@ class Backend {
   virtual ~Backend() = default;
   // Contract: result-deciding options as one string ("tlm-mode=at"), for RunResult.options and cache keys.
   virtual std::string options_key(const BackendOptions& options) const = 0;
+  // Contract: throws InputError when the backend cannot run this config with these options
+  // (model not built, no description, bad option), before anything runs.
+  virtual void check(const AccelConfig& /*config*/, const BackendOptions& /*options*/) const {}
   // Contract: runs one mapped layer; fills cycles, wall_seconds and, where the backend computes
   // outputs, outputs_checked/outputs_match against the golden reference. Throws BackendError on failure.
   virtual LayerResult run_layer(const Accelerator& accel, const AccelConfig& config, const Layer& layer,

@@ -12,6 +12,10 @@ class EstimatorBackend : public Backend {
   // `explain` only adds text; `full` must give the same cycles but is part of the key so both can be compared.
   std::string options_key(const BackendOptions& options) const override { return options.full ? "full" : ""; }
 
+  void check(const AccelConfig& config, const BackendOptions& /*options*/) const override {
+    check_config_description(config);
+  }
+
   LayerResult run_layer(const Accelerator& accel, const AccelConfig& config, const Layer& layer,
                         const Program& program, const BackendOptions& options) override {
     const auto t0 = std::chrono::steady_clock::now();

@@ -9,10 +9,15 @@ namespace acv {
 
 // Contract: InputError naming the config when it gives no description; the description is parsed
 // once per path and process.
-inline BoundArch bind_config_description(const AccelConfig& config, const Program& program) {
+inline void check_config_description(const AccelConfig& config) {
   if (config.description.empty())
     throw InputError(SourceLoc{config.file, 0, "description"},
                      "config gives no architecture description (add 'description: <path to arch.yaml>')");
+  cached_arch_description(config.description);
+}
+
+inline BoundArch bind_config_description(const AccelConfig& config, const Program& program) {
+  check_config_description(config);
   return bind_arch(cached_arch_description(config.description), config_values(config), program);
 }
 

@@ -8,6 +8,20 @@
 
 namespace acv {
 
+namespace {
+
+// --regression-model overrides the model the config names.
+std::string model_path(const AccelConfig& config, const BackendOptions& options) {
+  const std::string& path = options.regression_model.empty() ? config.regression_model : options.regression_model;
+  if (path.empty())
+    throw InputError(SourceLoc{config.file, 0, "regression_model"},
+                     "the regression backend needs a fitted model: name one in the config (regression_model:) "
+                     "or give --regression-model FILE (fit one with acv fit-regression)");
+  return path;
+}
+
+}  // namespace
+
 class RegressionBackend : public Backend {
  public:
   // The model a config names (regression_model:) is part of the config; only an override is an option.
@@ -15,13 +29,14 @@ class RegressionBackend : public Backend {
     return options.regression_model.empty() ? "" : "regression-model=" + options.regression_model;
   }
 
+  void check(const AccelConfig& config, const BackendOptions& options) const override {
+    check_config_description(config);
+    load_regression(model_path(config, options));
+  }
+
   LayerResult run_layer(const Accelerator& accel, const AccelConfig& config, const Layer& layer,
                         const Program& program, const BackendOptions& options) override {
-    const std::string& path = options.regression_model.empty() ? config.regression_model : options.regression_model;
-    if (path.empty())
-      throw InputError(SourceLoc{config.file, 0, "regression_model"},
-                       "the regression backend needs a fitted model: name one in the config (regression_model:) "
-                       "or give --regression-model FILE (fit one with acv fit-regression)");
+    const std::string path = model_path(config, options);
     const auto t0 = std::chrono::steady_clock::now();
     const RegressionModel model = load_regression(path);
     const BoundArch arch = bind_config_description(config, program);

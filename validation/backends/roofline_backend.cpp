@@ -11,6 +11,10 @@ class RooflineBackend : public Backend {
  public:
   std::string options_key(const BackendOptions& /*options*/) const override { return ""; }
 
+  void check(const AccelConfig& config, const BackendOptions& /*options*/) const override {
+    check_config_description(config);
+  }
+
   LayerResult run_layer(const Accelerator& accel, const AccelConfig& config, const Layer& layer,
                         const Program& program, const BackendOptions& /*options*/) override {
     const auto t0 = std::chrono::steady_clock::now();

@@ -8,6 +8,10 @@ class RtlBackend : public Backend {
  public:
   std::string options_key(const BackendOptions& /*options*/) const override { return ""; }
 
+  void check(const AccelConfig& config, const BackendOptions& /*options*/) const override {
+    RtlDriverRegistry::create(config.accelerator)->check_config(config);
+  }
+
   LayerResult run_layer(const Accelerator& accel, const AccelConfig& config, const Layer& layer,
                         const Program& program, const BackendOptions& options) override {
     std::unique_ptr<RtlDriver> driver = RtlDriverRegistry::create(config.accelerator);

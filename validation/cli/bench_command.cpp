@@ -24,7 +24,8 @@ std::vector<std::string> split(const std::string& s) {
   std::vector<std::string> out;
   std::stringstream in(s);
   std::string item;
-  while (std::getline(in, item, ',')) if (!item.empty()) out.push_back(item);
+  while (std::getline(in, item, ','))
+    if (!item.empty()) out.push_back(item);
   return out;
 }
 
@@ -32,21 +33,23 @@ std::vector<std::string> split(const std::string& s) {
 
 class BenchCommand : public Command {
  public:
-  std::string summary() const override { return "time backends on the same layers (median of repeats, ratios)"; }
+  std::string summary() const override {
+    return "time backends on the same layers (median of repeats, ratios)";
+  }
 
   int run(const std::vector<std::string>& args) override {
     po::options_description desc("options");
-    desc.add_options()("help,h", "show this help")
-        ("backends", po::value<std::string>()->default_value("rtl"),
-         "comma-separated backends; the first is the reference for ratios (e.g. rtl,tlm,estimator)");
+    desc.add_options()("help,h", "show this help")(
+        "backends", po::value<std::string>()->default_value("rtl"),
+        "comma-separated backends; the first is the reference for ratios (e.g. rtl,tlm,estimator)");
     add_target_options(desc);
-    desc.add_options()
-        ("repeat", po::value<int>()->default_value(3), "runs per backend; the median is reported")
-        ("tlm-mode", po::value<std::string>()->default_value("lt"), "tlm: lt | at")
-        ("regression-model", po::value<std::string>(), "regression: fitted model file");
+    desc.add_options()("repeat", po::value<int>()->default_value(3),
+                       "runs per backend; the median is reported")(
+        "tlm-mode", po::value<std::string>()->default_value("lt"), "tlm: lt | at")(
+        "regression-model", po::value<std::string>(), "regression: fitted model file");
     po::variables_map vm;
-    if (!parse_command_line(args, "usage: acv bench --config FILE --workload FILE [--backends rtl,tlm,estimator]",
-                            desc, vm))
+    if (!parse_command_line(
+            args, "usage: acv bench --config FILE --workload FILE [--backends rtl,tlm,estimator]", desc, vm))
       return kExitOk;
     const int repeat = vm["repeat"].as<int>();
     if (repeat < 1) throw InputError("--repeat must be at least 1");
@@ -66,8 +69,9 @@ class BenchCommand : public Command {
     }
     std::cout << "bench | " << target.config.name << " | " << target.workload.name << " (" << layers.size()
               << " layers) | median of " << repeat << "\n";
-    std::cout << std::left << std::setw(14) << "backend" << std::right << std::setw(16) << "cycles" << std::setw(12)
-              << "wall s" << std::setw(16) << "cycles/s" << std::setw(14) << "speedup" << "\n";
+    std::cout << std::left << std::setw(14) << "backend" << std::right << std::setw(16) << "cycles"
+              << std::setw(12) << "wall s" << std::setw(16) << "cycles/s" << std::setw(14) << "speedup"
+              << "\n";
     double reference_wall = 0.0;
     bool all_match = true;
     for (const auto& name : split(vm["backends"].as<std::string>())) {
@@ -78,7 +82,8 @@ class BenchCommand : public Command {
         double wall = 0.0;
         cycles = 0;
         for (std::size_t i = 0; i < layers.size(); ++i) {
-          const LayerResult res = backend->run_layer(*target.accel, target.config, *layers[i], programs[i], options);
+          const LayerResult res =
+              backend->run_layer(*target.accel, target.config, *layers[i], programs[i], options);
           wall += res.wall_seconds;
           cycles += res.cycles;
           all_match = all_match && (!res.outputs_checked || res.outputs_match);
@@ -88,8 +93,8 @@ class BenchCommand : public Command {
       }
       const double wall = median(walls);
       if (reference_wall == 0.0) reference_wall = wall;
-      std::cout << std::left << std::setw(14) << name << std::right << std::setw(16) << cycles << std::setw(12)
-                << std::setprecision(4) << wall << std::setw(16) << std::setprecision(4)
+      std::cout << std::left << std::setw(14) << name << std::right << std::setw(16) << cycles
+                << std::setw(12) << std::setprecision(4) << wall << std::setw(16) << std::setprecision(4)
                 << (wall > 0 ? cycles / wall : 0.0) << std::setw(13) << std::setprecision(4)
                 << (wall > 0 ? reference_wall / wall : 0.0) << "x\n";
     }

@@ -13,14 +13,16 @@ namespace acv {
 
 class FitRegressionCommand : public Command {
  public:
-  std::string summary() const override { return "fit the regression baseline on RTL RunResults (training layers)"; }
+  std::string summary() const override {
+    return "fit the regression baseline on RTL RunResults (training layers)";
+  }
 
   int run(const std::vector<std::string>& args) override {
     po::options_description desc("options");
-    desc.add_options()("help,h", "show this help")
-        ("runs", po::value<std::vector<std::string>>()->multitoken()->required(),
-         "RunResult JSON files of rtl runs (acv run --backend rtl --json); their layers are the training set")
-        ("out", po::value<std::string>()->required(), "model file to write (JSON)");
+    desc.add_options()("help,h", "show this help")(
+        "runs", po::value<std::vector<std::string>>()->multitoken()->required(),
+        "RunResult JSON files of rtl runs (acv run --backend rtl --json); their layers are the training set")(
+        "out", po::value<std::string>()->required(), "model file to write (JSON)");
     po::variables_map vm;
     if (!parse_command_line(args, "usage: acv fit-regression --runs RTL.json... --out MODEL.json", desc, vm))
       return kExitOk;

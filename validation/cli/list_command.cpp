@@ -8,7 +8,9 @@ namespace acv {
 
 class ListCommand : public Command {
  public:
-  std::string summary() const override { return "list built accelerators and backends (acv list [backends|accelerators])"; }
+  std::string summary() const override {
+    return "list built accelerators and backends (acv list [backends|accelerators])";
+  }
 
   int run(const std::vector<std::string>& args) override {
     if (args.size() > 1 || (args.size() == 1 && args[0] != "backends" && args[0] != "accelerators")) {

@@ -16,10 +16,11 @@ class MapCommand : public Command {
     po::options_description desc("options");
     desc.add_options()("help,h", "show this help");
     add_target_options(desc);
-    desc.add_options()("print", po::bool_switch(), "print the loop nest (default: one summary line per layer)");
+    desc.add_options()("print", po::bool_switch(),
+                       "print the loop nest (default: one summary line per layer)");
     po::variables_map vm;
-    if (!parse_command_line(args, "usage: acv map --config FILE --workload FILE [--layer NAME]... [--print]", desc,
-                            vm))
+    if (!parse_command_line(args, "usage: acv map --config FILE --workload FILE [--layer NAME]... [--print]",
+                            desc, vm))
       return kExitOk;
     const Target target = load_target(vm);
     for (const Layer* layer : target.layers) {

@@ -16,13 +16,16 @@ namespace acv {
 
 class MergeCommand : public Command {
  public:
-  std::string summary() const override { return "merge result folders of one suite (shards, cluster jobs) into one report"; }
+  std::string summary() const override {
+    return "merge result folders of one suite (shards, cluster jobs) into one report";
+  }
 
   int run(const std::vector<std::string>& args) override {
     po::options_description desc("options");
-    desc.add_options()("help,h", "show this help")
-        ("out", po::value<std::string>(), "folder for the merged result and reports (default: the only input folder)")
-        ("no-plots", po::bool_switch(), "skip gnuplot");
+    desc.add_options()("help,h", "show this help")(
+        "out", po::value<std::string>(),
+        "folder for the merged result and reports (default: the only input folder)")(
+        "no-plots", po::bool_switch(), "skip gnuplot");
     po::options_description hidden;
     hidden.add_options()("dirs", po::value<std::vector<std::string>>(), "result folders");
     po::options_description all;
@@ -32,18 +35,21 @@ class MergeCommand : public Command {
     po::variables_map vm;
     po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
     if (vm.count("help")) {
-      std::cout << "usage: acv merge DIR... [--out DIR]\n\n"
-                   "Reads result folders written by `acv validate --shard K/N` or by jobs of `acv validate\n"
-                   "--emit-jobs`, checks they come from the same suite, and writes one result folder and its\n"
-                   "reports. Cases no folder holds are reported missing (a failed sign-off check).\n"
-                   "Exit code: 0 all sign-off checks pass, 1 a check failed, 2 bad input.\n\n"
-                << desc << "\n";
+      std::cout
+          << "usage: acv merge DIR... [--out DIR]\n\n"
+             "Reads result folders written by `acv validate --shard K/N` or by jobs of `acv validate\n"
+             "--emit-jobs`, checks they come from the same suite, and writes one result folder and its\n"
+             "reports. Cases no folder holds are reported missing (a failed sign-off check).\n"
+             "Exit code: 0 all sign-off checks pass, 1 a check failed, 2 bad input.\n\n"
+          << desc << "\n";
       return kExitOk;
     }
     po::notify(vm);
-    if (!vm.count("dirs")) throw InputError("acv merge: give the result folders to merge (see acv merge --help)");
+    if (!vm.count("dirs"))
+      throw InputError("acv merge: give the result folders to merge (see acv merge --help)");
     const auto dirs = vm["dirs"].as<std::vector<std::string>>();
-    if (!vm.count("out") && dirs.size() != 1) throw InputError("acv merge: --out DIR is required with several folders");
+    if (!vm.count("out") && dirs.size() != 1)
+      throw InputError("acv merge: --out DIR is required with several folders");
     const std::string out = vm.count("out") ? vm["out"].as<std::string>() : dirs.front();
 
     const MergedResults merged = load_result_folders(dirs);
@@ -58,8 +64,8 @@ class MergeCommand : public Command {
     report.plots = !vm["no-plots"].as<bool>();
     write_reports(out, merged.manifest, merged.outcomes, ev, report);
     std::cout << summary_table(merged.manifest, ev);
-    std::cerr << "acv merge: " << dirs.size() << " folders, " << merged.manifest.cases.size() << " cases. Report: " << out
-              << "/report.md\n";
+    std::cerr << "acv merge: " << dirs.size() << " folders, " << merged.manifest.cases.size()
+              << " cases. Report: " << out << "/report.md\n";
     if (!ev.passed) {
       for (const auto& f : ev.failed_checks()) std::cerr << "acv merge: sign-off failed: " << f << "\n";
     }

@@ -19,14 +19,16 @@ namespace {
 
 std::string fmt_int(int64_t v) {
   std::string s = std::to_string(v);
-  for (int i = static_cast<int>(s.size()) - 3; i > (v < 0 ? 1 : 0); i -= 3) s.insert(static_cast<std::size_t>(i), ",");
+  for (int i = static_cast<int>(s.size()) - 3; i > (v < 0 ? 1 : 0); i -= 3)
+    s.insert(static_cast<std::size_t>(i), ",");
   return s;
 }
 
 void print_header(std::ostream& out) {
-  out << std::left << std::setw(20) << "layer" << std::setw(8) << "kind" << std::right << std::setw(15) << "cycles"
-      << std::setw(16) << "MACs" << std::setw(8) << "util%" << std::setw(10) << "outputs" << std::setw(10)
-      << "wall s" << "\n";
+  out << std::left << std::setw(20) << "layer" << std::setw(8) << "kind" << std::right << std::setw(15)
+      << "cycles" << std::setw(16) << "MACs" << std::setw(8) << "util%" << std::setw(10) << "outputs"
+      << std::setw(10) << "wall s"
+      << "\n";
 }
 
 void print_row(std::ostream& out, const LayerResult& r) {
@@ -50,23 +52,27 @@ class RunCommand : public Command {
 
   int run(const std::vector<std::string>& args) override {
     po::options_description desc("options");
-    desc.add_options()("help,h", "show this help")
-        ("backend", po::value<std::string>()->required(), "rtl | tlm | estimator | roofline | regression");
+    desc.add_options()("help,h", "show this help")("backend", po::value<std::string>()->required(),
+                                                   "rtl | tlm | estimator | roofline | regression");
     add_target_options(desc);
-    desc.add_options()
-        ("json", po::value<std::string>(), "write the RunResult to this file (schema: docs/run-result.md)")
-        ("trace", po::value<std::string>(), "rtl: write an FST waveform (one layer only)")
-        ("tlm-mode", po::value<std::string>()->default_value("lt"), "tlm: lt (loosely timed) | at (approximately timed)")
-        ("full", po::bool_switch(), "estimator: evaluate every instruction instead of extrapolating loop kernels")
-        ("explain", po::bool_switch(), "estimator: per-kernel breakdown (evaluated iterations, delta, bottleneck)")
-        ("regression-model", po::value<std::string>(), "regression: fitted model file")
-        ("seed", po::value<uint64_t>()->default_value(1), "seed of the operand data")
-        ("max-cycles", po::value<int64_t>()->default_value(0), "simulators: fail after this many cycles (0: automatic)")
-        ("quiet,q", po::bool_switch(), "no table on stdout");
+    desc.add_options()("json", po::value<std::string>(),
+                       "write the RunResult to this file (schema: docs/run-result.md)")(
+        "trace", po::value<std::string>(), "rtl: write an FST waveform (one layer only)")(
+        "tlm-mode", po::value<std::string>()->default_value("lt"),
+        "tlm: lt (loosely timed) | at (approximately timed)")(
+        "full", po::bool_switch(),
+        "estimator: evaluate every instruction instead of extrapolating loop kernels")(
+        "explain", po::bool_switch(),
+        "estimator: per-kernel breakdown (evaluated iterations, delta, bottleneck)")(
+        "regression-model", po::value<std::string>(), "regression: fitted model file")(
+        "seed", po::value<uint64_t>()->default_value(1), "seed of the operand data")(
+        "max-cycles", po::value<int64_t>()->default_value(0),
+        "simulators: fail after this many cycles (0: automatic)")("quiet,q", po::bool_switch(),
+                                                                  "no table on stdout");
     po::variables_map vm;
-    if (!parse_command_line(args,
-                            "usage: acv run --backend B --config FILE --workload FILE [--layer NAME]... [--json FILE]",
-                            desc, vm))
+    if (!parse_command_line(
+            args, "usage: acv run --backend B --config FILE --workload FILE [--layer NAME]... [--json FILE]",
+            desc, vm))
       return kExitOk;
 
     const std::string backend_name = vm["backend"].as<std::string>();
@@ -82,10 +88,12 @@ class RunCommand : public Command {
     if (options.max_cycles < 0) throw InputError("--max-cycles must not be negative");
     if (vm.count("regression-model")) options.regression_model = vm["regression-model"].as<std::string>();
     if (vm.count("trace")) {
-      if (target.layers.size() != 1) throw InputError("--trace needs exactly one --layer (one waveform per run)");
+      if (target.layers.size() != 1)
+        throw InputError("--trace needs exactly one --layer (one waveform per run)");
       options.trace_file = vm["trace"].as<std::string>();
     }
     const bool quiet = vm["quiet"].as<bool>();
+    backend->check(target.config, options);
 
     RunResult result;
     result.backend = backend_name;
@@ -131,8 +139,8 @@ class RunCommand : public Command {
     }
     result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!quiet) {
-      std::cout << "total: " << fmt_int(result.total_cycles()) << " cycles, " << std::fixed << std::setprecision(3)
-                << result.wall_seconds << " s wall\n";
+      std::cout << "total: " << fmt_int(result.total_cycles()) << " cycles, " << std::fixed
+                << std::setprecision(3) << result.wall_seconds << " s wall\n";
     }
 
     if (vm.count("json")) {

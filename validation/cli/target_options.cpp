@@ -9,11 +9,10 @@ namespace po = boost::program_options;
 namespace acv {
 
 void add_target_options(po::options_description& desc) {
-  desc.add_options()
-      ("config", po::value<std::string>()->required(), "accelerator config file (YAML)")
-      ("accel", po::value<std::string>(), "accelerator name; must match the config's (default: the config's)")
-      ("workload", po::value<std::string>()->required(), "workload file (acv YAML or SCALE-Sim topology CSV)")
-      ("layer", po::value<std::vector<std::string>>(), "run only this layer (repeatable; default: all)");
+  desc.add_options()("config", po::value<std::string>()->required(), "accelerator config file (YAML)")(
+      "accel", po::value<std::string>(), "accelerator name; must match the config's (default: the config's)")(
+      "workload", po::value<std::string>()->required(), "workload file (acv YAML or SCALE-Sim topology CSV)")(
+      "layer", po::value<std::vector<std::string>>(), "run only this layer (repeatable; default: all)");
 }
 
 Target load_target(const po::variables_map& vm) {
@@ -21,13 +20,14 @@ Target load_target(const po::variables_map& vm) {
   t.config = load_accel_config(vm["config"].as<std::string>());
   if (vm.count("accel") && vm["accel"].as<std::string>() != t.config.accelerator)
     throw InputError(SourceLoc{t.config.file, 0, "accelerator"},
-                     "config is for '" + t.config.accelerator + "', but --accel " + vm["accel"].as<std::string>() +
-                         " was given");
+                     "config is for '" + t.config.accelerator + "', but --accel " +
+                         vm["accel"].as<std::string>() + " was given");
   t.accel = AcceleratorRegistry::create(t.config.accelerator);
   t.accel->check_config(t.config);
   t.workload = load_workload(vm["workload"].as<std::string>());
   if (vm.count("layer")) {
-    for (const auto& name : vm["layer"].as<std::vector<std::string>>()) t.layers.push_back(&t.workload.find(name));
+    for (const auto& name : vm["layer"].as<std::vector<std::string>>())
+      t.layers.push_back(&t.workload.find(name));
   } else {
     for (const auto& l : t.workload.layers) t.layers.push_back(&l);
   }

@@ -62,20 +62,25 @@ class ValidateCommand : public Command {
 
   int run(const std::vector<std::string>& args) override {
     po::options_description desc("options");
-    desc.add_options()("help,h", "show this help")
-        ("suite", po::value<std::string>(), "suite file (YAML), e.g. models/suites/quick.yaml")
-        ("out", po::value<std::string>(), "result folder (default: results/<suite name>)")
-        ("jobs,j", po::value<int>()->default_value(default_jobs()), "runs in parallel (default: number of cores)")
-        ("cache", po::value<std::string>(), "result cache folder (default: $XDG_CACHE_HOME/acv, else <repo>/build/cache)")
-        ("no-cache", po::bool_switch(), "run everything; neither read nor write the cache")
-        ("repo", po::value<std::string>(), "repository root whose sources key the cache (default: found above the suite file)")
-        ("shard", po::value<std::string>(), "run only shard K of N (K/N); combine shard folders with acv merge")
-        ("emit-jobs", po::value<std::string>(), "write one `acv run` command line per run to FILE ('-': stdout) "
-                                                "instead of running; then `acv merge` the --out folder")
-        ("timeout", po::value<double>()->default_value(0), "kill a run after this many seconds (0: never)")
-        ("no-plots", po::bool_switch(), "skip gnuplot")
-        ("list", po::bool_switch(), "print the suite's cases and exit")
-        ("acv", po::value<std::string>(), "acv binary to run cases with (default: this one)");
+    desc.add_options()("help,h", "show this help")("suite", po::value<std::string>(),
+                                                   "suite file (YAML), e.g. models/suites/quick.yaml")(
+        "out", po::value<std::string>(), "result folder (default: results/<suite name>)")(
+        "jobs,j", po::value<int>()->default_value(default_jobs()),
+        "runs in parallel (default: number of cores)")(
+        "cache", po::value<std::string>(),
+        "result cache folder (default: $XDG_CACHE_HOME/acv, else <repo>/build/cache)")(
+        "no-cache", po::bool_switch(), "run everything; neither read nor write the cache")(
+        "repo", po::value<std::string>(),
+        "repository root whose sources key the cache (default: found above the suite file)")(
+        "shard", po::value<std::string>(),
+        "run only shard K of N (K/N); combine shard folders with acv merge")(
+        "emit-jobs", po::value<std::string>(),
+        "write one `acv run` command line per run to FILE ('-': stdout) "
+        "instead of running; then `acv merge` the --out folder")(
+        "timeout", po::value<double>()->default_value(0), "kill a run after this many seconds (0: never)")(
+        "no-plots", po::bool_switch(), "skip gnuplot")("list", po::bool_switch(),
+                                                       "print the suite's cases and exit")(
+        "acv", po::value<std::string>(), "acv binary to run cases with (default: this one)");
     po::variables_map vm;
     po::store(po::command_line_parser(args).options(desc).run(), vm);
     if (vm.count("help")) {
@@ -83,18 +88,21 @@ class ValidateCommand : public Command {
       return kExitOk;
     }
     po::notify(vm);
-    if (!vm.count("suite")) throw InputError("acv validate: --suite FILE is required (see acv validate --help)");
+    if (!vm.count("suite"))
+      throw InputError("acv validate: --suite FILE is required (see acv validate --help)");
 
     const std::string suite_file = vm["suite"].as<std::string>();
     const Suite suite = load_suite(suite_file);
     std::vector<Case> cases = expand_cases(suite);
     mark_unsupported_layers(cases);
     Manifest manifest = make_manifest(suite, cases);
-    if (vm.count("shard")) parse_shard(vm["shard"].as<std::string>(), &manifest.shard_index, &manifest.shard_count);
+    if (vm.count("shard"))
+      parse_shard(vm["shard"].as<std::string>(), &manifest.shard_index, &manifest.shard_count);
 
     if (vm["list"].as<bool>()) {
       for (const auto& c : manifest.cases)
-        if (manifest.in_shard(c)) std::cout << c.key << (c.skip_reason.empty() ? "" : "  (skipped: " + c.skip_reason + ")") << "\n";
+        if (manifest.in_shard(c))
+          std::cout << c.key << (c.skip_reason.empty() ? "" : "  (skipped: " + c.skip_reason + ")") << "\n";
       return kExitOk;
     }
 
@@ -107,8 +115,10 @@ class ValidateCommand : public Command {
     if (options.repo_root.empty()) options.repo_root = find_repo_root(".");
     if (!vm["no-cache"].as<bool>()) {
       if (options.repo_root.empty())
-        throw InputError("cannot find the repository root above " + suite_file + " (for cache keys); pass --repo DIR or --no-cache");
-      options.cache_dir = vm.count("cache") ? vm["cache"].as<std::string>() : default_cache_dir(options.repo_root);
+        throw InputError("cannot find the repository root above " + suite_file +
+                         " (for cache keys); pass --repo DIR or --no-cache");
+      options.cache_dir =
+          vm.count("cache") ? vm["cache"].as<std::string>() : default_cache_dir(options.repo_root);
     }
     options.timeout_seconds = vm["timeout"].as<double>();
     for (const auto& name : BackendRegistry::names()) options.available_backends.insert(name);
@@ -125,14 +135,16 @@ class ValidateCommand : public Command {
       }
       std::ostream& out = file == "-" ? std::cout : to_file;
       for (const auto& argv : jobs) out << shell_join(argv) << "\n";
-      std::cerr << "acv validate: " << jobs.size() << " runs written to " << file << "; when they are done: acv merge "
-                << options.out_dir << "\n";
+      std::cerr << "acv validate: " << jobs.size() << " runs written to " << file
+                << "; when they are done: acv merge " << options.out_dir << "\n";
       return kExitOk;
     }
 
     std::cerr << "acv validate: suite " << suite.name << ", " << manifest.cases.size() << " cases";
-    if (manifest.shard_count > 1) std::cerr << " (shard " << manifest.shard_index << "/" << manifest.shard_count << ")";
-    std::cerr << ", " << options.jobs << " jobs, cache " << (options.cache_dir.empty() ? "off" : options.cache_dir) << "\n";
+    if (manifest.shard_count > 1)
+      std::cerr << " (shard " << manifest.shard_index << "/" << manifest.shard_count << ")";
+    std::cerr << ", " << options.jobs << " jobs, cache "
+              << (options.cache_dir.empty() ? "off" : options.cache_dir) << "\n";
     CampaignStats stats;
     const Outcomes outcomes = run_campaign(manifest, options, &stats);
     const Evaluation ev = evaluate(manifest, outcomes);
@@ -141,9 +153,9 @@ class ValidateCommand : public Command {
     write_reports(options.out_dir, manifest, outcomes, ev, report);
 
     std::cout << summary_table(manifest, ev);
-    std::cerr << "acv validate: " << stats.cases << " cases: " << stats.ran << " ran, " << stats.cached << " from cache, "
-              << stats.failed << " failed, " << stats.absent << " absent; " << format_duration(stats.seconds)
-              << ". Report: " << options.out_dir << "/report.md\n";
+    std::cerr << "acv validate: " << stats.cases << " cases: " << stats.ran << " ran, " << stats.cached
+              << " from cache, " << stats.failed << " failed, " << stats.absent << " absent; "
+              << format_duration(stats.seconds) << ". Report: " << options.out_dir << "/report.md\n";
     if (!ev.passed) {
       for (const auto& f : ev.failed_checks()) std::cerr << "acv validate: sign-off failed: " << f << "\n";
     }

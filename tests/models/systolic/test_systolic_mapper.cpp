@@ -1,8 +1,7 @@
 // The systolic mapper: tiling within the buffers, clear errors, and Programs that compute the
 // golden reference on the functional instruction-set model.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 
 #include "models/common/golden.h"
 #include "models/common/workload_reader.h"
@@ -17,7 +16,9 @@ AccelConfig config(int64_t n, const std::string& dataflow, int64_t depth = 256) 
   AccelConfig c;
   c.file = "test-config.yaml";
   c.accelerator = "systolic";
-  auto set = [&](const std::string& k, const std::string& v) { c.params[k] = ConfigValue{v, SourceLoc{c.file, 1, k}}; };
+  auto set = [&](const std::string& k, const std::string& v) {
+    c.params[k] = ConfigValue{v, SourceLoc{c.file, 1, k}};
+  };
   set("rows", std::to_string(n));
   set("cols", std::to_string(n));
   set("dataflow", dataflow);
@@ -39,7 +40,8 @@ Layer gemm(int64_t m, int64_t n, int64_t k) {
   return l;
 }
 
-Layer conv(int64_t c, int64_t h, int64_t w, int64_t oc, int64_t kernel, int64_t stride, int64_t pad, int64_t groups) {
+Layer conv(int64_t c, int64_t h, int64_t w, int64_t oc, int64_t kernel, int64_t stride, int64_t pad,
+           int64_t groups) {
   Layer l;
   l.name = "c";
   l.kind = LayerKind::Conv2d;
@@ -111,8 +113,8 @@ TEST_CASE("a layer larger than external memory is a mapping error naming the lay
 TEST_CASE("a bad systolic config names the file, line and parameter", "[systolic][mapper]") {
   SystolicAccelerator accel;
   AccelConfig cfg = config(4, "diagonal");
-  CHECK_THROWS_WITH(accel.check_config(cfg), Catch::Contains("test-config.yaml:1: dataflow") &&
-                                                 Catch::Contains("not one of: os, ws"));
+  CHECK_THROWS_WITH(accel.check_config(cfg),
+                    Catch::Contains("test-config.yaml:1: dataflow") && Catch::Contains("not one of: os, ws"));
   cfg = config(8, "os", 4);  // OS drains R rows into the output buffer
   CHECK_THROWS_WITH(accel.check_config(cfg), Catch::Contains("obuf_depth"));
   cfg = config(4, "os");
@@ -120,7 +122,8 @@ TEST_CASE("a bad systolic config names the file, line and parameter", "[systolic
   CHECK_THROWS_WITH(accel.check_config(cfg), Catch::Contains("rows: must be positive"));
   cfg = config(4, "os");
   cfg.params["colour"] = ConfigValue{"red", SourceLoc{cfg.file, 9, "colour"}};
-  CHECK_THROWS_WITH(accel.check_config(cfg), Catch::Contains("test-config.yaml:9: colour: unknown parameter"));
+  CHECK_THROWS_WITH(accel.check_config(cfg),
+                    Catch::Contains("test-config.yaml:9: colour: unknown parameter"));
 }
 
 TEST_CASE("tiles stay within the buffers and halves alternate", "[systolic][mapper]") {

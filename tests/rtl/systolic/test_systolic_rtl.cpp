@@ -1,7 +1,6 @@
 // The systolic RTL on hand-built Programs: GEMMs with ragged shapes and K-tiling in both
 // dataflows on every built size, documented instruction timing, and the driver's errors.
 #include <catch2/catch.hpp>
-
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -18,19 +17,6 @@ using acv::test::built_sizes;
 using acv::test::systolic_config;
 
 namespace {
-
-Statement instr(int op, std::vector<Expr> operands) {
-  Statement s;
-  s.instr.opcode = op;
-  s.instr.operands = std::move(operands);
-  return s;
-}
-
-Statement loop(const std::string& name, int64_t trips, std::vector<Statement> body) {
-  Statement s;
-  s.loop = std::make_shared<Loop>(Loop{name, trips, std::move(body)});
-  return s;
-}
 
 Program flat(std::vector<Statement> body, uint64_t dram_bytes) {
   Program p;
@@ -66,7 +52,8 @@ struct GemmRun {
   std::vector<uint8_t> image(bool ws) const {
     std::vector<uint8_t> d(end, 0xa5);  // C region poisoned: every output must be written
     for (int64_t i = 0; i < m; ++i)
-      for (int64_t x = 0; x < k; ++x) d[a_base + (ws ? i * k + x : x * m + i)] = static_cast<uint8_t>(a[i * k + x]);
+      for (int64_t x = 0; x < k; ++x)
+        d[a_base + (ws ? i * k + x : x * m + i)] = static_cast<uint8_t>(a[i * k + x]);
     std::memcpy(d.data() + b_base, b.data(), b.size());
     return d;
   }
@@ -89,18 +76,27 @@ struct GemmRun {
     const Expr n_len = min(Expr(n) - nt * t_n, t_n);
     const int64_t ab = static_cast<int64_t>(a_base), bb = static_cast<int64_t>(b_base),
                   cb = static_cast<int64_t>(c_base);
-    const Statement load_a = ws ? instr(kDmaLoad, {kIbuf, in_half, Expr(ab) + mt * (t_m * k) + kt * t_k, m_len, k_len, k})
-                                : instr(kDmaLoad, {kIbuf, in_half, Expr(ab) + kt * (t_k * m) + mt * t_m, k_len, m_len, m});
-    const Statement load_b = instr(kDmaLoad, {kWbuf, in_half, Expr(bb) + kt * (t_k * n) + nt * t_n, k_len, n_len, n});
+    const Statement load_a =
+        ws ? make_instruction(kDmaLoad,
+                              {kIbuf, in_half, Expr(ab) + mt * (t_m * k) + kt * t_k, m_len, k_len, k})
+           : make_instruction(kDmaLoad,
+                              {kIbuf, in_half, Expr(ab) + kt * (t_k * m) + mt * t_m, k_len, m_len, m});
+    const Statement load_b =
+        make_instruction(kDmaLoad, {kWbuf, in_half, Expr(bb) + kt * (t_k * n) + nt * t_n, k_len, n_len, n});
     const Expr first = clamp(Expr(1) - kt, 0, 1);
     const Expr last = clamp(kt - (nk - 2), 0, 1);
-    const Statement compute = instr(kCompute, {in_half, in_half, out_half, k_len, ws ? m_len : Expr(rows), first, last, 1, 1});
-    const Statement store = instr(kDmaStore, {out_half, Expr(cb) + mt * (t_m * n * 4) + nt * (t_n * 4), m_len, n_len, n * 4});
-    return flat({loop("m", nm, {loop("n", nn, {loop("k", nk, {load_a, load_b, compute}), store})})}, end);
+    const Statement compute = make_instruction(
+        kCompute, {in_half, in_half, out_half, k_len, ws ? m_len : Expr(rows), first, last, 1, 1});
+    const Statement store = make_instruction(
+        kDmaStore, {out_half, Expr(cb) + mt * (t_m * n * 4) + nt * (t_n * 4), m_len, n_len, n * 4});
+    return flat(
+        {make_loop("m", nm, {make_loop("n", nn, {make_loop("k", nk, {load_a, load_b, compute}), store})})},
+        end);
   }
 };
 
-SimulationOutput run(const Program& p, const AccelConfig& c, std::vector<uint8_t> dram, int64_t max_cycles = 0) {
+SimulationOutput run(const Program& p, const AccelConfig& c, std::vector<uint8_t> dram,
+                     int64_t max_cycles = 0) {
   RtlRunOptions options;
   options.max_cycles = max_cycles;
   return RtlDriverRegistry::create("systolic")->run(p, c, std::move(dram), options);
@@ -108,7 +104,8 @@ SimulationOutput run(const Program& p, const AccelConfig& c, std::vector<uint8_t
 
 }  // namespace
 
-TEST_CASE("systolic RTL computes ragged GEMMs with K-tiling in both dataflows on every built size", "[rtl][systolic]") {
+TEST_CASE("systolic RTL computes ragged GEMMs with K-tiling in both dataflows on every built size",
+          "[rtl][systolic]") {
   const int64_t size = GENERATE(from_range(built_sizes()));
   const std::string dataflow = GENERATE(as<std::string>{}, "os", "ws");
   const bool ws = dataflow == "ws";
@@ -149,23 +146,27 @@ TEST_CASE("systolic RTL instruction timing matches rtl/systolic/README.md", "[rt
   AccelConfig config = systolic_config(n, "os");
 
   SECTION("a one-row dma_load: dispatch 1, start 1, then the DRAM latency and transfer") {
-    const Program p = flat({instr(kDmaLoad, {kIbuf, 0, 0, 1, n, n})}, 4096);
+    const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, 1, n, n})}, 4096);
     const SimulationOutput out = run(p, config, std::vector<uint8_t>(4096));
     CHECK(out.cycles == 1 + 1 + config.dram.latency + 1 + 1);
     CHECK(out.counters.at("load_busy") == 1 + 1 + config.dram.latency + 1);
   }
   const int64_t k_len = 9, m_len = 5;
   SECTION("an OS compute with last = 1 is busy k_len + cols + rows cycles") {
-    const Program p = flat({instr(kDmaLoad, {kIbuf, 0, 0, k_len, n, n}), instr(kDmaLoad, {kWbuf, 0, 0, k_len, n, n}),
-                            instr(kCompute, {0, 0, 0, k_len, n, 1, 1, 1, 1}), instr(kDmaStore, {0, 1024, n, n, 4 * n})},
+    const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, k_len, n, n}),
+                            make_instruction(kDmaLoad, {kWbuf, 0, 0, k_len, n, n}),
+                            make_instruction(kCompute, {0, 0, 0, k_len, n, 1, 1, 1, 1}),
+                            make_instruction(kDmaStore, {0, 1024, n, n, 4 * n})},
                            4096);
     const SimulationOutput out = run(p, config, std::vector<uint8_t>(4096));
     CHECK(out.counters.at("compute_busy") == k_len + n + n);
   }
   SECTION("a WS compute is busy m_len + rows + cols + 1 cycles") {
     config = systolic_config(n, "ws");
-    const Program p = flat({instr(kDmaLoad, {kIbuf, 0, 0, m_len, n, n}), instr(kDmaLoad, {kWbuf, 0, 0, n, n, n}),
-                            instr(kCompute, {0, 0, 0, n, m_len, 1, 1, 1, 1}), instr(kDmaStore, {0, 1024, m_len, n, 4 * n})},
+    const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, m_len, n, n}),
+                            make_instruction(kDmaLoad, {kWbuf, 0, 0, n, n, n}),
+                            make_instruction(kCompute, {0, 0, 0, n, m_len, 1, 1, 1, 1}),
+                            make_instruction(kDmaStore, {0, 1024, m_len, n, 4 * n})},
                            4096);
     const SimulationOutput out = run(p, config, std::vector<uint8_t>(4096));
     CHECK(out.counters.at("compute_busy") == m_len + n + n + 1);
@@ -176,48 +177,54 @@ TEST_CASE("a Program that deadlocks hits the cycle limit with a BackendError", "
   using namespace systolic;
   const int64_t n = built_sizes().front();
   // The compute waits for IBUF half 1, which nothing loads.
-  const Program p = flat({instr(kDmaLoad, {kIbuf, 0, 0, 1, n, n}), instr(kDmaLoad, {kWbuf, 0, 0, 1, n, n}),
-                          instr(kCompute, {1, 0, 0, 1, n, 1, 1, 1, 1})},
-                         4096);
+  const Program p = flat(
+      {make_instruction(kDmaLoad, {kIbuf, 0, 0, 1, n, n}), make_instruction(kDmaLoad, {kWbuf, 0, 0, 1, n, n}),
+       make_instruction(kCompute, {1, 0, 0, 1, n, 1, 1, 1, 1})},
+      4096);
   CHECK_THROWS_WITH(run(p, systolic_config(n, "os"), std::vector<uint8_t>(4096), 3000),
                     Catch::Contains("did not finish within 3000 cycles"));
-  CHECK_THROWS_AS(run(p, systolic_config(n, "os"), std::vector<uint8_t>(4096)), BackendError);  // default bound
+  CHECK_THROWS_AS(run(p, systolic_config(n, "os"), std::vector<uint8_t>(4096)),
+                  BackendError);  // default bound
 }
 
 TEST_CASE("the systolic driver rejects configs whose size or depths were not built", "[rtl][systolic]") {
   const Program p = flat({}, 64);
   CHECK_THROWS_AS(run(p, systolic_config(12, "os"), std::vector<uint8_t>(64)), InputError);
-  CHECK_THROWS_WITH(run(p, systolic_config(12, "os"), std::vector<uint8_t>(64)),
-                    Catch::Contains("test-systolic.yaml") && Catch::Contains("rows") && Catch::Contains("built: "));
+  CHECK_THROWS_WITH(
+      run(p, systolic_config(12, "os"), std::vector<uint8_t>(64)),
+      Catch::Contains("test-systolic.yaml") && Catch::Contains("rows") && Catch::Contains("built: "));
   const int64_t n = built_sizes().front();
   CHECK_THROWS_WITH(run(p, systolic_config(n, "os", 128), std::vector<uint8_t>(64)),
                     Catch::Contains("ibuf_depth") && Catch::Contains("256"));
-  CHECK_THROWS_WITH(run(p, systolic_config(n, "os", 256, 2), std::vector<uint8_t>(64)), Catch::Contains("queue_depth"));
+  CHECK_THROWS_WITH(run(p, systolic_config(n, "os", 256, 2), std::vector<uint8_t>(64)),
+                    Catch::Contains("queue_depth"));
   CHECK(run(p, systolic_config(n, "os"), std::vector<uint8_t>(64)).cycles == 0);
 }
 
 TEST_CASE("the systolic driver rejects instructions outside the hardware's ranges", "[rtl][systolic]") {
   using namespace systolic;
   const int64_t n = built_sizes().front();
-  const Program too_wide = flat({instr(kDmaLoad, {kIbuf, 0, 0, 1, n + 1, n})}, 4096);
+  const Program too_wide = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, 1, n + 1, n})}, 4096);
   CHECK_THROWS_WITH(run(too_wide, systolic_config(n, "os"), std::vector<uint8_t>(4096)),
                     Catch::Contains("instruction 0 (dma_load") && Catch::Contains("bytes"));
-  const Program ws_k = flat({instr(kCompute, {0, 0, 0, n + 1, 1, 1, 1, 1, 1})}, 4096);
-  CHECK_THROWS_WITH(run(ws_k, systolic_config(n, "ws"), std::vector<uint8_t>(4096)), Catch::Contains("k_len"));
-  const Program outside = flat({instr(kDmaLoad, {kIbuf, 0, 4090, 2, n, n})}, 4096);
-  CHECK_THROWS_WITH(run(outside, systolic_config(n, "os"), std::vector<uint8_t>(4096)), Catch::Contains("address"));
+  const Program ws_k = flat({make_instruction(kCompute, {0, 0, 0, n + 1, 1, 1, 1, 1, 1})}, 4096);
+  CHECK_THROWS_WITH(run(ws_k, systolic_config(n, "ws"), std::vector<uint8_t>(4096)),
+                    Catch::Contains("k_len"));
+  const Program outside = flat({make_instruction(kDmaLoad, {kIbuf, 0, 4090, 2, n, n})}, 4096);
+  CHECK_THROWS_WITH(run(outside, systolic_config(n, "os"), std::vector<uint8_t>(4096)),
+                    Catch::Contains("address"));
 }
 
 TEST_CASE("the systolic driver writes an FST waveform only when asked", "[rtl][systolic]") {
   using namespace systolic;
   const int64_t n = built_sizes().front();
-  const Program p = flat({instr(kDmaLoad, {kIbuf, 0, 0, 2, n, n})}, 4096);
+  const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, 2, n, n})}, 4096);
   const std::string path = "systolic_trace_test.fst";
   std::remove(path.c_str());
   RtlRunOptions options;
   options.trace_file = path;
-  const SimulationOutput traced =
-      RtlDriverRegistry::create("systolic")->run(p, systolic_config(n, "os"), std::vector<uint8_t>(4096), options);
+  const SimulationOutput traced = RtlDriverRegistry::create("systolic")
+                                      ->run(p, systolic_config(n, "os"), std::vector<uint8_t>(4096), options);
   std::ifstream file(path, std::ios::binary | std::ios::ate);
   REQUIRE(file.good());
   CHECK(file.tellg() > 100);

@@ -1,3 +1,4 @@
+// The gemmini mapper: layers to tiled, double-buffered Programs; DRAM image and output read-back.
 #include "gemmini_accelerator.h"
 
 #include <algorithm>
@@ -8,23 +9,23 @@ namespace acv {
 namespace gemmini {
 
 std::shared_ptr<const IsaSpec> isa() {
-  static const auto spec = std::make_shared<const IsaSpec>(IsaSpec{
-      "gemmini",
-      {{"config_ex", {"dataflow", "activation", "shift"}},
-       {"config_ld", {"stride"}},
-       {"config_st", {"stride"}},
-       {"mvin", {"dram_addr", "local_addr", "to_acc", "rows", "cols"}},
-       {"mvout", {"dram_addr", "local_addr", "from_acc", "full", "rows", "cols"}},
-       {"preload", {"b_addr", "b_rows", "c_addr", "c_rows", "c_accumulate"}},
-       {"compute_preloaded", {"a_addr", "b_addr", "rows"}},
-       {"compute_accumulated", {"a_addr", "b_addr", "rows"}},
-       {"flush", {}}}});
+  static const auto spec = std::make_shared<const IsaSpec>(
+      IsaSpec{"gemmini",
+              {{"config_ex", {"dataflow", "activation", "shift"}},
+               {"config_ld", {"stride"}},
+               {"config_st", {"stride"}},
+               {"mvin", {"dram_addr", "local_addr", "to_acc", "rows", "cols"}},
+               {"mvout", {"dram_addr", "local_addr", "from_acc", "full", "rows", "cols"}},
+               {"preload", {"b_addr", "b_rows", "c_addr", "c_rows", "c_accumulate"}},
+               {"compute_preloaded", {"a_addr", "b_addr", "rows"}},
+               {"compute_accumulated", {"a_addr", "b_addr", "rows"}},
+               {"flush", {}}}});
   return spec;
 }
 
 Params read_params(const AccelConfig& c) {
-  c.check_keys({"dim", "dataflow", "sp_capacity_kib", "sp_banks", "acc_capacity_kib", "acc_banks", "ld_queue_depth",
-                "ex_queue_depth", "st_queue_depth", "dram_bytes"});
+  c.check_keys({"dim", "dataflow", "sp_capacity_kib", "sp_banks", "acc_capacity_kib", "acc_banks",
+                "ld_queue_depth", "ex_queue_depth", "st_queue_depth", "dram_bytes"});
   Params p;
   p.dim = c.get_positive_int("dim");
   p.weight_stationary = c.get_choice("dataflow", {"ws", "os"}) == "ws";
@@ -38,14 +39,16 @@ Params read_params(const AccelConfig& c) {
   p.dram_bytes = c.get_positive_int("dram_bytes");
   if (p.dim > 64) c.fail("dim", "must be at most 64");
   if (p.dram_bytes > (int64_t{1} << 32)) c.fail("dram_bytes", "must be at most 4 GiB (32-bit addresses)");
-  if ((p.sp_capacity_kib * 1024) % p.dim != 0) c.fail("sp_capacity_kib", "must be a whole number of DIM-byte rows");
+  if ((p.sp_capacity_kib * 1024) % p.dim != 0)
+    c.fail("sp_capacity_kib", "must be a whole number of DIM-byte rows");
   if ((p.acc_capacity_kib * 1024) % (4 * p.dim) != 0)
     c.fail("acc_capacity_kib", "must be a whole number of 4*DIM-byte rows");
   if (p.sp_rows() % p.sp_banks != 0 || p.sp_rows() / p.sp_banks < p.dim)
-    c.fail("sp_banks", "must divide the " + std::to_string(p.sp_rows()) + " scratchpad rows into banks of at least DIM rows");
+    c.fail("sp_banks", "must divide the " + std::to_string(p.sp_rows()) +
+                           " scratchpad rows into banks of at least DIM rows");
   if (p.acc_rows() % p.acc_banks != 0 || p.acc_rows() / p.acc_banks < p.dim)
-    c.fail("acc_banks",
-           "must divide the " + std::to_string(p.acc_rows()) + " accumulator rows into banks of at least DIM rows");
+    c.fail("acc_banks", "must divide the " + std::to_string(p.acc_rows()) +
+                            " accumulator rows into banks of at least DIM rows");
   return p;
 }
 
@@ -76,7 +79,8 @@ Tiling choose_tiling(int64_t mb, int64_t nb, int64_t kb, const Params& p) {
       for (const int64_t tk : divisors(kb)) {
         if ((ti + tj) * tk > sp_half_blocks) break;
         // Blocks moved from external memory: A once per j tile, B once per i tile; fewer tiles break ties.
-        const int64_t cost = (mb * kb * (nb / tj) + kb * nb * (mb / ti)) * 4 + (mb / ti) * (nb / tj) * (kb / tk);
+        const int64_t cost =
+            (mb * kb * (nb / tj) + kb * nb * (mb / ti)) * 4 + (mb / ti) * (nb / tj) * (kb / tk);
         if (best_cost < 0 || cost < best_cost) {
           best_cost = cost;
           best = {ti, tj, tk};
@@ -103,7 +107,9 @@ struct Gemm {
   int64_t groups, m, n, k;
 };
 
-Gemm gemm_of(const Layer& layer) { return {layer.gemm_groups(), layer.gemm_m(), layer.gemm_n(), layer.gemm_k()}; }
+Gemm gemm_of(const Layer& layer) {
+  return {layer.gemm_groups(), layer.gemm_m(), layer.gemm_n(), layer.gemm_k()};
+}
 
 struct Layout {
   uint64_t a, b, c, end;
@@ -118,23 +124,11 @@ Layout layout_of(const Gemm& g) {
   return l;
 }
 
-Statement instr(Opcode op, std::vector<Expr> operands) {
-  Statement s;
-  s.instr.opcode = op;
-  s.instr.operands = std::move(operands);
-  return s;
-}
-
-Statement loop(const std::string& name, int64_t trips, std::vector<Statement> body) {
-  Statement s;
-  s.loop = std::make_shared<Loop>(Loop{name, trips, std::move(body)});
-  return s;
-}
-
 // Appends a loop unless it has no trips (a tile of one block has no "remaining blocks" loop).
-void add_loop(std::vector<Statement>& out, const std::string& name, int64_t trips, std::vector<Statement> body) {
+void add_loop(std::vector<Statement>& out, const std::string& name, int64_t trips,
+              std::vector<Statement> body) {
   if (trips <= 0) return;
-  out.push_back(loop(name, trips, std::move(body)));
+  out.push_back(make_loop(name, trips, std::move(body)));
 }
 
 }  // namespace
@@ -148,24 +142,26 @@ int64_t GemminiAccelerator::processing_elements(const AccelConfig& config) const
 
 Program GemminiAccelerator::map(const Layer& layer, const AccelConfig& config) const {
   if (layer.is_pool())
-    throw UnsupportedLayer("layer '" + layer.name + "': " + to_string(layer.kind) +
-                           " is not supported by the gemmini accelerator (acv's version has no pooling unit)");
+    throw UnsupportedLayer(
+        "layer '" + layer.name + "': " + to_string(layer.kind) +
+        " is not supported by the gemmini accelerator (acv's version has no pooling unit)");
   const Params p = read_params(config);
   const Gemm g = gemm_of(layer);
   const Layout lay = layout_of(g);
   if (lay.end > static_cast<uint64_t>(p.dram_bytes))
     throw MappingError("layer '" + layer.name + "' needs " + std::to_string(lay.end) +
-                       " bytes of external memory; config " + config.file + " has dram_bytes=" +
-                       std::to_string(p.dram_bytes));
+                       " bytes of external memory; config " + config.file +
+                       " has dram_bytes=" + std::to_string(p.dram_bytes));
   const int64_t dim = p.dim;
   const int64_t mb = ceil_div(g.m, dim), nb = ceil_div(g.n, dim), kb = ceil_div(g.k, dim);
   const Tiling t = choose_tiling(mb, nb, kb, p);
   if (t.ti == 0) {
     const bool sp_short = p.sp_rows() / 2 < 2 * dim;
-    throw MappingError("layer '" + layer.name + "' does not fit the " +
-                       (sp_short ? "scratchpad (half of " + std::to_string(p.sp_rows()) + " rows < 2 DIM blocks)"
-                                 : "accumulator (half of " + std::to_string(p.acc_rows()) + " rows < 1 DIM block)") +
-                       " of config " + config.file);
+    throw MappingError(
+        "layer '" + layer.name + "' does not fit the " +
+        (sp_short ? "scratchpad (half of " + std::to_string(p.sp_rows()) + " rows < 2 DIM blocks)"
+                  : "accumulator (half of " + std::to_string(p.acc_rows()) + " rows < 1 DIM block)") +
+        " of config " + config.file);
   }
   const int64_t mt = mb / t.ti, nt = nb / t.tj, kt_n = kb / t.tk;
   const bool ws = p.weight_stationary;
@@ -189,47 +185,57 @@ Program GemminiAccelerator::map(const Layer& layer, const AccelConfig& config) c
   auto n_len = [&](const Expr& jj) { return min(Expr(g.n) - n_first(jj), dim); };
   auto k_len = [&](const Expr& kk) { return min(Expr(g.k) - k_first(kk), dim); };
   // Scratchpad / accumulator rows of block (ii, kk) of A, (kk, jj) of B, (ii, jj) of C.
-  auto a_row = [&](const Expr& ii, const Expr& kk) { return (sp_iter + (ii * t.tk + kk) * dim) % (2 * sp_half); };
+  auto a_row = [&](const Expr& ii, const Expr& kk) {
+    return (sp_iter + (ii * t.tk + kk) * dim) % (2 * sp_half);
+  };
   auto b_row = [&](const Expr& kk, const Expr& jj) {
     return (sp_iter + (kk * t.tj + jj + t.ti * t.tk) * dim) % (2 * sp_half);
   };
-  auto c_row = [&](const Expr& ii, const Expr& jj) { return (acc_iter + (ii * t.tj + jj) * dim) % (2 * acc_half); };
+  auto c_row = [&](const Expr& ii, const Expr& jj) {
+    return (acc_iter + (ii * t.tj + jj) * dim) % (2 * acc_half);
+  };
 
   // k-tile body. Depth 5 and 6 are the block loops of the mvins, computes and mvouts.
   std::vector<Statement> ktile;
   {
     const Expr ii = idx(5), kk = idx(6);
-    ktile.push_back(instr(kConfigLd, {ws ? g.k : g.m}));
+    ktile.push_back(make_instruction(kConfigLd, {ws ? g.k : g.m}));
     const Statement mvin_a =
-        ws ? instr(kMvin, {a_group + m_first(ii) * g.k + k_first(kk), a_row(ii, kk), 0, m_len(ii), k_len(kk)})
-           : instr(kMvin, {a_group + k_first(kk) * g.m + m_first(ii), a_row(ii, kk), 0, k_len(kk), m_len(ii)});
-    ktile.push_back(loop("ia", t.ti, {loop("ka", t.tk, {mvin_a})}));
+        ws ? make_instruction(
+                 kMvin, {a_group + m_first(ii) * g.k + k_first(kk), a_row(ii, kk), 0, m_len(ii), k_len(kk)})
+           : make_instruction(
+                 kMvin, {a_group + k_first(kk) * g.m + m_first(ii), a_row(ii, kk), 0, k_len(kk), m_len(ii)});
+    ktile.push_back(make_loop("ia", t.ti, {make_loop("ka", t.tk, {mvin_a})}));
     const Expr kk2 = idx(5), jj2 = idx(6);
-    ktile.push_back(instr(kConfigLd, {g.n}));
-    ktile.push_back(loop("kb", t.tk, {loop("jb", t.tj, {instr(kMvin, {b_group + k_first(kk2) * g.n + n_first(jj2),
-                                                                       b_row(kk2, jj2), 0, k_len(kk2), n_len(jj2)})})}));
+    ktile.push_back(make_instruction(kConfigLd, {g.n}));
+    ktile.push_back(
+        make_loop("kb", t.tk,
+                  {make_loop("jb", t.tj,
+                             {make_instruction(kMvin, {b_group + k_first(kk2) * g.n + n_first(jj2),
+                                                       b_row(kk2, jj2), 0, k_len(kk2), n_len(jj2)})})}));
   }
   if (ws) {
-    // jj / kk { preload B, C[0]; compute_preloaded A[0]; ii >= 1 { preload C[ii]; compute_accumulated A[ii] } }
+    // jj / kk { preload B, C[0]; compute_preloaded A[0]; ii >= 1 { preload C[ii]; compute_accumulated A[ii] }
+    // }
     const Expr jj = idx(5), kk = idx(6);
     const Expr accumulate = clamp(kt * t.tk + kk, 0, 1);
     std::vector<Statement> body = {
-        instr(kPreload, {b_row(kk, jj), k_len(kk), c_row(0, jj), m_len(0), accumulate}),
-        instr(kComputePreloaded, {a_row(0, kk), 0, m_len(0)})};
+        make_instruction(kPreload, {b_row(kk, jj), k_len(kk), c_row(0, jj), m_len(0), accumulate}),
+        make_instruction(kComputePreloaded, {a_row(0, kk), 0, m_len(0)})};
     const Expr ii = idx(7) + 1;
     add_loop(body, "ic", t.ti - 1,
-             {instr(kPreload, {0, 0, c_row(ii, jj), m_len(ii), accumulate}),
-              instr(kComputeAccumulated, {a_row(ii, kk), 0, m_len(ii)})});
-    ktile.push_back(loop("jc", t.tj, {loop("kc", t.tk, body)}));
+             {make_instruction(kPreload, {0, 0, c_row(ii, jj), m_len(ii), accumulate}),
+              make_instruction(kComputeAccumulated, {a_row(ii, kk), 0, m_len(ii)})});
+    ktile.push_back(make_loop("jc", t.tj, {make_loop("kc", t.tk, body)}));
   } else {
     // ii / jj { K chain: preload (C only on the last block) + compute, PEs accumulating }
     const Expr ii = idx(5), jj = idx(6);
     const Expr accumulate = clamp(kt, 0, 1);
     std::vector<Statement> body;
     auto compute = [&](Opcode op, const Expr& kk, bool last) {
-      body.push_back(last ? instr(kPreload, {0, 0, c_row(ii, jj), m_len(ii), accumulate})
-                          : instr(kPreload, {0, 0, 0, 0, 0}));
-      body.push_back(instr(op, {a_row(ii, kk), b_row(kk, jj), k_len(kk)}));
+      body.push_back(last ? make_instruction(kPreload, {0, 0, c_row(ii, jj), m_len(ii), accumulate})
+                          : make_instruction(kPreload, {0, 0, 0, 0, 0}));
+      body.push_back(make_instruction(op, {a_row(ii, kk), b_row(kk, jj), k_len(kk)}));
     };
     compute(kComputePreloaded, Expr(0), t.tk == 1);
     if (t.tk > 2) {
@@ -237,21 +243,21 @@ Program GemminiAccelerator::map(const Layer& layer, const AccelConfig& config) c
       std::swap(chain, body);
       compute(kComputeAccumulated, idx(7) + 1, false);
       std::swap(chain, body);
-      body.push_back(loop("kc", t.tk - 2, chain));
+      body.push_back(make_loop("kc", t.tk - 2, chain));
     }
     if (t.tk > 1) compute(kComputeAccumulated, Expr(t.tk - 1), true);
-    ktile.push_back(loop("ic", t.ti, {loop("jc", t.tj, body)}));
+    ktile.push_back(make_loop("ic", t.ti, {make_loop("jc", t.tj, body)}));
   }
 
   std::vector<Statement> after_k;
   {
     const Expr ii = idx(4), jj = idx(5);
     // After the k loop, depth 4 and 5 are the mvout block loops.
-    after_k.push_back(loop(
-        "io", t.ti,
-        {loop("jo", t.tj,
-              {instr(kMvout, {c_group + (m_first(ii) * g.n + n_first(jj)) * 4, c_row(ii, jj), 1,
-                              1, m_len(ii), n_len(jj)})})}));
+    after_k.push_back(
+        make_loop("io", t.ti,
+                  {make_loop("jo", t.tj,
+                             {make_instruction(kMvout, {c_group + (m_first(ii) * g.n + n_first(jj)) * 4,
+                                                        c_row(ii, jj), 1, 1, m_len(ii), n_len(jj)})})}));
   }
 
   Program prog;
@@ -259,11 +265,11 @@ Program GemminiAccelerator::map(const Layer& layer, const AccelConfig& config) c
   prog.layer_name = layer.name;
   prog.top.name = "layer";
   prog.top.trips = 1;
-  prog.top.body.push_back(instr(kConfigEx, {ws ? kWs : kOs, 0, 0}));
-  prog.top.body.push_back(instr(kConfigSt, {g.n * 4}));
-  std::vector<Statement> jbody = {loop("k", kt_n, ktile)};
+  prog.top.body.push_back(make_instruction(kConfigEx, {ws ? kWs : kOs, 0, 0}));
+  prog.top.body.push_back(make_instruction(kConfigSt, {g.n * 4}));
+  std::vector<Statement> jbody = {make_loop("k", kt_n, ktile)};
   for (auto& s : after_k) jbody.push_back(s);
-  prog.top.body.push_back(loop("g", g.groups, {loop("i", mt, {loop("j", nt, jbody)})}));
+  prog.top.body.push_back(make_loop("g", g.groups, {make_loop("i", mt, {make_loop("j", nt, jbody)})}));
   prog.regions = {{"A", lay.a, lay.b - lay.a, false, ws ? kARowMajor : kATransposed},
                   {"B", lay.b, lay.c - lay.b, false, "[group][k][n] int8"},
                   {"C", lay.c, lay.end - lay.c, true, "[group][m][n] int32"}};
@@ -290,7 +296,8 @@ std::vector<uint8_t> GemminiAccelerator::dram_image(const Layer& layer, const La
           const int64_t ky = (k / layer.kw) % layer.kh, kx = k % layer.kw;
           const int64_t y = (m / layer.out_w()) * layer.stride_h - layer.pad_h + ky;
           const int64_t x = (m % layer.out_w()) * layer.stride_w - layer.pad_w + kx;
-          if (y >= 0 && y < layer.in_h && x >= 0 && x < layer.in_w) v = data.input[(c * layer.in_h + y) * layer.in_w + x];
+          if (y >= 0 && y < layer.in_h && x >= 0 && x < layer.in_w)
+            v = data.input[(c * layer.in_h + y) * layer.in_w + x];
         } else {
           v = data.input[m * g.k + k];
         }
@@ -300,8 +307,8 @@ std::vector<uint8_t> GemminiAccelerator::dram_image(const Layer& layer, const La
     for (int64_t k = 0; k < g.k; ++k)
       for (int64_t n = 0; n < g.n; ++n)
         // Conv weights [out_c][in_c/groups][kh][kw]: column n of group grp is filter grp*N + n.
-        b[k * g.n + n] =
-            static_cast<uint8_t>(layer.is_conv() ? data.weights[(grp * g.n + n) * g.k + k] : data.weights[k * g.n + n]);
+        b[k * g.n + n] = static_cast<uint8_t>(layer.is_conv() ? data.weights[(grp * g.n + n) * g.k + k]
+                                                              : data.weights[k * g.n + n]);
   }
   return dram;
 }
@@ -310,7 +317,8 @@ std::vector<int32_t> GemminiAccelerator::read_output(const Layer& layer, const P
                                                      const std::vector<uint8_t>& dram) const {
   const Gemm g = gemm_of(layer);
   const Layout lay = layout_of(g);
-  if (dram.size() < lay.end) throw BackendError("external memory image is smaller than the layer's output region");
+  if (dram.size() < lay.end)
+    throw BackendError("external memory image is smaller than the layer's output region");
   std::vector<int32_t> out(static_cast<std::size_t>(g.groups * g.m * g.n));
   for (int64_t grp = 0; grp < g.groups; ++grp)
     for (int64_t m = 0; m < g.m; ++m)

@@ -1,3 +1,4 @@
+// The gemmini functional model: executes a Program in order and enforces the ISA (README.md).
 #include "gemmini_iss.h"
 
 #include <algorithm>
@@ -23,7 +24,11 @@ int8_t requantise(int32_t v, bool relu, int64_t shift) {
 class Machine {
  public:
   Machine(const Params& p, std::vector<uint8_t>& dram)
-      : p_(p), dram_(dram), sp_(p.sp_rows() * p.dim, 0), acc_(p.acc_rows() * p.dim, 0), pe_(p.dim * p.dim, 0) {}
+      : p_(p),
+        dram_(dram),
+        sp_(p.sp_rows() * p.dim, 0),
+        acc_(p.acc_rows() * p.dim, 0),
+        pe_(p.dim * p.dim, 0) {}
 
   void execute(const ConcreteInstruction& c, int64_t n) {
     n_ = n;
@@ -56,8 +61,10 @@ class Machine {
           for (int64_t e = 0; e < dim; ++e) {
             int32_t v = 0;
             if (e < f[kInCols]) {
-              if (to_acc) std::memcpy(&v, &dram_[addr + 4 * e], 4);
-              else v = static_cast<int8_t>(dram_[addr + e]);
+              if (to_acc)
+                std::memcpy(&v, &dram_[addr + 4 * e], 4);
+              else
+                v = static_cast<int8_t>(dram_[addr + e]);
             }
             (to_acc ? acc_ : sp_)[row + e] = v;
           }
@@ -75,9 +82,12 @@ class Machine {
           const uint64_t addr = dram_range(f[kOutDramAddr] + r * st_stride_, f[kOutCols] * elem);
           const int64_t row = (f[kOutLocalAddr] + r) * dim;
           for (int64_t e = 0; e < f[kOutCols]; ++e) {
-            if (!from_acc) dram_[addr + e] = static_cast<uint8_t>(sp_[row + e]);
-            else if (full) std::memcpy(&dram_[addr + 4 * e], &acc_[row + e], 4);
-            else dram_[addr + e] = static_cast<uint8_t>(requantise(acc_[row + e], relu_, shift_));
+            if (!from_acc)
+              dram_[addr + e] = static_cast<uint8_t>(sp_[row + e]);
+            else if (full)
+              std::memcpy(&dram_[addr + 4 * e], &acc_[row + e], 4);
+            else
+              dram_[addr + e] = static_cast<uint8_t>(requantise(acc_[row + e], relu_, shift_));
           }
         }
         break;
@@ -136,7 +146,8 @@ class Machine {
       for (int64_t m = 0; m < c_rows; ++m)
         for (int64_t j = 0; j < dim; ++j) {
           int64_t sum = 0;
-          for (int64_t k = 0; k < dim; ++k) sum += int64_t{sp_[(f[kCpAAddr] + m) * dim + k]} * pe_[k * dim + j];
+          for (int64_t k = 0; k < dim; ++k)
+            sum += int64_t{sp_[(f[kCpAAddr] + m) * dim + k]} * pe_[k * dim + j];
           write_c(m, j, wrap32(sum));
         }
     } else {
@@ -148,7 +159,7 @@ class Machine {
         for (int64_t i = 0; i < dim; ++i)
           for (int64_t j = 0; j < dim; ++j)
             pe_[i * dim + j] = wrap32(int64_t{pe_[i * dim + j]} + int64_t{sp_[(f[kCpAAddr] + k) * dim + i]} *
-                                                                    sp_[(f[kCpBAddr] + k) * dim + j]);
+                                                                      sp_[(f[kCpBAddr] + k) * dim + j]);
       chain_open_ = true;
       for (int64_t i = 0; i < c_rows; ++i)
         for (int64_t j = 0; j < dim; ++j) write_c(i, j, pe_[i * dim + j]);
@@ -176,7 +187,8 @@ class Machine {
   }
   [[noreturn]] void fail(const std::string& what) const {
     const auto names = isa();
-    const std::string op = op_ >= 0 && op_ < static_cast<int>(names->opcodes.size()) ? names->opcodes[op_].name : "?";
+    const std::string op =
+        op_ >= 0 && op_ < static_cast<int>(names->opcodes.size()) ? names->opcodes[op_].name : "?";
     throw BackendError("gemmini instruction " + std::to_string(n_) + " (" + op + "): " + what);
   }
 

@@ -10,12 +10,12 @@
 #include <utility>
 #include <vector>
 
+#include "gemmini_variants.h"  // generated: the Verilated models of ACV_GEMMINI_DIMS
 #include "models/common/error.h"
 #include "models/gemmini/gemmini_accelerator.h"
 #include "rtl/common/dram_model.h"
 #include "rtl/common/rtl_driver.h"
 #include "rtl/common/verilated_driver.h"
-#include "gemmini_variants.h"  // generated: the Verilated models of ACV_GEMMINI_DIMS
 
 namespace acv {
 namespace {
@@ -43,8 +43,10 @@ class CommandEncoder {
     const auto& ours = *gemmini::isa();
     if (isa.name != ours.name) throw BackendError("gemmini RTL: the Program's ISA is '" + isa.name + "'");
     for (size_t op = 0; op < ours.opcodes.size(); ++op) {
-      if (isa.opcode(ours.opcodes[op].name) != static_cast<int>(op) || isa.opcodes[op].fields != ours.opcodes[op].fields)
-        throw BackendError("gemmini RTL: the Program's opcode '" + ours.opcodes[op].name + "' differs from the ISA");
+      if (isa.opcode(ours.opcodes[op].name) != static_cast<int>(op) ||
+          isa.opcodes[op].fields != ours.opcodes[op].fields)
+        throw BackendError("gemmini RTL: the Program's opcode '" + ours.opcodes[op].name +
+                           "' differs from the ISA");
     }
     names_ = &isa;
   }
@@ -110,8 +112,9 @@ class CommandEncoder {
   void local(const char* field, uint32_t addr, uint32_t rows, bool acc) const {
     const int64_t size = acc ? shape_.acc_rows : shape_.sp_rows;
     if (rows > 0 && int64_t{addr} + rows > size)
-      fail(std::string(field) + " rows " + std::to_string(addr) + ".." + std::to_string(int64_t{addr} + rows - 1) +
-           " outside the " + (acc ? "accumulator" : "scratchpad") + " (" + std::to_string(size) + " rows)");
+      fail(std::string(field) + " rows " + std::to_string(addr) + ".." +
+           std::to_string(int64_t{addr} + rows - 1) + " outside the " + (acc ? "accumulator" : "scratchpad") +
+           " (" + std::to_string(size) + " rows)");
   }
   [[noreturn]] void fail(const std::string& what) const {
     std::ostringstream s;
@@ -138,10 +141,14 @@ int64_t default_cycle_limit(const Program& program, CommandEncoder& encoder, con
   const int64_t row_cost = dram.latency + (4 * shape.dim + bpc - 1) / bpc + 4;
   program.for_each([&](const ConcreteInstruction& in) {
     const HwCommand c = encoder.encode(in, number++);
-    if (c.op == gemmini::kMvin) bound += c.args[3] * row_cost + 8;
-    else if (c.op == gemmini::kMvout) bound += c.args[4] * row_cost + 8;
-    else if (c.op == gemmini::kComputePreloaded || c.op == gemmini::kComputeAccumulated) bound += 8 * shape.dim + 16;
-    else bound += 2;
+    if (c.op == gemmini::kMvin)
+      bound += c.args[3] * row_cost + 8;
+    else if (c.op == gemmini::kMvout)
+      bound += c.args[4] * row_cost + 8;
+    else if (c.op == gemmini::kComputePreloaded || c.op == gemmini::kComputeAccumulated)
+      bound += 8 * shape.dim + 16;
+    else
+      bound += 2;
   });
   return 2 * bound + 10000;
 }
@@ -246,8 +253,8 @@ class GemminiRun : public VerilatedDriver<GemminiRun<Model>, Model> {
 
 struct Variant {
   GemminiShape shape;
-  std::function<SimulationOutput(const GemminiShape&, const Program&, const AccelConfig&, std::vector<uint8_t>,
-                                 const RtlRunOptions&)>
+  std::function<SimulationOutput(const GemminiShape&, const Program&, const AccelConfig&,
+                                 std::vector<uint8_t>, const RtlRunOptions&)>
       run;
 };
 
@@ -266,7 +273,8 @@ const std::vector<Variant>& built_variants() {
   static const std::vector<Variant> variants = [] {
     std::vector<Variant> v;
 #define ACV_GEMMINI_ADD_VARIANT(dim, sp_rows, sp_banks, acc_rows, acc_banks, ld_q, ex_q, st_q, Model) \
-  v.push_back(Variant{GemminiShape{dim, sp_rows, sp_banks, acc_rows, acc_banks, ld_q, ex_q, st_q}, &run_variant<Model>});
+  v.push_back(Variant{GemminiShape{dim, sp_rows, sp_banks, acc_rows, acc_banks, ld_q, ex_q, st_q},    \
+                      &run_variant<Model>});
     ACV_GEMMINI_VARIANTS(ACV_GEMMINI_ADD_VARIANT)
 #undef ACV_GEMMINI_ADD_VARIANT
     return v;
@@ -295,16 +303,18 @@ const Variant& find_variant(const AccelConfig& config) {
   for (const auto& v : built_variants())
     if (v.shape.dim == p.dim) match = &v;
   if (match == nullptr)
-    config.fail("dim", "no gemmini RTL model for dim " + std::to_string(p.dim) + " (" + describe_built() + ")");
+    config.fail("dim",
+                "no gemmini RTL model for dim " + std::to_string(p.dim) + " (" + describe_built() + ")");
   const GemminiShape& s = match->shape;
   const std::pair<const char*, bool> checks[] = {
-      {"sp_capacity_kib", p.sp_rows() == s.sp_rows}, {"sp_banks", p.sp_banks == s.sp_banks},
-      {"acc_capacity_kib", p.acc_rows() == s.acc_rows}, {"acc_banks", p.acc_banks == s.acc_banks},
+      {"sp_capacity_kib", p.sp_rows() == s.sp_rows},      {"sp_banks", p.sp_banks == s.sp_banks},
+      {"acc_capacity_kib", p.acc_rows() == s.acc_rows},   {"acc_banks", p.acc_banks == s.acc_banks},
       {"ld_queue_depth", p.ld_queue_depth == s.ld_queue}, {"ex_queue_depth", p.ex_queue_depth == s.ex_queue},
       {"st_queue_depth", p.st_queue_depth == s.st_queue},
   };
   for (const auto& c : checks)
-    if (!c.second) config.fail(c.first, std::string("differs from the gemmini RTL model built for ") + describe(s));
+    if (!c.second)
+      config.fail(c.first, std::string("differs from the gemmini RTL model built for ") + describe(s));
   return *match;
 }
 

@@ -49,33 +49,23 @@ void DmaInitiator::transfer(const std::vector<DmaRequest>& requests, bool write,
 }
 
 void DmaInitiator::transfer_lt(const std::vector<DmaRequest>& requests, bool write, LocalTime& lt) {
-  // The load and store DMA share the memory, whose timing model serves requests in call order,
-  // so requests must reach it in (roughly) time order: each is presented at the local time the
-  // hardware would present it, and the thread yields whenever it is kWindowCycles ahead.
-  constexpr int64_t kWindowCycles = 16;
   tlm::tlm_generic_payload& gp = acquire();
-  AcceptTimeExtension accept;
-  gp.set_extension(&accept);
-  sc_core::sc_time last_accept = lt.now();
-  for (std::size_t i = 0; i < requests.size(); ++i) {
-    if (lt.offset() > clock_.cycles(kWindowCycles)) lt.sync();
-    prepare(gp, requests[i], write);
-    const sc_core::sc_time presented = lt.now();
-    accept.accepted = presented;
-    accept.more = i + 1 < requests.size();
-    sc_core::sc_time delay = lt.offset();
-    socket->b_transport(gp, delay);
-    check(gp);
-    lt.set_now(presented);  // in case the target waited
-    const sc_core::sc_time response = sc_core::sc_time_stamp() + delay;  // the completion cycle
-    m_last_response = std::max(m_last_response, response);
-    if (write && m_write_ack) m_write_ack(response + clock_.period());
-    last_accept = std::max(presented, accept.accepted);
-    lt.advance_to(last_accept + clock_.period());
-  }
-  gp.clear_extension(&accept);
+  prepare(gp, requests.front(), write);
+  BurstExtension burst;
+  burst.rows = requests.data();
+  burst.count = requests.size();
+  gp.set_extension(&burst);
+  sc_core::sc_time delay = lt.offset();
+  socket->b_transport(gp, delay);
+  gp.clear_extension(&burst);
   m_free.push_back(&gp);
-  if (!write) lt.advance_to(m_last_response + clock_.period());
+  check(gp);
+  const sc_core::sc_time response = sc_core::sc_time_stamp() + delay;  // the last completion
+  m_last_response = std::max(m_last_response, response);
+  if (write && m_write_ack)
+    for (std::size_t i = 0; i < requests.size(); ++i) m_write_ack(response + clock_.period());
+  // A read ends the cycle after its last response, a posted write the cycle after its last accept.
+  lt.set_now(write ? burst.last_accept + clock_.period() : response + clock_.period());
 }
 
 void DmaInitiator::transfer_at(const std::vector<DmaRequest>& requests, bool write, LocalTime& lt) {

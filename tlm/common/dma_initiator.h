@@ -11,17 +11,10 @@
 #include <memory>
 #include <vector>
 
-#include "accept_time_extension.h"
+#include "burst_extension.h"
 #include "local_time.h"
 
 namespace acv {
-
-// One contiguous access; `data` points at the on-chip side (read destination or write source).
-struct DmaRequest {
-  uint64_t address = 0;
-  uint8_t* data = nullptr;
-  uint32_t bytes = 0;
-};
 
 // Presents the requests in order, one per cycle at most: request i+1 in the cycle after request
 // i was accepted (the target's backpressure: outstanding limit, port busy). Time convention: the
@@ -30,8 +23,9 @@ struct DmaRequest {
 //  - write() is posted: it returns with lt.now() = the cycle after the last accept; the data has
 //    been handed over by then. The hook set with on_write_acknowledged() gets, per write, the
 //    cycle after its response (LT: at once; AT: when the response arrives).
-// LT: one b_transport per request; the accept time comes back in AcceptTimeExtension (without
-// it, requests go out one per cycle); the thread yields when more than a few cycles ahead.
+// LT: one b_transport for the whole list (BurstExtension): the target times every request with
+// the port's rules and may wait() (so bursts of different DMAs reach it in time order); writes
+// are reported acknowledged at the burst's last completion.
 // AT: BEGIN_REQ, wait for END_REQ, next BEGIN_REQ a cycle later; BEGIN_RESP is answered
 // TLM_COMPLETED. Payloads come from a pool, so posted writes may still be in flight.
 class DmaInitiator : public sc_core::sc_module {

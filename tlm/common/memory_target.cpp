@@ -10,6 +10,7 @@ MemoryTarget::MemoryTarget(sc_core::sc_module_name name, std::vector<uint8_t> co
       socket("socket"),
       memory_(std::move(contents)),
       timing_(config),
+      bursts_(config),
       mode_(mode),
       clock_(clock),
       m_peq(this, &MemoryTarget::peq_callback) {
@@ -27,25 +28,75 @@ int MemoryTarget::priority(int id) const {
   return it == m_priority.end() ? 0 : it->second;
 }
 
+bool MemoryTarget::highest_priority(int id) const {
+  const int mine = priority(id);
+  for (const auto& kv : m_priority)
+    if (kv.second > mine) return false;
+  return mine >= 0;  // initiators without a priority have 0
+}
+
+namespace {
+bool in_thread() {
+  const sc_core::sc_process_handle h = sc_core::sc_get_current_process_handle();
+  return h.valid() && h.proc_kind() == sc_core::SC_THREAD_PROC_;
+}
+}  // namespace
+
 void MemoryTarget::b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
-  const sc_core::sc_time start = sc_core::sc_time_stamp() + delay;
-  int64_t arrival = clock_.to_cycles(clock_.align_up(start));
-  const int prio = priority(id);
-  if (prio < m_kept_for_priority && arrival <= m_kept_until) arrival = m_kept_until + 1;
-  const DramTiming::Slot slot = timing_.schedule(arrival, static_cast<int64_t>(gp.get_data_length()));
-  memory_.operation(gp);
-  gp.set_dmi_allowed(mode_ == TlmMode::LooselyTimed);
-  auto* accept = gp.get_extension<AcceptTimeExtension>();
-  if (accept) accept->accepted = clock_.cycles(slot.accept);
-  if (accept && accept->more && prio > 0) {
-    // The next request is presented the cycle after and waits for the port like this one did;
-    // a lower-priority request cannot go in before it is accepted.
-    m_kept_until = timing_.earliest_accept(slot.accept + 1);
-    m_kept_for_priority = prio;
-  } else if (prio >= m_kept_for_priority) {
-    m_kept_until = -1;
+  const bool can_wait = in_thread();
+  // Bring the kernel to the request's time, so requests of all initiators reach the port in time order.
+  if (can_wait && delay > sc_core::SC_ZERO_TIME) {
+    sc_core::wait(delay);
+    delay = sc_core::SC_ZERO_TIME;
   }
-  delay = clock_.cycles(slot.complete) - sc_core::sc_time_stamp();
+  const sc_core::sc_time start = sc_core::sc_time_stamp() + delay;
+  const int64_t arrival = clock_.to_cycles(clock_.align_up(start));
+  auto* burst = gp.get_extension<BurstExtension>();
+
+  // Functional part: every row at once, in order; the first error ends the burst.
+  std::vector<int64_t> sizes;
+  if (burst == nullptr || burst->count == 0) {
+    memory_.operation(gp);
+    sizes.push_back(static_cast<int64_t>(gp.get_data_length()));
+  } else {
+    sizes.reserve(burst->count);
+    unsigned char* const data = gp.get_data_ptr();
+    const uint64_t address = gp.get_address();
+    const unsigned length = gp.get_data_length(), width = gp.get_streaming_width();
+    for (std::size_t i = 0; i < burst->count; ++i) {
+      const DmaRequest& r = burst->rows[i];
+      gp.set_address(r.address);
+      gp.set_data_ptr(r.data);
+      gp.set_data_length(r.bytes);
+      gp.set_streaming_width(r.bytes);
+      memory_.operation(gp);
+      sizes.push_back(static_cast<int64_t>(r.bytes));
+      if (gp.is_response_error()) break;
+    }
+    const tlm::tlm_response_status status = gp.get_response_status();
+    gp.set_address(address);
+    gp.set_data_ptr(data);
+    gp.set_data_length(length);
+    gp.set_streaming_width(width);
+    gp.set_response_status(status);
+  }
+  gp.set_dmi_allowed(mode_ == TlmMode::LooselyTimed);
+
+  // Timing: the burst's schedule is final at once for the highest priority; a lower one waits
+  // until the kernel has passed its last accept (higher-priority bursts only delay it).
+  const int prio = priority(id);
+  const int64_t handle = bursts_.open(prio, arrival, std::move(sizes));
+  BurstSchedule::Result r = bursts_.schedule(handle);
+  if (can_wait && !highest_priority(id)) {
+    while (clock_.to_cycles(sc_core::sc_time_stamp()) <= r.last_accept) {
+      sc_core::wait(clock_.cycles(r.last_accept + 1) - sc_core::sc_time_stamp());
+      r = bursts_.schedule(handle);
+    }
+  }
+  bursts_.close(handle);
+  if (burst) burst->last_accept = clock_.cycles(r.last_accept);
+  const sc_core::sc_time complete = clock_.cycles(r.last_complete);
+  delay = complete > sc_core::sc_time_stamp() ? complete - sc_core::sc_time_stamp() : sc_core::SC_ZERO_TIME;
 }
 
 tlm::tlm_sync_enum MemoryTarget::nb_transport_fw(int id, tlm::tlm_generic_payload& gp, tlm::tlm_phase& phase,

@@ -11,7 +11,8 @@
 #include <map>
 #include <vector>
 
-#include "accept_time_extension.h"
+#include "burst_extension.h"
+#include "burst_schedule.h"
 #include "clock.h"
 #include "dram_timing.h"
 #include "memory.h"
@@ -21,10 +22,13 @@ namespace acv {
 
 // Socket shell around Memory (behaviour) and DramTiming (when). Any number of initiators bind to
 // `socket`; they share one port, as the load and store DMA share the RTL's memory port.
-//  - b_transport: the access happens at once; `delay` comes back as completion time - now, with
-//    the request scheduled at sc_time_stamp() + delay (temporal decoupling). With an
-//    AcceptTimeExtension the accept time is reported, and a burst marked `more` keeps the port
-//    for the next cycle against lower-priority initiators.
+//  - b_transport (LT): one request, or a whole DMA burst with a BurstExtension, timed
+//    analytically with the AT port's rules (BurstSchedule: accept per cycle, outstanding slots,
+//    fixed priority); `delay` comes back as completion time - now. The target first waits until
+//    the kernel reaches the request's time (sc_time_stamp() + delay), so bursts reach the port in
+//    time order; a burst of a lower-priority initiator then waits until its last accept has
+//    passed, since a higher-priority burst arriving meanwhile takes the port first. Data moves at
+//    the call. One or two thread switches per burst, none per row.
 //  - nb_transport_fw (AT): BEGIN_REQ is returned TLM_ACCEPTED. The port arbitrates once per cycle
 //    (at mid-cycle, after every request of that cycle has arrived): the pending request of the
 //    highest-priority initiator (set_priority; then the oldest) is accepted when the timing model
@@ -44,7 +48,8 @@ class MemoryTarget : public sc_core::sc_module {
   void set_priority(int index, int priority) { m_priority[index] = priority; }
 
   Memory& memory() { return memory_; }
-  const DramTiming& timing() const { return timing_; }
+  // Requests and bytes served (AT and LT).
+  const DramTiming& timing() const { return mode_ == TlmMode::LooselyTimed ? bursts_.timing() : timing_; }
 
  private:
   void b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
@@ -58,7 +63,8 @@ class MemoryTarget : public sc_core::sc_module {
   void send_response(int id, tlm::tlm_generic_payload& gp);
 
   Memory memory_;
-  DramTiming timing_;
+  DramTiming timing_;      // AT
+  BurstSchedule bursts_;   // LT
   TlmMode mode_;
   Clock clock_;
   tlm_utils::peq_with_cb_and_phase<MemoryTarget> m_peq;
@@ -72,9 +78,7 @@ class MemoryTarget : public sc_core::sc_module {
   uint64_t m_arrivals = 0;
   std::map<int, int> m_priority;
   int priority(int id) const;
-  // LT: the cycle up to which the port is kept for an initiator whose burst continues.
-  int64_t m_kept_until = -1;
-  int m_kept_for_priority = 0;
+  bool highest_priority(int id) const;
   sc_core::sc_event m_arbitrate;
   // Per initiator: a BEGIN_RESP awaiting END_RESP, and responses queued behind it.
   std::map<int, bool> m_response_busy;

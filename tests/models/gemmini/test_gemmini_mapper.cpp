@@ -1,8 +1,7 @@
 // The gemmini mapper: tiling within the scratchpad and accumulator, clear errors, and Programs
 // that compute the golden reference on the functional instruction-set model, every shipped config.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstring>
 
 #include "models/common/golden.h"
@@ -20,7 +19,9 @@ AccelConfig config(int64_t dim, const std::string& dataflow, int64_t sp_kib, int
   AccelConfig c;
   c.file = "test-config.yaml";
   c.accelerator = "gemmini";
-  auto set = [&](const std::string& k, const std::string& v) { c.params[k] = ConfigValue{v, SourceLoc{c.file, 1, k}}; };
+  auto set = [&](const std::string& k, const std::string& v) {
+    c.params[k] = ConfigValue{v, SourceLoc{c.file, 1, k}};
+  };
   set("dim", std::to_string(dim));
   set("dataflow", dataflow);
   set("sp_capacity_kib", std::to_string(sp_kib));
@@ -44,7 +45,8 @@ Layer gemm(int64_t m, int64_t n, int64_t k) {
   return l;
 }
 
-Layer conv(int64_t c, int64_t h, int64_t w, int64_t oc, int64_t kernel, int64_t stride, int64_t pad, int64_t groups) {
+Layer conv(int64_t c, int64_t h, int64_t w, int64_t oc, int64_t kernel, int64_t stride, int64_t pad,
+           int64_t groups) {
   Layer l;
   l.name = "c";
   l.kind = LayerKind::Conv2d;
@@ -84,8 +86,8 @@ void check_shapes(const AccelConfig& cfg) {
 
 TEST_CASE("every shipped gemmini config computes the golden reference on ragged gemm, dense, conv, depthwise",
           "[gemmini][mapper]") {
-  for (const char* name : {"gemmini-4x4-ws", "gemmini-4x4-os", "gemmini-8x8-ws", "gemmini-8x8-os", "gemmini-16x16-ws",
-                           "gemmini-16x16-os"}) {
+  for (const char* name : {"gemmini-4x4-ws", "gemmini-4x4-os", "gemmini-8x8-ws", "gemmini-8x8-os",
+                           "gemmini-16x16-ws", "gemmini-16x16-os"}) {
     CAPTURE(name);
     const AccelConfig cfg = load_accel_config(kConfigDir + name + ".yaml");
     GemminiAccelerator().check_config(cfg);
@@ -93,8 +95,10 @@ TEST_CASE("every shipped gemmini config computes the golden reference on ragged 
   }
 }
 
-TEST_CASE("tiny memories force multi-tile loops with double-buffered halves and still compute the golden reference",
-          "[gemmini][mapper]") {
+TEST_CASE(
+    "tiny gemmini memories force multi-tile loops with double-buffered halves and still compute the golden "
+    "reference",
+    "[gemmini][mapper]") {
   const std::string df = GENERATE(std::string("ws"), std::string("os"));
   CAPTURE(df);
   // DIM 4: scratchpad 1 KiB = 256 rows (half: 32 blocks), accumulator 256 B = 16 rows (half: 2 blocks).
@@ -103,7 +107,7 @@ TEST_CASE("tiny memories force multi-tile loops with double-buffered halves and 
   check_matches_golden(gemm(40, 24, 200), cfg);  // K in several k tiles, C tiles alternate halves
 }
 
-TEST_CASE("tiles fit half the scratchpad and half the accumulator", "[gemmini][mapper]") {
+TEST_CASE("gemmini tiles fit half the scratchpad and half the accumulator", "[gemmini][mapper]") {
   const AccelConfig cfg = config(4, "ws", 1, 1);
   const gemmini::Params p = gemmini::read_params(cfg);
   const gemmini::Tiling t = gemmini::choose_tiling(10, 6, 50, p);
@@ -122,20 +126,23 @@ TEST_CASE("tiles fit half the scratchpad and half the accumulator", "[gemmini][m
   });
 }
 
-TEST_CASE("every shipped tiny workload layer maps or is reported unsupported", "[gemmini][mapper]") {
+TEST_CASE("every tiny.yaml layer maps onto gemmini or is reported unsupported", "[gemmini][mapper]") {
   const Workload w = load_workload(std::string(ACV_SOURCE_DIR) + "/models/workloads/tiny.yaml");
   GemminiAccelerator accel;
   for (const char* name : {"gemmini-4x4-ws", "gemmini-8x8-os"}) {
     const AccelConfig cfg = load_accel_config(kConfigDir + name + ".yaml");
     for (const Layer& l : w.layers) {
       CAPTURE(name, l.name);
-      if (l.is_pool()) CHECK_THROWS_AS(accel.map(l, cfg), UnsupportedLayer);
-      else check_matches_golden(l, cfg);
+      if (l.is_pool())
+        CHECK_THROWS_AS(accel.map(l, cfg), UnsupportedLayer);
+      else
+        check_matches_golden(l, cfg);
     }
   }
 }
 
-TEST_CASE("ResNet-18 layers map onto the default 16x16 configs within the memories", "[gemmini][mapper]") {
+TEST_CASE("ResNet-18 layers map onto the default 16x16 gemmini configs within the memories",
+          "[gemmini][mapper]") {
   const Workload w = load_workload(std::string(ACV_SOURCE_DIR) + "/models/workloads/Resnet18.csv");
   GemminiAccelerator accel;
   for (const char* name : {"gemmini-16x16-ws", "gemmini-16x16-os"}) {
@@ -148,11 +155,13 @@ TEST_CASE("ResNet-18 layers map onto the default 16x16 configs within the memori
   }
 }
 
-TEST_CASE("layers that do not fit are mapping errors naming the layer and the memory", "[gemmini][mapper]") {
+TEST_CASE("layers that do not fit gemmini are mapping errors naming the layer and the memory",
+          "[gemmini][mapper]") {
   GemminiAccelerator accel;
   AccelConfig cfg = config(4, "ws", 16, 4);
   cfg.params["dram_bytes"].text = "1024";
-  CHECK_THROWS_WITH(accel.map(gemm(64, 64, 64), cfg), Catch::Contains("layer 'g'") && Catch::Contains("dram_bytes"));
+  CHECK_THROWS_WITH(accel.map(gemm(64, 64, 64), cfg),
+                    Catch::Contains("layer 'g'") && Catch::Contains("dram_bytes"));
   Layer pool = conv(4, 8, 8, 4, 2, 2, 0, 1);
   pool.kind = LayerKind::MaxPool;
   CHECK_THROWS_AS(accel.map(pool, config(4, "ws", 16, 4)), UnsupportedLayer);
@@ -160,7 +169,8 @@ TEST_CASE("layers that do not fit are mapping errors naming the layer and the me
 
 TEST_CASE("a bad gemmini config names the file, line and parameter", "[gemmini][mapper]") {
   GemminiAccelerator accel;
-  CHECK_THROWS_WITH(accel.check_config(config(4, "rs", 16, 4)), Catch::Contains("test-config.yaml:1: dataflow"));
+  CHECK_THROWS_WITH(accel.check_config(config(4, "rs", 16, 4)),
+                    Catch::Contains("test-config.yaml:1: dataflow"));
   CHECK_THROWS_WITH(accel.check_config(config(3, "ws", 16, 4)), Catch::Contains("sp_capacity_kib"));
   AccelConfig cfg = config(4, "ws", 16, 4);
   cfg.params["acc_banks"].text = "3";
@@ -173,7 +183,7 @@ TEST_CASE("a bad gemmini config names the file, line and parameter", "[gemmini][
   CHECK_THROWS_WITH(accel.check_config(cfg), Catch::Contains("test-config.yaml:9: mesh"));
 }
 
-TEST_CASE("the functional model rejects Programs that break the ISA", "[gemmini][iss]") {
+TEST_CASE("the gemmini functional model rejects Programs that break the ISA", "[gemmini][iss]") {
   const AccelConfig cfg = config(4, "ws", 16, 4);
   auto run = [&](std::vector<Statement> body) {
     Program p;
@@ -183,12 +193,7 @@ TEST_CASE("the functional model rejects Programs that break the ISA", "[gemmini]
     std::vector<uint8_t> dram(4096, 0);
     gemmini::run_functional(p, cfg, dram);
   };
-  auto op = [](gemmini::Opcode o, std::vector<Expr> f) {
-    Statement s;
-    s.instr.opcode = o;
-    s.instr.operands = std::move(f);
-    return s;
-  };
+  auto op = [](gemmini::Opcode o, std::vector<Expr> f) { return make_instruction(o, std::move(f)); };
   using namespace gemmini;
   CHECK_THROWS_WITH(run({op(kPreload, {0, 4, 0, 4, 0}), op(kComputePreloaded, {0, 0, 4})}),
                     Catch::Contains("before config_ex"));
@@ -197,27 +202,27 @@ TEST_CASE("the functional model rejects Programs that break the ISA", "[gemmini]
   CHECK_THROWS_WITH(run({op(kMvin, {0, 0, 0, 5, 4})}), Catch::Contains("rows must be in 1..DIM"));
   CHECK_THROWS_WITH(run({op(kMvin, {0, 4094, 0, 4, 4})}), Catch::Contains("scratchpad rows"));
   CHECK_THROWS_WITH(run({op(kMvout, {4090, 0, 1, 1, 4, 4})}), Catch::Contains("out of range"));
-  CHECK_THROWS_WITH(run({op(kConfigEx, {kOs, 0, 0}), op(kPreload, {0, 4, 0, 4, 0}), op(kComputePreloaded, {0, 4, 4})}),
-                    Catch::Contains("b_rows = 0"));
+  CHECK_THROWS_WITH(
+      run({op(kConfigEx, {kOs, 0, 0}), op(kPreload, {0, 4, 0, 4, 0}), op(kComputePreloaded, {0, 4, 4})}),
+      Catch::Contains("b_rows = 0"));
   CHECK_NOTHROW(run({op(kConfigEx, {kWs, 0, 0}), op(kMvin, {0, 0, 0, 4, 4}), op(kPreload, {0, 4, 0, 4, 0}),
                      op(kComputePreloaded, {0, 0, 4}), op(kMvout, {64, 0, 1, 1, 4, 4}), op(kFlush, {})}));
 }
 
-TEST_CASE("mvout requantises with relu, rounding shift and int8 saturation", "[gemmini][iss]") {
+TEST_CASE("gemmini mvout requantises with relu, rounding shift and int8 saturation", "[gemmini][iss]") {
   const AccelConfig cfg = config(4, "ws", 16, 4);
   using namespace gemmini;
-  auto op = [](Opcode o, std::vector<Expr> f) {
-    Statement s;
-    s.instr.opcode = o;
-    s.instr.operands = std::move(f);
-    return s;
-  };
+  auto op = [](Opcode o, std::vector<Expr> f) { return make_instruction(o, std::move(f)); };
   Program p;
   p.isa = isa();
   p.top.trips = 1;
   // mvin one accumulator row of int32 {-300, 5, 6, 1000}, mvout it requantised with shift 1 and relu.
-  p.top.body = {op(kConfigEx, {kWs, 1, 1}), op(kConfigLd, {16}), op(kConfigSt, {4}), op(kMvin, {0, 3, 1, 1, 4}),
-                op(kMvout, {100, 3, 1, 0, 1, 4}), op(kMvout, {200, 3, 1, 1, 1, 4})};
+  p.top.body = {op(kConfigEx, {kWs, 1, 1}),
+                op(kConfigLd, {16}),
+                op(kConfigSt, {4}),
+                op(kMvin, {0, 3, 1, 1, 4}),
+                op(kMvout, {100, 3, 1, 0, 1, 4}),
+                op(kMvout, {200, 3, 1, 1, 1, 4})};
   std::vector<uint8_t> dram(512, 0);
   const int32_t row[4] = {-300, 5, 6, 1000};
   std::memcpy(dram.data(), row, 16);

@@ -2,7 +2,6 @@
 // dependency tracker holds a mvin that would overwrite rows a compute has yet to read, and mapped
 // layers with ragged shapes equal the golden reference, for every built DIM in both dataflows.
 #include <catch2/catch.hpp>
-
 #include <sstream>
 
 #include "models/common/accelerator.h"
@@ -29,16 +28,11 @@ std::vector<int64_t> built_dims() {
 
 AccelConfig shipped_config(int64_t dim, const std::string& dataflow) {
   const std::string n = std::to_string(dim);
-  return load_accel_config(std::string(ACV_SOURCE_DIR) + "/models/gemmini/configs/gemmini-" + n + "x" + n + "-" +
-                           dataflow + ".yaml");
+  return load_accel_config(std::string(ACV_SOURCE_DIR) + "/models/gemmini/configs/gemmini-" + n + "x" + n +
+                           "-" + dataflow + ".yaml");
 }
 
-Statement op(Opcode o, std::vector<Expr> f) {
-  Statement s;
-  s.instr.opcode = o;
-  s.instr.operands = std::move(f);
-  return s;
-}
+Statement op(Opcode o, std::vector<Expr> f) { return make_instruction(o, std::move(f)); }
 
 Program program_of(std::vector<Statement> body) {
   Program p;
@@ -87,22 +81,23 @@ TEST_CASE("each gemmini command on the RTL equals the functional model", "[rtl][
   CAPTURE(dim);
 
   SECTION("mvin and mvout of scratchpad rows, ragged rows and cols, strides") {
-    check_against_iss(program_of({op(kConfigLd, {100}), op(kConfigSt, {37}), op(kMvin, {0, 5, 0, d - 1, d - 1}),
-                                  op(kMvout, {30000, 5, 0, 0, d - 1, d}), op(kMvout, {40000, 6, 0, 0, 1, 1})}),
-                      cfg);
+    check_against_iss(
+        program_of({op(kConfigLd, {100}), op(kConfigSt, {37}), op(kMvin, {0, 5, 0, d - 1, d - 1}),
+                    op(kMvout, {30000, 5, 0, 0, d - 1, d}), op(kMvout, {40000, 6, 0, 0, 1, 1})}),
+        cfg);
   }
   SECTION("mvin into the accumulator; mvout full-width, requantised with ReLU and shift, saturating") {
-    check_against_iss(program_of({op(kConfigEx, {kWs, 1, 3}), op(kConfigLd, {4 * d + 8}), op(kConfigSt, {4 * d}),
-                                  op(kMvin, {64, 2, 1, d, d}), op(kMvout, {30000, 2, 1, 1, d, d}),
-                                  op(kMvout, {40000, 2, 1, 0, d, d - 1}), op(kConfigEx, {kWs, 0, 0}),
-                                  op(kMvout, {50000, 3, 1, 0, 2, d})}),
+    check_against_iss(program_of({op(kConfigEx, {kWs, 1, 3}), op(kConfigLd, {4 * d + 8}),
+                                  op(kConfigSt, {4 * d}), op(kMvin, {64, 2, 1, d, d}),
+                                  op(kMvout, {30000, 2, 1, 1, d, d}), op(kMvout, {40000, 2, 1, 0, d, d - 1}),
+                                  op(kConfigEx, {kWs, 0, 0}), op(kMvout, {50000, 3, 1, 0, 2, d})}),
                       cfg);
   }
   SECTION("WS preload, compute_preloaded and compute_accumulated, overwrite and accumulate") {
     check_against_iss(
         program_of({op(kConfigEx, {kWs, 0, 0}), op(kConfigLd, {d}), op(kConfigSt, {4 * d}),
-                    op(kMvin, {0, 0, 0, d, d}),           // A0
-                    op(kMvin, {1000, d, 0, d - 1, d}),    // A1, ragged rows
+                    op(kMvin, {0, 0, 0, d, d}),                 // A0
+                    op(kMvin, {1000, d, 0, d - 1, d}),          // A1, ragged rows
                     op(kMvin, {2000, 4 * d, 0, d - 1, d - 1}),  // B, ragged
                     op(kPreload, {4 * d, d - 1, 0, d, 0}), op(kComputePreloaded, {0, 0, d}),
                     op(kPreload, {0, 0, d, d - 1, 0}), op(kComputeAccumulated, {d, 0, d - 1}),
@@ -113,8 +108,8 @@ TEST_CASE("each gemmini command on the RTL equals the functional model", "[rtl][
   SECTION("OS chains: preload without output, compute_preloaded, compute_accumulated, drain") {
     check_against_iss(
         program_of({op(kConfigEx, {kOs, 0, 0}), op(kConfigLd, {d}), op(kConfigSt, {4 * d}),
-                    op(kMvin, {0, 0, 0, d, d}), op(kMvin, {500, d, 0, d, d}), op(kMvin, {1000, 2 * d, 0, d - 1, d}),
-                    op(kMvin, {1500, 3 * d, 0, d - 1, d - 1}),
+                    op(kMvin, {0, 0, 0, d, d}), op(kMvin, {500, d, 0, d, d}),
+                    op(kMvin, {1000, 2 * d, 0, d - 1, d}), op(kMvin, {1500, 3 * d, 0, d - 1, d - 1}),
                     op(kPreload, {0, 0, 0, 0, 0}), op(kComputePreloaded, {0, d, d}),
                     op(kPreload, {0, 0, 2 * d, d - 1, 0}), op(kComputeAccumulated, {2 * d, 3 * d, d - 1}),
                     op(kPreload, {0, 0, 2 * d, d, 1}), op(kComputePreloaded, {2 * d, 3 * d, 1}),
@@ -124,16 +119,15 @@ TEST_CASE("each gemmini command on the RTL equals the functional model", "[rtl][
   SECTION("flush waits for every unit; the dataflow switches between computes") {
     check_against_iss(
         program_of({op(kConfigEx, {kWs, 0, 0}), op(kConfigLd, {d}), op(kConfigSt, {4 * d}),
-                    op(kMvin, {0, 0, 0, d, d}), op(kMvin, {700, d, 0, d, d}),
-                    op(kPreload, {d, d, 0, d, 0}), op(kComputePreloaded, {0, 0, d}), op(kFlush, {}),
-                    op(kMvout, {30000, 0, 1, 1, d, d}), op(kConfigEx, {kOs, 0, 0}),
-                    op(kPreload, {0, 0, d, d, 0}), op(kComputePreloaded, {0, d, d}),
-                    op(kMvout, {40000, d, 1, 1, d, d}), op(kFlush, {})}),
+                    op(kMvin, {0, 0, 0, d, d}), op(kMvin, {700, d, 0, d, d}), op(kPreload, {d, d, 0, d, 0}),
+                    op(kComputePreloaded, {0, 0, d}), op(kFlush, {}), op(kMvout, {30000, 0, 1, 1, d, d}),
+                    op(kConfigEx, {kOs, 0, 0}), op(kPreload, {0, 0, d, d, 0}),
+                    op(kComputePreloaded, {0, d, d}), op(kMvout, {40000, d, 1, 1, d, d}), op(kFlush, {})}),
         cfg);
   }
 }
 
-TEST_CASE("bank conflicts between units delay the loser without corrupting data", "[rtl][gemmini]") {
+TEST_CASE("gemmini bank conflicts between units delay the loser without corrupting data", "[rtl][gemmini]") {
   const int64_t dim = GENERATE(from_range(built_dims()));
   const int64_t d = dim;
   const AccelConfig cfg = shipped_config(dim, "ws");
@@ -141,9 +135,13 @@ TEST_CASE("bank conflicts between units delay the loser without corrupting data"
   // The computes read scratchpad bank 0 and write accumulator bank 0 for many cycles while the
   // store unit reads other rows of scratchpad bank 0 and the load unit writes other rows of
   // accumulator bank 0: no range conflict, so only the bank arbitration orders them.
-  std::vector<Statement> body = {op(kConfigEx, {kWs, 0, 0}), op(kConfigLd, {d}), op(kConfigSt, {d}),
-                                 op(kMvin, {0, 0, 0, d, d}), op(kMvin, {1000, d, 0, d, d}),
-                                 op(kMvin, {2000, 2 * d, 0, d, d}), op(kPreload, {2 * d, d, 0, d, 0}),
+  std::vector<Statement> body = {op(kConfigEx, {kWs, 0, 0}),
+                                 op(kConfigLd, {d}),
+                                 op(kConfigSt, {d}),
+                                 op(kMvin, {0, 0, 0, d, d}),
+                                 op(kMvin, {1000, d, 0, d, d}),
+                                 op(kMvin, {2000, 2 * d, 0, d, d}),
+                                 op(kPreload, {2 * d, d, 0, d, 0}),
                                  op(kComputePreloaded, {0, 0, d})};
   for (int i = 0; i < 6; ++i) {
     body.push_back(op(kPreload, {0, 0, 0, d, 1}));
@@ -159,7 +157,8 @@ TEST_CASE("bank conflicts between units delay the loser without corrupting data"
   CHECK(out.counters.at("spad_bank_conflict_cycle") + out.counters.at("acc_bank_conflict_cycle") > 0);
 }
 
-TEST_CASE("the dependency tracker holds a mvin over rows a queued compute has yet to read", "[rtl][gemmini]") {
+TEST_CASE("the gemmini dependency tracker holds a mvin over rows a queued compute has yet to read",
+          "[rtl][gemmini]") {
   const int64_t dim = GENERATE(from_range(built_dims()));
   const int64_t d = dim;
   const AccelConfig cfg = shipped_config(dim, "ws");
@@ -167,15 +166,19 @@ TEST_CASE("the dependency tracker holds a mvin over rows a queued compute has ye
   // Eight computes on rows 8d.. keep the execute unit busy; the compute reading A at rows 0..d-1
   // queues behind them while the mvin of new data into the same rows is next in the load queue.
   auto build = [&](int64_t second_mvin_rows_at) {
-    std::vector<Statement> body = {op(kConfigEx, {kWs, 0, 0}), op(kConfigLd, {d}), op(kConfigSt, {4 * d}),
-                                   op(kMvin, {0, 0, 0, d, d}), op(kMvin, {2000, 8 * d, 0, d, d}),
-                                   op(kPreload, {8 * d, d, 0, d, 0}), op(kComputePreloaded, {8 * d, 0, d})};
+    std::vector<Statement> body = {op(kConfigEx, {kWs, 0, 0}),
+                                   op(kConfigLd, {d}),
+                                   op(kConfigSt, {4 * d}),
+                                   op(kMvin, {0, 0, 0, d, d}),
+                                   op(kMvin, {2000, 8 * d, 0, d, d}),
+                                   op(kPreload, {8 * d, d, 0, d, 0}),
+                                   op(kComputePreloaded, {8 * d, 0, d})};
     for (int i = 0; i < 8; ++i) {
       body.push_back(op(kPreload, {0, 0, d, d, 1}));
       body.push_back(op(kComputeAccumulated, {8 * d, 0, d}));
     }
     body.push_back(op(kPreload, {0, 0, 2 * d, d, 0}));
-    body.push_back(op(kComputeAccumulated, {0, 0, d}));            // reads A at rows 0..d-1
+    body.push_back(op(kComputeAccumulated, {0, 0, d}));               // reads A at rows 0..d-1
     body.push_back(op(kMvin, {4000, second_mvin_rows_at, 0, d, d}));  // new A: WAR when at rows 0
     body.push_back(op(kPreload, {0, 0, 3 * d, d, 0}));
     body.push_back(op(kComputeAccumulated, {second_mvin_rows_at, 0, d}));
@@ -191,7 +194,8 @@ TEST_CASE("the dependency tracker holds a mvin over rows a queued compute has ye
   CHECK(free.cycles <= war.cycles);
 }
 
-TEST_CASE("mapped layers with ragged shapes on the gemmini RTL equal the golden reference", "[rtl][gemmini][e2e]") {
+TEST_CASE("mapped layers with ragged shapes on the gemmini RTL equal the golden reference",
+          "[rtl][gemmini][e2e]") {
   const int64_t dim = GENERATE(from_range(built_dims()));
   const std::string dataflow = GENERATE(as<std::string>{}, "ws", "os");
   const AccelConfig cfg = shipped_config(dim, dataflow);
@@ -212,7 +216,8 @@ TEST_CASE("mapped layers with ragged shapes on the gemmini RTL equal the golden 
     CAPTURE(dim, dataflow, layer.name);
     const Program program = accel->map(layer, cfg);
     const LayerData data = make_layer_data(layer, 5);
-    const SimulationOutput out = driver->run(program, cfg, accel->dram_image(layer, data, program), RtlRunOptions{});
+    const SimulationOutput out =
+        driver->run(program, cfg, accel->dram_image(layer, data, program), RtlRunOptions{});
     CHECK(accel->read_output(layer, program, out.dram) == golden_output(layer, data));
     CHECK(out.counters.at("mesh_rows") > 0);
   }

@@ -1,0 +1,38 @@
+// A generic-payload extension that turns one LT b_transport into a DMA burst of row requests.
+#pragma once
+
+#include <systemc>
+#include <tlm>
+
+#include <cstddef>
+#include <cstdint>
+
+namespace acv {
+
+// One contiguous access of a DMA; `data` points at the on-chip side (read destination or write source).
+struct DmaRequest {
+  uint64_t address = 0;
+  uint8_t* data = nullptr;
+  uint32_t bytes = 0;
+};
+
+// Optional payload extension for LT (b_transport). The payload's command applies to every row;
+// its address, data pointer and length describe rows[0] (so a target that ignores the extension
+// still sees a valid access). The target performs every row and times them as the hardware
+// would: row i+1 is presented the cycle after row i was accepted, the first at the call's time
+// (sc_time_stamp() + delay). On return `delay` is the last row's completion - sc_time_stamp(),
+// and the extension holds the last accept (absolute). A target may wait() inside the call.
+struct BurstExtension : tlm::tlm_extension<BurstExtension> {
+  const DmaRequest* rows = nullptr;  // set by the initiator
+  std::size_t count = 0;
+  sc_core::sc_time last_accept;      // set by the target
+  tlm::tlm_extension_base* clone() const override { return new BurstExtension(*this); }
+  void copy_from(const tlm::tlm_extension_base& other) override {
+    const auto& o = static_cast<const BurstExtension&>(other);
+    rows = o.rows;
+    count = o.count;
+    last_accept = o.last_accept;
+  }
+};
+
+}  // namespace acv

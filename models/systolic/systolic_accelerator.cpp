@@ -1,7 +1,8 @@
 #include "systolic_accelerator.h"
 
 #include <algorithm>
-#include <cstring>
+
+#include "models/common/gemm_lowering.h"
 
 namespace acv {
 
@@ -45,33 +46,6 @@ namespace {
 using namespace systolic;
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
-uint64_t align(uint64_t v) { return (v + 63) / 64 * 64; }
-
-const char* const kATransposed = "[group][k][m] int8";
-const char* const kARowMajor = "[group][m][k] int8";
-
-struct Gemm {
-  int64_t groups, m, n, k;
-};
-
-Gemm gemm_of(const Layer& layer) {
-  return {layer.gemm_groups(), layer.gemm_m(), layer.gemm_n(), layer.gemm_k()};
-}
-
-// Region bases: A, B, C per group, one after the other.
-struct Layout {
-  uint64_t a, b, c, end;
-};
-
-Layout layout_of(const Gemm& g) {
-  Layout l;
-  l.a = 0;
-  l.b = align(l.a + static_cast<uint64_t>(g.groups * g.m * g.k));
-  l.c = align(l.b + static_cast<uint64_t>(g.groups * g.k * g.n));
-  l.end = align(l.c + static_cast<uint64_t>(g.groups * g.m * g.n * 4));
-  return l;
-}
-
 }  // namespace
 
 void SystolicAccelerator::check_config(const AccelConfig& config) const { read_params(config); }
@@ -86,8 +60,8 @@ Program SystolicAccelerator::map(const Layer& layer, const AccelConfig& config) 
     throw UnsupportedLayer("layer '" + layer.name + "': " + to_string(layer.kind) +
                            " is not supported by the systolic array (it has no pooling unit)");
   const Params p = read_params(config);
-  const Gemm g = gemm_of(layer);
-  const Layout lay = layout_of(g);
+  const GemmShape g = gemm_shape(layer);
+  const GemmDramLayout lay = gemm_dram_layout(g);
   if (lay.end > static_cast<uint64_t>(p.dram_bytes))
     throw MappingError("layer '" + layer.name + "' needs " + std::to_string(lay.end) +
                        " bytes of external memory; config " + config.file +
@@ -136,70 +110,19 @@ Program SystolicAccelerator::map(const Layer& layer, const AccelConfig& config) 
   prog.top.body.push_back(make_loop(
       "g", g.groups,
       {make_loop("m", nm, {make_loop("n", nn, {make_loop("k", nk, {load_a, load_b, compute}), store})})}));
-  prog.regions = {{"A", lay.a, lay.b - lay.a, false, ws ? kARowMajor : kATransposed},
-                  {"B", lay.b, lay.c - lay.b, false, "[group][k][n] int8"},
-                  {"C", lay.c, lay.end - lay.c, true, "[group][m][n] int32"}};
+  prog.regions = gemm_regions(lay, !ws);
   prog.dram_bytes = lay.end;
   return prog;
 }
 
 std::vector<uint8_t> SystolicAccelerator::dram_image(const Layer& layer, const LayerData& data,
                                                      const Program& program) const {
-  const Gemm g = gemm_of(layer);
-  const Layout lay = layout_of(g);
-  // OS streams A transposed; the Program's region says which layout it was mapped for.
-  const bool a_transposed = !program.regions.empty() && program.regions[0].layout == kATransposed;
-  std::vector<uint8_t> dram(program.dram_bytes, 0);
-  for (int64_t grp = 0; grp < g.groups; ++grp) {
-    uint8_t* a = dram.data() + lay.a + grp * g.m * g.k;
-    uint8_t* b = dram.data() + lay.b + grp * g.k * g.n;
-    for (int64_t m = 0; m < g.m; ++m) {
-      for (int64_t k = 0; k < g.k; ++k) {
-        int8_t v = 0;
-        if (layer.is_conv()) {
-          const int64_t cg = layer.in_c / layer.groups;
-          const int64_t c = grp * cg + k / (layer.kh * layer.kw);
-          const int64_t i = (k / layer.kw) % layer.kh, j = k % layer.kw;
-          const int64_t oh = m / layer.out_w(), ow = m % layer.out_w();
-          const int64_t y = oh * layer.stride_h - layer.pad_h + i, x = ow * layer.stride_w - layer.pad_w + j;
-          if (y >= 0 && y < layer.in_h && x >= 0 && x < layer.in_w)
-            v = data.input[(c * layer.in_h + y) * layer.in_w + x];
-        } else {
-          v = data.input[m * g.k + k];
-        }
-        a[a_transposed ? k * g.m + m : m * g.k + k] = static_cast<uint8_t>(v);
-      }
-    }
-    for (int64_t k = 0; k < g.k; ++k) {
-      for (int64_t n = 0; n < g.n; ++n) {
-        // Conv weights [out_c][in_c/groups][kh][kw]: column n of group grp is filter grp*N + n.
-        const int8_t v =
-            layer.is_conv() ? data.weights[(grp * g.n + n) * g.k + k] : data.weights[k * g.n + n];
-        b[k * g.n + n] = static_cast<uint8_t>(v);
-      }
-    }
-  }
-  return dram;
+  return gemm_dram_image(layer, data, program);
 }
 
 std::vector<int32_t> SystolicAccelerator::read_output(const Layer& layer, const Program& /*program*/,
                                                       const std::vector<uint8_t>& dram) const {
-  const Gemm g = gemm_of(layer);
-  const Layout lay = layout_of(g);
-  if (dram.size() < lay.end)
-    throw BackendError("external memory image is smaller than the layer's output region");
-  std::vector<int32_t> out(static_cast<std::size_t>(g.groups * g.m * g.n));
-  for (int64_t grp = 0; grp < g.groups; ++grp) {
-    for (int64_t m = 0; m < g.m; ++m) {
-      for (int64_t n = 0; n < g.n; ++n) {
-        int32_t v;
-        std::memcpy(&v, dram.data() + lay.c + ((grp * g.m + m) * g.n + n) * 4, 4);
-        // GEMM C[m][n]; convs store [out_c][out_h][out_w] with m = output pixel.
-        out[layer.is_conv() ? (grp * g.n + n) * g.m + m : m * g.n + n] = v;
-      }
-    }
-  }
-  return out;
+  return gemm_read_output(layer, dram);
 }
 
 ACV_REGISTER_ACCELERATOR(SystolicAccelerator, "systolic")

@@ -10,9 +10,7 @@ namespace acv {
 int64_t BurstSchedule::open(int priority, int64_t arrival, std::vector<int64_t> bytes) {
   if (bytes.empty()) throw BackendError("memory port: empty burst");
   arrival = std::max(arrival, horizon_);  // an arrival in the past is served from now on
-  // Requests accepted before this arrival cannot change any more: commit them.
-  run(committed_, open_, arrival, &finished_);
-  horizon_ = arrival;
+  commit(arrival);  // requests accepted before this arrival cannot change any more
   Burst b;
   b.id = next_id_++;
   b.priority = priority;
@@ -22,7 +20,14 @@ int64_t BurstSchedule::open(int priority, int64_t arrival, std::vector<int64_t> 
   return open_.back().id;
 }
 
-BurstSchedule::Result BurstSchedule::schedule(int64_t id) {
+void BurstSchedule::commit(int64_t until) {
+  if (until <= horizon_) return;
+  run(committed_, open_, until, &finished_);
+  horizon_ = until;
+}
+
+BurstSchedule::Result BurstSchedule::schedule(int64_t id, int64_t now) {
+  commit(now);
   const auto it = finished_.find(id);
   if (it != finished_.end()) return it->second;
   // Provisional: play every open burst to its end on a copy of the committed state.
@@ -43,6 +48,19 @@ void BurstSchedule::close(int64_t id) {
 void BurstSchedule::run(DramTiming& timing, std::vector<Burst>& bursts, int64_t until,
                         std::map<int64_t, Result>* done) {
   while (!bursts.empty()) {
+    if (bursts.size() == 1) {  // no arbitration: the lone burst's requests back to back
+      Burst& b = bursts.front();
+      while (b.next < b.bytes.size()) {
+        const int64_t cycle = timing.earliest_accept(b.ready);
+        if (until >= 0 && cycle >= until) return;
+        const DramTiming::Slot slot = timing.schedule(cycle, b.bytes[b.next++]);
+        b.result = Result{slot.accept, slot.complete};
+        b.ready = slot.accept + 1;
+      }
+      if (b.keep) (*done)[b.id] = b.result;
+      bursts.clear();
+      return;
+    }
     // The first cycle the port can accept one of the presented requests; the winner among the
     // requests presented by then (every one of them could be accepted in that cycle).
     int64_t cycle = std::numeric_limits<int64_t>::max();

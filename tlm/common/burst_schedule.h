@@ -30,8 +30,9 @@ class BurstSchedule {
 
   // Opens a burst of requests of the given sizes in bytes (at least one); returns its id.
   int64_t open(int priority, int64_t arrival, std::vector<int64_t> bytes);
-  // The burst's schedule as far as the bursts opened so far decide it.
-  Result schedule(int64_t id);
+  // The burst's schedule as far as the bursts opened so far decide it. `now`: no burst will
+  // arrive before this cycle any more (requests accepted before it are committed).
+  Result schedule(int64_t id, int64_t now);
   // The caller needs no more schedule(id) answers (the burst itself still holds the port).
   void close(int64_t id);
 
@@ -47,6 +48,7 @@ class BurstSchedule {
     int64_t ready = 0;     // cycle from which request `next` is presented
     Result result;
   };
+  void commit(int64_t until);
   // Schedules, in accept order, the requests of `bursts` that `timing` accepts before cycle `until`
   // (all of them for until < 0); finished bursts leave `bursts` with their result in `done`.
   static void run(DramTiming& timing, std::vector<Burst>& bursts, int64_t until, std::map<int64_t, Result>* done);

@@ -2,7 +2,8 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
+#include <cstddef>
+#include <vector>
 
 #include "models/common/accel_config.h"
 
@@ -35,7 +36,10 @@ class DramTiming {
 
  private:
   DramConfig config_;
-  std::deque<int64_t> in_flight_;  // cycles from which the slots free again, non-decreasing
+  // Cycles from which the held slots free again, non-decreasing: a ring of max_outstanding
+  // entries (a request never finds more than max_outstanding - 1 other slots still held).
+  std::vector<int64_t> in_flight_;
+  std::size_t head_ = 0, held_ = 0;
   int64_t last_accept_ = -1;
   int64_t last_complete_ = 0;
   int64_t requests_ = 0;

@@ -86,11 +86,12 @@ void MemoryTarget::b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc
   // until the kernel has passed its last accept (higher-priority bursts only delay it).
   const int prio = priority(id);
   const int64_t handle = bursts_.open(prio, arrival, std::move(sizes));
-  BurstSchedule::Result r = bursts_.schedule(handle);
+  auto kernel_cycle = [this] { return clock_.to_cycles(clock_.align_up(sc_core::sc_time_stamp())); };
+  BurstSchedule::Result r = bursts_.schedule(handle, kernel_cycle());
   if (can_wait && !highest_priority(id)) {
-    while (clock_.to_cycles(sc_core::sc_time_stamp()) <= r.last_accept) {
+    while (kernel_cycle() <= r.last_accept) {
       sc_core::wait(clock_.cycles(r.last_accept + 1) - sc_core::sc_time_stamp());
-      r = bursts_.schedule(handle);
+      r = bursts_.schedule(handle, kernel_cycle());
     }
   }
   bursts_.close(handle);

@@ -1,0 +1,35 @@
+// A layer as one int8 GEMM per group in external memory (im2col for convolutions): the layout
+// every GEMM-based mapper uses, how the driver fills it, and how outputs map back to the golden layout.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "golden.h"
+#include "layer.h"
+#include "program.h"
+
+namespace acv {
+
+struct GemmShape {
+  int64_t groups, m, n, k;
+};
+GemmShape gemm_shape(const Layer& layer);
+
+// External memory: A (int8, per group [m][k], or [k][m] when transposed), B (int8, per group
+// [k][n]), C (int32, per group [m][n]), one after the other, each region 64-byte aligned.
+struct GemmDramLayout {
+  uint64_t a, b, c, end;
+};
+GemmDramLayout gemm_dram_layout(const GemmShape& g);
+
+// The Program's regions for this layout; the A region's layout text records the transposition.
+std::vector<DramRegion> gemm_regions(const GemmDramLayout& layout, bool a_transposed);
+bool a_is_transposed(const Program& program);
+
+// External memory before the run: im2col'd A, B, C zero.
+std::vector<uint8_t> gemm_dram_image(const Layer& layer, const LayerData& data, const Program& program);
+// The output in the golden reference's layout, read from C. Throws BackendError if `dram` is too small.
+std::vector<int32_t> gemm_read_output(const Layer& layer, const std::vector<uint8_t>& dram);
+
+}  // namespace acv

@@ -430,15 +430,26 @@ class Evaluator {
     if (n == 0 || step.memory.start.eval(ctx) < 0) return;
     const int64_t xfer = (bytes + bm.bytes_per_cycle - 1) / bm.bytes_per_cycle;
     auto& reqs = s_.requests[m];
+    // Sorted free cycles of the placed requests, so each acceptance is a few binary searches.
+    frees_.clear();
+    for (const MemRequest& r : reqs) frees_.push_back(r.free);
+    std::sort(frees_.begin(), frees_.end());
+    // Acceptance cycles only grow within one step, so the requests accepted up to `issue` (and
+    // the latest response among them) are a prefix that only grows.
+    std::size_t prefix = 0;
+    int64_t prefix_done = std::numeric_limits<int64_t>::min();
     int64_t done = step_start, issue = start - bm.request_interval;
     for (int64_t j = 0; j < n; ++j) {
-      issue = accept_cycle(bm, reqs, issue + bm.request_interval);
+      issue = accept_cycle(bm, reqs, frees_, issue + bm.request_interval);
       // Responses leave in acceptance order: after every response of a request accepted earlier.
-      int64_t before = issue + bm.latency;
-      auto pos = reqs.begin();
-      for (; pos != reqs.end() && pos->accept <= issue; ++pos) before = std::max(before, pos->done);
-      const int64_t d = before + xfer;
-      reqs.insert(pos, MemRequest{issue, d, d + bm.release_delay});
+      for (; prefix < reqs.size() && reqs[prefix].accept <= issue; ++prefix)
+        prefix_done = std::max(prefix_done, reqs[prefix].done);
+      const int64_t d = std::max(issue + bm.latency, prefix_done) + xfer;
+      const MemRequest placed{issue, d, d + bm.release_delay};
+      reqs.insert(reqs.begin() + static_cast<std::ptrdiff_t>(prefix), placed);
+      frees_.insert(std::upper_bound(frees_.begin(), frees_.end(), placed.free), placed.free);
+      prefix_done = std::max(prefix_done, d);
+      ++prefix;
       done = std::max(done, d);
     }
     s_.busy[a_.objects.size() + m] += n * xfer;
@@ -452,19 +463,21 @@ class Evaluator {
   // requests per cycle and fewer than max_outstanding requests are in flight. Requests already
   // placed (by instructions earlier in program order) keep their cycles: a later instruction's
   // requests fill the cycles and slots they leave free, in time order.
-  static int64_t accept_cycle(const BoundMemory& bm, const std::vector<MemRequest>& reqs, int64_t t) {
+  // `frees` holds the placed requests' free cycles, sorted. A request with free <= t was accepted
+  // before t, so the requests in flight at t are those accepted by t less those freed by t.
+  static int64_t accept_cycle(const BoundMemory& bm, const std::vector<MemRequest>& reqs,
+                              const std::vector<int64_t>& frees, int64_t t) {
+    const auto by_accept = [](const MemRequest& r, int64_t v) { return r.accept < v; };
+    const auto accept_after = [](int64_t v, const MemRequest& r) { return v < r.accept; };
     for (;;) {
-      int64_t same = 0, in_flight = 0, next_free = std::numeric_limits<int64_t>::max();
-      for (const MemRequest& r : reqs) {
-        if (r.accept > t) break;
-        if (r.accept == t) ++same;
-        if (r.free > t) {
-          ++in_flight;
-          next_free = std::min(next_free, r.free);
-        }
-      }
+      const auto first_at = std::lower_bound(reqs.begin(), reqs.end(), t, by_accept);
+      const auto first_after = std::upper_bound(first_at, reqs.end(), t, accept_after);
+      const auto next_free = std::upper_bound(frees.begin(), frees.end(), t);
+      const int64_t same = first_after - first_at;
+      const int64_t in_flight = (first_after - reqs.begin()) - (next_free - frees.begin());
       if (in_flight >= bm.max_outstanding) {
-        t = std::max(t + 1, next_free);
+        // Nothing frees before *next_free (the earliest free after t; jumping no further is safe).
+        t = std::max(t + 1, *next_free);
       } else if (same >= bm.ports) {
         ++t;
       } else {
@@ -552,6 +565,7 @@ class Evaluator {
   std::vector<int> path_, passed_;
   int deferred_q_ = -1;
   std::vector<Access> reads_, writes_;
+  std::vector<int64_t> frees_;  // scratch of memory(): free cycles of placed requests, sorted
 };
 
 }  // namespace

@@ -4,7 +4,6 @@
 #include <systemc>
 #include <tlm>
 
-#include <cstddef>
 #include <cstdint>
 
 namespace acv {
@@ -16,21 +15,31 @@ struct DmaRequest {
   uint32_t bytes = 0;
 };
 
+// A DMA descriptor: `count` rows of `bytes` each, row i at `address + i * stride` in memory and
+// at `data + i * pitch` on chip. Each row is one memory request.
+struct DmaBurst {
+  uint64_t address = 0;
+  uint64_t stride = 0;
+  uint8_t* data = nullptr;
+  uint64_t pitch = 0;
+  uint32_t bytes = 0;
+  uint32_t count = 0;
+  DmaRequest row(uint32_t i) const { return DmaRequest{address + i * stride, data + i * pitch, bytes}; }
+};
+
 // Optional payload extension for LT (b_transport). The payload's command applies to every row;
-// its address, data pointer and length describe rows[0] (so a target that ignores the extension
+// its address, data pointer and length describe row 0 (so a target that ignores the extension
 // still sees a valid access). The target performs every row and times them as the hardware
 // would: row i+1 is presented the cycle after row i was accepted, the first at the call's time
 // (sc_time_stamp() + delay). On return `delay` is the last row's completion - sc_time_stamp(),
 // and the extension holds the last accept (absolute). A target may wait() inside the call.
 struct BurstExtension : tlm::tlm_extension<BurstExtension> {
-  const DmaRequest* rows = nullptr;  // set by the initiator
-  std::size_t count = 0;
-  sc_core::sc_time last_accept;      // set by the target
+  DmaBurst burst;                // set by the initiator
+  sc_core::sc_time last_accept;  // set by the target
   tlm::tlm_extension_base* clone() const override { return new BurstExtension(*this); }
   void copy_from(const tlm::tlm_extension_base& other) override {
     const auto& o = static_cast<const BurstExtension&>(other);
-    rows = o.rows;
-    count = o.count;
+    burst = o.burst;
     last_accept = o.last_accept;
   }
 };

@@ -7,57 +7,86 @@
 
 namespace acv {
 
-int64_t BurstSchedule::open(int priority, int64_t arrival, std::vector<int64_t> bytes) {
-  if (bytes.empty()) throw BackendError("memory port: empty burst");
+int64_t BurstSchedule::open(int priority, int64_t arrival, int64_t count, int64_t bytes) {
+  if (count < 1) throw BackendError("memory port: empty burst");
   arrival = std::max(arrival, horizon_);  // an arrival in the past is served from now on
-  commit(arrival);  // requests accepted before this arrival cannot change any more
+  commit(arrival);                        // requests accepted before this arrival cannot change
   Burst b;
   b.id = next_id_++;
   b.priority = priority;
-  b.bytes = std::move(bytes);
+  b.count = count;
+  b.bytes = bytes;
   b.ready = arrival;
-  open_.push_back(std::move(b));
-  return open_.back().id;
+  open_.push_back(b);
+  projected_valid_ = false;
+  return b.id;
 }
 
 void BurstSchedule::commit(int64_t until) {
   if (until <= horizon_) return;
-  run(committed_, open_, until, &finished_);
+  if (projected_valid_ && projected_last_accept_ < until) {
+    // The projection is decided up to its end: adopt it instead of replaying it.
+    committed_ = projected_;
+    for (const auto& kv : projected_results_) finished_[kv.first] = kv.second;
+    forget_closed();
+    projected_results_.clear();
+    open_.clear();
+  } else {
+    run(committed_, open_, until, finished_);
+    forget_closed();
+    projected_valid_ = false;
+  }
   horizon_ = until;
 }
 
-BurstSchedule::Result BurstSchedule::schedule(int64_t id, int64_t now) {
-  commit(now);
-  const auto it = finished_.find(id);
-  if (it != finished_.end()) return it->second;
-  // Provisional: play every open burst to its end on a copy of the committed state.
-  DramTiming timing = committed_;
+void BurstSchedule::forget_closed() {
+  for (auto it = closed_.begin(); it != closed_.end();)
+    if (finished_.erase(*it) != 0) it = closed_.erase(it);
+    else ++it;
+}
+
+void BurstSchedule::project() const {
+  if (projected_valid_) return;
+  projected_ = committed_;
   std::vector<Burst> bursts = open_;
-  std::map<int64_t, Result> done;
-  for (Burst& b : bursts) b.keep = b.id == id;
-  run(timing, bursts, -1, &done);
-  return done.at(id);
+  projected_results_.clear();
+  run(projected_, bursts, -1, projected_results_);
+  projected_last_accept_ = -1;
+  for (const auto& kv : projected_results_) projected_last_accept_ = std::max(projected_last_accept_, kv.second.last_accept);
+  projected_valid_ = true;
+}
+
+BurstSchedule::Result BurstSchedule::schedule(int64_t id, int64_t now) {
+  project();
+  commit(now);
+  const auto done = finished_.find(id);
+  if (done != finished_.end()) return done->second;
+  project();
+  return projected_results_.at(id);
 }
 
 void BurstSchedule::close(int64_t id) {
-  finished_.erase(id);
-  for (Burst& b : open_)
-    if (b.id == id) b.keep = false;
+  if (finished_.erase(id) == 0) closed_.insert(id);
+}
+
+const DramTiming& BurstSchedule::timing() const {
+  project();
+  return projected_;
 }
 
 void BurstSchedule::run(DramTiming& timing, std::vector<Burst>& bursts, int64_t until,
-                        std::map<int64_t, Result>* done) {
+                        std::map<int64_t, Result>& done) {
   while (!bursts.empty()) {
     if (bursts.size() == 1) {  // no arbitration: the lone burst's requests back to back
       Burst& b = bursts.front();
-      while (b.next < b.bytes.size()) {
+      for (; b.next < b.count; ++b.next) {
         const int64_t cycle = timing.earliest_accept(b.ready);
         if (until >= 0 && cycle >= until) return;
-        const DramTiming::Slot slot = timing.schedule(cycle, b.bytes[b.next++]);
+        const DramTiming::Slot slot = timing.schedule(cycle, b.bytes);
         b.result = Result{slot.accept, slot.complete};
         b.ready = slot.accept + 1;
       }
-      if (b.keep) (*done)[b.id] = b.result;
+      done[b.id] = b.result;
       bursts.clear();
       return;
     }
@@ -69,12 +98,11 @@ void BurstSchedule::run(DramTiming& timing, std::vector<Burst>& bursts, int64_t 
     Burst* winner = nullptr;
     for (Burst& b : bursts)  // oldest first, so ties keep the older burst
       if (b.ready <= cycle && (winner == nullptr || b.priority > winner->priority)) winner = &b;
-    const DramTiming::Slot slot = timing.schedule(cycle, winner->bytes[winner->next]);
-    winner->result.last_accept = slot.accept;
-    winner->result.last_complete = slot.complete;
+    const DramTiming::Slot slot = timing.schedule(cycle, winner->bytes);
+    winner->result = Result{slot.accept, slot.complete};
     winner->ready = slot.accept + 1;
-    if (++winner->next == winner->bytes.size()) {
-      if (winner->keep) (*done)[winner->id] = winner->result;
+    if (++winner->next == winner->count) {
+      done[winner->id] = winner->result;
       bursts.erase(bursts.begin() + (winner - bursts.data()));
     }
   }

@@ -40,20 +40,19 @@ void DmaInitiator::check(const tlm::tlm_generic_payload& gp) const {
                        std::to_string(gp.get_address()) + " (" + std::to_string(gp.get_data_length()) + " bytes)");
 }
 
-void DmaInitiator::transfer(const std::vector<DmaRequest>& requests, bool write, LocalTime& lt) {
-  if (requests.empty()) return;
-  requests_ += static_cast<int64_t>(requests.size());
-  for (const auto& r : requests) bytes_ += r.bytes;
-  if (lt.decoupled()) transfer_lt(requests, write, lt);
-  else transfer_at(requests, write, lt);
+void DmaInitiator::transfer(const DmaBurst& burst, bool write, LocalTime& lt) {
+  if (burst.count == 0) return;
+  requests_ += burst.count;
+  bytes_ += static_cast<int64_t>(burst.count) * burst.bytes;
+  if (lt.decoupled()) transfer_lt(burst, write, lt);
+  else transfer_at(burst, write, lt);
 }
 
-void DmaInitiator::transfer_lt(const std::vector<DmaRequest>& requests, bool write, LocalTime& lt) {
+void DmaInitiator::transfer_lt(const DmaBurst& rows, bool write, LocalTime& lt) {
   tlm::tlm_generic_payload& gp = acquire();
-  prepare(gp, requests.front(), write);
+  prepare(gp, rows.row(0), write);
   BurstExtension burst;
-  burst.rows = requests.data();
-  burst.count = requests.size();
+  burst.burst = rows;
   gp.set_extension(&burst);
   sc_core::sc_time delay = lt.offset();
   socket->b_transport(gp, delay);
@@ -63,13 +62,14 @@ void DmaInitiator::transfer_lt(const std::vector<DmaRequest>& requests, bool wri
   const sc_core::sc_time response = sc_core::sc_time_stamp() + delay;  // the last completion
   m_last_response = std::max(m_last_response, response);
   if (write && m_write_ack)
-    for (std::size_t i = 0; i < requests.size(); ++i) m_write_ack(response + clock_.period());
+    for (uint32_t i = 0; i < rows.count; ++i) m_write_ack(response + clock_.period());
   // A read ends the cycle after its last response, a posted write the cycle after its last accept.
   lt.set_now(write ? burst.last_accept + clock_.period() : response + clock_.period());
 }
 
-void DmaInitiator::transfer_at(const std::vector<DmaRequest>& requests, bool write, LocalTime& lt) {
-  for (const DmaRequest& r : requests) {
+void DmaInitiator::transfer_at(const DmaBurst& burst, bool write, LocalTime& lt) {
+  for (uint32_t i = 0; i < burst.count; ++i) {
+    const DmaRequest r = burst.row(i);
     tlm::tlm_generic_payload& gp = acquire();
     prepare(gp, r, write);
     tlm::tlm_phase phase = tlm::BEGIN_REQ;

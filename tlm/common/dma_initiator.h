@@ -1,4 +1,4 @@
-// A DMA engine's memory-side initiator: moves a list of row requests over one TLM-2.0 socket.
+// A DMA engine's memory-side initiator: moves a burst of row requests (DmaBurst) over one TLM-2.0 socket.
 #pragma once
 
 #include <systemc>
@@ -16,7 +16,7 @@
 
 namespace acv {
 
-// Presents the requests in order, one per cycle at most: request i+1 in the cycle after request
+// Presents the rows in order, one per cycle at most: request i+1 in the cycle after request
 // i was accepted (the target's backpressure: outstanding limit, port busy). Time convention: the
 // first request is presented at lt.now().
 //  - read() returns with lt.now() = the cycle after the last response.
@@ -36,17 +36,17 @@ class DmaInitiator : public sc_core::sc_module {
   DmaInitiator(sc_core::sc_module_name name, const Clock& clock);
 
   // Contract: called from one SC_THREAD at a time; throws BackendError on an error response.
-  void read(const std::vector<DmaRequest>& requests, LocalTime& lt) { transfer(requests, false, lt); }
-  void write(const std::vector<DmaRequest>& requests, LocalTime& lt) { transfer(requests, true, lt); }
+  void read(const DmaBurst& burst, LocalTime& lt) { transfer(burst, false, lt); }
+  void write(const DmaBurst& burst, LocalTime& lt) { transfer(burst, true, lt); }
   void on_write_acknowledged(std::function<void(const sc_core::sc_time&)> hook) { m_write_ack = std::move(hook); }
 
   int64_t requests() const { return requests_; }
   int64_t bytes() const { return bytes_; }
 
  private:
-  void transfer(const std::vector<DmaRequest>& requests, bool write, LocalTime& lt);
-  void transfer_lt(const std::vector<DmaRequest>& requests, bool write, LocalTime& lt);
-  void transfer_at(const std::vector<DmaRequest>& requests, bool write, LocalTime& lt);
+  void transfer(const DmaBurst& burst, bool write, LocalTime& lt);
+  void transfer_lt(const DmaBurst& burst, bool write, LocalTime& lt);
+  void transfer_at(const DmaBurst& burst, bool write, LocalTime& lt);
   tlm::tlm_generic_payload& acquire();
   void prepare(tlm::tlm_generic_payload& gp, const DmaRequest& r, bool write) const;
   void check(const tlm::tlm_generic_payload& gp) const;

@@ -1,6 +1,7 @@
 // Timing of the external memory (DramConfig semantics shared with the RTL's DRAM model), in cycles.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstddef>
 #include <vector>
@@ -25,9 +26,34 @@ class DramTiming {
   explicit DramTiming(const DramConfig& config);
   // Contract: requests are scheduled in the order of the calls; `arrival` is the first cycle the
   // request is presented (an earlier arrival than the previous request's is served after it).
-  Slot schedule(int64_t arrival, int64_t bytes);
+  Slot schedule(int64_t arrival, int64_t bytes) {
+    Slot s;
+    s.accept = earliest_accept(arrival);
+    const std::size_t n = in_flight_.size();
+    while (held_ > 0 && in_flight_[head_] <= s.accept) {
+      head_ = head_ + 1 == n ? 0 : head_ + 1;
+      --held_;
+    }
+    const int64_t transfer = (std::max<int64_t>(bytes, 1) + config_.bytes_per_cycle - 1) / config_.bytes_per_cycle;
+    s.complete = std::max(s.accept + config_.latency, last_complete_) + transfer;
+    std::size_t tail = head_ + held_;
+    if (tail >= n) tail -= n;
+    in_flight_[tail] = s.complete + 1;
+    ++held_;
+    last_accept_ = s.accept;
+    last_complete_ = s.complete;
+    ++requests_;
+    bytes_ += bytes;
+    busy_cycles_ += transfer;
+    return s;
+  }
   // The cycle schedule(arrival, ...) would accept a request in, without scheduling it.
-  int64_t earliest_accept(int64_t arrival) const;
+  int64_t earliest_accept(int64_t arrival) const {
+    const int64_t accept = std::max(arrival, last_accept_ + 1);
+    // Slots free in order (non-decreasing release cycles): with every slot held, the request
+    // needs the oldest one.
+    return held_ == in_flight_.size() ? std::max(accept, in_flight_[head_]) : accept;
+  }
 
   const DramConfig& config() const { return config_; }
   int64_t requests() const { return requests_; }

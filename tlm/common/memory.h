@@ -4,6 +4,7 @@
 #include <tlm>
 
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace acv {
@@ -17,6 +18,13 @@ class Memory {
   // Contract: performs a read or write (or ignore) and sets the response status: address
   // error outside [0, size), burst error for streaming, byte-enable error for byte enables.
   void operation(tlm::tlm_generic_payload& gp);
+  // One row of a DMA burst, without a payload: false (nothing copied) when it leaves the memory.
+  bool access(bool write, uint64_t address, uint8_t* data, uint64_t length) {
+    if (address > bytes_.size() || length > bytes_.size() - address) return false;
+    if (write) std::memcpy(bytes_.data() + address, data, length);
+    else std::memcpy(data, bytes_.data() + address, length);
+    return true;
+  }
   unsigned int debug_transport(tlm::tlm_generic_payload& gp);  // bytes copied
   // Whole memory, read/write, for DMI grants.
   void fill_dmi(tlm::tlm_dmi& dmi);

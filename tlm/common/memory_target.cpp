@@ -54,38 +54,31 @@ void MemoryTarget::b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc
   auto* burst = gp.get_extension<BurstExtension>();
 
   // Functional part: every row at once, in order; the first error ends the burst.
-  std::vector<int64_t> sizes;
-  if (burst == nullptr || burst->count == 0) {
+  uint32_t count = 1;
+  int64_t bytes = static_cast<int64_t>(gp.get_data_length());
+  if (burst == nullptr || burst->burst.count == 0) {
     memory_.operation(gp);
-    sizes.push_back(static_cast<int64_t>(gp.get_data_length()));
+  } else if (gp.get_byte_enable_ptr() != nullptr || gp.is_read() == gp.is_write()) {
+    gp.set_response_status(gp.get_byte_enable_ptr() ? tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE
+                                                    : tlm::TLM_COMMAND_ERROR_RESPONSE);
   } else {
-    sizes.reserve(burst->count);
-    unsigned char* const data = gp.get_data_ptr();
-    const uint64_t address = gp.get_address();
-    const unsigned length = gp.get_data_length(), width = gp.get_streaming_width();
-    for (std::size_t i = 0; i < burst->count; ++i) {
-      const DmaRequest& r = burst->rows[i];
-      gp.set_address(r.address);
-      gp.set_data_ptr(r.data);
-      gp.set_data_length(r.bytes);
-      gp.set_streaming_width(r.bytes);
-      memory_.operation(gp);
-      sizes.push_back(static_cast<int64_t>(r.bytes));
-      if (gp.is_response_error()) break;
-    }
-    const tlm::tlm_response_status status = gp.get_response_status();
-    gp.set_address(address);
-    gp.set_data_ptr(data);
-    gp.set_data_length(length);
-    gp.set_streaming_width(width);
-    gp.set_response_status(status);
+    const DmaBurst& b = burst->burst;
+    count = b.count;
+    bytes = b.bytes;
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
+    for (uint32_t i = 0; i < b.count; ++i)
+      if (!memory_.access(gp.is_write(), b.address + i * b.stride, b.data + i * b.pitch, b.bytes)) {
+        gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+        count = i + 1;
+        break;
+      }
   }
   gp.set_dmi_allowed(mode_ == TlmMode::LooselyTimed);
 
   // Timing: the burst's schedule is final at once for the highest priority; a lower one waits
   // until the kernel has passed its last accept (higher-priority bursts only delay it).
   const int prio = priority(id);
-  const int64_t handle = bursts_.open(prio, arrival, std::move(sizes));
+  const int64_t handle = bursts_.open(prio, arrival, count, bytes);
   auto kernel_cycle = [this] { return clock_.to_cycles(clock_.align_up(sc_core::sc_time_stamp())); };
   BurstSchedule::Result r = bursts_.schedule(handle, kernel_cycle());
   if (can_wait && !highest_priority(id)) {

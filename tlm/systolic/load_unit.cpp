@@ -42,14 +42,16 @@ void LoadUnit::execute(const ConcreteInstruction& in, LocalTime& lt) {
     return;
   }
   lt.advance_cycles(state_.timing.dma_setup);
-  requests_.clear();
-  for (int64_t i = 0; i < rows; ++i) {
-    int8_t* entry = b.entry(half, i);
-    std::fill(entry + bytes, entry + b.width(), 0);
-    requests_.push_back(DmaRequest{static_cast<uint64_t>(addr + i * stride), reinterpret_cast<uint8_t*>(entry),
-                                   static_cast<uint32_t>(bytes)});
-  }
-  dma_.read(requests_, lt);  // returns the cycle after the last response
+  if (bytes < b.width())  // bytes beyond `bytes` are zeroed
+    for (int64_t i = 0; i < rows; ++i) std::fill(b.entry(half, i) + bytes, b.entry(half, i) + b.width(), 0);
+  DmaBurst burst;
+  burst.address = static_cast<uint64_t>(addr);
+  burst.stride = static_cast<uint64_t>(stride);
+  burst.data = reinterpret_cast<uint8_t*>(b.entry(half, 0));
+  burst.pitch = static_cast<uint64_t>(b.width());
+  burst.bytes = static_cast<uint32_t>(bytes);
+  burst.count = static_cast<uint32_t>(rows);
+  dma_.read(burst, lt);  // returns the cycle after the last response
   b.flag(half).set(true, lt.now());
   state_.add_cycles("load_busy_cycles", start, lt.now());
 }

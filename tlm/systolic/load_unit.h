@@ -19,7 +19,6 @@ class LoadUnit : public sc_core::sc_module {
   SharedState& state_;
   CommandTarget& command_;
   DmaInitiator& dma_;
-  std::vector<DmaRequest> requests_;
 };
 
 }  // namespace acv::systolic

@@ -43,7 +43,6 @@ void StoreUnit::execute(const ConcreteInstruction& in, LocalTime& lt) {
   lt.advance_cycles(state_.timing.dma_setup);
   const int64_t row_bytes = elems * 4;
   staging_.resize(static_cast<std::size_t>(rows * row_bytes));
-  requests_.clear();
   for (int64_t i = 0; i < rows; ++i) {
     const int32_t* entry = b.entry(half, i);
     uint8_t* out = staging_.data() + i * row_bytes;
@@ -51,10 +50,16 @@ void StoreUnit::execute(const ConcreteInstruction& in, LocalTime& lt) {
       const uint32_t v = static_cast<uint32_t>(entry[e]);
       for (int byte = 0; byte < 4; ++byte) out[e * 4 + byte] = static_cast<uint8_t>(v >> (8 * byte));
     }
-    requests_.push_back(DmaRequest{static_cast<uint64_t>(addr + i * stride), out, static_cast<uint32_t>(row_bytes)});
   }
+  DmaBurst burst;
+  burst.address = static_cast<uint64_t>(addr);
+  burst.stride = static_cast<uint64_t>(stride);
+  burst.data = staging_.data();
+  burst.pitch = static_cast<uint64_t>(row_bytes);
+  burst.bytes = static_cast<uint32_t>(row_bytes);
+  burst.count = static_cast<uint32_t>(rows);
   command_.begin_activity(rows);  // the accelerator is not idle before every write is acknowledged
-  dma_.write(requests_, lt);  // posted: returns the cycle after the last request's accept
+  dma_.write(burst, lt);  // posted: returns the cycle after the last request's accept
   b.flag(half).set(false, lt.now());
   state_.add_cycles("store_busy_cycles", start, lt.now());
 }

@@ -19,7 +19,6 @@ class StoreUnit : public sc_core::sc_module {
   SharedState& state_;
   CommandTarget& command_;
   DmaInitiator& dma_;
-  std::vector<DmaRequest> requests_;
   std::vector<uint8_t> staging_;  // little-endian bytes of the rows being written
 };
 

@@ -2,6 +2,7 @@
 // reference on every supported layer of tiny.yaml, in LT and AT and in both dataflows.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -96,6 +97,39 @@ TEST_CASE("systolic TLM: LT cycles stay close to AT cycles") {
     CAPTURE(dataflow, lt, at);
     CHECK(std::abs(static_cast<double>(lt - at)) <= 0.03 * static_cast<double>(at));
   }
+}
+
+Layer conv(const std::string& name, int64_t hw, int64_t c, int64_t f, int64_t kernel, int64_t stride) {
+  Layer l;
+  l.name = name;
+  l.kind = LayerKind::Conv2d;
+  l.in_h = l.in_w = hw;
+  l.in_c = c;
+  l.out_c = f;
+  l.kh = l.kw = kernel;
+  l.stride_h = l.stride_w = stride;
+  return l;
+}
+
+// LT times whole DMA bursts analytically (BurstSchedule) and AT request by request; both must
+// compute the golden outputs, and LT must stay within 5 % of AT (AT equals the RTL).
+TEST_CASE("systolic TLM: LT and AT compute golden outputs and LT stays within 5 % of AT on conv layers") {
+  const std::vector<Layer> layers = {conv("conv3x3", 12, 16, 24, 3, 1), conv("conv1x1", 14, 40, 20, 1, 1),
+                                     conv("conv5x5_s2", 15, 8, 12, 5, 2)};
+  for (const std::string dataflow : {"os", "ws"})
+    for (const int64_t n : {4, 8})
+      for (const Layer& layer : layers) {
+        CAPTURE(dataflow, n, layer.name);
+        const LayerData data = make_layer_data(layer, 5);
+        const AccelConfig cfg = config(dataflow, n, 64);
+        const Outcome lt = run_tlm(layer, data, cfg, TlmMode::LooselyTimed);
+        const Outcome at = run_tlm(layer, data, cfg, TlmMode::ApproximatelyTimed);
+        const std::vector<int32_t> golden = golden_output(layer, data);
+        CHECK(lt.output == golden);
+        CHECK(at.output == golden);
+        CAPTURE(lt.cycles, at.cycles);
+        CHECK(std::abs(static_cast<double>(lt.cycles - at.cycles)) <= 0.05 * static_cast<double>(at.cycles));
+      }
 }
 
 TEST_CASE("systolic TLM: a Program that waits on a flag nobody sets is reported as a deadlock") {

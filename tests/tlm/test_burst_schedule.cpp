@@ -1,0 +1,55 @@
+// BurstSchedule: whole DMA bursts on one memory port with the AT arbiter's rules, in plain C++.
+#include <catch2/catch.hpp>
+
+#include "tlm/common/burst_schedule.h"
+
+namespace acv {
+namespace {
+
+DramConfig dram(int64_t latency, int64_t bytes_per_cycle, int64_t max_outstanding) {
+  DramConfig c;
+  c.latency = latency;
+  c.bytes_per_cycle = bytes_per_cycle;
+  c.max_outstanding = max_outstanding;
+  return c;
+}
+
+TEST_CASE("a lone burst equals its requests scheduled one by one") {
+  DramTiming one_by_one(dram(40, 16, 4));
+  int64_t ready = 7;
+  DramTiming::Slot last;
+  for (int i = 0; i < 50; ++i) {
+    last = one_by_one.schedule(ready, 16);
+    ready = last.accept + 1;
+  }
+  BurstSchedule s(dram(40, 16, 4));
+  const int64_t id = s.open(0, 7, 50, 16);
+  const BurstSchedule::Result r = s.schedule(id, 7);
+  CHECK(r.last_accept == last.accept);
+  CHECK(r.last_complete == last.complete);
+  CHECK(s.timing().requests() == 50);
+}
+
+TEST_CASE("a higher-priority burst takes the port from a lower-priority one in progress") {
+  BurstSchedule s(dram(10, 64, 32));
+  const int64_t low = s.open(0, 0, 10, 16);
+  CHECK(s.schedule(low, 0).last_accept == 9);  // alone: one request per cycle
+  const int64_t high = s.open(1, 3, 4, 16);    // arrives in cycle 3: cycles 3..6 are its
+  CHECK(s.schedule(high, 3).last_accept == 6);
+  const BurstSchedule::Result r = s.schedule(low, 3);
+  CHECK(r.last_accept == 13);                  // 3 of 10 before, 7 after the high burst
+  CHECK(r.last_complete == 13 + 10 + 1);
+  s.close(low);
+  s.close(high);
+}
+
+TEST_CASE("a lower-priority burst arriving later never delays a higher-priority one") {
+  BurstSchedule s(dram(10, 64, 32));
+  const int64_t high = s.open(1, 0, 5, 16);
+  const int64_t low = s.open(0, 2, 3, 16);
+  CHECK(s.schedule(high, 2).last_accept == 4);
+  CHECK(s.schedule(low, 2).last_accept == 7);
+}
+
+}  // namespace
+}  // namespace acv

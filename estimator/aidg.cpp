@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <limits>
 #include <unordered_map>
 
@@ -18,14 +19,33 @@ struct Location {
 
 // One request accepted by an external memory interface: accepted at `accept`, response at `done`,
 // its outstanding slot free again from `free`.
+// `prefix_done` / `prefix_free`: the latest response / free cycle among the requests up to this one
+// (in acceptance order), kept by memory(); after pruning they may still count pruned requests, whose
+// cycles are below every request still to come and so never decide anything.
 struct MemRequest {
-  int64_t accept = 0, done = 0, free = 0;
+  MemRequest() {}  // left uninitialized: memory() sizes its buffers before filling them
+  MemRequest(int64_t a, int64_t d, int64_t f) : accept(a), done(d), free(f), prefix_done(0), prefix_free(0) {}
+  int64_t accept, done, free;
+  int64_t prefix_done, prefix_free;
 };
 
 struct KeyHash {
   std::size_t operator()(const std::vector<int64_t>& k) const {
-    uint64_t h = 1469598103934665603ull;
-    for (int64_t v : k) h = (h ^ static_cast<uint64_t>(v)) * 1099511628211ull;
+    // FNV-style over four interleaved lanes: no serial multiply chain over the whole (long) key.
+    constexpr uint64_t kPrime = 1099511628211ull;
+    uint64_t h0 = 1469598103934665603ull, h1 = h0 ^ 1, h2 = h0 ^ 2, h3 = h0 ^ 3;
+    const std::size_t n = k.size();
+    const int64_t* p = k.data();
+    std::size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+      h0 = (h0 ^ static_cast<uint64_t>(p[i])) * kPrime;
+      h1 = (h1 ^ static_cast<uint64_t>(p[i + 1])) * kPrime;
+      h2 = (h2 ^ static_cast<uint64_t>(p[i + 2])) * kPrime;
+      h3 = (h3 ^ static_cast<uint64_t>(p[i + 3])) * kPrime;
+    }
+    for (; i < n; ++i) h0 = (h0 ^ static_cast<uint64_t>(p[i])) * kPrime;
+    uint64_t h = ((h0 * kPrime ^ h1) * kPrime ^ h2) * kPrime ^ h3;
+    h = (h ^ n) * kPrime;
     return static_cast<std::size_t>(h ^ (h >> 29));
   }
 };
@@ -99,6 +119,16 @@ class Evaluator {
     }
     for (std::size_t o = 0; o < entry.size(); ++o)
       if (entry[o]) entries_.push_back(static_cast<int>(o));
+    // Units whose steps make requests to each memory interface.
+    mem_units_.resize(a_.memories.size());
+    for (const auto& bo : a_.opcodes) {
+      if (!bo.cls) continue;
+      for (const auto& step : bo.cls->steps) {
+        if (!step.has_memory) continue;
+        auto& u = mem_units_[static_cast<std::size_t>(step.memory.memory)];
+        if (std::find(u.begin(), u.end(), step.unit) == u.end()) u.push_back(step.unit);
+      }
+    }
     fields_.assign(64, 0);
   }
 
@@ -123,9 +153,25 @@ class Evaluator {
     return f == std::numeric_limits<int64_t>::max() ? 0 : f;
   }
 
+  // A lower bound of the acceptance cycle of every request to memory `m` still to come: such a
+  // request belongs to a step on one of the units in mem_units_[m], which starts no earlier than
+  // that unit's earliest free instance (instance free times only grow).
+  int64_t memory_floor(std::size_t m, int64_t fl) const {
+    const auto& units = mem_units_[m];
+    if (units.empty()) return fl;
+    int64_t f = std::numeric_limits<int64_t>::max();
+    for (int o : units) {
+      const BoundObject& ob = a_.objects[static_cast<std::size_t>(o)];
+      const int base = obj_base_[static_cast<std::size_t>(o)];
+      for (int64_t k = 0; k < ob.instances; ++k) f = std::min(f, s_.t[static_cast<std::size_t>(base + k)]);
+    }
+    return std::max(f, fl);
+  }
+
   // The state relative to its latest end, with times that can no longer matter clamped away.
   void make_key(int64_t phase, std::vector<int64_t>* key) {
     key->clear();
+    key->reserve(last_key_size_);  // the previous key may have been moved into the history
     key->push_back(phase);
     const int64_t fl = floor_time();
     const int64_t ref = s_.max_end;
@@ -187,25 +233,29 @@ class Evaluator {
       }
     }
     for (std::size_t m = 0; m < a_.memories.size(); ++m) {
-      prune_requests(m, fl);
+      prune_requests(m, memory_floor(m, fl));
       const auto& reqs = s_.requests[m];
       key->push_back(static_cast<int64_t>(reqs.size()));
+      const std::size_t at = key->size();
+      key->resize(at + 3 * reqs.size());
+      int64_t* k = key->data() + at;
       for (const MemRequest& r : reqs) {
-        key->push_back(std::max(r.accept, fl - 1) - ref);  // before fl: can no longer block the port
-        put(r.done);
-        put(r.free);
+        *k++ = std::max(r.accept, fl - 1) - ref;  // before fl: can no longer block the port
+        *k++ = std::max(r.done, fl) - ref;
+        *k++ = std::max(r.free, fl) - ref;
       }
     }
+    last_key_size_ = key->size();
   }
 
   // Drops requests that can no longer affect a request to come (all of which are accepted at or
-  // after fl): accepted before fl and with their slot free by fl. Their response is then before
+  // after fl, see memory_floor): accepted before fl and with their slot free by fl. Their response is then before
   // any later request's completion too (latency >= 0), so dropping them changes nothing.
   void prune_requests(std::size_t m, int64_t fl) {
     auto& reqs = s_.requests[m];
-    reqs.erase(std::remove_if(reqs.begin(), reqs.end(),
-                              [fl](const MemRequest& r) { return r.accept < fl && r.free <= fl; }),
-               reqs.end());
+    const auto cut = std::lower_bound(reqs.begin(), reqs.end(), fl,
+                                      [](const MemRequest& r, int64_t v) { return r.accept < v; });
+    reqs.erase(std::remove_if(reqs.begin(), cut, [fl](const MemRequest& r) { return r.free <= fl; }), cut);
   }
 
   void shift(int64_t by) {
@@ -227,6 +277,8 @@ class Evaluator {
         r.accept += by;
         r.done += by;
         r.free += by;
+        r.prefix_done += by;
+        r.prefix_free += by;
       }
     s_.max_end += by;
   }
@@ -286,10 +338,6 @@ class Evaluator {
     int64_t special[kNumSpecials] = {0};
     const EvalContext ctx = a_.context(fields_.data(), special);
     ++est_.evaluated_instructions;
-    // Keep the placed memory requests few (pruning changes no result, see prune_requests).
-    for (std::size_t m = 0; m < s_.requests.size(); ++m)
-      if (s_.requests[m].size() > static_cast<std::size_t>(2 * a_.memories[m].max_outstanding + 256))
-        prune_requests(m, floor_time());
 
     int64_t ready = 0;
     int holder = -1;     // slot released when the next object accepts the instruction
@@ -430,27 +478,127 @@ class Evaluator {
     if (n == 0 || step.memory.start.eval(ctx) < 0) return;
     const int64_t xfer = (bytes + bm.bytes_per_cycle - 1) / bm.bytes_per_cycle;
     auto& reqs = s_.requests[m];
-    // Sorted free cycles of the placed requests, so each acceptance is a few binary searches.
-    frees_.clear();
-    for (const MemRequest& r : reqs) frees_.push_back(r.free);
-    std::sort(frees_.begin(), frees_.end());
-    // Acceptance cycles only grow within one step, so the requests accepted up to `issue` (and
-    // the latest response among them) are a prefix that only grows.
-    std::size_t prefix = 0;
-    int64_t prefix_done = std::numeric_limits<int64_t>::min();
+    // One sweep in time over the placed requests (sorted by accept) and this step's new ones:
+    // acceptance cycles only grow within a step, so every count below is a pointer that only
+    // moves forward. The new requests are merged into `reqs` at the end, each after the placed
+    // requests accepted by its cycle (as if inserted one by one).
+    // First the placed requests: drop those that can no longer matter (as prune_requests), count
+    // those freed by `start` (they stay freed), collect the later free cycles, and take the state
+    // at t = start (accepted by / before start, their latest response).
+    const int64_t mfl = memory_floor(m, floor_time());
+    const auto by_accept = [](const MemRequest& r, int64_t v) { return r.accept < v; };
+    const auto accept_after = [](int64_t v, const MemRequest& r) { return v < r.accept; };
+    // Keep the placed requests few (pruning changes no result, see prune_requests), but prune only
+    // once enough requests were accepted before the floor that most of them can go.
+    if (std::lower_bound(reqs.begin(), reqs.end(), mfl, by_accept) - reqs.begin() > 2 * bm.max_outstanding + 64)
+      prune_requests(m, mfl);
+    const std::size_t old_n = reqs.size();
+    // The new requests go straight after the placed ones when all of those are accepted by start,
+    // else into a buffer merged in at the end.
+    const bool append = old_n == 0 || reqs.back().accept <= start;
+    if (append) reqs.resize(old_n + static_cast<std::size_t>(n));
+    else new_.resize(static_cast<std::size_t>(n));
+    const MemRequest* const rq = reqs.data();
+    MemRequest* const nq = append ? reqs.data() + old_n : new_.data();
+    const MemRequest* const old_end = rq + old_n;
+    std::size_t ilt = static_cast<std::size_t>(std::lower_bound(rq, old_end, start, by_accept) - rq);
+    std::size_t ia = static_cast<std::size_t>(std::upper_bound(rq + ilt, old_end, start, accept_after) - rq);
+    int64_t prefix_done = ia > 0 ? rq[ia - 1].prefix_done : std::numeric_limits<int64_t>::min();
+    // Requests before `q` are all free by start.
+    const std::size_t q = static_cast<std::size_t>(
+        std::partition_point(rq, old_end, [start](const MemRequest& r) { return r.prefix_free <= start; }) - rq);
+    frees_.resize(old_n - q);
+    int64_t* const fr = frees_.data();
+    std::size_t nf = 0;
+    for (std::size_t i = q; i < old_n; ++i) {
+      fr[nf] = rq[i].free;
+      nf += rq[i].free > start ? 1 : 0;
+    }
+    const int64_t freed_base = static_cast<int64_t>(old_n - nf);
+    // Free cycles mostly grow with acceptance: sort only when they do not.
+    if (!std::is_sorted(fr, fr + nf)) std::sort(fr, fr + nf);
+    std::size_t k = 0, jf = 0, kn = 0;  // new requests, frees <= t, new frees <= t
+    int64_t new_same = 0, last_new_accept = std::numeric_limits<int64_t>::min();
     int64_t done = step_start, issue = start - bm.request_interval;
-    for (int64_t j = 0; j < n; ++j) {
-      issue = accept_cycle(bm, reqs, frees_, issue + bm.request_interval);
+    const int64_t interval = bm.request_interval, lat = bm.latency, rd = bm.release_delay;
+    int64_t j = 0;
+    for (; j < n; ++j) {
+      // Every placed request accepted before t and free by then (at j == 0 the pointers stand at
+      // start itself, where a request accepted at start still takes a port): see below.
+      if (ia == old_n && jf == nf && interval >= 1 && (j > 0 || ilt == old_n)) break;
+      // The first cycle from issue + interval on in which the interface accepts a request (see
+      // the rule below memory()).
+      int64_t t = issue + interval;
+      for (;;) {
+        while (ia < old_n && rq[ia].accept <= t) prefix_done = std::max(prefix_done, rq[ia++].done);
+        while (ilt < old_n && rq[ilt].accept < t) ++ilt;
+        while (jf < nf && fr[jf] <= t) ++jf;
+        while (kn < k && nq[kn].free <= t) ++kn;
+        const int64_t same = static_cast<int64_t>(ia - ilt) + (last_new_accept == t ? new_same : 0);
+        const int64_t in_flight = static_cast<int64_t>(ia + k) -
+                                  (freed_base + static_cast<int64_t>(jf) + static_cast<int64_t>(kn));
+        if (in_flight >= bm.max_outstanding) {
+          // Nothing frees before the earliest free after t.
+          int64_t next_free = std::numeric_limits<int64_t>::max();
+          if (jf < nf) next_free = fr[jf];
+          if (kn < k) next_free = std::min(next_free, nq[kn].free);
+          t = std::max(t + 1, next_free);
+        } else if (same >= bm.ports) {
+          ++t;
+        } else {
+          break;
+        }
+      }
+      issue = t;
       // Responses leave in acceptance order: after every response of a request accepted earlier.
-      for (; prefix < reqs.size() && reqs[prefix].accept <= issue; ++prefix)
-        prefix_done = std::max(prefix_done, reqs[prefix].done);
-      const int64_t d = std::max(issue + bm.latency, prefix_done) + xfer;
-      const MemRequest placed{issue, d, d + bm.release_delay};
-      reqs.insert(reqs.begin() + static_cast<std::ptrdiff_t>(prefix), placed);
-      frees_.insert(std::upper_bound(frees_.begin(), frees_.end(), placed.free), placed.free);
+      const int64_t d = std::max(issue + lat, prefix_done) + xfer;
+      nq[k++] = MemRequest{issue, d, d + rd};
+      if (issue == last_new_accept) {
+        ++new_same;
+      } else {
+        last_new_accept = issue;
+        new_same = 1;
+      }
       prefix_done = std::max(prefix_done, d);
-      ++prefix;
       done = std::max(done, d);
+    }
+    // Every placed request is accepted before issue + interval and free by then: only this step's
+    // requests matter. The port is free after the last acceptance (interval >= 1), and as free
+    // cycles grow with acceptance, fewer than max_outstanding are in flight at t exactly when the
+    // request max_outstanding places back is free by t.
+    const auto window = static_cast<std::size_t>(bm.max_outstanding);
+    for (; j < n; ++j) {
+      int64_t t = issue + interval;
+      if (k >= window) t = std::max(t, nq[k - window].free);
+      issue = t;
+      const int64_t d = std::max(issue + lat, prefix_done) + xfer;
+      nq[k++] = MemRequest{issue, d, d + rd};
+      prefix_done = d;  // d > every response so far (xfer >= 0 on top of their maximum)
+      done = std::max(done, d);
+    }
+    std::size_t from = old_n;  // prefix maxima to (re)compute from here
+    if (append) {
+      // already in place
+    } else if (reqs.back().accept <= nq[0].accept) {
+      reqs.insert(reqs.end(), nq, nq + k);
+    } else {
+      // The placed requests accepted by the first new one keep their places (and prefix maxima).
+      from = static_cast<std::size_t>(std::upper_bound(reqs.begin(), reqs.end(), nq[0].accept, accept_after) -
+                                      reqs.begin());
+      merged_.resize(old_n + k);
+      std::merge(reqs.begin(), reqs.end(), nq, nq + k, merged_.begin(),
+                 [](const MemRequest& x, const MemRequest& y) { return x.accept < y.accept; });
+      reqs.swap(merged_);
+    }
+    {
+      int64_t pd = from > 0 ? reqs[from - 1].prefix_done : std::numeric_limits<int64_t>::min();
+      int64_t pf = from > 0 ? reqs[from - 1].prefix_free : std::numeric_limits<int64_t>::min();
+      for (std::size_t i = from; i < reqs.size(); ++i) {
+        pd = std::max(pd, reqs[i].done);
+        pf = std::max(pf, reqs[i].free);
+        reqs[i].prefix_done = pd;
+        reqs[i].prefix_free = pf;
+      }
     }
     s_.busy[a_.objects.size() + m] += n * xfer;
     // Requests still in flight (writes) keep the run going until their slot is free again.
@@ -459,32 +607,13 @@ class Evaluator {
     special[kMemIssued] = issue - step_start;
   }
 
-  // The first cycle from `t` on in which the interface accepts a request: its port takes `ports`
-  // requests per cycle and fewer than max_outstanding requests are in flight. Requests already
+  // The rule memory() applies for each request, from `t` on: the first cycle in which the
+  // interface accepts a request — its port takes `ports` requests per cycle and fewer than
+  // max_outstanding requests are in flight (accepted by t and not yet free at t). Requests already
   // placed (by instructions earlier in program order) keep their cycles: a later instruction's
-  // requests fill the cycles and slots they leave free, in time order.
-  // `frees` holds the placed requests' free cycles, sorted. A request with free <= t was accepted
-  // before t, so the requests in flight at t are those accepted by t less those freed by t.
-  static int64_t accept_cycle(const BoundMemory& bm, const std::vector<MemRequest>& reqs,
-                              const std::vector<int64_t>& frees, int64_t t) {
-    const auto by_accept = [](const MemRequest& r, int64_t v) { return r.accept < v; };
-    const auto accept_after = [](int64_t v, const MemRequest& r) { return v < r.accept; };
-    for (;;) {
-      const auto first_at = std::lower_bound(reqs.begin(), reqs.end(), t, by_accept);
-      const auto first_after = std::upper_bound(first_at, reqs.end(), t, accept_after);
-      const auto next_free = std::upper_bound(frees.begin(), frees.end(), t);
-      const int64_t same = first_after - first_at;
-      const int64_t in_flight = (first_after - reqs.begin()) - (next_free - frees.begin());
-      if (in_flight >= bm.max_outstanding) {
-        // Nothing frees before *next_free (the earliest free after t; jumping no further is safe).
-        t = std::max(t + 1, *next_free);
-      } else if (same >= bm.ports) {
-        ++t;
-      } else {
-        return t;
-      }
-    }
-  }
+  // requests fill the cycles and slots they leave free, in time order. A request with free <= t
+  // was accepted before t, so the requests in flight at t are those accepted by t less those freed
+  // by t.
 
   // ---- loops -------------------------------------------------------------------------------
   void count_represented(const Loop& loop, int64_t times) {
@@ -527,11 +656,9 @@ class Evaluator {
         eval_iteration(loop, depth, i);
         if (done || i + 1 >= seg.end) continue;
         make_key((i - seg.begin) % seg.period, &key);
-        const auto it = history.find(key);
-        if (it == history.end()) {
-          history.emplace(key, Seen{i, s_.max_end, s_.busy});
-          continue;
-        }
+        // Moves the key into the history only when inserted (try_emplace leaves it alone otherwise).
+        const auto [it, inserted] = history.try_emplace(std::move(key), Seen{i, s_.max_end, s_.busy});
+        if (inserted) continue;
         const int64_t p = i - it->second.iteration;
         const int64_t delta = s_.max_end - it->second.ref;
         const int64_t n = (seg.end - 1 - i) / p;
@@ -561,11 +688,14 @@ class Evaluator {
   State s_;
   Estimate est_;
   std::vector<int> obj_base_, obj_ring_, st_port_base_, entries_;
+  std::size_t last_key_size_ = 0;  // size of the latest state key (see make_key)
+  std::vector<std::vector<int>> mem_units_;  // per memory interface: units with steps requesting it
   std::vector<int64_t> idx_, fields_;
   std::vector<int> path_, passed_;
   int deferred_q_ = -1;
   std::vector<Access> reads_, writes_;
   std::vector<int64_t> frees_;  // scratch of memory(): free cycles of placed requests, sorted
+  std::vector<MemRequest> new_, merged_;  // scratch of memory(): a step's requests, merge buffer
 };
 
 }  // namespace

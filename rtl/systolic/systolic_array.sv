@@ -7,9 +7,21 @@
 //   w_q <= w_i[j] when w_load_i[i] (WS weight preload, one row per cycle)
 // row_o returns the registers of one row: OS drain (any row) or WS column sums (row Rows-1).
 //
+// Activity gating (simulation speed only, no change in behaviour): the PE registers update
+// only while something may change them. Every edge input that can change a PE (a_i, b_i,
+// clear_i, w_load_i, a change of ws_i) reloads a counter with Rows + Cols + 1; while it is
+// non-zero the array updates. Once it has run out, no non-zero operand has entered for
+// Rows + Cols + 1 cycles, so every a_q / b_q is zero (an operand leaves after Cols / Rows
+// cycles), every product is zero and w_q holds: OS acc_q <= acc_q + 0 holds, and the WS
+// partial sums have all left through the bottom row (acc_q all zero, acc_q <= 0 + 0 holds).
+// Holding the registers then gives exactly the values the update would have written.
+//
 // The PEs are generate blocks rather than Rows*Cols module instances, with their next state
 // written in the always_ff: Verilator then copies no ports per PE and keeps no _d variables
-// (the simulation speed target of rtl/systolic/README.md depends on it).
+// (the simulation speed target of rtl/systolic/README.md depends on it). The product is written
+// out as 32'($signed(a)) * 32'($signed(b)) (equal to pe_product: |a*b| <= 2^14) and the OS / WS
+// updates as two branches on ws_i, so Verilator computes one product per PE inside one branch
+// (a function call is hoisted out of the branch and both products are computed).
 module systolic_array import systolic_pkg::*; #(
   parameter int unsigned Rows = 4,
   parameter int unsigned Cols = 4,
@@ -27,6 +39,29 @@ module systolic_array import systolic_pkg::*; #(
   output logic [Cols*32-1:0] row_o
 );
   logic [Cols*32-1:0] rows_acc [Rows];
+
+  localparam int unsigned Qw = $clog2(Rows + Cols + 2);
+  localparam logic [Qw-1:0] QuietCycles = Qw'(Rows + Cols + 1);
+  logic          in_active, active, ws_prev_q;
+  logic [Qw-1:0] busy_cnt_q;
+
+  assign in_active = (a_i != '0) || (b_i != '0) || clear_i || (w_load_i != '0) ||
+                     (ws_i != ws_prev_q);
+  assign active    = in_active || (busy_cnt_q != '0);
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      busy_cnt_q <= '0;
+      ws_prev_q  <= 1'b0;
+    end else begin
+      ws_prev_q <= ws_i;
+      if (in_active) begin
+        busy_cnt_q <= QuietCycles;
+      end else if (busy_cnt_q != '0) begin
+        busy_cnt_q <= busy_cnt_q - 1'b1;
+      end
+    end
+  end
 
   // Waiver (lowRISC style: always_ff holds only q <= d): each PE's next state is computed in
   // its always_ff, and its registers are plain variables of its generate block (not elements
@@ -60,11 +95,15 @@ module systolic_array import systolic_pkg::*; #(
           b_q   <= '0;
           w_q   <= '0;
           acc_q <= '0;
-        end else begin
+        end else if (active) begin
           a_q <= a_in;
           b_q <= b_in;
           if (w_load_i[i]) w_q <= w_i[j*8 +: 8];
-          acc_q <= (ws_i ? psum_in : (clear_i ? 32'd0 : acc_q)) + pe_product(a_in, ws_i ? w_q : b_in);
+          if (ws_i) begin
+            acc_q <= psum_in + 32'($signed(a_in)) * 32'($signed(w_q));
+          end else begin
+            acc_q <= (clear_i ? 32'd0 : acc_q) + 32'($signed(a_in)) * 32'($signed(b_in));
+          end
         end
       end
 

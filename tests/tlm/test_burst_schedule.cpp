@@ -30,6 +30,40 @@ TEST_CASE("a lone burst equals its requests scheduled one by one") {
   CHECK(s.timing().requests() == 50);
 }
 
+TEST_CASE("long lone bursts (periods skipped in closed form) equal their requests one by one") {
+  // Configurations whose steady state has a period of one request, of max_outstanding requests, or
+  // is bandwidth bound; bursts back to back, with gaps, and starting with slots still held.
+  const DramConfig configs[] = {dram(40, 16, 32), dram(40, 16, 4), dram(3, 4, 2), dram(10, 1, 8),
+                                dram(0, 16, 1), dram(25, 8, 5), dram(40, 16, 33)};
+  const int64_t bytes[] = {4, 16, 64, 33};
+  for (const DramConfig& c : configs)
+    for (const int64_t n : bytes) {
+      DramTiming one_by_one(c);
+      BurstSchedule s(c);
+      int64_t arrival = 5;
+      for (int burst = 0; burst < 6; ++burst) {
+        const int64_t count = 37 + 211 * burst;
+        int64_t ready = arrival;
+        DramTiming::Slot last;
+        for (int64_t i = 0; i < count; ++i) {
+          last = one_by_one.schedule(ready, n);
+          ready = last.accept + 1;
+        }
+        const int64_t id = s.open(0, arrival, count, n);
+        // Asked midway first (commits part of the burst), then once the kernel is past it.
+        const BurstSchedule::Result mid = s.schedule(id, arrival + count / 3);
+        CHECK(mid.last_accept == last.accept);
+        const BurstSchedule::Result r = s.schedule(id, last.accept + 1);
+        CHECK(r.last_accept == last.accept);
+        CHECK(r.last_complete == last.complete);
+        s.close(id);
+        CHECK(s.timing().requests() == one_by_one.requests());
+        CHECK(s.timing().busy_cycles() == one_by_one.busy_cycles());
+        arrival = burst % 2 ? last.accept + 1 : last.complete + 3;
+      }
+    }
+}
+
 TEST_CASE("a higher-priority burst takes the port from a lower-priority one in progress") {
   BurstSchedule s(dram(10, 64, 32));
   const int64_t low = s.open(0, 0, 10, 16);

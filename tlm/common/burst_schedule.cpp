@@ -74,19 +74,69 @@ const DramTiming& BurstSchedule::timing() const {
   return projected_;
 }
 
+// A lone burst presents each request the cycle after the previous accept, so the port's state after
+// request i, relative to accept_i, is a function of the last max_outstanding requests' completions
+// relative to accept_i (the slots they may still hold, and the last completion). Once that window
+// equals the one p requests earlier, every later period of p requests repeats the last one shifted
+// by D = accept_i - accept_{i-p} cycles (the rules are invariant under a shift in time): whole
+// periods are then skipped in closed form instead of scheduling them row by row.
+void BurstSchedule::run_lone(DramTiming& timing, Burst& b, int64_t until) {
+  const int64_t window = timing.config().max_outstanding;
+  const int64_t max_period = window + 1;
+  const int64_t first_check = 2 * window + 1;  // i - p >= window - 1 for every candidate period
+  if (b.count - b.next <= first_check + max_period) {  // too short to gain anything
+    for (; b.next < b.count; ++b.next) {
+      const int64_t cycle = timing.earliest_accept(b.ready);
+      if (until >= 0 && cycle >= until) return;
+      const DramTiming::Slot slot = timing.schedule(cycle, b.bytes);
+      b.result = Result{slot.accept, slot.complete};
+      b.ready = slot.accept + 1;
+    }
+    return;
+  }
+  static thread_local std::vector<int64_t> accept, complete;  // of the requests scheduled by this call
+  accept.clear();
+  complete.clear();
+  int64_t check_at = first_check;
+  for (; b.next < b.count; ++b.next) {
+    const int64_t cycle = timing.earliest_accept(b.ready);
+    if (until >= 0 && cycle >= until) return;
+    const DramTiming::Slot slot = timing.schedule(cycle, b.bytes);
+    b.result = Result{slot.accept, slot.complete};
+    b.ready = slot.accept + 1;
+    accept.push_back(slot.accept);
+    complete.push_back(slot.complete);
+    const int64_t i = static_cast<int64_t>(accept.size()) - 1;
+    if (i != check_at) continue;
+    check_at = i + max_period;  // no period found yet: look again later
+    for (int64_t p = 1; p <= max_period; ++p) {
+      const int64_t j = i - p;
+      bool same = true;
+      for (int64_t k = 0; k < window && same; ++k)
+        same = complete[i - k] - accept[i] == complete[j - k] - accept[j];
+      if (!same) continue;
+      const int64_t shift = accept[i] - accept[j];
+      int64_t periods = (b.count - 1 - b.next) / p;  // whole periods after request i
+      if (until >= 0) periods = std::min(periods, std::max<int64_t>(0, (until - 1 - accept[i]) / shift));
+      if (periods > 0) {
+        timing.repeat_shifted(periods * shift, periods * p, b.bytes);
+        b.next += periods * p;
+        b.result = Result{b.result.last_accept + periods * shift, b.result.last_complete + periods * shift};
+        b.ready = b.result.last_accept + 1;
+        check_at = -1;  // the rest is shorter than a period
+      }
+      break;
+    }
+  }
+}
+
 void BurstSchedule::run(DramTiming& timing, std::vector<Burst>& bursts, int64_t until,
                         std::map<int64_t, Result>& done) {
   while (!bursts.empty()) {
     if (bursts.size() == 1) {  // no arbitration: the lone burst's requests back to back
-      Burst& b = bursts.front();
-      for (; b.next < b.count; ++b.next) {
-        const int64_t cycle = timing.earliest_accept(b.ready);
-        if (until >= 0 && cycle >= until) return;
-        const DramTiming::Slot slot = timing.schedule(cycle, b.bytes);
-        b.result = Result{slot.accept, slot.complete};
-        b.ready = slot.accept + 1;
-      }
-      done[b.id] = b.result;
+      run_lone(timing, bursts.front(), until);
+      if (bursts.front().next < bursts.front().count) return;
+      done[bursts.front().id] = bursts.front().result;
       bursts.clear();
       return;
     }

@@ -54,6 +54,8 @@ class BurstSchedule {
   // Schedules, in accept order, the requests of `bursts` that `timing` accepts before cycle `until`
   // (all of them for until < 0); finished bursts leave `bursts` with their result in `done`.
   static void run(DramTiming& timing, std::vector<Burst>& bursts, int64_t until, std::map<int64_t, Result>& done);
+  // run() for a single burst (no arbitration), skipping whole periods once its schedule repeats.
+  static void run_lone(DramTiming& timing, Burst& b, int64_t until);
   // Commits every request accepted before `until`.
   void commit(int64_t until);
   // Plays the open bursts to their end (the projection), unless that is already done.

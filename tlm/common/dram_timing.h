@@ -55,6 +55,20 @@ class DramTiming {
     return held_ == in_flight_.size() ? std::max(accept, in_flight_[head_]) : accept;
   }
 
+  // Moves the whole state `cycles` later, as if `requests` more requests of `bytes` each had been
+  // scheduled: valid when those requests repeat the schedule so far shifted by `cycles`
+  // (a periodic schedule, BurstSchedule).
+  void repeat_shifted(int64_t cycles, int64_t requests, int64_t bytes) {
+    const std::size_t n = in_flight_.size();
+    for (std::size_t k = 0, i = head_; k < held_; ++k, i = i + 1 == n ? 0 : i + 1) in_flight_[i] += cycles;
+    last_accept_ += cycles;
+    last_complete_ += cycles;
+    const int64_t transfer = (std::max<int64_t>(bytes, 1) + config_.bytes_per_cycle - 1) / config_.bytes_per_cycle;
+    requests_ += requests;
+    bytes_ += requests * bytes;
+    busy_cycles_ += requests * transfer;
+  }
+
   const DramConfig& config() const { return config_; }
   int64_t requests() const { return requests_; }
   int64_t bytes() const { return bytes_; }

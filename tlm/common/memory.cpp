@@ -40,6 +40,44 @@ void Memory::operation(tlm::tlm_generic_payload& gp) {
   gp.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
+namespace {
+template <std::size_t N>
+void copy_rows(bool write, uint8_t* mem, uint64_t stride, uint8_t* data, uint64_t pitch, uint64_t count) {
+  if (write)
+    for (uint64_t i = 0; i < count; ++i, mem += stride, data += pitch) std::memcpy(mem, data, N);
+  else
+    for (uint64_t i = 0; i < count; ++i, mem += stride, data += pitch) std::memcpy(data, mem, N);
+}
+}  // namespace
+
+uint64_t Memory::access_rows(bool write, uint64_t address, uint64_t stride, uint8_t* data, uint64_t pitch,
+                             uint64_t length, uint64_t count) {
+  if (count == 0) return 0;
+  const uint64_t size = bytes_.size();
+  // The rows are in bounds iff the last one is (addresses grow), barring overflow of the last address.
+  const bool fits = stride <= size && count - 1 <= size / std::max<uint64_t>(stride, 1) &&
+                    address <= size && (count - 1) * stride <= size - address &&
+                    length <= size - address - (count - 1) * stride;
+  if (!fits) {
+    for (uint64_t i = 0; i < count; ++i)
+      if (!access(write, address + i * stride, data + i * pitch, length)) return i;
+    return count;
+  }
+  uint8_t* mem = bytes_.data() + address;
+  switch (length) {
+    case 4: copy_rows<4>(write, mem, stride, data, pitch, count); break;
+    case 8: copy_rows<8>(write, mem, stride, data, pitch, count); break;
+    case 16: copy_rows<16>(write, mem, stride, data, pitch, count); break;
+    case 32: copy_rows<32>(write, mem, stride, data, pitch, count); break;
+    case 64: copy_rows<64>(write, mem, stride, data, pitch, count); break;
+    default:
+      for (uint64_t i = 0; i < count; ++i, mem += stride, data += pitch)
+        if (write) std::memcpy(mem, data, length);
+        else std::memcpy(data, mem, length);
+  }
+  return count;
+}
+
 unsigned int Memory::debug_transport(tlm::tlm_generic_payload& gp) {
   const uint64_t addr = gp.get_address();
   if (addr >= bytes_.size()) return 0;

@@ -25,6 +25,11 @@ class Memory {
     else std::memcpy(data, bytes_.data() + address, length);
     return true;
   }
+  // `count` rows of `length` bytes, row i at address + i * stride in memory and data + i * pitch
+  // on chip, in order. Returns the number of rows copied: fewer than count when row `result`
+  // leaves the memory (it and the later rows are not copied).
+  uint64_t access_rows(bool write, uint64_t address, uint64_t stride, uint8_t* data, uint64_t pitch,
+                       uint64_t length, uint64_t count);
   unsigned int debug_transport(tlm::tlm_generic_payload& gp);  // bytes copied
   // Whole memory, read/write, for DMI grants.
   void fill_dmi(tlm::tlm_dmi& dmi);

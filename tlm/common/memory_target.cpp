@@ -66,12 +66,11 @@ void MemoryTarget::b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc
     count = b.count;
     bytes = b.bytes;
     gp.set_response_status(tlm::TLM_OK_RESPONSE);
-    for (uint32_t i = 0; i < b.count; ++i)
-      if (!memory_.access(gp.is_write(), b.address + i * b.stride, b.data + i * b.pitch, b.bytes)) {
-        gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-        count = i + 1;
-        break;
-      }
+    const uint64_t done = memory_.access_rows(gp.is_write(), b.address, b.stride, b.data, b.pitch, b.bytes, b.count);
+    if (done < b.count) {  // the first error ends the burst
+      gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+      count = static_cast<uint32_t>(done) + 1;
+    }
   }
   gp.set_dmi_allowed(mode_ == TlmMode::LooselyTimed);
 

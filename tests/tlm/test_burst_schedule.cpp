@@ -6,23 +6,15 @@
 namespace acv {
 namespace {
 
-DramConfig dram(int64_t latency, int64_t bytes_per_cycle, int64_t max_outstanding) {
-  DramConfig c;
-  c.latency = latency;
-  c.bytes_per_cycle = bytes_per_cycle;
-  c.max_outstanding = max_outstanding;
-  return c;
-}
-
 TEST_CASE("a lone burst equals its requests scheduled one by one") {
-  DramTiming one_by_one(dram(40, 16, 4));
+  DramTiming one_by_one(DramConfig{40, 16, 4});
   int64_t ready = 7;
   DramTiming::Slot last;
   for (int i = 0; i < 50; ++i) {
     last = one_by_one.schedule(ready, 16);
     ready = last.accept + 1;
   }
-  BurstSchedule s(dram(40, 16, 4));
+  BurstSchedule s(DramConfig{40, 16, 4});
   const int64_t id = s.open(0, 7, 50, 16);
   const BurstSchedule::Result r = s.schedule(id, 7);
   CHECK(r.last_accept == last.accept);
@@ -33,8 +25,8 @@ TEST_CASE("a lone burst equals its requests scheduled one by one") {
 TEST_CASE("long lone bursts (periods skipped in closed form) equal their requests one by one") {
   // Configurations whose steady state has a period of one request, of max_outstanding requests, or
   // is bandwidth bound; bursts back to back, with gaps, and starting with slots still held.
-  const DramConfig configs[] = {dram(40, 16, 32), dram(40, 16, 4), dram(3, 4, 2), dram(10, 1, 8),
-                                dram(0, 16, 1), dram(25, 8, 5), dram(40, 16, 33)};
+  const DramConfig configs[] = {DramConfig{40, 16, 32}, DramConfig{40, 16, 4}, DramConfig{3, 4, 2}, DramConfig{10, 1, 8},
+                                DramConfig{0, 16, 1}, DramConfig{25, 8, 5}, DramConfig{40, 16, 33}};
   const int64_t bytes[] = {4, 16, 64, 33};
   for (const DramConfig& c : configs)
     for (const int64_t n : bytes) {
@@ -65,7 +57,7 @@ TEST_CASE("long lone bursts (periods skipped in closed form) equal their request
 }
 
 TEST_CASE("a higher-priority burst takes the port from a lower-priority one in progress") {
-  BurstSchedule s(dram(10, 64, 32));
+  BurstSchedule s(DramConfig{10, 64, 32});
   const int64_t low = s.open(0, 0, 10, 16);
   CHECK(s.schedule(low, 0).last_accept == 9);  // alone: one request per cycle
   const int64_t high = s.open(1, 3, 4, 16);    // arrives in cycle 3: cycles 3..6 are its
@@ -78,7 +70,7 @@ TEST_CASE("a higher-priority burst takes the port from a lower-priority one in p
 }
 
 TEST_CASE("a lower-priority burst arriving later never delays a higher-priority one") {
-  BurstSchedule s(dram(10, 64, 32));
+  BurstSchedule s(DramConfig{10, 64, 32});
   const int64_t high = s.open(1, 0, 5, 16);
   const int64_t low = s.open(0, 2, 3, 16);
   CHECK(s.schedule(high, 2).last_accept == 4);

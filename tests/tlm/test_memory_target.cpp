@@ -16,14 +16,6 @@
 namespace acv {
 namespace {
 
-DramConfig dram(int64_t latency, int64_t bytes_per_cycle, int64_t max_outstanding) {
-  DramConfig c;
-  c.latency = latency;
-  c.bytes_per_cycle = bytes_per_cycle;
-  c.max_outstanding = max_outstanding;
-  return c;
-}
-
 // Sends `count` reads of `bytes` each, back to back (AT: next BEGIN_REQ the cycle after END_REQ;
 // LT: one per cycle of local time). Records, in cycles, when each was accepted and completed
 // (SimulationOutput.counters "accept<i>" / "complete<i>"; LT has no accept times).
@@ -110,14 +102,14 @@ SimulationOutput probe(TlmMode mode, const DramConfig& config, int count, unsign
 }
 
 TEST_CASE("memory target LT: b_transport returns latency plus transfer time") {
-  const SimulationOutput out = probe(TlmMode::LooselyTimed, dram(40, 16, 8), 3, 64);
+  const SimulationOutput out = probe(TlmMode::LooselyTimed, DramConfig{40, 16, 8}, 3, 64);
   CHECK(out.counters.at("complete0") == 44);
   CHECK(out.counters.at("complete1") == 48);  // bandwidth-bound behind the first
   CHECK(out.counters.at("complete2") == 52);
 }
 
 TEST_CASE("memory target AT: END_REQ at accept, BEGIN_RESP at completion, bandwidth-bound") {
-  const SimulationOutput out = probe(TlmMode::ApproximatelyTimed, dram(20, 4, 16), 4, 8);
+  const SimulationOutput out = probe(TlmMode::ApproximatelyTimed, DramConfig{20, 4, 16}, 4, 8);
   for (int i = 0; i < 4; ++i) {
     CHECK(out.counters.at("accept" + std::to_string(i)) == i);
     CHECK(out.counters.at("ok" + std::to_string(i)) == 1);
@@ -127,7 +119,7 @@ TEST_CASE("memory target AT: END_REQ at accept, BEGIN_RESP at completion, bandwi
 }
 
 TEST_CASE("memory target AT: the outstanding limit delays END_REQ") {
-  const SimulationOutput out = probe(TlmMode::ApproximatelyTimed, dram(40, 16, 2), 3, 16);
+  const SimulationOutput out = probe(TlmMode::ApproximatelyTimed, DramConfig{40, 16, 2}, 3, 16);
   CHECK(out.counters.at("accept0") == 0);
   CHECK(out.counters.at("accept1") == 1);
   CHECK(out.counters.at("complete0") == 41);
@@ -138,7 +130,7 @@ TEST_CASE("memory target AT: the outstanding limit delays END_REQ") {
 TEST_CASE("memory target AT: a higher-priority initiator wins the port in every cycle it requests") {
   const SimulationOutput out = run_in_child_process([] {
     SimulationOutput o;
-    MemoryTarget memory("memory", std::vector<uint8_t>(1024), dram(10, 16, 32), TlmMode::ApproximatelyTimed,
+    MemoryTarget memory("memory", std::vector<uint8_t>(1024), DramConfig{10, 16, 32}, TlmMode::ApproximatelyTimed,
                         Clock::default_clock());
     ProbeInitiator low("low", TlmMode::ApproximatelyTimed, 3, 16, o, "low_");
     ProbeInitiator high("high", TlmMode::ApproximatelyTimed, 3, 16, o, "high_");
@@ -158,8 +150,8 @@ TEST_CASE("memory target: reads return the contents, DMI only in LT") {
     SimulationOutput o;
     std::vector<uint8_t> contents(256);
     for (std::size_t i = 0; i < contents.size(); ++i) contents[i] = static_cast<uint8_t>(i);
-    MemoryTarget lt("lt", contents, dram(10, 8, 4), TlmMode::LooselyTimed, Clock::default_clock());
-    MemoryTarget at("at", contents, dram(10, 8, 4), TlmMode::ApproximatelyTimed, Clock::default_clock());
+    MemoryTarget lt("lt", contents, DramConfig{10, 8, 4}, TlmMode::LooselyTimed, Clock::default_clock());
+    MemoryTarget at("at", contents, DramConfig{10, 8, 4}, TlmMode::ApproximatelyTimed, Clock::default_clock());
     struct Host : sc_core::sc_module {
       tlm_utils::simple_initiator_socket<Host> to_lt{"to_lt"}, to_at{"to_at"};
       explicit Host(sc_core::sc_module_name n) : sc_core::sc_module(n) {}

@@ -84,20 +84,11 @@ void BurstSchedule::run_lone(DramTiming& timing, Burst& b, int64_t until) {
   const int64_t window = timing.config().max_outstanding;
   const int64_t max_period = window + 1;
   const int64_t first_check = 2 * window + 1;  // i - p >= window - 1 for every candidate period
-  if (b.count - b.next <= first_check + max_period) {  // too short to gain anything
-    for (; b.next < b.count; ++b.next) {
-      const int64_t cycle = timing.earliest_accept(b.ready);
-      if (until >= 0 && cycle >= until) return;
-      const DramTiming::Slot slot = timing.schedule(cycle, b.bytes);
-      b.result = Result{slot.accept, slot.complete};
-      b.ready = slot.accept + 1;
-    }
-    return;
-  }
   static thread_local std::vector<int64_t> accept, complete;  // of the requests scheduled by this call
   accept.clear();
   complete.clear();
-  int64_t check_at = first_check;
+  // A burst too short to gain anything is scheduled row by row: it never looks for a period.
+  int64_t check_at = b.count - b.next <= first_check + max_period ? -1 : first_check;
   for (; b.next < b.count; ++b.next) {
     const int64_t cycle = timing.earliest_accept(b.ready);
     if (until >= 0 && cycle >= until) return;

@@ -7,6 +7,8 @@
 #include <limits>
 #include <unordered_map>
 
+#include "estimator/request_log.h"
+
 namespace acv {
 
 namespace {
@@ -15,18 +17,6 @@ constexpr int64_t kNever = 0;  // "no constraint yet": nothing starts before cyc
 
 struct Location {
   int64_t write_ready = kNever, write_end = kNever, read_end = kNever;
-};
-
-// One request accepted by an external memory interface: accepted at `accept`, response at `done`,
-// its outstanding slot free again from `free`.
-// `prefix_done` / `prefix_free`: the latest response / free cycle among the requests up to this one
-// (in acceptance order), kept by memory(); after pruning they may still count pruned requests, whose
-// cycles are below every request still to come and so never decide anything.
-struct MemRequest {
-  MemRequest() {}  // left uninitialized: memory() sizes its buffers before filling them
-  MemRequest(int64_t a, int64_t d, int64_t f) : accept(a), done(d), free(f), prefix_done(0), prefix_free(0) {}
-  int64_t accept, done, free;
-  int64_t prefix_done, prefix_free;
 };
 
 struct KeyHash {
@@ -56,7 +46,7 @@ struct State {
   std::vector<int64_t> head;   // ring positions of queues and memory interfaces
   std::vector<std::vector<Location>> fixed;                  // storages with a fixed location count
   std::vector<std::unordered_map<int64_t, Location>> open;  // unbounded storages by index
-  std::vector<std::vector<MemRequest>> requests;  // per memory interface, by accept time
+  std::vector<RequestLog> requests;  // per memory interface
   int64_t max_end = 0;
   std::vector<int64_t> busy;   // per object, then per memory interface
 };
@@ -75,7 +65,9 @@ class Evaluator {
     for (std::size_t o = 0; o < d.objects.size(); ++o) {
       if (d.objects[o].kind == ObjectKind::Queue) continue;
       est_.busy[d.objects[o].name] = s_.busy[o];
-      if (s_.busy[o] > best) best = s_.busy[o], est_.bottleneck = d.objects[o].name;
+      // The busiest per instance: `instances` copies share the work.
+      const int64_t per = s_.busy[o] / a_.objects[o].instances;
+      if (per > best) best = per, est_.bottleneck = d.objects[o].name;
     }
     for (std::size_t m = 0; m < d.memories.size(); ++m) {
       const int64_t b = s_.busy[d.objects.size() + m];
@@ -103,6 +95,13 @@ class Evaluator {
       slots += static_cast<int>(st.banks * (st.read_ports + st.write_ports));
     }
     s_.requests.resize(a_.memories.size());
+    fixed_key_size_ = 1;
+    for (const auto& o : a_.objects)
+      fixed_key_size_ += static_cast<std::size_t>(o.kind == ObjectKind::Stage   ? 1
+                                                  : o.kind == ObjectKind::Queue ? o.capacity
+                                                                                : o.instances + 1);
+    for (const auto& st : a_.storages)
+      fixed_key_size_ += static_cast<std::size_t>(3 * st.locations + st.banks * (st.read_ports + st.write_ports));
     s_.t.assign(static_cast<std::size_t>(slots), kNever);
     s_.head.assign(static_cast<std::size_t>(rings), 0);
     s_.open.resize(a_.storages.size());
@@ -130,6 +129,10 @@ class Evaluator {
       }
     }
     fields_.assign(64, 0);
+    latched_.resize(a_.opcodes.size());
+    for (std::size_t op = 0; op < a_.opcodes.size(); ++op)
+      for (int pf : a_.opcodes[op].latch)
+        if (latched_[op].size() <= static_cast<std::size_t>(pf)) latched_[op].resize(static_cast<std::size_t>(pf) + 1, 0);
   }
 
   int64_t& slot(int i) { return s_.t[static_cast<std::size_t>(i)]; }
@@ -170,13 +173,14 @@ class Evaluator {
 
   // The state relative to its latest end, with times that can no longer matter clamped away.
   void make_key(int64_t phase, std::vector<int64_t>* key) {
-    key->clear();
-    key->reserve(last_key_size_);  // the previous key may have been moved into the history
-    key->push_back(phase);
+    // The objects' and fixed storages' part has the same length every time: written in place.
+    key->resize(fixed_key_size_);
+    int64_t* out = key->data();
+    *out++ = phase;
     const int64_t fl = floor_time();
     const int64_t ref = s_.max_end;
-    auto put = [&](int64_t v) { key->push_back(std::max(v, fl) - ref); };
-    std::vector<int64_t> tmp;
+    auto put = [&](int64_t v) { *out++ = std::max(v, fl) - ref; };
+    std::vector<int64_t>& tmp = key_tmp_;
     for (std::size_t o = 0; o < a_.objects.size(); ++o) {
       const BoundObject& ob = a_.objects[o];
       const int base = obj_base_[o];
@@ -210,9 +214,14 @@ class Evaluator {
           std::sort(tmp.begin(), tmp.end());
           for (int64_t v : tmp) put(v);
         }
+    }
+    auto add = [&](int64_t v) { key->push_back(std::max(v, fl) - ref); };
+    for (std::size_t st = 0; st < a_.storages.size(); ++st) {
+      const BoundStorage& bs = a_.storages[st];
       if (bs.locations == 0) {
         auto& open = s_.open[st];
-        std::vector<std::pair<int64_t, Location>> live;
+        auto& live = key_live_;
+        live.clear();
         for (auto it = open.begin(); it != open.end();) {
           const Location& l = it->second;
           if (l.write_ready <= fl && l.write_end <= fl && l.read_end <= fl) {
@@ -226,39 +235,24 @@ class Evaluator {
         key->push_back(static_cast<int64_t>(live.size()));
         for (const auto& l : live) {
           key->push_back(l.first);
-          put(l.second.write_ready);
-          put(l.second.write_end);
-          put(l.second.read_end);
+          add(l.second.write_ready);
+          add(l.second.write_end);
+          add(l.second.read_end);
         }
       }
     }
     for (std::size_t m = 0; m < a_.memories.size(); ++m) {
-      prune_requests(m, memory_floor(m, fl));
-      const auto& reqs = s_.requests[m];
-      key->push_back(static_cast<int64_t>(reqs.size()));
-      const std::size_t at = key->size();
-      key->resize(at + 3 * reqs.size());
-      int64_t* k = key->data() + at;
-      for (const MemRequest& r : reqs) {
-        *k++ = std::max(r.accept, fl - 1) - ref;  // before fl: can no longer block the port
-        *k++ = std::max(r.done, fl) - ref;
-        *k++ = std::max(r.free, fl) - ref;
-      }
+      // The requests that can still matter (see RequestLog::encode), dropping the others for good.
+      const int64_t mfl = memory_floor(m, fl);
+      s_.requests[m].prune(mfl);
+      s_.requests[m].encode(fl, mfl, ref, key);
     }
-    last_key_size_ = key->size();
   }
 
-  // Drops requests that can no longer affect a request to come (all of which are accepted at or
-  // after fl, see memory_floor): accepted before fl and with their slot free by fl. Their response is then before
-  // any later request's completion too (latency >= 0), so dropping them changes nothing.
-  void prune_requests(std::size_t m, int64_t fl) {
-    auto& reqs = s_.requests[m];
-    const auto cut = std::lower_bound(reqs.begin(), reqs.end(), fl,
-                                      [](const MemRequest& r, int64_t v) { return r.accept < v; });
-    reqs.erase(std::remove_if(reqs.begin(), cut, [fl](const MemRequest& r) { return r.free <= fl; }), cut);
-  }
+  void shift(int64_t by) { shift_state(&s_, by); }
 
-  void shift(int64_t by) {
+  static void shift_state(State* st, int64_t by) {
+    State& s_ = *st;
     for (auto& v : s_.t) v += by;
     for (auto& fixed : s_.fixed)
       for (auto& l : fixed) {
@@ -272,14 +266,7 @@ class Evaluator {
         kv.second.write_end += by;
         kv.second.read_end += by;
       }
-    for (auto& reqs : s_.requests)
-      for (auto& r : reqs) {
-        r.accept += by;
-        r.done += by;
-        r.free += by;
-        r.prefix_done += by;
-        r.prefix_free += by;
-      }
+    for (auto& log : s_.requests) log.shift(by);
     s_.max_end += by;
   }
 
@@ -329,12 +316,25 @@ class Evaluator {
   void run_instruction(const Instruction& ins) {
     const BoundOpcode& bo = a_.opcodes[static_cast<std::size_t>(ins.opcode)];
     const InstructionClassSpec& cls = *bo.cls;
-    if (fields_.size() < cls.fields.size()) fields_.resize(cls.fields.size());
-    for (std::size_t f = 0; f < cls.fields.size(); ++f) {
+    const std::size_t nf = cls.fields.size();
+    if (fields_.size() < nf + cls.carried.size()) fields_.resize(nf + cls.carried.size());
+    for (std::size_t f = 0; f < nf; ++f) {
       if (!bo.field_used[f]) continue;
       const auto pf = static_cast<std::size_t>(bo.program_field[f]);
       fields_[f] = pf < ins.operands.size() ? operand_value(ins.operands[pf], idx_.data()) : 0;
     }
+    // Carried fields (decoder registers): the latest earlier instruction's values, then this one's
+    // own for later instructions. Not part of the extrapolation key: they are relevant operands of
+    // their source, so they repeat with the loop's period like every other relevant operand.
+    for (std::size_t j = 0; j < bo.carried.size(); ++j) {
+      const auto& c = bo.carried[j];
+      fields_[nf + j] = (c.first >= 0 && bo.field_used[nf + j])
+                            ? latched_[static_cast<std::size_t>(c.first)][static_cast<std::size_t>(c.second)]
+                            : 0;
+    }
+    for (int pf : bo.latch)
+      latched_[static_cast<std::size_t>(ins.opcode)][static_cast<std::size_t>(pf)] =
+          static_cast<std::size_t>(pf) < ins.operands.size() ? operand_value(ins.operands[static_cast<std::size_t>(pf)], idx_.data()) : 0;
     int64_t special[kNumSpecials] = {0};
     const EvalContext ctx = a_.context(fields_.data(), special);
     ++est_.evaluated_instructions;
@@ -433,6 +433,7 @@ class Evaluator {
           "latency " + std::to_string(lat) + " / occupancy " + std::to_string(occ) + " out of range");
     const int64_t end = s + lat;
     if (pending >= 0 && a_.objects[static_cast<std::size_t>(pending)].release_at_end) deferred_q_ = pending;
+    const int64_t was_free = slot(inst);  // writes `at: free` take effect here
     slot(inst) = s + occ;
     slot(last_start) = s;
     s_.busy[static_cast<std::size_t>(o)] += occ;
@@ -445,10 +446,11 @@ class Evaluator {
     }
     for (const auto& w : writes_) {
       const int64_t lat_w = a_.storages[static_cast<std::size_t>(w.spec->storage)].latency;
+      const int64_t at = w.spec->at_free ? was_free : end;
       for (int64_t i = 0; i < w.count; ++i) {
         Location* l = location(w.spec->storage, w.index + i, *w.spec);
-        l->write_end = std::max(l->write_end, end);
-        l->write_ready = std::max(l->write_ready, end + lat_w);
+        l->write_end = std::max(l->write_end, at);
+        l->write_ready = std::max(l->write_ready, at + lat_w);
       }
       if (w.port >= 0) slot(w.port) = s + w.cycles;
     }
@@ -477,33 +479,78 @@ class Evaluator {
                                " bytes out of range");
     if (n == 0 || step.memory.start.eval(ctx) < 0) return;
     const int64_t xfer = (bytes + bm.bytes_per_cycle - 1) / bm.bytes_per_cycle;
-    auto& reqs = s_.requests[m];
     // One sweep in time over the placed requests (sorted by accept) and this step's new ones:
     // acceptance cycles only grow within a step, so every count below is a pointer that only
-    // moves forward. The new requests are merged into `reqs` at the end, each after the placed
+    // moves forward. The new requests are merged into the log at the end, each after the placed
     // requests accepted by its cycle (as if inserted one by one).
-    // First the placed requests: drop those that can no longer matter (as prune_requests), count
-    // those freed by `start` (they stay freed), collect the later free cycles, and take the state
-    // at t = start (accepted by / before start, their latest response).
-    const int64_t mfl = memory_floor(m, floor_time());
+    // The placed requests that can still matter from `start` on (every one before them was accepted
+    // before start and is free by then) come out of the log as a flat window: count those freed by
+    // `start` (they stay freed), collect the later free cycles, and take the state at t = start
+    // (accepted by / before start, their latest response).
+    RequestLog& log = s_.requests[m];
+    // Requests that can no longer matter cost only a binary search here; make_key drops them, and
+    // so does this when the log grows long (full evaluation makes no keys).
+    if (log.runs() > 512) log.prune(memory_floor(m, floor_time()));
+    const RequestLog::Pos window_at = log.first_relevant(start);
+    const int64_t done_before_window = log.done_before(window_at);
+    const int64_t interval = step.memory.interval.empty() ? bm.request_interval : step.memory.interval.eval(ctx);
+    if (interval < 0) bad(step.memory.loc, "negative request interval " + std::to_string(interval));
+    const auto window = static_cast<std::size_t>(bm.max_outstanding);
+    // The new requests depend only on the step's parameters and the placed window, relative to
+    // start (an earlier response at or before start + latency never decides one): steps in a
+    // steady state repeat that, so their requests are looked up instead of computed.
+    memo_key_.assign({static_cast<int64_t>(m), n, xfer, interval, start - step_start,
+                      std::max(done_before_window, start + bm.latency) - start});
+    log.window_key(window_at, start, &memo_key_);
+    if (memo_.size() > kMaxMemo) memo_.clear();
+    auto [entry, fresh] = memo_.try_emplace(memo_key_);
+    MemoEntry& e = entry->second;
+    if (fresh) {
+      log.materialize(window_at, &window_);
+      new_.resize(static_cast<std::size_t>(n));
+      const Generated g = generate_requests(bm, window_.data(), window_.size(), new_.data(), n, start, step_start,
+                                            interval, xfer, done_before_window);
+      e.requests = RequestLog();
+      e.requests.append(new_.data(), g.k);
+      if (g.repeat_count > 0)
+        e.requests.append_repeated(new_.data() + g.k - window, window, g.repeat_delta, g.repeat_count);
+      e.requests.shift(-start);
+      e.first_accept = new_[0].accept - start;
+      e.issue = g.issue - start;
+      e.done = g.done - start;
+    }
+    const int64_t issue = start + e.issue, done = start + e.done;
+    if (log.last_accept() <= start + e.first_accept) {
+      log.append_log(e.requests, start);
+    } else {
+      // Placed requests fall among the new ones: merge them in (placed first among equals).
+      log.merge_in(window_at, e.requests, start);
+    }
+    s_.busy[a_.objects.size() + m] += n * xfer;
+    // Requests still in flight (writes) keep the run going until their slot is free again.
+    s_.max_end = std::max(s_.max_end, done + bm.release_delay);
+    special[kMemDone] = done - step_start;
+    special[kMemIssued] = issue - step_start;
+  }
+
+  // A step's new requests (see memory()): the first `k` in nq, then `repeat_count` copies of the
+  // last window of max_outstanding shifted by multiples of `repeat_delta`; `issue` / `done` are the
+  // last acceptance and the latest response.
+  struct Generated {
+    std::size_t k;
+    int64_t issue, done, repeat_count, repeat_delta;
+  };
+
+  Generated generate_requests(const BoundMemory& bm, const MemRequest* rq, std::size_t old_n, MemRequest* nq,
+                              int64_t n, int64_t start, int64_t step_start, int64_t interval, int64_t xfer,
+                              int64_t done_before_window) {
     const auto by_accept = [](const MemRequest& r, int64_t v) { return r.accept < v; };
     const auto accept_after = [](int64_t v, const MemRequest& r) { return v < r.accept; };
-    // Keep the placed requests few (pruning changes no result, see prune_requests), but prune only
-    // once enough requests were accepted before the floor that most of them can go.
-    if (std::lower_bound(reqs.begin(), reqs.end(), mfl, by_accept) - reqs.begin() > 2 * bm.max_outstanding + 64)
-      prune_requests(m, mfl);
-    const std::size_t old_n = reqs.size();
-    // The new requests go straight after the placed ones when all of those are accepted by start,
-    // else into a buffer merged in at the end.
-    const bool append = old_n == 0 || reqs.back().accept <= start;
-    if (append) reqs.resize(old_n + static_cast<std::size_t>(n));
-    else new_.resize(static_cast<std::size_t>(n));
-    const MemRequest* const rq = reqs.data();
-    MemRequest* const nq = append ? reqs.data() + old_n : new_.data();
     const MemRequest* const old_end = rq + old_n;
+    const auto window = static_cast<std::size_t>(bm.max_outstanding);
     std::size_t ilt = static_cast<std::size_t>(std::lower_bound(rq, old_end, start, by_accept) - rq);
     std::size_t ia = static_cast<std::size_t>(std::upper_bound(rq + ilt, old_end, start, accept_after) - rq);
-    int64_t prefix_done = ia > 0 ? rq[ia - 1].prefix_done : std::numeric_limits<int64_t>::min();
+    int64_t prefix_done = ia > 0 ? rq[ia - 1].prefix_done : done_before_window;
     // Requests before `q` are all free by start.
     const std::size_t q = static_cast<std::size_t>(
         std::partition_point(rq, old_end, [start](const MemRequest& r) { return r.prefix_free <= start; }) - rq);
@@ -519,13 +566,31 @@ class Evaluator {
     if (!std::is_sorted(fr, fr + nf)) std::sort(fr, fr + nf);
     std::size_t k = 0, jf = 0, kn = 0;  // new requests, frees <= t, new frees <= t
     int64_t new_same = 0, last_new_accept = std::numeric_limits<int64_t>::min();
-    int64_t done = step_start, issue = start - bm.request_interval;
-    const int64_t interval = bm.request_interval, lat = bm.latency, rd = bm.release_delay;
+    int64_t done = step_start, issue = start - interval;
+    const int64_t lat = bm.latency, rd = bm.release_delay;
     int64_t j = 0;
     for (; j < n; ++j) {
       // Every placed request accepted before t and free by then (at j == 0 the pointers stand at
       // start itself, where a request accepted at start still takes a port): see below.
       if (ia == old_n && jf == nf && interval >= 1 && (j > 0 || ilt == old_n)) break;
+      // No placed request in flight at the last acceptance (every one accepted by then is freed):
+      // until the next placed one is accepted only this step's requests count, as in the loop below.
+      if (j > 0 && interval >= 1 && static_cast<int64_t>(ia) == freed_base + static_cast<int64_t>(jf)) {
+        const int64_t next_placed = ia < old_n ? rq[ia].accept : std::numeric_limits<int64_t>::max();
+        for (; j < n; ++j) {
+          int64_t t = issue + interval;
+          if (k >= window) t = std::max(t, nq[k - window].free);
+          if (t >= next_placed) break;
+          issue = t;
+          const int64_t d = std::max(issue + lat, prefix_done) + xfer;
+          nq[k++] = MemRequest{issue, d, d + rd};
+          prefix_done = d;
+          done = std::max(done, d);
+        }
+        if (j == n) break;
+        last_new_accept = issue;
+        new_same = 1;
+      }
       // The first cycle from issue + interval on in which the interface accepts a request (see
       // the rule below memory()).
       int64_t t = issue + interval;
@@ -566,8 +631,31 @@ class Evaluator {
     // requests matter. The port is free after the last acceptance (interval >= 1), and as free
     // cycles grow with acceptance, fewer than max_outstanding are in flight at t exactly when the
     // request max_outstanding places back is free by t.
-    const auto window = static_cast<std::size_t>(bm.max_outstanding);
+    // The recurrence below depends only on the last request and the free cycles of the last window,
+    // and is shift-invariant: once a window of its requests equals the window before plus one delta,
+    // every later request is the one a window back plus that delta (checked once per window).
+    const std::size_t tail_start = k;
+    int64_t repeat_count = 0, repeat_delta = 0;  // requests left as copies of the last window
+    std::size_t check_at = std::max(2 * window, tail_start + window + 1);
     for (; j < n; ++j) {
+      if (k == check_at) {
+        const int64_t delta = nq[k - 1].accept - nq[k - 1 - window].accept;
+        bool periodic = true;
+        for (std::size_t i = k - window; i < k && periodic; ++i)
+          periodic = nq[i].accept == nq[i - window].accept + delta && nq[i].done == nq[i - window].done + delta &&
+                     nq[i].free == nq[i - window].free + delta;
+        if (periodic) {
+          // The rest goes into the log as shifted copies of the last window (a few runs).
+          repeat_count = n - j;
+          repeat_delta = delta;
+          const MemRequest& last = nq[k - window + static_cast<std::size_t>((repeat_count - 1) % bm.max_outstanding)];
+          const int64_t last_shift = ((repeat_count - 1) / bm.max_outstanding + 1) * delta;
+          issue = last.accept + last_shift;
+          done = std::max(done, last.done + last_shift);
+          break;
+        }
+        check_at += window;
+      }
       int64_t t = issue + interval;
       if (k >= window) t = std::max(t, nq[k - window].free);
       issue = t;
@@ -576,35 +664,7 @@ class Evaluator {
       prefix_done = d;  // d > every response so far (xfer >= 0 on top of their maximum)
       done = std::max(done, d);
     }
-    std::size_t from = old_n;  // prefix maxima to (re)compute from here
-    if (append) {
-      // already in place
-    } else if (reqs.back().accept <= nq[0].accept) {
-      reqs.insert(reqs.end(), nq, nq + k);
-    } else {
-      // The placed requests accepted by the first new one keep their places (and prefix maxima).
-      from = static_cast<std::size_t>(std::upper_bound(reqs.begin(), reqs.end(), nq[0].accept, accept_after) -
-                                      reqs.begin());
-      merged_.resize(old_n + k);
-      std::merge(reqs.begin(), reqs.end(), nq, nq + k, merged_.begin(),
-                 [](const MemRequest& x, const MemRequest& y) { return x.accept < y.accept; });
-      reqs.swap(merged_);
-    }
-    {
-      int64_t pd = from > 0 ? reqs[from - 1].prefix_done : std::numeric_limits<int64_t>::min();
-      int64_t pf = from > 0 ? reqs[from - 1].prefix_free : std::numeric_limits<int64_t>::min();
-      for (std::size_t i = from; i < reqs.size(); ++i) {
-        pd = std::max(pd, reqs[i].done);
-        pf = std::max(pf, reqs[i].free);
-        reqs[i].prefix_done = pd;
-        reqs[i].prefix_free = pf;
-      }
-    }
-    s_.busy[a_.objects.size() + m] += n * xfer;
-    // Requests still in flight (writes) keep the run going until their slot is free again.
-    s_.max_end = std::max(s_.max_end, done + bm.release_delay);
-    special[kMemDone] = done - step_start;
-    special[kMemIssued] = issue - step_start;
+    return Generated{k, issue, done, repeat_count, repeat_delta};
   }
 
   // The rule memory() applies for each request, from `t` on: the first cycle in which the
@@ -635,10 +695,113 @@ class Evaluator {
 
   struct Seen {
     int64_t iteration, ref;
-    std::vector<int64_t> busy;
+    std::size_t busy_at;  // its busy counters in seen_busy_
+  };
+
+  // Timing-relevant operands of a loop's instructions (nested ones included) as seen from its
+  // entry: what the outer indices contribute, reduced to what decides the values inside the loop
+  // (the residue of modulo operands, the bound of clamped ones that stay clamped).
+  void loop_signature(const Loop& loop, int target, int loop_depth, std::vector<int64_t>* trips,
+                      std::vector<int64_t>* key) const {
+    __extension__ typedef __int128 Wide;
+    for (const auto& st : loop.body) {
+      if (st.loop) {
+        if (trips->size() <= static_cast<std::size_t>(loop_depth + 1)) trips->resize(static_cast<std::size_t>(loop_depth) + 2, 1);
+        (*trips)[static_cast<std::size_t>(loop_depth + 1)] = st.loop->trips;
+        loop_signature(*st.loop, target, loop_depth + 1, trips, key);
+        continue;
+      }
+      const BoundOpcode& bo = a_.opcodes[static_cast<std::size_t>(st.instr.opcode)];
+      for (int f : bo.relevant) {
+        if (static_cast<std::size_t>(f) >= st.instr.operands.size()) continue;
+        const Expr& e = st.instr.operands[static_cast<std::size_t>(f)];
+        Wide outer = e.base, imin = 0, imax = 0;
+        for (const auto& t : e.terms) {
+          if (t.first < target) {
+            outer += static_cast<Wide>(t.second) * idx_[static_cast<std::size_t>(t.first)];
+          } else {
+            const Wide span = static_cast<Wide>(t.second) * ((*trips)[static_cast<std::size_t>(t.first)] - 1);
+            if (span > 0) imax += span;
+            else imin += span;
+          }
+        }
+        if (e.mod > 0) {
+          key->push_back(static_cast<int64_t>(((outer % e.mod) + e.mod) % e.mod));
+        } else if (outer + imax <= e.lo) {
+          key->push_back(-1);  // clamped to lo throughout
+        } else if (outer + imin >= e.hi) {
+          key->push_back(-2);  // clamped to hi throughout
+        } else {
+          key->push_back(0);
+          key->push_back(static_cast<int64_t>(outer));
+        }
+      }
+    }
+  }
+
+  // A loop entered again with the same relative state, the same relevant operands and the same
+  // carried fields ends in the same relative state: memoized, its evaluation is a copy.
+  struct LoopExit {
+    State state;  // relative to the entry's latest end
+    std::vector<int64_t> busy;  // added during the loop
+    std::vector<std::vector<int64_t>> latched;
+  };
+  static constexpr std::size_t kMaxLoopMemo = 2048;
+  struct LoopMemoStats {
+    int64_t hits = 0, misses = 0;
   };
 
   void eval_loop(const Loop& loop, int depth) {
+    // A loop entered once per layer (all enclosing loops have one trip) is never met again.
+    if (opt_.full || depth == 0 || entries_at_[static_cast<std::size_t>(depth)] <= 1) {
+      eval_loop_body(loop, depth);
+      return;
+    }
+    LoopMemoStats& stats = loop_memo_stats_[&loop];
+    std::size_t open_locations = 0;
+    for (const auto& open : s_.open) open_locations += open.size();
+    // Memoized while it pays: at least one entry in five hit, and the state is cheap to copy.
+    if ((stats.misses >= 8 && 4 * stats.hits < stats.misses) || open_locations > 256) {
+      eval_loop_body(loop, depth);
+      return;
+    }
+    std::vector<int64_t>& key = loop_key_;
+    make_key(0, &key);
+    key.push_back(reinterpret_cast<intptr_t>(&loop));
+    key.push_back(depth);
+    std::vector<int64_t>& trips = loop_trips_;
+    trips.assign(static_cast<std::size_t>(depth) + 2, 1);
+    trips[static_cast<std::size_t>(depth)] = loop.trips;
+    loop_signature(loop, depth, depth, &trips, &key);
+    for (const auto& l : latched_) key.insert(key.end(), l.begin(), l.end());
+    const int64_t ref = s_.max_end;
+    const auto hit = loop_memo_.find(key);
+    ++(hit != loop_memo_.end() ? stats.hits : stats.misses);
+    if (hit != loop_memo_.end()) {
+      const LoopExit& x = hit->second;
+      loop_busy_ = s_.busy;
+      s_ = x.state;  // reuses s_'s buffers
+      shift(ref);
+      for (std::size_t b = 0; b < loop_busy_.size(); ++b) s_.busy[b] = loop_busy_[b] + x.busy[b];
+      latched_ = x.latched;
+      return;
+    }
+    const std::vector<int64_t> busy_before = s_.busy;
+    std::vector<int64_t> own_key = key;  // loop_key_ is reused by the loops inside
+    eval_loop_body(loop, depth);
+    if (loop_memo_.size() >= kMaxLoopMemo) loop_memo_.clear();
+    LoopExit& x = loop_memo_[std::move(own_key)];
+    x.state = s_;
+    shift_state(&x.state, -ref);
+    x.busy = s_.busy;
+    for (std::size_t b = 0; b < x.busy.size(); ++b) x.busy[b] -= busy_before[b];
+    x.latched = latched_;
+  }
+
+  void eval_loop_body(const Loop& loop, int depth) {
+    // How often the loops one level down are entered.
+    if (entries_at_.size() < static_cast<std::size_t>(depth) + 2) entries_at_.resize(static_cast<std::size_t>(depth) + 2, 1);
+    entries_at_[static_cast<std::size_t>(depth) + 1] = entries_at_[static_cast<std::size_t>(depth)] * loop.trips;
     if (opt_.full || loop.trips < 3) {
       for (int64_t i = 0; i < loop.trips; ++i) eval_iteration(loop, depth, i);
       return;
@@ -654,19 +817,26 @@ class Evaluator {
       bool done = false;
       for (int64_t i = seg.begin; i < seg.end; ++i) {
         eval_iteration(loop, depth, i);
-        if (done || i + 1 >= seg.end) continue;
+        // Repeats are whole periods apart and pay only when one more period is left after the later
+        // one: a key is made only where it can be either end of such a pair.
+        const int64_t last = seg.end - 1, p = seg.period;
+        if (done || !(i <= last - 2 * p || (i <= last - p && i - p >= seg.begin))) continue;
         make_key((i - seg.begin) % seg.period, &key);
         // Moves the key into the history only when inserted (try_emplace leaves it alone otherwise).
-        const auto [it, inserted] = history.try_emplace(std::move(key), Seen{i, s_.max_end, s_.busy});
-        if (inserted) continue;
-        const int64_t p = i - it->second.iteration;
+        const auto [it, inserted] = history.try_emplace(std::move(key), Seen{i, s_.max_end, seen_busy_.size()});
+        if (inserted) {
+          seen_busy_.insert(seen_busy_.end(), s_.busy.begin(), s_.busy.end());
+          continue;
+        }
+        const int64_t period = i - it->second.iteration;
         const int64_t delta = s_.max_end - it->second.ref;
-        const int64_t n = (seg.end - 1 - i) / p;
+        const int64_t n = (seg.end - 1 - i) / period;
         if (n > 0) {
           shift(n * delta);
-          for (std::size_t b = 0; b < s_.busy.size(); ++b) s_.busy[b] += n * (s_.busy[b] - it->second.busy[b]);
-          if (opt_.explain) note_kernel(loop, depth, i + 1 - seg.begin, p, delta);
-          i += n * p;
+          const int64_t* then = seen_busy_.data() + it->second.busy_at;
+          for (std::size_t b = 0; b < s_.busy.size(); ++b) s_.busy[b] += n * (s_.busy[b] - then[b]);
+          if (opt_.explain) note_kernel(loop, depth, i + 1 - seg.begin, period, delta);
+          i += n * period;
         }
         done = true;
         history.clear();
@@ -688,14 +858,30 @@ class Evaluator {
   State s_;
   Estimate est_;
   std::vector<int> obj_base_, obj_ring_, st_port_base_, entries_;
-  std::size_t last_key_size_ = 0;  // size of the latest state key (see make_key)
+  std::size_t fixed_key_size_ = 0;  // phase, objects and fixed storages: the first part of every key
   std::vector<std::vector<int>> mem_units_;  // per memory interface: units with steps requesting it
   std::vector<int64_t> idx_, fields_;
+  std::vector<std::vector<int64_t>> latched_;  // per opcode: operands carried by later instructions
+  std::unordered_map<std::vector<int64_t>, LoopExit, KeyHash> loop_memo_;
+  std::unordered_map<const Loop*, LoopMemoStats> loop_memo_stats_;
+  std::vector<int64_t> entries_at_ = {1};  // per depth: product of the enclosing loops' trips
+  std::vector<int64_t> loop_key_, loop_trips_, loop_busy_;  // scratch of eval_loop()
+  std::vector<int64_t> seen_busy_;  // busy counters of the iterations in the histories
   std::vector<int> path_, passed_;
   int deferred_q_ = -1;
   std::vector<Access> reads_, writes_;
   std::vector<int64_t> frees_;  // scratch of memory(): free cycles of placed requests, sorted
-  std::vector<MemRequest> new_, merged_;  // scratch of memory(): a step's requests, merge buffer
+  std::vector<MemRequest> window_, new_;  // scratch of memory(): placed window, new requests
+  std::vector<int64_t> key_tmp_;                        // scratch of make_key()
+  std::vector<std::pair<int64_t, Location>> key_live_;  // scratch of make_key()
+  // memory()'s steps already computed: their new requests relative to start, by step and window.
+  struct MemoEntry {
+    RequestLog requests;
+    int64_t first_accept = 0, issue = 0, done = 0;
+  };
+  static constexpr std::size_t kMaxMemo = 4096;
+  std::unordered_map<std::vector<int64_t>, MemoEntry, KeyHash> memo_;
+  std::vector<int64_t> memo_key_;
 };
 
 }  // namespace

@@ -49,6 +49,10 @@ class DescriptionParser {
     instr.require_map();
     if (instr.size() == 0) instr.fail("no instruction classes");
     for (const auto& key : instr.keys()) parse_class(key, instr[key]);
+    for (const auto& c : d_->classes)
+      for (const auto& cf : c.carried)
+        if (d_->find_class(cf.source) < 0)
+          throw InputError(cf.loc, "carried field '" + cf.name + "': unknown instruction class '" + cf.source + "'");
     if (root.has("roofline")) {
       const YamlNode r = root["roofline"];
       r.check_keys({"macs_per_cycle"});
@@ -261,7 +265,7 @@ class DescriptionParser {
     AccessSpec a;
     a.loc = n.loc();
     if (n.is_map()) {
-      n.check_keys({"storage", "index", "count", "when", "cycles"});
+      n.check_keys({"storage", "index", "count", "when", "cycles", "at"});
       const std::string name = n["storage"].as_string();
       a.storage = find_storage(name);
       if (a.storage < 0) n["storage"].fail("unknown storage '" + name + "'");
@@ -269,6 +273,11 @@ class DescriptionParser {
       a.count = n.has("count") ? field_expr(n["count"], fields, false) : Expression::constant(1);
       if (n.has("when")) a.when = field_expr(n["when"], fields, false);
       a.cycles = n.has("cycles") ? field_expr(n["cycles"], fields, false) : Expression::constant(0);
+      if (n.has("at")) {
+        const std::string at = n["at"].as_string();
+        if (at != "end" && at != "free") n["at"].fail("expected 'end' or 'free'");
+        a.at_free = at == "free";
+      }
       return a;
     }
     const std::string text = n.as_string();
@@ -317,7 +326,10 @@ class DescriptionParser {
     for (std::size_t i = 0; i < n.size(); ++i) out.push_back(parse_access(n.at(i), fields));
     return out;
   }
-  StepSpec parse_step(const YamlNode& n, const std::vector<std::string>& fields, int prev_unit) const {
+  // `fields`: the class's fields then its carried fields; `own`: the class's fields only (what totals
+  // over a Program, which do not follow program order, may read: memory traffic and its step's `when`).
+  StepSpec parse_step(const YamlNode& n, const std::vector<std::string>& fields, const std::vector<std::string>& own,
+                      int prev_unit) const {
     StepSpec s;
     s.loc = n.loc();
     if (!n.has("unit")) n.fail("instruction step with no unit");
@@ -332,7 +344,7 @@ class DescriptionParser {
         s.path.insert(s.path.begin(), x);
     if (n.has("memory")) {
       const YamlNode m = n["memory"];
-      m.check_keys({"interface", "requests", "bytes", "start"});
+      m.check_keys({"interface", "requests", "bytes", "start", "interval"});
       s.has_memory = true;
       s.memory.loc = m.loc();
       if (d_->memories.empty()) m.fail("no 'memory' interface is described");
@@ -344,14 +356,17 @@ class DescriptionParser {
         if (d_->memories.size() != 1) m.fail("several memory interfaces: name one with 'interface'");
         s.memory.memory = 0;
       }
-      s.memory.requests = m.has("requests") ? field_expr(m["requests"], fields, false) : Expression::constant(1);
-      s.memory.bytes = field_expr(m["bytes"], fields, false);
+      s.memory.requests = m.has("requests") ? field_expr(m["requests"], own, false) : Expression::constant(1);
+      s.memory.bytes = field_expr(m["bytes"], own, false);
       s.memory.start = m.has("start") ? field_expr(m["start"], fields, false) : Expression::constant(0);
+      if (m.has("interval")) s.memory.interval = field_expr(m["interval"], fields, false);
     }
-    if (n.has("when")) s.when = field_expr(n["when"], fields, false);
+    if (n.has("when")) s.when = field_expr(n["when"], s.has_memory ? own : fields, false);
     if (n.has("latency")) s.latency = field_expr(n["latency"], fields, s.has_memory);
     if (n.has("ii")) s.ii = field_expr(n["ii"], fields, s.has_memory);
     if (n.has("reads")) s.reads = parse_accesses(n["reads"], fields);
+    for (const auto& r : s.reads)
+      if (r.at_free) throw InputError(r.loc, "at: only writes can take effect when the unit became free");
     if (n.has("writes")) s.writes = parse_accesses(n["writes"], fields);
     return s;
   }
@@ -371,9 +386,26 @@ class DescriptionParser {
         c.fields.push_back(name);
       }
     }
+    // carried: {name: "class.field", ...} — decoder registers set by an earlier instruction.
+    std::vector<std::string> names = c.fields;
+    if (n.has("carried")) {
+      const YamlNode cf = n["carried"];
+      cf.require_map();
+      for (const auto& name : cf.keys()) {
+        const YamlNode v = cf[name];
+        for (const auto& prev : names)
+          if (prev == name) v.fail("carried field '" + name + "' has the name of a field or carried field");
+        const std::string text = v.as_string();
+        const std::size_t dot = text.find('.');
+        if (dot == std::string::npos || dot == 0 || dot + 1 == text.size() || text.find('.', dot + 1) != std::string::npos)
+          v.fail("expected 'class.field' (the instruction class and the field whose latest value is carried)");
+        c.carried.push_back(CarriedFieldSpec{name, text.substr(0, dot), text.substr(dot + 1), v.loc()});
+        names.push_back(name);
+      }
+    }
     const std::vector<std::string> step_keys = {"unit", "when", "latency", "ii", "reads", "writes", "memory"};
     if (n.has("steps")) {
-      std::vector<std::string> allowed = {"fields", "steps", "macs"};
+      std::vector<std::string> allowed = {"fields", "carried", "steps", "macs"};
       n.check_keys(allowed);
       const YamlNode steps = n["steps"];
       steps.require_sequence();
@@ -382,16 +414,17 @@ class DescriptionParser {
       for (std::size_t i = 0; i < steps.size(); ++i) {
         steps.at(i).require_map();
         steps.at(i).check_keys(step_keys);
-        c.steps.push_back(parse_step(steps.at(i), c.fields, prev));
+        c.steps.push_back(parse_step(steps.at(i), names, c.fields, prev));
         prev = c.steps.back().unit;
       }
     } else {
       std::vector<std::string> allowed = step_keys;
       allowed.push_back("fields");
+      allowed.push_back("carried");
       allowed.push_back("macs");
       n.check_keys(allowed);
       if (!n.has("unit")) n.fail("instruction '" + key + "' with no unit (give 'unit' or 'steps')");
-      c.steps.push_back(parse_step(n, c.fields, -1));
+      c.steps.push_back(parse_step(n, names, c.fields, -1));
     }
     c.macs = n.has("macs") ? field_expr(n["macs"], c.fields, false) : Expression::constant(0);
     d_->classes.push_back(std::move(c));

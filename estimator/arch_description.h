@@ -69,12 +69,15 @@ struct MemorySpec {
 
 // One access of an instruction step to storage: locations index .. index+count-1, when `when` != 0;
 // `cycles` > 0 reserves a port of the location's bank for that many cycles.
+// A write with `at_free` takes effect when the step's unit instance became free for it (the end of
+// the previous occupancy) instead of at the step's end.
 struct AccessSpec {
   int storage = -1;
   Expression index;
   Expression count;
   Expression when;
   Expression cycles;
+  bool at_free = false;
   SourceLoc loc;
 };
 
@@ -84,6 +87,7 @@ struct MemoryAccessSpec {
   Expression requests;
   Expression bytes;
   Expression start;  // cycles after the step's start until the first request
+  Expression interval;  // cycles between this step's requests; empty = the interface's request_interval
   SourceLoc loc;
 };
 
@@ -102,11 +106,20 @@ struct StepSpec {
   SourceLoc loc;
 };
 
+// A carried field (a decoder register): `field` of the latest earlier instruction of class `source` in
+// program order (0 before the first one), readable as `name` in the carrying class's step expressions.
+struct CarriedFieldSpec {
+  std::string name, source, field;
+  SourceLoc loc;
+};
+
 // An instruction class: an ISA opcode by name, its fields (names matched to the Program's ISA)
 // and its steps; `macs` counts multiply-accumulates for the roofline and regression baselines.
+// Expressions see field i as VarKind::Field i and carried field j as VarKind::Field fields.size() + j.
 struct InstructionClassSpec {
   std::string name;
   std::vector<std::string> fields;
+  std::vector<CarriedFieldSpec> carried;
   std::vector<StepSpec> steps;
   Expression macs;
   SourceLoc loc;

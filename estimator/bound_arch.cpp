@@ -144,7 +144,7 @@ BoundArch bind_arch(std::shared_ptr<const ArchDescription> desc, const std::map<
       }
       bo.program_field.push_back(pf);
     }
-    bo.field_used.assign(bo.cls->fields.size(), 0);
+    bo.field_used.assign(bo.cls->fields.size() + bo.cls->carried.size(), 0);
     collect_fields(bo.cls->macs, &bo.field_used);
     for (const auto& s : bo.cls->steps) {
       collect_fields(s.when, &bo.field_used);
@@ -161,10 +161,37 @@ BoundArch bind_arch(std::shared_ptr<const ArchDescription> desc, const std::map<
         collect_fields(s.memory.requests, &bo.field_used);
         collect_fields(s.memory.bytes, &bo.field_used);
         collect_fields(s.memory.start, &bo.field_used);
+        collect_fields(s.memory.interval, &bo.field_used);
       }
     }
-    for (std::size_t i = 0; i < bo.field_used.size(); ++i)
+    for (std::size_t i = 0; i < bo.cls->fields.size(); ++i)
       if (bo.field_used[i]) bo.relevant.push_back(bo.program_field[i]);
+  }
+  // Carried fields: the source opcode remembers the operands read later, and they decide timing.
+  for (std::size_t op = 0; op < b.opcodes.size(); ++op) {
+    BoundOpcode& bo = b.opcodes[op];
+    if (!bo.cls) continue;
+    for (std::size_t j = 0; j < bo.cls->carried.size(); ++j) {
+      const CarriedFieldSpec& cf = bo.cls->carried[j];
+      int src = -1;
+      for (std::size_t o = 0; o < isa.opcodes.size(); ++o)
+        if (isa.opcodes[o].name == cf.source) src = static_cast<int>(o);
+      int pf = -1;
+      if (src >= 0) {
+        pf = isa.field(src, cf.field);
+        if (pf < 0) {
+          std::string list;
+          for (const auto& n : isa.opcodes[static_cast<std::size_t>(src)].fields) list += (list.empty() ? "" : ", ") + n;
+          throw InputError(cf.loc, "carried field '" + cf.name + "': '" + cf.field + "' is not a field of '" +
+                                       cf.source + "' in ISA '" + isa.name + "' (fields: " + list + ")");
+        }
+      }
+      bo.carried.emplace_back(src, pf);
+      if (src < 0 || !bo.field_used[bo.cls->fields.size() + j]) continue;
+      BoundOpcode& so = b.opcodes[static_cast<std::size_t>(src)];
+      if (std::find(so.latch.begin(), so.latch.end(), pf) == so.latch.end()) so.latch.push_back(pf);
+      if (std::find(so.relevant.begin(), so.relevant.end(), pf) == so.relevant.end()) so.relevant.push_back(pf);
+    }
   }
   return b;
 }
@@ -227,15 +254,19 @@ int64_t gcd64(int64_t a, int64_t b) { return std::gcd(a, b); }
 std::vector<IterationSegment> iteration_segments(const BoundArch& arch, const Loop& loop, int depth,
                                                  const int64_t* idx) {
   const int64_t n = loop.trips;
-  std::vector<OperandView> ops;
-  std::vector<int64_t> trips(static_cast<std::size_t>(depth) + 2, 1);
+  // Scratch kept between calls: the estimator asks for every loop it enters.
+  thread_local std::vector<OperandView> ops;
+  thread_local std::vector<int64_t> trips, cuts;
+  thread_local std::vector<const OperandView*> clamped;
+  ops.clear();
+  clamped.clear();
+  trips.assign(static_cast<std::size_t>(depth) + 2, 1);
   trips[static_cast<std::size_t>(depth)] = n;
   collect_operands(arch, loop, depth, depth, idx, &trips, &ops);
 
   int64_t period = 1;
   bool aperiodic = false;
-  std::vector<int64_t> cuts = {0, n};
-  std::vector<const OperandView*> clamped;
+  cuts.assign({0, n});
   for (const auto& v : ops) {
     if (v.e->mod > 0) {
       const int64_t c = std::llabs(v.c % v.e->mod);

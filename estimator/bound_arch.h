@@ -51,6 +51,10 @@ struct BoundOpcode {
   std::vector<int> program_field;   // description field i -> Program operand index
   std::vector<char> field_used;     // description field i is read by some expression
   std::vector<int> relevant;        // Program operand indices that decide timing
+  // Carried field j of the class (field_used[fields + j]): {source opcode, its Program operand index};
+  // source opcode -1 when the ISA has no such opcode (the value is then always 0).
+  std::vector<std::pair<int, int>> carried;
+  std::vector<int> latch;           // Program operand indices later instructions carry from this opcode
 };
 
 struct BoundArch {

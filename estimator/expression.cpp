@@ -245,11 +245,6 @@ std::vector<VarRef> Expression::variables() const {
   return out;
 }
 
-int64_t Expression::eval(const EvalContext& ctx) const {
-  if (root_ < 0) return 0;
-  return eval_node(root_, ctx);
-}
-
 int64_t Expression::eval_node(int i, const EvalContext& ctx) const {
   const Node& n = nodes_[static_cast<std::size_t>(i)];
   auto a = [&](std::size_t k) { return eval_node(n.args[k], ctx); };
@@ -257,14 +252,7 @@ int64_t Expression::eval_node(int i, const EvalContext& ctx) const {
   auto wrap = [](uint64_t v) { return static_cast<int64_t>(v); };
   switch (n.op) {
     case Op::Const: return n.value;
-    case Op::Var:
-      switch (n.var.kind) {
-        case VarKind::Param: return ctx.params[n.var.index];
-        case VarKind::Field: return ctx.fields[n.var.index];
-        case VarKind::Special: return ctx.special[n.var.index];
-        case VarKind::Config: return ctx.config[n.var.index];
-      }
-      return 0;
+    case Op::Var: return var_value(n.var, ctx);
     case Op::Neg: return wrap(0 - static_cast<uint64_t>(a(0)));
     case Op::Not: return a(0) == 0;
     case Op::Add: return wrap(static_cast<uint64_t>(a(0)) + static_cast<uint64_t>(a(1)));

@@ -41,7 +41,13 @@ class Expression {
 
   bool empty() const { return nodes_.empty(); }
   // Contract: throws InputError naming the expression's location on division by zero.
-  int64_t eval(const EvalContext& ctx) const;
+  int64_t eval(const EvalContext& ctx) const {
+    if (root_ < 0) return 0;
+    const Node& n = nodes_[static_cast<std::size_t>(root_)];  // most are a constant or one name
+    if (n.op == Op::Const) return n.value;
+    if (n.op == Op::Var) return var_value(n.var, ctx);
+    return eval_node(root_, ctx);
+  }
   bool is_constant() const;
   const std::string& text() const { return text_; }
   const SourceLoc& loc() const { return loc_; }
@@ -58,6 +64,16 @@ class Expression {
     VarRef var;         // Var
     std::vector<int> args;
   };
+
+  static int64_t var_value(const VarRef& v, const EvalContext& ctx) {
+    switch (v.kind) {
+      case VarKind::Param: return ctx.params[v.index];
+      case VarKind::Field: return ctx.fields[v.index];
+      case VarKind::Special: return ctx.special[v.index];
+      case VarKind::Config: return ctx.config[v.index];
+    }
+    return 0;
+  }
 
  private:
   int64_t eval_node(int n, const EvalContext& ctx) const;

@@ -46,7 +46,8 @@ class Totaller {
       }
       const BoundOpcode& bo = a_.opcodes[static_cast<std::size_t>(s.instr.opcode)];
       const InstructionClassSpec& cls = *bo.cls;
-      fields_.assign(std::max<std::size_t>(cls.fields.size(), 1), 0);
+      // Carried fields stay 0: nothing summed here may read them (the parser allows only own fields).
+      fields_.assign(std::max<std::size_t>(cls.fields.size() + cls.carried.size(), 1), 0);
       for (std::size_t f = 0; f < cls.fields.size(); ++f) {
         const auto pf = static_cast<std::size_t>(bo.program_field[f]);
         if (bo.field_used[f] && pf < s.instr.operands.size()) fields_[f] = operand_value(s.instr.operands[pf], idx_.data());
@@ -57,8 +58,8 @@ class Totaller {
       ++t.class_count[static_cast<std::size_t>(&cls - a_.desc->classes.data())];
       t.macs += cls.macs.eval(ctx);
       for (const auto& step : cls.steps) {
-        if (!step.when.empty() && step.when.eval(ctx) == 0) continue;
         if (!step.has_memory) continue;
+        if (!step.when.empty() && step.when.eval(ctx) == 0) continue;
         const int64_t n = step.memory.requests.eval(ctx);
         const auto m = static_cast<std::size_t>(step.memory.memory);
         t.memory_requests[m] += n;

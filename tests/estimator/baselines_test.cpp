@@ -5,15 +5,15 @@
 
 #include "estimator/aidg.h"
 #include "estimator/regression.h"
-#include "estimator/roofline.h"
 #include "models/common/accelerator.h"
 #include "models/systolic/systolic_accelerator.h"
+#include "test_helpers.h"
 
 using namespace acv;
+using acv::test::check_extrapolation_and_roofline;
+using acv::test::source;
 
 namespace {
-
-std::string source(const std::string& rel) { return std::string(ACV_SOURCE_DIR) + "/" + rel; }
 
 Layer gemm(const std::string& name, int64_t m, int64_t n, int64_t k) {
   Layer l;
@@ -48,19 +48,8 @@ TEST_CASE("extrapolation equals full evaluation on mapped systolic layers") {
   for (const char* cfg : {"systolic-4x4-os", "systolic-4x4-ws", "systolic-8x8-os", "systolic-8x8-ws"}) {
     const AccelConfig config = load_accel_config(source(std::string("models/systolic/configs/") + cfg + ".yaml"));
     for (const auto& layer : layers) {
-      const Program p = accel.map(layer, config);
-      const BoundArch arch = bind_arch(desc, config_values(config), p);
-      EstimateOptions full;
-      full.full = true;
-      const Estimate a = estimate(arch, p, full);
-      const Estimate b = estimate(arch, p, EstimateOptions{});
       INFO(cfg << " " << layer.name);
-      CHECK(a.cycles == b.cycles);
-      CHECK(a.cycles > 0);
-      CHECK(b.evaluated_instructions <= a.evaluated_instructions);
-      const RooflineEstimate r = roofline(arch, p);
-      CHECK(r.cycles > 0);
-      CHECK(r.cycles <= a.cycles);  // the roofline ignores fill, drain and dependencies
+      check_extrapolation_and_roofline(accel, desc, config, layer);
     }
   }
 }

@@ -124,4 +124,8 @@ TEST_CASE("description errors name file, line, key and reason") {
   CHECK_THAT(error_of("units: {a: {}}\ninstructions:\n  x: {unit: a, latency: \"1 +\"}\n"), Contains("unexpected end"));
   CHECK_THAT(error_of("units: {a: {}}\nbogus: 1\ninstructions:\n  x: {unit: a}\n"), Contains("bad.yaml:2") && Contains("unknown key"));
   CHECK_THAT(error_of("units: {a: {}}\ninstructions:\n  x: {unit: a, reads: [\"buf[0]\"]}\n"), Contains("unknown storage 'buf'"));
+  CHECK_THAT(error_of("units: {a: {}}\ninstructions:\n  x:\n    carried: {n: y.n}\n    unit: a\n"), Contains("bad.yaml:4") && Contains("unknown instruction class 'y'"));
+  CHECK_THAT(error_of("units: {a: {}}\ninstructions:\n  x:\n    carried: {n: yn}\n    unit: a\n"), Contains("bad.yaml:4") && Contains("expected 'class.field'"));
+  CHECK_THAT(error_of("units: {a: {}}\ninstructions:\n  x:\n    fields: [n]\n    carried: {n: x.n}\n    unit: a\n"), Contains("has the name of a field"));
+  CHECK_THAT(error_of("units: {a: {}}\nstorage: {s: {}}\ninstructions:\n  x: {unit: a, writes: [{storage: s, at: start}]}\n"), Contains("expected 'end' or 'free'"));
 }

@@ -173,3 +173,62 @@ instructions:
   // one's response follows the responses of everything accepted before it: max(5 + 10, 15) + 1 = 16.
   CHECK(run(yaml, program(isa, {instr(0, {2}), instr(1, {4})})).cycles == 16);
 }
+
+TEST_CASE("a carried field is the latest earlier value of another class's field (a decoder register)") {
+  const auto isa = make_isa({{"set", {"n"}}, {"run", {"x"}}});
+  const std::string yaml = R"(
+units:
+  regs: {latency: 0}
+  u: {}
+instructions:
+  set: {unit: regs}
+  run:
+    fields: [x]
+    carried: {n: set.n}
+    unit: u
+    latency: n + x
+)";
+  // run before any set sees n = 0: 0-5; after set 10: 5-(5+10+1) = 16; after set 3: 16-20.
+  const Program p = program(isa, {instr(1, {5}), instr(0, {10}), instr(1, {1}), instr(0, {3}), instr(1, {1})});
+  CHECK(run(yaml, p).cycles == 20);
+  // Carried values repeat with their source's operands, so extrapolation stays exact: a loop of
+  // {set i % 3; run 1} runs 1 + (0|1|2) per iteration.
+  const Program l = program(isa, {loop("l", 100, {instr(0, {idx(1) % 3}), instr(1, {1})})});
+  const int64_t expect = 100 * 1 + 33 * 0 + 33 * 1 + 33 * 2 + 0;  // i % 3 = 0 for i = 99 too
+  CHECK(run(yaml, l, {}, true).cycles == expect);
+  CHECK(run(yaml, l).cycles == expect);
+}
+
+TEST_CASE("a step's memory requests can have their own interval") {
+  const auto isa = make_isa({{"st", {"n"}}});
+  const std::string yaml = R"(
+units:
+  u: {}
+memory:
+  dram: {latency: 10, bytes_per_cycle: 4, max_outstanding: 8}
+instructions:
+  st: {fields: [n], unit: u, memory: {requests: n, bytes: 4, start: 1, interval: 3}, latency: mem_done + 1}
+)";
+  // Requests at 1, 4, 7: done at 12, 15, 18 (one cycle of transfer each); the step ends at 19.
+  CHECK(run(yaml, program(isa, {instr(0, {3})})).cycles == 19);
+}
+
+TEST_CASE("a write at: free takes effect when the unit became free, before the step started") {
+  const auto isa = make_isa({{"op", {"t"}}, {"wait", {}}});
+  const std::string yaml = R"(
+units:
+  u: {}
+storage:
+  mark: {latency: 5, hazards: [raw]}
+instructions:
+  op:
+    fields: [t]
+    unit: u
+    latency: t
+    writes: [{storage: mark, at: free}]
+  wait: {unit: u, latency: 1, reads: [mark]}
+)";
+  // op 10: 0-10 (u was free at 0: mark readable at 5); op 4: 10-14 (u free for it at 10: mark at 15);
+  // wait reads mark: starts at max(14, 15) = 15, ends 16.
+  CHECK(run(yaml, program(isa, {instr(0, {10}), instr(0, {4}), instr(1, {})})).cycles == 16);
+}

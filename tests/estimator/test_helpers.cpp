@@ -1,6 +1,10 @@
 // Helpers of the estimator tests.
 #include "test_helpers.h"
 
+#include <catch2/catch.hpp>
+
+#include "estimator/roofline.h"
+
 namespace acv::test {
 
 std::shared_ptr<const IsaSpec> make_isa(const std::vector<OpcodeSpec>& opcodes) {
@@ -31,6 +35,24 @@ Estimate run(const std::string& yaml, const Program& p, const std::map<std::stri
   EstimateOptions o;
   o.full = full;
   return estimate(arch, p, o);
+}
+
+std::string source(const std::string& rel) { return std::string(ACV_SOURCE_DIR) + "/" + rel; }
+
+void check_extrapolation_and_roofline(const Accelerator& accel, std::shared_ptr<const ArchDescription> desc,
+                                      const AccelConfig& config, const Layer& layer) {
+  const Program p = accel.map(layer, config);
+  const BoundArch arch = bind_arch(std::move(desc), config_values(config), p);
+  EstimateOptions full;
+  full.full = true;
+  const Estimate a = estimate(arch, p, full);
+  const Estimate b = estimate(arch, p, EstimateOptions{});
+  CHECK(a.cycles == b.cycles);
+  CHECK(a.cycles > 0);
+  CHECK(b.evaluated_instructions <= a.evaluated_instructions);
+  const RooflineEstimate r = roofline(arch, p);
+  CHECK(r.cycles > 0);
+  CHECK(r.cycles <= a.cycles);  // the roofline ignores fill, drain, latency and dependencies
 }
 
 }  // namespace acv::test

@@ -1,4 +1,4 @@
-// Helpers of the estimator tests: tiny ISAs, descriptions from text, programs built by hand.
+// Helpers of the estimator tests: tiny ISAs, descriptions from text, programs built by hand, mapped layers.
 #pragma once
 
 #include <memory>
@@ -8,6 +8,8 @@
 #include "estimator/aidg.h"
 #include "estimator/arch_description.h"
 #include "estimator/bound_arch.h"
+#include "models/common/accel_config.h"
+#include "models/common/accelerator.h"
 #include "models/common/program.h"
 
 namespace acv::test {
@@ -20,5 +22,13 @@ Program program(std::shared_ptr<const IsaSpec> isa, std::vector<Statement> body)
 // Parses `yaml`, binds it to `params` and evaluates `p`.
 Estimate run(const std::string& yaml, const Program& p, const std::map<std::string, int64_t>& params = {},
              bool full = false);
+
+// ACV_SOURCE_DIR + "/" + rel.
+std::string source(const std::string& rel);
+
+// Maps `layer` on `config` and binds `desc`: the extrapolated estimate equals the full evaluation
+// from no more evaluated instructions, and the roofline stays at or below it.
+void check_extrapolation_and_roofline(const Accelerator& accel, std::shared_ptr<const ArchDescription> desc,
+                                      const AccelConfig& config, const Layer& layer);
 
 }  // namespace acv::test

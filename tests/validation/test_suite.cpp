@@ -1,6 +1,9 @@
 // Suite files: parsing and errors that name file, line and field.
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <set>
 
+#include "models/common/accel_config.h"
 #include "models/common/error.h"
 #include "validation/harness/suite.h"
 
@@ -52,3 +55,81 @@ TEST_CASE("suite errors name file, line and field", "[suite]") {
 TEST_CASE("case keys become safe file names", "[suite]") {
   CHECK(safe_file_name("systolic-4x4-os/tiny/conv 1/tlm-at") == "systolic-4x4-os__tiny__conv_1__tlm-at");
 }
+
+#ifdef ACV_SOURCE_DIR
+namespace {
+
+std::set<std::string> layer_names(const std::vector<Case>& cases) {
+  std::set<std::string> out;
+  for (const auto& c : cases) out.insert(c.workload_name + "/" + c.layer);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the shipped suites parse and expand", "[suite]") {
+  for (const char* name : {"quick", "default", "gemmini"}) {
+    INFO(name);
+    const Suite s = load_suite(std::string(ACV_SOURCE_DIR) + "/models/suites/" + name + ".yaml");
+    CHECK(s.name == name);
+    CHECK(s.reference == "rtl");
+    CHECK_FALSE(expand_cases(s).empty());
+  }
+}
+
+TEST_CASE("the gemmini suite: issue 6's layers on DIM 8 and 16, WS and OS, its thresholds, fitted regressions", "[suite]") {
+  const std::string root = ACV_SOURCE_DIR;
+  const Suite s = load_suite(root + "/models/suites/gemmini.yaml");
+  const std::vector<Case> cases = expand_cases(s);
+  std::set<std::string> configs;
+  for (const auto& c : cases) {
+    CHECK(c.accelerator == "gemmini");
+    configs.insert(c.config_name);
+  }
+  CHECK(configs == std::set<std::string>{"gemmini-8x8-ws", "gemmini-8x8-os", "gemmini-16x16-ws", "gemmini-16x16-os"});
+  CHECK(layer_names(cases) == std::set<std::string>{"Resnet18/Conv1", "Resnet18/Conv2_1a", "Resnet18/Conv3_s",
+                                                    "Resnet18/Conv5_s", "Resnet18/FC", "mobilenet/Conv1",
+                                                    "mobilenet/Conv4", "mobilenet/Conv26", "alexnet/Conv3",
+                                                    "yolo_tiny/Conv1", "yolo_tiny/Conv9", "NCF/2", "NCF/10",
+                                                    "NCF/12", "gpt2/QKT"});
+  CHECK(cases.size() == 4 * 15 * 6);
+  // Sign-off targets of issue 6.
+  const View* est = s.find_view("estimator");
+  REQUIRE(est);
+  CHECK(*est->thresholds.mape_pct == 2);
+  CHECK(*est->thresholds.max_error_pct == 5);
+  const View* at = s.find_view("tlm-at");
+  REQUIRE(at);
+  CHECK(*at->thresholds.mape_pct == 3);
+  REQUIRE(s.find_view("tlm-lt"));
+  CHECK(*s.find_view("tlm-lt")->thresholds.mape_pct == 5);
+  REQUIRE(s.find_view("roofline"));
+  CHECK_FALSE(s.find_view("roofline")->thresholds.any());
+  REQUIRE(s.find_view("regression"));
+  CHECK_FALSE(s.find_view("regression")->thresholds.any());
+
+  // Every config names its fitted regression model, and the training layers
+  // (models/workloads/calibration.yaml) are none of the suite's layers (compared by shape).
+  Suite training;
+  training.configs = s.configs;
+  WorkloadSelection cal;
+  cal.file = root + "/models/workloads/calibration.yaml";
+  training.workloads = {cal};
+  training.views = {s.views.front()};
+  std::set<std::string> training_shapes;
+  for (const auto& c : expand_cases(training)) training_shapes.insert(c.layer_shape);
+  CHECK(training_shapes.size() > 20);
+  for (const auto& c : cases) {
+    INFO(c.key);
+    CHECK_FALSE(training_shapes.count(c.layer_shape));
+  }
+  for (const auto& path : s.configs) {
+    const AccelConfig cfg = load_accel_config(path);
+    INFO(path);
+    const std::filesystem::path model = std::filesystem::path(cfg.regression_model).lexically_normal();
+    CHECK(model.filename() == cfg.name + ".json");
+    CHECK(model.parent_path().filename() == "regression");
+    CHECK(std::filesystem::exists(model));
+  }
+}
+#endif

@@ -1,23 +1,28 @@
 #include "burst_schedule.h"
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
+#include <string>
 
 #include "models/common/error.h"
 
 namespace acv {
 
-int64_t BurstSchedule::open(int priority, int64_t arrival, int64_t count, int64_t bytes) {
+int64_t BurstSchedule::open(int priority, int64_t arrival, int64_t count, int64_t bytes, int64_t now) {
   if (count < 1) throw BackendError("memory port: empty burst");
   arrival = std::max(arrival, horizon_);  // an arrival in the past is served from now on
-  commit(arrival);                        // requests accepted before this arrival cannot change
+  commit(std::min(now, arrival));         // requests accepted before then cannot change
   Burst b;
   b.id = next_id_++;
   b.priority = priority;
   b.count = count;
   b.bytes = bytes;
+  b.arrival = arrival;
   b.ready = arrival;
-  open_.push_back(b);
+  auto at = open_.end();  // after every burst that arrived no later
+  while (at != open_.begin() && std::prev(at)->arrival > arrival) --at;
+  open_.insert(at, b);
   projected_valid_ = false;
   return b.id;
 }
@@ -27,12 +32,12 @@ void BurstSchedule::commit(int64_t until) {
   if (projected_valid_ && projected_last_accept_ < until) {
     // The projection is decided up to its end: adopt it instead of replaying it.
     committed_ = projected_;
-    for (const auto& kv : projected_results_) finished_[kv.first] = kv.second;
+    for (const auto& kv : projected_results_.items) finished_.set(kv.first, kv.second);
     forget_closed();
-    projected_results_.clear();
+    projected_results_.items.clear();
     open_.clear();
   } else {
-    run(committed_, open_, until, finished_);
+    run(committed_, open_, until, finished_, memo_);
     forget_closed();
     projected_valid_ = false;
   }
@@ -41,32 +46,32 @@ void BurstSchedule::commit(int64_t until) {
 
 void BurstSchedule::forget_closed() {
   for (auto it = closed_.begin(); it != closed_.end();)
-    if (finished_.erase(*it) != 0) it = closed_.erase(it);
+    if (finished_.erase(*it)) it = closed_.erase(it);
     else ++it;
 }
 
 void BurstSchedule::project() const {
   if (projected_valid_) return;
   projected_ = committed_;
-  std::vector<Burst> bursts = open_;
-  projected_results_.clear();
-  run(projected_, bursts, -1, projected_results_);
+  projected_bursts_ = open_;
+  projected_results_.items.clear();
+  run(projected_, projected_bursts_, -1, projected_results_, memo_);
   projected_last_accept_ = -1;
-  for (const auto& kv : projected_results_) projected_last_accept_ = std::max(projected_last_accept_, kv.second.last_accept);
+  for (const auto& kv : projected_results_.items) projected_last_accept_ = std::max(projected_last_accept_, kv.second.last_accept);
   projected_valid_ = true;
 }
 
 BurstSchedule::Result BurstSchedule::schedule(int64_t id, int64_t now) {
   project();
   commit(now);
-  const auto done = finished_.find(id);
-  if (done != finished_.end()) return done->second;
+  if (const Result* done = finished_.find(id)) return *done;
   project();
-  return projected_results_.at(id);
+  if (const Result* r = projected_results_.find(id)) return *r;
+  throw BackendError("memory port: unknown burst " + std::to_string(id));
 }
 
 void BurstSchedule::close(int64_t id) {
-  if (finished_.erase(id) == 0) closed_.insert(id);
+  if (!finished_.erase(id)) closed_.push_back(id);
 }
 
 const DramTiming& BurstSchedule::timing() const {
@@ -80,7 +85,7 @@ const DramTiming& BurstSchedule::timing() const {
 // equals the one p requests earlier, every later period of p requests repeats the last one shifted
 // by D = accept_i - accept_{i-p} cycles (the rules are invariant under a shift in time): whole
 // periods are then skipped in closed form instead of scheduling them row by row.
-void BurstSchedule::run_lone(DramTiming& timing, Burst& b, int64_t until) {
+void BurstSchedule::run_lone_rows(DramTiming& timing, Burst& b, int64_t until) {
   const int64_t window = timing.config().max_outstanding;
   const int64_t max_period = window + 1;
   const int64_t first_check = 2 * window + 1;  // i - p >= window - 1 for every candidate period
@@ -121,15 +126,94 @@ void BurstSchedule::run_lone(DramTiming& timing, Burst& b, int64_t until) {
   }
 }
 
+void BurstSchedule::run_lone(DramTiming& timing, Burst& b, int64_t until, LoneMemo& memo) {
+  const int64_t arrival = b.ready, count = b.count - b.next;
+  std::vector<int64_t>& key = memo.key;
+  timing.relative(arrival, key);
+  key.push_back(count);
+  key.push_back(b.bytes);
+  // Bursts of one shape come in runs: try the latest hit before searching.
+  const auto hit = memo.last != memo.entries.end() && memo.last->first == key ? memo.last : memo.entries.find(key);
+  if (hit != memo.entries.end()) {
+    memo.last = hit;
+    const LoneMemo::Entry& e = hit->second;
+    if (until < 0 || arrival + e.result.last_accept < until) {  // every request is accepted before `until`
+      timing.assign_relative(e.end, arrival, count, b.bytes);
+      b.next = b.count;
+      b.result = Result{arrival + e.result.last_accept, arrival + e.result.last_complete};
+      b.ready = b.result.last_accept + 1;
+      return;
+    }
+    // The first n requests are accepted before `until` (accepts increase strictly).
+    const int64_t n = std::lower_bound(e.accepts.begin(), e.accepts.end(), until - arrival) - e.accepts.begin();
+    if (n == 0) return;  // the port's state does not change before `until`
+    // After request n-1 the port holds exactly the slots released after its accept: those held
+    // before the burst (the key) and those of the burst's own requests.
+    const int64_t accept = e.accepts[static_cast<std::size_t>(n - 1)];
+    std::vector<int64_t>& state = memo.state;
+    state.assign({accept, e.completes[static_cast<std::size_t>(n - 1)]});
+    for (std::size_t k = 2; k + 2 < key.size(); ++k)
+      if (key[k] > accept) state.push_back(key[k]);
+    for (int64_t j = 0; j < n; ++j)
+      if (e.completes[static_cast<std::size_t>(j)] + 1 > accept) state.push_back(e.completes[static_cast<std::size_t>(j)] + 1);
+    if (static_cast<int64_t>(state.size()) - 2 > timing.config().max_outstanding) return run_lone_rows(timing, b, until);
+    timing.assign_relative(state, arrival, n, b.bytes);
+    b.next += n;
+    b.result = Result{arrival + accept, arrival + e.completes[static_cast<std::size_t>(n - 1)]};
+    b.ready = b.result.last_accept + 1;
+    return;
+  }
+  constexpr std::size_t kMaxEntries = 1 << 12;  // bounds the memory of a run with many distinct states
+  const bool remember = memo.entries.size() < kMaxEntries;
+  DramTiming before = remember ? timing : DramTiming(timing.config());
+  run_lone_rows(timing, b, until);
+  if (!remember || b.next < b.count) return;
+  LoneMemo::Entry e;
+  timing.relative(arrival, e.end);
+  e.result = Result{b.result.last_accept - arrival, b.result.last_complete - arrival};
+  // Once per entry: the requests one by one (run_lone_rows may have skipped whole periods).
+  e.accepts.reserve(static_cast<std::size_t>(count));
+  e.completes.reserve(static_cast<std::size_t>(count));
+  int64_t ready = arrival;
+  for (int64_t i = 0; i < count; ++i) {
+    const DramTiming::Slot slot = before.schedule(ready, b.bytes);
+    e.accepts.push_back(slot.accept - arrival);
+    e.completes.push_back(slot.complete - arrival);
+    ready = slot.accept + 1;
+  }
+  memo.entries.emplace(key, std::move(e));
+}
+
 void BurstSchedule::run(DramTiming& timing, std::vector<Burst>& bursts, int64_t until,
-                        std::map<int64_t, Result>& done) {
+                        Results& done, LoneMemo& memo) {
   while (!bursts.empty()) {
     if (bursts.size() == 1) {  // no arbitration: the lone burst's requests back to back
-      run_lone(timing, bursts.front(), until);
+      run_lone(timing, bursts.front(), until, memo);
       if (bursts.front().next < bursts.front().count) return;
-      done[bursts.front().id] = bursts.front().result;
+      done.set(bursts.front().id, bursts.front().result);
       bursts.clear();
       return;
+    }
+    // A burst that presents its requests before any other burst presents one is alone on the port
+    // until then: run it as a lone burst up to the next one's first presentation.
+    {
+      Burst* first = &bursts.front();
+      int64_t second_ready = std::numeric_limits<int64_t>::max();
+      for (Burst& b : bursts)
+        if (b.ready < first->ready) first = &b;
+      for (const Burst& b : bursts)
+        if (&b != first) second_ready = std::min(second_ready, b.ready);
+      if (timing.earliest_accept(first->ready) < second_ready) {
+        const int64_t lone_until = until >= 0 ? std::min(until, second_ready) : second_ready;
+        run_lone(timing, *first, lone_until, memo);
+        if (first->next == first->count) {
+          done.set(first->id, first->result);
+          bursts.erase(bursts.begin() + (first - bursts.data()));
+        } else if (until >= 0 && timing.earliest_accept(first->ready) >= until && lone_until == until) {
+          return;  // cut short by the caller's `until`
+        }
+        continue;
+      }
     }
     // The first cycle the port can accept one of the presented requests; the winner among the
     // requests presented by then (every one of them could be accepted in that cycle).
@@ -143,7 +227,7 @@ void BurstSchedule::run(DramTiming& timing, std::vector<Burst>& bursts, int64_t 
     winner->result = Result{slot.accept, slot.complete};
     winner->ready = slot.accept + 1;
     if (++winner->next == winner->count) {
-      done[winner->id] = winner->result;
+      done.set(winner->id, winner->result);
       bursts.erase(bursts.begin() + (winner - bursts.data()));
     }
   }

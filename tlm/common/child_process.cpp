@@ -1,5 +1,7 @@
 #include "child_process.h"
 
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +19,18 @@ namespace {
 
 enum class Outcome : uint8_t { Ok = 0, InputError = 1, MappingError = 2, BackendError = 3, OtherError = 4 };
 
+bool write_all(int fd, const void* data, std::size_t size) {
+  const auto* p = static_cast<const uint8_t*>(data);
+  std::size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::write(fd, p + done, size - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
 class Writer {
  public:
   void u8(uint8_t v) { buf_.push_back(v); }
@@ -29,16 +43,7 @@ class Writer {
     buf_.insert(buf_.end(), c, c + n);
   }
   void str(const std::string& s) { bytes(s.data(), s.size()); }
-  bool flush(int fd) const {
-    std::size_t done = 0;
-    while (done < buf_.size()) {
-      const ssize_t n = ::write(fd, buf_.data() + done, buf_.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return false;
-      done += static_cast<std::size_t>(n);
-    }
-    return true;
-  }
+  bool flush(int fd) const { return write_all(fd, buf_.data(), buf_.size()); }
 
  private:
   std::vector<uint8_t> buf_;
@@ -46,14 +51,14 @@ class Writer {
 
 class Reader {
  public:
-  explicit Reader(const std::vector<uint8_t>& buf) : buf_(buf) {}
+  Reader(const uint8_t* buf, std::size_t size) : buf_(buf), size_(size) {}
   bool u8(uint8_t& v) {
-    if (pos_ + 1 > buf_.size()) return false;
+    if (pos_ + 1 > size_) return false;
     v = buf_[pos_++];
     return true;
   }
   bool i64(int64_t& v) {
-    if (pos_ + 8 > buf_.size()) return false;
+    if (pos_ + 8 > size_) return false;
     uint64_t u = 0;
     for (int b = 0; b < 8; ++b) u |= static_cast<uint64_t>(buf_[pos_ + b]) << (8 * b);
     pos_ += 8;
@@ -63,22 +68,39 @@ class Reader {
   template <class Container>
   bool bytes(Container& out) {
     int64_t n = 0;
-    if (!i64(n) || n < 0 || pos_ + static_cast<uint64_t>(n) > buf_.size()) return false;
-    out.assign(buf_.begin() + static_cast<std::ptrdiff_t>(pos_), buf_.begin() + static_cast<std::ptrdiff_t>(pos_ + n));
+    if (!i64(n) || n < 0 || static_cast<uint64_t>(n) > size_ - pos_) return false;
+    out.assign(buf_ + pos_, buf_ + pos_ + static_cast<std::size_t>(n));
     pos_ += static_cast<std::size_t>(n);
     return true;
   }
 
  private:
-  const std::vector<uint8_t>& buf_;
+  const uint8_t* buf_;
+  std::size_t size_;
   std::size_t pos_ = 0;
 };
 
-[[noreturn]] void child_main(int fd, const std::function<SimulationOutput()>& simulate) {
+// The result travels in an anonymous shared-memory file (memfd; a temporary file where there is
+// none) rather than through the pipe: a layer's memory image is megabytes, and a pipe moves it
+// 64 KiB per wake-up of the parent, which on a busy machine cost as much as the simulation. The
+// pipe only says "result complete" (one byte) or, closed without it, that the child died.
+int result_file() {
+  const int fd = ::memfd_create("acv-tlm-result", MFD_CLOEXEC);
+  if (fd >= 0) return fd;
+  std::FILE* f = std::tmpfile();
+  if (f == nullptr) throw BackendError(std::string("result file: ") + std::strerror(errno));
+  const int dup = ::dup(::fileno(f));
+  std::fclose(f);
+  if (dup < 0) throw BackendError(std::string("result file: ") + std::strerror(errno));
+  return dup;
+}
+
+[[noreturn]] void child_main(int result_fd, int ready_fd, const std::function<SimulationOutput()>& simulate) {
   ::dup2(STDERR_FILENO, STDOUT_FILENO);  // SystemC reports go to stdout; keep the parent's stdout clean
-  Writer w;
+  Writer w;  // everything but the memory image, which is written from where it is
+  SimulationOutput out;
   try {
-    const SimulationOutput out = simulate();
+    out = simulate();
     w.u8(static_cast<uint8_t>(Outcome::Ok));
     w.i64(out.cycles);
     w.i64(static_cast<int64_t>(out.counters.size()));
@@ -86,7 +108,7 @@ class Reader {
       w.str(kv.first);
       w.i64(kv.second);
     }
-    w.bytes(out.dram.data(), out.dram.size());
+    w.i64(static_cast<int64_t>(out.dram.size()));
   } catch (const InputError& e) {
     w.u8(static_cast<uint8_t>(Outcome::InputError));
     w.str(e.what());
@@ -104,8 +126,9 @@ class Reader {
     w.str("unknown exception");
   }
   std::fflush(stderr);
-  const bool sent = w.flush(fd);
-  ::close(fd);
+  const uint8_t ready = 1;
+  const bool sent = w.flush(result_fd) && write_all(result_fd, out.dram.data(), out.dram.size()) &&
+                    write_all(ready_fd, &ready, 1);
   ::_exit(sent ? 0 : 3);  // no atexit handlers or static destructors: they belong to the parent
 }
 
@@ -119,40 +142,66 @@ std::string describe(int status) {
 }  // namespace
 
 SimulationOutput run_in_child_process(const std::function<SimulationOutput()>& simulate) {
+  const int result_fd = result_file();
   int fds[2];
-  if (::pipe(fds) != 0) throw BackendError(std::string("pipe: ") + std::strerror(errno));
+  if (::pipe(fds) != 0) {
+    ::close(result_fd);
+    throw BackendError(std::string("pipe: ") + std::strerror(errno));
+  }
   std::fflush(stdout);
   std::fflush(stderr);
   const pid_t pid = ::fork();
   if (pid < 0) {
     ::close(fds[0]);
     ::close(fds[1]);
+    ::close(result_fd);
     throw BackendError(std::string("fork: ") + std::strerror(errno));
   }
   if (pid == 0) {
     ::close(fds[0]);
-    child_main(fds[1], simulate);
+    child_main(result_fd, fds[1], simulate);
   }
   ::close(fds[1]);
-  std::vector<uint8_t> buf;
-  uint8_t chunk[1 << 16];
-  for (;;) {
-    const ssize_t n = ::read(fds[0], chunk, sizeof chunk);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    buf.insert(buf.end(), chunk, chunk + n);
+  uint8_t ready = 0;
+  ssize_t got = 0;
+  while ((got = ::read(fds[0], &ready, 1)) < 0 && errno == EINTR) {
   }
   ::close(fds[0]);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  // The result is read while the child still tears down its address space.
+  const uint8_t* buf = nullptr;
+  std::size_t size = 0;
+  struct stat st {};
+  if (got == 1 && ::fstat(result_fd, &st) == 0 && st.st_size > 0) {
+    void* map = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_SHARED, result_fd, 0);
+    if (map != MAP_FAILED) {
+      buf = static_cast<const uint8_t*>(map);
+      size = static_cast<std::size_t>(st.st_size);
+    }
   }
+  ::close(result_fd);
+  struct Unmap {
+    const uint8_t* p;
+    std::size_t n;
+    ~Unmap() {
+      if (p) ::munmap(const_cast<uint8_t*>(p), n);
+    }
+  } unmap{buf, size};
+  int status = 0;
+  auto reap = [&] {
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  };
 
-  Reader r(buf);
+  Reader r(buf, size);
   uint8_t outcome = 0;
-  if (!r.u8(outcome)) throw BackendError("TLM simulation process died without a result: " + describe(status));
+  if (!r.u8(outcome)) {
+    reap();
+    throw BackendError("TLM simulation process died without a result: " + describe(status));
+  }
   if (outcome != static_cast<uint8_t>(Outcome::Ok)) {
     std::string message;
     if (!r.bytes(message)) message = "(message lost)";
+    reap();
     switch (static_cast<Outcome>(outcome)) {
       case Outcome::InputError: throw InputError(message);
       case Outcome::MappingError: throw MappingError(message);
@@ -169,6 +218,7 @@ SimulationOutput run_in_child_process(const std::function<SimulationOutput()>& s
     out.counters[name] = value;
   }
   ok = ok && r.bytes(out.dram);
+  reap();
   if (!ok || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
     throw BackendError("TLM simulation process sent an incomplete result: " + describe(status));
   return out;

@@ -8,7 +8,8 @@
 namespace acv {
 
 // Contract: forks (the caller must not have created any SystemC object), runs `simulate` in the
-// child with stdout redirected to stderr, and sends its SimulationOutput back through a pipe.
+// child with stdout redirected to stderr, and sends its SimulationOutput back (an anonymous shared
+// file for the data; a pipe signals completion or, closed without it, the child's death).
 // Rethrows the child's InputError / MappingError / BackendError in the parent with its message;
 // a child that dies or exits without a result gives BackendError naming its exit status or signal.
 SimulationOutput run_in_child_process(const std::function<SimulationOutput()>& simulate);

@@ -15,7 +15,9 @@ class Clock {
   static Clock default_clock() { return Clock(sc_core::sc_time(1, sc_core::SC_NS)); }
 
   const sc_core::sc_time& period() const { return period_; }
-  sc_core::sc_time cycles(int64_t n) const { return sc_core::sc_time::from_value(period_.value() * static_cast<uint64_t>(n)); }
+  // Inline arithmetic (sc_time::from_value is a library call, frequent in LT): exact, since
+  // n * period stays far below 2^53 time-resolution units.
+  sc_core::sc_time cycles(int64_t n) const { return n == 1 ? period_ : period_ * static_cast<double>(n); }
   // Whole cycles elapsed at `t` (rounded down).
   int64_t to_cycles(const sc_core::sc_time& t) const { return static_cast<int64_t>(t.value() / period_.value()); }
   // The first clock edge at or after `t`.

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 
 namespace acv::cmdreg {
 
@@ -24,5 +25,25 @@ constexpr uint64_t kStatusDone = 1u << 1;     // END written and every pushed in
 constexpr uint64_t kStatusError = 1u << 2;    // a malformed access or push (see the simulation log)
 constexpr int kStatusFreeShift = 32;          // bits 32..47: free slots in the command queue
 constexpr uint64_t kControlEnd = 1u << 0;
+
+// Register values as bytes (little-endian), for initiators and the target alike.
+inline void store_le64(uint8_t* p, uint64_t v) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  std::memcpy(p, &v, sizeof v);
+#else
+  for (int b = 0; b < 8; ++b) p[b] = static_cast<uint8_t>(v >> (8 * b));
+#endif
+}
+inline uint64_t load_le64(const uint8_t* p) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+#else
+  uint64_t v = 0;
+  for (int b = 0; b < 8; ++b) v |= static_cast<uint64_t>(p[b]) << (8 * b);
+  return v;
+#endif
+}
 
 }  // namespace acv::cmdreg

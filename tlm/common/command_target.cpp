@@ -64,6 +64,7 @@ void CommandTarget::write_register(uint64_t offset, uint64_t value, LocalTime& l
     std::copy(staged_.begin(), staged_.begin() + instr.num_fields, instr.f.begin());
     ++pushed_;
     queue_.push(instr, lt);
+    if (on_push_) on_push_();
   } else if (offset == cmdreg::kControl) {
     if (value & cmdreg::kControlEnd) {
       end_ = true;
@@ -87,13 +88,23 @@ void CommandTarget::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& 
   LocalTime lt(mode_, clock_);
   lt.advance(delay);
   uint8_t* data = gp.get_data_ptr();
+  if (gp.is_write() && addr == cmdreg::kField0 && len == 8 * (cmdreg::kNumFields + 1)) {
+    // The usual access, one whole instruction (fields, then PUSH): the same as the loop below,
+    // without decoding each offset.
+    for (std::size_t f = 0; f < cmdreg::kNumFields; ++f) staged_[f] = static_cast<int64_t>(cmdreg::load_le64(data + 8 * f));
+    write_register(cmdreg::kPush, cmdreg::load_le64(data + 8 * cmdreg::kNumFields), lt);
+    lt.advance_cycles(access_cycles_);
+    delay = lt.now() - sc_core::sc_time_stamp();
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
+    return;
+  }
   for (unsigned i = 0; i < len; i += 8) {
     uint64_t value = 0;
     if (gp.is_read()) {
       value = read_register(addr + i, lt.now());
-      for (int b = 0; b < 8; ++b) data[i + b] = static_cast<uint8_t>(value >> (8 * b));
+      cmdreg::store_le64(data + i, value);
     } else if (gp.is_write()) {
-      for (int b = 0; b < 8; ++b) value |= static_cast<uint64_t>(data[i + b]) << (8 * b);
+      value = cmdreg::load_le64(data + i);
       write_register(addr + i, value, lt);
     }
   }

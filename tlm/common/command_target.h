@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 
 #include "command_registers.h"
 #include "local_time.h"
@@ -31,6 +32,17 @@ class CommandTarget : public sc_core::sc_module {
   // called once per instruction with the first cycle after it (its unit's local time), so the
   // Program's cycle count is the latest of these.
   ConcreteInstruction next(LocalTime& lt) { return queue_.take(lt); }
+  // Passive dispatch (LT): instead of a thread blocking in next(), a dispatcher registers a hook
+  // that runs after every push (in the pushing initiator's thread) and takes instructions with
+  // the non-blocking calls below, keeping its own time. Contract: LT only.
+  void on_push(std::function<void()> hook) { on_push_ = std::move(hook); }
+  bool has_next() const { return !queue_.empty(); }
+  const ConcreteInstruction& peek_next() const { return queue_.peek(); }
+  const sc_core::sc_time& peek_next_stamp() const { return queue_.peek_stamp(); }
+  void pop_next_at(const sc_core::sc_time& at) { queue_.pop_at(at); }
+  // LT: a host blocked on the full queue resumes once the queue has run empty (TimedFifo::
+  // set_lazy_producer_wakeup): right for a host that only feeds instructions, like ProgramFeeder.
+  void set_lazy_host_wakeup(bool on) { queue_.set_lazy_producer_wakeup(on); }
   void retire(const sc_core::sc_time& at);
   // Work that outlives its instruction (posted writes): done() waits for every begun activity
   // to end; `at` is the first cycle after it.
@@ -61,6 +73,7 @@ class CommandTarget : public sc_core::sc_module {
   bool error_ = false;
   sc_core::sc_time done_at_;      // max retire time
   sc_core::sc_event done_event_;
+  std::function<void()> on_push_;
 };
 
 }  // namespace acv

@@ -69,6 +69,33 @@ class DramTiming {
     busy_cycles_ += requests * transfer;
   }
 
+  // What of the state a request presented at `arrival` or later can still see, relative to `arrival`:
+  // the release cycles of slots still held after it, the last accept (clamped to -1: an earlier
+  // one cannot delay it) and the last completion (clamped to latency: the request's own
+  // accept + latency bounds it anyway). Two states with equal relative() schedule every request
+  // presented from `arrival` on identically, shifted by the difference of their arrivals.
+  void relative(int64_t arrival, std::vector<int64_t>& out) const {
+    out.clear();
+    out.push_back(std::max<int64_t>(last_accept_ - arrival, -1));
+    out.push_back(std::max<int64_t>(last_complete_ - arrival, config_.latency));
+    const std::size_t n = in_flight_.size();
+    for (std::size_t k = 0, i = head_; k < held_; ++k, i = i + 1 == n ? 0 : i + 1)
+      if (in_flight_[i] > arrival) out.push_back(in_flight_[i] - arrival);
+  }
+  // Sets the state to `rel` (from relative()) taken at `base`, and counts `requests` more requests
+  // of `bytes` each: the end of a schedule replayed from a memo.
+  void assign_relative(const std::vector<int64_t>& rel, int64_t base, int64_t requests, int64_t bytes) {
+    last_accept_ = base + rel[0];
+    last_complete_ = base + rel[1];
+    head_ = 0;
+    held_ = rel.size() - 2;
+    for (std::size_t k = 0; k < held_; ++k) in_flight_[k] = base + rel[k + 2];
+    const int64_t transfer = (std::max<int64_t>(bytes, 1) + config_.bytes_per_cycle - 1) / config_.bytes_per_cycle;
+    requests_ += requests;
+    bytes_ += requests * bytes;
+    busy_cycles_ += requests * transfer;
+  }
+
   const DramConfig& config() const { return config_; }
   int64_t requests() const { return requests_; }
   int64_t bytes() const { return bytes_; }

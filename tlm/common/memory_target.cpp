@@ -36,20 +36,36 @@ bool MemoryTarget::highest_priority(int id) const {
 }
 
 namespace {
+// sc_time_stamp(), inlined (a library call through the PLT otherwise; several per burst).
+inline const sc_core::sc_time& kernel_now() { return sc_core::sc_get_curr_simcontext()->time_stamp(); }
+
 bool in_thread() {
   const sc_core::sc_process_handle h = sc_core::sc_get_current_process_handle();
   return h.valid() && h.proc_kind() == sc_core::SC_THREAD_PROC_;
 }
 }  // namespace
 
+bool MemoryTarget::others_arrive_after(int id, int64_t arrival) const {
+  // Sized to every bound initiator by b_transport; -1 (outside, or never called) fails the test.
+  for (std::size_t other = 0; other < m_next_arrival.size(); ++other)
+    if (static_cast<int>(other) != id && m_next_arrival[other] <= arrival) return false;
+  return true;
+}
+
 void MemoryTarget::b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
   const bool can_wait = in_thread();
-  // Bring the kernel to the request's time, so requests of all initiators reach the port in time order.
+  const bool top = highest_priority(id);
+  if (m_next_arrival.size() < socket.size()) m_next_arrival.resize(socket.size(), -1);
+  // Bring the kernel to the request's time, so requests of all initiators reach the port in time
+  // order (unless the look-ahead shows that no other request can arrive before it).
   if (can_wait && delay > sc_core::SC_ZERO_TIME) {
-    sc_core::wait(delay);
-    delay = sc_core::SC_ZERO_TIME;
+    const int64_t arrival = clock_.to_cycles(clock_.align_up(kernel_now() + delay));
+    if (!(lookahead_ && (!top || others_arrive_after(id, arrival)))) {
+      sc_core::wait(delay);
+      delay = sc_core::SC_ZERO_TIME;
+    }
   }
-  const sc_core::sc_time start = sc_core::sc_time_stamp() + delay;
+  const sc_core::sc_time start = kernel_now() + delay;
   const int64_t arrival = clock_.to_cycles(clock_.align_up(start));
   auto* burst = gp.get_extension<BurstExtension>();
 
@@ -77,19 +93,26 @@ void MemoryTarget::b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc
   // Timing: the burst's schedule is final at once for the highest priority; a lower one waits
   // until the kernel has passed its last accept (higher-priority bursts only delay it).
   const int prio = priority(id);
-  const int64_t handle = bursts_.open(prio, arrival, count, bytes);
-  auto kernel_cycle = [this] { return clock_.to_cycles(clock_.align_up(sc_core::sc_time_stamp())); };
+  auto kernel_cycle = [this] { return clock_.to_cycles(clock_.align_up(kernel_now())); };
+  // No burst arrives before the kernel's cycle any more (every thread's local time is at or after it).
+  const int64_t handle = bursts_.open(prio, arrival, count, bytes, kernel_cycle());
   BurstSchedule::Result r = bursts_.schedule(handle, kernel_cycle());
-  if (can_wait && !highest_priority(id)) {
+  if (can_wait && !top && lookahead_ && arrival_bound_ && kernel_cycle() <= r.last_accept &&
+      arrival_bound_(id, r.last_accept) > r.last_accept) {
+    r = bursts_.schedule(handle, r.last_accept + 1);  // nothing arrives before then any more
+  } else if (can_wait && !top) {
     while (kernel_cycle() <= r.last_accept) {
-      sc_core::wait(clock_.cycles(r.last_accept + 1) - sc_core::sc_time_stamp());
+      // Later bursts only delay this one: its next access cannot come before r.last_accept + 1.
+      m_next_arrival[static_cast<std::size_t>(id)] = r.last_accept + 1;
+      sc_core::wait(clock_.cycles(r.last_accept + 1) - kernel_now());
       r = bursts_.schedule(handle, kernel_cycle());
     }
+    m_next_arrival[static_cast<std::size_t>(id)] = -1;
   }
   bursts_.close(handle);
   if (burst) burst->last_accept = clock_.cycles(r.last_accept);
   const sc_core::sc_time complete = clock_.cycles(r.last_complete);
-  delay = complete > sc_core::sc_time_stamp() ? complete - sc_core::sc_time_stamp() : sc_core::SC_ZERO_TIME;
+  delay = complete > kernel_now() ? complete - kernel_now() : sc_core::SC_ZERO_TIME;
 }
 
 tlm::tlm_sync_enum MemoryTarget::nb_transport_fw(int id, tlm::tlm_generic_payload& gp, tlm::tlm_phase& phase,
@@ -119,7 +142,7 @@ void MemoryTarget::peq_callback(tlm::tlm_generic_payload& gp, const tlm::tlm_pha
   const int id = m_initiator_of.at(&gp);
   if (phase == tlm::BEGIN_REQ) {
     m_pending.push_back(Pending{&gp, id, m_arrivals++});
-    arm_arbiter(clock_.to_cycles(clock_.align_up(sc_core::sc_time_stamp())));
+    arm_arbiter(clock_.to_cycles(clock_.align_up(kernel_now())));
   } else if (phase == tlm::BEGIN_RESP) {
     if (m_response_busy[id]) m_response_queue[id].push_back(&gp);  // response exclusion rule
     else send_response(id, gp);
@@ -129,13 +152,13 @@ void MemoryTarget::peq_callback(tlm::tlm_generic_payload& gp, const tlm::tlm_pha
 // Arbitration for cycle c runs at c + half a period, after all requests of cycle c have arrived.
 void MemoryTarget::arm_arbiter(int64_t cycle) {
   const sc_core::sc_time at = clock_.cycles(cycle) + clock_.period() / 2;
-  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const sc_core::sc_time now = kernel_now();
   m_arbitrate.notify(at > now ? at - now : sc_core::SC_ZERO_TIME);
 }
 
 void MemoryTarget::arbitrate() {
   if (m_pending.empty()) return;
-  const int64_t cycle = clock_.to_cycles(sc_core::sc_time_stamp());
+  const int64_t cycle = clock_.to_cycles(kernel_now());
   auto best = m_pending.begin();
   for (auto it = m_pending.begin(); it != m_pending.end(); ++it) {
     const int p = priority(it->id), q = priority(best->id);
@@ -151,7 +174,7 @@ void MemoryTarget::arbitrate() {
   const DramTiming::Slot slot = timing_.schedule(cycle, static_cast<int64_t>(chosen.gp->get_data_length()));
   memory_.operation(*chosen.gp);
   chosen.gp->set_dmi_allowed(false);
-  m_peq.notify(*chosen.gp, tlm::BEGIN_RESP, clock_.cycles(slot.complete) - sc_core::sc_time_stamp());
+  m_peq.notify(*chosen.gp, tlm::BEGIN_RESP, clock_.cycles(slot.complete) - kernel_now());
   tlm::tlm_phase phase = tlm::END_REQ;
   sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
   socket[chosen.id]->nb_transport_bw(*chosen.gp, phase, delay);  // any return value is fine for END_REQ

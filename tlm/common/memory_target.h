@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <vector>
 
@@ -47,6 +48,26 @@ class MemoryTarget : public sc_core::sc_module {
   // Arbitration priority of the initiator bound as socket[index] (default 0; higher wins).
   void set_priority(int index, int priority) { m_priority[index] = priority; }
 
+  // LT look-ahead (off by default): a burst need not wait for the kernel to reach its arrival when
+  // that cannot change any schedule, which saves a thread switch per burst. A lower-priority burst
+  // opens at once (its result is final only once the kernel has passed its last accept anyway); a
+  // highest-priority burst opens at once when every other initiator is itself inside b_transport
+  // with a burst whose last accept is at or after this arrival (so nothing can arrive before it).
+  // Cycle counts are the same as without it. Assumes each socket is driven by one thread at a time
+  // and an initiator's next access is no earlier than its previous one's last accept + 1 (true
+  // of DmaInitiator). Data of an early-opened burst moves at the call, so a read may miss a
+  // concurrent write of another initiator that arrives before it; use it only where DMAs of
+  // different initiators never read what the others write meanwhile (the systolic array: loads
+  // read operands, stores write results).
+  void set_lt_lookahead(bool on) { lookahead_ = on; }
+  // LT, with the look-ahead: `bound(id, last_accept)` returns a cycle before which no initiator
+  // but `id` presents a burst any more, given that `id` (the caller of b_transport, a
+  // lower-priority initiator with a burst whose last request is accepted in `last_accept`) itself
+  // accesses nothing before last_accept + 1. When it is after last_accept, the burst is final at
+  // once and b_transport returns without waiting for the kernel (no thread switch). The model
+  // that binds the initiators knows what its units wait for and can bound this (SystolicTop).
+  void set_lt_arrival_bound(std::function<int64_t(int, int64_t)> bound) { arrival_bound_ = std::move(bound); }
+
   Memory& memory() { return memory_; }
   // Requests and bytes served (AT and LT).
   const DramTiming& timing() const { return mode_ == TlmMode::LooselyTimed ? bursts_.timing() : timing_; }
@@ -79,6 +100,11 @@ class MemoryTarget : public sc_core::sc_module {
   std::map<int, int> m_priority;
   int priority(int id) const;
   bool highest_priority(int id) const;
+  // Look-ahead: whether every initiator but `id` is inside b_transport with a bound after `arrival`.
+  bool others_arrive_after(int id, int64_t arrival) const;
+  bool lookahead_ = false;
+  std::function<int64_t(int, int64_t)> arrival_bound_;
+  std::vector<int64_t> m_next_arrival;  // per initiator inside b_transport: no access of it before this cycle; -1: outside
   sc_core::sc_event m_arbitrate;
   // Per initiator: a BEGIN_RESP awaiting END_RESP, and responses queued behind it.
   std::map<int, bool> m_response_busy;

@@ -8,13 +8,12 @@
 namespace acv {
 
 ProgramFeeder::ProgramFeeder(sc_core::sc_module_name name, const Program& program, TlmMode mode, const Clock& clock)
-    : sc_core::sc_module(name), socket("socket"), mode_(mode), clock_(clock) {
-  program.for_each([this](const ConcreteInstruction& in) { m_instructions.push_back(in); });
+    : sc_core::sc_module(name), socket("socket"), m_program(program), mode_(mode), clock_(clock) {
   SC_THREAD(run);
 }
 
 void ProgramFeeder::write(uint64_t address, std::vector<uint8_t>& bytes, LocalTime& lt) {
-  tlm::tlm_generic_payload gp;
+  tlm::tlm_generic_payload& gp = m_gp;  // reused: a payload allocates its extension array
   gp.set_command(tlm::TLM_WRITE_COMMAND);
   gp.set_address(address);
   gp.set_data_ptr(bytes.data());
@@ -31,16 +30,14 @@ void ProgramFeeder::write(uint64_t address, std::vector<uint8_t>& bytes, LocalTi
 void ProgramFeeder::run() {
   LocalTime lt(mode_, clock_);
   std::vector<uint8_t> burst((cmdreg::kNumFields + 1) * 8);
-  auto put = [&burst](std::size_t word, uint64_t v) {
-    for (int b = 0; b < 8; ++b) burst[word * 8 + b] = static_cast<uint8_t>(v >> (8 * b));
-  };
-  for (const ConcreteInstruction& in : m_instructions) {
+  auto put = [&burst](std::size_t word, uint64_t v) { cmdreg::store_le64(burst.data() + word * 8, v); };
+  m_program.for_each([&](const ConcreteInstruction& in) {  // blocks inside while the queue is full
     for (std::size_t i = 0; i < cmdreg::kNumFields; ++i)
       put(i, i < static_cast<std::size_t>(in.num_fields) ? static_cast<uint64_t>(in.f[i]) : 0);
     put(cmdreg::kNumFields,
         static_cast<uint64_t>(static_cast<uint32_t>(in.opcode)) | (static_cast<uint64_t>(in.num_fields) << 32));
     write(cmdreg::kField0, burst, lt);
-  }
+  });
   std::vector<uint8_t> end(8, 0);
   end[0] = static_cast<uint8_t>(cmdreg::kControlEnd);
   write(cmdreg::kControl, end, lt);

@@ -25,7 +25,8 @@ class ProgramFeeder : public sc_core::sc_module {
   void run();
   void write(uint64_t address, std::vector<uint8_t>& bytes, LocalTime& lt);
 
-  std::vector<ConcreteInstruction> m_instructions;
+  tlm::tlm_generic_payload m_gp;
+  Program m_program;  // streamed by run() (a flattened copy would be 100+ bytes per instruction)
   TlmMode mode_;
   Clock clock_;
 };

@@ -4,12 +4,38 @@
 #include <systemc>
 
 #include <cstddef>
-#include <deque>
+#include <vector>
 #include <utility>
 
 #include "local_time.h"
 
 namespace acv {
+
+// A fixed-capacity FIFO (no allocation after construction; a deque allocates a block every few
+// entries, which showed in the per-instruction cost).
+template <class T>
+class Ring {
+ public:
+  explicit Ring(std::size_t capacity) : slots_(capacity) {}
+  bool empty() const { return size_ == 0; }
+  std::size_t size() const { return size_; }
+  T& front() { return slots_[head_]; }
+  const T& front() const { return slots_[head_]; }
+  void push_back(T v) {  // Contract: size() < capacity
+    std::size_t tail = head_ + size_;
+    if (tail >= slots_.size()) tail -= slots_.size();
+    slots_[tail] = std::move(v);
+    ++size_;
+  }
+  void pop_front() {
+    head_ = head_ + 1 == slots_.size() ? 0 : head_ + 1;
+    --size_;
+  }
+
+ private:
+  std::vector<T> slots_;
+  std::size_t head_ = 0, size_ = 0;
+};
 
 // Like sc_fifo, but correct under temporal decoupling: a consumer cannot take an entry before
 // the producer's local time of the push, and a producer cannot reuse a slot before the
@@ -17,22 +43,22 @@ namespace acv {
 template <class T>
 class TimedFifo {
  public:
-  explicit TimedFifo(std::size_t capacity) {
+  explicit TimedFifo(std::size_t capacity) : items_(capacity), free_at_(capacity) {
     for (std::size_t i = 0; i < capacity; ++i) free_at_.push_back(sc_core::SC_ZERO_TIME);
   }
 
   // Blocks while full; `extra` is the latency from push to visibility at the consumer.
   void push(T item, LocalTime& lt, const sc_core::sc_time& extra = sc_core::SC_ZERO_TIME) {
-    lt.wait_until(popped_, [this] { return !free_at_.empty(); });
+    lt.block_until(popped_, push_waiters_, [this] { return !free_at_.empty(); });
     lt.advance_to(free_at_.front());
     free_at_.pop_front();
-    items_.emplace_back(std::move(item), lt.now() + extra);
-    pushed_.notify(sc_core::SC_ZERO_TIME);
+    items_.push_back({std::move(item), lt.now() + extra});
+    lt.notify(pushed_, pop_waiters_);
   }
 
   // Blocks while empty; returns the oldest entry, leaving it in its slot, with lt.now() >= its stamp.
   const T& front(LocalTime& lt) {
-    lt.wait_until(pushed_, [this] { return !items_.empty(); });
+    lt.block_until(pushed_, pop_waiters_, [this] { return !items_.empty(); });
     lt.advance_to(items_.front().second);
     return items_.front().first;
   }
@@ -40,7 +66,7 @@ class TimedFifo {
   void pop(LocalTime& lt, const sc_core::sc_time& extra = sc_core::SC_ZERO_TIME) {
     items_.pop_front();
     free_at_.push_back(lt.now() + extra);
-    popped_.notify(sc_core::SC_ZERO_TIME);
+    if (!lazy_producer_ || items_.empty() || !lt.decoupled()) lt.notify(popped_, push_waiters_);
   }
   // front() then pop(): for consumers that free the slot as soon as they take the entry.
   T take(LocalTime& lt) {
@@ -49,14 +75,42 @@ class TimedFifo {
     return item;
   }
 
+  // Non-blocking access for a passive consumer / producer that keeps its own time (LT only: the
+  // notifications are immediate, as LocalTime::notify's in LT). `at` plays the part of lt.now().
+  bool has_free_slot() const { return !free_at_.empty(); }
+  const T& peek() const { return items_.front().first; }            // Contract: !empty()
+  const sc_core::sc_time& peek_stamp() const { return items_.front().second; }
+  // push() at time `at` with a free slot (Contract: has_free_slot()); returns the push time
+  // (at, or later if the slot frees later), as push() leaves lt.now().
+  sc_core::sc_time push_at(T item, sc_core::sc_time at, const sc_core::sc_time& extra = sc_core::SC_ZERO_TIME) {
+    if (free_at_.front() > at) at = free_at_.front();
+    free_at_.pop_front();
+    items_.push_back({std::move(item), at + extra});
+    if (pop_waiters_ > 0) pushed_.notify();
+    return at;
+  }
+  // pop() at time `at`.
+  void pop_at(const sc_core::sc_time& at) {
+    items_.pop_front();
+    free_at_.push_back(at);
+    if (push_waiters_ > 0 && (!lazy_producer_ || items_.empty())) popped_.notify();
+  }
+  // LT: a producer blocked on the full queue is woken only once the queue has run empty, not at
+  // every pop; it then refills the slots in one go, each at its stamped free time, so the times
+  // are the same. Only for a producer whose progress matters to nobody but this queue's consumer
+  // while the queue still holds entries (a host feeding instructions to an in-order dispatcher).
+  void set_lazy_producer_wakeup(bool on) { lazy_producer_ = on; }
+
   bool empty() const { return items_.empty(); }
   std::size_t size() const { return items_.size(); }
   std::size_t free_slots() const { return free_at_.size(); }
 
  private:
-  std::deque<std::pair<T, sc_core::sc_time>> items_;
-  std::deque<sc_core::sc_time> free_at_;
+  Ring<std::pair<T, sc_core::sc_time>> items_;  // with free_at_, `capacity` entries in all
+  Ring<sc_core::sc_time> free_at_;
   sc_core::sc_event pushed_, popped_;
+  int pop_waiters_ = 0, push_waiters_ = 0;  // threads blocked in front() / push()
+  bool lazy_producer_ = false;
 };
 
 }  // namespace acv

@@ -16,14 +16,15 @@ namespace acv::systolic {
 class FullFlag {
  public:
   bool full() const { return full_; }
-  void set(bool full, const sc_core::sc_time& visible_from) {
+  // Changes the flag, visible from lt.now().
+  void set(bool full, const LocalTime& lt) {
     full_ = full;
-    changed_at_ = visible_from;
-    changed_.notify(sc_core::SC_ZERO_TIME);
+    changed_at_ = lt.now();
+    lt.notify(changed_, waiters_);
   }
   // Returns once the flag equals `want`, with lt.now() >= the cycle from which that is visible.
   void wait_until(bool want, LocalTime& lt) {
-    lt.wait_until(changed_, [this, want] { return full_ == want; });
+    lt.block_until(changed_, waiters_, [this, want] { return full_ == want; });
     lt.advance_to(changed_at_);
   }
 
@@ -31,6 +32,7 @@ class FullFlag {
   bool full_ = false;
   sc_core::sc_time changed_at_;
   sc_core::sc_event changed_;
+  int waiters_ = 0;
 };
 
 // `depth` entries of `width` elements per half; data is functional, timing lives in the units.

@@ -18,6 +18,7 @@ void LoadUnit::run() {
     const ConcreteInstruction in = state_.load_queue.front(lt);
     execute(in, lt);
     state_.load_queue.pop(lt);  // the command held its slot until its last cycle
+    state_.popped();
     command_.retire(lt.now());
   }
 }
@@ -35,10 +36,10 @@ void LoadUnit::execute(const ConcreteInstruction& in, LocalTime& lt) {
   const sc_core::sc_time waiting = lt.now();
   b.flag(half).wait_until(false, lt);
   const sc_core::sc_time start = lt.now();
-  state_.add_cycles("load_wait_cycles", waiting, start);
+  state_.add_cycles(SharedState::kLoadWait, waiting, start);
   if (rows == 0) {  // nothing to move: the half is marked full in the start cycle
     lt.advance_cycles(1);
-    b.flag(half).set(true, lt.now());
+    b.flag(half).set(true, lt);
     return;
   }
   lt.advance_cycles(state_.timing.dma_setup);
@@ -52,8 +53,8 @@ void LoadUnit::execute(const ConcreteInstruction& in, LocalTime& lt) {
   burst.bytes = static_cast<uint32_t>(bytes);
   burst.count = static_cast<uint32_t>(rows);
   dma_.read(burst, lt);  // returns the cycle after the last response
-  b.flag(half).set(true, lt.now());
-  state_.add_cycles("load_busy_cycles", start, lt.now());
+  b.flag(half).set(true, lt);
+  state_.add_cycles(SharedState::kLoadBusy, start, lt.now());
 }
 
 }  // namespace acv::systolic

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -13,6 +14,24 @@
 #include "tlm/common/timed_fifo.h"
 
 namespace acv::systolic {
+
+// LT: what a unit thread waits for, and a lower bound of its future times (its local time at
+// some point before it last suspended; local times never go back). Read by SystolicTop's bound
+// on the store DMA's next arrival while the load DMA's burst is in the memory target.
+struct UnitView {
+  enum Wait { kNone, kQueue, kFlag };
+  sc_core::sc_time floor;
+  Wait wait = kNone;
+  const FullFlag* flag = nullptr;  // kFlag: the flag, and the value it waits for
+  bool want = false;
+  void block(Wait w, const LocalTime& lt, const FullFlag* f = nullptr, bool v = false) {
+    floor = lt.now();
+    wait = w;
+    flag = f;
+    want = v;
+  }
+  void run() { wait = kNone; }
+};
 
 struct SharedState {
   SharedState(const Params& p, TlmMode m, const Clock& c)
@@ -35,10 +54,37 @@ struct SharedState {
   DoubleBuffer<int32_t> obuf;  // entry = C int32
   TimedFifo<ConcreteInstruction> load_queue, compute_queue, store_queue;
   std::map<std::string, int64_t> counters;  // busy / wait cycles per unit
+  // LT: the passive dispatcher, run by a unit after it pops its queue (AT: empty, a thread).
+  std::function<void()> dispatch;
+  UnitView compute_view, store_view;
+  void popped() {
+    if (dispatch) dispatch();
+  }
 
   void add_cycles(const std::string& counter, const sc_core::sc_time& from, const sc_core::sc_time& to) {
     counters[counter] += clock.to_cycles(to) - clock.to_cycles(from);
   }
+
+  // The units' own counters, added per instruction: an array slot instead of a string-keyed map
+  // lookup (the names are longer than the short-string buffer, so each lookup allocated).
+  enum Counter { kLoadWait, kLoadBusy, kComputeWait, kComputeBusy, kStoreWait, kStoreBusy, kNumCounters };
+  void add_cycles(Counter c, const sc_core::sc_time& from, const sc_core::sc_time& to) {
+    unit_counters_[c] += clock.to_cycles(to) - clock.to_cycles(from);
+    counted_[c] = true;
+  }
+  // `counters` plus every unit counter that was added to.
+  std::map<std::string, int64_t> all_counters() const {
+    static const char* const names[kNumCounters] = {"load_wait_cycles",    "load_busy_cycles",  "compute_wait_cycles",
+                                                    "compute_busy_cycles", "store_wait_cycles", "store_busy_cycles"};
+    std::map<std::string, int64_t> c = counters;
+    for (int i = 0; i < kNumCounters; ++i)
+      if (counted_[i]) c[names[i]] += unit_counters_[i];
+    return c;
+  }
+
+ private:
+  int64_t unit_counters_[kNumCounters] = {};
+  bool counted_[kNumCounters] = {};
 };
 
 }  // namespace acv::systolic

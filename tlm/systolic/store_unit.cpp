@@ -1,6 +1,7 @@
 #include "store_unit.h"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 
 #include "models/common/error.h"
@@ -16,9 +17,12 @@ StoreUnit::StoreUnit(sc_core::sc_module_name name, SharedState& state, CommandTa
 void StoreUnit::run() {
   LocalTime lt(state_.mode, state_.clock);
   for (;;) {
+    state_.store_view.block(UnitView::kQueue, lt);
     const ConcreteInstruction in = state_.store_queue.front(lt);
+    state_.store_view.run();
     execute(in, lt);
     state_.store_queue.pop(lt);
+    state_.popped();
     command_.retire(lt.now());
   }
 }
@@ -32,12 +36,14 @@ void StoreUnit::execute(const ConcreteInstruction& in, LocalTime& lt) {
     throw BackendError("systolic dma_store: half " + std::to_string(half) + " rows " + std::to_string(rows) +
                        " elems " + std::to_string(elems) + " do not fit the output buffer");
   const sc_core::sc_time waiting = lt.now();
+  state_.store_view.block(UnitView::kFlag, lt, &b.flag(half), true);
   b.flag(half).wait_until(true, lt);
+  state_.store_view.run();
   const sc_core::sc_time start = lt.now();
-  state_.add_cycles("store_wait_cycles", waiting, start);
+  state_.add_cycles(SharedState::kStoreWait, waiting, start);
   if (rows == 0) {  // nothing to move: the flag is cleared in the start cycle
     lt.advance_cycles(1);
-    b.flag(half).set(false, lt.now());
+    b.flag(half).set(false, lt);
     return;
   }
   lt.advance_cycles(state_.timing.dma_setup);
@@ -46,10 +52,14 @@ void StoreUnit::execute(const ConcreteInstruction& in, LocalTime& lt) {
   for (int64_t i = 0; i < rows; ++i) {
     const int32_t* entry = b.entry(half, i);
     uint8_t* out = staging_.data() + i * row_bytes;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    std::memcpy(out, entry, static_cast<std::size_t>(row_bytes));  // the host's int32 are little-endian already
+#else
     for (int64_t e = 0; e < elems; ++e) {
       const uint32_t v = static_cast<uint32_t>(entry[e]);
       for (int byte = 0; byte < 4; ++byte) out[e * 4 + byte] = static_cast<uint8_t>(v >> (8 * byte));
     }
+#endif
   }
   DmaBurst burst;
   burst.address = static_cast<uint64_t>(addr);
@@ -59,9 +69,10 @@ void StoreUnit::execute(const ConcreteInstruction& in, LocalTime& lt) {
   burst.bytes = static_cast<uint32_t>(row_bytes);
   burst.count = static_cast<uint32_t>(rows);
   command_.begin_activity(rows);  // the accelerator is not idle before every write is acknowledged
+  state_.store_view.block(UnitView::kNone, lt);  // its burst arrives at lt.now()
   dma_.write(burst, lt);  // posted: returns the cycle after the last request's accept
-  b.flag(half).set(false, lt.now());
-  state_.add_cycles("store_busy_cycles", start, lt.now());
+  b.flag(half).set(false, lt);
+  state_.add_cycles(SharedState::kStoreBusy, start, lt.now());
 }
 
 }  // namespace acv::systolic

@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "gemm_kernels.h"
 #include "shared_state.h"
 
 namespace acv::systolic {
@@ -22,6 +23,7 @@ class SystolicArray : public sc_core::sc_module {
   SharedState& state_;
   CommandTarget& command_;
   std::vector<int32_t> acc_;  // OS: the R x C PE accumulators, row-major
+  gemm::Scratch scratch_;     // packed operands of the GEMM kernels
 };
 
 }  // namespace acv::systolic

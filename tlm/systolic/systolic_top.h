@@ -31,6 +31,8 @@ class SystolicTop : public sc_core::sc_module {
   std::map<std::string, int64_t> counters() const;
 
  private:
+  int64_t store_arrival_bound(int64_t load_last_accept) const;
+
   SharedState m_state;
   CommandTarget m_command;
   MemoryTarget m_memory;

@@ -19,7 +19,7 @@ class EstimatorBackend : public Backend {
   LayerResult run_layer(const Accelerator& accel, const AccelConfig& config, const Layer& layer,
                         const Program& program, const BackendOptions& options) override {
     const auto t0 = std::chrono::steady_clock::now();
-    const BoundArch arch = bind_config_description(config, program);
+    const BoundArch& arch = bind_config_description(config, program);
     EstimateOptions eo;
     eo.full = options.full;
     eo.explain = options.explain;

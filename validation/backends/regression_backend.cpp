@@ -39,7 +39,7 @@ class RegressionBackend : public Backend {
     const std::string path = model_path(config, options);
     const auto t0 = std::chrono::steady_clock::now();
     const RegressionModel model = load_regression(path);
-    const BoundArch arch = bind_config_description(config, program);
+    const BoundArch& arch = bind_config_description(config, program);
     const double y = model.predict(layer_features(arch, program));
     const int64_t cycles = std::max<int64_t>(1, std::llround(y));
     LayerResult r = estimated_layer(layer, program, config, accel.processing_elements(config), cycles);

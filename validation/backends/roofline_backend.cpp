@@ -18,7 +18,7 @@ class RooflineBackend : public Backend {
   LayerResult run_layer(const Accelerator& accel, const AccelConfig& config, const Layer& layer,
                         const Program& program, const BackendOptions& /*options*/) override {
     const auto t0 = std::chrono::steady_clock::now();
-    const BoundArch arch = bind_config_description(config, program);
+    const BoundArch& arch = bind_config_description(config, program);
     const RooflineEstimate e = roofline(arch, program);
     LayerResult r = estimated_layer(layer, program, config, accel.processing_elements(config), e.cycles);
     r.counters["compute_cycles"] = e.compute_cycles;

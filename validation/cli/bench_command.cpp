@@ -3,6 +3,9 @@
 #include <iomanip>
 #include <iostream>
 #include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "validation/backends/backend.h"
 #include "validation/cli/command.h"
@@ -74,6 +77,8 @@ class BenchCommand : public Command {
               << "\n";
     double reference_wall = 0.0;
     bool all_match = true;
+    // Per layer, of the views that report them: instructions represented and evaluated.
+    std::vector<std::pair<std::string, std::vector<LayerResult>>> evaluated;
     for (const auto& name : split(vm["backends"].as<std::string>())) {
       std::unique_ptr<Backend> backend = BackendRegistry::create(name);
       std::vector<double> walls;
@@ -81,13 +86,15 @@ class BenchCommand : public Command {
       for (int r = 0; r < repeat; ++r) {
         double wall = 0.0;
         cycles = 0;
+        std::vector<LayerResult> results;
         for (std::size_t i = 0; i < layers.size(); ++i) {
-          const LayerResult res =
-              backend->run_layer(*target.accel, target.config, *layers[i], programs[i], options);
+          LayerResult res = backend->run_layer(*target.accel, target.config, *layers[i], programs[i], options);
           wall += res.wall_seconds;
           cycles += res.cycles;
           all_match = all_match && (!res.outputs_checked || res.outputs_match);
+          if (r == 0 && res.counters.count("evaluated_instructions")) results.push_back(std::move(res));
         }
+        if (!results.empty()) evaluated.emplace_back(name, std::move(results));
         walls.push_back(wall);
         std::cerr << "  " << name << " run " << r + 1 << "/" << repeat << ": " << wall << " s\n";
       }
@@ -97,6 +104,25 @@ class BenchCommand : public Command {
                 << std::setw(12) << std::setprecision(4) << wall << std::setw(16) << std::setprecision(4)
                 << (wall > 0 ? cycles / wall : 0.0) << std::setw(13) << std::setprecision(4)
                 << (wall > 0 ? reference_wall / wall : 0.0) << "x\n";
+    }
+    for (const auto& [name, results] : evaluated) {
+      std::cout << "\n" << name << ": instructions represented / evaluated per layer\n"
+                << std::left << std::setw(14) << "layer" << std::right << std::setw(14) << "represented"
+                << std::setw(12) << "evaluated" << std::setw(10) << "ratio" << std::setw(22) << "iterations evaluated"
+                << "\n";
+      int64_t total_rep = 0, total_eval = 0;
+      for (const LayerResult& r : results) {
+        const int64_t rep = r.counters.at("represented_instructions"), ev = r.counters.at("evaluated_instructions");
+        total_rep += rep;
+        total_eval += ev;
+        const auto it = r.counters.find("evaluated_iterations");
+        std::cout << std::left << std::setw(14) << r.layer << std::right << std::setw(14) << rep << std::setw(12) << ev
+                  << std::setw(9) << std::setprecision(4) << (ev > 0 ? static_cast<double>(rep) / ev : 0.0) << "x"
+                  << std::setw(22) << (it != r.counters.end() ? it->second : 0) << "\n";
+      }
+      std::cout << std::left << std::setw(14) << "total" << std::right << std::setw(14) << total_rep << std::setw(12)
+                << total_eval << std::setw(9) << std::setprecision(4)
+                << (total_eval > 0 ? static_cast<double>(total_rep) / total_eval : 0.0) << "x\n";
     }
     return all_match ? kExitOk : kExitCheckFailed;
   }

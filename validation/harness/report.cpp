@@ -1,13 +1,16 @@
 // report.md, cases.csv, summary.json, junit.xml and gnuplot plots of an evaluated campaign.
 #include "validation/harness/report.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
+#include <tuple>
 
 #include "models/common/error.h"
 #include "validation/harness/process_pool.h"
@@ -234,7 +237,7 @@ std::string write_plot_files(const std::string& dir, const Manifest& manifest, c
     // Signed error per layer.
     gp << "set output 'error_per_layer." << term.second << "'\n";
     gp << "set title " << gp_quote("error per layer vs " + manifest.reference) << "\n";
-    gp << "set xlabel 'layer'\nset ylabel 'error %'\n";
+    gp << "set xlabel 'layer'\nset ylabel 'error %'\nset key below horizontal\n";  // points fill the area
     if (slot_labels.size() <= 60) {
       gp << "set xtics rotate by -60 font ',7' (";
       for (std::size_t i = 0; i < slot_labels.size(); ++i)
@@ -246,13 +249,17 @@ std::string write_plot_files(const std::string& dir, const Manifest& manifest, c
     for (std::size_t v = 0; v < views.size(); ++v)
       gp << (v ? ", " : "") << "'data/" << v << ".dat' using 4:3 with points pt 7 ps 0.8 title " << gp_quote(views[v]);
     gp << ", 0 with lines lc rgb 'black' notitle\n";
-    gp << "set xtics auto norotate font ''\nset xrange [*:*]\n";
+    gp << "set xtics auto norotate font ''\nset xrange [*:*]\nset key inside left top vertical\n";
     // Speedup vs error, one point per view and config.
     gp << "set output 'speedup_vs_error." << term.second << "'\n";
     gp << "set title " << gp_quote("speedup vs " + manifest.reference + " and MAPE, per view and config") << "\n";
     gp << "set logscale x\nset yrange [0:*]\nset xlabel " << gp_quote("speedup vs " + manifest.reference + " (x)") << "\nset ylabel 'MAPE %'\n";
-    gp << "plot 'data/speedup.dat' using 1:2 with points pt 7 ps 1.2 notitle, "
-          "'' using 1:2:(sprintf('%s %s', stringcolumn(3), stringcolumn(4))) with labels offset 0,1 font ',8' notitle\n";
+    // One series per view (a legend, not a label per point: the configs of a view crowd together).
+    gp << "plot ";
+    for (std::size_t v = 0; v < views.size(); ++v)
+      gp << (v ? ", " : "") << "'data/speedup.dat' using (strcol(3) eq " << gp_quote(views[v])
+         << " ? $1 : NaN):2 with points pt " << 5 + 2 * (v % 4) << " ps 1.3 title " << gp_quote(views[v]);
+    gp << "\n";
     gp << "unset logscale\nset yrange [*:*]\n";
   }
   gp << "unset output\n";
@@ -331,6 +338,135 @@ std::string summary_table(const Manifest& manifest, const Evaluation& ev) {
 
 namespace {
 
+// ---- where the cycles go: the reference's counters next to the fast views' bottlenecks ----
+
+// Whether a counter counts cycles (so it can be shown as a share of the layer's cycles) rather
+// than events or bytes. By the naming convention of acv's RTL counters (rtl/<accel>/README.md):
+// `*_cycle(s)`, or a `_`/`.`-separated word busy, active, stall, wait, haz, hazard, conflict or
+// idle. Event counters (dram_reads, dram_bytes_read, instructions, mesh_rows) are not.
+bool is_cycle_counter(const std::string& name) {
+  static const std::set<std::string> words = {"busy", "active", "stall", "wait", "haz", "hazard", "conflict", "idle",
+                                              "cycle", "cycles"};
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    const std::size_t end = name.find_first_of("_.", start);
+    const std::string word = name.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (words.count(word)) return true;
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return false;
+}
+
+// Column label of a cycle counter: without its "_cycle" / "_cycles" suffix.
+std::string counter_label(const std::string& name) {
+  for (const std::string suffix : {"_cycles", "_cycle"})
+    if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+      return name.substr(0, name.size() - suffix.size());
+  return name;
+}
+
+// Per accelerator config whose reference results carry cycle counters: one row per layer with
+// the reference's cycles, each main counter (>= 1 % of the cycles on some layer of the config)
+// as % of the cycles, and per fast view that names a bottleneck (info "bottleneck") that
+// bottleneck, its busy share when the view reports one ("busy.<unit>") and the view's error.
+// Empty when no reference result has cycle counters.
+std::string cycle_breakdown_md(const Manifest& manifest, const Evaluation& ev) {
+  constexpr double kMainCounterPct = 1.0;
+  std::vector<std::string> configs;  // suite order
+  std::map<std::string, std::vector<const CaseMetrics*>> ref_rows;
+  // Fast views' cases by (config, workload, layer), in view order.
+  std::map<std::tuple<std::string, std::string, std::string>, std::vector<const CaseMetrics*>> others;
+  for (const auto& m : ev.cases) {
+    if (m.outcome->status != CaseStatus::Ok) continue;
+    if (!m.is_reference) {
+      others[{m.c->config_name, m.c->workload_name, m.c->layer}].push_back(&m);
+      continue;
+    }
+    if (m.cycles <= 0) continue;
+    bool has_cycle_counter = false;
+    for (const auto& kv : m.outcome->layer.counters) has_cycle_counter = has_cycle_counter || is_cycle_counter(kv.first);
+    if (!has_cycle_counter) continue;
+    if (!ref_rows.count(m.c->config_name)) configs.push_back(m.c->config_name);
+    ref_rows[m.c->config_name].push_back(&m);
+  }
+  if (configs.empty()) return "";
+
+  std::ostringstream md;
+  md << "\n## Where the cycles go: " << manifest.reference << " counters and bottlenecks per layer\n\n"
+     << "Each counter of the " << manifest.reference
+     << " run that counts cycles, as % of the layer's cycles (units work in parallel, so a row does "
+        "not add up to 100 %; what each counter counts: the accelerator's RTL README). Shown: counters "
+        "reaching " << num(kMainCounterPct, "%.0f") << " % on some layer of the config. Next to them, the bottleneck "
+        "each fast view names for the layer (with its busy share when the view reports one) and that view's error.\n";
+  for (const auto& config : configs) {
+    const auto& rows = ref_rows[config];
+    std::map<std::string, double> max_pct;  // every cycle counter of the config -> largest share
+    for (const CaseMetrics* m : rows)
+      for (const auto& kv : m->outcome->layer.counters)
+        if (is_cycle_counter(kv.first))
+          max_pct[kv.first] = std::max(max_pct[kv.first], 100.0 * static_cast<double>(kv.second) / static_cast<double>(m->cycles));
+    std::vector<std::string> shown, omitted;
+    for (const auto& kv : max_pct) (kv.second >= kMainCounterPct ? shown : omitted).push_back(kv.first);
+    std::vector<std::string> bottleneck_views;  // views (suite order) naming a bottleneck on this config
+    for (const auto& view : manifest.views)
+      for (const CaseMetrics* m : rows) {
+        const auto it = others.find({config, m->c->workload_name, m->c->layer});
+        if (it == others.end()) continue;
+        bool found = false;
+        for (const CaseMetrics* o : it->second)
+          found = found || (o->c->view.name == view.name && o->outcome->layer.info.count("bottleneck"));
+        if (found) {
+          bottleneck_views.push_back(view.name);
+          break;
+        }
+      }
+    std::vector<std::string> header = {"workload", "layer", manifest.reference + " cycles"};
+    for (const auto& c : shown) header.push_back(counter_label(c) + " %");
+    for (const auto& v : bottleneck_views) {
+      header.push_back(v + " bottleneck");
+      header.push_back(v + " err %");
+    }
+    Table t(header);
+    for (const CaseMetrics* m : rows) {
+      std::vector<std::string> r = {m->c->workload_name, md_escape(m->c->layer), std::to_string(m->cycles)};
+      const auto& counters = m->outcome->layer.counters;
+      for (const auto& c : shown) {
+        const auto it = counters.find(c);
+        r.push_back(it == counters.end() ? "-" : num(100.0 * static_cast<double>(it->second) / static_cast<double>(m->cycles), "%.1f"));
+      }
+      const auto found = others.find({config, m->c->workload_name, m->c->layer});
+      for (const auto& v : bottleneck_views) {
+        const CaseMetrics* o = nullptr;
+        if (found != others.end())
+          for (const CaseMetrics* x : found->second)
+            if (x->c->view.name == v) o = x;
+        if (!o || !o->outcome->layer.info.count("bottleneck")) {
+          r.push_back("-");
+          r.push_back(o && o->compared ? signed_pct(o->error_pct) : "-");
+          continue;
+        }
+        const std::string& unit = o->outcome->layer.info.at("bottleneck");
+        std::string text = md_escape(unit);
+        const auto& oc = o->outcome->layer.counters;
+        const auto busy = oc.find("busy." + unit);
+        if (busy != oc.end() && o->cycles > 0)
+          text += " (busy " + num(100.0 * static_cast<double>(busy->second) / static_cast<double>(o->cycles), "%.0f") + " %)";
+        r.push_back(text);
+        r.push_back(o->compared ? signed_pct(o->error_pct) : "-");
+      }
+      t.add(r);
+    }
+    md << "\n### " << config << "\n\n" << t.str();
+    if (!omitted.empty()) {
+      md << "\nBelow " << num(kMainCounterPct, "%.0f") << " % on every layer:";
+      for (std::size_t i = 0; i < omitted.size(); ++i) md << (i ? ", " : " ") << "`" << omitted[i] << "`";
+      md << ".\n";
+    }
+  }
+  return md.str();
+}
+
 std::string report_md(const Manifest& manifest, const Evaluation& ev, const std::string& plot_note) {
   std::ostringstream md;
   md << "# Validation report: " << manifest.suite_name << "\n\n";
@@ -368,6 +504,8 @@ std::string report_md(const Manifest& manifest, const Evaluation& ev, const std:
     }
     md << t.str();
   }
+
+  md << cycle_breakdown_md(manifest, ev);
 
   std::ostringstream failed, mismatched, absent;
   std::map<std::string, std::string> absent_views;

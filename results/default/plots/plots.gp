@@ -18,17 +18,19 @@ set output 'error_per_layer.svg'
 set title "error per layer vs rtl"
 set xlabel 'layer'
 set ylabel 'error %'
-set xrange [-1:78]
+set key below horizontal
+set xrange [-1:186]
 plot 'data/0.dat' using 4:3 with points pt 7 ps 0.8 title "tlm-lt", 'data/1.dat' using 4:3 with points pt 7 ps 0.8 title "tlm-at", 'data/2.dat' using 4:3 with points pt 7 ps 0.8 title "estimator", 'data/3.dat' using 4:3 with points pt 7 ps 0.8 title "roofline", 'data/4.dat' using 4:3 with points pt 7 ps 0.8 title "regression", 0 with lines lc rgb 'black' notitle
 set xtics auto norotate font ''
 set xrange [*:*]
+set key inside left top vertical
 set output 'speedup_vs_error.svg'
 set title "speedup vs rtl and MAPE, per view and config"
 set logscale x
 set yrange [0:*]
 set xlabel "speedup vs rtl (x)"
 set ylabel 'MAPE %'
-plot 'data/speedup.dat' using 1:2 with points pt 7 ps 1.2 notitle, '' using 1:2:(sprintf('%s %s', stringcolumn(3), stringcolumn(4))) with labels offset 0,1 font ',8' notitle
+plot 'data/speedup.dat' using (strcol(3) eq "tlm-lt" ? $1 : NaN):2 with points pt 5 ps 1.3 title "tlm-lt", 'data/speedup.dat' using (strcol(3) eq "tlm-at" ? $1 : NaN):2 with points pt 7 ps 1.3 title "tlm-at", 'data/speedup.dat' using (strcol(3) eq "estimator" ? $1 : NaN):2 with points pt 9 ps 1.3 title "estimator", 'data/speedup.dat' using (strcol(3) eq "roofline" ? $1 : NaN):2 with points pt 11 ps 1.3 title "roofline", 'data/speedup.dat' using (strcol(3) eq "regression" ? $1 : NaN):2 with points pt 5 ps 1.3 title "regression"
 unset logscale
 set yrange [*:*]
 set terminal pngcairo size 900,650 noenhanced
@@ -46,17 +48,19 @@ set output 'error_per_layer.png'
 set title "error per layer vs rtl"
 set xlabel 'layer'
 set ylabel 'error %'
-set xrange [-1:78]
+set key below horizontal
+set xrange [-1:186]
 plot 'data/0.dat' using 4:3 with points pt 7 ps 0.8 title "tlm-lt", 'data/1.dat' using 4:3 with points pt 7 ps 0.8 title "tlm-at", 'data/2.dat' using 4:3 with points pt 7 ps 0.8 title "estimator", 'data/3.dat' using 4:3 with points pt 7 ps 0.8 title "roofline", 'data/4.dat' using 4:3 with points pt 7 ps 0.8 title "regression", 0 with lines lc rgb 'black' notitle
 set xtics auto norotate font ''
 set xrange [*:*]
+set key inside left top vertical
 set output 'speedup_vs_error.png'
 set title "speedup vs rtl and MAPE, per view and config"
 set logscale x
 set yrange [0:*]
 set xlabel "speedup vs rtl (x)"
 set ylabel 'MAPE %'
-plot 'data/speedup.dat' using 1:2 with points pt 7 ps 1.2 notitle, '' using 1:2:(sprintf('%s %s', stringcolumn(3), stringcolumn(4))) with labels offset 0,1 font ',8' notitle
+plot 'data/speedup.dat' using (strcol(3) eq "tlm-lt" ? $1 : NaN):2 with points pt 5 ps 1.3 title "tlm-lt", 'data/speedup.dat' using (strcol(3) eq "tlm-at" ? $1 : NaN):2 with points pt 7 ps 1.3 title "tlm-at", 'data/speedup.dat' using (strcol(3) eq "estimator" ? $1 : NaN):2 with points pt 9 ps 1.3 title "estimator", 'data/speedup.dat' using (strcol(3) eq "roofline" ? $1 : NaN):2 with points pt 11 ps 1.3 title "roofline", 'data/speedup.dat' using (strcol(3) eq "regression" ? $1 : NaN):2 with points pt 5 ps 1.3 title "regression"
 unset logscale
 set yrange [*:*]
 unset output

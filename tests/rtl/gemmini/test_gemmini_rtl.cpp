@@ -2,7 +2,6 @@
 // dependency tracker holds a mvin that would overwrite rows a compute has yet to read, and mapped
 // layers with ragged shapes equal the golden reference, for every built DIM in both dataflows.
 #include <catch2/catch.hpp>
-#include <sstream>
 
 #include "models/common/accelerator.h"
 #include "models/common/golden.h"
@@ -10,51 +9,13 @@
 #include "models/gemmini/gemmini_accelerator.h"
 #include "models/gemmini/gemmini_iss.h"
 #include "rtl/common/rtl_driver.h"
+#include "gemmini_test_util.h"
 
 using namespace acv;
 using namespace acv::gemmini;
+using namespace acv::test;
 
 namespace {
-
-std::vector<int64_t> built_dims() {
-  std::vector<int64_t> dims;
-  std::stringstream s(ACV_GEMMINI_DIMS_LIST);
-  std::string item;
-  while (std::getline(s, item, ',')) {
-    dims.push_back(std::stoll(item));
-  }
-  return dims;
-}
-
-AccelConfig shipped_config(int64_t dim, const std::string& dataflow) {
-  const std::string n = std::to_string(dim);
-  return load_accel_config(std::string(ACV_SOURCE_DIR) + "/models/gemmini/configs/gemmini-" + n + "x" + n +
-                           "-" + dataflow + ".yaml");
-}
-
-Statement op(Opcode o, std::vector<Expr> f) { return make_instruction(o, std::move(f)); }
-
-Program program_of(std::vector<Statement> body) {
-  Program p;
-  p.isa = isa();
-  p.layer_name = "hand-built";
-  p.top.trips = 1;
-  p.top.body = std::move(body);
-  p.dram_bytes = 65536;
-  return p;
-}
-
-std::vector<uint8_t> random_dram(std::size_t bytes) {
-  std::vector<uint8_t> d(bytes);
-  uint64_t x = 0x9e3779b97f4a7c15ULL;
-  for (auto& b : d) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    b = static_cast<uint8_t>(x >> 24);
-  }
-  return d;
-}
 
 // Runs the Program on the RTL and on the functional model from the same memory; they must agree.
 SimulationOutput check_against_iss(const Program& p, const AccelConfig& cfg) {
@@ -63,9 +24,7 @@ SimulationOutput check_against_iss(const Program& p, const AccelConfig& cfg) {
   SimulationOutput out = driver->run(p, cfg, expected, RtlRunOptions{});
   run_functional(p, cfg, expected);
   REQUIRE(out.dram.size() == expected.size());
-  std::size_t first_diff = expected.size();
-  for (std::size_t i = 0; i < expected.size() && first_diff == expected.size(); ++i)
-    if (out.dram[i] != expected[i]) first_diff = i;
+  const std::size_t first_diff = first_difference(out.dram, expected);
   CAPTURE(first_diff);
   CHECK(first_diff == expected.size());
   CHECK(out.cycles > 0);
@@ -81,49 +40,19 @@ TEST_CASE("each gemmini command on the RTL equals the functional model", "[rtl][
   CAPTURE(dim);
 
   SECTION("mvin and mvout of scratchpad rows, ragged rows and cols, strides") {
-    check_against_iss(
-        program_of({op(kConfigLd, {100}), op(kConfigSt, {37}), op(kMvin, {0, 5, 0, d - 1, d - 1}),
-                    op(kMvout, {30000, 5, 0, 0, d - 1, d}), op(kMvout, {40000, 6, 0, 0, 1, 1})}),
-        cfg);
+    check_against_iss(scratchpad_moves_program(d), cfg);
   }
   SECTION("mvin into the accumulator; mvout full-width, requantised with ReLU and shift, saturating") {
-    check_against_iss(program_of({op(kConfigEx, {kWs, 1, 3}), op(kConfigLd, {4 * d + 8}),
-                                  op(kConfigSt, {4 * d}), op(kMvin, {64, 2, 1, d, d}),
-                                  op(kMvout, {30000, 2, 1, 1, d, d}), op(kMvout, {40000, 2, 1, 0, d, d - 1}),
-                                  op(kConfigEx, {kWs, 0, 0}), op(kMvout, {50000, 3, 1, 0, 2, d})}),
-                      cfg);
+    check_against_iss(accumulator_moves_program(d), cfg);
   }
   SECTION("WS preload, compute_preloaded and compute_accumulated, overwrite and accumulate") {
-    check_against_iss(
-        program_of({op(kConfigEx, {kWs, 0, 0}), op(kConfigLd, {d}), op(kConfigSt, {4 * d}),
-                    op(kMvin, {0, 0, 0, d, d}),                 // A0
-                    op(kMvin, {1000, d, 0, d - 1, d}),          // A1, ragged rows
-                    op(kMvin, {2000, 4 * d, 0, d - 1, d - 1}),  // B, ragged
-                    op(kPreload, {4 * d, d - 1, 0, d, 0}), op(kComputePreloaded, {0, 0, d}),
-                    op(kPreload, {0, 0, d, d - 1, 0}), op(kComputeAccumulated, {d, 0, d - 1}),
-                    op(kPreload, {0, 0, 0, d, 1}), op(kComputeAccumulated, {d, 0, d}),
-                    op(kMvout, {30000, 0, 1, 1, d, d}), op(kMvout, {40000, d, 1, 1, d - 1, d})}),
-        cfg);
+    check_against_iss(ws_compute_program(d), cfg);
   }
   SECTION("OS chains: preload without output, compute_preloaded, compute_accumulated, drain") {
-    check_against_iss(
-        program_of({op(kConfigEx, {kOs, 0, 0}), op(kConfigLd, {d}), op(kConfigSt, {4 * d}),
-                    op(kMvin, {0, 0, 0, d, d}), op(kMvin, {500, d, 0, d, d}),
-                    op(kMvin, {1000, 2 * d, 0, d - 1, d}), op(kMvin, {1500, 3 * d, 0, d - 1, d - 1}),
-                    op(kPreload, {0, 0, 0, 0, 0}), op(kComputePreloaded, {0, d, d}),
-                    op(kPreload, {0, 0, 2 * d, d - 1, 0}), op(kComputeAccumulated, {2 * d, 3 * d, d - 1}),
-                    op(kPreload, {0, 0, 2 * d, d, 1}), op(kComputePreloaded, {2 * d, 3 * d, 1}),
-                    op(kMvout, {30000, 2 * d, 1, 1, d, d})}),
-        cfg);
+    check_against_iss(os_compute_program(d), cfg);
   }
   SECTION("flush waits for every unit; the dataflow switches between computes") {
-    check_against_iss(
-        program_of({op(kConfigEx, {kWs, 0, 0}), op(kConfigLd, {d}), op(kConfigSt, {4 * d}),
-                    op(kMvin, {0, 0, 0, d, d}), op(kMvin, {700, d, 0, d, d}), op(kPreload, {d, d, 0, d, 0}),
-                    op(kComputePreloaded, {0, 0, d}), op(kFlush, {}), op(kMvout, {30000, 0, 1, 1, d, d}),
-                    op(kConfigEx, {kOs, 0, 0}), op(kPreload, {0, 0, d, d, 0}),
-                    op(kComputePreloaded, {0, d, d}), op(kMvout, {40000, d, 1, 1, d, d}), op(kFlush, {})}),
-        cfg);
+    check_against_iss(flush_program(d), cfg);
   }
 }
 
@@ -201,18 +130,7 @@ TEST_CASE("mapped layers with ragged shapes on the gemmini RTL equal the golden 
   const AccelConfig cfg = shipped_config(dim, dataflow);
   const auto accel = AcceleratorRegistry::create("gemmini");
   const auto driver = RtlDriverRegistry::create("gemmini");
-  std::vector<Layer> layers;
-  const Workload tiny = load_workload(std::string(ACV_SOURCE_DIR) + "/models/workloads/tiny.yaml");
-  for (const Layer& l : tiny.layers)
-    if (!l.is_pool()) layers.push_back(l);
-  Layer big;
-  big.name = "gemm_k_tiles";  // K split into several k tiles (DIM 4): halves alternate
-  big.kind = LayerKind::Gemm;
-  big.m = 40;
-  big.n = 24;
-  big.k = 600;
-  layers.push_back(big);
-  for (const Layer& layer : layers) {
+  for (const Layer& layer : mapped_layers()) {
     CAPTURE(dim, dataflow, layer.name);
     const Program program = accel->map(layer, cfg);
     const LayerData data = make_layer_data(layer, 5);

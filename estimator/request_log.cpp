@@ -1,0 +1,313 @@
+// Accepted memory requests as runs of arithmetic progressions (see request_log.h).
+#include "estimator/request_log.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace acv {
+
+namespace {
+constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+}  // namespace
+
+int64_t RequestLog::prev_pd() const { return runs_.empty() ? kMin : runs_.back().pd; }
+int64_t RequestLog::prev_pf() const { return runs_.empty() ? kMin : runs_.back().pf; }
+
+RequestLog::Pos RequestLog::first_not_free(int64_t t) const {
+  const auto it = std::partition_point(runs_.begin(), runs_.end(), [t](const Run& r) { return r.pf <= t; });
+  if (it == runs_.end()) return end();
+  const Run& r = *it;
+  // Every request before this run is free by t; here the prefix maximum exceeds t at the first
+  // request whose free does (a run's frees are monotone).
+  int64_t off = 0;
+  if (r.f <= t && r.df > 0) off = (t - r.f) / r.df + 1;
+  return Pos{static_cast<std::size_t>(it - runs_.begin()), off};
+}
+
+RequestLog::Pos RequestLog::first_accepted_from(int64_t t) const {
+  const auto it = std::partition_point(runs_.begin(), runs_.end(),
+                                       [t](const Run& r) { return r.a + (r.n - 1) * r.da < t; });
+  if (it == runs_.end()) return end();
+  const Run& r = *it;
+  int64_t off = 0;
+  if (r.a < t && r.da > 0) off = (t - r.a + r.da - 1) / r.da;
+  return Pos{static_cast<std::size_t>(it - runs_.begin()), off};
+}
+
+RequestLog::Pos RequestLog::first_relevant(int64_t t) const {
+  const Pos a = first_not_free(t), b = first_accepted_from(t);
+  return (b.run < a.run || (b.run == a.run && b.off < a.off)) ? b : a;
+}
+
+int64_t RequestLog::done_before(Pos p) const {
+  int64_t pd = p.run > 0 ? runs_[p.run - 1].pd : kMin;
+  if (p.run < runs_.size() && p.off > 0) {
+    const Run& r = runs_[p.run];
+    pd = std::max({pd, r.d, r.d + (p.off - 1) * r.dd});
+  }
+  return pd;
+}
+
+void RequestLog::materialize(Pos p, std::vector<MemRequest>* out) const {
+  out->clear();
+  if (p.run >= runs_.size()) return;
+  int64_t pd = p.run > 0 ? runs_[p.run - 1].pd : kMin;
+  int64_t pf = p.run > 0 ? runs_[p.run - 1].pf : kMin;
+  if (p.off > 0) {
+    const Run& r = runs_[p.run];
+    pd = std::max({pd, r.d, r.d + (p.off - 1) * r.dd});
+    pf = std::max({pf, r.f, r.f + (p.off - 1) * r.df});
+  }
+  for (std::size_t i = p.run; i < runs_.size(); ++i) {
+    const Run& r = runs_[i];
+    for (int64_t j = i == p.run ? p.off : 0; j < r.n; ++j) {
+      MemRequest m(r.a + j * r.da, r.d + j * r.dd, r.f + j * r.df);
+      pd = std::max(pd, m.done);
+      pf = std::max(pf, m.free);
+      m.prefix_done = pd;
+      m.prefix_free = pf;
+      out->push_back(m);
+    }
+  }
+}
+
+void RequestLog::truncate(Pos p) {
+  if (p.run >= runs_.size()) return;
+  if (p.off == 0) {
+    runs_.resize(p.run);
+    return;
+  }
+  runs_.resize(p.run + 1);
+  Run& r = runs_.back();
+  r.n = p.off;
+  const int64_t before_pd = p.run > 0 ? runs_[p.run - 1].pd : kMin;
+  const int64_t before_pf = p.run > 0 ? runs_[p.run - 1].pf : kMin;
+  r.pd = std::max({before_pd, r.d, r.d + (r.n - 1) * r.dd});
+  r.pf = std::max({before_pf, r.f, r.f + (r.n - 1) * r.df});
+}
+
+void RequestLog::push(int64_t a, int64_t d, int64_t f) {
+  if (!runs_.empty()) {
+    Run& r = runs_.back();
+    if (r.n == 1) {  // any two requests are a progression
+      r.da = a - r.a, r.dd = d - r.d, r.df = f - r.f, r.n = 2;
+      r.pd = std::max(r.pd, d), r.pf = std::max(r.pf, f);
+      return;
+    }
+    if (a == r.a + r.n * r.da && d == r.d + r.n * r.dd && f == r.f + r.n * r.df) {
+      ++r.n;
+      r.pd = std::max(r.pd, d), r.pf = std::max(r.pf, f);
+      return;
+    }
+  }
+  runs_.push_back(Run{a, d, f, 1, 0, 0, 0, std::max(prev_pd(), d), std::max(prev_pf(), f)});
+}
+
+void RequestLog::push_run(const Run& x) {
+  if (x.n == 1) {
+    push(x.a, x.d, x.f);
+    return;
+  }
+  if (!runs_.empty()) {
+    Run& r = runs_.back();
+    const bool continues = r.n >= 1 && x.a - (r.a + (r.n - 1) * r.da) == x.da &&
+                           x.d - (r.d + (r.n - 1) * r.dd) == x.dd && x.f - (r.f + (r.n - 1) * r.df) == x.df;
+    if (continues && (r.n == 1 || (r.da == x.da && r.dd == x.dd && r.df == x.df))) {
+      r.da = x.da, r.dd = x.dd, r.df = x.df, r.n += x.n;
+      r.pd = std::max({r.pd, x.d, x.d + (x.n - 1) * x.dd});
+      r.pf = std::max({r.pf, x.f, x.f + (x.n - 1) * x.df});
+      return;
+    }
+  }
+  Run y = x;
+  y.pd = std::max({prev_pd(), x.d, x.d + (x.n - 1) * x.dd});
+  y.pf = std::max({prev_pf(), x.f, x.f + (x.n - 1) * x.df});
+  runs_.push_back(y);
+}
+
+void RequestLog::append(const MemRequest* r, std::size_t n) {
+  std::size_t i = 0;
+  while (i < n) {
+    push(r[i].accept, r[i].done, r[i].free);
+    ++i;
+    // While the requests continue the last run, extend it in one go.
+    Run& last = runs_.back();
+    if (last.n < 2) continue;
+    int64_t na = last.a + last.n * last.da, nd = last.d + last.n * last.dd, nf = last.f + last.n * last.df;
+    const std::size_t from = i;
+    while (i < n && r[i].accept == na && r[i].done == nd && r[i].free == nf) {
+      na += last.da, nd += last.dd, nf += last.df;
+      ++i;
+    }
+    if (i > from) {
+      last.n += static_cast<int64_t>(i - from);
+      last.pd = std::max(last.pd, std::max(last.d, last.d + (last.n - 1) * last.dd));
+      last.pf = std::max(last.pf, std::max(last.f, last.f + (last.n - 1) * last.df));
+    }
+  }
+}
+
+void RequestLog::append_repeated(const MemRequest* window, std::size_t w, int64_t delta, int64_t count) {
+  if (count <= 0 || w == 0) return;
+  // The window as runs once, then each repetition as those runs shifted.
+  thread_local std::vector<Run> shape;  // scratch: logs are copied with the evaluator's state
+  shape.clear();
+  for (std::size_t i = 0; i < w; ++i) {
+    const MemRequest& m = window[i];
+    if (!shape.empty()) {
+      Run& r = shape.back();
+      if (r.n == 1) {
+        r.da = m.accept - r.a, r.dd = m.done - r.d, r.df = m.free - r.f, r.n = 2;
+        continue;
+      }
+      if (m.accept == r.a + r.n * r.da && m.done == r.d + r.n * r.dd && m.free == r.f + r.n * r.df) {
+        ++r.n;
+        continue;
+      }
+    }
+    shape.push_back(Run{m.accept, m.done, m.free, 1, 0, 0, 0, 0, 0});
+  }
+  int64_t left = count;
+  for (int64_t rep = 1; left > 0; ++rep) {
+    const int64_t shift = rep * delta;
+    for (const Run& s : shape) {
+      if (left <= 0) break;
+      Run x = s;
+      x.a += shift, x.d += shift, x.f += shift;
+      x.n = std::min(x.n, left);
+      left -= x.n;
+      push_run(x);
+    }
+  }
+}
+
+void RequestLog::append_range(const RequestLog& other, Pos from, Pos to, int64_t shift) {
+  bool first = true;
+  for (std::size_t i = from.run; i < other.runs_.size() && i <= to.run; ++i) {
+    const Run& r = other.runs_[i];
+    const int64_t lo = i == from.run ? from.off : 0, hi = i == to.run ? to.off : r.n;
+    if (hi <= lo) continue;
+    Run x = r;
+    x.a += shift + lo * r.da, x.d += shift + lo * r.dd, x.f += shift + lo * r.df;
+    x.n = hi - lo;
+    if (first || x.n == 1) {
+      push_run(x);  // may continue the last run
+      first = false;
+      continue;
+    }
+    // The runs of `other` are already as long as they get: copy them (runs need not be maximal).
+    const Run& before = runs_.back();  // push_run above left one
+    const int64_t ld = x.d + (x.n - 1) * x.dd, lf = x.f + (x.n - 1) * x.df;
+    x.pd = std::max(before.pd, x.dd >= 0 ? ld : x.d);
+    x.pf = std::max(before.pf, x.df >= 0 ? lf : x.f);
+    runs_.push_back(x);
+  }
+}
+
+void RequestLog::merge_in(Pos at, const RequestLog& other, int64_t shift) {
+  if (at.run >= runs_.size()) {
+    append_log(other, shift);
+    return;
+  }
+  std::vector<Run> placed(runs_.begin() + static_cast<std::ptrdiff_t>(at.run), runs_.end());
+  truncate(at);
+  int64_t po = at.off, oo = 0;  // requests of placed[pi] / other.runs_[oi] already taken
+  std::size_t pi = 0, oi = 0;
+  const std::size_t on = other.runs_.size();
+  auto take = [this](const Run& r, int64_t from, int64_t count, int64_t by) {
+    Run x = r;
+    x.a += by + from * r.da, x.d += by + from * r.dd, x.f += by + from * r.df;
+    x.n = count;
+    push_run(x);
+  };
+  while (pi < placed.size() || oi < on) {
+    if (oi == on || pi == placed.size()) {
+      const bool p_left = oi == on;
+      const Run& r = p_left ? placed[pi] : other.runs_[oi];
+      int64_t& off = p_left ? po : oo;
+      take(r, off, r.n - off, p_left ? 0 : shift);
+      off = 0;
+      ++(p_left ? pi : oi);
+      continue;
+    }
+    const Run& P = placed[pi];
+    const Run& O = other.runs_[oi];
+    const int64_t pa = P.a + po * P.da, oa = O.a + shift + oo * O.da;
+    if (pa <= oa) {  // placed requests accepted by oa go first
+      const int64_t count = P.da == 0 ? P.n - po : std::min(P.n - po, (oa - pa) / P.da + 1);
+      take(P, po, count, 0);
+      po += count;
+      if (po == P.n) po = 0, ++pi;
+    } else {  // then the other's requests accepted before pa
+      const int64_t count = O.da == 0 ? O.n - oo : std::min(O.n - oo, (pa - oa - 1) / O.da + 1);
+      take(O, oo, count, shift);
+      oo += count;
+      if (oo == O.n) oo = 0, ++oi;
+    }
+  }
+}
+
+void RequestLog::window_key(Pos at, int64_t origin, std::vector<int64_t>* key) const {
+  for (std::size_t i = at.run; i < runs_.size(); ++i) {
+    const Run& r = runs_[i];
+    const int64_t off = i == at.run ? at.off : 0;
+    key->insert(key->end(), {r.a + off * r.da - origin, r.d + off * r.dd - origin, r.f + off * r.df - origin,
+                             r.n - off, r.da, r.dd, r.df});
+  }
+}
+
+int64_t RequestLog::last_accept() const {
+  if (runs_.empty()) return std::numeric_limits<int64_t>::min();
+  const Run& r = runs_.back();
+  return r.a + (r.n - 1) * r.da;
+}
+
+void RequestLog::prune(int64_t t) {
+  const Pos p = first_relevant(t);
+  if (p.run >= runs_.size()) {
+    runs_.clear();
+    return;
+  }
+  if (p.off > 0) {
+    Run& r = runs_[p.run];
+    r.a += p.off * r.da, r.d += p.off * r.dd, r.f += p.off * r.df;
+    r.n -= p.off;
+  }
+  runs_.erase(runs_.begin(), runs_.begin() + static_cast<std::ptrdiff_t>(p.run));
+}
+
+void RequestLog::shift(int64_t by) {
+  for (Run& r : runs_) {
+    r.a += by, r.d += by, r.f += by;
+    if (r.pd != kMin) r.pd += by;
+    if (r.pf != kMin) r.pf += by;
+  }
+}
+
+void RequestLog::encode(int64_t fl, int64_t mfl, int64_t ref, std::vector<int64_t>* key) const {
+  RunEncoder enc(key);
+  const Pos q = first_not_free(mfl);
+  const Pos cut = first_accepted_from(mfl);  // not before q: accepted from mfl on = free after it
+  // Before the cut: few requests (in flight at mfl), one by one.
+  for (std::size_t i = q.run; i < runs_.size() && i <= cut.run; ++i) {
+    const Run& r = runs_[i];
+    const int64_t from = i == q.run ? q.off : 0;
+    const int64_t to = i == cut.run ? cut.off : r.n;
+    for (int64_t j = from; j < to; ++j) {
+      const int64_t f = r.f + j * r.df;
+      if (f <= mfl) continue;  // accepted before mfl and free: as good as pruned
+      enc.one(std::max(r.a + j * r.da, fl - 1) - ref, std::max(r.d + j * r.dd, fl) - ref, std::max(f, fl) - ref);
+    }
+  }
+  // From the cut on: nothing is clamped, whole runs at once.
+  for (std::size_t i = cut.run; i < runs_.size(); ++i) {
+    const Run& r = runs_[i];
+    const int64_t from = i == cut.run ? cut.off : 0;
+    if (from >= r.n) continue;
+    enc.one(r.a + from * r.da - ref, r.d + from * r.dd - ref, r.f + from * r.df - ref);
+    enc.bulk(r.n - 1 - from, r.da, r.dd, r.df);
+  }
+  enc.finish();
+}
+
+}  // namespace acv

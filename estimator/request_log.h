@@ -1,0 +1,126 @@
+// The requests an external memory interface has accepted, as the AIDG evaluator keeps them: runs of
+// arithmetic progressions, so a DMA burst of thousands of requests costs a few runs of state.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace acv {
+
+// One request accepted by an external memory interface: accepted at `accept`, response at `done`,
+// its outstanding slot free again from `free`. `prefix_done` / `prefix_free`: the latest response /
+// free cycle among the requests up to this one in acceptance order (filled by materialize()).
+struct MemRequest {
+  MemRequest() {}  // left uninitialized: scratch buffers are sized before they are filled
+  MemRequest(int64_t a, int64_t d, int64_t f) : accept(a), done(d), free(f), prefix_done(0), prefix_free(0) {}
+  int64_t accept, done, free;
+  int64_t prefix_done, prefix_free;
+};
+
+// Greedy run-length code of a request sequence for the extrapolation key: the count, the first
+// request, then (length, differences) of each maximal run of equal differences between neighbours.
+// Canonical: it depends on the sequence only, not on how it was fed.
+class RunEncoder {
+ public:
+  explicit RunEncoder(std::vector<int64_t>* key) : key_(key), count_at_(key->size()) { key->push_back(0); }
+  void one(int64_t a, int64_t d, int64_t f) {
+    if (kept_ == 0) {
+      key_->insert(key_->end(), {a, d, f});
+      pa_ = a, pd_ = d, pf_ = f, kept_ = 1;
+      return;
+    }
+    bulk(1, a - pa_, d - pd_, f - pf_);
+  }
+  // n requests, each (xa, xd, xf) after the one before: the same code as n calls of one().
+  void bulk(int64_t n, int64_t xa, int64_t xd, int64_t xf) {
+    if (n <= 0) return;
+    if (!(run_ > 0 && xa == da_ && xd == dd_ && xf == df_)) {
+      if (run_ > 0) put_run();
+      da_ = xa, dd_ = xd, df_ = xf, run_ = 0;
+    }
+    run_ += n;
+    pa_ += n * xa, pd_ += n * xd, pf_ += n * xf, kept_ += n;
+  }
+  void finish() {
+    if (run_ > 0) put_run();
+    (*key_)[count_at_] = kept_;
+  }
+
+ private:
+  void put_run() {
+    key_->push_back(run_);
+    key_->push_back(da_);
+    key_->push_back(dd_);
+    key_->push_back(df_);
+  }
+
+  std::vector<int64_t>* key_;
+  std::size_t count_at_;
+  int64_t kept_ = 0, pa_ = 0, pd_ = 0, pf_ = 0, da_ = 0, dd_ = 0, df_ = 0, run_ = 0;
+};
+
+// Requests in acceptance order (accept never decreases), stored as runs: request i of a run is
+// (accept + i*da, done + i*dd, free + i*df). Per run the prefix maxima of done / free up to its last
+// request; after prune() they may still count pruned requests, whose cycles are at or below every
+// cycle still asked about, so they never decide anything.
+class RequestLog {
+ public:
+  struct Pos {
+    std::size_t run = 0;
+    int64_t off = 0;  // request within the run
+  };
+
+  bool empty() const { return runs_.empty(); }
+  std::size_t runs() const { return runs_.size(); }
+  Pos end() const { return Pos{runs_.size(), 0}; }
+  // The first request whose prefix free maximum exceeds t: every request before it is free by t.
+  Pos first_not_free(int64_t t) const;
+  // The first request accepted at or after t.
+  Pos first_accepted_from(int64_t t) const;
+  // The first request that can still matter from cycle t on (in flight at t, or accepted at or
+  // after it: a request accepted at t takes a port at t): the earlier of the two above.
+  Pos first_relevant(int64_t t) const;
+  // Latest response among the requests before p (INT64_MIN when none).
+  int64_t done_before(Pos p) const;
+  // The requests from p on, with their prefix maxima.
+  void materialize(Pos p, std::vector<MemRequest>* out) const;
+  // Drops the requests from p on.
+  void truncate(Pos p);
+  // Appends requests accepted at or after the last one.
+  void append(const MemRequest* r, std::size_t n);
+  // Appends `count` requests: request i is window[i % w] + (i / w + 1) * delta in all three cycles.
+  void append_repeated(const MemRequest* window, std::size_t w, int64_t delta, int64_t count);
+  // Appends the requests of `other` from `from` up to `to`, every cycle moved by `shift` (accepted
+  // at or after the last one).
+  void append_log(const RequestLog& other, int64_t shift) { append_range(other, Pos{}, other.end(), shift); }
+  void append_range(const RequestLog& other, Pos from, Pos to, int64_t shift);
+  // Replaces the requests from `at` on by them merged with those of `other` moved by `shift`, in
+  // acceptance order, this log's first among equals (run by run, splitting only where they interleave).
+  void merge_in(Pos at, const RequestLog& other, int64_t shift);
+  // Appends to `key` the requests from `at` on, relative to `origin`, as runs: equal keys mean
+  // equal requests (the converse need not hold).
+  void window_key(Pos at, int64_t origin, std::vector<int64_t>* key) const;
+  // Acceptance cycle of the last request (INT64_MIN when empty).
+  int64_t last_accept() const;
+  // Drops the requests before first_relevant(t) (free by t and accepted before it).
+  void prune(int64_t t);
+  void shift(int64_t by);
+  // The extrapolation key of the requests still relevant at floor `fl` with port floor `mfl` >= fl,
+  // relative to `ref`: free by mfl and accepted before it = dropped; before fl clamped to fl
+  // (accept to fl - 1); from mfl on as they are (accept >= mfl, done and free >= accept).
+  void encode(int64_t fl, int64_t mfl, int64_t ref, std::vector<int64_t>* key) const;
+
+ private:
+  struct Run {
+    int64_t a, d, f, n, da, dd, df;
+    int64_t pd, pf;  // prefix maxima through the run's last request
+  };
+  void push(int64_t a, int64_t d, int64_t f);
+  void push_run(const Run& r);
+  int64_t prev_pd() const;
+  int64_t prev_pf() const;
+
+  std::vector<Run> runs_;
+};
+
+}  // namespace acv

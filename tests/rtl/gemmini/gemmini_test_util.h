@@ -1,0 +1,142 @@
+// Helpers of the gemmini RTL, TLM and estimator tests: built DIMs, shipped configs, hand-built Programs, layers.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/common/accel_config.h"
+#include "models/common/program.h"
+#include "models/common/workload_reader.h"
+#include "models/gemmini/gemmini_accelerator.h"
+
+namespace acv::test {
+
+// The DIMs rtl/CMakeLists.txt Verilated (ACV_GEMMINI_DIMS, comma-separated here).
+inline std::vector<int64_t> built_dims() {
+  std::vector<int64_t> dims;
+  std::stringstream s(ACV_GEMMINI_DIMS_LIST);
+  std::string item;
+  while (std::getline(s, item, ',')) dims.push_back(std::stoll(item));
+  return dims;
+}
+
+// models/gemmini/configs/gemmini-<dim>x<dim>-<dataflow>.yaml.
+inline AccelConfig shipped_config(int64_t dim, const std::string& dataflow) {
+  const std::string n = std::to_string(dim);
+  return load_accel_config(std::string(ACV_SOURCE_DIR) + "/models/gemmini/configs/gemmini-" + n + "x" + n + "-" +
+                           dataflow + ".yaml");
+}
+
+inline Statement op(gemmini::Opcode o, std::vector<Expr> f) { return make_instruction(o, std::move(f)); }
+
+// A one-trip Program of the gemmini ISA over 64 KiB of DRAM.
+inline Program program_of(std::vector<Statement> body) {
+  Program p;
+  p.isa = gemmini::isa();
+  p.layer_name = "hand-built";
+  p.top.trips = 1;
+  p.top.body = std::move(body);
+  p.dram_bytes = 65536;
+  return p;
+}
+
+// Deterministic pseudo-random bytes (xorshift64).
+inline std::vector<uint8_t> random_dram(std::size_t bytes) {
+  std::vector<uint8_t> d(bytes);
+  uint64_t x = 0x9e3779b97f4a7c15ULL;
+  for (auto& b : d) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    b = static_cast<uint8_t>(x >> 24);
+  }
+  return d;
+}
+
+// The first index where `got` and `expected` differ, expected.size() where they do not.
+inline std::size_t first_difference(const std::vector<uint8_t>& got, const std::vector<uint8_t>& expected) {
+  std::size_t first_diff = expected.size();
+  for (std::size_t i = 0; i < expected.size() && first_diff == expected.size(); ++i)
+    if (got[i] != expected[i]) first_diff = i;
+  return first_diff;
+}
+
+// The hand-built Programs of the per-command cases, for DIM d; the RTL and the TLM model run the same ones.
+// mvin and mvout of scratchpad rows, ragged rows and cols, strides.
+inline Program scratchpad_moves_program(int64_t d) {
+  using namespace gemmini;
+  return program_of({op(kConfigLd, {100}), op(kConfigSt, {37}), op(kMvin, {0, 5, 0, d - 1, d - 1}),
+                     op(kMvout, {30000, 5, 0, 0, d - 1, d}), op(kMvout, {40000, 6, 0, 0, 1, 1})});
+}
+
+// mvin into the accumulator; mvout full-width, requantised with ReLU and shift, saturating.
+inline Program accumulator_moves_program(int64_t d) {
+  using namespace gemmini;
+  return program_of({op(kConfigEx, {kWs, 1, 3}), op(kConfigLd, {4 * d + 8}), op(kConfigSt, {4 * d}),
+                     op(kMvin, {64, 2, 1, d, d}), op(kMvout, {30000, 2, 1, 1, d, d}),
+                     op(kMvout, {40000, 2, 1, 0, d, d - 1}), op(kConfigEx, {kWs, 0, 0}),
+                     op(kMvout, {50000, 3, 1, 0, 2, d})});
+}
+
+// WS preload, compute_preloaded and compute_accumulated, overwrite and accumulate.
+inline Program ws_compute_program(int64_t d) {
+  using namespace gemmini;
+  return program_of({op(kConfigEx, {kWs, 0, 0}), op(kConfigLd, {d}), op(kConfigSt, {4 * d}),
+                     op(kMvin, {0, 0, 0, d, d}),                 // A0
+                     op(kMvin, {1000, d, 0, d - 1, d}),          // A1, ragged rows
+                     op(kMvin, {2000, 4 * d, 0, d - 1, d - 1}),  // B, ragged
+                     op(kPreload, {4 * d, d - 1, 0, d, 0}), op(kComputePreloaded, {0, 0, d}),
+                     op(kPreload, {0, 0, d, d - 1, 0}), op(kComputeAccumulated, {d, 0, d - 1}),
+                     op(kPreload, {0, 0, 0, d, 1}), op(kComputeAccumulated, {d, 0, d}),
+                     op(kMvout, {30000, 0, 1, 1, d, d}), op(kMvout, {40000, d, 1, 1, d - 1, d})});
+}
+
+// OS chains: preload without output, compute_preloaded, compute_accumulated, drain.
+inline Program os_compute_program(int64_t d) {
+  using namespace gemmini;
+  return program_of({op(kConfigEx, {kOs, 0, 0}), op(kConfigLd, {d}), op(kConfigSt, {4 * d}),
+                     op(kMvin, {0, 0, 0, d, d}), op(kMvin, {500, d, 0, d, d}),
+                     op(kMvin, {1000, 2 * d, 0, d - 1, d}), op(kMvin, {1500, 3 * d, 0, d - 1, d - 1}),
+                     op(kPreload, {0, 0, 0, 0, 0}), op(kComputePreloaded, {0, d, d}),
+                     op(kPreload, {0, 0, 2 * d, d - 1, 0}), op(kComputeAccumulated, {2 * d, 3 * d, d - 1}),
+                     op(kPreload, {0, 0, 2 * d, d, 1}), op(kComputePreloaded, {2 * d, 3 * d, 1}),
+                     op(kMvout, {30000, 2 * d, 1, 1, d, d})});
+}
+
+// flush waits for every unit; the dataflow switches between computes.
+inline Program flush_program(int64_t d) {
+  using namespace gemmini;
+  return program_of({op(kConfigEx, {kWs, 0, 0}), op(kConfigLd, {d}), op(kConfigSt, {4 * d}),
+                     op(kMvin, {0, 0, 0, d, d}), op(kMvin, {700, d, 0, d, d}), op(kPreload, {d, d, 0, d, 0}),
+                     op(kComputePreloaded, {0, 0, d}), op(kFlush, {}), op(kMvout, {30000, 0, 1, 1, d, d}),
+                     op(kConfigEx, {kOs, 0, 0}), op(kPreload, {0, 0, d, d, 0}), op(kComputePreloaded, {0, d, d}),
+                     op(kMvout, {40000, d, 1, 1, d, d}), op(kFlush, {})});
+}
+
+// The layers of models/workloads/tiny.yaml but its pooling (gemmini has no pooling unit).
+inline std::vector<Layer> tiny_layers() {
+  std::vector<Layer> layers;
+  const Workload tiny = load_workload(std::string(ACV_SOURCE_DIR) + "/models/workloads/tiny.yaml");
+  for (const Layer& l : tiny.layers)
+    if (!l.is_pool()) layers.push_back(l);
+  return layers;
+}
+
+// The end-to-end layers: tiny_layers() and a GEMM with K split into several k tiles.
+inline std::vector<Layer> mapped_layers() {
+  std::vector<Layer> layers = tiny_layers();
+  Layer big;
+  big.name = "gemm_k_tiles";  // K split into several k tiles (DIM 4): halves alternate
+  big.kind = LayerKind::Gemm;
+  big.m = 40;
+  big.n = 24;
+  big.k = 600;
+  layers.push_back(big);
+  return layers;
+}
+
+}  // namespace acv::test

@@ -1,0 +1,79 @@
+// The dependency tracker of the Gemmini-like accelerator: row ranges per command, RAW / WAR / WAW
+// between units, and the cycle from which each command stops blocking others.
+#pragma once
+
+#include <systemc>
+
+#include <array>
+#include <cstdint>
+#include <deque>
+
+#include "tlm/common/local_time.h"
+
+namespace acv::gemmini {
+
+enum class Unit { Load = 0, Execute = 1, Store = 2 };
+constexpr int kNumUnits = 3;
+
+// A row range [addr, addr + len); len = 0 is empty.
+struct RowRange {
+  int64_t addr = 0, len = 0;
+  bool overlaps(const RowRange& o) const {
+    return len != 0 && o.len != 0 && addr < o.addr + o.len && o.addr < addr + len;
+  }
+};
+
+// The rows a command touches (gemmini_pkg::ranges_t).
+struct Ranges {
+  RowRange sp_rd0, sp_rd1, sp_wr, acc_rd, acc_wr;
+  // Whether command `*this` must wait for older command `o` (gemmini_pkg::conflicts).
+  bool conflicts(const Ranges& o) const {
+    const bool raw = sp_rd0.overlaps(o.sp_wr) || sp_rd1.overlaps(o.sp_wr) || acc_rd.overlaps(o.acc_wr) ||
+                     acc_wr.overlaps(o.acc_wr);  // accumulating writes read too
+    const bool war = sp_wr.overlaps(o.sp_rd0) || sp_wr.overlaps(o.sp_rd1) || acc_wr.overlaps(o.acc_rd);
+    const bool waw = sp_wr.overlaps(o.sp_wr);
+    return raw || war || waw;
+  }
+};
+
+// In the RTL a queue head starts once no older command of another unit that is still queued or
+// in flight (records) conflicts with it. A command blocks from its push until its release: the
+// cycle after its load / store is done, or after its compute's last accumulator write. The TLM
+// model works with those release cycles instead of polling per cycle: a head's earliest start is
+// the latest release over the older conflicting commands of the other units. A release is known
+// once its unit has scheduled the command; until then a head that conflicts with it waits.
+// Each unit finishes its commands in program order, so its releases never decrease: a backward
+// scan over a unit's older commands stops at the first one released before the head's time.
+// Every unit checks at its local time, which is never behind the kernel's, so a command released
+// at or before the kernel time blocks nobody any more and is dropped.
+class DependencyTracker {
+ public:
+  // Contract: commands are added in program order, before their unit can see them; returns the
+  // command's program-order number.
+  int64_t add(Unit unit, const Ranges& ranges);
+  // Contract: called once per command, by its unit, no later than (local time) `at`.
+  void release(Unit unit, int64_t seq, const sc_core::sc_time& at);
+  // Moves lt.now() to the first cycle from which no older command of another unit that conflicts
+  // with command `seq` (of `unit`, not released yet) blocks it; waits while such a command's
+  // release is not known yet.
+  void wait_clear(Unit unit, int64_t seq, LocalTime& lt);
+  // Moves lt.now() to the first cycle after every command added so far is released (flush).
+  void wait_all(LocalTime& lt);
+
+ private:
+  struct Entry {
+    int64_t seq = 0;
+    Ranges ranges;
+    bool released = false;
+    sc_core::sc_time at;
+  };
+  using Entries = std::deque<Entry>;  // one unit's commands, in program order
+  // The entry of `seq` in `e`, or nullptr once it was dropped.
+  static Entry* find(Entries& e, int64_t seq);
+  void drop_old(Entries& e);
+  std::array<Entries, kNumUnits> units_;
+  int64_t next_seq_ = 0;
+  sc_core::sc_event released_;
+};
+
+}  // namespace acv::gemmini

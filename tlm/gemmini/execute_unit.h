@@ -1,0 +1,44 @@
+// The execute unit: WS and OS computes on the DIM x DIM mesh, computed functionally in C++ and
+// scheduled per command as gemmini_execute.sv runs them (operand load, stream, drain, records).
+#pragma once
+
+#include <systemc>
+
+#include <deque>
+#include <vector>
+
+#include "shared_state.h"
+#include "tlm/common/command_target.h"
+
+namespace acv::gemmini {
+
+class ExecuteUnit : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(ExecuteUnit);
+  ExecuteUnit(sc_core::sc_module_name name, SharedState& state, CommandTarget& command);
+
+ private:
+  void run();
+  // The first cycle >= `from` at which the RTL's can_start holds for `c` (records, mesh, banks);
+  // counts the cycles waited past the unit's idle cycle as preload or overlap hazards.
+  int64_t earliest_start(const UnitCommand& c, int64_t from);
+  void compute(const UnitCommand& c);
+  SharedState& state_;
+  CommandTarget& command_;
+
+  // Schedule state, in cycles (the RTL's registers as the times they change).
+  static constexpr std::size_t kRecords = 4;  // in-flight computes (gemmini_top RecDepth)
+  int64_t idle_at_ = 0;                       // the state machine is back in StIdle
+  std::deque<int64_t> records_;               // retire cycles of the records, in order
+  int64_t mesh_free_at_ = 0;                  // mesh_busy reaches 0
+  int64_t bank_free_at_[2] = {0, 0};          // bank_busy of each WS weight bank reaches 0
+  int cur_bank_ = 0;                          // WS weight bank new rows use
+  bool mode_ws_ = true;                       // dataflow the mesh runs
+  int64_t active_until_ = 0;                  // end of the computes (and records) counted active
+
+  // Functional state.
+  std::vector<int32_t> weights_[2];  // WS: DIM x DIM per bank (row k = mesh row k)
+  std::vector<int32_t> pe_;          // OS: the PE accumulators, DIM x DIM
+};
+
+}  // namespace acv::gemmini

@@ -1,0 +1,28 @@
+// The load unit: mvin, external-memory rows into scratchpad or accumulator rows through its DMA.
+#pragma once
+
+#include <systemc>
+
+#include <vector>
+
+#include "shared_state.h"
+#include "tlm/common/command_target.h"
+#include "tlm/common/dma_initiator.h"
+
+namespace acv::gemmini {
+
+class LoadUnit : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(LoadUnit);
+  LoadUnit(sc_core::sc_module_name name, SharedState& state, CommandTarget& command, DmaInitiator& dma);
+
+ private:
+  void run();
+  void execute(const UnitCommand& c, LocalTime& lt);
+  SharedState& state_;
+  CommandTarget& command_;
+  DmaInitiator& dma_;
+  std::vector<uint8_t> staging_;  // accumulator rows: little-endian int32 as they arrive
+};
+
+}  // namespace acv::gemmini

@@ -1,0 +1,93 @@
+#include "store_unit.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace acv::gemmini {
+
+namespace {
+
+// mvout from the accumulator with full = 0 (models/gemmini/README.md).
+int8_t requantise(int32_t v, bool relu, int64_t shift) {
+  int64_t x = relu ? std::max<int64_t>(v, 0) : v;
+  if (shift > 0) x = (x + (int64_t{1} << (shift - 1))) >> shift;
+  return static_cast<int8_t>(std::min<int64_t>(127, std::max<int64_t>(-128, x)));
+}
+
+}  // namespace
+
+StoreUnit::StoreUnit(sc_core::sc_module_name name, SharedState& state, CommandTarget& command,
+                     std::vector<DmaInitiator*> dmas)
+    : sc_core::sc_module(name), state_(state), command_(command), dmas_(std::move(dmas)) {
+  SC_THREAD(run);
+}
+
+void StoreUnit::acknowledged(const sc_core::sc_time& at) {
+  ++acks_;
+  last_ack_ = std::max(last_ack_, at);
+  ack_event_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void StoreUnit::run() {
+  LocalTime lt(state_.mode, state_.clock);
+  for (;;) {
+    const UnitCommand c = state_.store_queue.front(lt);
+    const sc_core::sc_time waiting = lt.now();
+    state_.tracker.wait_clear(Unit::Store, c.seq, lt);
+    state_.add_cycles("store_dep_wait_cycle", waiting, lt.now());
+    const sc_core::sc_time start = lt.now();
+    execute(c, lt);  // returns the cycle after the last acknowledgement
+    // Active from the cycle after the start to the last one (LOAD/STORE_ACTIVE_CYCLE).
+    state_.add_cycles("store_active_cycle", start + state_.clock.period(), lt.now());
+    state_.tracker.release(Unit::Store, c.seq, lt.now());
+    state_.store_queue.pop(lt);
+    command_.retire(lt.now());
+  }
+}
+
+void StoreUnit::execute(const UnitCommand& c, LocalTime& lt) {
+  const int64_t rows = c.f[kOutRows], cols = c.f[kOutCols], local = c.f[kOutLocalAddr];
+  const bool from_acc = c.f[kOutFromAcc] == 1, full = c.f[kOutFull] == 1;
+  const int64_t row_bytes = full ? 4 * cols : cols;
+  // The rows are read in the command's cycles; the tracker keeps writers off them until its
+  // release, so reading them all now gives the same bytes.
+  staging_.resize(static_cast<std::size_t>(rows * row_bytes));
+  for (int64_t r = 0; r < rows; ++r) {
+    uint8_t* out = staging_.data() + r * row_bytes;
+    for (int64_t e = 0; e < cols; ++e) {
+      if (!from_acc) {
+        out[e] = static_cast<uint8_t>(state_.sp_row(local + r)[e]);
+      } else if (full) {
+        const uint32_t v = static_cast<uint32_t>(state_.acc_row(local + r)[e]);
+        for (int b = 0; b < 4; ++b) out[e * 4 + b] = static_cast<uint8_t>(v >> (8 * b));
+      } else {
+        out[e] = static_cast<uint8_t>(requantise(state_.acc_row(local + r)[e], c.relu, c.shift));
+      }
+    }
+  }
+  // One row in flight at a time: the next row is read in the cycle its predecessor's request
+  // is accepted and requested two cycles after that accept (gemmini_store.sv), so each row is
+  // its own DMA request rather than one burst paced at one per cycle. The rows go through the
+  // initiators in turn, max_outstanding + 1 of them, so an initiator never has an earlier write
+  // in flight while it waits for END_REQ: DmaInitiator takes any BEGIN_RESP as the end of its
+  // open request, which would make a row waiting for a slot look accepted a cycle early.
+  acks_ = 0;
+  lt.advance_cycles(state_.timing.store_first_request);
+  for (int64_t r = 0; r < rows; ++r) {
+    if (r > 0) lt.advance_cycles(state_.timing.store_row_gap - 1);
+    DmaBurst burst;
+    burst.address = static_cast<uint64_t>(c.f[kOutDramAddr] + r * c.stride);
+    burst.data = staging_.data() + r * row_bytes;
+    burst.pitch = static_cast<uint64_t>(row_bytes);
+    burst.bytes = static_cast<uint32_t>(row_bytes);
+    burst.count = 1;
+    dmas_[next_dma_]->write(burst, lt);  // posted: returns the cycle after the accept
+    next_dma_ = (next_dma_ + 1) % dmas_.size();
+  }
+  lt.wait_until(ack_event_, [this, rows] { return acks_ == rows; });
+  lt.advance_to(last_ack_);  // done in the cycle of the last response
+  state_.counters["dram_writes"] += rows;
+  state_.counters["dram_bytes_written"] += rows * row_bytes;
+}
+
+}  // namespace acv::gemmini

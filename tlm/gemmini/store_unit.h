@@ -1,0 +1,37 @@
+// The store unit: mvout, scratchpad or accumulator rows (int8, raw int32 or requantised) to
+// external memory through its DMA; done when every write is acknowledged.
+#pragma once
+
+#include <systemc>
+
+#include <vector>
+
+#include "shared_state.h"
+#include "tlm/common/command_target.h"
+#include "tlm/common/dma_initiator.h"
+
+namespace acv::gemmini {
+
+class StoreUnit : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(StoreUnit);
+  // `dmas`: the store DMA's initiators, used in turn, one per row (see execute()).
+  StoreUnit(sc_core::sc_module_name name, SharedState& state, CommandTarget& command,
+            std::vector<DmaInitiator*> dmas);
+  // The DMA's write-acknowledge hook: `at` is the cycle after the write's response.
+  void acknowledged(const sc_core::sc_time& at);
+
+ private:
+  void run();
+  void execute(const UnitCommand& c, LocalTime& lt);
+  SharedState& state_;
+  CommandTarget& command_;
+  std::vector<DmaInitiator*> dmas_;
+  std::size_t next_dma_ = 0;
+  std::vector<uint8_t> staging_;  // the rows as written to memory
+  int64_t acks_ = 0;
+  sc_core::sc_time last_ack_;
+  sc_core::sc_event ack_event_;
+};
+
+}  // namespace acv::gemmini

@@ -58,15 +58,18 @@ void RequestLog::materialize(Pos p, std::vector<MemRequest>* out) const {
     pd = std::max({pd, r.d, r.d + (p.off - 1) * r.dd});
     pf = std::max({pf, r.f, r.f + (p.off - 1) * r.df});
   }
+  std::size_t count = 0;
+  for (std::size_t i = p.run; i < runs_.size(); ++i) count += static_cast<std::size_t>(runs_[i].n);
+  out->resize(count - static_cast<std::size_t>(p.off));
+  MemRequest* w = out->data();
   for (std::size_t i = p.run; i < runs_.size(); ++i) {
     const Run& r = runs_[i];
-    for (int64_t j = i == p.run ? p.off : 0; j < r.n; ++j) {
-      MemRequest m(r.a + j * r.da, r.d + j * r.dd, r.f + j * r.df);
-      pd = std::max(pd, m.done);
-      pf = std::max(pf, m.free);
-      m.prefix_done = pd;
-      m.prefix_free = pf;
-      out->push_back(m);
+    const int64_t from = i == p.run ? p.off : 0;
+    int64_t a = r.a + from * r.da, d = r.d + from * r.dd, f = r.f + from * r.df;
+    for (int64_t j = from; j < r.n; ++j, ++w, a += r.da, d += r.dd, f += r.df) {
+      pd = std::max(pd, d);
+      pf = std::max(pf, f);
+      w->accept = a, w->done = d, w->free = f, w->prefix_done = pd, w->prefix_free = pf;
     }
   }
 }

@@ -74,11 +74,11 @@ void DmaInitiator::transfer_at(const DmaBurst& burst, bool write, LocalTime& lt)
     prepare(gp, r, write);
     tlm::tlm_phase phase = tlm::BEGIN_REQ;
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-    m_request_open = true;
+    m_open = &gp;
     ++m_outstanding;
     const tlm::tlm_sync_enum status = socket->nb_transport_fw(gp, phase, delay);
     if (status == tlm::TLM_COMPLETED) {  // the target finished it on the spot
-      m_request_open = false;
+      m_open = nullptr;
       --m_outstanding;
       check(gp);
       m_free.push_back(&gp);
@@ -86,10 +86,10 @@ void DmaInitiator::transfer_at(const DmaBurst& burst, bool write, LocalTime& lt)
       if (write && m_write_ack) m_write_ack(sc_core::sc_time_stamp() + delay + clock_.period());
       if (delay > sc_core::SC_ZERO_TIME) sc_core::wait(delay);
     } else if (status == tlm::TLM_UPDATED && phase == tlm::END_REQ) {
-      m_request_open = false;
+      m_open = nullptr;
       if (delay > sc_core::SC_ZERO_TIME) sc_core::wait(delay);
     } else {
-      while (m_request_open) sc_core::wait(m_end_req);
+      while (m_open != nullptr) sc_core::wait(m_end_req);
     }
     // The next request is presented in the cycle after the accept (END_REQ may come mid-cycle).
     sc_core::wait(clock_.cycles(clock_.to_cycles(sc_core::sc_time_stamp()) + 1) - sc_core::sc_time_stamp());
@@ -106,13 +106,17 @@ void DmaInitiator::transfer_at(const DmaBurst& burst, bool write, LocalTime& lt)
 tlm::tlm_sync_enum DmaInitiator::nb_transport_bw(tlm::tlm_generic_payload& gp, tlm::tlm_phase& phase,
                                                  sc_core::sc_time& delay) {
   if (phase == tlm::END_REQ) {
-    m_request_open = false;
-    m_end_req.notify(delay);
+    if (&gp == m_open) {
+      m_open = nullptr;
+      m_end_req.notify(delay);
+    }
     return tlm::TLM_ACCEPTED;
   }
   if (phase == tlm::BEGIN_RESP) {
-    if (m_request_open) {  // BEGIN_RESP also ends an open request (the target may skip END_REQ)
-      m_request_open = false;
+    // BEGIN_RESP for the open request's own payload implies its END_REQ (the target may skip
+    // END_REQ); a response to an earlier payload leaves the open request waiting.
+    if (&gp == m_open) {
+      m_open = nullptr;
       m_end_req.notify(delay);
     }
     if (gp.is_response_error() && !m_error) {

@@ -27,7 +27,9 @@ namespace acv {
 // the port's rules and may wait() (so bursts of different DMAs reach it in time order); writes
 // are reported acknowledged at the burst's last completion.
 // AT: BEGIN_REQ, wait for END_REQ, next BEGIN_REQ a cycle later; BEGIN_RESP is answered
-// TLM_COMPLETED. Payloads come from a pool, so posted writes may still be in flight.
+// TLM_COMPLETED. Payloads come from a pool, so posted writes may still be in flight. A BEGIN_RESP
+// for the payload whose END_REQ is still outstanding ends that request too (base protocol); a
+// response to an earlier payload, arriving while a later request waits to be accepted, does not.
 class DmaInitiator : public sc_core::sc_module {
  public:
   tlm_utils::simple_initiator_socket<DmaInitiator> socket;
@@ -56,7 +58,7 @@ class DmaInitiator : public sc_core::sc_module {
   std::vector<std::unique_ptr<tlm::tlm_generic_payload>> m_pool;
   std::vector<tlm::tlm_generic_payload*> m_free;
   sc_core::sc_event m_end_req, m_response;
-  bool m_request_open = false;
+  tlm::tlm_generic_payload* m_open = nullptr;  // AT: the request awaiting END_REQ, if any
   int64_t m_outstanding = 0;        // AT: requests without a response yet
   sc_core::sc_time m_last_response;  // time of the latest response (completion)
   std::function<void(const sc_core::sc_time&)> m_write_ack;

@@ -5,7 +5,6 @@
 #include <systemc>
 
 #include <map>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,8 +20,7 @@ namespace acv::gemmini {
 
 // Holds the instances as members and binds them. A host binds its initiator to
 // `command_socket()`; the load and store DMAs share the memory target's socket (one port, the
-// store unit first, as gemmini_top.sv arbitrates). The store DMA has several initiator sockets
-// (StoreUnit says why); they all have the store's priority.
+// store unit first, as gemmini_top.sv arbitrates).
 class GemminiTop : public sc_core::sc_module {
  public:
   GemminiTop(sc_core::sc_module_name name, const Params& params, const DramConfig& dram_config, TlmMode mode,
@@ -37,8 +35,7 @@ class GemminiTop : public sc_core::sc_module {
   SharedState m_state;
   CommandTarget m_command;
   MemoryTarget m_memory;
-  DmaInitiator m_load_dma;
-  std::vector<std::unique_ptr<DmaInitiator>> m_store_dmas;  // one DMA engine, see StoreUnit
+  DmaInitiator m_load_dma, m_store_dma;
   Decoder m_decoder;
   LoadUnit m_load;
   ExecuteUnit m_execute;

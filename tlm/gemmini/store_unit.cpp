@@ -1,7 +1,6 @@
 #include "store_unit.h"
 
 #include <algorithm>
-#include <utility>
 
 namespace acv::gemmini {
 
@@ -16,9 +15,8 @@ int8_t requantise(int32_t v, bool relu, int64_t shift) {
 
 }  // namespace
 
-StoreUnit::StoreUnit(sc_core::sc_module_name name, SharedState& state, CommandTarget& command,
-                     std::vector<DmaInitiator*> dmas)
-    : sc_core::sc_module(name), state_(state), command_(command), dmas_(std::move(dmas)) {
+StoreUnit::StoreUnit(sc_core::sc_module_name name, SharedState& state, CommandTarget& command, DmaInitiator& dma)
+    : sc_core::sc_module(name), state_(state), command_(command), dma_(dma) {
   SC_THREAD(run);
 }
 
@@ -65,12 +63,10 @@ void StoreUnit::execute(const UnitCommand& c, LocalTime& lt) {
       }
     }
   }
-  // One row in flight at a time: the next row is read in the cycle its predecessor's request
+  // One row requested at a time: the next row is read in the cycle its predecessor's request
   // is accepted and requested two cycles after that accept (gemmini_store.sv), so each row is
-  // its own DMA request rather than one burst paced at one per cycle. The rows go through the
-  // initiators in turn, max_outstanding + 1 of them, so an initiator never has an earlier write
-  // in flight while it waits for END_REQ: DmaInitiator takes any BEGIN_RESP as the end of its
-  // open request, which would make a row waiting for a slot look accepted a cycle early.
+  // its own DMA request rather than one burst paced at one per cycle. The writes are posted:
+  // accepted rows may still await their responses while the next one waits for a DRAM slot.
   acks_ = 0;
   lt.advance_cycles(state_.timing.store_first_request);
   for (int64_t r = 0; r < rows; ++r) {
@@ -81,8 +77,7 @@ void StoreUnit::execute(const UnitCommand& c, LocalTime& lt) {
     burst.pitch = static_cast<uint64_t>(row_bytes);
     burst.bytes = static_cast<uint32_t>(row_bytes);
     burst.count = 1;
-    dmas_[next_dma_]->write(burst, lt);  // posted: returns the cycle after the accept
-    next_dma_ = (next_dma_ + 1) % dmas_.size();
+    dma_.write(burst, lt);  // posted: returns the cycle after the accept
   }
   lt.wait_until(ack_event_, [this, rows] { return acks_ == rows; });
   lt.advance_to(last_ack_);  // done in the cycle of the last response

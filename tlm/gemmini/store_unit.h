@@ -15,9 +15,7 @@ namespace acv::gemmini {
 class StoreUnit : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(StoreUnit);
-  // `dmas`: the store DMA's initiators, used in turn, one per row (see execute()).
-  StoreUnit(sc_core::sc_module_name name, SharedState& state, CommandTarget& command,
-            std::vector<DmaInitiator*> dmas);
+  StoreUnit(sc_core::sc_module_name name, SharedState& state, CommandTarget& command, DmaInitiator& dma);
   // The DMA's write-acknowledge hook: `at` is the cycle after the write's response.
   void acknowledged(const sc_core::sc_time& at);
 
@@ -26,8 +24,7 @@ class StoreUnit : public sc_core::sc_module {
   void execute(const UnitCommand& c, LocalTime& lt);
   SharedState& state_;
   CommandTarget& command_;
-  std::vector<DmaInitiator*> dmas_;
-  std::size_t next_dma_ = 0;
+  DmaInitiator& dma_;
   std::vector<uint8_t> staging_;  // the rows as written to memory
   int64_t acks_ = 0;
   sc_core::sc_time last_ack_;

@@ -726,7 +726,9 @@ class Evaluator {
           }
         }
         if (e.mod > 0) {
-          key->push_back(static_cast<int64_t>(((outer % e.mod) + e.mod) % e.mod));
+          const bool narrow = outer >= std::numeric_limits<int64_t>::min() && outer <= std::numeric_limits<int64_t>::max();
+          const int64_t o = static_cast<int64_t>(outer);  // 128-bit division only where it must be
+          key->push_back(narrow ? ((o % e.mod) + e.mod) % e.mod : static_cast<int64_t>(((outer % e.mod) + e.mod) % e.mod));
         } else if (outer + imax <= e.lo) {
           key->push_back(-1);  // clamped to lo throughout
         } else if (outer + imin >= e.hi) {

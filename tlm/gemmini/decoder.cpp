@@ -7,8 +7,18 @@
 namespace acv::gemmini {
 
 Decoder::Decoder(sc_core::sc_module_name name, SharedState& state, CommandTarget& command)
-    : sc_core::sc_module(name), state_(state), command_(command) {
-  SC_THREAD(run);
+    : sc_core::sc_module(name),
+      state_(state),
+      command_(command),
+      to_unit_(state.clock.cycles(state.timing.queue_to_unit)),
+      decode_(state.clock.cycles(state.timing.decode)),
+      stall_(state, "cmd_stall_cycle") {
+  if (state_.mode == TlmMode::LooselyTimed) {
+    command_.on_push([this] { drain(); });
+    state_.dispatch = [this] { drain(); };
+  } else {
+    SC_THREAD(run);
+  }
 }
 
 void Decoder::check(const ConcreteInstruction& in, int64_t number) const {
@@ -72,73 +82,109 @@ void Decoder::check(const ConcreteInstruction& in, int64_t number) const {
   }
 }
 
+Decoder::Kind Decoder::decode(const ConcreteInstruction& in, UnitCommand& cmd) {
+  const auto& f = in.f;
+  cmd.opcode = in.opcode;
+  for (int i = 0; i < 6; ++i) cmd.f[i] = f[i];
+  Ranges r;
+  switch (in.opcode) {
+    case kConfigEx:
+      ws_ = f[kExDataflow] == kWs;
+      relu_ = f[kExActivation] == 1;
+      shift_ = f[kExShift];
+      return Kind::Register;
+    case kConfigLd: ld_stride_ = f[kCfgStride]; return Kind::Register;
+    case kConfigSt: st_stride_ = f[kCfgStride]; return Kind::Register;
+    case kPreload:
+      for (int i = 0; i < 5; ++i) pre_[i] = f[i];
+      return Kind::Register;
+    case kFlush: return Kind::Flush;
+    case kMvin:
+      cmd.stride = ld_stride_;
+      (f[kInToAcc] ? r.acc_wr : r.sp_wr) = RowRange{f[kInLocalAddr], f[kInRows]};
+      cmd.seq = state_.tracker.add(Unit::Load, r);
+      return Kind::Load;
+    case kMvout:
+      cmd.stride = st_stride_;
+      cmd.relu = relu_;
+      cmd.shift = shift_;
+      (f[kOutFromAcc] ? r.acc_rd : r.sp_rd0) = RowRange{f[kOutLocalAddr], f[kOutRows]};
+      cmd.seq = state_.tracker.add(Unit::Store, r);
+      return Kind::Store;
+    default:  // computes, merged with the preload before them
+      cmd.ws = ws_;
+      cmd.pre = pre_;
+      r.sp_rd0 = RowRange{f[kCpAAddr], f[kCpRows]};
+      if (!ws_) r.sp_rd1 = RowRange{f[kCpBAddr], f[kCpRows]};
+      else if (in.opcode == kComputePreloaded) r.sp_rd1 = RowRange{pre_[kPreBAddr], pre_[kPreBRows]};
+      r.acc_wr = RowRange{pre_[kPreCAddr], pre_[kPreCRows]};
+      cmd.seq = state_.tracker.add(Unit::Execute, r);
+      return Kind::Execute;
+  }
+}
+
+TimedFifo<UnitCommand>* Decoder::queue_of(Kind k) {
+  switch (k) {
+    case Kind::Load: return &state_.load_queue;
+    case Kind::Store: return &state_.store_queue;
+    case Kind::Execute: return &state_.exec_queue;
+    default: return nullptr;
+  }
+}
+
 void Decoder::run() {
   LocalTime lt(state_.mode, state_.clock);
-  const Timing& t = state_.timing;
-  const sc_core::sc_time to_unit = state_.clock.cycles(t.queue_to_unit);
-  // Decoder registers (gemmini_top.sv), reset values.
-  int64_t ld_stride = 0, st_stride = 0, shift = 0;
-  bool relu = false, ws = true;
-  std::array<int64_t, 5> pre{};
   for (int64_t number = 0;; ++number) {
     const ConcreteInstruction in = command_.next(lt);
     check(in, number);
-    const auto& f = in.f;
     UnitCommand cmd;
-    cmd.opcode = in.opcode;
-    for (int i = 0; i < 6; ++i) cmd.f[i] = f[i];
-    Ranges r;
-    switch (in.opcode) {
-      case kConfigEx:
-        ws = f[kExDataflow] == kWs;
-        relu = f[kExActivation] == 1;
-        shift = f[kExShift];
-        break;
-      case kConfigLd: ld_stride = f[kCfgStride]; break;
-      case kConfigSt: st_stride = f[kCfgStride]; break;
-      case kPreload:
-        for (int i = 0; i < 5; ++i) pre[i] = f[i];
-        break;
-      case kFlush: {
-        // Accepted once every queue is empty and every unit idle.
-        const sc_core::sc_time waiting = lt.now();
-        state_.tracker.wait_all(lt);
-        state_.add_cycles("cmd_stall_cycle", waiting, lt.now());
-        break;
-      }
-      case kMvin:
-        cmd.stride = ld_stride;
-        (f[kInToAcc] ? r.acc_wr : r.sp_wr) = RowRange{f[kInLocalAddr], f[kInRows]};
-        cmd.seq = state_.tracker.add(Unit::Load, r);
-        break;
-      case kMvout:
-        cmd.stride = st_stride;
-        cmd.relu = relu;
-        cmd.shift = shift;
-        (f[kOutFromAcc] ? r.acc_rd : r.sp_rd0) = RowRange{f[kOutLocalAddr], f[kOutRows]};
-        cmd.seq = state_.tracker.add(Unit::Store, r);
-        break;
-      default:  // computes, merged with the preload before them
-        cmd.ws = ws;
-        cmd.pre = pre;
-        r.sp_rd0 = RowRange{f[kCpAAddr], f[kCpRows]};
-        if (!ws) r.sp_rd1 = RowRange{f[kCpBAddr], f[kCpRows]};
-        else if (in.opcode == kComputePreloaded) r.sp_rd1 = RowRange{pre[kPreBAddr], pre[kPreBRows]};
-        r.acc_wr = RowRange{pre[kPreCAddr], pre[kPreCRows]};
-        cmd.seq = state_.tracker.add(Unit::Execute, r);
-        break;
+    const Kind kind = decode(in, cmd);
+    if (kind == Kind::Flush) {
+      // Accepted once every queue is empty and every unit idle.
+      const sc_core::sc_time waiting = lt.now();
+      state_.tracker.wait_all(lt);
+      stall_.add_cycles(waiting, lt.now());
     }
     // A full queue stalls the decoder (cmd_stall_cycle) until its unit frees a slot.
     const sc_core::sc_time waiting = lt.now();
-    if (in.opcode == kMvin) state_.load_queue.push(cmd, lt, to_unit);
-    else if (in.opcode == kMvout) state_.store_queue.push(cmd, lt, to_unit);
-    else if (in.opcode == kComputePreloaded || in.opcode == kComputeAccumulated)
-      state_.exec_queue.push(cmd, lt, to_unit);
-    state_.add_cycles("cmd_stall_cycle", waiting, lt.now());
-    lt.advance_cycles(t.decode);
-    if (in.opcode != kMvin && in.opcode != kMvout && in.opcode != kComputePreloaded &&
-        in.opcode != kComputeAccumulated)
-      command_.retire(lt.now());  // configs, preloads and flush end in the decoder
+    if (TimedFifo<UnitCommand>* q = queue_of(kind)) q->push(cmd, lt, to_unit_);
+    stall_.add_cycles(waiting, lt.now());
+    lt.advance(decode_);
+    if (!queue_of(kind)) command_.retire(lt.now());  // configs, preloads and flush end in the decoder
+  }
+}
+
+void Decoder::drain() {
+  for (;;) {
+    if (!pending_) {  // take the next command, as the thread's command_.next(lt)
+      if (!command_.has_next()) return;
+      if (command_.peek_next_stamp() > now_) now_ = command_.peek_next_stamp();
+      const ConcreteInstruction in = command_.peek_next();
+      command_.pop_next_at(now_);
+      check(in, number_++);
+      pending_cmd_ = UnitCommand{};
+      pending_kind_ = decode(in, pending_cmd_);
+      pending_ = true;
+      flush_pending_ = pending_kind_ == Kind::Flush;
+    }
+    if (flush_pending_) {  // the thread's tracker.wait_all
+      sc_core::sc_time at;
+      if (!state_.tracker.all_released(at)) return;  // a release resumes it
+      const sc_core::sc_time waiting = now_;
+      if (at > now_) now_ = at;
+      stall_.add_cycles(waiting, now_);
+      flush_pending_ = false;
+    }
+    TimedFifo<UnitCommand>* q = queue_of(pending_kind_);
+    const sc_core::sc_time waiting = now_;
+    if (q != nullptr) {
+      if (!q->has_free_slot()) return;  // the unit's pop resumes it, with the same now_
+      now_ = q->push_at(pending_cmd_, now_, to_unit_);
+    }
+    stall_.add_cycles(waiting, now_);
+    now_ += decode_;
+    pending_ = false;
+    if (q == nullptr) command_.retire(now_);
   }
 }
 

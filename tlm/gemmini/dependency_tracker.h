@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <vector>
 
 #include "tlm/common/local_time.h"
 
@@ -59,6 +60,13 @@ class DependencyTracker {
   void wait_clear(Unit unit, int64_t seq, LocalTime& lt);
   // Moves lt.now() to the first cycle after every command added so far is released (flush).
   void wait_all(LocalTime& lt);
+  // Non-blocking wait_all (LT): whether every command added so far is released; if so `at` is the
+  // latest release time (of those wait_all would move to, or earlier ones: never later than now).
+  bool all_released(sc_core::sc_time& at) const;
+  // LT: release() notifies only when it releases a command somebody waits for (a waiter woken by
+  // another release only re-checks and waits again; in LT each such wake was a thread switch).
+  // AT notifies at every release, as before.
+  void set_decoupled(bool on) { decoupled_ = on; }
 
  private:
   struct Entry {
@@ -70,9 +78,23 @@ class DependencyTracker {
   using Entries = std::deque<Entry>;  // one unit's commands, in program order
   // The entry of `seq` in `e`, or nullptr once it was dropped.
   static Entry* find(Entries& e, int64_t seq);
-  void drop_old(Entries& e);
+  void drop_old(Entries& e, int64_t& dropped);
   std::array<Entries, kNumUnits> units_;
+  // Waits until command `seq` of unit `u` is released (or dropped).
+  // (at position `abs`, counted as dropped_).
+  void wait_released(int u, int64_t abs, int64_t seq, LocalTime& lt);
+  // The entry of `seq` (of unit u), expected at position `abs`; nullptr once dropped.
+  Entry* find_at(int u, int64_t abs, int64_t seq);
   int64_t next_seq_ = 0;
+  bool decoupled_ = false;
+  std::array<std::vector<int64_t>, kNumUnits> waited_;  // per unit: the commands threads wait for
+  // Per unit: entries dropped so far and the position (counted from the first entry ever added)
+  // of the oldest unreleased one; units release in program order, so release() finds it at once.
+  std::array<int64_t, kNumUnits> dropped_{}, next_release_{};
+  std::array<sc_core::sc_time, kNumUnits> last_release_{};  // per unit: latest release time
+  // Per checking unit and other unit: where wait_clear's last scan started (same counting); each
+  // unit checks its commands in program order, so the next scan starts there or later.
+  std::array<std::array<int64_t, kNumUnits>, kNumUnits> scan_from_{};
   sc_core::sc_event released_;
 };
 

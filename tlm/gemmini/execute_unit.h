@@ -7,6 +7,7 @@
 #include <deque>
 #include <vector>
 
+
 #include "shared_state.h"
 #include "tlm/common/command_target.h"
 
@@ -23,8 +24,15 @@ class ExecuteUnit : public sc_core::sc_module {
   // counts the cycles waited past the unit's idle cycle as preload or overlap hazards.
   int64_t earliest_start(const UnitCommand& c, int64_t from);
   void compute(const UnitCommand& c);
+#if defined(__SSE2__)
+  template <class WriteC>
+  void compute_sse2(const UnitCommand& c, WriteC& write_c);
+#endif
+  std::vector<int16_t> packed_;  // SSE2: pmaddwd operands (weights or B, int16 pairs of two k)
+  std::vector<int32_t> out_;
   SharedState& state_;
   CommandTarget& command_;
+  SharedState::Counter overlap_haz_, preload_haz_, mesh_rows_, dep_wait_, active_;
 
   // Schedule state, in cycles (the RTL's registers as the times they change).
   static constexpr std::size_t kRecords = 4;  // in-flight computes (gemmini_top RecDepth)
@@ -39,6 +47,7 @@ class ExecuteUnit : public sc_core::sc_module {
   // Functional state.
   std::vector<int32_t> weights_[2];  // WS: DIM x DIM per bank (row k = mesh row k)
   std::vector<int32_t> pe_;          // OS: the PE accumulators, DIM x DIM
+  std::vector<int16_t> packed_w_[2];  // SSE2: weights_ of each bank as pmaddwd operands
 };
 
 }  // namespace acv::gemmini

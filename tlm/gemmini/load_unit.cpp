@@ -5,7 +5,14 @@
 namespace acv::gemmini {
 
 LoadUnit::LoadUnit(sc_core::sc_module_name name, SharedState& state, CommandTarget& command, DmaInitiator& dma)
-    : sc_core::sc_module(name), state_(state), command_(command), dma_(dma) {
+    : sc_core::sc_module(name),
+      state_(state),
+      command_(command),
+      dma_(dma),
+      dep_wait_(state, "load_dep_wait_cycle"),
+      active_(state, "load_active_cycle"),
+      reads_(state, "dram_reads"),
+      bytes_(state, "dram_bytes_read") {
   SC_THREAD(run);
 }
 
@@ -15,13 +22,14 @@ void LoadUnit::run() {
     const UnitCommand c = state_.load_queue.front(lt);  // the cycle after the push at the earliest
     const sc_core::sc_time waiting = lt.now();
     state_.tracker.wait_clear(Unit::Load, c.seq, lt);
-    state_.add_cycles("load_dep_wait_cycle", waiting, lt.now());
+    dep_wait_.add_cycles(waiting, lt.now());
     const sc_core::sc_time start = lt.now();
     execute(c, lt);  // returns the cycle after the last row was written
     // Active from the cycle after the start to the last one (LOAD/STORE_ACTIVE_CYCLE).
-    state_.add_cycles("load_active_cycle", start + state_.clock.period(), lt.now());
+    active_.add_cycles(start + state_.clock.period(), lt.now());
     state_.tracker.release(Unit::Load, c.seq, lt.now());
     state_.load_queue.pop(lt);  // the command held its slot until its last row was written
+    state_.run_dispatch();      // LT: the decoder may push into the freed slot or pass a flush
     command_.retire(lt.now());
   }
 }
@@ -59,8 +67,8 @@ void LoadUnit::execute(const UnitCommand& c, LocalTime& lt) {
       }
     }
   }
-  state_.counters["dram_reads"] += rows;
-  state_.counters["dram_bytes_read"] += rows * static_cast<int64_t>(burst.bytes);
+  reads_.add(rows);
+  bytes_.add(rows * static_cast<int64_t>(burst.bytes));
 }
 
 }  // namespace acv::gemmini

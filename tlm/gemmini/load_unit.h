@@ -22,6 +22,7 @@ class LoadUnit : public sc_core::sc_module {
   SharedState& state_;
   CommandTarget& command_;
   DmaInitiator& dma_;
+  SharedState::Counter dep_wait_, active_, reads_, bytes_;
   std::vector<uint8_t> staging_;  // accumulator rows: little-endian int32 as they arrive
 };
 

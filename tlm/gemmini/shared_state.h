@@ -5,6 +5,7 @@
 #include <systemc>
 
 #include <array>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -41,6 +42,7 @@ struct SharedState {
         exec_queue(static_cast<std::size_t>(p.ex_queue_depth)),
         store_queue(static_cast<std::size_t>(p.st_queue_depth)) {
     timing.dim = p.dim;
+    tracker.set_decoupled(m == TlmMode::LooselyTimed);
   }
 
   const Params params;
@@ -52,12 +54,36 @@ struct SharedState {
   TimedFifo<UnitCommand> load_queue, exec_queue, store_queue;
   DependencyTracker tracker;
   std::map<std::string, int64_t> counters;
+  // LT: the thread-less decoder's drain; units run it after each queue pop and release.
+  std::function<void()> dispatch;
+  void run_dispatch() {
+    if (dispatch) dispatch();
+  }
 
   int8_t* sp_row(int64_t r) { return sp.data() + r * params.dim; }
   int32_t* acc_row(int64_t r) { return acc.data() + r * params.dim; }
   void add_cycles(const std::string& counter, const sc_core::sc_time& from, const sc_core::sc_time& to) {
     counters[counter] += clock.to_cycles(to) - clock.to_cycles(from);
   }
+  // A counter looked up once (its map node is stable) and created at its first use, as
+  // counters[name] creates it: the string-keyed lookup per command showed in the LT profile.
+  class Counter {
+   public:
+    Counter(SharedState& s, const char* name) : state_(s), name_(name) {}
+    int64_t& operator*() {
+      if (value_ == nullptr) value_ = &state_.counters[name_];
+      return *value_;
+    }
+    void add(int64_t n) { *(*this) += n; }
+    void add_cycles(const sc_core::sc_time& from, const sc_core::sc_time& to) {
+      add(state_.clock.to_cycles(to) - state_.clock.to_cycles(from));
+    }
+
+   private:
+    SharedState& state_;
+    const char* name_;
+    int64_t* value_ = nullptr;
+  };
 };
 
 }  // namespace acv::gemmini

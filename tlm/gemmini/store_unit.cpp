@@ -16,7 +16,14 @@ int8_t requantise(int32_t v, bool relu, int64_t shift) {
 }  // namespace
 
 StoreUnit::StoreUnit(sc_core::sc_module_name name, SharedState& state, CommandTarget& command, DmaInitiator& dma)
-    : sc_core::sc_module(name), state_(state), command_(command), dma_(dma) {
+    : sc_core::sc_module(name),
+      state_(state),
+      command_(command),
+      dma_(dma),
+      dep_wait_(state, "store_dep_wait_cycle"),
+      active_(state, "store_active_cycle"),
+      writes_(state, "dram_writes"),
+      bytes_(state, "dram_bytes_written") {
   SC_THREAD(run);
 }
 
@@ -32,13 +39,14 @@ void StoreUnit::run() {
     const UnitCommand c = state_.store_queue.front(lt);
     const sc_core::sc_time waiting = lt.now();
     state_.tracker.wait_clear(Unit::Store, c.seq, lt);
-    state_.add_cycles("store_dep_wait_cycle", waiting, lt.now());
+    dep_wait_.add_cycles(waiting, lt.now());
     const sc_core::sc_time start = lt.now();
     execute(c, lt);  // returns the cycle after the last acknowledgement
     // Active from the cycle after the start to the last one (LOAD/STORE_ACTIVE_CYCLE).
-    state_.add_cycles("store_active_cycle", start + state_.clock.period(), lt.now());
+    active_.add_cycles(start + state_.clock.period(), lt.now());
     state_.tracker.release(Unit::Store, c.seq, lt.now());
     state_.store_queue.pop(lt);
+    state_.run_dispatch();  // LT: the decoder may push into the freed slot or pass a flush
     command_.retire(lt.now());
   }
 }
@@ -81,8 +89,8 @@ void StoreUnit::execute(const UnitCommand& c, LocalTime& lt) {
   }
   lt.wait_until(ack_event_, [this, rows] { return acks_ == rows; });
   lt.advance_to(last_ack_);  // done in the cycle of the last response
-  state_.counters["dram_writes"] += rows;
-  state_.counters["dram_bytes_written"] += rows * row_bytes;
+  writes_.add(rows);
+  bytes_.add(rows * row_bytes);
 }
 
 }  // namespace acv::gemmini

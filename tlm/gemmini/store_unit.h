@@ -25,6 +25,7 @@ class StoreUnit : public sc_core::sc_module {
   SharedState& state_;
   CommandTarget& command_;
   DmaInitiator& dma_;
+  SharedState::Counter dep_wait_, active_, writes_, bytes_;
   std::vector<uint8_t> staging_;  // the rows as written to memory
   int64_t acks_ = 0;
   sc_core::sc_time last_ack_;

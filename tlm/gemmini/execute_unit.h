@@ -10,6 +10,7 @@
 
 #include "shared_state.h"
 #include "tlm/common/command_target.h"
+#include "tlm/common/gemm_kernels.h"
 
 namespace acv::gemmini {
 
@@ -24,12 +25,8 @@ class ExecuteUnit : public sc_core::sc_module {
   // counts the cycles waited past the unit's idle cycle as preload or overlap hazards.
   int64_t earliest_start(const UnitCommand& c, int64_t from);
   void compute(const UnitCommand& c);
-#if defined(__SSE2__)
-  template <class WriteC>
-  void compute_sse2(const UnitCommand& c, WriteC& write_c);
-#endif
-  std::vector<int16_t> packed_;  // SSE2: pmaddwd operands (weights or B, int16 pairs of two k)
-  std::vector<int32_t> out_;
+  std::vector<int32_t> out_;  // WS: the compute's output rows before they reach the accumulator
+  gemm::Scratch scratch_;     // packed operands of the GEMM kernels
   SharedState& state_;
   CommandTarget& command_;
   SharedState::Counter overlap_haz_, preload_haz_, mesh_rows_, dep_wait_, active_;
@@ -45,9 +42,8 @@ class ExecuteUnit : public sc_core::sc_module {
   int64_t active_until_ = 0;                  // end of the computes (and records) counted active
 
   // Functional state.
-  std::vector<int32_t> weights_[2];  // WS: DIM x DIM per bank (row k = mesh row k)
-  std::vector<int32_t> pe_;          // OS: the PE accumulators, DIM x DIM
-  std::vector<int16_t> packed_w_[2];  // SSE2: weights_ of each bank as pmaddwd operands
+  std::vector<int8_t> weights_[2];  // WS: DIM x DIM per bank (row k = mesh row k)
+  std::vector<int32_t> pe_;         // OS: the PE accumulators, DIM x DIM
 };
 
 }  // namespace acv::gemmini

@@ -1,13 +1,13 @@
-// The array's SIMD GEMM kernels equal the reference loops bit for bit, over shapes, extreme values and odd k.
+// The TLM models' SIMD GEMM kernels equal the reference loops bit for bit, over shapes, extreme values and odd k.
 #include <catch2/catch.hpp>
 
 #include <cstdint>
 #include <random>
 #include <vector>
 
-#include "tlm/systolic/gemm_kernels.h"
+#include "tlm/common/gemm_kernels.h"
 
-namespace acv::systolic {
+namespace acv {
 namespace {
 
 std::vector<int8_t> operands(std::size_t n, std::mt19937& rng, bool extreme) {
@@ -17,7 +17,7 @@ std::vector<int8_t> operands(std::size_t n, std::mt19937& rng, bool extreme) {
   return v;
 }
 
-TEST_CASE("systolic GEMM kernels: OS equals the reference") {
+TEST_CASE("TLM GEMM kernels: OS equals the reference") {
   std::mt19937 rng(11);
   gemm::Scratch scratch;
   for (const gemm::Isa isa : {gemm::Isa::Best, gemm::Isa::Sse2})
@@ -35,7 +35,7 @@ TEST_CASE("systolic GEMM kernels: OS equals the reference") {
           }
 }
 
-TEST_CASE("systolic GEMM kernels: WS equals the reference") {
+TEST_CASE("TLM GEMM kernels: WS equals the reference") {
   std::mt19937 rng(12);
   gemm::Scratch scratch;
   for (const gemm::Isa isa : {gemm::Isa::Best, gemm::Isa::Sse2})
@@ -56,4 +56,4 @@ TEST_CASE("systolic GEMM kernels: WS equals the reference") {
 }
 
 }  // namespace
-}  // namespace acv::systolic
+}  // namespace acv

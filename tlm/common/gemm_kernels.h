@@ -1,4 +1,4 @@
-// The systolic array's functional int8 x int8 -> int32 GEMM kernels: reference loops and SIMD versions.
+// The functional int8 x int8 -> int32 GEMM kernels of the TLM models: reference loops and SIMD versions.
 #pragma once
 
 #include <algorithm>
@@ -13,9 +13,9 @@
 #define ACV_GEMM_X86 0
 #endif
 
-namespace acv::systolic::gemm {
+namespace acv::gemm {
 
-// The array's compute instructions are its functional hot spot (most of an LT run on 16x16), so
+// Compute instructions are the models' functional hot spot (most of an LT run on a 16x16 array), so
 // the kernels use pmaddwd: int8 operands are widened to int16 pairs (two consecutive k), multiplied
 // and each pair's products added into int32 lanes. That is exact (|a*b + c*d| <= 2^15 per lane) and
 // the accumulation order does not matter in integer arithmetic, so results equal the reference
@@ -265,4 +265,4 @@ inline void ws(int32_t* out, const int8_t* in, int64_t in_width, const int8_t* w
   ws_reference(out, in, in_width, w, k_len, m_len, cols, first);
 }
 
-}  // namespace acv::systolic::gemm
+}  // namespace acv::gemm

@@ -152,24 +152,11 @@ void RequestLog::append(const MemRequest* r, std::size_t n) {
 
 void RequestLog::append_repeated(const MemRequest* window, std::size_t w, int64_t delta, int64_t count) {
   if (count <= 0 || w == 0) return;
-  // The window as runs once, then each repetition as those runs shifted.
-  thread_local std::vector<Run> shape;  // scratch: logs are copied with the evaluator's state
-  shape.clear();
-  for (std::size_t i = 0; i < w; ++i) {
-    const MemRequest& m = window[i];
-    if (!shape.empty()) {
-      Run& r = shape.back();
-      if (r.n == 1) {
-        r.da = m.accept - r.a, r.dd = m.done - r.d, r.df = m.free - r.f, r.n = 2;
-        continue;
-      }
-      if (m.accept == r.a + r.n * r.da && m.done == r.d + r.n * r.dd && m.free == r.f + r.n * r.df) {
-        ++r.n;
-        continue;
-      }
-    }
-    shape.push_back(Run{m.accept, m.done, m.free, 1, 0, 0, 0, 0, 0});
-  }
+  // The window as runs once (append's run building), then each repetition as those runs shifted.
+  thread_local RequestLog window_log;  // scratch: logs are copied with the evaluator's state
+  window_log.runs_.clear();
+  window_log.append(window, w);
+  const std::vector<Run>& shape = window_log.runs_;
   int64_t left = count;
   for (int64_t rep = 1; left > 0; ++rep) {
     const int64_t shift = rep * delta;

@@ -70,7 +70,6 @@ class RequestLog {
     int64_t off = 0;  // request within the run
   };
 
-  bool empty() const { return runs_.empty(); }
   std::size_t runs() const { return runs_.size(); }
   Pos end() const { return Pos{runs_.size(), 0}; }
   // The first request whose prefix free maximum exceeds t: every request before it is free by t.

@@ -41,6 +41,17 @@ void mark_opcodes(const Loop& loop, std::vector<char>* used) {
   }
 }
 
+}  // namespace
+
+std::vector<char> used_opcodes(const Program& program) {
+  if (!program.isa) throw InputError("program of layer '" + program.layer_name + "' has no ISA");
+  std::vector<char> used(program.isa->opcodes.size(), 0);
+  mark_opcodes(program.top, &used);
+  return used;
+}
+
+namespace {
+
 int depth_of(const Loop& loop) {
   int d = 0;
   for (const auto& s : loop.body)
@@ -121,10 +132,8 @@ BoundArch bind_arch(std::shared_ptr<const ArchDescription> desc, const std::map<
   }
   if (!d.peak_macs_per_cycle.empty()) b.peak_macs_per_cycle = positive(d.peak_macs_per_cycle, "macs_per_cycle");
 
-  if (!program.isa) throw InputError("program of layer '" + program.layer_name + "' has no ISA");
+  const std::vector<char> used = used_opcodes(program);
   const IsaSpec& isa = *program.isa;
-  std::vector<char> used(isa.opcodes.size(), 0);
-  mark_opcodes(program.top, &used);
   b.opcodes.resize(isa.opcodes.size());
   for (std::size_t op = 0; op < isa.opcodes.size(); ++op) {
     if (!used[op]) continue;

@@ -78,6 +78,10 @@ struct BoundArch {
 // Contract: throws InputError naming the description (file:line:key) for a config parameter the
 // description needs but the config lacks, values out of range (zero bandwidth, capacity), and
 // opcodes of the Program the description has no class for (or fields the ISA lacks).
+// Per opcode of the Program's ISA: whether the Program uses it. Contract: InputError for a
+// Program without an ISA or with an opcode outside it.
+std::vector<char> used_opcodes(const Program& program);
+
 BoundArch bind_arch(std::shared_ptr<const ArchDescription> desc, const std::map<std::string, int64_t>& config,
                     const Program& program);
 

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -27,15 +26,7 @@ inline void check_config_description(const AccelConfig& config) {
 // the reference stays valid for the process.
 inline const BoundArch& bind_config_description(const AccelConfig& config, const Program& program) {
   check_config_description(config);
-  std::vector<char> used(program.isa ? program.isa->opcodes.size() : 0, 0);
-  std::function<void(const Loop&)> mark = [&](const Loop& loop) {
-    for (const auto& s : loop.body) {
-      if (s.loop) mark(*s.loop);
-      else if (s.instr.opcode >= 0 && static_cast<std::size_t>(s.instr.opcode) < used.size())
-        used[static_cast<std::size_t>(s.instr.opcode)] = 1;
-    }
-  };
-  mark(program.top);
+  const std::vector<char> used = used_opcodes(program);
   // The binding of the last call, when this one asks for the same: compared by content (tests build
   // configs in memory); the ISA by identity, held so that its address is not reused.
   struct Last {
@@ -64,13 +55,11 @@ inline const BoundArch& bind_config_description(const AccelConfig& config, const
   const std::map<std::string, int64_t> values = config_values(config);
   std::string key = config.description + '\n';
   for (const auto& kv : values) key += kv.first + '=' + std::to_string(kv.second) + ';';
-  if (program.isa) {
-    key += '\n' + program.isa->name + ':';
-    for (const auto& op : program.isa->opcodes) {
-      key += op.name + '(';
-      for (const auto& f : op.fields) key += f + ',';
-      key += ')';
-    }
+  key += '\n' + program.isa->name + ':';  // (used_opcodes checked there is one)
+  for (const auto& op : program.isa->opcodes) {
+    key += op.name + '(';
+    for (const auto& f : op.fields) key += f + ',';
+    key += ')';
   }
   key += '\n';
   for (char u : used) key += u ? '1' : '0';

@@ -60,16 +60,42 @@ TEST_CASE("thresholds pass and fail per accelerator config, naming the check", "
   Thresholds t;
   t.mape_pct = 8;         // c4: 6.7 passes, c8: 9.3 fails
   t.max_error_pct = 25;   // both pass
-  t.min_speedup = 1000;   // both fail (200x)
   const HandMadeSuite s(t);
   const Evaluation ev = evaluate(s.manifest, outcomes_of(s));
   CHECK_FALSE(ev.passed);
   CHECK(signoff_exit_code(ev) == 1);
   const auto failed = ev.failed_checks();
-  REQUIRE(failed.size() == 3);
-  CHECK(failed[0].find("est / c4: speedup >= 1000x") == 0);
-  CHECK(failed[1].find("est / c8: MAPE <= 8 %") == 0);
-  CHECK(failed[2].find("est / c8: speedup >= 1000x") == 0);
+  REQUIRE(failed.size() == 1);
+  CHECK(failed[0].find("est / c8: MAPE <= 8 %") == 0);
+}
+
+TEST_CASE("a speedup below its limit warns and never fails sign-off", "[metrics][signoff]") {
+  Thresholds t;
+  t.min_speedup = 1000;  // both configs measure 200x: a busy machine's figure, not a model error
+  const HandMadeSuite s(t);
+  const Evaluation ev = evaluate(s.manifest, outcomes_of(s));
+  CHECK(ev.passed);
+  CHECK(signoff_exit_code(ev) == 0);
+  CHECK(ev.failed_checks().empty());
+  const auto warned = ev.warnings();
+  REQUIRE(warned.size() == 2);
+  CHECK(warned[0].find("est / c4: speedup >= 1000x (warning only)") == 0);
+  CHECK(warned[1].find("est / c8: speedup >= 1000x (warning only)") == 0);
+  for (const auto& c : ev.checks)
+    if (c.metric == "min_speedup") CHECK(c.status == CheckStatus::Warn);
+}
+
+TEST_CASE("speedups are reported with their spread over the layers", "[metrics]") {
+  const HandMadeSuite s({});
+  const Evaluation ev = evaluate(s.manifest, outcomes_of(s));
+  const Aggregate& c4 = find(ev.configs, "est", "c4");
+  // RTL 1, 2 and 3 s per layer against 0.01 s each: 100x, 200x, 300x; 200x in sum.
+  CHECK(c4.speedup == Approx(200));
+  CHECK(c4.speedup_min == Approx(100));
+  CHECK(c4.speedup_median == Approx(200));
+  CHECK(c4.speedup_max == Approx(300));
+  const Aggregate& rtl = find(ev.views, "rtl", "");
+  CHECK(rtl.speedup_max == 0);  // the reference is compared with nothing
 }
 
 TEST_CASE("an output mismatch and a failed run fail sign-off", "[metrics][signoff]") {

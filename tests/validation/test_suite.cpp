@@ -35,6 +35,7 @@ backends:
   CHECK(*s.views[1].thresholds.mape_pct == 5);
   CHECK(*s.views[1].thresholds.min_speedup == 10);
   CHECK(s.reference == "rtl");
+  CHECK_FALSE(s.signoff);  // only suites that say so are run by scripts/validate
 }
 
 TEST_CASE("suite errors name file, line and field", "[suite]") {
@@ -49,6 +50,8 @@ TEST_CASE("suite errors name file, line and field", "[suite]") {
                     Catch::Contains("s.yaml:6") && Catch::Contains("mape") && Catch::Contains("number"));
   CHECK_THROWS_WITH(parse_suite(head + "backends:\n  - rtl\n  - name: e\n    options: { json: x }\n", "s.yaml"),
                     Catch::Contains("options.json"));
+  CHECK_THROWS_WITH(parse_suite(head + "signoff: maybe\nbackends: [rtl]\n", "s.yaml"),
+                    Catch::Contains("s.yaml:3") && Catch::Contains("signoff") && Catch::Contains("true or false"));
   CHECK_THROWS_AS(load_suite("/nonexistent/suite.yaml"), InputError);
 }
 
@@ -67,14 +70,21 @@ std::set<std::string> layer_names(const std::vector<Case>& cases) {
 
 }  // namespace
 
-TEST_CASE("the shipped suites parse and expand", "[suite]") {
-  for (const char* name : {"quick", "default", "gemmini"}) {
-    INFO(name);
-    const Suite s = load_suite(std::string(ACV_SOURCE_DIR) + "/models/suites/" + name + ".yaml");
-    CHECK(s.name == name);
+TEST_CASE("the shipped suites parse and expand, and each accelerator has a sign-off suite named after it", "[suite]") {
+  std::set<std::string> signoff;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(ACV_SOURCE_DIR) + "/models/suites")) {
+    if (entry.path().extension() != ".yaml") continue;
+    INFO(entry.path());
+    const Suite s = load_suite(entry.path().string());
+    CHECK(s.name == entry.path().stem().string());  // scripts/validate writes results/<name>
     CHECK(s.reference == "rtl");
-    CHECK_FALSE(expand_cases(s).empty());
+    const std::vector<Case> cases = expand_cases(s);
+    CHECK_FALSE(cases.empty());
+    if (s.signoff) signoff.insert(s.name);
   }
+  CHECK(signoff.count("systolic"));
+  CHECK(signoff.count("gemmini"));
+  CHECK_FALSE(signoff.count("quick"));
 }
 
 TEST_CASE("the gemmini suite: issue 6's layers on DIM 8 and 16, WS and OS, its thresholds, fitted regressions", "[suite]") {

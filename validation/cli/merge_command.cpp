@@ -66,6 +66,7 @@ class MergeCommand : public Command {
     std::cout << summary_table(merged.manifest, ev);
     std::cerr << "acv merge: " << dirs.size() << " folders, " << merged.manifest.cases.size()
               << " cases. Report: " << out << "/report.md\n";
+    for (const auto& w : ev.warnings()) std::cerr << "acv merge: warning: " << w << "\n";
     if (!ev.passed) {
       for (const auto& f : ev.failed_checks()) std::cerr << "acv merge: sign-off failed: " << f << "\n";
     }

@@ -156,6 +156,7 @@ class ValidateCommand : public Command {
     std::cerr << "acv validate: " << stats.cases << " cases: " << stats.ran << " ran, " << stats.cached
               << " from cache, " << stats.failed << " failed, " << stats.absent << " absent; "
               << format_duration(stats.seconds) << ". Report: " << options.out_dir << "/report.md\n";
+    for (const auto& w : ev.warnings()) std::cerr << "acv validate: warning: " << w << "\n";
     if (!ev.passed) {
       for (const auto& f : ev.failed_checks()) std::cerr << "acv validate: sign-off failed: " << f << "\n";
     }

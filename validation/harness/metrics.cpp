@@ -1,6 +1,7 @@
 // Errors against the reference, aggregates per network / config / view, and sign-off checks.
 #include "validation/harness/metrics.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -42,6 +43,7 @@ void add(Aggregate& a, const CaseMetrics& m) {
   a.ref_cycles += m.ref_cycles;
   a.wall_seconds += m.wall_seconds;
   a.ref_wall_seconds += m.ref_wall_seconds;
+  if (m.wall_seconds > 0 && m.ref_wall_seconds > 0) a.layer_speedups.push_back(m.ref_wall_seconds / m.wall_seconds);
 }
 
 void finish(Aggregate& a) {
@@ -50,6 +52,16 @@ void finish(Aggregate& a) {
     a.mean_error_pct /= a.compared;
   }
   a.speedup = a.wall_seconds > 0 ? a.ref_wall_seconds / a.wall_seconds : 0;
+  auto& v = a.layer_speedups;
+  if (!v.empty()) {
+    std::sort(v.begin(), v.end());
+    a.speedup_min = v.front();
+    a.speedup_max = v.back();
+    const std::size_t mid = v.size() / 2;
+    a.speedup_median = v.size() % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+  }
+  v.clear();
+  v.shrink_to_fit();
 }
 
 }  // namespace
@@ -59,16 +71,22 @@ const char* to_string(CheckStatus status) {
     case CheckStatus::Pass: return "pass";
     case CheckStatus::Fail: return "fail";
     case CheckStatus::Skipped: return "skipped";
+    case CheckStatus::Warn: return "warn";
   }
   return "fail";
 }
 
-std::vector<std::string> Evaluation::failed_checks() const {
+namespace {
+std::vector<std::string> checks_with(const std::vector<ThresholdCheck>& checks, CheckStatus status) {
   std::vector<std::string> out;
   for (const auto& c : checks)
-    if (c.status == CheckStatus::Fail) out.push_back(c.name + (c.detail.empty() ? "" : " (" + c.detail + ")"));
+    if (c.status == status) out.push_back(c.name + (c.detail.empty() ? "" : " (" + c.detail + ")"));
   return out;
 }
+}  // namespace
+
+std::vector<std::string> Evaluation::failed_checks() const { return checks_with(checks, CheckStatus::Fail); }
+std::vector<std::string> Evaluation::warnings() const { return checks_with(checks, CheckStatus::Warn); }
 
 int signoff_exit_code(const Evaluation& ev) { return ev.passed ? 0 : 1; }
 
@@ -172,7 +190,7 @@ Evaluation evaluate(const Manifest& manifest, const Outcomes& outcomes) {
       auto check = [&](const std::string& metric, const std::string& label, double limit, double value, bool at_most) {
         ThresholdCheck t;
         t.name = view.name + " / " + a.config + ": " + label + (at_most ? " <= " : " >= ") + fmt(limit) +
-                 (metric == "min_speedup" ? "x" : " %");
+                 (metric == "min_speedup" ? "x (warning only)" : " %");
         t.view = view.name;
         t.config = a.config;
         t.metric = metric;
@@ -189,7 +207,8 @@ Evaluation evaluate(const Manifest& manifest, const Outcomes& outcomes) {
         } else {
           t.value = value;
           const bool ok = at_most ? value <= limit : value >= limit;
-          t.status = ok ? CheckStatus::Pass : CheckStatus::Fail;
+          // Speed only warns: the same models measure 15x or 40x depending on the machine's load.
+          t.status = ok ? CheckStatus::Pass : metric == "min_speedup" ? CheckStatus::Warn : CheckStatus::Fail;
           char buf[96];
           std::snprintf(buf, sizeof buf, "measured %.3g%s", value, metric == "min_speedup" ? "x" : " %");
           t.detail = buf;

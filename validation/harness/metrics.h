@@ -35,10 +35,15 @@ struct Aggregate {
   int64_t cycles = 0, ref_cycles = 0;  // sums over compared cases
   double wall_seconds = 0, ref_wall_seconds = 0;  // sums over compared cases
   double speedup = 0;            // ref_wall_seconds / wall_seconds; 0 when not measurable
+  // Spread of the per-layer speedups (wall time is noisy on a shared machine); 0 when none.
+  double speedup_min = 0, speedup_median = 0, speedup_max = 0;
+  std::vector<double> layer_speedups;  // filled by add(), summarised and cleared by finish()
   int outputs_checked = 0, outputs_matched = 0;  // over Ok cases
 };
 
-enum class CheckStatus { Pass, Fail, Skipped };
+// Warn: a speed check below its limit. Wall time depends on the machine's load, so speed is
+// reported but never decides a sign-off (design.md: a busy machine must not flip it).
+enum class CheckStatus { Pass, Fail, Skipped, Warn };
 const char* to_string(CheckStatus status);
 
 // A sign-off check: a threshold of a view on one accelerator config, or the completeness and
@@ -60,6 +65,7 @@ struct Evaluation {
   std::vector<ThresholdCheck> checks;
   bool passed = true;                  // no check failed
   std::vector<std::string> failed_checks() const;
+  std::vector<std::string> warnings() const;  // Warn checks, as failed_checks() words them
 };
 
 // Contract: `outcomes` has one entry per manifest case (nullopt = not in this folder).

@@ -36,9 +36,16 @@ std::string num(double v, const char* format = "%.2f") {
 
 std::string signed_pct(double v) { return num(v, "%+.2f"); }
 
-std::string speedup_text(const Aggregate& a) {
-  if (a.speedup <= 0) return "-";
-  return a.speedup >= 100 ? num(a.speedup, "%.0fx") : num(a.speedup, "%.1fx");
+std::string speedup_text(double speedup) {
+  if (speedup <= 0) return "-";
+  return speedup >= 100 ? num(speedup, "%.0fx") : num(speedup, "%.1fx");
+}
+std::string speedup_text(const Aggregate& a) { return speedup_text(a.speedup); }
+
+// Per-layer spread: what a reader needs to judge a speedup measured on a shared machine.
+std::string speedup_spread_text(const Aggregate& a) {
+  if (a.speedup_max <= 0) return "-";
+  return speedup_text(a.speedup_min) + " / " + speedup_text(a.speedup_median) + " / " + speedup_text(a.speedup_max);
 }
 
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
@@ -118,7 +125,8 @@ Table aggregate_table(const std::vector<Aggregate>& rows, const std::string& ref
   std::vector<std::string> header = {"view"};
   if (config) header.push_back("config");
   if (workload) header.push_back("workload");
-  for (const char* h : {"runs", "compared", "MAPE %", "max |err| %", "mean err %", "speedup", "outputs ok"})
+  for (const char* h : {"runs", "compared", "MAPE %", "max |err| %", "mean err %", "speedup",
+                        "per layer min / median / max", "outputs ok"})
     header.push_back(h);
   Table t(header);
   for (const auto& a : rows) {
@@ -132,6 +140,7 @@ Table aggregate_table(const std::vector<Aggregate>& rows, const std::string& ref
     r.push_back(a.compared ? num(a.max_abs_error_pct) : "-");
     r.push_back(a.compared ? signed_pct(a.mean_error_pct) : "-");
     r.push_back(is_ref ? "1x" : speedup_text(a));
+    r.push_back(is_ref ? "-" : speedup_spread_text(a));
     r.push_back(outputs_text(a));
     t.add(r);
   }
@@ -160,18 +169,24 @@ json aggregate_json(const Aggregate& a) {
   j["max_abs_error_pct"] = a.compared ? json(a.max_abs_error_pct) : json(nullptr);
   j["max_error_layer"] = a.compared ? json(a.max_error_layer) : json(nullptr);
   j["speedup"] = a.speedup > 0 ? json(a.speedup) : json(nullptr);
+  const bool spread = a.speedup_max > 0;
+  j["speedup_layer_min"] = spread ? json(a.speedup_min) : json(nullptr);
+  j["speedup_layer_median"] = spread ? json(a.speedup_median) : json(nullptr);
+  j["speedup_layer_max"] = spread ? json(a.speedup_max) : json(nullptr);
   return j;
 }
 
 std::string verdict_line(const Evaluation& ev) {
-  int fail = 0, pass = 0, skipped = 0;
+  int fail = 0, pass = 0, skipped = 0, warn = 0;
   for (const auto& c : ev.checks) {
     fail += c.status == CheckStatus::Fail;
     pass += c.status == CheckStatus::Pass;
     skipped += c.status == CheckStatus::Skipped;
+    warn += c.status == CheckStatus::Warn;
   }
   return std::string(ev.passed ? "PASS" : "FAIL") + " (" + std::to_string(pass) + " checks passed, " +
-         std::to_string(fail) + " failed, " + std::to_string(skipped) + " skipped)";
+         std::to_string(fail) + " failed, " + std::to_string(skipped) + " skipped" +
+         (warn ? ", " + std::to_string(warn) + " speed warnings" : std::string()) + ")";
 }
 
 // ---- plots -------------------------------------------------------------------------------
@@ -480,7 +495,11 @@ std::string report_md(const Manifest& manifest, const Evaluation& ev, const std:
   md << "## Sign-off checks\n\n";
   Table checks({"check", "status", "detail"});
   for (const auto& c : ev.checks)
-    checks.add({md_escape(c.name), c.status == CheckStatus::Fail ? "**FAIL**" : to_string(c.status), md_escape(c.detail)});
+    checks.add({md_escape(c.name),
+                c.status == CheckStatus::Fail   ? "**FAIL**"
+                : c.status == CheckStatus::Warn ? "warn (speed: reported, not signed off)"
+                                                : to_string(c.status),
+                md_escape(c.detail)});
   md << (checks.empty() ? std::string("No checks.\n") : checks.str()) << "\n";
 
   md << "## Per view (all configs and workloads)\n\n" << aggregate_table(ev.views, manifest.reference, false, false).str();
@@ -597,6 +616,8 @@ std::string junit_xml(const Manifest& manifest, const Evaluation& ev) {
     } else if (c.status == CheckStatus::Skipped) {
       ++check_skipped;
       checks << ">\n      <skipped message=\"" << xml_escape(c.detail) << "\"/>\n    </testcase>\n";
+    } else if (c.status == CheckStatus::Warn) {  // JUnit has no warning: a pass that says so
+      checks << ">\n      <system-out>warning: " << xml_escape(c.detail) << "</system-out>\n    </testcase>\n";
     } else {
       checks << "/>\n";
     }

@@ -118,10 +118,11 @@ const View* Suite::find_view(const std::string& view_name) const {
 Suite parse_suite(const std::string& text, const std::string& file) {
   const YamlNode root = YamlNode::load_string(text, file);
   root.require_map();
-  root.check_keys({"suite", "description", "reference", "configs", "workloads", "backends"});
+  root.check_keys({"suite", "description", "signoff", "reference", "configs", "workloads", "backends"});
   Suite s;
   s.file = file;
   s.name = root.get_string("suite", stem(file));
+  if (root.has("signoff")) s.signoff = root["signoff"].as_bool();
   s.reference = root.get_string("reference", "rtl");
 
   const YamlNode configs = root["configs"];

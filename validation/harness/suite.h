@@ -43,6 +43,7 @@ struct Suite {
   std::string name;
   std::string file;
   std::string reference = "rtl";  // view whose cycles are the ground truth
+  bool signoff = false;            // `signoff: true`: scripts/validate runs it
   std::vector<std::string> configs;  // resolved paths of accelerator config files
   std::vector<WorkloadSelection> workloads;
   std::vector<View> views;

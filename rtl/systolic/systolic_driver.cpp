@@ -202,19 +202,19 @@ class SystolicRun : public VerilatedDriver<SystolicRun<Model>, Model> {
     out.cycles = first_accept_ < 0 ? 0 : this->cycle() - first_accept_;
     const Model& m = this->model();
     out.counters = {
-        {"dispatch_stall", m.cnt_dispatch_stall_o},
-        {"load_busy", m.cnt_load_busy_o},
-        {"load_stall_wait_compute", m.cnt_load_stall_o},
-        {"compute_busy", m.cnt_compute_busy_o},
-        {"compute_stall_wait_load", m.cnt_compute_stall_load_o},
-        {"compute_stall_wait_store", m.cnt_compute_stall_store_o},
-        {"store_busy", m.cnt_store_busy_o},
-        {"store_stall_wait_compute", m.cnt_store_stall_o},
-        {"dram_reads", m.cnt_mem_reads_o},
-        {"dram_writes", m.cnt_mem_writes_o},
-        {"dram_bytes_read", dram_.bytes_read()},
-        {"dram_bytes_written", dram_.bytes_written()},
-        {"dram_port_conflict", m.cnt_mem_conflict_o},
+        {"dispatch.stall.queue_full", m.cnt_dispatch_stall_o},
+        {"load.busy", m.cnt_load_busy_o},
+        {"load.stall.compute", m.cnt_load_stall_o},
+        {"compute.busy", m.cnt_compute_busy_o},
+        {"compute.stall.load", m.cnt_compute_stall_load_o},
+        {"compute.stall.store", m.cnt_compute_stall_store_o},
+        {"store.busy", m.cnt_store_busy_o},
+        {"store.stall.compute", m.cnt_store_stall_o},
+        {"dram.reads", m.cnt_mem_reads_o},
+        {"dram.writes", m.cnt_mem_writes_o},
+        {"dram.bytes_read", dram_.bytes_read()},
+        {"dram.bytes_written", dram_.bytes_written()},
+        {"load.stall.port_conflict", m.cnt_mem_conflict_o},
         {"instructions", number},
     };
     out.dram = dram_.take_memory();

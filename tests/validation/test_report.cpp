@@ -28,16 +28,17 @@ TEST_CASE("report.md shows the reference's cycle counters as % of cycles next to
     LayerResult& l = kv.second.layers.at(0);
     if (kv.second.backend == "rtl") {
       // rtl cycles of L1..L3 are 1000, 2000, 4000
-      l.counters = {{"load_active_cycle", l.cycles / 2},  // 50 %
-                    {"exe_active_cycle", l.cycles / 4},   // 25 %
-                    {"compute_busy", l.cycles / 10},      // 10 %: busy marks a cycle counter too
-                    {"exe_preload_haz_cycle", 1},         // < 1 % everywhere: listed, not a column
-                    {"dram_reads", 900},                  // events: never a column
-                    {"dram_bytes_read", 123456},
+      l.counters = {{"load.busy", l.cycles / 2},                   // 50 %
+                    {"exe.busy", l.cycles / 4},                    // 25 %
+                    {"exe.stall.dependency", l.cycles / 10},       // 10 %: stalls count cycles too
+                    {"exe.stall.preload_hazard", 1},               // < 1 % everywhere: listed, not a column
+                    {"dram.reads", 900},                           // events: never a column
+                    {"dram.bytes_read", 123456},
+                    {"dram.busy_looking", 5},                      // not busy: an event
                     {"instructions", 77}};
     } else {
       l.info["bottleneck"] = "load";
-      l.counters = {{"busy.load", l.cycles * 9 / 10}, {"evaluated_iterations", 5}};
+      l.counters = {{"load.busy", l.cycles * 9 / 10}, {"evaluated_iterations", 5}};
     }
   }
   TempDir tmp("report-counters");
@@ -45,21 +46,21 @@ TEST_CASE("report.md shows the reference's cycle counters as % of cycles next to
   CHECK_THAT(md, Catch::Contains("## Where the cycles go: rtl counters and bottlenecks per layer"));
   CHECK_THAT(md, Catch::Contains("### c4"));
   CHECK_THAT(md, Catch::Contains("### c8"));
-  // Header: counters (alphabetical, "_cycle" dropped), then per view naming a bottleneck its bottleneck and error.
-  CHECK_THAT(md, Catch::Contains("| workload | layer | rtl cycles | compute_busy % | exe_active % | load_active % | "
-                                 "est bottleneck   | est err % |"));
-  // c4 L1: rtl 1000 cycles, est +10 %.
-  CHECK_THAT(md, Catch::Contains("| net      | L1    | 1000       | 10.0           | 25.0         | 50.0          | "
-                                 "load (busy 90 %) | +10.00    |"));
-  CHECK_THAT(md, Catch::Contains("Below 1 % on every layer: `exe_preload_haz_cycle`."));
-  CHECK_THAT(md, !Catch::Contains("dram_reads %") && !Catch::Contains("instructions %") &&
-                     !Catch::Contains("dram_bytes_read"));
+  // Header: counters by name (units together), then per view naming a bottleneck its bottleneck and error.
+  CHECK_THAT(md, Catch::Contains("| workload | layer | rtl cycles | exe busy % | exe stall: dependency % | load busy % | "
+                                 "est bottleneck             | est err % |"));
+  // c4 L1: rtl 1000 cycles, est +10 %; the bottleneck unit's busy share in the view and in the RTL.
+  CHECK_THAT(md, Catch::Contains("| net      | L1    | 1000       | 25.0       | 10.0                    | 50.0        | "
+                                 "load (busy 90 %, rtl 50 %) | +10.00    |"));
+  CHECK_THAT(md, Catch::Contains("Below 1 % on every layer: `exe.stall.preload_hazard`."));
+  CHECK_THAT(md, !Catch::Contains("dram.reads") && !Catch::Contains("instructions %") &&
+                     !Catch::Contains("dram.bytes_read") && !Catch::Contains("busy_looking"));
 }
 
 TEST_CASE("report.md has no counter breakdown when the reference reports no cycle counters", "[report]") {
   HandMadeSuite s({});
   for (auto& kv : s.runs)
-    if (kv.second.backend == "rtl") kv.second.layers.at(0).counters = {{"dram_reads", 10}, {"instructions", 3}};
+    if (kv.second.backend == "rtl") kv.second.layers.at(0).counters = {{"dram.reads", 10}, {"instructions", 3}};
   TempDir tmp("report-plain");
   const std::string md = report_of(s, tmp);
   CHECK_THAT(md, Catch::Contains("## Largest errors"));
@@ -70,12 +71,12 @@ TEST_CASE("a layer for which a view names no bottleneck shows a dash in its colu
   HandMadeSuite s({});
   for (auto& kv : s.runs) {
     LayerResult& l = kv.second.layers.at(0);
-    if (kv.second.backend == "rtl") l.counters = {{"store_dma_wait_cycle", l.cycles / 5}};
+    if (kv.second.backend == "rtl") l.counters = {{"store.stall.dma", l.cycles / 5}};
     else if (l.layer == "L2") l.info["bottleneck"] = "dram";  // only L2 names one, and no busy counter
   }
   TempDir tmp("report-partial");
   const std::string md = report_of(s, tmp);
-  CHECK_THAT(md, Catch::Contains("| workload | layer | rtl cycles | store_dma_wait % | est bottleneck | est err % |"));
-  CHECK_THAT(md, Catch::Contains("| net      | L2    | 2000       | 20.0             | dram           | -10.00    |"));
-  CHECK_THAT(md, Catch::Contains("| net      | L1    | 1000       | 20.0             | -              | +10.00    |"));
+  CHECK_THAT(md, Catch::Contains("| workload | layer | rtl cycles | store stall: dma % | est bottleneck | est err % |"));
+  CHECK_THAT(md, Catch::Contains("| net      | L2    | 2000       | 20.0               | dram           | -10.00    |"));
+  CHECK_THAT(md, Catch::Contains("| net      | L1    | 1000       | 20.0               | -              | +10.00    |"));
 }

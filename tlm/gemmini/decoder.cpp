@@ -12,7 +12,7 @@ Decoder::Decoder(sc_core::sc_module_name name, SharedState& state, CommandTarget
       command_(command),
       to_unit_(state.clock.cycles(state.timing.queue_to_unit)),
       decode_(state.clock.cycles(state.timing.decode)),
-      stall_(state, "cmd_stall_cycle") {
+      stall_(state, "cmd.stall.queue_full") {
   if (state_.mode == TlmMode::LooselyTimed) {
     command_.on_push([this] { drain(); });
     state_.dispatch = [this] { drain(); };

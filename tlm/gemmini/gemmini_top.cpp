@@ -30,8 +30,8 @@ GemminiTop::GemminiTop(sc_core::sc_module_name name, const Params& params, const
 
 std::map<std::string, int64_t> GemminiTop::counters() const {
   std::map<std::string, int64_t> c = m_state.counters;
-  c["dram_requests"] = m_memory.timing().requests();
-  c["dram_transfer_cycles"] = m_memory.timing().busy_cycles();
+  c["dram.requests"] = m_memory.timing().requests();
+  c["dram.busy"] = m_memory.timing().busy_cycles();
   c["instructions"] = m_command.pushed();
   return c;
 }

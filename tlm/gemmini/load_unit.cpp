@@ -9,10 +9,10 @@ LoadUnit::LoadUnit(sc_core::sc_module_name name, SharedState& state, CommandTarg
       state_(state),
       command_(command),
       dma_(dma),
-      dep_wait_(state, "load_dep_wait_cycle"),
-      active_(state, "load_active_cycle"),
-      reads_(state, "dram_reads"),
-      bytes_(state, "dram_bytes_read") {
+      dep_wait_(state, "load.stall.dependency"),
+      active_(state, "load.busy"),
+      reads_(state, "dram.reads"),
+      bytes_(state, "dram.bytes_read") {
   SC_THREAD(run);
 }
 

@@ -20,10 +20,10 @@ StoreUnit::StoreUnit(sc_core::sc_module_name name, SharedState& state, CommandTa
       state_(state),
       command_(command),
       dma_(dma),
-      dep_wait_(state, "store_dep_wait_cycle"),
-      active_(state, "store_active_cycle"),
-      writes_(state, "dram_writes"),
-      bytes_(state, "dram_bytes_written") {
+      dep_wait_(state, "store.stall.dependency"),
+      active_(state, "store.busy"),
+      writes_(state, "dram.writes"),
+      bytes_(state, "dram.bytes_written") {
   SC_THREAD(run);
 }
 

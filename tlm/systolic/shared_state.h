@@ -67,15 +67,19 @@ struct SharedState {
 
   // The units' own counters, added per instruction: an array slot instead of a string-keyed map
   // lookup (the names are longer than the short-string buffer, so each lookup allocated).
-  enum Counter { kLoadWait, kLoadBusy, kComputeWait, kComputeBusy, kStoreWait, kStoreBusy, kNumCounters };
+  // Named as the RTL's counters (models/common/counters.h), which they equal cycle for cycle.
+  enum Counter {
+    kLoadWait, kLoadBusy, kComputeWaitLoad, kComputeWaitStore, kComputeBusy, kStoreWait, kStoreBusy, kNumCounters
+  };
   void add_cycles(Counter c, const sc_core::sc_time& from, const sc_core::sc_time& to) {
     unit_counters_[c] += clock.to_cycles(to) - clock.to_cycles(from);
     counted_[c] = true;
   }
   // `counters` plus every unit counter that was added to.
   std::map<std::string, int64_t> all_counters() const {
-    static const char* const names[kNumCounters] = {"load_wait_cycles",    "load_busy_cycles",  "compute_wait_cycles",
-                                                    "compute_busy_cycles", "store_wait_cycles", "store_busy_cycles"};
+    static const char* const names[kNumCounters] = {"load.stall.compute", "load.busy",           "compute.stall.load",
+                                                    "compute.stall.store", "compute.busy",       "store.stall.compute",
+                                                    "store.busy"};
     std::map<std::string, int64_t> c = counters;
     for (int i = 0; i < kNumCounters; ++i)
       if (counted_[i]) c[names[i]] += unit_counters_[i];

@@ -69,7 +69,7 @@ void SystolicArray::execute(const ConcreteInstruction& in, LocalTime& lt) {
   view.run();
   const Timing::Compute t = state_.timing.compute(p, k_len, m_len, last);
   sc_core::sc_time start = lt.now();
-  state_.add_cycles(SharedState::kComputeWait, waiting, start);
+  state_.add_cycles(SharedState::kComputeWaitLoad, waiting, start);
 
   if (!p.weight_stationary) {
     if (first) std::fill(acc_.begin(), acc_.end(), 0);
@@ -81,7 +81,7 @@ void SystolicArray::execute(const ConcreteInstruction& in, LocalTime& lt) {
       view.block(UnitView::kFlag, lt, &state_.obuf.flag(o), false);
       state_.obuf.flag(o).wait_until(false, lt);
       view.run();
-      state_.add_cycles(SharedState::kComputeWait, drain_wait, lt.now());
+      state_.add_cycles(SharedState::kComputeWaitStore, drain_wait, lt.now());
       start = lt.now();
       for (int64_t i = 0; i < p.rows; ++i)
         std::copy(acc_.begin() + i * p.cols, acc_.begin() + (i + 1) * p.cols, state_.obuf.entry(o, i));
@@ -93,7 +93,7 @@ void SystolicArray::execute(const ConcreteInstruction& in, LocalTime& lt) {
     view.block(UnitView::kFlag, lt, &state_.obuf.flag(o), false);
     state_.obuf.flag(o).wait_until(false, lt);
     view.run();
-    state_.add_cycles(SharedState::kComputeWait, obuf_wait, lt.now());
+    state_.add_cycles(SharedState::kComputeWaitStore, obuf_wait, lt.now());
     start = lt.now();
     multiply_ws(a, b, o, k_len, m_len, first);
     lt.advance_cycles(t.after_obuf);

@@ -63,11 +63,11 @@ int64_t SystolicTop::store_arrival_bound(int64_t la) const {
 
 std::map<std::string, int64_t> SystolicTop::counters() const {
   std::map<std::string, int64_t> c = m_state.all_counters();
-  c["dram_requests"] = m_memory.timing().requests();
-  c["dram_bytes"] = m_memory.timing().bytes();
-  c["dram_transfer_cycles"] = m_memory.timing().busy_cycles();
-  c["load_dma_requests"] = m_load_dma.requests();
-  c["store_dma_requests"] = m_store_dma.requests();
+  c["dram.requests"] = m_memory.timing().requests();
+  c["dram.bytes"] = m_memory.timing().bytes();
+  c["dram.busy"] = m_memory.timing().busy_cycles();
+  c["load.dma_requests"] = m_load_dma.requests();
+  c["store.dma_requests"] = m_store_dma.requests();
   return c;
 }
 

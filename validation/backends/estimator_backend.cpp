@@ -2,6 +2,7 @@
 #include <chrono>
 
 #include "estimator/aidg.h"
+#include "models/common/counters.h"
 #include "validation/backends/backend.h"
 #include "validation/backends/estimator_common.h"
 
@@ -31,7 +32,7 @@ class EstimatorBackend : public Backend {
     r.counters["represented_iterations"] = e.represented_iterations;
     r.info["bottleneck"] = e.bottleneck;
     if (options.explain) {
-      for (const auto& kv : e.busy) r.counters["busy." + kv.first] = kv.second;
+      for (const auto& kv : e.busy) r.counters[counters::busy(kv.first)] = kv.second;
       for (const auto& k : e.kernels)
         r.info["kernel." + (k.loop.empty() ? "depth" + std::to_string(k.depth) : k.loop)] =
             "period " + std::to_string(k.period) + ", " + std::to_string(k.delta) + " cycles per period, " +

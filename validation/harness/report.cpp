@@ -12,6 +12,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "models/common/counters.h"
 #include "models/common/error.h"
 #include "validation/harness/process_pool.h"
 
@@ -355,36 +356,15 @@ namespace {
 
 // ---- where the cycles go: the reference's counters next to the fast views' bottlenecks ----
 
-// Whether a counter counts cycles (so it can be shown as a share of the layer's cycles) rather
-// than events or bytes. By the naming convention of acv's RTL counters (rtl/<accel>/README.md):
-// `*_cycle(s)`, or a `_`/`.`-separated word busy, active, stall, wait, haz, hazard, conflict or
-// idle. Event counters (dram_reads, dram_bytes_read, instructions, mesh_rows) are not.
-bool is_cycle_counter(const std::string& name) {
-  static const std::set<std::string> words = {"busy", "active", "stall", "wait", "haz", "hazard", "conflict", "idle",
-                                              "cycle", "cycles"};
-  std::size_t start = 0;
-  while (start <= name.size()) {
-    const std::size_t end = name.find_first_of("_.", start);
-    const std::string word = name.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    if (words.count(word)) return true;
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  return false;
-}
-
-// Column label of a cycle counter: without its "_cycle" / "_cycles" suffix.
-std::string counter_label(const std::string& name) {
-  for (const std::string suffix : {"_cycles", "_cycle"})
-    if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
-      return name.substr(0, name.size() - suffix.size());
-  return name;
-}
+// Busy and stall counters count cycles (a share of the layer's cycles); the rest count events
+// or bytes (models/common/counters.h).
+bool is_cycle_counter(const std::string& name) { return counters::parse(name).kind != counters::Kind::Event; }
 
 // Per accelerator config whose reference results carry cycle counters: one row per layer with
 // the reference's cycles, each main counter (>= 1 % of the cycles on some layer of the config)
 // as % of the cycles, and per fast view that names a bottleneck (info "bottleneck") that
-// bottleneck, its busy share when the view reports one ("busy.<unit>") and the view's error.
+// bottleneck, its busy share when the view reports one ("<unit>.busy"), the reference's busy share
+// of that unit, and the view's error.
 // Empty when no reference result has cycle counters.
 std::string cycle_breakdown_md(const Manifest& manifest, const Evaluation& ev) {
   constexpr double kMainCounterPct = 1.0;
@@ -410,10 +390,11 @@ std::string cycle_breakdown_md(const Manifest& manifest, const Evaluation& ev) {
   std::ostringstream md;
   md << "\n## Where the cycles go: " << manifest.reference << " counters and bottlenecks per layer\n\n"
      << "Each counter of the " << manifest.reference
-     << " run that counts cycles, as % of the layer's cycles (units work in parallel, so a row does "
-        "not add up to 100 %; what each counter counts: the accelerator's RTL README). Shown: counters "
-        "reaching " << num(kMainCounterPct, "%.0f") << " % on some layer of the config. Next to them, the bottleneck "
-        "each fast view names for the layer (with its busy share when the view reports one) and that view's error.\n";
+     << " run that counts cycles (a unit busy, or stalled by a cause), as % of the layer's cycles (units "
+        "work in parallel, so a row does not add up to 100 %; what each counter counts: the accelerator's RTL "
+        "README). Shown: counters reaching " << num(kMainCounterPct, "%.0f") << " % on some layer of the config. "
+        "Next to them, the bottleneck each fast view names for the layer, with that unit's busy share in the "
+        "view and in the " << manifest.reference << " where they report one, and the view's error.\n";
   for (const auto& config : configs) {
     const auto& rows = ref_rows[config];
     std::map<std::string, double> max_pct;  // every cycle counter of the config -> largest share
@@ -437,7 +418,7 @@ std::string cycle_breakdown_md(const Manifest& manifest, const Evaluation& ev) {
         }
       }
     std::vector<std::string> header = {"workload", "layer", manifest.reference + " cycles"};
-    for (const auto& c : shown) header.push_back(counter_label(c) + " %");
+    for (const auto& c : shown) header.push_back(counters::label(c) + " %");
     for (const auto& v : bottleneck_views) {
       header.push_back(v + " bottleneck");
       header.push_back(v + " err %");
@@ -463,10 +444,20 @@ std::string cycle_breakdown_md(const Manifest& manifest, const Evaluation& ev) {
         }
         const std::string& unit = o->outcome->layer.info.at("bottleneck");
         std::string text = md_escape(unit);
-        const auto& oc = o->outcome->layer.counters;
-        const auto busy = oc.find("busy." + unit);
-        if (busy != oc.end() && o->cycles > 0)
-          text += " (busy " + num(100.0 * static_cast<double>(busy->second) / static_cast<double>(o->cycles), "%.0f") + " %)";
+        // The same unit's busy share in the view and in the reference: one taxonomy names both.
+        auto share = [&unit](const LayerResult& l, int64_t cycles) -> std::string {
+          const auto busy = l.counters.find(counters::busy(unit));
+          if (busy == l.counters.end() || cycles <= 0) return "";
+          return num(100.0 * static_cast<double>(busy->second) / static_cast<double>(cycles), "%.0f") + " %";
+        };
+        const std::string view_busy = share(o->outcome->layer, o->cycles);
+        const std::string ref_busy = share(m->outcome->layer, m->cycles);
+        if (!view_busy.empty() || !ref_busy.empty()) {
+          text += " (";
+          if (!view_busy.empty()) text += "busy " + view_busy;
+          if (!ref_busy.empty()) text += (view_busy.empty() ? "" : ", ") + manifest.reference + " " + ref_busy;
+          text += ")";
+        }
         r.push_back(text);
         r.push_back(o->compared ? signed_pct(o->error_pct) : "-");
       }

@@ -83,7 +83,7 @@ TEST_CASE("gemmini bank conflicts between units delay the loser without corrupti
   body.push_back(op(kMvout, {30000, 0, 1, 1, d, d}));
   body.push_back(op(kMvout, {40000, d, 1, 1, d, d}));
   const SimulationOutput out = check_against_iss(program_of(body), cfg);
-  CHECK(out.counters.at("spad_bank_conflict_cycle") + out.counters.at("acc_bank_conflict_cycle") > 0);
+  CHECK(out.counters.at("spad.stall.bank_conflict") + out.counters.at("acc.stall.bank_conflict") > 0);
 }
 
 TEST_CASE("the gemmini dependency tracker holds a mvin over rows a queued compute has yet to read",
@@ -117,9 +117,9 @@ TEST_CASE("the gemmini dependency tracker holds a mvin over rows a queued comput
     return program_of(body);
   };
   const SimulationOutput war = check_against_iss(build(0), cfg);
-  CHECK(war.counters.at("load_dep_wait_cycle") > 0);
+  CHECK(war.counters.at("load.stall.dependency") > 0);
   const SimulationOutput free = check_against_iss(build(4 * d), cfg);
-  CHECK(free.counters.at("load_dep_wait_cycle") == 0);
+  CHECK(free.counters.at("load.stall.dependency") == 0);
   CHECK(free.cycles <= war.cycles);
 }
 
@@ -137,7 +137,7 @@ TEST_CASE("mapped layers with ragged shapes on the gemmini RTL equal the golden 
     const SimulationOutput out =
         driver->run(program, cfg, accel->dram_image(layer, data, program), RtlRunOptions{});
     CHECK(accel->read_output(layer, program, out.dram) == golden_output(layer, data));
-    CHECK(out.counters.at("mesh_rows") > 0);
+    CHECK(out.counters.at("mesh.rows") > 0);
   }
 }
 

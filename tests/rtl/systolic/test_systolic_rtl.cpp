@@ -122,9 +122,9 @@ TEST_CASE("systolic RTL computes ragged GEMMs with K-tiling in both dataflows on
   const SimulationOutput out = run(g.program(size, size, ws), config, g.image(ws));
   CHECK(g.output(out.dram) == acv::test::naive_gemm(g.a, g.b, g.m, g.k, g.n));
   CHECK(out.cycles > 0);
-  CHECK(out.counters.at("compute_busy") > 0);
-  CHECK(out.counters.at("load_busy") > 0);
-  CHECK(out.counters.at("store_busy") > 0);
+  CHECK(out.counters.at("compute.busy") > 0);
+  CHECK(out.counters.at("load.busy") > 0);
+  CHECK(out.counters.at("store.busy") > 0);
 }
 
 TEST_CASE("systolic RTL is correct under a slow, narrow external memory", "[rtl][systolic]") {
@@ -149,7 +149,7 @@ TEST_CASE("systolic RTL instruction timing matches rtl/systolic/README.md", "[rt
     const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, 1, n, n})}, 4096);
     const SimulationOutput out = run(p, config, std::vector<uint8_t>(4096));
     CHECK(out.cycles == 1 + 1 + config.dram.latency + 1 + 1);
-    CHECK(out.counters.at("load_busy") == 1 + 1 + config.dram.latency + 1);
+    CHECK(out.counters.at("load.busy") == 1 + 1 + config.dram.latency + 1);
   }
   const int64_t k_len = 9, m_len = 5;
   SECTION("an OS compute with last = 1 is busy k_len + cols + rows cycles") {
@@ -159,7 +159,7 @@ TEST_CASE("systolic RTL instruction timing matches rtl/systolic/README.md", "[rt
                             make_instruction(kDmaStore, {0, 1024, n, n, 4 * n})},
                            4096);
     const SimulationOutput out = run(p, config, std::vector<uint8_t>(4096));
-    CHECK(out.counters.at("compute_busy") == k_len + n + n);
+    CHECK(out.counters.at("compute.busy") == k_len + n + n);
   }
   SECTION("a WS compute is busy m_len + rows + cols + 1 cycles") {
     config = systolic_config(n, "ws");
@@ -169,7 +169,7 @@ TEST_CASE("systolic RTL instruction timing matches rtl/systolic/README.md", "[rt
                             make_instruction(kDmaStore, {0, 1024, m_len, n, 4 * n})},
                            4096);
     const SimulationOutput out = run(p, config, std::vector<uint8_t>(4096));
-    CHECK(out.counters.at("compute_busy") == m_len + n + n + 1);
+    CHECK(out.counters.at("compute.busy") == m_len + n + n + 1);
   }
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/common/accelerator.h"
+#include "models/common/counters.h"
 #include "models/common/golden.h"
 #include "models/common/workload_reader.h"
 #include "models/gemmini/gemmini_accelerator.h"
@@ -100,7 +101,7 @@ TEST_CASE("mapped layers with ragged shapes on the gemmini TLM model equal the g
       CAPTURE(dim, dataflow, layer.name, to_string(mode));
       const SimulationOutput out = run_tlm(program, cfg, accel->dram_image(layer, data, program), mode);
       CHECK(accel->read_output(layer, program, out.dram) == golden);
-      CHECK(out.counters.at("mesh_rows") > 0);
+      CHECK(out.counters.at("mesh.rows") > 0);
     }
   }
 }
@@ -129,6 +130,23 @@ TEST_CASE("gemmini TLM cycles in LT and AT stay within 1 % of the RTL's", "[tlm]
       CAPTURE(dim, dataflow, layer.name, to_string(mode), rtl.cycles, tlm.cycles, error);
       CHECK(tlm.dram == rtl.dram);
       CHECK(std::abs(error) <= 1.0);
+      // One counter taxonomy: a busy or stall counter both views report counts the same cycles.
+      int shared = 0;
+      for (const auto& kv : rtl.counters) {
+        const auto it = tlm.counters.find(kv.first);
+        if (it == tlm.counters.end() || counters::parse(kv.first).kind == counters::Kind::Event) continue;
+        CAPTURE(kv.first, kv.second, it->second);
+        if (kv.first == counters::stall("exe", "dependency")) {
+          // Known difference: the TLM counts a few cycles more per layer (1 to 16 here, < 2 %) than
+          // the RTL's "head held by the tracker"; the layer's cycles agree (docs/tlm.md).
+          CHECK(it->second >= kv.second);
+          CHECK(it->second <= kv.second + kv.second / 50 + 2);
+        } else {
+          CHECK(it->second == kv.second);
+        }
+        ++shared;
+      }
+      CHECK(shared >= 3);  // busy of load, execute and store at least
     }
   }
 }

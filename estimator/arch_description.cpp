@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "models/common/input_file.h"
 #include "models/common/yaml_util.h"
 
 namespace acv {
@@ -449,11 +450,7 @@ std::shared_ptr<const ArchDescription> parse_arch_description(const std::string&
 }
 
 std::shared_ptr<const ArchDescription> load_arch_description(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) throw InputError(SourceLoc{file, 0, ""}, "cannot open architecture description");
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_arch_description(text.str(), file);
+  return parse_arch_description(read_input_file(file), file);
 }
 
 std::shared_ptr<const ArchDescription> cached_arch_description(const std::string& file) {

@@ -10,6 +10,7 @@
 
 #include "estimator/program_totals.h"
 #include "models/common/accelerator.h"
+#include "models/common/input_file.h"
 #include "models/common/run_result.h"
 #include "models/common/workload_reader.h"
 
@@ -122,22 +123,12 @@ void save_regression(const RegressionModel& model, const std::string& path) {
   out << regression_to_json(model);
 }
 
-RegressionModel load_regression(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(SourceLoc{path, 0, ""}, "cannot open regression model");
-  std::stringstream text;
-  text << in.rdbuf();
-  return regression_from_json(text.str(), path);
-}
+RegressionModel load_regression(const std::string& path) { return regression_from_json(read_input_file(path), path); }
 
 std::vector<RegressionSample> samples_from_run_results(const std::vector<std::string>& run_result_files) {
   std::vector<RegressionSample> out;
   for (const auto& file : run_result_files) {
-    std::ifstream in(file);
-    if (!in) throw InputError(SourceLoc{file, 0, ""}, "cannot open run result");
-    std::stringstream text;
-    text << in.rdbuf();
-    const RunResult run = run_result_from_json(text.str(), file);
+    const RunResult run = run_result_from_json(read_input_file(file), file);
     const AccelConfig config = load_accel_config(run.config_file);
     if (config.description.empty())
       throw InputError(SourceLoc{run.config_file, 0, "description"}, "config names no architecture description");

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "models/common/input_file.h"
 #include "yaml_util.h"
 
 namespace acv {
@@ -333,18 +334,6 @@ Layer csv_gemm_layer(const CsvRow& row, const CsvHeader& h, const std::string& f
   return l;
 }
 
-std::string read_text_file(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) throw InputError(SourceLoc{path, 0, ""}, "no such file");
-  if (!std::filesystem::is_regular_file(path, ec))
-    throw InputError(SourceLoc{path, 0, ""}, "not a regular file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(SourceLoc{path, 0, ""}, "cannot open file");
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 }  // namespace
 
 Workload parse_workload_yaml(const std::string& text, const std::string& file) {
@@ -364,7 +353,9 @@ Workload parse_workload_yaml(const std::string& text, const std::string& file) {
   return w;
 }
 
-Workload parse_workload_csv(const std::string& text, const std::string& file) {
+Workload parse_workload_csv(const std::string& raw_text, const std::string& file) {
+  const std::string text = strip_bom(raw_text);  // spreadsheet exports start with one
+  check_utf8(text, file);
   const std::vector<CsvRow> rows = split_csv(text);
   if (rows.empty()) throw InputError(SourceLoc{file, 0, ""}, "file is empty");
   const CsvHeader& header = match_header(rows.front(), file);
@@ -397,8 +388,8 @@ Workload parse_workload_csv(const std::string& text, const std::string& file) {
 
 Workload load_workload(const std::string& path) {
   const std::string ext = lower(std::filesystem::path(path).extension().string());
-  if (ext == ".yaml" || ext == ".yml") return parse_workload_yaml(read_text_file(path), path);
-  if (ext == ".csv") return parse_workload_csv(read_text_file(path), path);
+  if (ext == ".yaml" || ext == ".yml") return parse_workload_yaml(read_input_file(path), path);
+  if (ext == ".csv") return parse_workload_csv(read_input_file(path), path);
   throw InputError(SourceLoc{path, 0, ""}, "unknown workload file extension '" + ext +
                                                "' (expected .yaml or .yml for acv's format, .csv for a "
                                                "SCALE-Sim topology)");

@@ -1,6 +1,9 @@
 #include "yaml_util.h"
 
+#include "models/common/input_file.h"
+
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace acv {
@@ -8,18 +11,36 @@ namespace acv {
 YamlNode::YamlNode(YAML::Node node, std::string file, std::string path)
     : node_(std::move(node)), file_(std::move(file)), path_(std::move(path)) {}
 
-YamlNode YamlNode::load_file(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) throw InputError(SourceLoc{file, 0, ""}, "cannot open file");
-  std::stringstream text;
-  text << in.rdbuf();
-  return load_string(text.str(), file);
+YamlNode YamlNode::load_file(const std::string& file) { return load_string(read_input_file(file), file); }
+
+namespace {
+
+// yaml-cpp keeps every pair of a mapping but looks keys up by the first: a repeated key would be
+// silently ignored, so it is an error here.
+void reject_duplicate_keys(const YAML::Node& node, const std::string& file, const std::string& path) {
+  if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i)
+      reject_duplicate_keys(node[i], file, path + "[" + std::to_string(i) + "]");
+  } else if (node.IsMap()) {
+    std::set<std::string> seen;
+    for (const auto& kv : node) {
+      const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
+      const std::string sub = path.empty() ? key : path + "." + key;
+      if (kv.first.IsScalar() && !seen.insert(key).second)
+        throw InputError(SourceLoc{file, kv.first.Mark().line + 1, sub}, "duplicate key (an earlier one has the same name)");
+      reject_duplicate_keys(kv.second, file, sub);
+    }
+  }
 }
 
+}  // namespace
+
 YamlNode YamlNode::load_string(const std::string& text, const std::string& name) {
+  check_utf8(text, name);
   try {
     YAML::Node root = YAML::Load(text);
     if (!root || root.IsNull()) throw InputError(SourceLoc{name, 0, ""}, "file is empty");
+    reject_duplicate_keys(root, name, "");
     return YamlNode(root, name, "");
   } catch (const YAML::Exception& e) {
     throw InputError(SourceLoc{name, e.mark.line + 1, ""}, "YAML syntax error: " + e.msg);

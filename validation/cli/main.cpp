@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "models/common/input_file.h"
 #include "validation/cli/command.h"
 
 namespace {
@@ -30,6 +31,12 @@ int main(int argc, char** argv) {
   }
   const std::vector<std::string> args(argv + 2, argv + argc);
   try {
+    // Names and paths end up in JSON results, which hold only UTF-8 text.
+    for (const auto& a : args) {
+      const std::size_t bad = acv::utf8_error_offset(a);
+      if (bad != std::string::npos)
+        throw acv::InputError("command line: argument is not UTF-8 text (byte offset " + std::to_string(bad) + ")");
+    }
     const auto cmd = acv::Registry<acv::Command>::create(argv[1]);
     return cmd->run(args);
   } catch (const acv::InputError& e) {

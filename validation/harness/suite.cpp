@@ -10,6 +10,7 @@
 
 #include "models/common/accel_config.h"
 #include "models/common/accelerator.h"
+#include "models/common/input_file.h"
 #include "models/common/layer.h"
 #include "models/common/workload_reader.h"
 #include "models/common/yaml_util.h"
@@ -152,13 +153,7 @@ Suite parse_suite(const std::string& text, const std::string& file) {
   return s;
 }
 
-Suite load_suite(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(SourceLoc{path, 0, ""}, "cannot open suite file");
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_suite(text.str(), path);
-}
+Suite load_suite(const std::string& path) { return parse_suite(read_input_file(path), path); }
 
 std::string safe_file_name(const std::string& key) {
   std::string out;

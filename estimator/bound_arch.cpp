@@ -11,15 +11,8 @@ namespace acv {
 
 std::map<std::string, int64_t> config_values(const AccelConfig& config) {
   std::map<std::string, int64_t> out;
-  for (const auto& kv : config.params) {
-    const std::string& s = kv.second.text;
-    char* end = nullptr;
-    const long long v = s.empty() ? 0 : std::strtoll(s.c_str(), &end, 0);
-    out[kv.first] = (!s.empty() && *end == '\0') ? static_cast<int64_t>(v) : string_value(s);
-  }
-  out["dram_latency"] = config.dram.latency;
-  out["dram_bytes_per_cycle"] = config.dram.bytes_per_cycle;
-  out["dram_max_outstanding"] = config.dram.max_outstanding;
+  for (const auto& [key, value] : config.param_values())
+    out[key] = value.is_integer ? value.integer : string_value(value.text);
   return out;
 }
 

@@ -81,6 +81,21 @@ std::map<std::string, double> AccelConfig::numeric_params() const {
   return out;
 }
 
+std::map<std::string, ParamValue> AccelConfig::param_values() const {
+  std::map<std::string, ParamValue> out;
+  for (const auto& kv : params) {
+    ParamValue& v = out[kv.first];
+    v.text = kv.second.text;
+    v.is_integer = parse_int(v.text, &v.integer);
+  }
+  for (const auto& [key, value] : {std::pair<const char*, int64_t>{"dram_latency", dram.latency},
+                                   {"dram_bytes_per_cycle", dram.bytes_per_cycle},
+                                   {"dram_max_outstanding", dram.max_outstanding}}) {
+    out[key] = ParamValue{true, value, std::to_string(value)};
+  }
+  return out;
+}
+
 AccelConfig load_accel_config(const std::string& path) {
   const YamlNode root = YamlNode::load_file(path);
   root.require_map();

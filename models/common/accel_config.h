@@ -24,6 +24,13 @@ struct ConfigValue {
   SourceLoc loc;
 };
 
+// A parameter's value as AccelConfig types it: an integer when the text is one, else the text.
+struct ParamValue {
+  bool is_integer = false;
+  int64_t integer = 0;
+  std::string text;
+};
+
 // Parsed config (YAML):
 //   accelerator: systolic
 //   name: systolic-8x8-os          # optional; defaults to the file's stem
@@ -49,6 +56,10 @@ struct AccelConfig {
   void check_keys(const std::vector<std::string>& allowed) const;
   // Numeric parameters by name (strings are left out), for expression evaluation.
   std::map<std::string, double> numeric_params() const;
+  // Every parameter by name, typed, plus dram_latency, dram_bytes_per_cycle and
+  // dram_max_outstanding: the generic view of a config for code that knows no accelerator
+  // (the estimator binds a description with it); an accelerator reads its typed Params instead.
+  std::map<std::string, ParamValue> param_values() const;
   [[noreturn]] void fail(const std::string& key, const std::string& reason) const;
 };
 

@@ -1,6 +1,6 @@
 // A double-buffered on-chip buffer: two halves, each an acv_sram_1r1w, one write port and two
-// read ports. The read ports may address different halves in the same cycle; when both address
-// the same half, port B wins (the users' full-flag discipline keeps them apart).
+// read ports. The read ports may address different halves in the same cycle, never the same one
+// (the users' full-flag discipline keeps them apart; asserted).
 module acv_double_buffer #(
   parameter int unsigned Width = 8,
   parameter int unsigned Depth = 256,
@@ -54,4 +54,9 @@ module acv_double_buffer #(
 
   assign rdata_a_o = half_rdata[rhalf_a_q];
   assign rdata_b_o = half_rdata[rhalf_b_q];
+
+  // Invariant (checked when Verilated with --assert): one reader per half and cycle.
+  OneReaderPerHalf: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      re_a_i && re_b_i |-> rhalf_a_i != rhalf_b_i)
+    else $error("both read ports address half %0d", rhalf_a_i);
 endmodule

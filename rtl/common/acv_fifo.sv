@@ -5,9 +5,9 @@ module acv_fifo #(
 ) (
   input  logic             clk_i,
   input  logic             rst_ni,
-  input  logic             push_i,   // ignored when full
+  input  logic             push_i,   // never while full (asserted)
   input  logic [Width-1:0] wdata_i,
-  input  logic             pop_i,    // ignored when empty
+  input  logic             pop_i,    // never while empty (asserted)
   output logic [Width-1:0] rdata_o,  // head entry, valid while !empty_o
   output logic             empty_o,
   output logic             full_o
@@ -52,6 +52,12 @@ module acv_fifo #(
       count_q <= count_d;
     end
   end
+
+  // Invariants (checked when Verilated with --assert).
+  NoPushWhenFull: assert property (@(posedge clk_i) disable iff (!rst_ni) !(push_i && full_o))
+    else $error("push while full");
+  NoPopWhenEmpty: assert property (@(posedge clk_i) disable iff (!rst_ni) !(pop_i && empty_o))
+    else $error("pop while empty");
 
   // Storage is not reset: entries are only read after they were written.
   always_ff @(posedge clk_i) begin

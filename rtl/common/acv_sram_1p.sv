@@ -21,4 +21,9 @@ module acv_sram_1p #(
   end
 
   assign rdata_o = rdata_q;
+
+  // Invariant (checked when Verilated with --assert): the address names an entry (Depth need
+  // not be a power of two).
+  AddrInRange: assert property (@(posedge clk_i) req_i |-> 32'(addr_i) < Depth)
+    else $error("address %0d outside %0d entries", addr_i, Depth);
 endmodule

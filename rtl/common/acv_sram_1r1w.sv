@@ -23,4 +23,11 @@ module acv_sram_1r1w #(
   end
 
   assign rdata_o = rdata_q;
+
+  // Invariants (checked when Verilated with --assert): addresses name an entry (Depth need not
+  // be a power of two).
+  WriteAddrInRange: assert property (@(posedge clk_i) we_i |-> 32'(waddr_i) < Depth)
+    else $error("write address %0d outside %0d entries", waddr_i, Depth);
+  ReadAddrInRange: assert property (@(posedge clk_i) re_i |-> 32'(raddr_i) < Depth)
+    else $error("read address %0d outside %0d entries", raddr_i, Depth);
 endmodule

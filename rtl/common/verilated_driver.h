@@ -1,6 +1,6 @@
 // VerilatedDriver: the clock/reset loop every accelerator's Verilator driver derives from (CRTP).
 // Owns the VerilatedContext and the model, traces to FST only when a trace file is given, and
-// throws BackendError when a run exceeds its cycle limit.
+// throws BackendError when a run exceeds its cycle limit or a SystemVerilog assertion fails.
 #pragma once
 
 #include <verilated.h>
@@ -13,6 +13,7 @@
 #include <type_traits>
 
 #include "models/common/error.h"
+#include "rtl/common/assertion_trap.h"
 
 namespace acv {
 
@@ -28,6 +29,7 @@ class VerilatedDriver {
   VerilatedDriver& operator=(const VerilatedDriver&) = delete;
 
   ~VerilatedDriver() {
+    Verilated::threadContextp(context_.get());  // the model's scopes unregister from the thread's context
     if (trace_) trace_->close();
     model_->final();
   }
@@ -37,6 +39,7 @@ class VerilatedDriver {
   VerilatedDriver(std::string name, const std::string& trace_file)
       : name_(std::move(name)), context_(std::make_unique<VerilatedContext>()) {
     context_->threads(1);
+    Verilated::threadContextp(context_.get());  // where a failed assertion's vl_stop reports
     if (!trace_file.empty()) context_->traceEverOn(true);
     model_ = std::make_unique<Model>(context_.get(), "top");
     if (!trace_file.empty()) {
@@ -60,12 +63,14 @@ class VerilatedDriver {
     cycle_ = 0;
   }
 
-  // One clock cycle: inputs, settle, sample, rising edge. Throws BackendError past the limit.
+  // One clock cycle: inputs, settle, sample, rising edge. Throws BackendError past the limit
+  // and when an assertion failed in the cycle (the models are Verilated with --assert).
   void tick() {
     if (cycle_limit_ > 0 && cycle_ >= cycle_limit_) {
       throw BackendError(name_ + " did not finish within " + std::to_string(cycle_limit_) +
                          " cycles (deadlocked Program or too small a cycle limit)");
     }
+    Verilated::threadContextp(context_.get());  // where vl_stop reports, with several models alive
     self().drive_inputs();
     model_->clk_i = 0;
     model_->eval();
@@ -76,6 +81,7 @@ class VerilatedDriver {
     model_->eval();
     dump();
     context_->timeInc(1);
+    if (context_->gotError()) fail_assertion();
     ++cycle_;
     self().after_edge();
   }
@@ -111,6 +117,13 @@ class VerilatedDriver {
     model_->eval();
     dump();
     context_->timeInc(1);
+  }
+
+  [[noreturn]] void fail_assertion() {
+    const AssertionFailure f = take_assertion_failure();
+    throw BackendError(name_ + ": assertion failed in module " + f.module() + " (" + f.file + ":" +
+                       std::to_string(f.line) + ") at cycle " + std::to_string(cycle_) +
+                       "; Verilator's %Error line names the instance");
   }
 
   void dump() {

@@ -6,10 +6,10 @@ module gemmini_cmd_queue import gemmini_pkg::*; #(
 ) (
   input  logic             clk_i,
   input  logic             rst_ni,
-  input  logic             push_i,   // ignored when full
+  input  logic             push_i,   // never while full (asserted)
   input  logic [Width-1:0] wdata_i,
   input  dep_t             wdep_i,
-  input  logic             pop_i,    // ignored when empty
+  input  logic             pop_i,    // never while empty (asserted)
   output logic [Width-1:0] head_o,   // valid while !empty_o
   output dep_t             head_dep_o,
   output logic             empty_o,
@@ -60,6 +60,12 @@ module gemmini_cmd_queue import gemmini_pkg::*; #(
       valid_q <= valid_d;
     end
   end
+
+  // Invariants (checked when Verilated with --assert).
+  NoPushWhenFull: assert property (@(posedge clk_i) disable iff (!rst_ni) !(push_i && full_o))
+    else $error("push while full");
+  NoPopWhenEmpty: assert property (@(posedge clk_i) disable iff (!rst_ni) !(pop_i && empty_o))
+    else $error("pop while empty");
 
   // Storage is not reset: entries are only read while valid (dependency records are qualified
   // by valid_o).

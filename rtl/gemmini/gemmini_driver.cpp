@@ -2,9 +2,8 @@
 // config's DIM and memories, streams the Program into its command port, and serves its memory
 // port from the shared DramModel.
 #include <algorithm>
-#include <array>
 #include <cstdint>
-#include <functional>
+#include <map>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -13,26 +12,21 @@
 #include "gemmini_variants.h"  // generated: the Verilated models of ACV_GEMMINI_DIMS
 #include "models/common/error.h"
 #include "models/gemmini/gemmini_accelerator.h"
-#include "rtl/common/dram_model.h"
+#include "rtl/common/accelerator_run.h"
 #include "rtl/common/rtl_driver.h"
-#include "rtl/common/verilated_driver.h"
 
 namespace acv {
 namespace {
 
-// What a Verilated variant was built with (rtl/CMakeLists.txt).
+// What a Verilated variant was built with (rtl/gemmini/CMakeLists.txt).
 struct GemminiShape {
   int64_t dim = 0, sp_rows = 0, sp_banks = 0, acc_rows = 0, acc_banks = 0;
   int64_t ld_queue = 0, ex_queue = 0, st_queue = 0;
 };
 
-constexpr int kNumArgs = 6;  // gemmini_pkg::NumArgs
-enum MemTag : uint32_t { kTagLoad = 0, kTagStore = 1 };
-
-struct HwCommand {
-  uint32_t op = 0;  // gemmini_pkg::opcode_e == gemmini::Opcode
-  std::array<uint32_t, kNumArgs> args{};
-};
+// op: gemmini_pkg::opcode_e == gemmini::Opcode; 6 arguments: gemmini_pkg::NumArgs.
+using HwCommand = acv::HwCommand<6>;
+constexpr int kNumArgs = HwCommand::kNumArgs;
 
 // Turns the Program's instructions into hardware commands, checking every operand the hardware
 // would silently truncate (the functional model checks the full ISA rules): a violation is a
@@ -132,61 +126,35 @@ class CommandEncoder {
   const ConcreteInstruction* instr_ = nullptr;
 };
 
-// A generous cycle bound: every command serialised, every DRAM request paying the full latency,
-// twice over. Only a deadlocked Program reaches it.
-int64_t default_cycle_limit(const Program& program, CommandEncoder& encoder, const GemminiShape& shape,
-                            const DramConfig& dram) {
-  int64_t bound = 0, number = 0;
-  const int64_t bpc = std::max<int64_t>(1, dram.bytes_per_cycle);
-  const int64_t row_cost = dram.latency + (4 * shape.dim + bpc - 1) / bpc + 4;
-  program.for_each([&](const ConcreteInstruction& in) {
-    const HwCommand c = encoder.encode(in, number++);
-    if (c.op == gemmini::kMvin)
-      bound += c.args[3] * row_cost + 8;
-    else if (c.op == gemmini::kMvout)
-      bound += c.args[4] * row_cost + 8;
-    else if (c.op == gemmini::kComputePreloaded || c.op == gemmini::kComputeAccumulated)
-      bound += 8 * shape.dim + 16;
-    else
-      bound += 2;
-  });
-  return 2 * bound + 10000;
-}
-
+// One run of one Verilated variant: the Gemmini-like accelerator's counters.
 template <class Model>
-class GemminiRun : public VerilatedDriver<GemminiRun<Model>, Model> {
-  using Base = VerilatedDriver<GemminiRun<Model>, Model>;
-  friend Base;
+class GemminiRun : public AcceleratorRun<GemminiRun<Model>, Model> {
+  using Base = AcceleratorRun<GemminiRun<Model>, Model>;
 
  public:
+  using Shape = GemminiShape;
+  using Encoder = CommandEncoder;
+
   GemminiRun(const GemminiShape& shape, const DramConfig& dram_config, std::vector<uint8_t> dram,
              const std::string& trace_file)
-      : Base("gemmini " + std::to_string(shape.dim) + "x" + std::to_string(shape.dim) + " RTL", trace_file),
-        dram_(dram_config, std::move(dram)) {
-    Model& m = this->model();
-    m.cmd_valid_i = 0;
-    m.mem_req_ready_i = 0;
-    m.mem_rsp_valid_i = 0;
+      : Base("gemmini " + std::to_string(shape.dim) + "x" + std::to_string(shape.dim) + " RTL", dram_config,
+             std::move(dram), trace_file) {
     this->reset();
   }
 
-  SimulationOutput run(const Program& program, CommandEncoder& encoder, int64_t cycle_limit) {
-    this->set_cycle_limit(cycle_limit);
-    int64_t number = 0;
-    program.for_each([&](const ConcreteInstruction& in) {
-      const HwCommand cmd = encoder.encode(in, number++);
-      Model& m = this->model();
-      m.cmd_op_i = cmd.op;
-      for (int i = 0; i < kNumArgs; ++i) m.cmd_args_i[i] = cmd.args[i];
-      pending_ = true;
-      this->run_until([this] { return !pending_; });
-    });
-    this->run_until([this] { return this->model().idle_o && dram_.idle(); });
+  // Every row of a move paying the full DRAM latency; a compute streaming through the mesh.
+  static int64_t command_cycle_bound(const HwCommand& c, const GemminiShape& shape, const DramConfig& dram) {
+    const int64_t bpc = std::max<int64_t>(1, dram.bytes_per_cycle);
+    const int64_t row_cost = dram.latency + (4 * shape.dim + bpc - 1) / bpc + 4;
+    if (c.op == gemmini::kMvin) return c.args[3] * row_cost + 8;
+    if (c.op == gemmini::kMvout) return c.args[4] * row_cost + 8;
+    if (c.op == gemmini::kComputePreloaded || c.op == gemmini::kComputeAccumulated) return 8 * shape.dim + 16;
+    return 2;
+  }
 
-    SimulationOutput out;
-    out.cycles = first_accept_ < 0 ? 0 : this->cycle() - first_accept_;
+  std::map<std::string, int64_t> counters(int64_t instructions) {
     const Model& m = this->model();
-    out.counters = {
+    return {
         {"cmd.stall.queue_full", static_cast<int64_t>(m.cnt_cmd_stall_o)},
         {"load.busy", static_cast<int64_t>(m.cnt_load_active_o)},
         {"load.stall.dma", static_cast<int64_t>(m.cnt_load_dma_wait_o)},
@@ -203,78 +171,21 @@ class GemminiRun : public VerilatedDriver<GemminiRun<Model>, Model> {
         {"acc.stall.bank_conflict", static_cast<int64_t>(m.cnt_acc_bank_conflict_o)},
         {"dram.reads", static_cast<int64_t>(m.cnt_mem_reads_o)},
         {"dram.writes", static_cast<int64_t>(m.cnt_mem_writes_o)},
-        {"dram.bytes_read", dram_.bytes_read()},
-        {"dram.bytes_written", dram_.bytes_written()},
-        {"instructions", number},
+        {"dram.bytes_read", this->dram().bytes_read()},
+        {"dram.bytes_written", this->dram().bytes_written()},
+        {"instructions", instructions},
     };
-    out.dram = dram_.take_memory();
-    return out;
   }
-
- private:
-  // VerilatedDriver hooks, once per cycle.
-  void drive_inputs() {
-    Model& m = this->model();
-    m.cmd_valid_i = pending_ ? 1 : 0;
-    m.mem_req_ready_i = dram_.can_accept() ? 1 : 0;
-    response_ = dram_.response();
-    m.mem_rsp_valid_i = response_ != nullptr ? 1 : 0;
-    if (response_ != nullptr) {
-      m.mem_rsp_tag_i = static_cast<uint32_t>(response_->tag);
-      if (!response_->write) Base::write_bytes(m.mem_rsp_rdata_i, response_->data, response_->bytes);
-    }
-  }
-
-  void sample_outputs() {
-    Model& m = this->model();
-    if (pending_ && m.cmd_ready_o) {
-      pending_ = false;
-      if (first_accept_ < 0) first_accept_ = this->cycle();
-    }
-    if (m.mem_req_valid_o && m.mem_req_ready_i) {
-      DramRequest req;
-      req.write = m.mem_req_write_o != 0;
-      req.address = m.mem_req_addr_o;
-      req.bytes = m.mem_req_bytes_o;
-      req.tag = m.mem_req_tag_o;
-      req.data = req.write ? Base::bytes_of(m.mem_req_wdata_o) : nullptr;
-      dram_.request(req);
-    }
-    if (response_ != nullptr && m.mem_rsp_ready_o) dram_.pop_response();
-  }
-
-  void after_edge() { dram_.step(); }
-
-  DramModel dram_;
-  const DramResponse* response_ = nullptr;
-  bool pending_ = false;
-  int64_t first_accept_ = -1;
 };
 
-struct Variant {
-  GemminiShape shape;
-  std::function<SimulationOutput(const GemminiShape&, const Program&, const AccelConfig&,
-                                 std::vector<uint8_t>, const RtlRunOptions&)>
-      run;
-};
-
-template <class Model>
-SimulationOutput run_variant(const GemminiShape& shape, const Program& program, const AccelConfig& config,
-                             std::vector<uint8_t> dram, const RtlRunOptions& options) {
-  if (!program.isa) throw BackendError("gemmini RTL: Program '" + program.layer_name + "' has no ISA");
-  CommandEncoder encoder(*program.isa, shape);
-  const int64_t limit =
-      options.max_cycles > 0 ? options.max_cycles : default_cycle_limit(program, encoder, shape, config.dram);
-  GemminiRun<Model> sim(shape, config.dram, std::move(dram), options.trace_file);
-  return sim.run(program, encoder, limit);
-}
+using Variant = RtlVariant<GemminiShape>;
 
 const std::vector<Variant>& built_variants() {
   static const std::vector<Variant> variants = [] {
     std::vector<Variant> v;
 #define ACV_GEMMINI_ADD_VARIANT(dim, sp_rows, sp_banks, acc_rows, acc_banks, ld_q, ex_q, st_q, Model) \
   v.push_back(Variant{GemminiShape{dim, sp_rows, sp_banks, acc_rows, acc_banks, ld_q, ex_q, st_q},    \
-                      &run_variant<Model>});
+                      &run_variant<GemminiRun<Model>>});
     ACV_GEMMINI_VARIANTS(ACV_GEMMINI_ADD_VARIANT)
 #undef ACV_GEMMINI_ADD_VARIANT
     return v;

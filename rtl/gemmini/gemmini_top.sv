@@ -284,6 +284,10 @@ module gemmini_top import gemmini_pkg::*; #(
   logic [AddrWidth-1:0] ld_req_addr;
   logic [15:0] ld_req_bytes;
   logic st_req_valid, st_req_ready, st_dma_wait;
+  logic ld_rsp_valid, st_rsp_valid;
+  /* verilator lint_off UNUSEDSIGNAL */  // the gemmini counters have no port-conflict count
+  logic unused_mem_conflict;
+  /* verilator lint_on UNUSEDSIGNAL */
   logic [AddrWidth-1:0] st_req_addr;
   logic [15:0] st_req_bytes;
   logic [MemWidth-1:0] st_req_wdata;
@@ -316,7 +320,7 @@ module gemmini_top import gemmini_pkg::*; #(
     .req_ready_i(ld_req_ready),
     .req_addr_o (ld_req_addr),
     .req_bytes_o(ld_req_bytes),
-    .rsp_valid_i(mem_rsp_valid_i && mem_rsp_tag_i == TagLoad),
+    .rsp_valid_i(ld_rsp_valid),
     .rsp_rdata_i(mem_rsp_rdata_i),
     .rsp_ready_o(ld_rsp_ready),
     .sp_we_o    (ld_sp_we),
@@ -341,7 +345,7 @@ module gemmini_top import gemmini_pkg::*; #(
     .req_addr_o (st_req_addr),
     .req_bytes_o(st_req_bytes),
     .req_wdata_o(st_req_wdata),
-    .rsp_valid_i(mem_rsp_valid_i && mem_rsp_tag_i == TagStore),
+    .rsp_valid_i(st_rsp_valid),
     .sp_re_o    (st_sp_re),
     .sp_raddr_o (st_sp_raddr),
     .sp_gnt_i   (st_sp_gnt),
@@ -406,15 +410,39 @@ module gemmini_top import gemmini_pkg::*; #(
   );
 
   // External memory port: the store unit first (it frees accumulator rows), then the load unit.
-  assign st_req_ready    = mem_req_ready_i;
-  assign ld_req_ready    = mem_req_ready_i && !st_req_valid;
-  assign mem_req_valid_o = st_req_valid || ld_req_valid;
-  assign mem_req_write_o = st_req_valid;
-  assign mem_req_addr_o  = st_req_valid ? st_req_addr : ld_req_addr;
-  assign mem_req_bytes_o = st_req_valid ? st_req_bytes : ld_req_bytes;
-  assign mem_req_tag_o   = st_req_valid ? TagStore : TagLoad;
-  assign mem_req_wdata_o = st_req_wdata;
-  assign mem_rsp_ready_o = (mem_rsp_tag_i == TagStore) ? 1'b1 : ld_rsp_ready;
+  // Store acknowledgements are always accepted; load data when the load unit can write it.
+  acv_mem_arbiter #(
+    .AddrWidth(AddrWidth),
+    .LenWidth (16),
+    .DataWidth(MemWidth)
+  ) u_mem_arbiter (
+    .clk_i          (clk_i),
+    .rst_ni         (rst_ni),
+    .rd_req_valid_i (ld_req_valid),
+    .rd_req_ready_o (ld_req_ready),
+    .rd_req_addr_i  (ld_req_addr),
+    .rd_req_bytes_i (ld_req_bytes),
+    .rd_rsp_valid_o (ld_rsp_valid),
+    .rd_rsp_ready_i (ld_rsp_ready),
+    .wr_req_valid_i (st_req_valid),
+    .wr_req_ready_o (st_req_ready),
+    .wr_req_addr_i  (st_req_addr),
+    .wr_req_bytes_i (st_req_bytes),
+    .wr_req_wdata_i (st_req_wdata),
+    .wr_rsp_valid_o (st_rsp_valid),
+    .wr_rsp_ready_i (1'b1),
+    .mem_req_valid_o(mem_req_valid_o),
+    .mem_req_ready_i(mem_req_ready_i),
+    .mem_req_write_o(mem_req_write_o),
+    .mem_req_addr_o (mem_req_addr_o),
+    .mem_req_bytes_o(mem_req_bytes_o),
+    .mem_req_tag_o  (mem_req_tag_o),
+    .mem_req_wdata_o(mem_req_wdata_o),
+    .mem_rsp_valid_i(mem_rsp_valid_i),
+    .mem_rsp_ready_o(mem_rsp_ready_o),
+    .mem_rsp_tag_i  (mem_rsp_tag_i),
+    .conflict_o     (unused_mem_conflict)
+  );
 
   assign all_idle = ld_empty && st_empty && ex_empty && ex_idle;
   assign idle_o   = all_idle;
@@ -468,4 +496,10 @@ module gemmini_top import gemmini_pkg::*; #(
   assign cnt_acc_bank_conflict_o  = cnt_q[14];
   assign cnt_mem_reads_o          = cnt_q[15];
   assign cnt_mem_writes_o         = cnt_q[16];
+
+  // Command port invariant (checked when Verilated with --assert): the host holds a command,
+  // unchanged, until it is accepted.
+  CmdStable: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      cmd_valid_i && !cmd_ready_o |=> cmd_valid_i && $stable(cmd_op_i) && $stable(cmd_args_i))
+    else $error("command withdrawn or changed before it was accepted");
 endmodule

@@ -1,18 +1,17 @@
 // The systolic array's Verilator driver: picks the Verilated model built for the config's size,
 // streams the Program into its command port, and serves its memory port from a DramModel.
 #include <algorithm>
-#include <array>
 #include <cstdint>
-#include <functional>
+#include <map>
 #include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "models/common/error.h"
-#include "rtl/common/dram_model.h"
+#include "models/systolic/systolic_accelerator.h"
+#include "rtl/common/accelerator_run.h"
 #include "rtl/common/rtl_driver.h"
-#include "rtl/common/verilated_driver.h"
 #include "systolic_variants.h"  // generated: the Verilated models of ACV_SYSTOLIC_SIZES
 
 namespace acv {
@@ -25,15 +24,10 @@ struct SystolicShape {
   bool ws = false;
 };
 
-constexpr int kNumArgs = 9;
 enum HwOpcode : uint32_t { kOpDmaLoad = 0, kOpCompute = 1, kOpDmaStore = 2 };
-enum MemTag : uint32_t { kTagLoad = 0, kTagStore = 1 };
 
 // One instruction in the command port's encoding (systolic_pkg.sv).
-struct HwCommand {
-  uint32_t op = 0;
-  std::array<uint32_t, kNumArgs> args{};
-};
+using HwCommand = acv::HwCommand<9>;
 
 // Turns the Program's instructions into hardware commands, checking every operand against the
 // ISA contract (models/systolic/README.md) and the hardware's geometry: a violation is a mapper
@@ -75,7 +69,8 @@ class CommandEncoder {
 
   void bind(const std::string& name, uint32_t hw_op, const std::vector<std::string>& fields) {
     const int op = isa_.opcode(name);
-    if (op < 0) throw BackendError("systolic RTL: the Program's ISA '" + isa_.name + "' has no opcode '" + name + "'");
+    if (op < 0)
+      throw BackendError("systolic RTL: the Program's ISA '" + isa_.name + "' has no opcode '" + name + "'");
     if (static_cast<size_t>(op) >= ops_.size()) ops_.resize(op + 1);
     Binding& b = ops_[op];
     b.bound = true;
@@ -83,7 +78,9 @@ class CommandEncoder {
     b.names = fields;
     for (const auto& f : fields) {
       const int idx = isa_.field(op, f);
-      if (idx < 0) throw BackendError("systolic RTL: opcode '" + name + "' of ISA '" + isa_.name + "' has no field '" + f + "'");
+      if (idx < 0)
+        throw BackendError("systolic RTL: opcode '" + name + "' of ISA '" + isa_.name + "' has no field '" +
+                           f + "'");
       b.fields.push_back(idx);
     }
   }
@@ -142,66 +139,40 @@ class CommandEncoder {
   const ConcreteInstruction* instr_ = nullptr;
 };
 
-// A generous cycle bound for a Program: every instruction serialised, every DRAM request paying
-// the full latency, twice over. Only a deadlocked Program reaches it.
-int64_t default_cycle_limit(const Program& program, CommandEncoder& encoder, const SystolicShape& shape,
-                            const DramConfig& dram) {
-  int64_t bound = 0, number = 0;
-  const int64_t bpc = std::max<int64_t>(1, dram.bytes_per_cycle);
-  program.for_each([&](const ConcreteInstruction& in) {
-    const HwCommand c = encoder.encode(in, number++);
-    const auto& a = c.args;
-    switch (c.op) {
-      case kOpDmaLoad:
-        bound += static_cast<int64_t>(a[3]) * (dram.latency + (a[4] + bpc - 1) / bpc + 2) + 8;
-        break;
-      case kOpCompute:
-        bound += a[3] + a[4] + 2 * (shape.rows + shape.cols) + 8;
-        break;
-      default:
-        bound += static_cast<int64_t>(a[2]) * (dram.latency + (4 * a[3] + bpc - 1) / bpc + 2) + 8;
-        break;
-    }
-  });
-  return 2 * bound + 10000;
-}
-
-// One run of one Verilated variant.
+// One run of one Verilated variant: the systolic array's configuration input and counters.
 template <class Model>
-class SystolicRun : public VerilatedDriver<SystolicRun<Model>, Model> {
-  using Base = VerilatedDriver<SystolicRun<Model>, Model>;
-  friend Base;
+class SystolicRun : public AcceleratorRun<SystolicRun<Model>, Model> {
+  using Base = AcceleratorRun<SystolicRun<Model>, Model>;
 
  public:
+  using Shape = SystolicShape;
+  using Encoder = CommandEncoder;
+
   SystolicRun(const SystolicShape& shape, const DramConfig& dram_config, std::vector<uint8_t> dram,
               const std::string& trace_file)
-      : Base("systolic " + std::to_string(shape.rows) + "x" + std::to_string(shape.cols) + " RTL", trace_file),
-        dram_(dram_config, std::move(dram)) {
-    Model& m = this->model();
-    m.cfg_ws_i = shape.ws ? 1 : 0;
-    m.cmd_valid_i = 0;
-    m.mem_req_ready_i = 0;
-    m.mem_rsp_valid_i = 0;
+      : Base("systolic " + std::to_string(shape.rows) + "x" + std::to_string(shape.cols) + " RTL",
+             dram_config, std::move(dram), trace_file) {
+    this->model().cfg_ws_i = shape.ws ? 1 : 0;
     this->reset();
   }
 
-  SimulationOutput run(const Program& program, CommandEncoder& encoder, int64_t cycle_limit) {
-    this->set_cycle_limit(cycle_limit);
-    int64_t number = 0;
-    program.for_each([&](const ConcreteInstruction& in) {
-      const HwCommand cmd = encoder.encode(in, number++);
-      Model& m = this->model();
-      m.cmd_op_i = cmd.op;
-      for (int i = 0; i < kNumArgs; ++i) m.cmd_args_i[i] = cmd.args[i];
-      pending_ = true;
-      this->run_until([this] { return !pending_; });
-    });
-    this->run_until([this] { return this->model().idle_o && dram_.idle(); });
+  // Every request of the command paying the full DRAM latency, the array filled and drained.
+  static int64_t command_cycle_bound(const HwCommand& c, const SystolicShape& shape, const DramConfig& dram) {
+    const int64_t bpc = std::max<int64_t>(1, dram.bytes_per_cycle);
+    const auto& a = c.args;
+    switch (c.op) {
+      case kOpDmaLoad:
+        return static_cast<int64_t>(a[3]) * (dram.latency + (a[4] + bpc - 1) / bpc + 2) + 8;
+      case kOpCompute:
+        return a[3] + a[4] + 2 * (shape.rows + shape.cols) + 8;
+      default:
+        return static_cast<int64_t>(a[2]) * (dram.latency + (4 * a[3] + bpc - 1) / bpc + 2) + 8;
+    }
+  }
 
-    SimulationOutput out;
-    out.cycles = first_accept_ < 0 ? 0 : this->cycle() - first_accept_;
+  std::map<std::string, int64_t> counters(int64_t instructions) {
     const Model& m = this->model();
-    out.counters = {
+    return {
         {"dispatch.stall.queue_full", m.cnt_dispatch_stall_o},
         {"load.busy", m.cnt_load_busy_o},
         {"load.stall.compute", m.cnt_load_stall_o},
@@ -212,81 +183,22 @@ class SystolicRun : public VerilatedDriver<SystolicRun<Model>, Model> {
         {"store.stall.compute", m.cnt_store_stall_o},
         {"dram.reads", m.cnt_mem_reads_o},
         {"dram.writes", m.cnt_mem_writes_o},
-        {"dram.bytes_read", dram_.bytes_read()},
-        {"dram.bytes_written", dram_.bytes_written()},
+        {"dram.bytes_read", this->dram().bytes_read()},
+        {"dram.bytes_written", this->dram().bytes_written()},
         {"load.stall.port_conflict", m.cnt_mem_conflict_o},
-        {"instructions", number},
+        {"instructions", instructions},
     };
-    out.dram = dram_.take_memory();
-    return out;
   }
-
- private:
-  // VerilatedDriver hooks, once per cycle.
-  void drive_inputs() {
-    Model& m = this->model();
-    m.cmd_valid_i = pending_ ? 1 : 0;
-    m.mem_req_ready_i = dram_.can_accept() ? 1 : 0;
-    response_ = dram_.response();
-    m.mem_rsp_valid_i = response_ != nullptr ? 1 : 0;
-    if (response_ != nullptr) {
-      m.mem_rsp_tag_i = static_cast<uint32_t>(response_->tag);
-      if (!response_->write) Base::write_bytes(m.mem_rsp_rdata_i, response_->data, response_->bytes);
-    }
-  }
-
-  void sample_outputs() {
-    Model& m = this->model();
-    if (pending_ && m.cmd_ready_o) {
-      pending_ = false;
-      if (first_accept_ < 0) first_accept_ = this->cycle();
-    }
-    if (m.mem_req_valid_o && m.mem_req_ready_i) {
-      DramRequest req;
-      req.write = m.mem_req_write_o != 0;
-      req.address = m.mem_req_addr_o;
-      req.bytes = m.mem_req_bytes_o;
-      req.tag = m.mem_req_tag_o;
-      req.data = req.write ? Base::bytes_of(m.mem_req_wdata_o) : nullptr;
-      dram_.request(req);
-    }
-    if (response_ != nullptr) dram_.pop_response();
-  }
-
-  void after_edge() { dram_.step(); }
-
-  DramModel dram_;
-  const DramResponse* response_ = nullptr;
-  bool pending_ = false;
-  int64_t first_accept_ = -1;
 };
 
-// A Verilated variant: its geometry and how to run it.
-struct Variant {
-  SystolicShape shape;
-  std::function<SimulationOutput(const SystolicShape&, const Program&, const AccelConfig&, std::vector<uint8_t>,
-                                 const RtlRunOptions&)>
-      run;
-};
-
-template <class Model>
-SimulationOutput run_variant(const SystolicShape& shape, const Program& program, const AccelConfig& config,
-                             std::vector<uint8_t> dram, const RtlRunOptions& options) {
-  if (!program.isa) throw BackendError("systolic RTL: Program '" + program.layer_name + "' has no ISA");
-  CommandEncoder encoder(*program.isa, shape);
-  const int64_t limit =
-      options.max_cycles > 0 ? options.max_cycles : default_cycle_limit(program, encoder, shape, config.dram);
-  SystolicRun<Model> sim(shape, config.dram, std::move(dram), options.trace_file);
-  return sim.run(program, encoder, limit);
-}
+using Variant = RtlVariant<SystolicShape>;
 
 const std::vector<Variant>& built_variants() {
   static const std::vector<Variant> variants = [] {
     std::vector<Variant> v;
-#define ACV_SYSTOLIC_ADD_VARIANT(n, Model)                                                             \
-  v.push_back(Variant{SystolicShape{n, n, ACV_SYSTOLIC_IBUF_DEPTH, ACV_SYSTOLIC_WBUF_DEPTH, ACV_SYSTOLIC_OBUF_DEPTH, \
-                                    ACV_SYSTOLIC_QUEUE_DEPTH, false},                                  \
-                      &run_variant<Model>});
+#define ACV_SYSTOLIC_ADD_VARIANT(n, ibuf_depth, wbuf_depth, obuf_depth, queue_depth, Model)        \
+  v.push_back(Variant{SystolicShape{n, n, ibuf_depth, wbuf_depth, obuf_depth, queue_depth, false}, \
+                      &run_variant<SystolicRun<Model>>});
     ACV_SYSTOLIC_VARIANTS(ACV_SYSTOLIC_ADD_VARIANT)
 #undef ACV_SYSTOLIC_ADD_VARIANT
     return v;
@@ -299,10 +211,15 @@ std::string describe_built() {
   for (const auto& v : built_variants()) {
     sizes += (sizes.empty() ? "" : ", ") + std::to_string(v.shape.rows) + "x" + std::to_string(v.shape.cols);
   }
-  return "built: " + (sizes.empty() ? std::string("none") : sizes) + " with ibuf_depth " +
-         std::to_string(ACV_SYSTOLIC_IBUF_DEPTH) + ", wbuf_depth " + std::to_string(ACV_SYSTOLIC_WBUF_DEPTH) +
-         ", obuf_depth " + std::to_string(ACV_SYSTOLIC_OBUF_DEPTH) + ", queue_depth " +
-         std::to_string(ACV_SYSTOLIC_QUEUE_DEPTH) + "; other sizes need -DACV_SYSTOLIC_SIZES=...";
+  std::string depths;
+  if (!built_variants().empty()) {
+    const SystolicShape& s = built_variants().front().shape;  // every size is built with the same depths
+    depths = " with ibuf_depth " + std::to_string(s.ibuf_depth) + ", wbuf_depth " +
+             std::to_string(s.wbuf_depth) + ", obuf_depth " + std::to_string(s.obuf_depth) +
+             ", queue_depth " + std::to_string(s.queue_depth);
+  }
+  return "built: " + (sizes.empty() ? std::string("none") : sizes) + depths +
+         "; other sizes need -DACV_SYSTOLIC_SIZES=...";
 }
 
 class SystolicDriver : public RtlDriver {
@@ -318,14 +235,15 @@ class SystolicDriver : public RtlDriver {
  private:
   // The built variant for the config's geometry; InputError naming the parameter when none.
   static std::pair<const Variant*, SystolicShape> select(const AccelConfig& config) {
+    const systolic::Params p = systolic::read_params(config);
     SystolicShape want;
-    want.rows = config.get_positive_int("rows");
-    want.cols = config.get_positive_int("cols");
-    want.ws = config.get_choice("dataflow", {"os", "ws"}) == "ws";
-    want.ibuf_depth = config.get_positive_int("ibuf_depth");
-    want.wbuf_depth = config.get_positive_int("wbuf_depth");
-    want.obuf_depth = config.get_positive_int("obuf_depth");
-    want.queue_depth = config.get_positive_int("queue_depth");
+    want.rows = p.rows;
+    want.cols = p.cols;
+    want.ws = p.weight_stationary;
+    want.ibuf_depth = p.ibuf_depth;
+    want.wbuf_depth = p.wbuf_depth;
+    want.obuf_depth = p.obuf_depth;
+    want.queue_depth = p.queue_depth;
 
     const Variant* size_match = nullptr;
     for (const auto& v : built_variants()) {

@@ -22,7 +22,7 @@ module systolic_top import systolic_pkg::*; #(
   input  logic [1:0]              cmd_op_i,         // opcode_e
   input  logic [CmdArgsWidth-1:0] cmd_args_i,
 
-  // External memory: requests (valid/ready), in-order responses (always accepted).
+  // External memory: requests (valid/ready), in-order responses (valid/ready; always ready).
   output logic                    mem_req_valid_o,
   input  logic                    mem_req_ready_i,
   output logic                    mem_req_write_o,
@@ -31,6 +31,7 @@ module systolic_top import systolic_pkg::*; #(
   output logic                    mem_req_tag_o,    // mem_tag_e, echoed on the response
   output logic [MemWidth-1:0]     mem_req_wdata_o,
   input  logic                    mem_rsp_valid_i,
+  output logic                    mem_rsp_ready_o,
   input  logic                    mem_rsp_tag_i,
   input  logic [MemWidth-1:0]     mem_rsp_rdata_i,
 
@@ -119,9 +120,9 @@ module systolic_top import systolic_pkg::*; #(
       default:    cmd_ready_o = 1'b1;  // unknown opcodes are dropped (the driver never sends them)
     endcase
   end
-  assign push_load    = cmd_valid_i && (opcode_e'(cmd_op_i) == OpDmaLoad);
-  assign push_compute = cmd_valid_i && (opcode_e'(cmd_op_i) == OpCompute);
-  assign push_store   = cmd_valid_i && (opcode_e'(cmd_op_i) == OpDmaStore);
+  assign push_load    = cmd_valid_i && cmd_ready_o && (opcode_e'(cmd_op_i) == OpDmaLoad);
+  assign push_compute = cmd_valid_i && cmd_ready_o && (opcode_e'(cmd_op_i) == OpCompute);
+  assign push_store   = cmd_valid_i && cmd_ready_o && (opcode_e'(cmd_op_i) == OpDmaStore);
 
   acv_fifo #(
     .Width($bits(load_cmd_t)),
@@ -277,6 +278,7 @@ module systolic_top import systolic_pkg::*; #(
   // Units
   // -----------------------------------------------------------------------------------------------
   logic load_req_valid, load_req_ready, store_req_valid, store_req_ready;
+  logic load_rsp_valid, store_rsp_valid, mem_conflict;
   logic [AddrWidth-1:0] load_req_addr, store_req_addr;
   logic [LenWidth-1:0] load_req_bytes, store_req_bytes;
   logic [MemWidth-1:0] store_req_data;
@@ -301,7 +303,7 @@ module systolic_top import systolic_pkg::*; #(
     .req_ready_i(load_req_ready),
     .req_addr_o (load_req_addr),
     .req_bytes_o(load_req_bytes),
-    .rsp_valid_i(mem_rsp_valid_i && (mem_tag_e'(mem_rsp_tag_i) == TagLoad)),
+    .rsp_valid_i(load_rsp_valid),
     .rsp_data_i (mem_rsp_rdata_i),
     .buf_we_o   (load_we),
     .buf_waddr_o(load_waddr),
@@ -368,23 +370,46 @@ module systolic_top import systolic_pkg::*; #(
     .req_addr_o  (store_req_addr),
     .req_bytes_o (store_req_bytes),
     .req_data_o  (store_req_data),
-    .ack_valid_i (mem_rsp_valid_i && (mem_tag_e'(mem_rsp_tag_i) == TagStore)),
+    .ack_valid_i (store_rsp_valid),
     .idle_o      (store_idle),
     .busy_o      (store_busy),
     .stall_o     (store_stall)
   );
 
-  // -----------------------------------------------------------------------------------------------
-  // External memory port: fixed priority, the store unit first (it frees OBUF halves).
-  // -----------------------------------------------------------------------------------------------
-  assign store_req_ready = mem_req_ready_i;
-  assign load_req_ready  = mem_req_ready_i && !store_req_valid;
-  assign mem_req_valid_o = store_req_valid || load_req_valid;
-  assign mem_req_write_o = store_req_valid;
-  assign mem_req_tag_o   = store_req_valid ? TagStore : TagLoad;
-  assign mem_req_addr_o  = store_req_valid ? store_req_addr : load_req_addr;
-  assign mem_req_bytes_o = store_req_valid ? store_req_bytes : load_req_bytes;
-  assign mem_req_wdata_o = store_req_data;
+  // External memory port: the store unit first (it frees OBUF halves); responses are always
+  // accepted (the units take a response in the cycle it arrives).
+  acv_mem_arbiter #(
+    .AddrWidth(AddrWidth),
+    .LenWidth (LenWidth),
+    .DataWidth(MemWidth)
+  ) u_mem_arbiter (
+    .clk_i          (clk_i),
+    .rst_ni         (rst_ni),
+    .rd_req_valid_i (load_req_valid),
+    .rd_req_ready_o (load_req_ready),
+    .rd_req_addr_i  (load_req_addr),
+    .rd_req_bytes_i (load_req_bytes),
+    .rd_rsp_valid_o (load_rsp_valid),
+    .rd_rsp_ready_i (1'b1),
+    .wr_req_valid_i (store_req_valid),
+    .wr_req_ready_o (store_req_ready),
+    .wr_req_addr_i  (store_req_addr),
+    .wr_req_bytes_i (store_req_bytes),
+    .wr_req_wdata_i (store_req_data),
+    .wr_rsp_valid_o (store_rsp_valid),
+    .wr_rsp_ready_i (1'b1),
+    .mem_req_valid_o(mem_req_valid_o),
+    .mem_req_ready_i(mem_req_ready_i),
+    .mem_req_write_o(mem_req_write_o),
+    .mem_req_addr_o (mem_req_addr_o),
+    .mem_req_bytes_o(mem_req_bytes_o),
+    .mem_req_tag_o  (mem_req_tag_o),
+    .mem_req_wdata_o(mem_req_wdata_o),
+    .mem_rsp_valid_i(mem_rsp_valid_i),
+    .mem_rsp_ready_o(mem_rsp_ready_o),
+    .mem_rsp_tag_i  (mem_rsp_tag_i),
+    .conflict_o     (mem_conflict)
+  );
 
   assign idle_o = load_empty && compute_empty && store_empty && load_idle && compute_idle && store_idle;
 
@@ -396,7 +421,7 @@ module systolic_top import systolic_pkg::*; #(
   logic [CntWidth-1:0] cnt_q [NumCnt];
 
   assign cnt_inc = {
-    load_req_valid && !load_req_ready && store_req_valid,  // 11 mem_conflict
+    mem_conflict,                                          // 11 mem_conflict
     store_req_valid && store_req_ready,                    // 10 mem_writes
     load_req_valid && load_req_ready,                      //  9 mem_reads
     store_stall,                                           //  8
@@ -440,4 +465,10 @@ module systolic_top import systolic_pkg::*; #(
   // IBUF/WBUF have no second reader.
   logic unused_bits;
   assign unused_bits = ^cmd_args_i ^ ^unused_ibuf_b ^ ^unused_wbuf_b;
+
+  // Command port invariant (checked when Verilated with --assert): the host holds a command,
+  // unchanged, until it is accepted.
+  CmdStable: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      cmd_valid_i && !cmd_ready_o |=> cmd_valid_i && $stable(cmd_op_i) && $stable(cmd_args_i))
+    else $error("command withdrawn or changed before it was accepted");
 endmodule

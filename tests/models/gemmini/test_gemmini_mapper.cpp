@@ -8,6 +8,7 @@
 #include "models/common/workload_reader.h"
 #include "models/gemmini/gemmini_accelerator.h"
 #include "models/gemmini/gemmini_iss.h"
+#include "tests/models/test_layers.h"
 
 using namespace acv;
 
@@ -35,31 +36,8 @@ AccelConfig config(int64_t dim, const std::string& dataflow, int64_t sp_kib, int
   return c;
 }
 
-Layer gemm(int64_t m, int64_t n, int64_t k) {
-  Layer l;
-  l.name = "g";
-  l.kind = LayerKind::Gemm;
-  l.m = m;
-  l.n = n;
-  l.k = k;
-  return l;
-}
-
-Layer conv(int64_t c, int64_t h, int64_t w, int64_t oc, int64_t kernel, int64_t stride, int64_t pad,
-           int64_t groups) {
-  Layer l;
-  l.name = "c";
-  l.kind = LayerKind::Conv2d;
-  l.in_c = c;
-  l.in_h = h;
-  l.in_w = w;
-  l.out_c = oc;
-  l.kh = l.kw = kernel;
-  l.stride_h = l.stride_w = stride;
-  l.pad_h = l.pad_w = pad;
-  l.groups = groups;
-  return l;
-}
+using test::conv;
+using test::gemm;
 
 void check_matches_golden(const Layer& layer, const AccelConfig& cfg) {
   GemminiAccelerator accel;

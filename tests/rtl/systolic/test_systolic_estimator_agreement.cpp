@@ -16,7 +16,7 @@
 #include "models/common/golden.h"
 #include "models/common/workload_reader.h"
 #include "rtl/common/rtl_driver.h"
-#include "systolic/systolic_test_util.h"
+#include "systolic_test_util.h"
 
 using namespace acv;
 

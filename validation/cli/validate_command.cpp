@@ -196,7 +196,9 @@ class ValidateCommand : public Command {
 
     std::cout << summary_table(manifest, ev);
     std::cerr << "acv validate: " << stats.cases << " cases: " << stats.ran << " ran, " << stats.cached
-              << " from cache, " << stats.failed << " failed, " << stats.absent << " absent; "
+              << " from cache"
+              << (stats.cache_rejected ? " (" + std::to_string(stats.cache_rejected) + " rejected by their checksum, run again)" : "")
+              << ", " << stats.failed << " failed, " << stats.absent << " absent; "
               << format_duration(stats.seconds) << ". Report: " << options.out_dir << "/report.md\n";
     for (const auto& w : ev.warnings()) std::cerr << "acv validate: warning: " << w << "\n";
     if (!ev.passed) {

@@ -206,14 +206,20 @@ std::string trim(const std::string& s) {
   const char* const nbsp = "\xC2\xA0";
   std::size_t first = 0, last = s.size();
   for (;;) {
-    if (first < last && (s[first] == ' ' || s[first] == '\t')) ++first;
-    else if (last - first >= 2 && s.compare(first, 2, nbsp) == 0) first += 2;
-    else break;
+    if (first < last && (s[first] == ' ' || s[first] == '\t'))
+      ++first;
+    else if (last - first >= 2 && s.compare(first, 2, nbsp) == 0)
+      first += 2;
+    else
+      break;
   }
   for (;;) {
-    if (last > first && (s[last - 1] == ' ' || s[last - 1] == '\t')) --last;
-    else if (last - first >= 2 && s.compare(last - 2, 2, nbsp) == 0) last -= 2;
-    else break;
+    if (last > first && (s[last - 1] == ' ' || s[last - 1] == '\t'))
+      --last;
+    else if (last - first >= 2 && s.compare(last - 2, 2, nbsp) == 0)
+      last -= 2;
+    else
+      break;
   }
   return s.substr(first, last - first);
 }
@@ -239,7 +245,8 @@ std::vector<CsvRow> split_csv(const std::string& text) {
     std::size_t from = 0;
     for (;;) {
       const std::size_t comma = content.find(',', from);
-      row.cells.push_back(trim(content.substr(from, comma == std::string::npos ? std::string::npos : comma - from)));
+      row.cells.push_back(
+          trim(content.substr(from, comma == std::string::npos ? std::string::npos : comma - from)));
       if (comma == std::string::npos) break;
       from = comma + 1;
     }
@@ -288,8 +295,8 @@ bool one_of(const std::string& key, std::initializer_list<const char*> names) {
   return false;
 }
 
-const char* const kConvColumns[] = {"Layer name", "IFMAP Height", "IFMAP Width", "Filter Height",
-                                    "Filter Width", "Channels",    "Num Filter",  "Strides"};
+const char* const kConvColumns[] = {"Layer name",   "IFMAP Height", "IFMAP Width", "Filter Height",
+                                    "Filter Width", "Channels",     "Num Filter",  "Strides"};
 const char* const kGemmColumns[] = {"Layer", "M", "N", "K"};
 
 CsvHeader read_header(const CsvRow& row, const std::string& file) {
@@ -304,7 +311,8 @@ CsvHeader read_header(const CsvRow& row, const std::string& file) {
     h.columns.assign(std::begin(kGemmColumns), std::end(kGemmColumns));
   } else if (k.size() >= 8 && is_layer(k[0]) && k[1].rfind("ifmap", 0) == 0 && k[2].rfind("ifmap", 0) == 0 &&
              k[3] == "filter height" && k[4] == "filter width" && one_of(k[5], {"channels", "channel"}) &&
-             one_of(k[6], {"num filter", "num filters"}) && one_of(k[7], {"strides", "stride", "stride height"})) {
+             one_of(k[6], {"num filter", "num filters"}) &&
+             one_of(k[7], {"strides", "stride", "stride height"})) {
     // DeepBench's files name the second column "IFMAP Width" twice; SCALE-Sim reads by position.
     h.kind = CsvKind::Conv;
     h.columns.assign(std::begin(kConvColumns), std::end(kConvColumns));
@@ -324,7 +332,8 @@ CsvHeader read_header(const CsvRow& row, const std::string& file) {
 
 bool is_integer_text(const std::string& s) {
   std::size_t i = s.size() > 1 && (s[0] == '-' || s[0] == '+') ? 1 : 0;
-  return i < s.size() && std::all_of(s.begin() + static_cast<long>(i), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return i < s.size() &&
+         std::all_of(s.begin() + static_cast<long>(i), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 std::string column_field(const CsvHeader& h, std::size_t col) {
@@ -352,8 +361,9 @@ std::vector<std::string> row_values(const CsvRow& row, const CsvHeader& h, const
                       std::to_string(width) + ")");
     // SCALE-Sim reads a 9th cell that is not the row's last as the stride width.
     if (h.kind == CsvKind::Conv && read == 8 && v.size() > 9 && is_integer_text(v[8]))
-      fail(8, "'" + v[8] + "' in the column after Strides ('" + h.note_names[0] +
-                  "'): acv does not read it, but SCALE-Sim would read it as the stride width; leave it empty");
+      fail(8,
+           "'" + v[8] + "' in the column after Strides ('" + h.note_names[0] +
+               "'): acv does not read it, but SCALE-Sim would read it as the stride width; leave it empty");
     v.resize(read);
     return v;
   }
@@ -376,8 +386,8 @@ std::vector<std::string> row_values(const CsvRow& row, const CsvHeader& h, const
   return v;
 }
 
-int64_t positive_cell(const std::vector<std::string>& cells, std::size_t col, const CsvRow& row, const CsvHeader& h,
-                      const std::string& file) {
+int64_t positive_cell(const std::vector<std::string>& cells, std::size_t col, const CsvRow& row,
+                      const CsvHeader& h, const std::string& file) {
   const std::string& s = cells[col];
   const SourceLoc where{file, row.line, column_field(h, col)};
   const bool digits =

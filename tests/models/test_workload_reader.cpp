@@ -255,10 +255,12 @@ TEST_CASE("malformed YAML workloads name file, line and field", "[workload]") {
   }
 }
 
-TEST_CASE("csv reader reads every variant of SCALE-Sim's shipped topology files as SCALE-Sim does", "[workload]") {
+TEST_CASE("csv reader reads every variant of SCALE-Sim's shipped topology files as SCALE-Sim does",
+          "[workload]") {
   SECTION("notes in columns after Strides (as Resnet50.csv's ',,Eh,Ew,e2') and rows of empty cells") {
     const Workload w = parse_workload_csv(
-        "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,,,Oh,Ow,px\n"
+        "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, "
+        "Strides,,,Oh,Ow,px\n"
         ",,,,,,,,,,,,\n"
         "c1,16,16,3,3,2,4,2,,,7,7,49\n"
         "c2,7,7,1,1,4,8,1,,,,,\n",
@@ -275,7 +277,8 @@ TEST_CASE("csv reader reads every variant of SCALE-Sim's shipped topology files 
   }
   SECTION("a BOM and the lower-case header of the training topologies, 'channel' and 'num filters'") {
     const Workload w = parse_workload_csv(
-        "\xEF\xBB\xBFLayer name,Ifmap height,ifmap width,filter height,filter width,channel,num filters,strides,\n"
+        "\xEF\xBB\xBFLayer name,Ifmap height,ifmap width,filter height,filter width,channel,num "
+        "filters,strides,\n"
         "conv1,20,20,7,7,3,8,1,\n",
         "bom.csv");
     REQUIRE(w.layers.size() == 1);
@@ -285,7 +288,8 @@ TEST_CASE("csv reader reads every variant of SCALE-Sim's shipped topology files 
   }
   SECTION("a header column after Strides ('batch size') left empty in the rows") {
     const Workload w = parse_workload_csv(
-        "Layer name,Ifmap height,ifmap width,filter height,filter width,channels,num filters,strides,batch size,\n"
+        "Layer name,Ifmap height,ifmap width,filter height,filter width,channels,num filters,strides,batch "
+        "size,\n"
         "conv1,20,20,7,7,3,8,1,\n",
         "batch.csv");
     REQUIRE(w.layers.size() == 1);
@@ -326,8 +330,8 @@ TEST_CASE("csv reader reads every variant of SCALE-Sim's shipped topology files 
     CHECK(w.layers[1].stride_w == 1);
   }
   SECTION("'DP' in a layer name is SCALE-Sim's depthwise row: Num Filter filters per channel") {
-    const Workload w = parse_workload_csv(std::string(kConvHeader) + "Conv2DP,10,10,3,3,4,2,1,\nConvDP1,10,10,3,3,4,1,1,\n",
-                                          "dp.csv");
+    const Workload w = parse_workload_csv(
+        std::string(kConvHeader) + "Conv2DP,10,10,3,3,4,2,1,\nConvDP1,10,10,3,3,4,1,1,\n", "dp.csv");
     CHECK(w.layers[0].groups == 4);
     CHECK(w.layers[0].in_c == 4);
     CHECK(w.layers[0].out_c == 8);
@@ -339,7 +343,8 @@ TEST_CASE("csv reader reads every variant of SCALE-Sim's shipped topology files 
                                               "a,8,8,3,3,4,2,1,\n"
                                               "a,9,9,3,3,4,2,1,\n"
                                               "a#2,10,10,3,3,4,2,1,\n"
-                                              "a,\xC2\xA0" "11,11,3,3,4,2,1,\xC2\xA0\n",
+                                              "a,\xC2\xA0"
+                                              "11,11,3,3,4,2,1,\xC2\xA0\n",
                                           "dups.csv");
     REQUIRE(w.layers.size() == 4);
     CHECK(w.layers[0].name == "a");
@@ -382,28 +387,36 @@ TEST_CASE("malformed CSV workloads name file, line and column", "[workload]") {
       {"too few columns", resnet_head + "Conv2_1b,56,56,3,3,64,64\n",
        "Resnet18.csv:4: expected 8 columns (Layer name, IFMAP Height"},
       {"too many columns", resnet_head + "Conv2_1b,56,56,3,3,64,64,1,1,1,\n",
-       "Resnet18.csv:4: expected 8 columns (Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, "
+       "Resnet18.csv:4: expected 8 columns (Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter "
+       "Width, "
        "Channels, Num Filter, Strides) and optionally Stride Width, got 10"},
       // SCALE-Sim drops the last cell of a row: it would read stride 1 x 1 here, not 1 x 2.
       {"stride width without a trailing comma", resnet_head + "Conv2_1b,56,56,3,3,64,64,1,2\n",
-       "Resnet18.csv:4: Stride Width: the row ends in '2' without a trailing comma: SCALE-Sim drops the last cell"},
+       "Resnet18.csv:4: Stride Width: the row ends in '2' without a trailing comma: SCALE-Sim drops the last "
+       "cell"},
       {"a section title", resnet_head + "Neural Collaborative Filtering,\n",
        "Resnet18.csv:4: expected 8 columns (Layer name"},
-      {"tab-separated", "Layer name\tIFMAP Height\tIFMAP Width\tFilter Height\tFilter Width\tChannels\tNum "
-                        "Filter\tStrides\na\t8\t8\t3\t3\t4\t2\t1\n",
+      {"tab-separated",
+       "Layer name\tIFMAP Height\tIFMAP Width\tFilter Height\tFilter Width\tChannels\tNum "
+       "Filter\tStrides\na\t8\t8\t3\t3\t4\t2\t1\n",
        "Resnet18.csv:1: header: unknown SCALE-Sim topology header"},
       {"more cells than the header's note columns",
        "Layer name,IFMAP Height,IFMAP Width,Filter Height,Filter Width,Channels,Num Filter,Strides,,Note\n"
        "a,8,8,3,3,4,2,1,,x,y,\n",
        "Resnet18.csv:2: column 11: more cells (12) than the header has columns (10)"},
-      // A header with a "batch size" column after Strides: SCALE-Sim would read the 9th cell as the stride width.
+      // A header with a "batch size" column after Strides: SCALE-Sim would read the 9th cell as the stride
+      // width.
       {"a value in the column after Strides",
-       "Layer name,Ifmap height,ifmap width,filter height,filter width,channels,num filters,strides,batch size,\n"
+       "Layer name,Ifmap height,ifmap width,filter height,filter width,channels,num filters,strides,batch "
+       "size,\n"
        "a,8,8,3,3,4,2,1,4,\n",
-       "Resnet18.csv:2: Stride Width: '4' in the column after Strides ('batch size'): acv does not read it, but "
+       "Resnet18.csv:2: Stride Width: '4' in the column after Strides ('batch size'): acv does not read it, "
+       "but "
        "SCALE-Sim would read it as the stride width"},
-      {"gemm value after K", "Layer,M,N,K,\nqkt,64,64,64,2,\n", "Resnet18.csv:2: expected 4 columns (Layer, M, N, K), got 5"},
-      {"gemm bad cell in a trailing note column", "Layer,M,N,K,\nqkt,64,x,64,\n", "Resnet18.csv:2: N: expected a positive integer, got 'x'"},
+      {"gemm value after K", "Layer,M,N,K,\nqkt,64,64,64,2,\n",
+       "Resnet18.csv:2: expected 4 columns (Layer, M, N, K), got 5"},
+      {"gemm bad cell in a trailing note column", "Layer,M,N,K,\nqkt,64,x,64,\n",
+       "Resnet18.csv:2: N: expected a positive integer, got 'x'"},
       {"filter bigger than IFMAP", resnet_head + "Conv2_1b,2,56,3,3,64,64,1,\n",
        "Resnet18.csv:4: Filter Height: filter height 3 exceeds IFMAP height 2"},
       {"empty layer name", resnet_head + " ,56,56,3,3,64,64,1,\n",

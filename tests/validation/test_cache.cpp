@@ -111,7 +111,8 @@ TEST_CASE("a campaign reuses cached results and re-runs what an RTL change inval
   CHECK(after_rtl_edit.cached == 6);
 }
 
-TEST_CASE("a cache entry edited by hand is rejected by its checksum and run again, saying so", "[cache][campaign]") {
+TEST_CASE("a cache entry edited by hand is rejected by its checksum and run again, saying so",
+          "[cache][campaign]") {
   FakeRepo repo;
   TempDir tmp("edited");
   HandMadeSuite s({}, repo.dir / "models/systolic/configs/a.yaml");

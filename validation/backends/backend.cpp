@@ -43,12 +43,13 @@ LayerResult run_simulated_layer(const Accelerator& accel, const AccelConfig& con
 }
 
 const std::vector<std::string>& backend_specific_options() {
-  static const std::vector<std::string> names = {"trace", "tlm-mode", "full", "explain", "regression-model",
-                                                 "max-cycles"};
+  static const std::vector<std::string> names = {"trace",   "tlm-mode",         "full",
+                                                 "explain", "regression-model", "max-cycles"};
   return names;
 }
 
-void check_options_read(const std::string& name, const Backend& backend, const std::vector<std::string>& given) {
+void check_options_read(const std::string& name, const Backend& backend,
+                        const std::vector<std::string>& given) {
   const std::vector<std::string> read = backend.options_read();
   const auto& specific = backend_specific_options();
   for (const auto& option : given) {
@@ -57,7 +58,8 @@ void check_options_read(const std::string& name, const Backend& backend, const s
     std::string list;
     for (const auto& r : read) list += (list.empty() ? "--" : ", --") + r;
     throw InputError("--" + option + ": the " + name + " backend ignores this option (" +
-                     (list.empty() ? "it reads none of the backend-specific ones" : "it reads " + list) + ")");
+                     (list.empty() ? "it reads none of the backend-specific ones" : "it reads " + list) +
+                     ")");
   }
 }
 

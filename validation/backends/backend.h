@@ -51,7 +51,8 @@ const std::vector<std::string>& backend_specific_options();
 
 // Contract: throws InputError("--<option>: the <name> backend ignores this option (...)") for the
 // first of `given` (option names without "--") that is backend-specific and not read by `backend`.
-void check_options_read(const std::string& name, const Backend& backend, const std::vector<std::string>& given);
+void check_options_read(const std::string& name, const Backend& backend,
+                        const std::vector<std::string>& given);
 #define ACV_REGISTER_BACKEND(Class, name_literal) ACV_REGISTER(::acv::Backend, Class, name_literal)
 
 // Shared by rtl and tlm: builds operands and the DRAM image, calls `simulate`, reads the

@@ -18,7 +18,10 @@ namespace {
 bool can_write_file(const fs::path& file) {
   std::error_code ec;
   const bool existed = fs::exists(file, ec);
-  { std::ofstream probe(file, std::ios::app); if (!probe) return false; }
+  {
+    std::ofstream probe(file, std::ios::app);
+    if (!probe) return false;
+  }
   if (!existed) fs::remove(file, ec);
   return true;
 }

@@ -11,6 +11,7 @@ enum class OutputKind { File, Folder };
 // Contract: throws InputError("PATH: --option: cannot write ...") unless `path` can be written as
 // a file (its folder exists; it is not a folder; it is writable) or as a folder (created if missing,
 // writable). A file that did not exist is not left behind; a folder that did not exist is.
-void check_writable_output(const std::string& path, const std::string& option, OutputKind kind = OutputKind::File);
+void check_writable_output(const std::string& path, const std::string& option,
+                           OutputKind kind = OutputKind::File);
 
 }  // namespace acv

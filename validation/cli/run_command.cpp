@@ -78,8 +78,9 @@ class RunCommand : public Command {
 
     const std::string backend_name = vm["backend"].as<std::string>();
     std::unique_ptr<Backend> backend = BackendRegistry::create(backend_name);
-    check_options_read(backend_name, *backend, given_options(vm));  // --full on rtl is an error, not ignored
-    for (const char* out : {"json", "trace"})  // before the run, not after it
+    // Refused before anything runs: an option only another backend reads, an unwritable output.
+    check_options_read(backend_name, *backend, given_options(vm));
+    for (const char* out : {"json", "trace"})
       if (vm.count(out)) check_writable_output(vm[out].as<std::string>(), std::string("--") + out);
     Target target = load_target(vm);
 

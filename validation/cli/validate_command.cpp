@@ -67,13 +67,15 @@ std::set<std::string> backends_of(const std::string& acv_binary, bool other_bina
     for (const auto& name : BackendRegistry::names()) out.insert(name);
     return out;
   }
-  const fs::path listing = fs::temp_directory_path() / ("acv-backends-" + std::to_string(::getpid()) + ".txt");
+  const fs::path listing =
+      fs::temp_directory_path() / ("acv-backends-" + std::to_string(::getpid()) + ".txt");
   ProcessSpec spec;
   spec.argv = {acv_binary, "list", "backends"};
   spec.stdout_file = listing.string();
   spec.timeout_seconds = 60;
   ProcessResult result;
-  ProcessPool(1).run({spec}, [](std::size_t) {}, [&](std::size_t, const ProcessResult& r) { result = r; });
+  ProcessPool(1).run(
+      {spec}, [](std::size_t) {}, [&](std::size_t, const ProcessResult& r) { result = r; });
   std::ifstream in(listing);
   std::string line;
   while (std::getline(in, line))
@@ -82,7 +84,8 @@ std::set<std::string> backends_of(const std::string& acv_binary, bool other_bina
   fs::remove(listing, ec);
   if (!result.ok())
     throw InputError(SourceLoc{acv_binary, 0, "--acv"},
-                     "`acv list backends` failed (" + (result.spawn_error.empty() ? result.describe() : result.spawn_error) + ")");
+                     "`acv list backends` failed (" +
+                         (result.spawn_error.empty() ? result.describe() : result.spawn_error) + ")");
   return out;
 }
 
@@ -125,7 +128,8 @@ class ValidateCommand : public Command {
 
     const std::string suite_file = vm["suite"].as<std::string>();
     const Suite suite = load_suite(suite_file);
-    check_views(suite, BackendRegistry::names());  // a misspelled backend or option: exit 2, not absent / failed runs
+    check_views(
+        suite, BackendRegistry::names());  // a misspelled backend or option: exit 2, not absent / failed runs
     std::vector<Case> cases = expand_cases(suite);
     mark_unsupported_layers(cases);
     Manifest manifest = make_manifest(suite, cases);
@@ -197,7 +201,9 @@ class ValidateCommand : public Command {
     std::cout << summary_table(manifest, ev);
     std::cerr << "acv validate: " << stats.cases << " cases: " << stats.ran << " ran, " << stats.cached
               << " from cache"
-              << (stats.cache_rejected ? " (" + std::to_string(stats.cache_rejected) + " rejected by their checksum, run again)" : "")
+              << (stats.cache_rejected ? " (" + std::to_string(stats.cache_rejected) +
+                                             " rejected by their checksum, run again)"
+                                       : "")
               << ", " << stats.failed << " failed, " << stats.absent << " absent; "
               << format_duration(stats.seconds) << ". Report: " << options.out_dir << "/report.md\n";
     for (const auto& w : ev.warnings()) std::cerr << "acv validate: warning: " << w << "\n";

@@ -305,8 +305,8 @@ Outcomes run_campaign(const Manifest& manifest, const CampaignOptions& options, 
       if (!rejected.empty()) {
         ++st.cache_rejected;
         if (options.progress)
-          *options.progress << "acv validate: cache entry " << cache->path_of(keys[c.index]) << " of " << c.key
-                            << " rejected: " << rejected << "; running it again\n";
+          *options.progress << "acv validate: cache entry " << cache->path_of(keys[c.index]) << " of "
+                            << c.key << " rejected: " << rejected << "; running it again\n";
       }
       if (text) {
         CaseOutcome o = outcome_from_run(c, *text, cache->dir() + "/" + keys[c.index] + ".json");

@@ -188,7 +188,8 @@ void check_views(const Suite& suite, const std::vector<std::string>& known_backe
       }
       const std::string& value = kv.second;
       if (kv.first == "full" || kv.first == "explain") {
-        if (value != "true") throw InputError(at, "a flag: write 'true' or leave the option out, got '" + value + "'");
+        if (value != "true")
+          throw InputError(at, "a flag: write 'true' or leave the option out, got '" + value + "'");
       } else if (kv.first == "seed" || kv.first == "max-cycles") {
         if (value.empty() || value.size() > 18 || value.find_first_not_of("0123456789") != std::string::npos)
           throw InputError(at, "expected a non-negative integer, got '" + value + "'");

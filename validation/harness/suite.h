@@ -26,7 +26,7 @@ struct View {
   std::map<std::string, std::string> options;  // passed to `acv run` as --key value ("true": --key)
   Thresholds thresholds;
   SourceLoc loc;
-  SourceLoc backend_loc;                        // of `backend:` (or `name:`, its default)
+  SourceLoc backend_loc;                         // of `backend:` (or `name:`, its default)
   std::map<std::string, SourceLoc> option_locs;  // of each key under `options:`
   // Canonical "key=value,..." of the options, for cache keys and reports.
   std::string options_key() const;

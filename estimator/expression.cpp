@@ -248,22 +248,35 @@ std::vector<VarRef> Expression::variables() const {
 int64_t Expression::eval_node(int i, const EvalContext& ctx) const {
   const Node& n = nodes_[static_cast<std::size_t>(i)];
   auto a = [&](std::size_t k) { return eval_node(n.args[k], ctx); };
-  // Wrapping arithmetic: random input must not be undefined behaviour.
-  auto wrap = [](uint64_t v) { return static_cast<int64_t>(v); };
+  // Checked arithmetic: a result outside int64 is bad input (an absurd parameter or a typo in a
+  // description), never a silently wrapped cycle count.
+  int64_t r = 0;
   switch (n.op) {
     case Op::Const: return n.value;
     case Op::Var: return var_value(n.var, ctx);
-    case Op::Neg: return wrap(0 - static_cast<uint64_t>(a(0)));
+    case Op::Neg:
+      if (__builtin_sub_overflow(int64_t{0}, a(0), &r)) overflow("-");
+      return r;
     case Op::Not: return a(0) == 0;
-    case Op::Add: return wrap(static_cast<uint64_t>(a(0)) + static_cast<uint64_t>(a(1)));
-    case Op::Sub: return wrap(static_cast<uint64_t>(a(0)) - static_cast<uint64_t>(a(1)));
-    case Op::Mul: return wrap(static_cast<uint64_t>(a(0)) * static_cast<uint64_t>(a(1)));
+    case Op::Add:
+      if (__builtin_add_overflow(a(0), a(1), &r)) overflow("+");
+      return r;
+    case Op::Sub:
+      if (__builtin_sub_overflow(a(0), a(1), &r)) overflow("-");
+      return r;
+    case Op::Mul:
+      if (__builtin_mul_overflow(a(0), a(1), &r)) overflow("*");
+      return r;
     case Op::Div:
     case Op::Mod:
     case Op::CeilDiv: {
       const int64_t x = a(0), y = a(1);
       if (y == 0) throw InputError(loc_, "in expression '" + text_ + "': division by zero");
-      if (y == -1) return n.op == Op::Mod ? 0 : wrap(0 - static_cast<uint64_t>(x));
+      if (y == -1) {
+        if (n.op == Op::Mod) return 0;
+        if (__builtin_sub_overflow(int64_t{0}, x, &r)) overflow(n.op == Op::Div ? "/" : "ceil_div");
+        return r;
+      }
       if (n.op == Op::Div) return floor_div(x, y);
       if (n.op == Op::Mod) return floor_mod(x, y);
       return -floor_div(-(x == std::numeric_limits<int64_t>::min() ? x + 1 : x), y);
@@ -281,16 +294,22 @@ int64_t Expression::eval_node(int i, const EvalContext& ctx) const {
     case Op::Max: return std::max(a(0), a(1));
     case Op::Abs: {
       const int64_t x = a(0);
-      return x < 0 ? wrap(0 - static_cast<uint64_t>(x)) : x;
+      if (x >= 0) return x;
+      if (__builtin_sub_overflow(int64_t{0}, x, &r)) overflow("abs");
+      return r;
     }
     case Op::Log2Ceil: {
       const int64_t x = a(0);
-      int64_t r = 0;
       while (r < 63 && (int64_t{1} << r) < x) ++r;
       return r;
     }
   }
   return 0;
+}
+
+void Expression::overflow(const char* op) const {
+  throw InputError(loc_, "in expression '" + text_ + "': integer overflow in '" + op +
+                             "' (the result is outside the 64-bit signed range)");
 }
 
 }  // namespace acv

@@ -40,7 +40,8 @@ class Expression {
   static Expression constant(int64_t value);
 
   bool empty() const { return nodes_.empty(); }
-  // Contract: throws InputError naming the expression's location on division by zero.
+  // Contract: throws InputError naming the expression's location on division by zero and on a
+  // result outside int64 (checked arithmetic: nothing wraps).
   int64_t eval(const EvalContext& ctx) const {
     if (root_ < 0) return 0;
     const Node& n = nodes_[static_cast<std::size_t>(root_)];  // most are a constant or one name
@@ -77,6 +78,7 @@ class Expression {
 
  private:
   int64_t eval_node(int n, const EvalContext& ctx) const;
+  [[noreturn]] void overflow(const char* op) const;
   std::vector<Node> nodes_;
   int root_ = -1;
   std::string text_;

@@ -200,11 +200,28 @@ struct CsvRow {
   std::vector<std::string> cells;
 };
 
+// Spaces, tabs and no-break spaces (U+00A0, which spreadsheets put after commas; SCALE-Sim's
+// Python strip() removes them too) on either side.
 std::string trim(const std::string& s) {
-  const auto first = s.find_first_not_of(" \t");
-  if (first == std::string::npos) return "";
-  const auto last = s.find_last_not_of(" \t");
-  return s.substr(first, last - first + 1);
+  const char* const nbsp = "\xC2\xA0";
+  std::size_t first = 0, last = s.size();
+  for (;;) {
+    if (first < last && (s[first] == ' ' || s[first] == '\t'))
+      ++first;
+    else if (last - first >= 2 && s.compare(first, 2, nbsp) == 0)
+      first += 2;
+    else
+      break;
+  }
+  for (;;) {
+    if (last > first && (s[last - 1] == ' ' || s[last - 1] == '\t'))
+      --last;
+    else if (last - first >= 2 && s.compare(last - 2, 2, nbsp) == 0)
+      last -= 2;
+    else
+      break;
+  }
+  return s.substr(first, last - first);
 }
 
 std::string lower(std::string s) {
@@ -212,8 +229,9 @@ std::string lower(std::string s) {
   return s;
 }
 
-// Non-blank rows with trimmed cells; trailing empty cells (SCALE-Sim's trailing comma) dropped.
-// Accepts \n, \r\n and \r line ends, as the shipped files mix them.
+// Rows with at least one non-empty cell, every cell trimmed (all cells kept: what a trailing one
+// means is decided per row, see row_values). Accepts \n, \r\n and \r line ends, as the shipped
+// files mix them.
 std::vector<CsvRow> split_csv(const std::string& text) {
   std::vector<CsvRow> rows;
   int line = 1;
@@ -223,11 +241,18 @@ std::vector<CsvRow> split_csv(const std::string& text) {
     if (end == std::string::npos) end = text.size();
     CsvRow row;
     row.line = line;
-    std::stringstream fields(text.substr(pos, end - pos));
-    std::string cell;
-    while (std::getline(fields, cell, ',')) row.cells.push_back(trim(cell));
-    while (!row.cells.empty() && row.cells.back().empty()) row.cells.pop_back();
-    if (!row.cells.empty()) rows.push_back(std::move(row));
+    const std::string content = text.substr(pos, end - pos);
+    std::size_t from = 0;
+    for (;;) {
+      const std::size_t comma = content.find(',', from);
+      row.cells.push_back(
+          trim(content.substr(from, comma == std::string::npos ? std::string::npos : comma - from)));
+      if (comma == std::string::npos) break;
+      from = comma + 1;
+    }
+    // SCALE-Sim skips blank lines; a row of empty cells (",,,,,,,,") is blank too.
+    if (std::any_of(row.cells.begin(), row.cells.end(), [](const std::string& c) { return !c.empty(); }))
+      rows.push_back(std::move(row));
     if (end < text.size() && text[end] == '\r' && end + 1 < text.size() && text[end + 1] == '\n') ++end;
     pos = end + 1;
     ++line;
@@ -237,20 +262,16 @@ std::vector<CsvRow> split_csv(const std::string& text) {
 
 enum class CsvKind { Conv, Gemm };
 
+// What the header row says. SCALE-Sim itself ignores the header (it reads cells by position), so
+// spellings vary between its files; acv recognises them loosely but reads by position too.
 struct CsvHeader {
-  CsvKind kind;
-  std::vector<std::string> columns;
+  CsvKind kind = CsvKind::Conv;
+  std::vector<std::string> columns;  // canonical names of the cells read, for errors
+  std::size_t values = 0;            // cells every row has: the name and the values
+  bool stride_width = false;         // conv: a 9th cell (stride width) may follow Strides
+  std::size_t notes = 0;             // cells of the header after the read ones (not read)
+  std::vector<std::string> note_names;
 };
-
-const std::vector<CsvHeader>& csv_headers() {
-  static const std::vector<CsvHeader> headers = {
-      {CsvKind::Conv,
-       {"Layer name", "IFMAP Height", "IFMAP Width", "Filter Height", "Filter Width", "Channels",
-        "Num Filter", "Strides"}},
-      {CsvKind::Gemm, {"Layer", "M", "N", "K"}},
-  };
-  return headers;
-}
 
 std::string join(const std::vector<std::string>& v) {
   std::string s;
@@ -258,26 +279,117 @@ std::string join(const std::vector<std::string>& v) {
   return s;
 }
 
-const CsvHeader& match_header(const CsvRow& row, const std::string& file) {
-  for (const CsvHeader& h : csv_headers()) {
-    if (h.columns.size() != row.cells.size()) continue;
-    bool same = true;
-    for (std::size_t i = 0; i < h.columns.size(); ++i) {
-      same = same && lower(row.cells[i]) == lower(h.columns[i]);
-    }
-    if (same) return h;
+// Lower case with runs of spaces made one: "IFMAP  Height" and "ifmap height" compare equal.
+std::string header_key(const std::string& cell) {
+  std::string out;
+  for (char c : lower(cell)) {
+    if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
+    out += c;
   }
-  std::string expected;
-  for (const CsvHeader& h : csv_headers()) {
-    expected += (expected.empty() ? "'" : " or '") + join(h.columns) + "'";
-  }
-  throw InputError(SourceLoc{file, row.line, "header"},
-                   "unknown SCALE-Sim topology header '" + join(row.cells) + "' (expected " + expected + ")");
+  return out;
 }
 
-int64_t positive_cell(const CsvRow& row, std::size_t col, const CsvHeader& h, const std::string& file) {
-  const std::string& s = row.cells[col];
-  const SourceLoc where{file, row.line, h.columns[col]};
+bool one_of(const std::string& key, std::initializer_list<const char*> names) {
+  for (const char* n : names)
+    if (key == n) return true;
+  return false;
+}
+
+const char* const kConvColumns[] = {"Layer name",   "IFMAP Height", "IFMAP Width", "Filter Height",
+                                    "Filter Width", "Channels",     "Num Filter",  "Strides"};
+const char* const kGemmColumns[] = {"Layer", "M", "N", "K"};
+
+CsvHeader read_header(const CsvRow& row, const std::string& file) {
+  std::vector<std::string> cells = row.cells;
+  while (!cells.empty() && cells.back().empty()) cells.pop_back();  // "Strides," and "Strides,  "
+  std::vector<std::string> k;
+  for (const auto& c : cells) k.push_back(header_key(c));
+  CsvHeader h;
+  const auto is_layer = [](const std::string& key) { return key.rfind("layer", 0) == 0; };
+  if (k.size() >= 4 && is_layer(k[0]) && k[1] == "m" && k[2] == "n" && k[3] == "k") {
+    h.kind = CsvKind::Gemm;
+    h.columns.assign(std::begin(kGemmColumns), std::end(kGemmColumns));
+  } else if (k.size() >= 8 && is_layer(k[0]) && k[1].rfind("ifmap", 0) == 0 && k[2].rfind("ifmap", 0) == 0 &&
+             k[3] == "filter height" && k[4] == "filter width" && one_of(k[5], {"channels", "channel"}) &&
+             one_of(k[6], {"num filter", "num filters"}) &&
+             one_of(k[7], {"strides", "stride", "stride height"})) {
+    // DeepBench's files name the second column "IFMAP Width" twice; SCALE-Sim reads by position.
+    h.kind = CsvKind::Conv;
+    h.columns.assign(std::begin(kConvColumns), std::end(kConvColumns));
+    if (k.size() >= 9 && one_of(k[8], {"stride width", "stride w"})) h.columns.push_back("Stride Width");
+  } else {
+    throw InputError(SourceLoc{file, row.line, "header"},
+                     "unknown SCALE-Sim topology header '" + join(row.cells) + "' (expected '" +
+                         join({std::begin(kConvColumns), std::end(kConvColumns)}) + "' or '" +
+                         join({std::begin(kGemmColumns), std::end(kGemmColumns)}) + "')");
+  }
+  h.values = h.kind == CsvKind::Conv ? 8 : 4;
+  h.stride_width = h.kind == CsvKind::Conv && (cells.size() <= 8 || h.columns.size() == 9);
+  h.notes = cells.size() - h.columns.size();
+  h.note_names.assign(cells.begin() + static_cast<long>(h.columns.size()), cells.end());
+  return h;
+}
+
+bool is_integer_text(const std::string& s) {
+  std::size_t i = s.size() > 1 && (s[0] == '-' || s[0] == '+') ? 1 : 0;
+  return i < s.size() &&
+         std::all_of(s.begin() + static_cast<long>(i), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string column_field(const CsvHeader& h, std::size_t col) {
+  if (col < h.columns.size()) return h.columns[col];
+  if (h.kind == CsvKind::Conv && col == 8) return "Stride Width";
+  return "column " + std::to_string(col + 1);
+}
+
+// The cells of a row that hold its name and values, read as SCALE-Sim reads them. SCALE-Sim drops
+// the last cell of every row (`row.split(',')[:-1]`): the empty one after the trailing comma, or a
+// note such as "#dw". Where SCALE-Sim would crash acv reads what the row plainly says (no trailing
+// comma on a row of exactly the values; notes in columns the header adds after Strides); where
+// SCALE-Sim would silently read something else than the row says, it is an error.
+std::vector<std::string> row_values(const CsvRow& row, const CsvHeader& h, const std::string& file) {
+  std::vector<std::string> v = row.cells;
+  const std::size_t read = h.columns.size();  // cells the header names for values
+  const auto fail = [&](std::size_t col, const std::string& why) {
+    throw InputError(SourceLoc{file, row.line, column_field(h, col)}, why);
+  };
+  if (h.notes > 0 && v.size() > read) {
+    // Columns the header adds after the values (Resnet50.csv: ",,Eh,Ew,e2") are notes: not read.
+    const std::size_t width = read + h.notes;
+    if (v.size() > width + 1 || (v.size() == width + 1 && !v.back().empty()))
+      fail(width, "more cells (" + std::to_string(v.size()) + ") than the header has columns (" +
+                      std::to_string(width) + ")");
+    // SCALE-Sim reads a 9th cell that is not the row's last as the stride width.
+    if (h.kind == CsvKind::Conv && read == 8 && v.size() > 9 && is_integer_text(v[8]))
+      fail(8,
+           "'" + v[8] + "' in the column after Strides ('" + h.note_names[0] +
+               "'): acv does not read it, but SCALE-Sim would read it as the stride width; leave it empty");
+    v.resize(read);
+    return v;
+  }
+  const std::size_t most = read + (h.stride_width && read == 8 ? 1 : 0);  // a 9th value: stride width
+  if (!v.empty() && v.back().empty()) {
+    v.pop_back();  // the trailing comma
+  } else if (v.size() > h.values && !is_integer_text(v.back())) {
+    v.pop_back();  // a note after the values ("#dw"), dropped by SCALE-Sim too
+  } else if (v.size() > h.values) {
+    fail(v.size() - 1, "the row ends in '" + v.back() +
+                           "' without a trailing comma: SCALE-Sim drops the last cell of every row and would "
+                           "ignore this value; end the row with ','");
+  }
+  if (v.size() < h.values || v.size() > most) {
+    throw InputError(SourceLoc{file, row.line, ""},
+                     "expected " + std::to_string(h.values) + " columns (" + join(h.columns) + ")" +
+                         (most > h.values ? " and optionally Stride Width" : "") + ", got " +
+                         std::to_string(v.size()));
+  }
+  return v;
+}
+
+int64_t positive_cell(const std::vector<std::string>& cells, std::size_t col, const CsvRow& row,
+                      const CsvHeader& h, const std::string& file) {
+  const std::string& s = cells[col];
+  const SourceLoc where{file, row.line, column_field(h, col)};
   const bool digits =
       !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
   // Twelve digits stay far inside int64; validate_layer rejects anything above 2^24 anyway.
@@ -287,10 +399,12 @@ int64_t positive_cell(const CsvRow& row, std::size_t col, const CsvHeader& h, co
   return v;
 }
 
-Layer csv_conv_layer(const CsvRow& row, const CsvHeader& h, const std::string& file) {
-  const auto cell = [&](std::size_t col) { return positive_cell(row, col, h, file); };
+Layer csv_conv_layer(const std::vector<std::string>& cells, const CsvRow& row, const CsvHeader& h,
+                     const std::string& file) {
+  const auto cell = [&](std::size_t col) { return positive_cell(cells, col, row, h, file); };
   const int64_t ifmap_h = cell(1), ifmap_w = cell(2), filter_h = cell(3), filter_w = cell(4);
   const int64_t channels = cell(5), filters = cell(6), stride = cell(7);
+  const int64_t stride_w = cells.size() > 8 ? cell(8) : stride;  // SCALE-Sim: one stride serves both
   // Checked here too so the error names the CSV column rather than the IR field.
   if (filter_h > ifmap_h) {
     throw InputError(
@@ -311,10 +425,15 @@ Layer csv_conv_layer(const CsvRow& row, const CsvHeader& h, const std::string& f
   l.kh = filter_h;
   l.kw = filter_w;
   l.stride_h = l.kind == LayerKind::Conv1d ? 1 : stride;
-  l.stride_w = stride;
+  l.stride_w = stride_w;
   // SCALE-Sim's "valid" convention: the IFMAP size already includes any padding.
   l.pad_h = l.pad_w = 0;
-  if (filters == 1 && channels > 1) {
+  if (cells[0].find("DP") != std::string::npos) {
+    // SCALE-Sim's depthwise rows: "DP" in the name, Num Filter filters per channel (one layer
+    // per channel there, one grouped layer here: the same shapes and MACs).
+    l.groups = channels;
+    l.out_c = channels * filters;
+  } else if (filters == 1 && channels > 1) {
     // MobileNet's depthwise rows: one filter per channel, each channel its own group.
     l.groups = channels;
     l.out_c = channels;
@@ -325,12 +444,13 @@ Layer csv_conv_layer(const CsvRow& row, const CsvHeader& h, const std::string& f
   return l;
 }
 
-Layer csv_gemm_layer(const CsvRow& row, const CsvHeader& h, const std::string& file) {
+Layer csv_gemm_layer(const std::vector<std::string>& cells, const CsvRow& row, const CsvHeader& h,
+                     const std::string& file) {
   Layer l;
   l.kind = LayerKind::Gemm;
-  l.m = positive_cell(row, 1, h, file);
-  l.n = positive_cell(row, 2, h, file);
-  l.k = positive_cell(row, 3, h, file);
+  l.m = positive_cell(cells, 1, row, h, file);
+  l.n = positive_cell(cells, 2, row, h, file);
+  l.k = positive_cell(cells, 3, row, h, file);
   return l;
 }
 
@@ -358,7 +478,7 @@ Workload parse_workload_csv(const std::string& raw_text, const std::string& file
   check_utf8(text, file);
   const std::vector<CsvRow> rows = split_csv(text);
   if (rows.empty()) throw InputError(SourceLoc{file, 0, ""}, "file is empty");
-  const CsvHeader& header = match_header(rows.front(), file);
+  const CsvHeader header = read_header(rows.front(), file);
   if (rows.size() == 1) {
     throw InputError(SourceLoc{file, rows.front().line, ""}, "no layers after the header");
   }
@@ -367,22 +487,29 @@ Workload parse_workload_csv(const std::string& raw_text, const std::string& file
   w.name = default_workload_name(file);
   for (std::size_t r = 1; r < rows.size(); ++r) {
     const CsvRow& row = rows[r];
-    if (row.cells.size() != header.columns.size()) {
-      throw InputError(SourceLoc{file, row.line, ""}, "expected " + std::to_string(header.columns.size()) +
-                                                          " columns (" + join(header.columns) + "), got " +
-                                                          std::to_string(row.cells.size()));
-    }
-    if (row.cells[0].empty()) {
+    const std::vector<std::string> cells = row_values(row, header, file);
+    if (cells[0].empty()) {
       throw InputError(SourceLoc{file, row.line, header.columns[0]}, "layer name is empty");
     }
-    Layer l =
-        header.kind == CsvKind::Conv ? csv_conv_layer(row, header, file) : csv_gemm_layer(row, header, file);
-    l.name = row.cells[0];
+    Layer l = header.kind == CsvKind::Conv ? csv_conv_layer(cells, row, header, file)
+                                           : csv_gemm_layer(cells, row, header, file);
+    l.name = cells[0];
     l.loc = SourceLoc{file, row.line, ""};
     validate_layer(l);
     w.layers.push_back(std::move(l));
   }
-  check_unique_names(w, header.columns[0]);
+  // SCALE-Sim does not need unique names (DeepBench's files repeat some); acv names layers in
+  // reports, caches and --layer, so a repeated name gets "#2", "#3", ... in the order of the rows.
+  std::map<std::string, int> seen;
+  for (const Layer& l : w.layers) seen.emplace(l.name, 0);
+  for (Layer& l : w.layers) {
+    int& count = seen[l.name];
+    if (++count == 1) continue;
+    std::string renamed = l.name + "#" + std::to_string(count);
+    while (seen.count(renamed)) renamed = l.name + "#" + std::to_string(++count);
+    seen.emplace(renamed, 1);
+    l.name = renamed;
+  }
   return w;
 }
 

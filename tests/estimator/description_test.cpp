@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "estimator/arch_description.h"
+#include "test_helpers.h"
 
 using namespace acv;
 
@@ -128,4 +129,28 @@ TEST_CASE("description errors name file, line, key and reason") {
   CHECK_THAT(error_of("units: {a: {}}\ninstructions:\n  x:\n    carried: {n: yn}\n    unit: a\n"), Contains("bad.yaml:4") && Contains("expected 'class.field'"));
   CHECK_THAT(error_of("units: {a: {}}\ninstructions:\n  x:\n    fields: [n]\n    carried: {n: x.n}\n    unit: a\n"), Contains("has the name of a field"));
   CHECK_THAT(error_of("units: {a: {}}\nstorage: {s: {}}\ninstructions:\n  x: {unit: a, writes: [{storage: s, at: start}]}\n"), Contains("expected 'end' or 'free'"));
+}
+
+TEST_CASE(
+    "an expression whose value leaves int64 is an error naming file, line and key, never a wrapped count") {
+  using Catch::Matchers::Contains;
+  const auto isa = acv::test::make_isa({{"x", {}}});
+  const Program p = acv::test::program(isa, {acv::test::instr(0, {})});
+  const auto with_latency = [](const std::string& latency) {
+    return "params: {R: 3}\nunits: {a: {}}\ninstructions:\n  x:\n    unit: a\n    latency: \"" + latency +
+           "\"\n";
+  };
+  CHECK(acv::test::run(with_latency("R"), p).cycles == acv::test::run(with_latency("0 + R"), p).cycles);
+  // 2^32 * 2^32 wrapped to 0 before, so this gave the cycles of "R".
+  for (const char* bad : {"4294967296 * 4294967296 + R", "9223372036854775807 + R",
+                          "-9223372036854775807 - R", "(0 - 9223372036854775807 - 1) / -1",
+                          "-(0 - 9223372036854775807 - 1)", "abs(0 - 9223372036854775807 - 1)"}) {
+    INFO(bad);
+    try {
+      (void)acv::test::run(with_latency(bad), p);
+      FAIL("no error");
+    } catch (const InputError& e) {
+      CHECK_THAT(e.what(), Contains("test.yaml:6: instructions.x.latency:") && Contains("integer overflow"));
+    }
+  }
 }

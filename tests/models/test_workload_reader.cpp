@@ -255,6 +255,118 @@ TEST_CASE("malformed YAML workloads name file, line and field", "[workload]") {
   }
 }
 
+TEST_CASE("csv reader reads every variant of SCALE-Sim's shipped topology files as SCALE-Sim does",
+          "[workload]") {
+  SECTION("notes in columns after Strides (as Resnet50.csv's ',,Eh,Ew,e2') and rows of empty cells") {
+    const Workload w = parse_workload_csv(
+        "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, "
+        "Strides,,,Oh,Ow,px\n"
+        ",,,,,,,,,,,,\n"
+        "c1,16,16,3,3,2,4,2,,,7,7,49\n"
+        "c2,7,7,1,1,4,8,1,,,,,\n",
+        "notes.csv");
+    REQUIRE(w.layers.size() == 2);
+    CHECK(w.layers[0].name == "c1");
+    CHECK(w.layers[0].loc.line == 3);
+    CHECK(w.layers[0].stride_h == 2);
+    CHECK(w.layers[0].stride_w == 2);
+    CHECK(w.layers[0].out_c == 4);
+    CHECK(w.layers[0].out_h() == 7);
+    CHECK(w.layers[1].in_c == 4);
+    CHECK(w.layers[1].out_c == 8);
+  }
+  SECTION("a BOM and the lower-case header of the training topologies, 'channel' and 'num filters'") {
+    const Workload w = parse_workload_csv(
+        "\xEF\xBB\xBFLayer name,Ifmap height,ifmap width,filter height,filter width,channel,num "
+        "filters,strides,\n"
+        "conv1,20,20,7,7,3,8,1,\n",
+        "bom.csv");
+    REQUIRE(w.layers.size() == 1);
+    CHECK(w.layers[0].in_c == 3);
+    CHECK(w.layers[0].out_c == 8);
+    CHECK(w.layers[0].out_h() == 14);
+  }
+  SECTION("a header column after Strides ('batch size') left empty in the rows") {
+    const Workload w = parse_workload_csv(
+        "Layer name,Ifmap height,ifmap width,filter height,filter width,channels,num filters,strides,batch "
+        "size,\n"
+        "conv1,20,20,7,7,3,8,1,\n",
+        "batch.csv");
+    REQUIRE(w.layers.size() == 1);
+    CHECK(w.layers[0].stride_w == 1);
+  }
+  SECTION("DeepBench's header names the second column 'IFMAP Width' too; cells are read by position") {
+    const Workload w = parse_workload_csv(
+        "Layer, IFMAP Width, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,\n"
+        "r1,12,30,3,5,2,4,1,\n",
+        "deepbench.csv");
+    CHECK(w.layers[0].in_h == 12);
+    CHECK(w.layers[0].in_w == 30);
+    CHECK(w.layers[0].kw == 5);
+  }
+  SECTION("a 9th value is the stride width, and a header without a trailing comma") {
+    const Workload w = parse_workload_csv(
+        "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides\n"
+        "\n"
+        "a,9,9,3,3,2,2,2,1, \n"
+        "b,9,9,3,3,2,2,3,\n",
+        "strides.csv");
+    REQUIRE(w.layers.size() == 2);
+    CHECK(w.layers[0].stride_h == 2);
+    CHECK(w.layers[0].stride_w == 1);
+    CHECK(w.layers[0].out_h() == 4);
+    CHECK(w.layers[0].out_w() == 7);
+    CHECK(w.layers[1].stride_h == 3);
+    CHECK(w.layers[1].stride_w == 3);
+  }
+  SECTION("a note after the values ('#dw') is the row's last cell, which SCALE-Sim drops") {
+    const Workload w = parse_workload_csv(std::string(kConvHeader) +
+                                              "Conv1, 20, 40, 3, 3, 3, 8, 2,\n"
+                                              "Conv2_dw, 9, 19, 3, 3, 1, 1, 1,#dw\n",
+                                          "notes.csv");
+    REQUIRE(w.layers.size() == 2);
+    CHECK(w.layers[1].in_c == 1);
+    CHECK(w.layers[1].out_c == 1);
+    CHECK(w.layers[1].stride_w == 1);
+  }
+  SECTION("'DP' in a layer name is SCALE-Sim's depthwise row: Num Filter filters per channel") {
+    const Workload w = parse_workload_csv(
+        std::string(kConvHeader) + "Conv2DP,10,10,3,3,4,2,1,\nConvDP1,10,10,3,3,4,1,1,\n", "dp.csv");
+    CHECK(w.layers[0].groups == 4);
+    CHECK(w.layers[0].in_c == 4);
+    CHECK(w.layers[0].out_c == 8);
+    CHECK(w.layers[0].macs() == 8 * 8 * 3 * 3 * 4 * 2);  // SCALE-Sim: 4 one-channel layers of 2 filters
+    CHECK(w.layers[1].is_depthwise());
+  }
+  SECTION("repeated layer names (DeepBench's) are numbered, no-break spaces are spaces") {
+    const Workload w = parse_workload_csv(std::string(kConvHeader) +
+                                              "a,8,8,3,3,4,2,1,\n"
+                                              "a,9,9,3,3,4,2,1,\n"
+                                              "a#2,10,10,3,3,4,2,1,\n"
+                                              "a,\xC2\xA0"
+                                              "11,11,3,3,4,2,1,\xC2\xA0\n",
+                                          "dups.csv");
+    REQUIRE(w.layers.size() == 4);
+    CHECK(w.layers[0].name == "a");
+    CHECK(w.layers[1].name == "a#3");  // "a#2" is taken by the third row
+    CHECK(w.layers[1].in_h == 9);
+    CHECK(w.layers[2].name == "a#2");
+    CHECK(w.layers[3].name == "a#4");
+    CHECK(w.layers[3].in_h == 11);
+  }
+  SECTION("GEMM files: 'Layer,M,N,K,' with CRLF, and 'Layer Name, M, N, K,' with spaces") {
+    const Workload a = parse_workload_csv("Layer,M,N,K,\r\nfc1,4,8,16,\r\nfc2,2,3,5\r\n", "a.csv");
+    REQUIRE(a.layers.size() == 2);
+    CHECK(a.layers[0].m == 4);
+    CHECK(a.layers[0].n == 8);
+    CHECK(a.layers[0].k == 16);
+    CHECK(a.layers[1].k == 5);
+    const Workload b = parse_workload_csv("Layer Name, M, N, K,\nqkt, 64, 32, 16,\n", "b.csv");
+    CHECK(b.layers[0].kind == LayerKind::Gemm);
+    CHECK(b.layers[0].n == 32);
+  }
+}
+
 TEST_CASE("malformed CSV workloads name file, line and column", "[workload]") {
   struct Case {
     const char* what;
@@ -274,14 +386,41 @@ TEST_CASE("malformed CSV workloads name file, line and column", "[workload]") {
        "Resnet18.csv:4: IFMAP Width: expected a positive integer, got ''"},
       {"too few columns", resnet_head + "Conv2_1b,56,56,3,3,64,64\n",
        "Resnet18.csv:4: expected 8 columns (Layer name, IFMAP Height"},
-      {"too many columns", resnet_head + "Conv2_1b,56,56,3,3,64,64,1,1\n",
-       "Resnet18.csv:4: expected 8 columns"},
+      {"too many columns", resnet_head + "Conv2_1b,56,56,3,3,64,64,1,1,1,\n",
+       "Resnet18.csv:4: expected 8 columns (Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter "
+       "Width, "
+       "Channels, Num Filter, Strides) and optionally Stride Width, got 10"},
+      // SCALE-Sim drops the last cell of a row: it would read stride 1 x 1 here, not 1 x 2.
+      {"stride width without a trailing comma", resnet_head + "Conv2_1b,56,56,3,3,64,64,1,2\n",
+       "Resnet18.csv:4: Stride Width: the row ends in '2' without a trailing comma: SCALE-Sim drops the last "
+       "cell"},
+      {"a section title", resnet_head + "Neural Collaborative Filtering,\n",
+       "Resnet18.csv:4: expected 8 columns (Layer name"},
+      {"tab-separated",
+       "Layer name\tIFMAP Height\tIFMAP Width\tFilter Height\tFilter Width\tChannels\tNum "
+       "Filter\tStrides\na\t8\t8\t3\t3\t4\t2\t1\n",
+       "Resnet18.csv:1: header: unknown SCALE-Sim topology header"},
+      {"more cells than the header's note columns",
+       "Layer name,IFMAP Height,IFMAP Width,Filter Height,Filter Width,Channels,Num Filter,Strides,,Note\n"
+       "a,8,8,3,3,4,2,1,,x,y,\n",
+       "Resnet18.csv:2: column 11: more cells (12) than the header has columns (10)"},
+      // A header with a "batch size" column after Strides: SCALE-Sim would read the 9th cell as the stride
+      // width.
+      {"a value in the column after Strides",
+       "Layer name,Ifmap height,ifmap width,filter height,filter width,channels,num filters,strides,batch "
+       "size,\n"
+       "a,8,8,3,3,4,2,1,4,\n",
+       "Resnet18.csv:2: Stride Width: '4' in the column after Strides ('batch size'): acv does not read it, "
+       "but "
+       "SCALE-Sim would read it as the stride width"},
+      {"gemm value after K", "Layer,M,N,K,\nqkt,64,64,64,2,\n",
+       "Resnet18.csv:2: expected 4 columns (Layer, M, N, K), got 5"},
+      {"gemm bad cell in a trailing note column", "Layer,M,N,K,\nqkt,64,x,64,\n",
+       "Resnet18.csv:2: N: expected a positive integer, got 'x'"},
       {"filter bigger than IFMAP", resnet_head + "Conv2_1b,2,56,3,3,64,64,1,\n",
        "Resnet18.csv:4: Filter Height: filter height 3 exceeds IFMAP height 2"},
       {"empty layer name", resnet_head + " ,56,56,3,3,64,64,1,\n",
        "Resnet18.csv:4: Layer name: layer name is empty"},
-      {"duplicate layer name", resnet_head + "Conv1,56,56,3,3,64,64,1,\n",
-       "Resnet18.csv:4: Layer name: duplicate layer name 'Conv1' (first defined on line 2)"},
       {"gemm bad cell", "Layer,M,N,K\nqkt,1024,1e3,64\n",
        "Resnet18.csv:2: N: expected a positive integer, got '1e3'"},
       {"unknown header", "Name,Rows,Cols\na,1,2\n",

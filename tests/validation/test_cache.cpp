@@ -1,5 +1,7 @@
 // The result cache: hits on unchanged inputs, invalidation when an input that decides a result changes.
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <sstream>
 
 #include "tests/validation/harness_fixture.h"
 #include "validation/harness/content_hash.h"
@@ -107,6 +109,50 @@ TEST_CASE("a campaign reuses cached results and re-runs what an RTL change inval
   run_campaign(s.manifest, o, &after_rtl_edit);
   CHECK(after_rtl_edit.ran == 6);  // the rtl view only; est is keyed on the description
   CHECK(after_rtl_edit.cached == 6);
+}
+
+TEST_CASE("a cache entry edited by hand is rejected by its checksum and run again, saying so",
+          "[cache][campaign]") {
+  FakeRepo repo;
+  TempDir tmp("edited");
+  HandMadeSuite s({}, repo.dir / "models/systolic/configs/a.yaml");
+  s.write_runs(tmp / "handmade");
+  CampaignOptions o = s.options(tmp / "handmade", tmp / "out");
+  o.repo_root = repo.dir.path();
+  o.cache_dir = tmp / "cache";
+  std::ostringstream progress;
+  o.progress = &progress;
+  CampaignStats cold, edited;
+  run_campaign(s.manifest, o, &cold);
+  REQUIRE(cold.ran == 12);
+
+  const Case& c = s.manifest.cases[0];
+  const std::string entry = ResultCache(o.cache_dir).path_of(CacheKeyer(o.repo_root).key(c));
+  std::string text = read_file(entry);
+  const auto at = text.find("\"cycles\": 1000");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 14, "\"cycles\": 7");  // a "better" result, typed in by hand
+  write_file(entry, text);
+
+  CacheKeyer keyer(o.repo_root);
+  std::size_t sharing = 0;  // cases whose results share the entry (same config, shape and view)
+  for (const auto& other : s.manifest.cases) sharing += keyer.key(other) == keyer.key(c);
+  const Outcomes outcomes = run_campaign(s.manifest, o, &edited);
+  CHECK(edited.cache_rejected == sharing);
+  CHECK(edited.ran == sharing);
+  CHECK(edited.cached == 12 - sharing);
+  CHECK_FALSE(outcomes[c.index]->cached);
+  CHECK(outcomes[c.index]->layer.cycles == 1000);
+  CHECK_THAT(progress.str(), Catch::Contains(c.key + " rejected: its checksum does not match"));
+  CHECK(read_file(entry).find("\"cycles\": 7") == std::string::npos);  // the re-run replaced it
+
+  // An entry without its checksum line (an older acv, a copy from elsewhere) is not served either.
+  ResultCache cache(tmp / "c");
+  std::filesystem::create_directories(tmp / "c/ab");
+  write_file(cache.path_of("abcdef"), to_json(s.runs.at(c.key)));
+  std::string why;
+  CHECK_FALSE(cache.load("abcdef", &why).has_value());
+  CHECK(why == "no checksum line");
 }
 
 TEST_CASE("a corrupt cache entry is a miss, not an error", "[cache]") {

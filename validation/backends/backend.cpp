@@ -1,6 +1,7 @@
 // What the simulating backends (rtl, tlm) share: operands, DRAM image, golden comparison, timing.
 #include "backend.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace acv {
@@ -39,6 +40,27 @@ LayerResult run_simulated_layer(const Accelerator& accel, const AccelConfig& con
       r.note += ": got " + std::to_string(actual[first]) + ", expected " + std::to_string(expected[first]);
   }
   return r;
+}
+
+const std::vector<std::string>& backend_specific_options() {
+  static const std::vector<std::string> names = {"trace",   "tlm-mode",         "full",
+                                                 "explain", "regression-model", "max-cycles"};
+  return names;
+}
+
+void check_options_read(const std::string& name, const Backend& backend,
+                        const std::vector<std::string>& given) {
+  const std::vector<std::string> read = backend.options_read();
+  const auto& specific = backend_specific_options();
+  for (const auto& option : given) {
+    if (std::find(specific.begin(), specific.end(), option) == specific.end()) continue;
+    if (std::find(read.begin(), read.end(), option) != read.end()) continue;
+    std::string list;
+    for (const auto& r : read) list += (list.empty() ? "--" : ", --") + r;
+    throw InputError("--" + option + ": the " + name + " backend ignores this option (" +
+                     (list.empty() ? "it reads none of the backend-specific ones" : "it reads " + list) +
+                     ")");
+  }
 }
 
 }  // namespace acv

@@ -31,6 +31,9 @@ class Backend {
   virtual ~Backend() = default;
   // Contract: result-deciding options as one string ("tlm-mode=at"), for RunResult.options and cache keys.
   virtual std::string options_key(const BackendOptions& options) const = 0;
+  // Contract: which of the backend-specific options of `acv run` (backend_specific_options())
+  // this backend reads; giving it another one is an error, never silently ignored.
+  virtual std::vector<std::string> options_read() const { return {}; }
   // Contract: throws InputError when the backend cannot run this config with these options
   // (model not built, no description, bad option), before anything runs.
   virtual void check(const AccelConfig& /*config*/, const BackendOptions& /*options*/) const {}
@@ -41,6 +44,15 @@ class Backend {
 };
 
 using BackendRegistry = Registry<Backend>;
+
+// The options of `acv run` that only some backends read, without "--": trace, tlm-mode, full,
+// explain, regression-model, max-cycles.
+const std::vector<std::string>& backend_specific_options();
+
+// Contract: throws InputError("--<option>: the <name> backend ignores this option (...)") for the
+// first of `given` (option names without "--") that is backend-specific and not read by `backend`.
+void check_options_read(const std::string& name, const Backend& backend,
+                        const std::vector<std::string>& given);
 #define ACV_REGISTER_BACKEND(Class, name_literal) ACV_REGISTER(::acv::Backend, Class, name_literal)
 
 // Shared by rtl and tlm: builds operands and the DRAM image, calls `simulate`, reads the

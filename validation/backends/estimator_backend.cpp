@@ -12,6 +12,7 @@ class EstimatorBackend : public Backend {
  public:
   // `explain` only adds text; `full` must give the same cycles but is part of the key so both can be compared.
   std::string options_key(const BackendOptions& options) const override { return options.full ? "full" : ""; }
+  std::vector<std::string> options_read() const override { return {"full", "explain"}; }
 
   void check(const AccelConfig& config, const BackendOptions& /*options*/) const override {
     check_config_description(config);

@@ -28,6 +28,7 @@ class RegressionBackend : public Backend {
   std::string options_key(const BackendOptions& options) const override {
     return options.regression_model.empty() ? "" : "regression-model=" + options.regression_model;
   }
+  std::vector<std::string> options_read() const override { return {"regression-model"}; }
 
   void check(const AccelConfig& config, const BackendOptions& options) const override {
     check_config_description(config);

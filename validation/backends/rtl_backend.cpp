@@ -7,6 +7,7 @@ namespace acv {
 class RtlBackend : public Backend {
  public:
   std::string options_key(const BackendOptions& /*options*/) const override { return ""; }
+  std::vector<std::string> options_read() const override { return {"trace", "max-cycles"}; }
 
   void check(const AccelConfig& config, const BackendOptions& /*options*/) const override {
     RtlDriverRegistry::create(config.accelerator)->check_config(config);

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "validation/cli/command.h"
+#include "validation/cli/output_path.h"
 #include "validation/harness/campaign.h"
 #include "validation/harness/metrics.h"
 #include "validation/harness/report.h"
@@ -52,6 +53,7 @@ class MergeCommand : public Command {
       throw InputError("acv merge: --out DIR is required with several folders");
     const std::string out = vm.count("out") ? vm["out"].as<std::string>() : dirs.front();
 
+    check_writable_output(out, "--out", OutputKind::Folder);  // before reading every folder
     const MergedResults merged = load_result_folders(dirs);
     bool out_is_input = false;
     for (const auto& d : dirs) {

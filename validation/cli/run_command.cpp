@@ -9,6 +9,7 @@
 
 #include "validation/backends/backend.h"
 #include "validation/cli/command.h"
+#include "validation/cli/output_path.h"
 #include "validation/cli/target_options.h"
 
 namespace po = boost::program_options;
@@ -77,6 +78,10 @@ class RunCommand : public Command {
 
     const std::string backend_name = vm["backend"].as<std::string>();
     std::unique_ptr<Backend> backend = BackendRegistry::create(backend_name);
+    // Refused before anything runs: an option only another backend reads, an unwritable output.
+    check_options_read(backend_name, *backend, given_options(vm));
+    for (const char* out : {"json", "trace"})
+      if (vm.count(out)) check_writable_output(vm[out].as<std::string>(), std::string("--") + out);
     Target target = load_target(vm);
 
     BackendOptions options;

@@ -45,4 +45,11 @@ bool parse_command_line(const std::vector<std::string>& args, const std::string&
   return true;
 }
 
+std::vector<std::string> given_options(const boost::program_options::variables_map& vm) {
+  std::vector<std::string> out;
+  for (const auto& kv : vm)
+    if (!kv.second.defaulted()) out.push_back(kv.first);
+  return out;
+}
+
 }  // namespace acv

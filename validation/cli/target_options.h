@@ -26,4 +26,7 @@ bool parse_command_line(const std::vector<std::string>& args, const std::string&
                         const boost::program_options::options_description& desc,
                         boost::program_options::variables_map& vm);
 
+// Names (without "--") of the options given on the command line, not defaulted.
+std::vector<std::string> given_options(const boost::program_options::variables_map& vm);
+
 }  // namespace acv

@@ -1,12 +1,17 @@
 // `acv validate`: runs a suite (every case its own `acv run`, cached, in parallel), writes the
 // reports and exits 1 when a sign-off check fails.
+#include <unistd.h>
+
 #include <boost/program_options.hpp>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "validation/backends/backend.h"
 #include "validation/cli/command.h"
+#include "validation/cli/output_path.h"
 #include "validation/harness/campaign.h"
 #include "validation/harness/metrics.h"
 #include "validation/harness/process_pool.h"
@@ -54,6 +59,36 @@ std::string self_binary() {
   return p.string();
 }
 
+// The backends built into the binary that runs the cases: this one's registry, or what
+// `ACV list backends` prints for another binary (--acv), whose missing ones are reported absent.
+std::set<std::string> backends_of(const std::string& acv_binary, bool other_binary) {
+  std::set<std::string> out;
+  if (!other_binary) {
+    for (const auto& name : BackendRegistry::names()) out.insert(name);
+    return out;
+  }
+  const fs::path listing =
+      fs::temp_directory_path() / ("acv-backends-" + std::to_string(::getpid()) + ".txt");
+  ProcessSpec spec;
+  spec.argv = {acv_binary, "list", "backends"};
+  spec.stdout_file = listing.string();
+  spec.timeout_seconds = 60;
+  ProcessResult result;
+  ProcessPool(1).run(
+      {spec}, [](std::size_t) {}, [&](std::size_t, const ProcessResult& r) { result = r; });
+  std::ifstream in(listing);
+  std::string line;
+  while (std::getline(in, line))
+    if (!line.empty()) out.insert(line);
+  std::error_code ec;
+  fs::remove(listing, ec);
+  if (!result.ok())
+    throw InputError(SourceLoc{acv_binary, 0, "--acv"},
+                     "`acv list backends` failed (" +
+                         (result.spawn_error.empty() ? result.describe() : result.spawn_error) + ")");
+  return out;
+}
+
 }  // namespace
 
 class ValidateCommand : public Command {
@@ -93,6 +128,8 @@ class ValidateCommand : public Command {
 
     const std::string suite_file = vm["suite"].as<std::string>();
     const Suite suite = load_suite(suite_file);
+    check_views(
+        suite, BackendRegistry::names());  // a misspelled backend or option: exit 2, not absent / failed runs
     std::vector<Case> cases = expand_cases(suite);
     mark_unsupported_layers(cases);
     Manifest manifest = make_manifest(suite, cases);
@@ -121,7 +158,16 @@ class ValidateCommand : public Command {
           vm.count("cache") ? vm["cache"].as<std::string>() : default_cache_dir(options.repo_root);
     }
     options.timeout_seconds = vm["timeout"].as<double>();
-    for (const auto& name : BackendRegistry::names()) options.available_backends.insert(name);
+    if (!(options.timeout_seconds >= 0) || !std::isfinite(options.timeout_seconds)) {
+      std::ostringstream got;
+      got << options.timeout_seconds;
+      throw InputError("--timeout: expected seconds >= 0 (0: never), got " + got.str());
+    }
+    options.available_backends = backends_of(options.acv_binary, vm.count("acv") > 0);
+    if (vm.count("emit-jobs") && vm["emit-jobs"].as<std::string>() != "-")
+      check_writable_output(vm["emit-jobs"].as<std::string>(), "--emit-jobs");
+    check_writable_output(options.out_dir, "--out", OutputKind::Folder);  // before the run, not after it
+    if (!options.cache_dir.empty()) check_writable_output(options.cache_dir, "--cache", OutputKind::Folder);
     options.tty = is_terminal(2);
     options.progress = &std::cerr;
 
@@ -154,7 +200,11 @@ class ValidateCommand : public Command {
 
     std::cout << summary_table(manifest, ev);
     std::cerr << "acv validate: " << stats.cases << " cases: " << stats.ran << " ran, " << stats.cached
-              << " from cache, " << stats.failed << " failed, " << stats.absent << " absent; "
+              << " from cache"
+              << (stats.cache_rejected ? " (" + std::to_string(stats.cache_rejected) +
+                                             " rejected by their checksum, run again)"
+                                       : "")
+              << ", " << stats.failed << " failed, " << stats.absent << " absent; "
               << format_duration(stats.seconds) << ". Report: " << options.out_dir << "/report.md\n";
     for (const auto& w : ev.warnings()) std::cerr << "acv validate: warning: " << w << "\n";
     if (!ev.passed) {

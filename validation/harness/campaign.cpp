@@ -300,7 +300,15 @@ Outcomes run_campaign(const Manifest& manifest, const CampaignOptions& options, 
     }
     if (cache) {
       keys[c.index] = keyer->key(c);
-      if (auto text = cache->load(keys[c.index])) {
+      std::string rejected;
+      const auto text = cache->load(keys[c.index], &rejected);
+      if (!rejected.empty()) {
+        ++st.cache_rejected;
+        if (options.progress)
+          *options.progress << "acv validate: cache entry " << cache->path_of(keys[c.index]) << " of "
+                            << c.key << " rejected: " << rejected << "; running it again\n";
+      }
+      if (text) {
         CaseOutcome o = outcome_from_run(c, *text, cache->dir() + "/" + keys[c.index] + ".json");
         if (o.status != CaseStatus::Failed) {
           o.cached = true;

@@ -77,6 +77,7 @@ struct CampaignStats {
   std::size_t cases = 0;   // in this shard
   std::size_t ran = 0;     // processes started
   std::size_t cached = 0;  // cache hits
+  std::size_t cache_rejected = 0;  // entries whose checksum did not match: run again
   std::size_t failed = 0;
   std::size_t absent = 0;
   double seconds = 0;      // wall time of the campaign

@@ -21,7 +21,9 @@ namespace acv {
 namespace {
 
 // Bump when the meaning of cached results changes in a way the hashed inputs do not show.
-constexpr const char* kCacheVersion = "acv-result-cache-1";
+// 2: entries start with a checksum line.
+constexpr const char* kCacheVersion = "acv-result-cache-2";
+constexpr const char* kEntryTag = "acv-result-cache sha256:";
 
 bool read_file(const std::string& path, std::string* out) {
   std::ifstream in(path, std::ios::binary);
@@ -117,10 +119,20 @@ ResultCache::ResultCache(std::string dir) : dir_(std::move(dir)) {}
 
 std::string ResultCache::path_of(const std::string& key) const { return dir_ + "/" + key.substr(0, 2) + "/" + key + ".json"; }
 
-std::optional<std::string> ResultCache::load(const std::string& key) const {
+std::optional<std::string> ResultCache::load(const std::string& key, std::string* rejected) const {
   std::string text;
   if (!read_file(path_of(key), &text) || text.empty()) return std::nullopt;
-  return text;
+  const std::string tag(kEntryTag);
+  const auto eol = text.find('\n');
+  const auto reject = [&](const std::string& why) -> std::optional<std::string> {
+    if (rejected) *rejected = why;
+    return std::nullopt;
+  };
+  if (text.compare(0, tag.size(), tag) != 0 || eol == std::string::npos) return reject("no checksum line");
+  std::string json_text = text.substr(eol + 1);
+  if (text.substr(tag.size(), eol - tag.size()) != sha256_hex(json_text))
+    return reject("its checksum does not match its content (edited by hand?)");
+  return json_text;
 }
 
 void ResultCache::store(const std::string& key, const std::string& json_text) const {
@@ -131,7 +143,7 @@ void ResultCache::store(const std::string& key, const std::string& json_text) co
   {
     std::ofstream out(tmp, std::ios::binary);
     if (!out) return;  // a read-only cache only costs speed
-    out << json_text;
+    out << kEntryTag << sha256_hex(json_text) << "\n" << json_text;
   }
   fs::rename(tmp, path, ec);
   if (ec) fs::remove(tmp, ec);

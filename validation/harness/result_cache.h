@@ -29,18 +29,22 @@ class CacheKeyer {
   std::map<std::string, std::string> memo_;
 };
 
-// Directory of JSON files named by key (DIR/ab/abcdef....json); writes are atomic renames,
-// so concurrent campaigns sharing a cache never read half a file.
+// Directory of entries named by key (DIR/ab/abcdef....json); writes are atomic renames,
+// so concurrent campaigns sharing a cache never read half a file. An entry is one line
+// "acv-result-cache sha256:<hex of the rest>" and then the RunResult JSON text as `acv run`
+// wrote it: an entry edited by hand (or truncated, or bit-rotten) is never served.
 class ResultCache {
  public:
   explicit ResultCache(std::string dir);
-  // The cached RunResult JSON, or nothing when absent or unreadable.
-  std::optional<std::string> load(const std::string& key) const;
+  // The cached RunResult JSON, or nothing when absent or rejected. Contract: when an entry
+  // exists but its checksum line is missing or does not match its text, returns nothing and
+  // sets *rejected (if given) to why; the caller runs the case again, which overwrites it.
+  std::optional<std::string> load(const std::string& key, std::string* rejected = nullptr) const;
   void store(const std::string& key, const std::string& json_text) const;
   const std::string& dir() const { return dir_; }
+  std::string path_of(const std::string& key) const;
 
  private:
-  std::string path_of(const std::string& key) const;
   std::string dir_;
 };
 

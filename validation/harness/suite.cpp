@@ -1,6 +1,7 @@
 // Parsing suite files and expanding them into cases.
 #include "validation/harness/suite.h"
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <map>
@@ -14,6 +15,7 @@
 #include "models/common/layer.h"
 #include "models/common/workload_reader.h"
 #include "models/common/yaml_util.h"
+#include "validation/backends/backend.h"
 
 namespace acv {
 
@@ -54,12 +56,14 @@ View parse_view(const YamlNode& node) {
   v.loc = node.loc();
   if (node.is_scalar()) {  // "- estimator" is short for "- name: estimator"
     v.name = v.backend = node.as_string();
+    v.backend_loc = node.loc();
     return v;
   }
   node.require_map();
   node.check_keys({"name", "backend", "options", "thresholds"});
   v.name = node["name"].as_string();
   v.backend = node.get_string("backend", v.name);
+  v.backend_loc = node.has("backend") ? node.loc_of("backend") : node.loc_of("name");
   if (node.has("options")) {
     const YamlNode opts = node["options"];
     opts.require_map();
@@ -68,6 +72,7 @@ View parse_view(const YamlNode& node) {
           key == "accel")
         throw InputError(opts.loc_of(key), "set by the harness for every case, not an option");
       v.options[key] = opts[key].as_string();
+      v.option_locs[key] = opts.loc_of(key);
     }
   }
   if (node.has("thresholds")) v.thresholds = parse_thresholds(node["thresholds"]);
@@ -154,6 +159,48 @@ Suite parse_suite(const std::string& text, const std::string& file) {
 }
 
 Suite load_suite(const std::string& path) { return parse_suite(read_input_file(path), path); }
+
+void check_views(const Suite& suite, const std::vector<std::string>& known_backends) {
+  std::string known;
+  for (const auto& n : known_backends) known += (known.empty() ? "" : ", ") + n;
+  for (const auto& v : suite.views) {
+    if (std::find(known_backends.begin(), known_backends.end(), v.backend) == known_backends.end()) {
+      SourceLoc at = v.backend_loc;
+      at.field = "backend";
+      throw InputError(at, "unknown backend '" + v.backend + "' (known: " + known + ")");
+    }
+    const std::unique_ptr<Backend> backend = BackendRegistry::create(v.backend);
+    for (const auto& kv : v.options) {
+      const auto loc_it = v.option_locs.find(kv.first);
+      SourceLoc at = loc_it == v.option_locs.end() ? v.loc : loc_it->second;
+      at.field = "options." + kv.first;
+      const auto& specific = backend_specific_options();
+      if (kv.first != "seed" && std::find(specific.begin(), specific.end(), kv.first) == specific.end()) {
+        std::string list = "seed";
+        for (const auto& o : specific) list += ", " + o;
+        throw InputError(at, "not an option of acv run (known: " + list + ")");
+      }
+      try {
+        check_options_read(v.backend, *backend, {kv.first});
+      } catch (const InputError& e) {
+        const std::string why = e.what();  // "--option: the ... backend ignores this option (...)"
+        throw InputError(at, why.substr(why.find(": ") + 2));
+      }
+      const std::string& value = kv.second;
+      if (kv.first == "full" || kv.first == "explain") {
+        if (value != "true")
+          throw InputError(at, "a flag: write 'true' or leave the option out, got '" + value + "'");
+      } else if (kv.first == "seed" || kv.first == "max-cycles") {
+        if (value.empty() || value.size() > 18 || value.find_first_not_of("0123456789") != std::string::npos)
+          throw InputError(at, "expected a non-negative integer, got '" + value + "'");
+      } else if (kv.first == "tlm-mode") {
+        if (value != "lt" && value != "at") throw InputError(at, "expected lt or at, got '" + value + "'");
+      } else if (value.empty() || value == "true") {
+        throw InputError(at, "expected a value");
+      }
+    }
+  }
+}
 
 std::string safe_file_name(const std::string& key) {
   std::string out;

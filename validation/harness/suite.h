@@ -26,6 +26,8 @@ struct View {
   std::map<std::string, std::string> options;  // passed to `acv run` as --key value ("true": --key)
   Thresholds thresholds;
   SourceLoc loc;
+  SourceLoc backend_loc;                         // of `backend:` (or `name:`, its default)
+  std::map<std::string, SourceLoc> option_locs;  // of each key under `options:`
   // Canonical "key=value,..." of the options, for cache keys and reports.
   std::string options_key() const;
 };
@@ -54,6 +56,11 @@ struct Suite {
 // file, line and field on unknown keys, missing fields, duplicate view names or bad values.
 Suite load_suite(const std::string& path);
 Suite parse_suite(const std::string& text, const std::string& file);
+
+// Checks what only the acv binary knows, before anything runs: every view's backend is one of
+// `known_backends` (the registered ones), every option is one of `acv run`'s that this backend reads,
+// with a valid value. Contract: throws InputError naming the suite's file, line and field.
+void check_views(const Suite& suite, const std::vector<std::string>& known_backends);
 
 // One run: a layer of a workload on an accelerator config through one view.
 struct Case {

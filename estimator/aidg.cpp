@@ -129,10 +129,28 @@ class Evaluator {
       }
     }
     fields_.assign(64, 0);
+    field_src_.assign(64, nullptr);
+    field_stamp_.assign(64, 0);
     latched_.resize(a_.opcodes.size());
-    for (std::size_t op = 0; op < a_.opcodes.size(); ++op)
-      for (int pf : a_.opcodes[op].latch)
+    latched_src_.resize(a_.opcodes.size());
+    latched_stamp_.resize(a_.opcodes.size());
+    addr_field_.resize(a_.opcodes.size());
+    for (std::size_t op = 0; op < a_.opcodes.size(); ++op) {
+      const BoundOpcode& bo = a_.opcodes[op];
+      for (int pf : bo.latch)
         if (latched_[op].size() <= static_cast<std::size_t>(pf)) latched_[op].resize(static_cast<std::size_t>(pf) + 1, 0);
+      latched_src_[op].assign(latched_[op].size(), nullptr);
+      latched_stamp_[op].assign(latched_[op].size(), 0);
+      if (!bo.cls) continue;
+      // Class field (own, then carried) -> whether its value is an address operand.
+      auto is_address = [&](int opcode, int pf) {
+        if (opcode < 0 || pf < 0) return false;
+        const auto& addr = a_.opcodes[static_cast<std::size_t>(opcode)].address;
+        return static_cast<std::size_t>(pf) < addr.size() && addr[static_cast<std::size_t>(pf)] >= 0;
+      };
+      for (int pf : bo.program_field) addr_field_[op].push_back(is_address(static_cast<int>(op), pf));
+      for (const auto& c : bo.carried) addr_field_[op].push_back(is_address(c.first, c.second));
+    }
   }
 
   int64_t& slot(int i) { return s_.t[static_cast<std::size_t>(i)]; }
@@ -172,7 +190,8 @@ class Evaluator {
   }
 
   // The state relative to its latest end, with times that can no longer matter clamped away.
-  void make_key(int64_t phase, std::vector<int64_t>* key) {
+  // False when the state cannot be keyed address-relative (see relative_key()).
+  bool make_key(int64_t phase, std::vector<int64_t>* key) {
     // The objects' and fixed storages' part has the same length every time: written in place.
     key->resize(fixed_key_size_);
     int64_t* out = key->data();
@@ -231,6 +250,7 @@ class Evaluator {
             ++it;
           }
         }
+        if (rel_ && !relative_key(st, &live)) return false;
         std::sort(live.begin(), live.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
         key->push_back(static_cast<int64_t>(live.size()));
         for (const auto& l : live) {
@@ -239,7 +259,27 @@ class Evaluator {
           add(l.second.write_end);
           add(l.second.read_end);
         }
+        if (rel_) {
+          key->push_back(static_cast<int64_t>(key_moving_.size()));
+          for (const auto& l : key_moving_) {
+            key->insert(key->end(), {l.c, l.offset});
+            add(l.l.write_ready);
+            add(l.l.write_end);
+            add(l.l.read_end);
+          }
+        }
       }
+    }
+    if (rel_) {
+      // The streams (their bands decide which locations move) and the carried addresses.
+      for (const Stream& x : rel_->streams) key->insert(key->end(), {x.storage, x.c, x.lo, x.hi});
+      const int64_t i = idx_[static_cast<std::size_t>(rel_->depth)];
+      for (std::size_t op = 0; op < a_.opcodes.size(); ++op)
+        for (int pf : a_.opcodes[op].latch) {
+          const auto f = static_cast<std::size_t>(pf);
+          if (latched_stamp_[op][f] <= rel_->start_stamp || a_.opcodes[op].address[f] < 0) continue;
+          key->push_back(latched_[op][f] - latched_stride(op, f) * i);
+        }
     }
     for (std::size_t m = 0; m < a_.memories.size(); ++m) {
       // The requests that can still matter (see RequestLog::encode), dropping the others for good.
@@ -247,6 +287,137 @@ class Evaluator {
       s_.requests[m].prune(mfl);
       s_.requests[m].encode(fl, mfl, ref, key);
     }
+    return true;
+  }
+
+  // ---- address-relative keys ---------------------------------------------------------------
+  // In a segment of an innermost loop whose address operands move by constant strides, two
+  // iterations are alike up to a shift of addresses. Each address operand's accesses form a stream
+  // with the stride c of its operand (0 for one that stays or repeats), observed as offsets
+  // `address - c * i` relative to the iteration i, which repeat with the loop's period; over the
+  // segment a stream covers its band. When the bands of different strides do not overlap, moving
+  // every location in a band of stride c by c per iteration (the others stay) maps the state and the
+  // accesses of one iteration onto the next: the key holds such locations relative to c * i, and
+  // extrapolating n iterations moves them by n * c (shift_addresses()).
+  struct Stream {
+    const Expr* e;
+    bool owned;   // a carried value latched before the segment stays: stride 0
+    int64_t storage, c, lo, hi;  // offsets lo..hi relative to c * i
+    int64_t band_lo() const { return c == 0 ? lo : lo + std::min(c * begin_, c * (end_ - 1)); }
+    int64_t band_hi() const { return c == 0 ? hi : hi + std::max(c * begin_, c * (end_ - 1)); }
+    int64_t begin_, end_;
+  };
+  struct Relative {
+    int depth;
+    int64_t begin, end, period, trips;
+    uint64_t start_stamp;
+    std::vector<Stream> streams;
+  };
+
+  int64_t latched_stride(std::size_t op, std::size_t pf) const {
+    const Expr* e = latched_src_[op][pf];
+    const int d = rel_->depth;
+    return e && shifts_without_wrap(*e, d, rel_->trips, idx_.data()) ? stride_of(*e, d) : 0;
+  }
+
+  void observe(int storage, const Expr* e, bool owned, int64_t index, int64_t count) {
+    if (count <= 0 || !e) return;
+    Stream* x = nullptr;
+    for (Stream& y : rel_->streams)
+      if (y.e == e && y.owned == owned && y.storage == storage) x = &y;
+    if (!x) {
+      const int d = rel_->depth;
+      const int64_t c = owned && shifts_without_wrap(*e, d, rel_->trips, idx_.data()) ? stride_of(*e, d) : 0;
+      rel_->streams.push_back(Stream{e, owned, storage, c, std::numeric_limits<int64_t>::max(),
+                                     std::numeric_limits<int64_t>::min(), rel_->begin, rel_->end});
+      x = &rel_->streams.back();
+    }
+    const int64_t off = index - x->c * idx_[static_cast<std::size_t>(rel_->depth)];
+    x->lo = std::min(x->lo, off);
+    x->hi = std::max(x->hi, off + count - 1);
+  }
+
+  // The stride of the band holding `address` of `storage`; false when bands of different strides
+  // overlap there.
+  bool band_stride(int64_t storage, int64_t address, int64_t* c) const {
+    bool found = false;
+    for (const Stream& x : rel_->streams) {
+      if (x.storage != storage || address < x.band_lo() || address > x.band_hi()) continue;
+      if (found && x.c != *c) return false;
+      *c = x.c;
+      found = true;
+    }
+    if (!found) *c = 0;
+    return true;
+  }
+
+  // Rewrites the live locations of `storage` for the key: those in a band of stride c != 0 at
+  // `address - c * i` (tagged by a second, out-of-range coordinate). False when the bands of different
+  // strides overlap or a shift would move a location to another bank.
+  bool relative_key(std::size_t storage, std::vector<std::pair<int64_t, Location>>* live) {
+    const auto st = static_cast<int64_t>(storage);
+    const int64_t banks = a_.storages[storage].banks;
+    for (const Stream& x : rel_->streams) {
+      if (x.storage != st) continue;
+      if ((x.c * rel_->period) % banks != 0) return false;
+      for (const Stream& y : rel_->streams)
+        if (y.storage == st && y.c != x.c && !(x.band_hi() < y.band_lo() || y.band_hi() < x.band_lo())) return false;
+    }
+    const int64_t i = idx_[static_cast<std::size_t>(rel_->depth)];
+    auto& moving = key_moving_;
+    moving.clear();
+    std::size_t kept = 0;
+    for (auto& l : *live) {
+      int64_t c = 0;
+      if (!band_stride(st, l.first, &c)) return false;
+      if (c != 0) moving.push_back(MovingLocation{c, l.first - c * i, l.second});
+      else (*live)[kept++] = l;
+    }
+    live->resize(kept);
+    std::sort(moving.begin(), moving.end(), [](const MovingLocation& x, const MovingLocation& y) {
+      return x.c != y.c ? x.c < y.c : x.offset < y.offset;
+    });
+    return true;
+  }
+  struct MovingLocation {
+    int64_t c, offset;
+    Location l;
+  };
+  std::vector<MovingLocation> key_moving_;  // scratch of make_key(): relative_key()'s locations
+
+  // After extrapolating `k` iterations: every location in a band of stride c moves by k * c, carried
+  // addresses latched in the segment likewise. False (nothing changed) when one would leave its band.
+  bool shift_addresses(int64_t k) {
+    for (std::size_t st = 0; st < s_.open.size(); ++st) {
+      if (a_.storages[st].locations != 0) continue;
+      for (const auto& kv : s_.open[st]) {
+        int64_t c = 0, c2 = 0;
+        if (!band_stride(static_cast<int64_t>(st), kv.first, &c)) return false;
+        if (c != 0 && (!band_stride(static_cast<int64_t>(st), kv.first + k * c, &c2) || c2 != c)) return false;
+      }
+    }
+    for (std::size_t st = 0; st < s_.open.size(); ++st) {
+      if (a_.storages[st].locations != 0) continue;
+      auto& open = s_.open[st];
+      bool moves = false;
+      for (const Stream& x : rel_->streams) moves |= x.storage == static_cast<int64_t>(st) && x.c != 0;
+      if (!moves) continue;
+      std::unordered_map<int64_t, Location> moved;
+      moved.reserve(open.size());
+      for (const auto& kv : open) {
+        int64_t c = 0;
+        band_stride(static_cast<int64_t>(st), kv.first, &c);
+        moved.emplace(kv.first + k * c, kv.second);
+      }
+      open.swap(moved);
+    }
+    for (std::size_t op = 0; op < a_.opcodes.size(); ++op)
+      for (int pf : a_.opcodes[op].latch) {
+        const auto f = static_cast<std::size_t>(pf);
+        if (latched_stamp_[op][f] <= rel_->start_stamp || a_.opcodes[op].address[f] < 0) continue;
+        latched_[op][f] += k * latched_stride(op, f);
+      }
+    return true;
   }
 
   void shift(int64_t by) { shift_state(&s_, by); }
@@ -318,23 +489,32 @@ class Evaluator {
     const InstructionClassSpec& cls = *bo.cls;
     const std::size_t nf = cls.fields.size();
     if (fields_.size() < nf + cls.carried.size()) fields_.resize(nf + cls.carried.size());
+    if (field_src_.size() < fields_.size()) field_src_.resize(fields_.size()), field_stamp_.resize(fields_.size());
+    ++stamp_;
+    cur_op_ = static_cast<std::size_t>(ins.opcode);
     for (std::size_t f = 0; f < nf; ++f) {
       if (!bo.field_used[f]) continue;
       const auto pf = static_cast<std::size_t>(bo.program_field[f]);
       fields_[f] = pf < ins.operands.size() ? operand_value(ins.operands[pf], idx_.data()) : 0;
+      if (rel_) field_src_[f] = pf < ins.operands.size() ? &ins.operands[pf] : nullptr, field_stamp_[f] = stamp_;
     }
     // Carried fields (decoder registers): the latest earlier instruction's values, then this one's
     // own for later instructions. Not part of the extrapolation key: they are relevant operands of
     // their source, so they repeat with the loop's period like every other relevant operand.
     for (std::size_t j = 0; j < bo.carried.size(); ++j) {
       const auto& c = bo.carried[j];
-      fields_[nf + j] = (c.first >= 0 && bo.field_used[nf + j])
-                            ? latched_[static_cast<std::size_t>(c.first)][static_cast<std::size_t>(c.second)]
-                            : 0;
+      const bool from = c.first >= 0 && bo.field_used[nf + j];
+      const auto so = static_cast<std::size_t>(c.first), spf = static_cast<std::size_t>(c.second);
+      fields_[nf + j] = from ? latched_[so][spf] : 0;
+      if (rel_) field_src_[nf + j] = from ? latched_src_[so][spf] : nullptr, field_stamp_[nf + j] = from ? latched_stamp_[so][spf] : 0;
     }
-    for (int pf : bo.latch)
-      latched_[static_cast<std::size_t>(ins.opcode)][static_cast<std::size_t>(pf)] =
-          static_cast<std::size_t>(pf) < ins.operands.size() ? operand_value(ins.operands[static_cast<std::size_t>(pf)], idx_.data()) : 0;
+    for (int pf : bo.latch) {
+      const auto f = static_cast<std::size_t>(pf);
+      const bool has = f < ins.operands.size();
+      latched_[cur_op_][f] = has ? operand_value(ins.operands[f], idx_.data()) : 0;
+      latched_src_[cur_op_][f] = has ? &ins.operands[f] : nullptr;
+      latched_stamp_[cur_op_][f] = stamp_;
+    }
     int64_t special[kNumSpecials] = {0};
     const EvalContext ctx = a_.context(fields_.data(), special);
     ++est_.evaluated_instructions;
@@ -403,6 +583,16 @@ class Evaluator {
     if (step) {
       collect(step->reads, ctx, false, &reads_);
       collect(step->writes, ctx, true, &writes_);
+      if (rel_) {
+        const auto& addr = addr_field_[cur_op_];
+        for (const auto* list : {&reads_, &writes_})
+          for (const auto& x : *list) {
+            const VarRef* v = x.spec->index.single_variable();
+            if (!v || v->kind != VarKind::Field || !addr[static_cast<std::size_t>(v->index)]) continue;
+            const auto f = static_cast<std::size_t>(v->index);
+            observe(x.spec->storage, field_src_[f], field_stamp_[f] > rel_->start_stamp, x.index, x.count);
+          }
+      }
       for (const auto& r : reads_) {
         const StorageSpec& sp = a_.desc->storages[static_cast<std::size_t>(r.spec->storage)];
         if (sp.raw)
@@ -808,13 +998,18 @@ class Evaluator {
       for (int64_t i = 0; i < loop.trips; ++i) eval_iteration(loop, depth, i);
       return;
     }
-    const auto segments = iteration_segments(a_, loop, depth, idx_.data());
+    // Innermost loops may stride through storage: their segments are keyed address-relative.
+    bool innermost = true;
+    for (const auto& st : loop.body) innermost &= !st.loop;
+    const auto segments = iteration_segments(a_, loop, depth, idx_.data(), innermost);
     std::vector<int64_t> key;
     for (const auto& seg : segments) {
       if (seg.period == 0) {
         for (int64_t i = seg.begin; i < seg.end; ++i) eval_iteration(loop, depth, i);
         continue;
       }
+      Relative relative{depth, seg.begin, seg.end, seg.period, loop.trips, stamp_, {}};
+      rel_ = seg.shifting ? &relative : nullptr;
       std::unordered_map<std::vector<int64_t>, Seen, KeyHash> history;
       bool done = false;
       for (int64_t i = seg.begin; i < seg.end; ++i) {
@@ -823,7 +1018,7 @@ class Evaluator {
         // one: a key is made only where it can be either end of such a pair.
         const int64_t last = seg.end - 1, p = seg.period;
         if (done || !(i <= last - 2 * p || (i <= last - p && i - p >= seg.begin))) continue;
-        make_key((i - seg.begin) % seg.period, &key);
+        if (!make_key((i - seg.begin) % seg.period, &key)) continue;
         // Moves the key into the history only when inserted (try_emplace leaves it alone otherwise).
         const auto [it, inserted] = history.try_emplace(std::move(key), Seen{i, s_.max_end, seen_busy_.size()});
         if (inserted) {
@@ -834,6 +1029,7 @@ class Evaluator {
         const int64_t delta = s_.max_end - it->second.ref;
         const int64_t n = (seg.end - 1 - i) / period;
         if (n > 0) {
+          if (rel_ && !shift_addresses(n * period)) continue;
           shift(n * delta);
           const int64_t* then = seen_busy_.data() + it->second.busy_at;
           for (std::size_t b = 0; b < s_.busy.size(); ++b) s_.busy[b] += n * (s_.busy[b] - then[b]);
@@ -843,6 +1039,7 @@ class Evaluator {
         done = true;
         history.clear();
       }
+      rel_ = nullptr;
     }
   }
 
@@ -864,6 +1061,14 @@ class Evaluator {
   std::vector<std::vector<int>> mem_units_;  // per memory interface: units with steps requesting it
   std::vector<int64_t> idx_, fields_;
   std::vector<std::vector<int64_t>> latched_;  // per opcode: operands carried by later instructions
+  std::vector<std::vector<const Expr*>> latched_src_;  // ... the operands they came from
+  std::vector<std::vector<uint64_t>> latched_stamp_;   // ... and when (stamp_)
+  std::vector<std::vector<char>> addr_field_;  // per opcode: class field (own, then carried) is an address
+  std::vector<const Expr*> field_src_;         // per class field of the running instruction: its operand
+  std::vector<uint64_t> field_stamp_;          // ... and when it was evaluated
+  uint64_t stamp_ = 0;                         // instructions run
+  std::size_t cur_op_ = 0;                     // opcode of the running instruction
+  Relative* rel_ = nullptr;                    // the address-relative segment being evaluated
   std::unordered_map<std::vector<int64_t>, LoopExit, KeyHash> loop_memo_;
   std::unordered_map<const Loop*, LoopMemoStats> loop_memo_stats_;
   std::vector<int64_t> entries_at_ = {1};  // per depth: product of the enclosing loops' trips

@@ -106,11 +106,19 @@ class Evaluator {
     s_.head.assign(static_cast<std::size_t>(rings), 0);
     s_.open.resize(a_.storages.size());
     s_.busy.assign(d.objects.size() + d.memories.size(), 0);
-    // Objects a new instruction can enter first: their availability bounds every future start.
+    // Objects a new instruction can enter first: their availability bounds every future start. A
+    // step is never an instruction's first when an earlier step always runs with it (no `when`, or
+    // the same `when`): it starts after that one.
     std::vector<char> entry(a_.objects.size(), 0);
     for (const auto& bo : a_.opcodes) {
       if (!bo.cls) continue;
-      for (const auto& step : bo.cls->steps) {
+      const auto& steps = bo.cls->steps;
+      for (std::size_t j = 0; j < steps.size(); ++j) {
+        const auto& step = steps[j];
+        bool first = true;
+        for (std::size_t i = 0; i < j && first; ++i)
+          first = !steps[i].when.empty() && steps[i].when.text() != step.when.text();
+        if (!first) continue;
         int x = step.unit;
         while (a_.objects[static_cast<std::size_t>(x)].from >= 0) x = a_.objects[static_cast<std::size_t>(x)].from;
         entry[static_cast<std::size_t>(x)] = 1;
@@ -339,7 +347,7 @@ class Evaluator {
 
   // The stride of the band holding `address` of `storage`; false when bands of different strides
   // overlap there.
-  bool band_stride(int64_t storage, int64_t address, int64_t* c) const {
+  bool band_stride(int64_t storage, int64_t address, int64_t* c, bool* in_band = nullptr) const {
     bool found = false;
     for (const Stream& x : rel_->streams) {
       if (x.storage != storage || address < x.band_lo() || address > x.band_hi()) continue;
@@ -348,6 +356,7 @@ class Evaluator {
       found = true;
     }
     if (!found) *c = 0;
+    if (in_band) *in_band = found;
     return true;
   }
 
@@ -369,7 +378,11 @@ class Evaluator {
     std::size_t kept = 0;
     for (auto& l : *live) {
       int64_t c = 0;
-      if (!band_stride(st, l.first, &c)) return false;
+      bool in_band = false;
+      if (!band_stride(st, l.first, &c, &in_band)) return false;
+      // A location in no band is never accessed in the segment: it cannot change its timing, and it
+      // keeps its times through the extrapolation (move_addresses()).
+      if (!in_band) continue;
       if (c != 0) moving.push_back(MovingLocation{c, l.first - c * i, l.second});
       else (*live)[kept++] = l;
     }
@@ -385,29 +398,37 @@ class Evaluator {
   };
   std::vector<MovingLocation> key_moving_;  // scratch of make_key(): relative_key()'s locations
 
-  // After extrapolating `k` iterations: every location in a band of stride c moves by k * c, carried
-  // addresses latched in the segment likewise. False (nothing changed) when one would leave its band.
-  bool shift_addresses(int64_t k) {
+  // Whether every location in a band of stride c stays in such a band when moved by k * c.
+  bool can_move_addresses(int64_t k) const {
     for (std::size_t st = 0; st < s_.open.size(); ++st) {
       if (a_.storages[st].locations != 0) continue;
       for (const auto& kv : s_.open[st]) {
         int64_t c = 0, c2 = 0;
-        if (!band_stride(static_cast<int64_t>(st), kv.first, &c)) return false;
-        if (c != 0 && (!band_stride(static_cast<int64_t>(st), kv.first + k * c, &c2) || c2 != c)) return false;
+        bool in_band = false, still = false;
+        if (!band_stride(static_cast<int64_t>(st), kv.first, &c, &in_band)) return false;
+        if (c != 0 && (!band_stride(static_cast<int64_t>(st), kv.first + k * c, &c2, &still) || !still || c2 != c))
+          return false;
       }
     }
+    return true;
+  }
+
+  // After extrapolating `k` iterations and shifting the state's times by `by`: every location in a
+  // band of stride c moves by k * c, carried addresses latched in the segment likewise, and the
+  // locations in no band keep their times (the segment never touched them).
+  void move_addresses(int64_t k, int64_t by) {
     for (std::size_t st = 0; st < s_.open.size(); ++st) {
       if (a_.storages[st].locations != 0) continue;
       auto& open = s_.open[st];
-      bool moves = false;
-      for (const Stream& x : rel_->streams) moves |= x.storage == static_cast<int64_t>(st) && x.c != 0;
-      if (!moves) continue;
       std::unordered_map<int64_t, Location> moved;
       moved.reserve(open.size());
       for (const auto& kv : open) {
         int64_t c = 0;
-        band_stride(static_cast<int64_t>(st), kv.first, &c);
-        moved.emplace(kv.first + k * c, kv.second);
+        bool in_band = false;
+        band_stride(static_cast<int64_t>(st), kv.first, &c, &in_band);
+        Location l = kv.second;
+        if (!in_band) l.write_ready -= by, l.write_end -= by, l.read_end -= by;
+        moved.emplace(kv.first + k * c, l);
       }
       open.swap(moved);
     }
@@ -417,7 +438,6 @@ class Evaluator {
         if (latched_stamp_[op][f] <= rel_->start_stamp || a_.opcodes[op].address[f] < 0) continue;
         latched_[op][f] += k * latched_stride(op, f);
       }
-    return true;
   }
 
   void shift(int64_t by) { shift_state(&s_, by); }
@@ -939,6 +959,7 @@ class Evaluator {
     std::vector<std::vector<int64_t>> latched;
   };
   static constexpr std::size_t kMaxLoopMemo = 2048;
+  static constexpr int64_t kRelativeKeys = 12;  // keys an address-relative segment makes before giving up
   struct LoopMemoStats {
     int64_t hits = 0, misses = 0;
   };
@@ -1010,6 +1031,9 @@ class Evaluator {
       }
       Relative relative{depth, seg.begin, seg.end, seg.period, loop.trips, stamp_, {}};
       rel_ = seg.shifting ? &relative : nullptr;
+      // Keyed while it pays: a loop whose address-relative segments keep missing is evaluated.
+      LoopMemoStats* rel_stats = rel_ ? &relative_stats_[&loop] : nullptr;
+      bool keyed = !rel_stats || rel_stats->misses < 4 * (rel_stats->hits + 1);
       std::unordered_map<std::vector<int64_t>, Seen, KeyHash> history;
       bool done = false;
       for (int64_t i = seg.begin; i < seg.end; ++i) {
@@ -1018,6 +1042,12 @@ class Evaluator {
         // one: a key is made only where it can be either end of such a pair.
         const int64_t last = seg.end - 1, p = seg.period;
         if (done || !(i <= last - 2 * p || (i <= last - p && i - p >= seg.begin))) continue;
+        // An address-relative key holds the rows in flight: one that has not repeated after a few
+        // periods (a stream waiting on loads that run at another rate) rarely will; stop paying for it.
+        if (rel_ && (!keyed || history.size() >= static_cast<std::size_t>(kRelativeKeys + 2 * p))) {
+          if (keyed) ++rel_stats->misses, keyed = false;
+          continue;
+        }
         if (!make_key((i - seg.begin) % seg.period, &key)) continue;
         // Moves the key into the history only when inserted (try_emplace leaves it alone otherwise).
         const auto [it, inserted] = history.try_emplace(std::move(key), Seen{i, s_.max_end, seen_busy_.size()});
@@ -1029,8 +1059,10 @@ class Evaluator {
         const int64_t delta = s_.max_end - it->second.ref;
         const int64_t n = (seg.end - 1 - i) / period;
         if (n > 0) {
-          if (rel_ && !shift_addresses(n * period)) continue;
+          if (rel_ && !can_move_addresses(n * period)) continue;
+          if (rel_stats) ++rel_stats->hits, rel_stats = nullptr;
           shift(n * delta);
+          if (rel_) move_addresses(n * period, n * delta);
           const int64_t* then = seen_busy_.data() + it->second.busy_at;
           for (std::size_t b = 0; b < s_.busy.size(); ++b) s_.busy[b] += n * (s_.busy[b] - then[b]);
           if (opt_.explain) note_kernel(loop, depth, i + 1 - seg.begin, period, delta);
@@ -1071,6 +1103,7 @@ class Evaluator {
   Relative* rel_ = nullptr;                    // the address-relative segment being evaluated
   std::unordered_map<std::vector<int64_t>, LoopExit, KeyHash> loop_memo_;
   std::unordered_map<const Loop*, LoopMemoStats> loop_memo_stats_;
+  std::unordered_map<const Loop*, LoopMemoStats> relative_stats_;  // address-relative keying per loop
   std::vector<int64_t> entries_at_ = {1};  // per depth: product of the enclosing loops' trips
   std::vector<int64_t> loop_key_, loop_trips_, loop_busy_;  // scratch of eval_loop()
   std::vector<int64_t> seen_busy_;  // busy counters of the iterations in the histories

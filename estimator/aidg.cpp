@@ -3,8 +3,6 @@
 #include "aidg.h"
 
 #include <algorithm>
-#include <chrono>
-#include <iterator>
 #include <limits>
 #include <unordered_map>
 
@@ -487,6 +485,7 @@ class Evaluator {
         done = true;
         history.clear();
       }
+      if (rel_stats && keyed && !history.empty()) ++rel_stats->misses;  // keyed without a repeat
       rel_ = nullptr;
     }
   }

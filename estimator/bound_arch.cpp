@@ -65,12 +65,14 @@ int program_depth(const Program& program) { return depth_of(program.top); }
 
 namespace {
 
-// Per (opcode, Program operand): -1 unused so far, -2 used other than as an address, else the storage.
+// Per (opcode, Program operand): -2 used other than as an address, else a storage it indexes.
 using AddressUse = std::map<std::pair<int, int>, int>;
 
+// An address may index several unbounded storages (a row of one or the other, by a flag): each is
+// keyed by its own streams.
 void note_use(AddressUse* uses, std::pair<int, int> operand, int storage) {
   auto it = uses->emplace(operand, storage).first;
-  if (it->second != storage) it->second = -2;
+  if (storage < 0 || it->second < 0) it->second = -2;
 }
 
 // Marks every field `e` reads as used other than as an address.
@@ -85,7 +87,7 @@ void note_other(const Expression& e, const std::function<std::pair<int, int>(int
 }  // namespace
 
 // An operand is an address when every use of it, in its own class and in the classes that carry it,
-// is the whole index of an access to one storage with unbounded locations.
+// is the whole index of an access to a storage with unbounded locations.
 void find_address_operands(const IsaSpec& isa, BoundArch* b) {
   AddressUse uses;
   for (std::size_t op = 0; op < b->opcodes.size(); ++op) {

@@ -55,10 +55,10 @@ struct BoundOpcode {
   // source opcode -1 when the ISA has no such opcode (the value is then always 0).
   std::vector<std::pair<int, int>> carried;
   std::vector<int> latch;           // Program operand indices later instructions carry from this opcode
-  // Program operand index -> the unbounded storage it addresses, or -1. An address operand is used
-  // (directly or carried) only as the whole index of accesses to one storage with unbounded
-  // locations, so shifting it shifts those accesses and nothing else: loops that stride through a
-  // storage repeat up to that shift (address-relative extrapolation, docs/arch-description.md).
+  // Program operand index -> an unbounded storage it addresses, or -1. An address operand is used
+  // (directly or carried) only as the whole index of accesses to storages with unbounded locations,
+  // so shifting it shifts those accesses and nothing else: loops that stride through a storage
+  // repeat up to that shift (address-relative extrapolation, docs/arch-description.md).
   std::vector<int> address;
 };
 

@@ -380,6 +380,7 @@ class Evaluator {
   static constexpr int64_t kRelativeWarmup = 6;  // iterations it evaluates before its first key
   struct LoopMemoStats {
     int64_t hits = 0, misses = 0;
+    int64_t first_key = kRelativeWarmup;  // address-relative: where the last repeat began
   };
 
   void eval_loop(const Loop& loop, int depth) {
@@ -456,8 +457,8 @@ class Evaluator {
         if (done || !(i <= last - 2 * p || (i <= last - p && i - p >= seg.begin))) continue;
         // An address-relative key holds the rows in flight: one that has not repeated after a few
         // periods (a stream waiting on loads that run at another rate) rarely will; stop paying for it.
-        // Rows in flight fill up over the first iterations: no repeat before that, no key.
-        if (rel_ && i - seg.begin < kRelativeWarmup && i + kRelativeWarmup <= last - p) continue;
+        // Rows in flight fill up over the first iterations: no key before the last repeat began.
+        if (rel_stats && i - seg.begin < rel_stats->first_key && i + rel_stats->first_key <= last - p) continue;
         if (rel_ && (!keyed || history.size() >= static_cast<std::size_t>(kRelativeKeys + 2 * p))) {
           if (keyed) ++rel_stats->misses, keyed = false;
           continue;
@@ -469,15 +470,20 @@ class Evaluator {
           seen_busy_.insert(seen_busy_.end(), s_.busy.begin(), s_.busy.end());
           continue;
         }
-        const int64_t period = i - it->second.iteration;
-        const int64_t delta = s_.max_end - it->second.ref;
+        const Seen from = it->second;
+        const int64_t period = i - from.iteration;
+        const int64_t delta = s_.max_end - from.ref;
         const int64_t n = (seg.end - 1 - i) / period;
         if (n > 0) {
           if (rel_ && !rel_->can_move(a_, s_, n * period)) continue;
-          if (rel_stats) ++rel_stats->hits, rel_stats = nullptr;
+          if (rel_stats) {
+            ++rel_stats->hits;
+            rel_stats->first_key = from.iteration - seg.begin;
+            rel_stats = nullptr;
+          }
           shift(n * delta);
           if (rel_) move_addresses(n * period, n * delta);
-          const int64_t* then = seen_busy_.data() + it->second.busy_at;
+          const int64_t* then = seen_busy_.data() + from.busy_at;
           for (std::size_t b = 0; b < s_.busy.size(); ++b) s_.busy[b] += n * (s_.busy[b] - then[b]);
           if (opt_.explain) note_kernel(loop, depth, i + 1 - seg.begin, period, delta);
           i += n * period;

@@ -56,6 +56,76 @@ int depth_of(const Loop& loop) {
 
 int program_depth(const Program& program) { return depth_of(program.top); }
 
+namespace {
+
+// Per (opcode, Program operand): -2 used other than as an address, else a storage it indexes.
+using AddressUse = std::map<std::pair<int, int>, int>;
+
+// An address may index several unbounded storages (a row of one or the other, by a flag): each is
+// keyed by its own streams.
+void note_use(AddressUse* uses, std::pair<int, int> operand, int storage) {
+  auto it = uses->emplace(operand, storage).first;
+  if (storage < 0 || it->second < 0) it->second = -2;
+}
+
+// Marks every field `e` reads as used other than as an address.
+void note_other(const Expression& e, const std::function<std::pair<int, int>(int)>& operand_of, AddressUse* uses) {
+  for (const auto& v : e.variables())
+    if (v.kind == VarKind::Field) {
+      const auto op = operand_of(v.index);
+      if (op.first >= 0) note_use(uses, op, -2);
+    }
+}
+
+}  // namespace
+
+// An operand is an address when every use of it, in its own class and in the classes that carry it,
+// is the whole index of an access to a storage with unbounded locations.
+void find_address_operands(const IsaSpec& isa, BoundArch* b) {
+  AddressUse uses;
+  for (std::size_t op = 0; op < b->opcodes.size(); ++op) {
+    const BoundOpcode& bo = b->opcodes[op];
+    if (!bo.cls) continue;
+    const std::size_t nf = bo.cls->fields.size();
+    // Class field index -> (opcode, Program operand) its value comes from.
+    const auto operand_of = [&](int f) -> std::pair<int, int> {
+      const auto fi = static_cast<std::size_t>(f);
+      if (fi < nf) return {static_cast<int>(op), bo.program_field[fi]};
+      return bo.carried[fi - nf];
+    };
+    note_other(bo.cls->macs, operand_of, &uses);
+    for (const auto& s : bo.cls->steps) {
+      for (const Expression* e : {&s.when, &s.latency, &s.ii}) note_other(*e, operand_of, &uses);
+      for (const auto* list : {&s.reads, &s.writes})
+        for (const auto& a : *list) {
+          for (const Expression* e : {&a.count, &a.when, &a.cycles}) note_other(*e, operand_of, &uses);
+          const VarRef* v = a.index.single_variable();
+          const bool open = b->storages[static_cast<std::size_t>(a.storage)].locations == 0;
+          if (v && v->kind == VarKind::Field && open) {
+            const auto o = operand_of(v->index);
+            if (o.first >= 0) note_use(&uses, o, a.storage);
+          } else {
+            note_other(a.index, operand_of, &uses);
+          }
+        }
+      if (s.has_memory)
+        for (const Expression* e : {&s.memory.requests, &s.memory.bytes, &s.memory.start, &s.memory.interval})
+          note_other(*e, operand_of, &uses);
+    }
+  }
+  for (std::size_t op = 0; op < b->opcodes.size(); ++op) {
+    BoundOpcode& bo = b->opcodes[op];
+    if (!bo.cls) continue;
+    bo.address.assign(isa.opcodes[op].fields.size(), -1);
+  }
+  for (const auto& u : uses) {
+    BoundOpcode& bo = b->opcodes[static_cast<std::size_t>(u.first.first)];
+    if (u.second >= 0 && !bo.address.empty()) bo.address[static_cast<std::size_t>(u.first.second)] = u.second;
+  }
+}
+
+void find_address_operands(const IsaSpec& isa, BoundArch* b);
+
 BoundArch bind_arch(std::shared_ptr<const ArchDescription> desc, const std::map<std::string, int64_t>& config,
                     const Program& program) {
   BoundArch b;
@@ -195,6 +265,7 @@ BoundArch bind_arch(std::shared_ptr<const ArchDescription> desc, const std::map<
       if (std::find(so.relevant.begin(), so.relevant.end(), pf) == so.relevant.end()) so.relevant.push_back(pf);
     }
   }
+  find_address_operands(isa, &b);
   return b;
 }
 
@@ -211,6 +282,7 @@ struct OperandView {
   const Expr* e;
   Wide outer, imin, imax;
   int64_t c;
+  bool address;
 };
 
 void collect_operands(const BoundArch& arch, const Loop& loop, int loop_depth, int target, const int64_t* idx,
@@ -226,7 +298,8 @@ void collect_operands(const BoundArch& arch, const Loop& loop, int loop_depth, i
     for (int f : bo.relevant) {
       if (static_cast<std::size_t>(f) >= s.instr.operands.size()) continue;
       const Expr& e = s.instr.operands[static_cast<std::size_t>(f)];
-      OperandView v{&e, e.base, 0, 0, 0};
+      const bool address = static_cast<std::size_t>(f) < bo.address.size() && bo.address[static_cast<std::size_t>(f)] >= 0;
+      OperandView v{&e, e.base, 0, 0, 0, address};
       for (const auto& t : e.terms) {
         if (t.first < target) v.outer += static_cast<Wide>(t.second) * idx[t.first];
         else if (t.first == target) v.c += t.second;
@@ -253,8 +326,21 @@ int64_t gcd64(int64_t a, int64_t b) { return std::gcd(a, b); }
 
 }  // namespace
 
+bool shifts_without_wrap(const Expr& e, int depth, int64_t trips, const int64_t* idx) {
+  const int64_t c = stride_of(e, depth);
+  if (c == 0 || e.lo != kMin || e.hi != kMax) return false;
+  if (e.mod <= 0) return true;
+  Wide outer = e.base;
+  for (const auto& t : e.terms)
+    if (t.first < depth) outer += static_cast<Wide>(t.second) * idx[t.first];
+  const Wide span = static_cast<Wide>(c) * (trips - 1);
+  const Wide lo = outer + std::min<Wide>(0, span), hi = outer + std::max<Wide>(0, span);
+  auto floor_div = [](Wide a, Wide m) { return a >= 0 ? a / m : -((-a + m - 1) / m); };
+  return floor_div(lo, e.mod) == floor_div(hi, e.mod);
+}
+
 std::vector<IterationSegment> iteration_segments(const BoundArch& arch, const Loop& loop, int depth,
-                                                 const int64_t* idx) {
+                                                 const int64_t* idx, bool shifting) {
   const int64_t n = loop.trips;
   // Scratch kept between calls: the estimator asks for every loop it enters.
   thread_local std::vector<OperandView> ops;
@@ -269,7 +355,13 @@ std::vector<IterationSegment> iteration_segments(const BoundArch& arch, const Lo
   int64_t period = 1;
   bool aperiodic = false;
   cuts.assign({0, n});
+  bool shifts = false;
   for (const auto& v : ops) {
+    // An address moving by a constant stride: the evaluator keys its storage relative to it.
+    if (shifting && v.address && v.imin == 0 && v.imax == 0 && shifts_without_wrap(*v.e, depth, n, idx)) {
+      shifts = true;
+      continue;
+    }
     if (v.e->mod > 0) {
       const int64_t c = std::llabs(v.c % v.e->mod);
       const int64_t q = c == 0 ? 1 : v.e->mod / gcd64(c, v.e->mod);
@@ -302,7 +394,7 @@ std::vector<IterationSegment> iteration_segments(const BoundArch& arch, const Lo
   cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
   std::vector<IterationSegment> out;
   for (std::size_t k = 0; k + 1 < cuts.size(); ++k) {
-    IterationSegment s{cuts[k], cuts[k + 1], aperiodic ? 0 : period};
+    IterationSegment s{cuts[k], cuts[k + 1], aperiodic ? 0 : period, shifts};
     for (const auto* v : clamped)
       if (clamp_class(*v, s.begin) == 1) s.period = 0;
     if (s.period > 0 && s.period >= s.end - s.begin) s.period = 0;

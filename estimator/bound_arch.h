@@ -55,6 +55,11 @@ struct BoundOpcode {
   // source opcode -1 when the ISA has no such opcode (the value is then always 0).
   std::vector<std::pair<int, int>> carried;
   std::vector<int> latch;           // Program operand indices later instructions carry from this opcode
+  // Program operand index -> an unbounded storage it addresses, or -1. An address operand is used
+  // (directly or carried) only as the whole index of accesses to storages with unbounded locations,
+  // so shifting it shifts those accesses and nothing else: loops that stride through a storage
+  // repeat up to that shift (address-relative extrapolation, docs/arch-description.md).
+  std::vector<int> address;
 };
 
 struct BoundArch {
@@ -102,12 +107,28 @@ inline int64_t operand_value(const Expr& e, const int64_t* idx) {
 // (0: they differ from one iteration to the next, so no extrapolation inside the range).
 struct IterationSegment {
   int64_t begin = 0, end = 0, period = 0;
+  bool shifting = false;  // some address operand moves by a constant stride per iteration (no wrap)
 };
 
 // Splits loop `loop` (at nesting depth `depth`, enclosing indices in idx[0..depth-1]) at the
-// breakpoints of clamped operands and finds the period of modulo operands.
+// breakpoints of clamped operands and finds the period of modulo operands. With `shifting`, address
+// operands that move by a constant stride without wrapping do not break the period (the evaluator
+// keys such segments address-relative); otherwise they make the loop aperiodic.
 std::vector<IterationSegment> iteration_segments(const BoundArch& arch, const Loop& loop, int depth,
-                                                 const int64_t* idx);
+                                                 const int64_t* idx, bool shifting = false);
+
+// True when operand `e` moves by a nonzero coefficient of loop `depth` (enclosing indices in idx[])
+// each iteration of a loop of `trips` without a modulo wrap or a clamp (innermost loops: `e` reads no
+// deeper index).
+bool shifts_without_wrap(const Expr& e, int depth, int64_t trips, const int64_t* idx);
+
+// The coefficient of loop `depth`'s index in `e`.
+inline int64_t stride_of(const Expr& e, int depth) {
+  int64_t c = 0;
+  for (const auto& t : e.terms)
+    if (t.first == depth) c += t.second;
+  return c;
+}
 
 // Loop nesting depth of the Program (top's nested loops are depth 0).
 int program_depth(const Program& program);

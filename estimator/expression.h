@@ -50,6 +50,11 @@ class Expression {
     return eval_node(root_, ctx);
   }
   bool is_constant() const;
+  // The variable when the expression is exactly one name (`local_addr`), else null.
+  const VarRef* single_variable() const {
+    return root_ >= 0 && nodes_[static_cast<std::size_t>(root_)].op == Op::Var ? &nodes_[static_cast<std::size_t>(root_)].var
+                                                                                : nullptr;
+  }
   const std::string& text() const { return text_; }
   const SourceLoc& loc() const { return loc_; }
   // Every variable the expression reads.

@@ -21,7 +21,7 @@ class EstimatorBackend : public Backend {
   LayerResult run_layer(const Accelerator& accel, const AccelConfig& config, const Layer& layer,
                         const Program& program, const BackendOptions& options) override {
     const auto t0 = std::chrono::steady_clock::now();
-    const BoundArch& arch = bind_config_description(config, program);
+    const BoundArch& arch = bindings_.bind(config, program);
     EstimateOptions eo;
     eo.full = options.full;
     eo.explain = options.explain;
@@ -43,6 +43,9 @@ class EstimatorBackend : public Backend {
     r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return r;
   }
+
+ private:
+  BindingCache bindings_;  // this backend's bindings (one per config, ISA and opcodes used)
 };
 
 ACV_REGISTER_BACKEND(EstimatorBackend, "estimator")

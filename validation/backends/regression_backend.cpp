@@ -40,7 +40,7 @@ class RegressionBackend : public Backend {
     const std::string path = model_path(config, options);
     const auto t0 = std::chrono::steady_clock::now();
     const RegressionModel model = load_regression(path);
-    const BoundArch& arch = bind_config_description(config, program);
+    const BoundArch& arch = bindings_.bind(config, program);
     const double y = model.predict(layer_features(arch, program));
     const int64_t cycles = std::max<int64_t>(1, std::llround(y));
     LayerResult r = estimated_layer(layer, program, config, accel.processing_elements(config), cycles);
@@ -48,6 +48,9 @@ class RegressionBackend : public Backend {
     r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return r;
   }
+
+ private:
+  BindingCache bindings_;  // this backend's bindings (one per config, ISA and opcodes used)
 };
 
 ACV_REGISTER_BACKEND(RegressionBackend, "regression")

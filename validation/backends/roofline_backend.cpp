@@ -18,7 +18,7 @@ class RooflineBackend : public Backend {
   LayerResult run_layer(const Accelerator& accel, const AccelConfig& config, const Layer& layer,
                         const Program& program, const BackendOptions& /*options*/) override {
     const auto t0 = std::chrono::steady_clock::now();
-    const BoundArch& arch = bind_config_description(config, program);
+    const BoundArch& arch = bindings_.bind(config, program);
     const RooflineEstimate e = roofline(arch, program);
     LayerResult r = estimated_layer(layer, program, config, accel.processing_elements(config), e.cycles);
     r.counters["compute_cycles"] = e.compute_cycles;
@@ -27,6 +27,9 @@ class RooflineBackend : public Backend {
     r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return r;
   }
+
+ private:
+  BindingCache bindings_;  // this backend's bindings (one per config, ISA and opcodes used)
 };
 
 ACV_REGISTER_BACKEND(RooflineBackend, "roofline")

@@ -1,0 +1,73 @@
+// Address-relative keys of a loop segment that strides through unbounded storage: its streams, their
+// bands, and the move of the state's locations by whole iterations (docs/arch-description.md).
+#pragma once
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "estimator/bound_arch.h"
+#include "estimator/eval_state.h"
+
+namespace acv {
+
+// In a segment of an innermost loop whose address operands move by constant strides, two iterations
+// are alike up to a shift of addresses. Each address operand's accesses form a stream with the stride
+// c of its operand (0 for one that stays or repeats), observed as offsets `address - c * i` relative
+// to the iteration i, which repeat with the loop's period; over the segment a stream covers its band.
+// When the bands of different strides do not overlap, moving every location in a band of stride c by
+// c per iteration maps the state and the accesses of one iteration onto the next: the key holds such
+// locations relative to c * i, and extrapolating k iterations moves them by k * c. A location in no
+// band is never accessed in the segment: it is left out of the key and keeps its times.
+class AddressFrame {
+ public:
+  // A live location of a band of stride c != 0 as the key holds it.
+  struct MovingLocation {
+    int64_t c, offset;
+    Location l;
+  };
+
+  AddressFrame(int depth, int64_t begin, int64_t end, int64_t period, int64_t trips, uint64_t start_stamp)
+      : depth_(depth), begin_(begin), end_(end), period_(period), trips_(trips), start_stamp_(start_stamp) {}
+  int depth() const { return depth_; }
+  int64_t trips() const { return trips_; }
+  // Values carried from before the segment (evaluated at or before this stamp) stay: stride 0.
+  uint64_t start_stamp() const { return start_stamp_; }
+
+  // An access of `count` locations from `index` of `storage` through operand `e` (`owned`: evaluated
+  // in the segment), at loop indices `idx`.
+  void observe(int storage, const Expr* e, bool owned, int64_t index, int64_t count, const int64_t* idx);
+  // Contract: splits the live locations of unbounded `storage` (bound as `bs`) at iteration `i`: those
+  // in a band of stride 0 stay in `live`, those of stride c != 0 go to moving() (sorted), the others
+  // are dropped. False when bands of different strides overlap or a move would change a bank.
+  bool relative_key(const BoundStorage& bs, std::size_t storage, int64_t i,
+                    std::vector<std::pair<int64_t, Location>>* live);
+  const std::vector<MovingLocation>& moving() const { return moving_; }
+  // The streams (their bands decide which locations move), for the key.
+  void append_streams(std::vector<int64_t>* key) const;
+  // Whether every location of `s` in a band of stride c stays in such a band when moved by k * c.
+  bool can_move(const BoundArch& a, const State& s, int64_t k) const;
+  // After extrapolating `k` iterations and shifting the times of `s` by `by`: every location in a band
+  // of stride c moves by k * c, and the locations in no band get their times back.
+  void move(const BoundArch& a, State* s, int64_t k, int64_t by) const;
+
+ private:
+  struct Stream {
+    const Expr* e;
+    bool owned;
+    int64_t storage, c, lo, hi;  // offsets lo..hi relative to c * i
+  };
+  int64_t band_lo(const Stream& x) const { return x.c == 0 ? x.lo : x.lo + std::min(x.c * begin_, x.c * (end_ - 1)); }
+  int64_t band_hi(const Stream& x) const { return x.c == 0 ? x.hi : x.hi + std::max(x.c * begin_, x.c * (end_ - 1)); }
+  // The stride of the band holding `address` of `storage` (0 and !*in_band in none); false when
+  // bands of different strides overlap there.
+  bool band_stride(int64_t storage, int64_t address, int64_t* c, bool* in_band) const;
+
+  int depth_;
+  int64_t begin_, end_, period_, trips_;
+  uint64_t start_stamp_;
+  std::vector<Stream> streams_;
+  std::vector<MovingLocation> moving_;  // scratch of relative_key()
+};
+
+}  // namespace acv

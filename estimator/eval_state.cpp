@@ -1,0 +1,218 @@
+// The evaluator's state, its layout and its extrapolation key (see eval_state.h).
+#include "estimator/eval_state.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "estimator/address_frame.h"
+
+namespace acv {
+
+void shift_times(State* s, int64_t by) {
+  for (auto& v : s->t) v += by;
+  for (auto& fixed : s->fixed)
+    for (auto& l : fixed) {
+      l.write_ready += by;
+      l.write_end += by;
+      l.read_end += by;
+    }
+  for (auto& open : s->open)
+    for (auto& kv : open) {
+      kv.second.write_ready += by;
+      kv.second.write_end += by;
+      kv.second.read_end += by;
+    }
+  for (auto& log : s->requests) log.shift(by);
+  s->max_end += by;
+}
+
+StateLayout::StateLayout(const BoundArch& arch) : a_(arch) {
+  int slots = 0, rings = 0;
+  for (const auto& o : a_.objects) {
+    obj_base_.push_back(slots);
+    obj_ring_.push_back(o.kind == ObjectKind::Queue ? rings++ : -1);
+    if (o.kind == ObjectKind::Stage) slots += 1;
+    else if (o.kind == ObjectKind::Queue) slots += static_cast<int>(o.capacity);
+    else slots += static_cast<int>(o.instances) + 1;  // instance free times, last start
+  }
+  for (const auto& st : a_.storages) {
+    st_port_base_.push_back(slots);
+    slots += static_cast<int>(st.banks * (st.read_ports + st.write_ports));
+  }
+  fixed_key_size_ = 1;
+  for (const auto& o : a_.objects)
+    fixed_key_size_ += static_cast<std::size_t>(o.kind == ObjectKind::Stage   ? 1
+                                                : o.kind == ObjectKind::Queue ? o.capacity
+                                                                              : o.instances + 1);
+  for (const auto& st : a_.storages)
+    fixed_key_size_ += static_cast<std::size_t>(3 * st.locations + st.banks * (st.read_ports + st.write_ports));
+  slots_ = slots;
+  rings_ = rings;
+  // Objects a new instruction can enter first: their availability bounds every future start. A
+  // step is never an instruction's first when an earlier step always runs with it (no `when`, or
+  // the same `when`): it starts after that one.
+  std::vector<char> entry(a_.objects.size(), 0);
+  for (const auto& bo : a_.opcodes) {
+    if (!bo.cls) continue;
+    const auto& steps = bo.cls->steps;
+    for (std::size_t j = 0; j < steps.size(); ++j) {
+      const auto& step = steps[j];
+      bool first = true;
+      for (std::size_t i = 0; i < j && first; ++i)
+        first = !steps[i].when.empty() && steps[i].when.text() != step.when.text();
+      if (!first) continue;
+      int x = step.unit;
+      while (a_.objects[static_cast<std::size_t>(x)].from >= 0) x = a_.objects[static_cast<std::size_t>(x)].from;
+      entry[static_cast<std::size_t>(x)] = 1;
+    }
+  }
+  for (std::size_t o = 0; o < entry.size(); ++o)
+    if (entry[o]) entries_.push_back(static_cast<int>(o));
+  // Units whose steps make requests to each memory interface.
+  mem_units_.resize(a_.memories.size());
+  for (const auto& bo : a_.opcodes) {
+    if (!bo.cls) continue;
+    for (const auto& step : bo.cls->steps) {
+      if (!step.has_memory) continue;
+      auto& u = mem_units_[static_cast<std::size_t>(step.memory.memory)];
+      if (std::find(u.begin(), u.end(), step.unit) == u.end()) u.push_back(step.unit);
+    }
+  }
+}
+
+State StateLayout::initial_state() const {
+  State s;
+  s.t.assign(static_cast<std::size_t>(slots_), kNever);
+  s.head.assign(static_cast<std::size_t>(rings_), 0);
+  for (const auto& st : a_.storages) s.fixed.emplace_back(static_cast<std::size_t>(st.locations));
+  s.open.resize(a_.storages.size());
+  s.requests.resize(a_.memories.size());
+  s.busy.assign(a_.desc->objects.size() + a_.desc->memories.size(), 0);
+  return s;
+}
+
+// A lower bound of every start time still to come; times below it can no longer matter.
+int64_t StateLayout::floor_time(const State& s) const {
+  int64_t f = std::numeric_limits<int64_t>::max();
+  for (int o : entries_) {
+    const BoundObject& ob = a_.objects[static_cast<std::size_t>(o)];
+    const int base = obj_base_[static_cast<std::size_t>(o)];
+    int64_t v;
+    if (ob.kind == ObjectKind::Stage) {
+      v = s.t[static_cast<std::size_t>(base)];
+    } else {
+      v = std::numeric_limits<int64_t>::max();
+      for (int64_t k = 0; k < ob.instances; ++k) v = std::min(v, s.t[static_cast<std::size_t>(base + k)]);
+      if (ob.in_order) v = std::max(v, s.t[static_cast<std::size_t>(base + ob.instances)]);
+    }
+    f = std::min(f, v);
+  }
+  return f == std::numeric_limits<int64_t>::max() ? 0 : f;
+}
+
+// A lower bound of the acceptance cycle of every request to memory `m` still to come: such a
+// request belongs to a step on one of the units in mem_units_[m], which starts no earlier than
+// that unit's earliest free instance (instance free times only grow).
+int64_t StateLayout::memory_floor(const State& s, std::size_t m, int64_t fl) const {
+  const auto& units = mem_units_[m];
+  if (units.empty()) return fl;
+  int64_t f = std::numeric_limits<int64_t>::max();
+  for (int o : units) {
+    const BoundObject& ob = a_.objects[static_cast<std::size_t>(o)];
+    const int base = obj_base_[static_cast<std::size_t>(o)];
+    for (int64_t k = 0; k < ob.instances; ++k) f = std::min(f, s.t[static_cast<std::size_t>(base + k)]);
+  }
+  return std::max(f, fl);
+}
+
+bool StateLayout::make_key(State* sp, int64_t phase, AddressFrame* frame, int64_t i, std::vector<int64_t>* key) {
+State& s_ = *sp;
+  // The objects' and fixed storages' part has the same length every time: written in place.
+  key->resize(fixed_key_size_);
+  int64_t* out = key->data();
+  *out++ = phase;
+  const int64_t fl = floor_time(s_);
+  const int64_t ref = s_.max_end;
+  auto put = [&](int64_t v) { *out++ = std::max(v, fl) - ref; };
+  std::vector<int64_t>& tmp = key_tmp_;
+  for (std::size_t o = 0; o < a_.objects.size(); ++o) {
+    const BoundObject& ob = a_.objects[o];
+    const int base = obj_base_[o];
+    if (ob.kind == ObjectKind::Stage) {
+      put(s_.t[static_cast<std::size_t>(base)]);
+    } else if (ob.kind == ObjectKind::Queue) {
+      const int64_t h = s_.head[static_cast<std::size_t>(obj_ring_[o])];
+      for (int64_t k = 0; k < ob.capacity; ++k) put(s_.t[static_cast<std::size_t>(base + (h + k) % ob.capacity)]);
+    } else {
+      tmp.clear();
+      for (int64_t k = 0; k < ob.instances; ++k) tmp.push_back(std::max(s_.t[static_cast<std::size_t>(base + k)], fl));
+      std::sort(tmp.begin(), tmp.end());  // instances are interchangeable
+      for (int64_t v : tmp) put(v);
+      put(s_.t[static_cast<std::size_t>(base + ob.instances)]);
+    }
+  }
+  for (std::size_t st = 0; st < a_.storages.size(); ++st) {
+    const BoundStorage& bs = a_.storages[st];
+    for (const Location& l : s_.fixed[st]) {
+      put(l.write_ready);
+      put(l.write_end);
+      put(l.read_end);
+    }
+    const int64_t per_bank = bs.read_ports + bs.write_ports;
+    for (int64_t b = 0; b < bs.banks; ++b)
+      for (int kind = 0; kind < 2; ++kind) {
+        tmp.clear();
+        const int64_t first = b * per_bank + (kind ? bs.read_ports : 0);
+        const int64_t n = kind ? bs.write_ports : bs.read_ports;
+        for (int64_t p = 0; p < n; ++p) tmp.push_back(std::max(s_.t[static_cast<std::size_t>(st_port_base_[st] + first + p)], fl));
+        std::sort(tmp.begin(), tmp.end());
+        for (int64_t v : tmp) put(v);
+      }
+  }
+  auto add = [&](int64_t v) { key->push_back(std::max(v, fl) - ref); };
+  for (std::size_t st = 0; st < a_.storages.size(); ++st) {
+    const BoundStorage& bs = a_.storages[st];
+    if (bs.locations == 0) {
+      auto& open = s_.open[st];
+      auto& live = key_live_;
+      live.clear();
+      for (auto it = open.begin(); it != open.end();) {
+        const Location& l = it->second;
+        if (l.write_ready <= fl && l.write_end <= fl && l.read_end <= fl) {
+          it = open.erase(it);  // as good as never touched
+        } else {
+          live.emplace_back(it->first, l);
+          ++it;
+        }
+      }
+      if (frame && !frame->relative_key(bs, st, i, &live)) return false;
+      std::sort(live.begin(), live.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+      key->push_back(static_cast<int64_t>(live.size()));
+      for (const auto& l : live) {
+        key->push_back(l.first);
+        add(l.second.write_ready);
+        add(l.second.write_end);
+        add(l.second.read_end);
+      }
+      if (frame) {
+        key->push_back(static_cast<int64_t>(frame->moving().size()));
+        for (const auto& l : frame->moving()) {
+          key->insert(key->end(), {l.c, l.offset});
+          add(l.l.write_ready);
+          add(l.l.write_end);
+          add(l.l.read_end);
+        }
+      }
+    }
+  }
+  if (frame) frame->append_streams(key);
+  for (std::size_t m = 0; m < a_.memories.size(); ++m) {
+    // The requests that can still matter (see RequestLog::encode), dropping the others for good.
+    const int64_t mfl = memory_floor(s_, m, fl);
+    s_.requests[m].prune(mfl);
+    s_.requests[m].encode(fl, mfl, ref, key);
+  }
+  return true;
+}
+
+}  // namespace acv

@@ -1,0 +1,88 @@
+// The AIDG evaluator's state (when every pipeline object, storage location and memory interface is
+// next free), where its times sit for a bound description, and its extrapolation key (method.md 2-3).
+#pragma once
+
+#include <cstdint>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "estimator/bound_arch.h"
+#include "estimator/request_log.h"
+
+namespace acv {
+
+class AddressFrame;
+
+constexpr int64_t kNever = 0;  // "no constraint yet": nothing starts before cycle 0
+
+struct Location {
+  int64_t write_ready = kNever, write_end = kNever, read_end = kNever;
+};
+
+struct KeyHash {
+  std::size_t operator()(const std::vector<int64_t>& k) const {
+    // FNV-style over four interleaved lanes: no serial multiply chain over the whole (long) key.
+    constexpr uint64_t kPrime = 1099511628211ull;
+    uint64_t h0 = 1469598103934665603ull, h1 = h0 ^ 1, h2 = h0 ^ 2, h3 = h0 ^ 3;
+    const std::size_t n = k.size();
+    const int64_t* p = k.data();
+    std::size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+      h0 = (h0 ^ static_cast<uint64_t>(p[i])) * kPrime;
+      h1 = (h1 ^ static_cast<uint64_t>(p[i + 1])) * kPrime;
+      h2 = (h2 ^ static_cast<uint64_t>(p[i + 2])) * kPrime;
+      h3 = (h3 ^ static_cast<uint64_t>(p[i + 3])) * kPrime;
+    }
+    for (; i < n; ++i) h0 = (h0 ^ static_cast<uint64_t>(p[i])) * kPrime;
+    uint64_t h = ((h0 * kPrime ^ h1) * kPrime ^ h2) * kPrime ^ h3;
+    h = (h ^ n) * kPrime;
+    return static_cast<std::size_t>(h ^ (h >> 29));
+  }
+};
+
+// The evaluator's whole state: availability times of every object, location and interface.
+struct State {
+  std::vector<int64_t> t;      // fixed slots (see Evaluator's layout)
+  std::vector<int64_t> head;   // ring positions of queues and memory interfaces
+  std::vector<std::vector<Location>> fixed;                  // storages with a fixed location count
+  std::vector<std::unordered_map<int64_t, Location>> open;  // unbounded storages by index
+  std::vector<RequestLog> requests;  // per memory interface
+  int64_t max_end = 0;
+  std::vector<int64_t> busy;   // per object, then per memory interface
+};
+
+// Moves every time of `s` by `by`.
+void shift_times(State* s, int64_t by);
+
+// Where each object's and storage's times sit in a State (slots, queue rings, storage ports), the
+// lower bounds of future start times, and the key compared for loop extrapolation.
+class StateLayout {
+ public:
+  explicit StateLayout(const BoundArch& arch);
+  // Nothing busy yet.
+  State initial_state() const;
+  int obj_base(std::size_t o) const { return obj_base_[o]; }
+  int obj_ring(std::size_t o) const { return obj_ring_[o]; }
+  int st_port_base(std::size_t st) const { return st_port_base_[st]; }
+  // A lower bound of every start time still to come; times below it can no longer matter.
+  int64_t floor_time(const State& s) const;
+  // A lower bound of the acceptance cycle of every request to memory `m` still to come (fl: floor_time).
+  int64_t memory_floor(const State& s, std::size_t m, int64_t fl) const;
+  // Contract: writes the state relative to its latest end, with times that can no longer matter
+  // clamped away (dropping from `s` the storage locations as good as never touched): equal keys,
+  // equal futures up to a shift in time. With `frame`, unbounded storages are keyed relative to
+  // iteration `i`'s addresses (AddressFrame); false when they cannot be.
+  bool make_key(State* s, int64_t phase, AddressFrame* frame, int64_t i, std::vector<int64_t>* key);
+
+ private:
+  const BoundArch& a_;
+  std::vector<int> obj_base_, obj_ring_, st_port_base_, entries_;
+  std::vector<std::vector<int>> mem_units_;  // per memory interface: units with steps requesting it
+  std::size_t fixed_key_size_ = 0;           // phase, objects and fixed storages: the first part of every key
+  int slots_ = 0, rings_ = 0;
+  std::vector<int64_t> key_tmp_;                        // scratch of make_key()
+  std::vector<std::pair<int64_t, Location>> key_live_;  // scratch of make_key()
+};
+
+}  // namespace acv

@@ -1,0 +1,46 @@
+// The memo of loops entered again: a loop entered with the same relative state, the same
+// timing-relevant operands and the same carried fields ends in the same relative state, so its
+// evaluation becomes a copy of the exit recorded the first time.
+#pragma once
+
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "estimator/bound_arch.h"
+#include "estimator/eval_state.h"
+
+namespace acv {
+
+// Timing-relevant operands of a loop's instructions (nested ones included) as seen from its entry at
+// depth `target` (enclosing indices in idx[]): what the outer indices contribute, reduced to what
+// decides the values inside the loop (the residue of modulo operands, the bound of clamped ones that
+// stay clamped). `trips`: scratch, trips per depth.
+void loop_signature(const BoundArch& a, const Loop& loop, int target, int loop_depth, const int64_t* idx,
+                    std::vector<int64_t>* trips, std::vector<int64_t>* key);
+
+class LoopMemo {
+ public:
+  struct Exit {
+    State state;                // relative to the entry's latest end
+    std::vector<int64_t> busy;  // added during the loop
+    std::vector<std::vector<int64_t>> latched;
+  };
+  // Whether entering `loop` is worth a key: while it pays (one entry in five hits) and the state is
+  // cheap to copy.
+  bool worth_trying(const Loop* loop, std::size_t open_locations) const;
+  // The exit recorded under `key`, or null; counts the hits and misses of `loop`.
+  const Exit* find(const Loop* loop, const std::vector<int64_t>& key);
+  // A new record under `key` (the memo starts over when full).
+  Exit& record(std::vector<int64_t> key);
+
+ private:
+  struct Stats {
+    int64_t hits = 0, misses = 0;
+  };
+  static constexpr std::size_t kMaxEntries = 2048;
+  std::unordered_map<std::vector<int64_t>, Exit, KeyHash> exits_;
+  std::unordered_map<const Loop*, Stats> stats_;
+};
+
+}  // namespace acv

@@ -1,0 +1,189 @@
+// The shared memory port: a step's requests placed in time, runs of them memoized (memory_port.h).
+#include "estimator/memory_port.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace acv {
+
+MemoryPort::Placed MemoryPort::place(RequestLog* log_in, std::size_t m, const BoundMemory& bm, int64_t n,
+                                     int64_t xfer, int64_t interval, int64_t start, int64_t step_start) {
+  // One sweep in time over the placed requests (sorted by accept) and this step's new ones:
+  // acceptance cycles only grow within a step, so every count below is a pointer that only
+  // moves forward. The new requests are merged into the log at the end, each after the placed
+  // requests accepted by its cycle (as if inserted one by one).
+  // The placed requests that can still matter from `start` on (every one before them was accepted
+  // before start and is free by then) come out of the log as a flat window: count those freed by
+  // `start` (they stay freed), collect the later free cycles, and take the state at t = start
+  // (accepted by / before start, their latest response).
+  RequestLog& log = *log_in;
+  const RequestLog::Pos window_at = log.first_relevant(start);
+  const int64_t done_before_window = log.done_before(window_at);
+  const auto window = static_cast<std::size_t>(bm.max_outstanding);
+  // The new requests depend only on the step's parameters and the placed window, relative to
+  // start (an earlier response at or before start + latency never decides one): steps in a
+  // steady state repeat that, so their requests are looked up instead of computed.
+  memo_key_.assign({static_cast<int64_t>(m), n, xfer, interval, start - step_start,
+                    std::max(done_before_window, start + bm.latency) - start});
+  log.window_key(window_at, start, &memo_key_);
+  if (memo_.size() > kMaxMemo) memo_.clear();
+  auto [entry, fresh] = memo_.try_emplace(memo_key_);
+  MemoEntry& e = entry->second;
+  if (fresh) {
+    log.materialize(window_at, &window_);
+    new_.resize(static_cast<std::size_t>(n));
+    const Generated g = generate_requests(bm, window_.data(), window_.size(), new_.data(), n, start, step_start,
+                                          interval, xfer, done_before_window);
+    e.requests = RequestLog();
+    e.requests.append(new_.data(), g.k);
+    if (g.repeat_count > 0)
+      e.requests.append_repeated(new_.data() + g.k - window, window, g.repeat_delta, g.repeat_count);
+    e.requests.shift(-start);
+    e.first_accept = new_[0].accept - start;
+    e.issue = g.issue - start;
+    e.done = g.done - start;
+  }
+  if (log.last_accept() <= start + e.first_accept) {
+    log.append_log(e.requests, start);
+  } else {
+    // Placed requests fall among the new ones: merge them in (placed first among equals).
+    log.merge_in(window_at, e.requests, start);
+  }
+  return Placed{start + e.issue, start + e.done};
+}
+
+MemoryPort::Generated MemoryPort::generate_requests(const BoundMemory& bm, const MemRequest* rq, std::size_t old_n, MemRequest* nq, int64_t n, int64_t start, int64_t step_start, int64_t interval, int64_t xfer, int64_t done_before_window) {
+  const auto by_accept = [](const MemRequest& r, int64_t v) { return r.accept < v; };
+  const auto accept_after = [](int64_t v, const MemRequest& r) { return v < r.accept; };
+  const MemRequest* const old_end = rq + old_n;
+  const auto window = static_cast<std::size_t>(bm.max_outstanding);
+  std::size_t ilt = static_cast<std::size_t>(std::lower_bound(rq, old_end, start, by_accept) - rq);
+  std::size_t ia = static_cast<std::size_t>(std::upper_bound(rq + ilt, old_end, start, accept_after) - rq);
+  int64_t prefix_done = ia > 0 ? rq[ia - 1].prefix_done : done_before_window;
+  // Requests before `q` are all free by start.
+  const std::size_t q = static_cast<std::size_t>(
+      std::partition_point(rq, old_end, [start](const MemRequest& r) { return r.prefix_free <= start; }) - rq);
+  frees_.resize(old_n - q);
+  int64_t* const fr = frees_.data();
+  std::size_t nf = 0;
+  for (std::size_t i = q; i < old_n; ++i) {
+    fr[nf] = rq[i].free;
+    nf += rq[i].free > start ? 1 : 0;
+  }
+  const int64_t freed_base = static_cast<int64_t>(old_n - nf);
+  // Free cycles mostly grow with acceptance: sort only when they do not.
+  if (!std::is_sorted(fr, fr + nf)) std::sort(fr, fr + nf);
+  std::size_t k = 0, jf = 0, kn = 0;  // new requests, frees <= t, new frees <= t
+  int64_t new_same = 0, last_new_accept = std::numeric_limits<int64_t>::min();
+  int64_t done = step_start, issue = start - interval;
+  const int64_t lat = bm.latency, rd = bm.release_delay;
+  int64_t j = 0;
+  for (; j < n; ++j) {
+    // Every placed request accepted before t and free by then (at j == 0 the pointers stand at
+    // start itself, where a request accepted at start still takes a port): see below.
+    if (ia == old_n && jf == nf && interval >= 1 && (j > 0 || ilt == old_n)) break;
+    // No placed request in flight at the last acceptance (every one accepted by then is freed):
+    // until the next placed one is accepted only this step's requests count, as in the loop below.
+    if (j > 0 && interval >= 1 && static_cast<int64_t>(ia) == freed_base + static_cast<int64_t>(jf)) {
+      const int64_t next_placed = ia < old_n ? rq[ia].accept : std::numeric_limits<int64_t>::max();
+      for (; j < n; ++j) {
+        int64_t t = issue + interval;
+        if (k >= window) t = std::max(t, nq[k - window].free);
+        if (t >= next_placed) break;
+        issue = t;
+        const int64_t d = std::max(issue + lat, prefix_done) + xfer;
+        nq[k++] = MemRequest{issue, d, d + rd};
+        prefix_done = d;
+        done = std::max(done, d);
+      }
+      if (j == n) break;
+      last_new_accept = issue;
+      new_same = 1;
+    }
+    // The first cycle from issue + interval on in which the interface accepts a request (see
+    // the rule below memory()).
+    int64_t t = issue + interval;
+    for (;;) {
+      while (ia < old_n && rq[ia].accept <= t) prefix_done = std::max(prefix_done, rq[ia++].done);
+      while (ilt < old_n && rq[ilt].accept < t) ++ilt;
+      while (jf < nf && fr[jf] <= t) ++jf;
+      while (kn < k && nq[kn].free <= t) ++kn;
+      const int64_t same = static_cast<int64_t>(ia - ilt) + (last_new_accept == t ? new_same : 0);
+      const int64_t in_flight = static_cast<int64_t>(ia + k) -
+                                (freed_base + static_cast<int64_t>(jf) + static_cast<int64_t>(kn));
+      if (in_flight >= bm.max_outstanding) {
+        // Nothing frees before the earliest free after t.
+        int64_t next_free = std::numeric_limits<int64_t>::max();
+        if (jf < nf) next_free = fr[jf];
+        if (kn < k) next_free = std::min(next_free, nq[kn].free);
+        t = std::max(t + 1, next_free);
+      } else if (same >= bm.ports) {
+        ++t;
+      } else {
+        break;
+      }
+    }
+    issue = t;
+    // Responses leave in acceptance order: after every response of a request accepted earlier.
+    const int64_t d = std::max(issue + lat, prefix_done) + xfer;
+    nq[k++] = MemRequest{issue, d, d + rd};
+    if (issue == last_new_accept) {
+      ++new_same;
+    } else {
+      last_new_accept = issue;
+      new_same = 1;
+    }
+    prefix_done = std::max(prefix_done, d);
+    done = std::max(done, d);
+  }
+  // Every placed request is accepted before issue + interval and free by then: only this step's
+  // requests matter. The port is free after the last acceptance (interval >= 1), and as free
+  // cycles grow with acceptance, fewer than max_outstanding are in flight at t exactly when the
+  // request max_outstanding places back is free by t.
+  // The recurrence below depends only on the last request and the free cycles of the last window,
+  // and is shift-invariant: once a window of its requests equals the window before plus one delta,
+  // every later request is the one a window back plus that delta (checked once per window).
+  const std::size_t tail_start = k;
+  int64_t repeat_count = 0, repeat_delta = 0;  // requests left as copies of the last window
+  std::size_t check_at = std::max(2 * window, tail_start + window + 1);
+  for (; j < n; ++j) {
+    if (k == check_at) {
+      const int64_t delta = nq[k - 1].accept - nq[k - 1 - window].accept;
+      bool periodic = true;
+      for (std::size_t i = k - window; i < k && periodic; ++i)
+        periodic = nq[i].accept == nq[i - window].accept + delta && nq[i].done == nq[i - window].done + delta &&
+                   nq[i].free == nq[i - window].free + delta;
+      if (periodic) {
+        // The rest goes into the log as shifted copies of the last window (a few runs).
+        repeat_count = n - j;
+        repeat_delta = delta;
+        const MemRequest& last = nq[k - window + static_cast<std::size_t>((repeat_count - 1) % bm.max_outstanding)];
+        const int64_t last_shift = ((repeat_count - 1) / bm.max_outstanding + 1) * delta;
+        issue = last.accept + last_shift;
+        done = std::max(done, last.done + last_shift);
+        break;
+      }
+      check_at += window;
+    }
+    int64_t t = issue + interval;
+    if (k >= window) t = std::max(t, nq[k - window].free);
+    issue = t;
+    const int64_t d = std::max(issue + lat, prefix_done) + xfer;
+    nq[k++] = MemRequest{issue, d, d + rd};
+    prefix_done = d;  // d > every response so far (xfer >= 0 on top of their maximum)
+    done = std::max(done, d);
+  }
+  return Generated{k, issue, done, repeat_count, repeat_delta};
+}
+
+
+// The rule memory() applies for each request, from `t` on: the first cycle in which the
+// interface accepts a request — its port takes `ports` requests per cycle and fewer than
+// max_outstanding requests are in flight (accepted by t and not yet free at t). Requests already
+// placed (by instructions earlier in program order) keep their cycles: a later instruction's
+// requests fill the cycles and slots they leave free, in time order. A request with free <= t
+// was accepted before t, so the requests in flight at t are those accepted by t less those freed
+// by t.
+
+
+}  // namespace acv

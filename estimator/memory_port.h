@@ -1,0 +1,53 @@
+// The shared port of a memory interface as the AIDG evaluator sees it: a step's requests placed in
+// time among those already accepted, with a memo of steps already computed (docs/arch-description.md,
+// "Shared memory port").
+#pragma once
+
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "estimator/bound_arch.h"
+#include "estimator/eval_state.h"
+#include "estimator/request_log.h"
+
+namespace acv {
+
+class MemoryPort {
+ public:
+  struct Placed {
+    int64_t issue, done;  // the last acceptance, the latest response
+  };
+  // Contract: places `n` requests of interface `m` (`bm`), each `xfer` cycles of data, one per
+  // `interval` after the previous one was accepted from `start` on (the step started at
+  // `step_start`), among the requests already in `log`, which it appends them to. Exact: the memo
+  // returns what computing them would.
+  Placed place(RequestLog* log, std::size_t m, const BoundMemory& bm, int64_t n, int64_t xfer, int64_t interval,
+               int64_t start, int64_t step_start);
+
+ private:
+  // A step's new requests (see memory()): the first `k` in nq, then `repeat_count` copies of the
+  // last window of max_outstanding shifted by multiples of `repeat_delta`; `issue` / `done` are the
+  // last acceptance and the latest response.
+  struct Generated {
+    std::size_t k;
+    int64_t issue, done, repeat_count, repeat_delta;
+  };
+
+  Generated generate_requests(const BoundMemory& bm, const MemRequest* rq, std::size_t old_n, MemRequest* nq,
+                              int64_t n, int64_t start, int64_t step_start, int64_t interval, int64_t xfer,
+                              int64_t done_before_window);
+
+  // memory()'s steps already computed: their new requests relative to start, by step and window.
+  struct MemoEntry {
+    RequestLog requests;
+    int64_t first_accept = 0, issue = 0, done = 0;
+  };
+  static constexpr std::size_t kMaxMemo = 4096;
+  std::unordered_map<std::vector<int64_t>, MemoEntry, KeyHash> memo_;
+  std::vector<int64_t> memo_key_;
+  std::vector<int64_t> frees_;  // scratch of memory(): free cycles of placed requests, sorted
+  std::vector<MemRequest> window_, new_;  // scratch of memory(): placed window, new requests
+};
+
+}  // namespace acv

@@ -1,0 +1,191 @@
+// Address-relative extrapolation: loops that stride through unbounded storage (scratchpad rows by
+// address) repeat up to a shift of addresses, and extrapolating them must equal full evaluation.
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include "test_helpers.h"
+
+using namespace acv;
+using namespace acv::test;
+
+namespace {
+
+// Load / compute / store around a scratchpad and an accumulator addressed by row, dependency
+// tracked (RAW, WAR, WAW), one shared memory port, and carried accumulator addresses (as a decoder
+// register): the shapes of a Gemmini-like machine, sizes made up.
+const char* kStrider = R"(
+params:
+  QD: qd
+  LAT: lat
+stages:
+  dispatch: {latency: 1}
+queues:
+  lq: {from: dispatch, capacity: QD, release: end, release_delay: 1}
+  xq: {from: dispatch, capacity: QD, release: start, release_delay: 2}
+  sq: {from: dispatch, capacity: 2, release: end, release_delay: 1}
+units:
+  regs: {from: dispatch, latency: 0}
+  loader: {from: lq}
+  array: {from: xq}
+  storer: {from: sq}
+storage:
+  sp: {locations: 0, hazards: [raw, war, waw]}
+  acc: {locations: 0, hazards: [raw, war]}
+memory:
+  dram: {latency: LAT, bytes_per_cycle: 4, max_outstanding: 3, release_delay: 1}
+instructions:
+  mvin:
+    fields: [addr, rows]
+    unit: loader
+    writes: ["sp[addr, rows]"]
+    memory: {requests: rows, bytes: 8, start: 1}
+    latency: mem_done + 1
+  pre:
+    unit: regs
+  mac:
+    fields: [a, b, k]
+    carried: {c: pre.c, n: pre.n}
+    steps:
+      - unit: array
+        latency: k + 2
+        reads: ["sp[a, k]", "sp[b, k]"]
+        writes: ["acc[c, n]"]
+  mvout:
+    fields: [c, rows]
+    unit: storer
+    reads: ["acc[c, rows]"]
+    memory: {requests: rows, bytes: 4, start: 2, interval: 2}
+    latency: mem_done + 1
+  # One address, rows of either storage by a flag.
+  mvboth:
+    fields: [addr, to_acc, rows]
+    unit: loader
+    reads: ["acc[addr, rows] if to_acc"]
+    writes: ["sp[addr, rows] if !to_acc", "acc[addr, rows] if to_acc"]
+    memory: {requests: rows, bytes: "to_acc ? 16 : 4", start: 1}
+    latency: mem_done + 1
+)";
+
+std::shared_ptr<const IsaSpec> strider_isa() {
+  return make_isa({{"mvin", {"addr", "rows"}},
+                   {"pre", {"c", "n"}},
+                   {"mac", {"a", "b", "k"}},
+                   {"mvout", {"c", "rows"}},
+                   {"mvboth", {"addr", "to_acc", "rows"}}});
+}
+
+// An address over the enclosing loops: a base plus strides of some of them, sometimes modulo a
+// window (double buffers; small windows wrap inside a loop, large ones do not).
+Expr random_address(std::mt19937_64& rng, int depth, bool wraps) {
+  std::uniform_int_distribution<int64_t> base(0, 64);
+  Expr e(base(rng));
+  for (int d = 1; d <= depth; ++d) {
+    const int pick = std::uniform_int_distribution<int>(0, 4)(rng);
+    if (pick == 0) continue;
+    const int64_t stride = pick == 1 ? 1 : pick == 2 ? 4 : pick == 3 ? 16 : 100;
+    e = e + idx(d, stride);
+  }
+  switch (std::uniform_int_distribution<int>(0, 3)(rng)) {
+    case 0: return e % 4096;
+    case 1: return wraps ? e % 96 : e % 65536;
+    default: return e;
+  }
+}
+
+Expr random_count(std::mt19937_64& rng, int depth) {
+  if (depth > 0 && std::uniform_int_distribution<int>(0, 3)(rng) == 0)
+    return clamp(Expr(13) - idx(std::uniform_int_distribution<int>(1, depth)(rng), 3), 1, 4);  // ragged
+  return Expr(std::uniform_int_distribution<int64_t>(1, 4)(rng));
+}
+
+// `wraps`: small modulo windows that wrap inside loops; else long loops that mostly stride.
+std::vector<Statement> random_body(std::mt19937_64& rng, int depth, int max_depth, int* budget, bool wraps) {
+  std::vector<Statement> body;
+  const int n = std::uniform_int_distribution<int>(1, 4)(rng);
+  for (int i = 0; i < n && *budget > 0; ++i) {
+    --*budget;
+    const int what = std::uniform_int_distribution<int>(0, 5)(rng);
+    if (what == 0 && depth < max_depth) {
+      const int64_t trips = std::uniform_int_distribution<int64_t>(1, wraps ? 30 : 90)(rng);
+      body.push_back(loop("L" + std::to_string(depth + 1), trips, random_body(rng, depth + 1, max_depth, budget, wraps)));
+    } else if (what == 1) {
+      body.push_back(instr(0, {random_address(rng, depth, wraps), random_count(rng, depth)}));
+    } else if (what == 2 || what == 3) {
+      if (what == 2) body.push_back(instr(1, {random_address(rng, depth, wraps), random_count(rng, depth)}));
+      body.push_back(instr(2, {random_address(rng, depth, wraps), random_address(rng, depth, wraps), random_count(rng, depth)}));
+    } else if (what == 4) {
+      body.push_back(instr(3, {random_address(rng, depth, wraps), random_count(rng, depth)}));
+      if (std::uniform_int_distribution<int>(0, 1)(rng) == 0) {
+        const Expr flag = depth > 0 ? (idx(std::uniform_int_distribution<int>(1, depth)(rng)) % 2) : Expr(1);
+        body.push_back(instr(4, {random_address(rng, depth, wraps), flag, random_count(rng, depth)}));
+      }
+    } else {
+      body.push_back(instr(1, {random_address(rng, depth, wraps), random_count(rng, depth)}));
+    }
+  }
+  return body;
+}
+
+void check_random_nests(uint64_t seed, bool wraps, int64_t min_extrapolated) {
+  const auto desc = parse_arch_description(kStrider, "strider.yaml");
+  std::mt19937_64 rng(seed);
+  int64_t evaluated = 0, represented = 0, extrapolated = 0;
+  for (int trial = 0; trial < 400; ++trial) {
+    int budget = 12;
+    const int max_depth = std::uniform_int_distribution<int>(1, 4)(rng);
+    Program p = program(strider_isa(), random_body(rng, 0, max_depth, &budget, wraps));
+    const std::map<std::string, int64_t> params = {{"qd", std::uniform_int_distribution<int64_t>(1, 4)(rng)},
+                                                   {"lat", std::uniform_int_distribution<int64_t>(0, 12)(rng)}};
+    const BoundArch arch = bind_arch(desc, params, p);
+    EstimateOptions full;
+    full.full = true;
+    const Estimate a = estimate(arch, p, full);
+    const Estimate b = estimate(arch, p, EstimateOptions{});
+    INFO("trial " << trial << "\n" << p.to_text());
+    REQUIRE(a.cycles == b.cycles);
+    REQUIRE(a.busy == b.busy);
+    CHECK(b.evaluated_instructions <= a.evaluated_instructions);
+    evaluated += b.evaluated_instructions;
+    represented += b.represented_instructions;
+    extrapolated += b.evaluated_instructions < a.evaluated_instructions ? 1 : 0;
+  }
+  INFO(extrapolated << " of 400 nests extrapolated, " << evaluated << " of " << represented << " instructions evaluated");
+  CHECK(evaluated < represented);
+  CHECK(extrapolated >= min_extrapolated);
+}
+
+}  // namespace
+
+TEST_CASE("extrapolation equals full evaluation on random nests striding through on-chip storage") {
+  check_random_nests(2026, true, 40);
+  check_random_nests(7, false, 60);
+}
+
+TEST_CASE("a loop striding through a scratchpad is extrapolated, not evaluated row by row") {
+  const auto desc = parse_arch_description(kStrider, "strider.yaml");
+  // for i: mvin sp[8*i, 8]; pre acc[4*i]; mac a = 8*i, b = 4000 + 8*i; then mvout acc[4*i]
+  Program p = program(strider_isa(),
+                      {loop("i", 5000, {instr(0, {idx(1, 8), Expr(8)}), instr(1, {idx(1, 4), Expr(4)}),
+                                        instr(2, {idx(1, 8), Expr(40000) + idx(1, 8), Expr(8)}),
+                                        instr(3, {idx(1, 4), Expr(4)})})});
+  const BoundArch arch = bind_arch(desc, {{"qd", 2}, {"lat", 9}}, p);
+  EstimateOptions full;
+  full.full = true;
+  const Estimate a = estimate(arch, p, full);
+  const Estimate b = estimate(arch, p, EstimateOptions{});
+  CHECK(a.cycles == b.cycles);
+  CHECK(a.busy == b.busy);
+  CHECK(b.evaluated_instructions < 200);
+  // Two streams of different strides through one storage (rows 8*i and 40000 + 16*i) still repeat.
+  Program two = program(strider_isa(), {loop("i", 3000, {instr(0, {idx(1, 8), Expr(8)}),
+                                                          instr(0, {Expr(40000) + idx(1, 16), Expr(8)}),
+                                                          instr(1, {Expr(0), Expr(4)}),
+                                                          instr(2, {idx(1, 8), Expr(40000) + idx(1, 16), Expr(8)})}),
+                                         instr(3, {Expr(0), Expr(4)})});
+  const BoundArch arch2 = bind_arch(desc, {{"qd", 3}, {"lat", 5}}, two);
+  const Estimate c = estimate(arch2, two, full);
+  const Estimate d = estimate(arch2, two, EstimateOptions{});
+  CHECK(c.cycles == d.cycles);
+  CHECK(d.evaluated_instructions < 200);
+}

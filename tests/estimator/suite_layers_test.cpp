@@ -1,0 +1,70 @@
+// Extrapolated == full evaluation on every layer the sign-off suites run, on every config of theirs.
+#include <catch2/catch.hpp>
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+
+#include "models/common/accelerator.h"
+#include "models/common/workload_reader.h"
+#include "test_helpers.h"
+
+using namespace acv;
+using acv::test::source;
+
+namespace {
+
+std::string dir_of(const std::string& path) { return path.substr(0, path.rfind('/') + 1); }
+
+// Every layer of a suite file (its workloads: the listed layers or all) on every config of its
+// accelerator (models/<accel>/configs/, the suite's and the others).
+void check_suite(const std::string& suite_file) {
+  const YAML::Node suite = YAML::LoadFile(suite_file);
+  const std::string dir = dir_of(suite_file);
+  std::vector<Layer> layers;
+  for (const auto& w : suite["workloads"]) {
+    const Workload workload = load_workload(dir + w["file"].as<std::string>());
+    std::vector<std::string> only;
+    if (w["layers"])
+      for (const auto& l : w["layers"]) only.push_back(l.as<std::string>());
+    for (const auto& l : workload.layers)
+      if (only.empty() || std::find(only.begin(), only.end(), l.name) != only.end()) layers.push_back(l);
+  }
+  const std::string first = dir + suite["configs"][0].as<std::string>();
+  std::vector<std::string> configs;
+  for (const auto& f : std::filesystem::directory_iterator(dir_of(first)))
+    if (f.path().extension() == ".yaml") configs.push_back(f.path().string());
+  std::sort(configs.begin(), configs.end());
+  for (const auto& file : configs) {
+    const AccelConfig config = load_accel_config(file);
+    const std::unique_ptr<Accelerator> accel = AcceleratorRegistry::create(config.accelerator);
+    const auto desc = load_arch_description(config.description);
+    for (const auto& layer : layers) {
+      Program p;
+      try {
+        p = accel->map(layer, config);
+      } catch (const UnsupportedLayer&) {
+        continue;  // pooling on an accelerator without a pooling unit: no view runs it
+      }
+      const BoundArch arch = bind_arch(desc, config_values(config), p);
+      EstimateOptions full;
+      full.full = true;
+      const Estimate a = estimate(arch, p, full);
+      const Estimate b = estimate(arch, p, EstimateOptions{});
+      INFO(config.name << " " << layer.name);
+      CHECK(a.cycles == b.cycles);
+      CHECK(a.busy == b.busy);
+      CHECK(b.evaluated_instructions <= a.evaluated_instructions);
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("extrapolation equals full evaluation on every layer of the systolic sign-off suite, every config") {
+  check_suite(source("models/suites/default.yaml"));
+}
+
+TEST_CASE("extrapolation equals full evaluation on every layer of the gemmini sign-off suite, every config") {
+  check_suite(source("models/suites/gemmini.yaml"));
+}

@@ -62,7 +62,7 @@ void check_suite(const std::string& suite_file) {
 }  // namespace
 
 TEST_CASE("extrapolation equals full evaluation on every layer of the systolic sign-off suite, every config") {
-  check_suite(source("models/suites/default.yaml"));
+  check_suite(source("models/suites/systolic.yaml"));
 }
 
 TEST_CASE("extrapolation equals full evaluation on every layer of the gemmini sign-off suite, every config") {

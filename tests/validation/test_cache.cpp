@@ -151,6 +151,7 @@ TEST_CASE("golden cache: a hit returns the computed tensors, a changed seed or s
   CHECK(hit.data.input == first.data.input);
   CHECK(hit.data.weights == first.data.weights);
   CHECK(hit.expected == first.expected);
+  CHECK(hit.expected_hash == hash_output(first.expected));
   // Keys: the seed, the shape and the sources decide; the layer's name does not.
   CHECK(cache.key(l, 8) != cache.key(l, 7));
   Layer renamed = l;
@@ -165,6 +166,6 @@ TEST_CASE("golden cache: a hit returns the computed tensors, a changed seed or s
   CHECK(other_seed.data.input != first.data.input);
   // A damaged file is recomputed, not trusted.
   const std::string path = dir.path() + "/" + cache.key(l, 7).substr(0, 2) + "/" + cache.key(l, 7) + ".bin";
-  write_file(path, "ACVGOLD1 truncated");
+  write_file(path, "ACVGOLD2 truncated");
   CHECK(cache.get(l, 7).expected == first.expected);
 }

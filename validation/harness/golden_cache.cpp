@@ -20,12 +20,13 @@ namespace acv {
 namespace {
 
 // Bump when the file layout or the meaning of the tensors changes in a way the hashed sources do not show.
-constexpr const char* kGoldenVersion = "acv-golden-cache-1";
-constexpr char kMagic[8] = {'A', 'C', 'V', 'G', 'O', 'L', 'D', '1'};
+constexpr const char* kGoldenVersion = "acv-golden-cache-2";
+constexpr char kMagic[8] = {'A', 'C', 'V', 'G', 'O', 'L', 'D', '2'};
 
 struct Header {
   char magic[8];
   uint64_t input, weights, outputs;  // element counts
+  uint64_t output_hash;              // hash_output of the outputs
 };
 
 bool read_exact(const std::string& path, const Layer& layer, GoldenCase* out) {
@@ -39,6 +40,7 @@ bool read_exact(const std::string& path, const Layer& layer, GoldenCase* out) {
   out->data.input.resize(h.input);
   out->data.weights.resize(h.weights);
   out->expected.resize(h.outputs);
+  out->expected_hash = h.output_hash;
   in.read(reinterpret_cast<char*>(out->data.input.data()), static_cast<std::streamsize>(h.input));
   in.read(reinterpret_cast<char*>(out->data.weights.data()), static_cast<std::streamsize>(h.weights));
   in.read(reinterpret_cast<char*>(out->expected.data()), static_cast<std::streamsize>(h.outputs * sizeof(int32_t)));
@@ -68,6 +70,7 @@ GoldenCase GoldenCache::get(const Layer& layer, uint64_t seed) const {
   }
   g.data = make_layer_data(layer, seed);
   g.expected = golden_output(layer, g.data);
+  g.expected_hash = hash_output(g.expected);
   if (dir_.empty()) return g;
   // Best effort: a cache that cannot be written only costs the next run the computation.
   std::error_code ec;
@@ -80,6 +83,7 @@ GoldenCase GoldenCache::get(const Layer& layer, uint64_t seed) const {
     h.input = g.data.input.size();
     h.weights = g.data.weights.size();
     h.outputs = g.expected.size();
+    h.output_hash = g.expected_hash;
     out.write(reinterpret_cast<const char*>(&h), sizeof h);
     out.write(reinterpret_cast<const char*>(g.data.input.data()), static_cast<std::streamsize>(h.input));
     out.write(reinterpret_cast<const char*>(g.data.weights.data()), static_cast<std::streamsize>(h.weights));

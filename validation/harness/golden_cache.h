@@ -15,6 +15,7 @@ namespace acv {
 struct GoldenCase {
   LayerData data;                 // make_layer_data(layer, seed)
   std::vector<int32_t> expected;  // golden_output(layer, data)
+  uint64_t expected_hash = 0;     // hash_output(expected)
 };
 
 // Keyed like the result cache: a SHA-256 of everything that decides the tensors (the sources of

@@ -25,6 +25,10 @@ GemminiTop::GemminiTop(sc_core::sc_module_name name, const Params& params, const
   m_load_dma.socket.bind(m_memory.socket);   // socket index 0
   m_store_dma.socket.bind(m_memory.socket);  // socket index 1
   m_memory.set_priority(1, 1);               // store requests before load requests
+  // LT: an mvin's burst opens without first waiting for the kernel (its schedule is final once the
+  // kernel passes its last accept anyway). Safe because mvins read operands and mvouts write
+  // results: the DMAs never read what the other one writes meanwhile (MemoryTarget's contract).
+  m_memory.set_lt_lookahead(true);
   m_store_dma.on_write_acknowledged([this](const sc_core::sc_time& at) { m_store.acknowledged(at); });
 }
 

@@ -14,6 +14,10 @@ class Decoder : public sc_core::sc_module {
   SC_HAS_PROCESS(Decoder);
   Decoder(sc_core::sc_module_name name, SharedState& state, CommandTarget& command);
 
+ public:
+  // LT: the thread-less decoder's time; it pushes nothing into a unit queue before it.
+  const sc_core::sc_time& now() const { return now_; }
+
  private:
   void run();
   // LT: the decoder has no thread. It keeps its own time and runs, in the thread that made

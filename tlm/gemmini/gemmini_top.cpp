@@ -29,6 +29,10 @@ GemminiTop::GemminiTop(sc_core::sc_module_name name, const Params& params, const
   // kernel passes its last accept anyway). Safe because mvins read operands and mvouts write
   // results: the DMAs never read what the other one writes meanwhile (MemoryTarget's contract).
   m_memory.set_lt_lookahead(true);
+  // LT: an mvin's burst is final at once when the store unit cannot present a new burst before its
+  // last accept (the store DMA is the only other initiator; its open bursts are in the schedule).
+  if (mode == TlmMode::LooselyTimed)
+    m_memory.set_lt_arrival_bound([this](int, int64_t) { return m_store.arrival_floor(m_decoder.now()); });
   m_store_dma.on_write_acknowledged([this](const sc_core::sc_time& at) { m_store.acknowledged(at); });
 }
 

@@ -36,8 +36,12 @@ void StoreUnit::acknowledged(const sc_core::sc_time& at) {
 void StoreUnit::run() {
   LocalTime lt(state_.mode, state_.clock);
   for (;;) {
+    floor_ = lt.now();
+    on_queue_ = true;
     const UnitCommand c = state_.store_queue.front(lt);
+    on_queue_ = false;
     const sc_core::sc_time waiting = lt.now();
+    floor_ = lt.now();
     state_.tracker.wait_clear(Unit::Store, c.seq, lt);
     dep_wait_.add_cycles(waiting, lt.now());
     const sc_core::sc_time start = lt.now();
@@ -49,6 +53,16 @@ void StoreUnit::run() {
     state_.run_dispatch();  // LT: the decoder may push into the freed slot or pass a flush
     command_.retire(lt.now());
   }
+}
+
+int64_t StoreUnit::arrival_floor(const sc_core::sc_time& decoder_now) const {
+  sc_core::sc_time t = floor_;
+  if (on_queue_) {
+    // Its next command is the queue's head, or a push the decoder has not made yet.
+    const sc_core::sc_time& next = state_.store_queue.empty() ? decoder_now : state_.store_queue.peek_stamp();
+    if (next > t) t = next;
+  }
+  return state_.clock.to_cycles(t);
 }
 
 void StoreUnit::execute(const UnitCommand& c, LocalTime& lt) {
@@ -86,6 +100,7 @@ void StoreUnit::execute(const UnitCommand& c, LocalTime& lt) {
   burst.bytes = static_cast<uint32_t>(row_bytes);
   burst.count = static_cast<uint32_t>(rows);
   burst.gap = static_cast<uint32_t>(state_.timing.store_row_gap);
+  floor_ = lt.now();      // its burst arrives now
   dma_.write(burst, lt);  // posted: returns the cycle after the last accept
   lt.wait_until(ack_event_, [this, rows] { return acks_ == rows; });
   lt.advance_to(last_ack_);  // done in the cycle of the last response

@@ -1,5 +1,6 @@
 #include "decoder.h"
 
+#include <algorithm>
 #include <string>
 
 #include "models/common/error.h"
@@ -156,6 +157,13 @@ void Decoder::run() {
     lt.advance(decode_);
     if (!queue_of(kind)) command_.retire(lt.now());  // configs, preloads and flush end in the decoder
   }
+}
+
+int64_t Decoder::next_push_floor(int64_t load_last_accept) const {
+  int64_t floor = state_.clock.to_cycles(now_);
+  const bool held_by_load = pending_ && (flush_pending_ || (pending_kind_ == Kind::Load && !state_.load_queue.has_free_slot()));
+  if (held_by_load) floor = std::max(floor, load_last_accept + 1);
+  return floor;
 }
 
 void Decoder::drain() {

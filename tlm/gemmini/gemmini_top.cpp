@@ -33,8 +33,8 @@ GemminiTop::GemminiTop(sc_core::sc_module_name name, const Params& params, const
   // last accept (the store DMA is the only other initiator; its open bursts are in the schedule).
   // (A store burst, whose rows have gaps, is not bounded this way: it waits for the kernel.)
   if (mode == TlmMode::LooselyTimed)
-    m_memory.set_lt_arrival_bound([this](int id, int64_t) -> int64_t {
-      return id == 0 ? m_store.arrival_floor(m_decoder.now()) : -1;
+    m_memory.set_lt_arrival_bound([this](int id, int64_t last_accept) -> int64_t {
+      return id == 0 ? m_store.arrival_floor(m_decoder.next_push_floor(last_accept)) : -1;
     });
   m_store_dma.on_write_acknowledged([this](const sc_core::sc_time& at) { m_store.acknowledged(at); });
 }

@@ -55,14 +55,15 @@ void StoreUnit::run() {
   }
 }
 
-int64_t StoreUnit::arrival_floor(const sc_core::sc_time& decoder_now) const {
-  sc_core::sc_time t = floor_;
+int64_t StoreUnit::arrival_floor(int64_t decoder_next) const {
+  int64_t floor = state_.clock.to_cycles(floor_);
   if (on_queue_) {
     // Its next command is the queue's head, or a push the decoder has not made yet.
-    const sc_core::sc_time& next = state_.store_queue.empty() ? decoder_now : state_.store_queue.peek_stamp();
-    if (next > t) t = next;
+    const int64_t next =
+        state_.store_queue.empty() ? decoder_next : state_.clock.to_cycles(state_.store_queue.peek_stamp());
+    floor = std::max(floor, next);
   }
-  return state_.clock.to_cycles(t);
+  return floor;
 }
 
 void StoreUnit::execute(const UnitCommand& c, LocalTime& lt) {

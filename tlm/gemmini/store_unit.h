@@ -21,8 +21,8 @@ class StoreUnit : public sc_core::sc_module {
   // LT, called while another thread runs (this one is suspended): a cycle before which the unit
   // presents no burst it has not presented yet. Its local time when it last could block bounds
   // every later request; blocked on its empty queue, it also waits for the decoder's next push,
-  // which comes no earlier than `decoder_now` (the thread-less decoder's time only grows).
-  int64_t arrival_floor(const sc_core::sc_time& decoder_now) const;
+  // which comes no earlier than cycle `decoder_next` (Decoder::next_push_floor).
+  int64_t arrival_floor(int64_t decoder_next) const;
 
  private:
   void run();

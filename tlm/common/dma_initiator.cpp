@@ -82,6 +82,9 @@ void DmaInitiator::transfer_at(const DmaBurst& burst, bool write, LocalTime& lt)
   m_open = &gp;
   ++m_outstanding;
   const tlm::tlm_sync_enum status = socket->nb_transport_fw(gp, phase, delay);
+  auto next_cycle = [this] {  // waits until the clock edge after the current time
+    sc_core::wait(clock_.cycles(clock_.to_cycles(sc_core::sc_time_stamp()) + 1) - sc_core::sc_time_stamp());
+  };
   if (status == tlm::TLM_COMPLETED) {  // the target finished it on the spot
     m_open = nullptr;
     --m_outstanding;
@@ -91,19 +94,20 @@ void DmaInitiator::transfer_at(const DmaBurst& burst, bool write, LocalTime& lt)
     if (write && m_write_ack)
       for (uint32_t i = 0; i < burst.count; ++i) m_write_ack(sc_core::sc_time_stamp() + delay + clock_.period());
     if (delay > sc_core::SC_ZERO_TIME) sc_core::wait(delay);
+    next_cycle();
   } else if (status == tlm::TLM_UPDATED && phase == tlm::END_REQ) {
     m_open = nullptr;
     if (delay > sc_core::SC_ZERO_TIME) sc_core::wait(delay);
-  } else {
+    next_cycle();
+  } else if (write) {
+    // The last row was accepted in the cycle of END_REQ (which may come mid-cycle): the DMA is free
+    // the cycle after (the write is posted). nb_transport_bw wakes it there: one wake per burst.
     while (m_open != nullptr) sc_core::wait(m_end_req);
   }
-  // The last row was accepted in this cycle (END_REQ may come mid-cycle): the DMA is free the
-  // cycle after; a write is posted.
-  sc_core::wait(clock_.cycles(clock_.to_cycles(sc_core::sc_time_stamp()) + 1) - sc_core::sc_time_stamp());
   if (!write) {
+    // Data of the last response is in place the cycle after it; nb_transport_bw wakes the DMA
+    // there (a read waits for its response only: END_REQ needs no wake).
     while (m_outstanding > 0) sc_core::wait(m_response);
-    // Data of the last response is in place the cycle after it.
-    sc_core::wait(clock_.cycles(clock_.to_cycles(sc_core::sc_time_stamp()) + 1) - sc_core::sc_time_stamp());
   }
   if (m_error) throw BackendError(std::string(name()) + ": " + m_error_text);
   (void)lt;  // AT: lt.now() is the kernel time
@@ -111,10 +115,13 @@ void DmaInitiator::transfer_at(const DmaBurst& burst, bool write, LocalTime& lt)
 
 tlm::tlm_sync_enum DmaInitiator::nb_transport_bw(tlm::tlm_generic_payload& gp, tlm::tlm_phase& phase,
                                                  sc_core::sc_time& delay) {
+  // A waiting DMA resumes at the clock edge after the phase (END_REQ may come mid-cycle).
+  const sc_core::sc_time at = sc_core::sc_time_stamp() + delay;
+  const sc_core::sc_time to_edge = clock_.cycles(clock_.to_cycles(at) + 1) - sc_core::sc_time_stamp();
   if (phase == tlm::END_REQ) {
     if (&gp == m_open) {
       m_open = nullptr;
-      m_end_req.notify(delay);
+      m_end_req.notify(to_edge);
     }
     return tlm::TLM_ACCEPTED;
   }
@@ -123,7 +130,7 @@ tlm::tlm_sync_enum DmaInitiator::nb_transport_bw(tlm::tlm_generic_payload& gp, t
     // END_REQ); a response to an earlier payload leaves the open request waiting.
     if (&gp == m_open) {
       m_open = nullptr;
-      m_end_req.notify(delay);
+      m_end_req.notify(to_edge);
     }
     if (gp.is_response_error() && !m_error) {
       m_error = true;
@@ -138,7 +145,7 @@ tlm::tlm_sync_enum DmaInitiator::nb_transport_bw(tlm::tlm_generic_payload& gp, t
       for (uint32_t i = 0; i < rows; ++i) m_write_ack(sc_core::sc_time_stamp() + delay + clock_.period());
     }
     m_free.push_back(&gp);
-    m_response.notify(delay);
+    m_response.notify(to_edge);
     phase = tlm::END_RESP;
     return tlm::TLM_COMPLETED;
   }

@@ -6,20 +6,6 @@
 
 namespace acv {
 
-int64_t Expr::eval(const int64_t* loop_index) const {
-  int64_t v = base;
-  for (const auto& t : terms) v += t.second * loop_index[t.first];
-  if (mod > 0) {  // v mod mod in [0, mod); one division at most (a power of two: a mask, exact in two's complement)
-    if ((mod & (mod - 1)) == 0) {
-      v &= mod - 1;
-    } else {
-      v %= mod;
-      if (v < 0) v += mod;
-    }
-  }
-  return std::min(hi, std::max(lo, v));
-}
-
 std::string Expr::to_text(const std::vector<std::string>& loop_names) const {
   std::ostringstream s;
   bool any = false;

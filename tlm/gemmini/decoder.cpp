@@ -26,22 +26,42 @@ Decoder::Decoder(sc_core::sc_module_name name, SharedState& state, CommandTarget
   }
 }
 
+namespace {
+
+// The error paths of Decoder::check, out of line: the checks themselves stay small and inlined
+// (they run for every command).
+[[noreturn]] __attribute__((noinline, cold)) void fail_command(const ConcreteInstruction& in, int64_t number,
+                                                               const std::string& what) {
+  throw BackendError("gemmini TLM: instruction " + std::to_string(number) + " (opcode " + std::to_string(in.opcode) +
+                     "): " + what);
+}
+
+[[noreturn]] __attribute__((noinline, cold)) void fail_range(const ConcreteInstruction& in, int64_t number,
+                                                             const char* field, int64_t v, int64_t lo, int64_t hi) {
+  fail_command(in, number,
+               std::string(field) + " = " + std::to_string(v) + " outside [" + std::to_string(lo) + ", " +
+                   std::to_string(hi) + "]");
+}
+
+[[noreturn]] __attribute__((noinline, cold)) void fail_local(const ConcreteInstruction& in, int64_t number,
+                                                             const char* field, int64_t addr, int64_t rows, bool acc,
+                                                             int64_t size) {
+  fail_command(in, number,
+               std::string(field) + " rows " + std::to_string(addr) + ".." + std::to_string(addr + rows - 1) +
+                   " outside the " + (acc ? "accumulator" : "scratchpad") + " (" + std::to_string(size) + " rows)");
+}
+
+}  // namespace
+
 void Decoder::check(const ConcreteInstruction& in, int64_t number) const {
   const Params& p = state_.params;
-  auto fail = [&](const std::string& what) {
-    throw BackendError("gemmini TLM: instruction " + std::to_string(number) + " (opcode " +
-                       std::to_string(in.opcode) + "): " + what);
-  };
+  auto fail = [&](const std::string& what) { fail_command(in, number, what); };
   auto range = [&](const char* field, int64_t v, int64_t lo, int64_t hi) {
-    if (v < lo || v > hi)
-      fail(std::string(field) + " = " + std::to_string(v) + " outside [" + std::to_string(lo) + ", " +
-           std::to_string(hi) + "]");
+    if (v < lo || v > hi) fail_range(in, number, field, v, lo, hi);
   };
   auto local = [&](const char* field, int64_t addr, int64_t rows, bool acc) {
     const int64_t size = acc ? p.acc_rows() : p.sp_rows();
-    if (rows > 0 && (addr < 0 || addr + rows > size))
-      fail(std::string(field) + " rows " + std::to_string(addr) + ".." + std::to_string(addr + rows - 1) +
-           " outside the " + (acc ? "accumulator" : "scratchpad") + " (" + std::to_string(size) + " rows)");
+    if (rows > 0 && (addr < 0 || addr + rows > size)) fail_local(in, number, field, addr, rows, acc, size);
   };
   const auto& f = in.f;
   for (int i = 0; i < in.num_fields; ++i)

@@ -60,33 +60,48 @@ std::vector<uint8_t> gemm_dram_image(const Layer& layer, const LayerData& data, 
       // Each layout is written in its own order, so the writes are sequential.
       const int64_t cin = layer.in_c / layer.groups, ow = layer.out_w(), oh = layer.out_h();
       const uint8_t* in = reinterpret_cast<const uint8_t*>(data.input.data()) + grp * cin * layer.in_h * layer.in_w;
+      // The output positions whose tap (ky or kx) lands inside the input: [lo, hi) (floor divisions
+      // of non-negative numerators only).
+      auto valid = [](int64_t pad, int64_t tap, int64_t stride, int64_t in_size, int64_t out_size, int64_t& lo,
+                      int64_t& hi) {
+        lo = pad - tap > 0 ? (pad - tap + stride - 1) / stride : 0;
+        hi = in_size - 1 + pad - tap >= 0 ? std::min(out_size, (in_size - 1 + pad - tap) / stride + 1) : 0;
+        if (hi < lo) hi = lo;
+      };
       if (transposed) {  // a[k * M + m]
         uint8_t* out = a;
         for (int64_t ci = 0; ci < cin; ++ci)
           for (int64_t ky = 0; ky < layer.kh; ++ky)
-            for (int64_t kx = 0; kx < layer.kw; ++kx)
+            for (int64_t kx = 0; kx < layer.kw; ++kx) {
+              int64_t ox_lo, ox_hi;
+              valid(layer.pad_w, kx, layer.stride_w, layer.in_w, ow, ox_lo, ox_hi);
               for (int64_t oy = 0; oy < oh; ++oy, out += ow) {
                 const int64_t y = oy * layer.stride_h - layer.pad_h + ky;
                 if (y < 0 || y >= layer.in_h) continue;
                 const uint8_t* row = in + (ci * layer.in_h + y) * layer.in_w;
-                for (int64_t ox = 0; ox < ow; ++ox) {
-                  const int64_t x = ox * layer.stride_w - layer.pad_w + kx;
-                  if (x >= 0 && x < layer.in_w) out[ox] = row[x];
+                const int64_t shift = kx - layer.pad_w;  // x = ox * stride + shift
+                if (layer.stride_w == 1) {
+                  if (ox_hi > ox_lo)
+                    std::memcpy(out + ox_lo, row + ox_lo + shift, static_cast<std::size_t>(ox_hi - ox_lo));
+                } else {
+                  for (int64_t ox = ox_lo; ox < ox_hi; ++ox) out[ox] = row[ox * layer.stride_w + shift];
                 }
               }
+            }
       } else {  // a[m * K + k]
         uint8_t* out = a;
         for (int64_t oy = 0; oy < oh; ++oy)
-          for (int64_t ox = 0; ox < ow; ++ox)
+          for (int64_t ox = 0; ox < ow; ++ox) {
+            const int64_t x0 = ox * layer.stride_w - layer.pad_w;
+            const int64_t kx_lo = std::max<int64_t>(0, -x0), kx_hi = std::min(layer.kw, layer.in_w - x0);
             for (int64_t ci = 0; ci < cin; ++ci)
               for (int64_t ky = 0; ky < layer.kh; ++ky, out += layer.kw) {
                 const int64_t y = oy * layer.stride_h - layer.pad_h + ky;
-                if (y < 0 || y >= layer.in_h) continue;
+                if (y < 0 || y >= layer.in_h || kx_hi <= kx_lo) continue;
                 const uint8_t* row = in + (ci * layer.in_h + y) * layer.in_w;
-                const int64_t x0 = ox * layer.stride_w - layer.pad_w;
-                for (int64_t kx = 0; kx < layer.kw; ++kx)
-                  if (x0 + kx >= 0 && x0 + kx < layer.in_w) out[kx] = row[x0 + kx];
+                std::memcpy(out + kx_lo, row + x0 + kx_lo, static_cast<std::size_t>(kx_hi - kx_lo));
               }
+          }
       }
     }
     // B [k][n]; conv weights [out_c][in_c/groups][kh][kw]: column n of group grp is filter

@@ -1,5 +1,6 @@
 #include "gemm_lowering.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "error.h"
@@ -12,17 +13,6 @@ uint64_t align64(uint64_t v) { return (v + 63) / 64 * 64; }
 
 const char* const kATransposed = "[group][k][m] int8";
 const char* const kARowMajor = "[group][m][k] int8";
-
-// Element (m, k) of group grp's A: the im2col'd input for convolutions, the input matrix otherwise.
-int8_t a_element(const Layer& layer, const LayerData& data, int64_t grp, int64_t m, int64_t k, int64_t gk) {
-  if (!layer.is_conv()) return data.input[m * gk + k];
-  const int64_t c = grp * (layer.in_c / layer.groups) + k / (layer.kh * layer.kw);
-  const int64_t ky = (k / layer.kw) % layer.kh, kx = k % layer.kw;
-  const int64_t y = (m / layer.out_w()) * layer.stride_h - layer.pad_h + ky;
-  const int64_t x = (m % layer.out_w()) * layer.stride_w - layer.pad_w + kx;
-  if (y < 0 || y >= layer.in_h || x < 0 || x >= layer.in_w) return 0;  // padding
-  return data.input[(c * layer.in_h + y) * layer.in_w + x];
-}
 
 }  // namespace
 
@@ -59,15 +49,73 @@ std::vector<uint8_t> gemm_dram_image(const Layer& layer, const LayerData& data, 
   for (int64_t grp = 0; grp < g.groups; ++grp) {
     uint8_t* a = dram.data() + lay.a + grp * g.m * g.k;
     uint8_t* b = dram.data() + lay.b + grp * g.k * g.n;
-    for (int64_t m = 0; m < g.m; ++m)
-      for (int64_t k = 0; k < g.k; ++k)
-        a[transposed ? k * g.m + m : m * g.k + k] =
-            static_cast<uint8_t>(a_element(layer, data, grp, m, k, g.k));
-    for (int64_t k = 0; k < g.k; ++k)
-      for (int64_t n = 0; n < g.n; ++n)
-        // Conv weights [out_c][in_c/groups][kh][kw]: column n of group grp is filter grp*N + n.
-        b[k * g.n + n] = static_cast<uint8_t>(layer.is_conv() ? data.weights[(grp * g.n + n) * g.k + k]
-                                                              : data.weights[k * g.n + n]);
+    if (!layer.is_conv()) {
+      const uint8_t* in = reinterpret_cast<const uint8_t*>(data.input.data()) + grp * g.m * g.k;
+      if (!transposed) std::memcpy(a, in, static_cast<std::size_t>(g.m * g.k));
+      else
+        for (int64_t m = 0; m < g.m; ++m)
+          for (int64_t k = 0; k < g.k; ++k) a[k * g.m + m] = in[m * g.k + k];
+    } else {
+      // im2col without a division per element: k = (c, ky, kx), m = (oy, ox); padding stays zero.
+      // Each layout is written in its own order, so the writes are sequential.
+      const int64_t cin = layer.in_c / layer.groups, ow = layer.out_w(), oh = layer.out_h();
+      const uint8_t* in = reinterpret_cast<const uint8_t*>(data.input.data()) + grp * cin * layer.in_h * layer.in_w;
+      // The output positions whose tap (ky or kx) lands inside the input: [lo, hi) (floor divisions
+      // of non-negative numerators only).
+      auto valid = [](int64_t pad, int64_t tap, int64_t stride, int64_t in_size, int64_t out_size, int64_t& lo,
+                      int64_t& hi) {
+        lo = pad - tap > 0 ? (pad - tap + stride - 1) / stride : 0;
+        hi = in_size - 1 + pad - tap >= 0 ? std::min(out_size, (in_size - 1 + pad - tap) / stride + 1) : 0;
+        if (hi < lo) hi = lo;
+      };
+      if (transposed) {  // a[k * M + m]
+        uint8_t* out = a;
+        for (int64_t ci = 0; ci < cin; ++ci)
+          for (int64_t ky = 0; ky < layer.kh; ++ky)
+            for (int64_t kx = 0; kx < layer.kw; ++kx) {
+              int64_t ox_lo, ox_hi;
+              valid(layer.pad_w, kx, layer.stride_w, layer.in_w, ow, ox_lo, ox_hi);
+              for (int64_t oy = 0; oy < oh; ++oy, out += ow) {
+                const int64_t y = oy * layer.stride_h - layer.pad_h + ky;
+                if (y < 0 || y >= layer.in_h) continue;
+                const uint8_t* row = in + (ci * layer.in_h + y) * layer.in_w;
+                const int64_t shift = kx - layer.pad_w;  // x = ox * stride + shift
+                if (layer.stride_w == 1) {
+                  if (ox_hi > ox_lo)
+                    std::memcpy(out + ox_lo, row + ox_lo + shift, static_cast<std::size_t>(ox_hi - ox_lo));
+                } else {
+                  for (int64_t ox = ox_lo; ox < ox_hi; ++ox) out[ox] = row[ox * layer.stride_w + shift];
+                }
+              }
+            }
+      } else {  // a[m * K + k]
+        uint8_t* out = a;
+        for (int64_t oy = 0; oy < oh; ++oy)
+          for (int64_t ox = 0; ox < ow; ++ox) {
+            const int64_t x0 = ox * layer.stride_w - layer.pad_w;
+            const int64_t kx_lo = std::max<int64_t>(0, -x0), kx_hi = std::min(layer.kw, layer.in_w - x0);
+            for (int64_t ci = 0; ci < cin; ++ci)
+              for (int64_t ky = 0; ky < layer.kh; ++ky, out += layer.kw) {
+                const int64_t y = oy * layer.stride_h - layer.pad_h + ky;
+                if (y < 0 || y >= layer.in_h || kx_hi <= kx_lo) continue;
+                const uint8_t* row = in + (ci * layer.in_h + y) * layer.in_w;
+                std::memcpy(out + kx_lo, row + x0 + kx_lo, static_cast<std::size_t>(kx_hi - kx_lo));
+              }
+          }
+      }
+    }
+    // B [k][n]; conv weights [out_c][in_c/groups][kh][kw]: column n of group grp is filter
+    // grp*N + n, so B is their transpose (in tiles, to stay in cache).
+    if (!layer.is_conv()) {
+      std::memcpy(b, data.weights.data(), static_cast<std::size_t>(g.k * g.n));
+    } else {
+      const uint8_t* w = reinterpret_cast<const uint8_t*>(data.weights.data()) + grp * g.n * g.k;
+      constexpr int64_t kTile = 32;
+      for (int64_t n0 = 0; n0 < g.n; n0 += kTile)
+        for (int64_t k0 = 0; k0 < g.k; k0 += kTile)
+          for (int64_t n = n0; n < std::min(g.n, n0 + kTile); ++n)
+            for (int64_t k = k0; k < std::min(g.k, k0 + kTile); ++k) b[k * g.n + n] = w[n * g.k + k];
+    }
   }
   return dram;
 }

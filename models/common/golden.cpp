@@ -1,7 +1,10 @@
 // The golden reference: plain loops over the layouts of layer.h; every backend is checked against it.
 #include "golden.h"
 
+#include "gemm_kernels.h"
+
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -57,7 +60,7 @@ void check_sizes(const Layer& l, const LayerData& d) {
 }
 
 // C[m][n] = sum_k A[m][k] * B[k][n]; the k-outer order walks B row by row.
-std::vector<int32_t> gemm(const Layer& l, const LayerData& d) {
+std::vector<int32_t> gemm_naive(const Layer& l, const LayerData& d) {
   std::vector<int32_t> out(static_cast<std::size_t>(l.m * l.n));
   std::vector<int64_t> row(static_cast<std::size_t>(l.n));
   for (int64_t i = 0; i < l.m; ++i) {
@@ -74,7 +77,7 @@ std::vector<int32_t> gemm(const Layer& l, const LayerData& d) {
 
 // Direct convolution, one output element at a time; input rows and columns outside [0, size)
 // are the zero padding.
-std::vector<int32_t> conv(const Layer& l, const LayerData& d) {
+std::vector<int32_t> conv_naive(const Layer& l, const LayerData& d) {
   const int64_t oh = l.out_h(), ow = l.out_w();
   const int64_t cin_per_group = l.in_c / l.groups, cout_per_group = l.out_c / l.groups;
   std::vector<int32_t> out(static_cast<std::size_t>(l.out_c * oh * ow));
@@ -98,6 +101,71 @@ std::vector<int32_t> conv(const Layer& l, const LayerData& d) {
         }
         out[(oc * oh + oy) * ow + ox] = wrap_int32(acc);
       }
+    }
+  }
+  return out;
+}
+
+// The fast path: out[m][j0 + j] for j < 32 computed by the kernels' WS GEMM of `rows` (m_len rows
+// of k int8, `row_width` apart) by a k x 32 panel; panels are zero beyond the last column.
+constexpr int64_t kPanel = 32;
+
+void scatter_tile(const std::vector<int32_t>& tile, int64_t m_len, int64_t count, int32_t* out, int64_t out_width) {
+  for (int64_t i = 0; i < m_len; ++i)
+    std::memcpy(out + i * out_width, tile.data() + i * kPanel, static_cast<std::size_t>(count) * sizeof(int32_t));
+}
+
+std::vector<int32_t> gemm_fast(const Layer& l, const LayerData& d) {
+  std::vector<int32_t> out(static_cast<std::size_t>(l.m * l.n));
+  if (l.m == 0 || l.n == 0) return out;
+  if (l.k == 0) return out;  // empty sums
+  gemm::Scratch scratch;
+  std::vector<int8_t> panel(static_cast<std::size_t>(l.k * kPanel));
+  std::vector<int32_t> tile(static_cast<std::size_t>(l.m * kPanel));
+  for (int64_t j0 = 0; j0 < l.n; j0 += kPanel) {
+    const int64_t count = std::min(kPanel, l.n - j0);
+    std::fill(panel.begin(), panel.end(), 0);
+    for (int64_t kk = 0; kk < l.k; ++kk)
+      std::memcpy(&panel[static_cast<std::size_t>(kk * kPanel)], &d.weights[static_cast<std::size_t>(kk * l.n + j0)],
+                  static_cast<std::size_t>(count));
+    gemm::ws(tile.data(), d.input.data(), l.k, panel.data(), l.k, l.m, kPanel, true, scratch);
+    scatter_tile(tile, l.m, count, out.data() + j0, l.n);
+  }
+  return out;
+}
+
+// Convolution as a GEMM per group: weights [cout][cin * kh * kw] by the patches of 32 output
+// pixels at a time ([cin * kh * kw][32], zero padding and columns past the last pixel).
+std::vector<int32_t> conv_fast(const Layer& l, const LayerData& d) {
+  const int64_t oh = l.out_h(), ow = l.out_w(), pixels = oh * ow;
+  const int64_t cin = l.in_c / l.groups, cout = l.out_c / l.groups, k = cin * l.kh * l.kw;
+  std::vector<int32_t> out(static_cast<std::size_t>(l.out_c * pixels));
+  if (pixels == 0 || cout == 0 || k == 0) return out;
+  gemm::Scratch scratch;
+  std::vector<int8_t> panel(static_cast<std::size_t>(k * kPanel));
+  std::vector<int32_t> tile(static_cast<std::size_t>(cout * kPanel));
+  std::vector<int64_t> y0(kPanel), x0(kPanel);  // top-left input position of each pixel's window
+  for (int64_t p0 = 0; p0 < pixels; p0 += kPanel) {
+    const int64_t count = std::min(kPanel, pixels - p0);
+    for (int64_t j = 0; j < count; ++j) {
+      y0[j] = (p0 + j) / ow * l.stride_h - l.pad_h;
+      x0[j] = (p0 + j) % ow * l.stride_w - l.pad_w;
+    }
+    for (int64_t g = 0; g < l.groups; ++g) {
+      std::fill(panel.begin(), panel.end(), 0);
+      int8_t* row = panel.data();
+      for (int64_t ci = 0; ci < cin; ++ci) {
+        const int8_t* in = &d.input[static_cast<std::size_t>((g * cin + ci) * l.in_h * l.in_w)];
+        for (int64_t ky = 0; ky < l.kh; ++ky)
+          for (int64_t kx = 0; kx < l.kw; ++kx, row += kPanel)
+            for (int64_t j = 0; j < count; ++j) {
+              const int64_t iy = y0[j] + ky, ix = x0[j] + kx;
+              if (iy >= 0 && iy < l.in_h && ix >= 0 && ix < l.in_w) row[j] = in[iy * l.in_w + ix];
+            }
+      }
+      gemm::ws(tile.data(), &d.weights[static_cast<std::size_t>(g * cout * k)], k, panel.data(), k, cout, kPanel,
+               true, scratch);
+      scatter_tile(tile, cout, count, out.data() + g * cout * pixels + p0, pixels);
     }
   }
   return out;
@@ -145,10 +213,11 @@ LayerData make_layer_data(const Layer& layer, uint64_t seed) {
   return data;
 }
 
-std::vector<int32_t> golden_output(const Layer& layer, const LayerData& data) {
+std::vector<int32_t> golden_output(const Layer& layer, const LayerData& data, GoldenPath path) {
   check_sizes(layer, data);
-  if (layer.is_gemm()) return gemm(layer, data);
-  if (layer.is_conv()) return conv(layer, data);
+  const bool fast = path == GoldenPath::Fast;
+  if (layer.is_gemm()) return fast ? gemm_fast(layer, data) : gemm_naive(layer, data);
+  if (layer.is_conv()) return fast ? conv_fast(layer, data) : conv_naive(layer, data);
   return pool(layer, data);
 }
 

@@ -6,13 +6,6 @@
 
 namespace acv {
 
-int64_t Expr::eval(const int64_t* loop_index) const {
-  int64_t v = base;
-  for (const auto& t : terms) v += t.second * loop_index[t.first];
-  if (mod > 0) v = ((v % mod) + mod) % mod;
-  return std::min(hi, std::max(lo, v));
-}
-
 std::string Expr::to_text(const std::vector<std::string>& loop_names) const {
   std::ostringstream s;
   bool any = false;

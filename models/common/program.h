@@ -2,6 +2,7 @@
 // One Program drives every view: RTL and TLM drivers stream it flat, the estimator walks its loops.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <functional>
@@ -29,7 +30,20 @@ struct Expr {
 
   Expr() = default;
   Expr(int64_t constant) : base(constant) {}  // NOLINT: constants read naturally as operands
-  int64_t eval(const int64_t* loop_index) const;
+  // Inline: the Program walk evaluates every operand of every instruction it streams.
+  int64_t eval(const int64_t* loop_index) const {
+    int64_t v = base;
+    for (const auto& t : terms) v += t.second * loop_index[t.first];
+    if (mod > 0) {  // v mod mod in [0, mod); a power of two (the double-buffer halves): a mask, exact in two's complement
+      if ((mod & (mod - 1)) == 0) {
+        v &= mod - 1;
+      } else {
+        v %= mod;
+        if (v < 0) v += mod;
+      }
+    }
+    return std::min(hi, std::max(lo, v));
+  }
   bool is_constant() const { return terms.empty(); }
   std::string to_text(const std::vector<std::string>& loop_names) const;
 };

@@ -237,3 +237,52 @@ TEST_CASE("golden reference runs every layer of tiny.yaml and rejects mismatched
 
 }  // namespace
 }  // namespace acv
+
+namespace acv {
+namespace {
+
+// Operands with the extremes the fast path must survive (-128 * -128 pairs summed in pmaddwd lanes).
+LayerData extreme_data(const Layer& l, uint64_t seed) {
+  LayerData d = make_layer_data(l, seed);
+  for (std::size_t i = 0; i < d.input.size(); i += 3) d.input[i] = -128;
+  for (std::size_t i = 0; i < d.weights.size(); i += 2) d.weights[i] = -128;
+  return d;
+}
+
+TEST_CASE("golden fast path equals the naive loops on random shapes (ragged, grouped, depthwise)", "[golden]") {
+  uint64_t state = 12345;
+  auto next = [&state](int64_t lo, int64_t hi) {  // uniform in [lo, hi], a fixed LCG: same shapes everywhere
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return lo + static_cast<int64_t>((state >> 33) % static_cast<uint64_t>(hi - lo + 1));
+  };
+  for (int i = 0; i < 40; ++i) {
+    const Layer g = gemm(next(1, 70), next(1, 90), next(1, 300));
+    CAPTURE(g.m, g.n, g.k);
+    const LayerData d = i % 4 == 0 ? extreme_data(g, i) : make_layer_data(g, static_cast<uint64_t>(i));
+    CHECK(golden_output(g, d, GoldenPath::Fast) == golden_output(g, d, GoldenPath::Naive));
+  }
+  for (int i = 0; i < 40; ++i) {
+    const int64_t k = next(1, 5), kw = next(1, 5) <= 2 ? k : std::max<int64_t>(1, k - 1);
+    const int64_t stride = next(1, 3), pad = next(0, std::min(k, kw) / 2);
+    const int64_t h = next(k, 19), w = next(k, 23);
+    int64_t groups = 1, in_c = next(1, 12), out_c = next(1, 40);
+    if (i % 3 == 1) groups = in_c = out_c = next(2, 24);  // depthwise
+    if (i % 3 == 2) {
+      groups = next(2, 4);
+      in_c = groups * next(1, 5);
+      out_c = groups * next(1, 9);
+    }
+    const Layer l = conv(in_c, h, w, out_c, k, kw, stride, pad, groups);
+    CAPTURE(l.in_c, l.in_h, l.in_w, l.out_c, l.kh, l.kw, l.stride_h, l.pad_h, l.groups);
+    const LayerData d = i % 4 == 0 ? extreme_data(l, i) : make_layer_data(l, static_cast<uint64_t>(i));
+    CHECK(golden_output(l, d, GoldenPath::Fast) == golden_output(l, d, GoldenPath::Naive));
+  }
+  // A K far beyond int16 range of pair sums, all -128: the int32 wrap of the naive sum.
+  const Layer big_k = gemm(3, 33, 70000);
+  LayerData d{std::vector<int8_t>(static_cast<std::size_t>(3 * 70000), -128),
+              std::vector<int8_t>(static_cast<std::size_t>(70000 * 33), -128)};
+  CHECK(golden_output(big_k, d, GoldenPath::Fast) == golden_output(big_k, d, GoldenPath::Naive));
+}
+
+}  // namespace
+}  // namespace acv

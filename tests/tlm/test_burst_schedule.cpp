@@ -99,13 +99,14 @@ TEST_CASE("repeated lone bursts (replayed from the memo) equal their requests on
   }
 }
 
-TEST_CASE("overlapping bursts of two priorities equal a cycle-by-cycle fixed-priority arbiter") {
+TEST_CASE("overlapping bursts of two priorities (with gaps between rows) equal a cycle-by-cycle fixed-priority arbiter") {
   // The reference: the documented arbitration, one request at a time, no shortcuts (lone runs,
   // memo, partial replays, closed-form periods are all BurstSchedule's).
   struct Ref {
     int priority;
     int64_t arrival, count, bytes, next = 0, ready = 0;
     BurstSchedule::Result result;
+    int64_t gap = 1;  // a row is presented `gap` cycles after the previous accept
   };
   std::mt19937 rng(5);
   const DramConfig configs[] = {DramConfig{40, 16, 32}, DramConfig{40, 16, 4}, DramConfig{3, 4, 2}};
@@ -117,7 +118,8 @@ TEST_CASE("overlapping bursts of two priorities equal a cycle-by-cycle fixed-pri
         arrival += std::uniform_int_distribution<int64_t>(1, 120)(rng);  // distinct: ties go by open order
         const int64_t count = std::uniform_int_distribution<int>(0, 3)(rng) == 0 ? 4 : std::uniform_int_distribution<int64_t>(1, 300)(rng);
         const int64_t bytes = std::uniform_int_distribution<int>(0, 1)(rng) ? 16 : 4;
-        ref.push_back(Ref{std::uniform_int_distribution<int>(0, 1)(rng), arrival, count, bytes, 0, arrival, {}});
+        const int64_t gap = std::uniform_int_distribution<int>(0, 3)(rng) == 0 ? 2 + trial % 2 : 1;
+        ref.push_back(Ref{std::uniform_int_distribution<int>(0, 1)(rng), arrival, count, bytes, 0, arrival, {}, gap});
       }
       DramTiming port(c);
       for (;;) {
@@ -130,13 +132,13 @@ TEST_CASE("overlapping bursts of two priorities equal a cycle-by-cycle fixed-pri
           if (b.next < b.count && b.ready <= cycle && (winner == nullptr || b.priority > winner->priority)) winner = &b;
         const DramTiming::Slot slot = port.schedule(cycle, winner->bytes);
         winner->result = BurstSchedule::Result{slot.accept, slot.complete};
-        winner->ready = slot.accept + 1;
+        winner->ready = slot.accept + winner->gap;
         ++winner->next;
       }
       BurstSchedule s(c);
       std::vector<int64_t> ids;
       for (const Ref& b : ref) {
-        ids.push_back(s.open(b.priority, b.arrival, b.count, b.bytes));
+        ids.push_back(s.open(b.priority, b.arrival, b.count, b.bytes, b.arrival, b.gap));
         s.schedule(ids.back(), b.arrival);  // as a DMA asks at its arrival (commits up to it)
       }
       for (std::size_t i = 0; i < ref.size(); ++i) {
@@ -154,7 +156,8 @@ TEST_CASE("overlapping bursts of two priorities equal a cycle-by-cycle fixed-pri
       for (std::size_t i = 0; i < ref.size(); i += 2) {
         const int64_t now = ref[i].arrival;
         for (const std::size_t j : {i + 1, i})
-          if (j < ref.size()) sid[j] = swapped.open(ref[j].priority, ref[j].arrival, ref[j].count, ref[j].bytes, now);
+          if (j < ref.size())
+            sid[j] = swapped.open(ref[j].priority, ref[j].arrival, ref[j].count, ref[j].bytes, now, ref[j].gap);
         swapped.schedule(sid[i], now);
       }
       for (std::size_t i = 0; i < ref.size(); ++i) {
@@ -186,6 +189,38 @@ TEST_CASE("a lower-priority burst arriving later never delays a higher-priority 
   const int64_t low = s.open(0, 2, 3, 16);
   CHECK(s.schedule(high, 2).last_accept == 4);
   CHECK(s.schedule(low, 2).last_accept == 7);
+}
+
+}  // namespace
+}  // namespace acv
+
+namespace acv {
+namespace {
+
+TEST_CASE("lone bursts with gaps between rows (memo, closed-form periods) equal their requests one by one") {
+  for (const DramConfig& c : {DramConfig{40, 16, 4}, DramConfig{10, 4, 3}, DramConfig{2, 32, 1}})
+    for (const int64_t gap : {2, 3, 7}) {
+      BurstSchedule s(c);
+      DramTiming ref(c);
+      int64_t arrival = 5;
+      for (int burst = 0; burst < 12; ++burst) {
+        const int64_t count = burst % 3 == 0 ? 200 : 9;
+        const int64_t id = s.open(1, arrival, count, 16, arrival, gap);
+        const BurstSchedule::Result r = s.schedule(id, arrival);
+        s.close(id);
+        int64_t ready = arrival;
+        DramTiming::Slot slot;
+        for (int64_t i = 0; i < count; ++i) {
+          slot = ref.schedule(ready, 16);
+          ready = slot.accept + gap;
+        }
+        CAPTURE(c.latency, c.max_outstanding, gap, burst);
+        CHECK(r.last_accept == slot.accept);
+        CHECK(r.last_complete == slot.complete);
+        arrival = slot.accept + 1 + burst % 4 * 13;
+      }
+      CHECK(s.timing().requests() == ref.requests());
+    }
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 #include <random>
 #include <vector>
 
-#include "tlm/common/gemm_kernels.h"
+#include "models/common/gemm_kernels.h"
 
 namespace acv {
 namespace {

@@ -5,6 +5,7 @@
 
 #include "tests/validation/harness_fixture.h"
 #include "validation/harness/content_hash.h"
+#include "validation/harness/golden_cache.h"
 #include "validation/harness/result_cache.h"
 
 using namespace acv;
@@ -173,4 +174,44 @@ TEST_CASE("the default cache folder follows XDG_CACHE_HOME", "[cache]") {
   unsetenv("XDG_CACHE_HOME");
   CHECK(default_cache_dir("/repo") == "/repo/build/cache");
   if (old) setenv("XDG_CACHE_HOME", saved.c_str(), 1);
+}
+
+TEST_CASE("golden cache: a hit returns the computed tensors, a changed seed or shape misses", "[cache][golden]") {
+  TempDir dir{"golden"};
+  Layer l;
+  l.name = "c";
+  l.kind = LayerKind::Conv2d;
+  l.in_c = 3;
+  l.in_h = l.in_w = 9;
+  l.out_c = 5;
+  l.kh = l.kw = 3;
+  l.pad_h = l.pad_w = 1;
+  validate_layer(l);
+  const GoldenCache cache(dir.path(), "sources-v1");
+  const LayerData fresh = make_layer_data(l, 7);
+  const GoldenCase first = cache.get(l, 7);  // computed and stored
+  CHECK(first.data.input == fresh.input);
+  CHECK(first.data.weights == fresh.weights);
+  CHECK(first.expected == golden_output(l, fresh, GoldenPath::Naive));
+  const GoldenCase hit = GoldenCache(dir.path(), "sources-v1").get(l, 7);  // read back
+  CHECK(hit.data.input == first.data.input);
+  CHECK(hit.data.weights == first.data.weights);
+  CHECK(hit.expected == first.expected);
+  CHECK(hit.expected_hash == hash_output(first.expected));
+  // Keys: the seed, the shape and the sources decide; the layer's name does not.
+  CHECK(cache.key(l, 8) != cache.key(l, 7));
+  Layer renamed = l;
+  renamed.name = "other";
+  CHECK(cache.key(renamed, 7) == cache.key(l, 7));
+  Layer wider = l;
+  wider.out_c = 6;
+  CHECK(cache.key(wider, 7) != cache.key(l, 7));
+  CHECK(GoldenCache(dir.path(), "sources-v2").key(l, 7) != cache.key(l, 7));
+  const GoldenCase other_seed = cache.get(l, 8);
+  CHECK(other_seed.data.input == make_layer_data(l, 8).input);
+  CHECK(other_seed.data.input != first.data.input);
+  // A damaged file is recomputed, not trusted.
+  const std::string path = dir.path() + "/" + cache.key(l, 7).substr(0, 2) + "/" + cache.key(l, 7) + ".bin";
+  write_file(path, "ACVGOLD2 truncated");
+  CHECK(cache.get(l, 7).expected == first.expected);
 }

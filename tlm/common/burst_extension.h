@@ -16,7 +16,8 @@ struct DmaRequest {
 };
 
 // A DMA descriptor: `count` rows of `bytes` each, row i at `address + i * stride` in memory and
-// at `data + i * pitch` on chip. Each row is one memory request.
+// at `data + i * pitch` on chip. Each row is one memory request; row i+1 is presented `gap` cycles
+// after row i is accepted (1: back to back).
 struct DmaBurst {
   uint64_t address = 0;
   uint64_t stride = 0;
@@ -24,15 +25,19 @@ struct DmaBurst {
   uint64_t pitch = 0;
   uint32_t bytes = 0;
   uint32_t count = 0;
+  uint32_t gap = 1;
   DmaRequest row(uint32_t i) const { return DmaRequest{address + i * stride, data + i * pitch, bytes}; }
 };
 
-// Optional payload extension for LT (b_transport). The payload's command applies to every row;
-// its address, data pointer and length describe row 0 (so a target that ignores the extension
-// still sees a valid access). The target performs every row and times them as the hardware
-// would: row i+1 is presented the cycle after row i was accepted, the first at the call's time
-// (sc_time_stamp() + delay). On return `delay` is the last row's completion - sc_time_stamp(),
-// and the extension holds the last accept (absolute). A target may wait() inside the call.
+// Optional payload extension that makes one transaction a whole DMA burst. The payload's command
+// applies to every row; its address, data pointer and length describe row 0 (so a target that
+// ignores the extension still sees a valid access). The target performs every row and times them
+// as the hardware would: row i+1 is presented `gap` cycles after row i was accepted, the first at
+// the request's time.
+//  - LT (b_transport): on return `delay` is the last row's completion - sc_time_stamp(), and the
+//    extension holds the last accept (absolute). A target may wait() inside the call.
+//  - AT (nb_transport, 4 phases): END_REQ when the last row is accepted (the extension holds that
+//    cycle once END_REQ is sent), BEGIN_RESP at the last row's completion.
 struct BurstExtension : tlm::tlm_extension<BurstExtension> {
   DmaBurst burst;                // set by the initiator
   sc_core::sc_time last_accept;  // set by the target

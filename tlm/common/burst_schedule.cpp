@@ -9,8 +9,9 @@
 
 namespace acv {
 
-int64_t BurstSchedule::open(int priority, int64_t arrival, int64_t count, int64_t bytes, int64_t now) {
+int64_t BurstSchedule::open(int priority, int64_t arrival, int64_t count, int64_t bytes, int64_t now, int64_t gap) {
   if (count < 1) throw BackendError("memory port: empty burst");
+  if (gap < 1) throw BackendError("memory port: a burst's gap must be at least one cycle");
   arrival = std::max(arrival, horizon_);  // an arrival in the past is served from now on
   commit(std::min(now, arrival));         // requests accepted before then cannot change
   Burst b;
@@ -18,6 +19,7 @@ int64_t BurstSchedule::open(int priority, int64_t arrival, int64_t count, int64_
   b.priority = priority;
   b.count = count;
   b.bytes = bytes;
+  b.gap = gap;
   b.arrival = arrival;
   b.ready = arrival;
   auto at = open_.end();  // after every burst that arrived no later
@@ -99,7 +101,7 @@ void BurstSchedule::run_lone_rows(DramTiming& timing, Burst& b, int64_t until) {
     if (until >= 0 && cycle >= until) return;
     const DramTiming::Slot slot = timing.schedule(cycle, b.bytes);
     b.result = Result{slot.accept, slot.complete};
-    b.ready = slot.accept + 1;
+    b.ready = slot.accept + b.gap;
     accept.push_back(slot.accept);
     complete.push_back(slot.complete);
     const int64_t i = static_cast<int64_t>(accept.size()) - 1;
@@ -118,7 +120,7 @@ void BurstSchedule::run_lone_rows(DramTiming& timing, Burst& b, int64_t until) {
         timing.repeat_shifted(periods * shift, periods * p, b.bytes);
         b.next += periods * p;
         b.result = Result{b.result.last_accept + periods * shift, b.result.last_complete + periods * shift};
-        b.ready = b.result.last_accept + 1;
+        b.ready = b.result.last_accept + b.gap;
         check_at = -1;  // the rest is shorter than a period
       }
       break;
@@ -132,6 +134,7 @@ void BurstSchedule::run_lone(DramTiming& timing, Burst& b, int64_t until, LoneMe
   timing.relative(arrival, key);
   key.push_back(count);
   key.push_back(b.bytes);
+  key.push_back(b.gap);
   // Bursts of one shape come in runs: try the latest hit before searching.
   const auto hit = memo.last != memo.entries.end() && memo.last->first == key ? memo.last : memo.entries.find(key);
   if (hit != memo.entries.end()) {
@@ -141,7 +144,7 @@ void BurstSchedule::run_lone(DramTiming& timing, Burst& b, int64_t until, LoneMe
       timing.assign_relative(e.end, arrival, count, b.bytes);
       b.next = b.count;
       b.result = Result{arrival + e.result.last_accept, arrival + e.result.last_complete};
-      b.ready = b.result.last_accept + 1;
+      b.ready = b.result.last_accept + b.gap;
       return;
     }
     // The first n requests are accepted before `until` (accepts increase strictly).
@@ -152,7 +155,7 @@ void BurstSchedule::run_lone(DramTiming& timing, Burst& b, int64_t until, LoneMe
     const int64_t accept = e.accepts[static_cast<std::size_t>(n - 1)];
     std::vector<int64_t>& state = memo.state;
     state.assign({accept, e.completes[static_cast<std::size_t>(n - 1)]});
-    for (std::size_t k = 2; k + 2 < key.size(); ++k)
+    for (std::size_t k = 2; k + 3 < key.size(); ++k)  // the key ends with count, bytes, gap
       if (key[k] > accept) state.push_back(key[k]);
     for (int64_t j = 0; j < n; ++j)
       if (e.completes[static_cast<std::size_t>(j)] + 1 > accept) state.push_back(e.completes[static_cast<std::size_t>(j)] + 1);
@@ -160,7 +163,7 @@ void BurstSchedule::run_lone(DramTiming& timing, Burst& b, int64_t until, LoneMe
     timing.assign_relative(state, arrival, n, b.bytes);
     b.next += n;
     b.result = Result{arrival + accept, arrival + e.completes[static_cast<std::size_t>(n - 1)]};
-    b.ready = b.result.last_accept + 1;
+    b.ready = b.result.last_accept + b.gap;
     return;
   }
   constexpr std::size_t kMaxEntries = 1 << 12;  // bounds the memory of a run with many distinct states
@@ -179,7 +182,7 @@ void BurstSchedule::run_lone(DramTiming& timing, Burst& b, int64_t until, LoneMe
     const DramTiming::Slot slot = before.schedule(ready, b.bytes);
     e.accepts.push_back(slot.accept - arrival);
     e.completes.push_back(slot.complete - arrival);
-    ready = slot.accept + 1;
+    ready = slot.accept + b.gap;
   }
   memo.entries.emplace(key, std::move(e));
 }
@@ -225,7 +228,7 @@ void BurstSchedule::run(DramTiming& timing, std::vector<Burst>& bursts, int64_t 
       if (b.ready <= cycle && (winner == nullptr || b.priority > winner->priority)) winner = &b;
     const DramTiming::Slot slot = timing.schedule(cycle, winner->bytes);
     winner->result = Result{slot.accept, slot.complete};
-    winner->ready = slot.accept + 1;
+    winner->ready = slot.accept + winner->gap;
     if (++winner->next == winner->count) {
       done.set(winner->id, winner->result);
       bursts.erase(bursts.begin() + (winner - bursts.data()));

@@ -39,7 +39,9 @@ class BurstSchedule {
   // The same, for callers whose opens need not come in arrival order: `now` (<= arrival) is a cycle
   // before which no burst will arrive any more (so only requests accepted before it are committed);
   // a later open() may then bring a burst of an earlier arrival, down to its own `now`.
-  int64_t open(int priority, int64_t arrival, int64_t count, int64_t bytes, int64_t now);
+  // `gap` (>= 1): each next request is presented `gap` cycles after the previous accept (1: back
+  // to back; a DMA that prepares each row after the previous one's accept presents later).
+  int64_t open(int priority, int64_t arrival, int64_t count, int64_t bytes, int64_t now, int64_t gap = 1);
   // The burst's schedule as far as the bursts opened so far decide it. `now`: no burst will
   // arrive before this cycle any more.
   Result schedule(int64_t id, int64_t now);
@@ -54,12 +56,13 @@ class BurstSchedule {
     int64_t id = 0;
     int priority = 0;
     int64_t count = 0, bytes = 0;
+    int64_t gap = 1;      // cycles from a request's accept to the next one's presentation
     int64_t arrival = 0;  // open_ is ordered by it (ties: open order), so "oldest" means earliest
     int64_t next = 0;   // first request not scheduled yet
     int64_t ready = 0;  // cycle from which request `next` is presented
     Result result;
   };
-  // Lone bursts seen so far, by their request count and size and the port's state relative to the
+  // Lone bursts seen so far, by their request count, size and gap and the port's state relative to the
   // arrival (DramTiming::relative): where the burst's last request went and the port's state after
   // it, both relative to the arrival. The schedule rules are invariant under a shift in time, so a
   // burst that finds the same relative state is replayed from here in O(max_outstanding); so is

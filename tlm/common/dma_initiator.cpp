@@ -12,9 +12,16 @@ DmaInitiator::DmaInitiator(sc_core::sc_module_name name, const Clock& clock)
   socket.register_nb_transport_bw(this, &DmaInitiator::nb_transport_bw);
 }
 
+DmaInitiator::~DmaInitiator() {
+  // The pool owns the extensions; a payload would free() those still set when destroyed.
+  for (const auto& gp : m_pool) gp->clear_extension<BurstExtension>();
+}
+
 tlm::tlm_generic_payload& DmaInitiator::acquire() {
   if (m_free.empty()) {
     m_pool.push_back(std::make_unique<tlm::tlm_generic_payload>());
+    m_extensions.push_back(std::make_unique<BurstExtension>());
+    m_pool.back()->set_extension(m_extensions.back().get());  // each payload keeps its own
     return *m_pool.back();
   }
   tlm::tlm_generic_payload* gp = m_free.back();
@@ -51,12 +58,10 @@ void DmaInitiator::transfer(const DmaBurst& burst, bool write, LocalTime& lt) {
 void DmaInitiator::transfer_lt(const DmaBurst& rows, bool write, LocalTime& lt) {
   tlm::tlm_generic_payload& gp = acquire();
   prepare(gp, rows.row(0), write);
-  BurstExtension burst;
+  BurstExtension& burst = *gp.get_extension<BurstExtension>();
   burst.burst = rows;
-  gp.set_extension(&burst);
   sc_core::sc_time delay = lt.offset();
   socket->b_transport(gp, delay);
-  gp.clear_extension(&burst);
   m_free.push_back(&gp);
   check(gp);
   const sc_core::sc_time response = sc_core::sc_time_stamp() + delay;  // the last completion
@@ -68,36 +73,41 @@ void DmaInitiator::transfer_lt(const DmaBurst& rows, bool write, LocalTime& lt) 
 }
 
 void DmaInitiator::transfer_at(const DmaBurst& burst, bool write, LocalTime& lt) {
-  for (uint32_t i = 0; i < burst.count; ++i) {
-    const DmaRequest r = burst.row(i);
-    tlm::tlm_generic_payload& gp = acquire();
-    prepare(gp, r, write);
-    tlm::tlm_phase phase = tlm::BEGIN_REQ;
-    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-    m_open = &gp;
-    ++m_outstanding;
-    const tlm::tlm_sync_enum status = socket->nb_transport_fw(gp, phase, delay);
-    if (status == tlm::TLM_COMPLETED) {  // the target finished it on the spot
-      m_open = nullptr;
-      --m_outstanding;
-      check(gp);
-      m_free.push_back(&gp);
-      m_last_response = std::max(m_last_response, sc_core::sc_time_stamp() + delay);
-      if (write && m_write_ack) m_write_ack(sc_core::sc_time_stamp() + delay + clock_.period());
-      if (delay > sc_core::SC_ZERO_TIME) sc_core::wait(delay);
-    } else if (status == tlm::TLM_UPDATED && phase == tlm::END_REQ) {
-      m_open = nullptr;
-      if (delay > sc_core::SC_ZERO_TIME) sc_core::wait(delay);
-    } else {
-      while (m_open != nullptr) sc_core::wait(m_end_req);
-    }
-    // The next request is presented in the cycle after the accept (END_REQ may come mid-cycle).
+  // One 4-phase transaction for the whole burst: the target presents the rows with their timing.
+  tlm::tlm_generic_payload& gp = acquire();
+  prepare(gp, burst.row(0), write);
+  gp.get_extension<BurstExtension>()->burst = burst;
+  tlm::tlm_phase phase = tlm::BEGIN_REQ;
+  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  m_open = &gp;
+  ++m_outstanding;
+  const tlm::tlm_sync_enum status = socket->nb_transport_fw(gp, phase, delay);
+  auto next_cycle = [this] {  // waits until the clock edge after the current time
     sc_core::wait(clock_.cycles(clock_.to_cycles(sc_core::sc_time_stamp()) + 1) - sc_core::sc_time_stamp());
+  };
+  if (status == tlm::TLM_COMPLETED) {  // the target finished it on the spot
+    m_open = nullptr;
+    --m_outstanding;
+    check(gp);
+    m_free.push_back(&gp);
+    m_last_response = std::max(m_last_response, sc_core::sc_time_stamp() + delay);
+    if (write && m_write_ack)
+      for (uint32_t i = 0; i < burst.count; ++i) m_write_ack(sc_core::sc_time_stamp() + delay + clock_.period());
+    if (delay > sc_core::SC_ZERO_TIME) sc_core::wait(delay);
+    next_cycle();
+  } else if (status == tlm::TLM_UPDATED && phase == tlm::END_REQ) {
+    m_open = nullptr;
+    if (delay > sc_core::SC_ZERO_TIME) sc_core::wait(delay);
+    next_cycle();
+  } else if (write) {
+    // The last row was accepted in the cycle of END_REQ (which may come mid-cycle): the DMA is free
+    // the cycle after (the write is posted). nb_transport_bw wakes it there: one wake per burst.
+    while (m_open != nullptr) sc_core::wait(m_end_req);
   }
   if (!write) {
+    // Data of the last response is in place the cycle after it; nb_transport_bw wakes the DMA
+    // there (a read waits for its response only: END_REQ needs no wake).
     while (m_outstanding > 0) sc_core::wait(m_response);
-    // Data of the last response is in place the cycle after it.
-    sc_core::wait(clock_.cycles(clock_.to_cycles(sc_core::sc_time_stamp()) + 1) - sc_core::sc_time_stamp());
   }
   if (m_error) throw BackendError(std::string(name()) + ": " + m_error_text);
   (void)lt;  // AT: lt.now() is the kernel time
@@ -105,10 +115,13 @@ void DmaInitiator::transfer_at(const DmaBurst& burst, bool write, LocalTime& lt)
 
 tlm::tlm_sync_enum DmaInitiator::nb_transport_bw(tlm::tlm_generic_payload& gp, tlm::tlm_phase& phase,
                                                  sc_core::sc_time& delay) {
+  // A waiting DMA resumes at the clock edge after the phase (END_REQ may come mid-cycle).
+  const sc_core::sc_time at = sc_core::sc_time_stamp() + delay;
+  const sc_core::sc_time to_edge = clock_.cycles(clock_.to_cycles(at) + 1) - sc_core::sc_time_stamp();
   if (phase == tlm::END_REQ) {
     if (&gp == m_open) {
       m_open = nullptr;
-      m_end_req.notify(delay);
+      m_end_req.notify(to_edge);
     }
     return tlm::TLM_ACCEPTED;
   }
@@ -117,7 +130,7 @@ tlm::tlm_sync_enum DmaInitiator::nb_transport_bw(tlm::tlm_generic_payload& gp, t
     // END_REQ); a response to an earlier payload leaves the open request waiting.
     if (&gp == m_open) {
       m_open = nullptr;
-      m_end_req.notify(delay);
+      m_end_req.notify(to_edge);
     }
     if (gp.is_response_error() && !m_error) {
       m_error = true;
@@ -125,9 +138,14 @@ tlm::tlm_sync_enum DmaInitiator::nb_transport_bw(tlm::tlm_generic_payload& gp, t
     }
     --m_outstanding;
     m_last_response = std::max(m_last_response, sc_core::sc_time_stamp() + delay);
-    if (gp.is_write() && m_write_ack) m_write_ack(sc_core::sc_time_stamp() + delay + clock_.period());
+    if (gp.is_write() && m_write_ack) {
+      // Every row of a burst is acknowledged by its last completion (completions are in order).
+      const BurstExtension* burst = gp.get_extension<BurstExtension>();
+      const uint32_t rows = burst != nullptr ? std::max<uint32_t>(burst->burst.count, 1) : 1;
+      for (uint32_t i = 0; i < rows; ++i) m_write_ack(sc_core::sc_time_stamp() + delay + clock_.period());
+    }
     m_free.push_back(&gp);
-    m_response.notify(delay);
+    m_response.notify(to_edge);
     phase = tlm::END_RESP;
     return tlm::TLM_COMPLETED;
   }

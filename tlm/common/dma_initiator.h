@@ -26,16 +26,19 @@ namespace acv {
 // LT: one b_transport for the whole list (BurstExtension): the target times every request with
 // the port's rules and may wait() (so bursts of different DMAs reach it in time order); writes
 // are reported acknowledged at the burst's last completion.
-// AT: BEGIN_REQ, wait for END_REQ, next BEGIN_REQ a cycle later; BEGIN_RESP is answered
-// TLM_COMPLETED. Payloads come from a pool, so posted writes may still be in flight. A BEGIN_RESP
-// for the payload whose END_REQ is still outstanding ends that request too (base protocol); a
-// response to an earlier payload, arriving while a later request waits to be accepted, does not.
+// AT: one 4-phase transaction per burst (BurstExtension, as in LT): BEGIN_REQ, END_REQ when the
+// target accepted the last row, BEGIN_RESP at the last row's completion, answered TLM_COMPLETED.
+// Writes are acknowledged at the last completion, as in LT. Payloads (each with its extension)
+// come from a pool, so posted writes may still be in flight. A BEGIN_RESP for the payload whose
+// END_REQ is still outstanding ends that request too (base protocol); a response to an earlier
+// payload, arriving while a later request waits to be accepted, does not.
 class DmaInitiator : public sc_core::sc_module {
  public:
   tlm_utils::simple_initiator_socket<DmaInitiator> socket;
 
   SC_HAS_PROCESS(DmaInitiator);
   DmaInitiator(sc_core::sc_module_name name, const Clock& clock);
+  ~DmaInitiator() override;
 
   // Contract: called from one SC_THREAD at a time; throws BackendError on an error response.
   void read(const DmaBurst& burst, LocalTime& lt) { transfer(burst, false, lt); }
@@ -56,6 +59,7 @@ class DmaInitiator : public sc_core::sc_module {
 
   Clock clock_;
   std::vector<std::unique_ptr<tlm::tlm_generic_payload>> m_pool;
+  std::vector<std::unique_ptr<BurstExtension>> m_extensions;  // one per pooled payload, set on it
   std::vector<tlm::tlm_generic_payload*> m_free;
   sc_core::sc_event m_end_req, m_response;
   tlm::tlm_generic_payload* m_open = nullptr;  // AT: the request awaiting END_REQ, if any

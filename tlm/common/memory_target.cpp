@@ -9,7 +9,6 @@ MemoryTarget::MemoryTarget(sc_core::sc_module_name name, std::vector<uint8_t> co
     : sc_core::sc_module(name),
       socket("socket"),
       memory_(std::move(contents)),
-      timing_(config),
       bursts_(config),
       mode_(mode),
       clock_(clock),
@@ -18,9 +17,6 @@ MemoryTarget::MemoryTarget(sc_core::sc_module_name name, std::vector<uint8_t> co
   socket.register_nb_transport_fw(this, &MemoryTarget::nb_transport_fw);
   socket.register_get_direct_mem_ptr(this, &MemoryTarget::get_direct_mem_ptr);
   socket.register_transport_dbg(this, &MemoryTarget::transport_dbg);
-  SC_METHOD(arbitrate);
-  sensitive << m_arbitrate;
-  dont_initialize();
 }
 
 int MemoryTarget::priority(int id) const {
@@ -52,6 +48,28 @@ bool MemoryTarget::others_arrive_after(int id, int64_t arrival) const {
   return true;
 }
 
+MemoryTarget::Shape MemoryTarget::perform(tlm::tlm_generic_payload& gp) {
+  // Functional part: every row at once, in order; the first error ends the burst.
+  Shape shape{1, static_cast<int64_t>(gp.get_data_length()), 1};
+  auto* burst = gp.get_extension<BurstExtension>();
+  if (burst == nullptr || burst->burst.count == 0) {
+    memory_.operation(gp);
+  } else if (gp.get_byte_enable_ptr() != nullptr || gp.is_read() == gp.is_write()) {
+    gp.set_response_status(gp.get_byte_enable_ptr() ? tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE
+                                                    : tlm::TLM_COMMAND_ERROR_RESPONSE);
+  } else {
+    const DmaBurst& b = burst->burst;
+    shape = Shape{b.count, b.bytes, std::max<int64_t>(b.gap, 1)};
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
+    const uint64_t done = memory_.access_rows(gp.is_write(), b.address, b.stride, b.data, b.pitch, b.bytes, b.count);
+    if (done < b.count) {  // the first error ends the burst
+      gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+      shape.count = static_cast<int64_t>(done) + 1;
+    }
+  }
+  return shape;
+}
+
 void MemoryTarget::b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
   const bool can_wait = in_thread();
   const bool top = highest_priority(id);
@@ -68,39 +86,23 @@ void MemoryTarget::b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc
   const sc_core::sc_time start = kernel_now() + delay;
   const int64_t arrival = clock_.to_cycles(clock_.align_up(start));
   auto* burst = gp.get_extension<BurstExtension>();
-
-  // Functional part: every row at once, in order; the first error ends the burst.
-  uint32_t count = 1;
-  int64_t bytes = static_cast<int64_t>(gp.get_data_length());
-  if (burst == nullptr || burst->burst.count == 0) {
-    memory_.operation(gp);
-  } else if (gp.get_byte_enable_ptr() != nullptr || gp.is_read() == gp.is_write()) {
-    gp.set_response_status(gp.get_byte_enable_ptr() ? tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE
-                                                    : tlm::TLM_COMMAND_ERROR_RESPONSE);
-  } else {
-    const DmaBurst& b = burst->burst;
-    count = b.count;
-    bytes = b.bytes;
-    gp.set_response_status(tlm::TLM_OK_RESPONSE);
-    const uint64_t done = memory_.access_rows(gp.is_write(), b.address, b.stride, b.data, b.pitch, b.bytes, b.count);
-    if (done < b.count) {  // the first error ends the burst
-      gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-      count = static_cast<uint32_t>(done) + 1;
-    }
-  }
+  const Shape shape = perform(gp);
   gp.set_dmi_allowed(mode_ == TlmMode::LooselyTimed);
 
-  // Timing: the burst's schedule is final at once for the highest priority; a lower one waits
-  // until the kernel has passed its last accept (higher-priority bursts only delay it).
+  // Timing: the burst's schedule is final at once for the highest priority when its rows come back
+  // to back; a lower one waits until the kernel has passed its last accept (higher-priority bursts
+  // only delay it), and so does one with gaps between its rows (a lower-priority request accepted
+  // in a gap delays its next row).
   const int prio = priority(id);
+  const bool final_at_once = top && shape.gap == 1;
   auto kernel_cycle = [this] { return clock_.to_cycles(clock_.align_up(kernel_now())); };
   // No burst arrives before the kernel's cycle any more (every thread's local time is at or after it).
-  const int64_t handle = bursts_.open(prio, arrival, count, bytes, kernel_cycle());
+  const int64_t handle = bursts_.open(prio, arrival, shape.count, shape.bytes, kernel_cycle(), shape.gap);
   BurstSchedule::Result r = bursts_.schedule(handle, kernel_cycle());
-  if (can_wait && !top && lookahead_ && arrival_bound_ && kernel_cycle() <= r.last_accept &&
+  if (can_wait && !final_at_once && lookahead_ && arrival_bound_ && kernel_cycle() <= r.last_accept &&
       arrival_bound_(id, r.last_accept) > r.last_accept) {
     r = bursts_.schedule(handle, r.last_accept + 1);  // nothing arrives before then any more
-  } else if (can_wait && !top) {
+  } else if (can_wait && !final_at_once) {
     while (kernel_cycle() <= r.last_accept) {
       // Later bursts only delay this one: its next access cannot come before r.last_accept + 1.
       m_next_arrival[static_cast<std::size_t>(id)] = r.last_accept + 1;
@@ -118,7 +120,7 @@ void MemoryTarget::b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc
 tlm::tlm_sync_enum MemoryTarget::nb_transport_fw(int id, tlm::tlm_generic_payload& gp, tlm::tlm_phase& phase,
                                                  sc_core::sc_time& delay) {
   if (phase == tlm::BEGIN_REQ) {
-    m_initiator_of[&gp] = id;
+    m_in_flight[&gp] = AtTransaction{id, -1};
     m_peq.notify(gp, phase, delay);
     return tlm::TLM_ACCEPTED;
   }
@@ -136,53 +138,44 @@ tlm::tlm_sync_enum MemoryTarget::nb_transport_fw(int id, tlm::tlm_generic_payloa
   return tlm::TLM_COMPLETED;
 }
 
-// The payload event queue carries BEGIN_REQ (a request arrives) and BEGIN_RESP (its transfer
-// finished, at the completion cycle).
+// The payload event queue carries BEGIN_REQ (a request arrives; later the same phase re-checks
+// whether its last accept is final) and BEGIN_RESP (its transfer finished, at the completion cycle).
 void MemoryTarget::peq_callback(tlm::tlm_generic_payload& gp, const tlm::tlm_phase& phase) {
-  const int id = m_initiator_of.at(&gp);
-  if (phase == tlm::BEGIN_REQ) {
-    m_pending.push_back(Pending{&gp, id, m_arrivals++});
-    arm_arbiter(clock_.to_cycles(clock_.align_up(kernel_now())));
-  } else if (phase == tlm::BEGIN_RESP) {
+  AtTransaction& t = m_in_flight.at(&gp);
+  if (phase == tlm::BEGIN_RESP) {
+    const int id = t.id;
     if (m_response_busy[id]) m_response_queue[id].push_back(&gp);  // response exclusion rule
     else send_response(id, gp);
-  }
-}
-
-// Arbitration for cycle c runs at c + half a period, after all requests of cycle c have arrived.
-void MemoryTarget::arm_arbiter(int64_t cycle) {
-  const sc_core::sc_time at = clock_.cycles(cycle) + clock_.period() / 2;
-  const sc_core::sc_time now = kernel_now();
-  m_arbitrate.notify(at > now ? at - now : sc_core::SC_ZERO_TIME);
-}
-
-void MemoryTarget::arbitrate() {
-  if (m_pending.empty()) return;
-  const int64_t cycle = clock_.to_cycles(kernel_now());
-  auto best = m_pending.begin();
-  for (auto it = m_pending.begin(); it != m_pending.end(); ++it) {
-    const int p = priority(it->id), q = priority(best->id);
-    if (p > q || (p == q && it->order < best->order)) best = it;
-  }
-  const int64_t earliest = timing_.earliest_accept(cycle);
-  if (earliest > cycle) {  // the port is busy or every slot is taken: try again when it frees
-    arm_arbiter(earliest);
     return;
   }
-  const Pending chosen = *best;
-  m_pending.erase(best);
-  const DramTiming::Slot slot = timing_.schedule(cycle, static_cast<int64_t>(chosen.gp->get_data_length()));
-  memory_.operation(*chosen.gp);
-  chosen.gp->set_dmi_allowed(false);
-  m_peq.notify(*chosen.gp, tlm::BEGIN_RESP, clock_.cycles(slot.complete) - kernel_now());
-  tlm::tlm_phase phase = tlm::END_REQ;
+  // Cycle c is "passed" from mid-cycle c on: every request presented in cycle c has arrived.
+  const int64_t now_cycle = clock_.to_cycles(clock_.align_up(kernel_now()));
+  if (t.handle < 0) {  // arrival: the data moves now, the burst joins the port's schedule
+    const Shape shape = perform(gp);
+    gp.set_dmi_allowed(false);
+    t.handle = bursts_.open(priority(t.id), now_cycle, shape.count, shape.bytes, now_cycle, shape.gap);
+  }
+  // The schedule is final once no request of a higher priority can still arrive at or before the
+  // last accept: from mid-cycle of the last accept on (END_REQ is due then anyway; for the highest
+  // priority with rows back to back nothing can change it before, with gaps a lower-priority
+  // request accepted in a gap may).
+  const BurstSchedule::Result r = bursts_.schedule(t.handle, now_cycle);
+  const sc_core::sc_time mid_accept = clock_.cycles(r.last_accept) + clock_.period() / 2;
+  const bool decided = highest_priority(t.id) || now_cycle > r.last_accept;
+  if (!decided || kernel_now() < mid_accept) {  // END_REQ at mid-cycle of the last accept, as the arbiter
+    m_peq.notify(gp, tlm::BEGIN_REQ, mid_accept - kernel_now());
+    return;
+  }
+  bursts_.close(t.handle);
+  if (auto* burst = gp.get_extension<BurstExtension>()) burst->last_accept = clock_.cycles(r.last_accept);
+  m_peq.notify(gp, tlm::BEGIN_RESP, clock_.cycles(r.last_complete) - kernel_now());
+  tlm::tlm_phase phase_out = tlm::END_REQ;
   sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-  socket[chosen.id]->nb_transport_bw(*chosen.gp, phase, delay);  // any return value is fine for END_REQ
-  if (!m_pending.empty()) arm_arbiter(cycle + 1);
+  socket[t.id]->nb_transport_bw(gp, phase_out, delay);  // any return value is fine for END_REQ
 }
 
 void MemoryTarget::send_response(int id, tlm::tlm_generic_payload& gp) {
-  m_initiator_of.erase(&gp);
+  m_in_flight.erase(&gp);
   tlm::tlm_phase out = tlm::BEGIN_RESP;
   sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
   const tlm::tlm_sync_enum status = socket[id]->nb_transport_bw(gp, out, delay);
@@ -193,8 +186,8 @@ void MemoryTarget::send_response(int id, tlm::tlm_generic_payload& gp) {
 bool MemoryTarget::get_direct_mem_ptr(int /*id*/, tlm::tlm_generic_payload& /*gp*/, tlm::tlm_dmi& dmi) {
   if (mode_ != TlmMode::LooselyTimed) return false;
   memory_.fill_dmi(dmi);
-  dmi.set_read_latency(clock_.cycles(timing_.config().latency + 1));
-  dmi.set_write_latency(clock_.cycles(timing_.config().latency + 1));
+  dmi.set_read_latency(clock_.cycles(bursts_.timing().config().latency + 1));
+  dmi.set_write_latency(clock_.cycles(bursts_.timing().config().latency + 1));
   return true;
 }
 

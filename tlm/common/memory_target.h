@@ -30,11 +30,14 @@ namespace acv {
 //    time order; a burst of a lower-priority initiator then waits until its last accept has
 //    passed, since a higher-priority burst arriving meanwhile takes the port first. Data moves at
 //    the call. One or two thread switches per burst, none per row.
-//  - nb_transport_fw (AT): BEGIN_REQ is returned TLM_ACCEPTED. The port arbitrates once per cycle
-//    (at mid-cycle, after every request of that cycle has arrived): the pending request of the
-//    highest-priority initiator (set_priority; then the oldest) is accepted when the timing model
-//    allows, and gets END_REQ then; BEGIN_RESP follows at its completion cycle. A lower-priority
-//    request waits in every cycle a higher-priority one is pending, as at a fixed-priority arbiter.
+//  - nb_transport_fw (AT): BEGIN_REQ is returned TLM_ACCEPTED. A request is one access, or a whole
+//    DMA burst with a BurstExtension (its rows presented as the hardware presents them), scheduled
+//    by the same BurstSchedule as LT: a fixed-priority arbiter deciding once per cycle at mid-cycle
+//    (the request of the highest-priority initiator (set_priority), then the oldest, when the
+//    timing model can accept one). END_REQ comes at mid-cycle of the last row's accept, once that
+//    accept is final (at once for the highest priority; otherwise once that mid-cycle has passed,
+//    since a higher-priority request arriving earlier takes the port first); BEGIN_RESP follows at
+//    the last row's completion cycle. Data moves when the request arrives.
 //  - get_direct_mem_ptr: granted in LT only (AT timing must see every access), for hosts and
 //    debuggers loading data; DMI accesses bypass the timing model.
 class MemoryTarget : public sc_core::sc_module {
@@ -70,7 +73,7 @@ class MemoryTarget : public sc_core::sc_module {
 
   Memory& memory() { return memory_; }
   // Requests and bytes served (AT and LT).
-  const DramTiming& timing() const { return mode_ == TlmMode::LooselyTimed ? bursts_.timing() : timing_; }
+  const DramTiming& timing() const { return bursts_.timing(); }
 
  private:
   void b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
@@ -79,24 +82,24 @@ class MemoryTarget : public sc_core::sc_module {
   bool get_direct_mem_ptr(int id, tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi);
   unsigned int transport_dbg(int id, tlm::tlm_generic_payload& gp);
   void peq_callback(tlm::tlm_generic_payload& gp, const tlm::tlm_phase& phase);
-  void arbitrate();
-  void arm_arbiter(int64_t cycle);
   void send_response(int id, tlm::tlm_generic_payload& gp);
+  // The requests a payload stands for (one, or a BurstExtension's rows).
+  struct Shape {
+    int64_t count, bytes, gap;
+  };
+  // Performs every row of the payload on memory_ (the first error ends a burst).
+  Shape perform(tlm::tlm_generic_payload& gp);
 
   Memory memory_;
-  DramTiming timing_;      // AT
-  BurstSchedule bursts_;   // LT
+  BurstSchedule bursts_;   // the port's timing, LT and AT
   TlmMode mode_;
   Clock clock_;
   tlm_utils::peq_with_cb_and_phase<MemoryTarget> m_peq;
-  std::map<tlm::tlm_generic_payload*, int> m_initiator_of;  // AT transactions in flight
-  struct Pending {
-    tlm::tlm_generic_payload* gp;
-    int id;
-    uint64_t order;
+  struct AtTransaction {
+    int id;          // initiator (socket index)
+    int64_t handle;  // in bursts_; -1 before its arrival was processed
   };
-  std::vector<Pending> m_pending;  // AT requests not yet accepted
-  uint64_t m_arrivals = 0;
+  std::map<tlm::tlm_generic_payload*, AtTransaction> m_in_flight;  // AT transactions in flight
   std::map<int, int> m_priority;
   int priority(int id) const;
   bool highest_priority(int id) const;
@@ -105,7 +108,6 @@ class MemoryTarget : public sc_core::sc_module {
   bool lookahead_ = false;
   std::function<int64_t(int, int64_t)> arrival_bound_;
   std::vector<int64_t> m_next_arrival;  // per initiator inside b_transport: no access of it before this cycle; -1: outside
-  sc_core::sc_event m_arbitrate;
   // Per initiator: a BEGIN_RESP awaiting END_RESP, and responses queued behind it.
   std::map<int, bool> m_response_busy;
   std::map<int, std::deque<tlm::tlm_generic_payload*>> m_response_queue;

@@ -20,6 +20,7 @@
 #include "tlm/common/clock.h"
 #include "tlm/common/program_feeder.h"
 #include "tlm/common/tlm_mode.h"
+#include "tlm/common/tlm_runner.h"
 
 namespace acv {
 
@@ -28,17 +29,25 @@ namespace acv {
 constexpr int64_t kTlmQuantumCycles = 10000;
 
 // Contract: `Top(name, params, dram config, mode, dram, clock)` with command_socket(), command(),
-// counters() and memory(). Errors of the model become BackendError naming `name` and the mode; a
-// run that ends before the Program did is a deadlock, explained by `deadlock_hint`.
+// counters() and memory(). `host` drives the command port (empty: a ProgramFeeder). Errors of the
+// model become BackendError naming `name` and the mode; a run that ends before the Program did is
+// a deadlock, explained by `deadlock_hint`.
 template <typename Top, typename Params>
 SimulationOutput run_top(const char* name, const Program& program, const Params& params, const AccelConfig& config,
-                         std::vector<uint8_t> dram, TlmMode mode, const std::string& deadlock_hint = "") {
+                         std::vector<uint8_t> dram, TlmMode mode, const std::string& deadlock_hint = "",
+                         const CommandHost& host = {}) {
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "DISABLE", 0);
   const Clock clock = Clock::default_clock();
   tlm_utils::tlm_quantumkeeper::set_global_quantum(clock.cycles(kTlmQuantumCycles));
   auto top = std::make_unique<Top>(name, params, config.dram, mode, std::move(dram), clock);
-  auto feeder = std::make_unique<ProgramFeeder>("host", program, mode, clock);
-  feeder->socket.bind(top->command_socket());
+  std::unique_ptr<sc_core::sc_module> driver;
+  if (host) {
+    driver = host(top->command_socket());
+  } else {
+    auto feeder = std::make_unique<ProgramFeeder>("host", program, mode, clock);
+    feeder->socket.bind(top->command_socket());
+    driver = std::move(feeder);
+  }
   const std::string where = std::string(name) + " TLM (" + to_string(mode) + ")";
   try {
     sc_core::sc_start();

@@ -1,7 +1,11 @@
 // An accelerator's SystemC TLM-2.0 model, run on one Program.
 #pragma once
 
+#include <systemc>
+#include <tlm>
+
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,14 +19,21 @@ namespace acv {
 
 enum class TlmMode { LooselyTimed, ApproximatelyTimed };
 
+// Builds the host that drives a model over its command port: creates the initiator module and
+// binds it to `command` (the model's command register target, command_registers.h). It must
+// push the whole Program and write END (as ProgramFeeder, or software as in tlm/host/).
+using CommandHost = std::function<std::unique_ptr<sc_core::sc_module>(tlm::tlm_target_socket<>& command)>;
+
 class TlmRunner {
  public:
   static constexpr const char* kRegistryNoun = "TLM model (accelerator)";
   virtual ~TlmRunner() = default;
-  // Contract: elaborates the model, runs the Program to completion, returns cycles, memory and
-  // counters. SystemC elaborates once per process: the caller runs each call in its own process.
+  // Contract: elaborates the model (the common LT quantum, kTlmQuantumCycles) with `host` on its
+  // command port (empty: a ProgramFeeder streaming `program`), runs to completion, returns cycles,
+  // memory and counters. SystemC elaborates once per process: the caller runs each call in its
+  // own process.
   virtual SimulationOutput run(const Program& program, const AccelConfig& config, std::vector<uint8_t> dram,
-                               TlmMode mode) = 0;
+                               TlmMode mode, const CommandHost& host = {}) = 0;
 };
 
 using TlmRunnerRegistry = Registry<TlmRunner>;

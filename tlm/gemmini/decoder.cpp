@@ -1,5 +1,6 @@
 #include "decoder.h"
 
+#include <algorithm>
 #include <string>
 
 #include "models/common/error.h"
@@ -16,27 +17,51 @@ Decoder::Decoder(sc_core::sc_module_name name, SharedState& state, CommandTarget
   if (state_.mode == TlmMode::LooselyTimed) {
     command_.on_push([this] { drain(); });
     state_.dispatch = [this] { drain(); };
+    // The host only feeds commands; it refills the queue once it has run empty, each push at its
+    // slot's stamped free time, so the decoder takes every command at the same time as with a
+    // host woken at every pop (one thread switch per refill instead of per command).
+    command_.set_lazy_host_wakeup(true);
   } else {
     SC_THREAD(run);
   }
 }
 
+namespace {
+
+// The error paths of Decoder::check, out of line: the checks themselves stay small and inlined
+// (they run for every command).
+[[noreturn]] __attribute__((noinline, cold)) void fail_command(const ConcreteInstruction& in, int64_t number,
+                                                               const std::string& what) {
+  throw BackendError("gemmini TLM: instruction " + std::to_string(number) + " (opcode " + std::to_string(in.opcode) +
+                     "): " + what);
+}
+
+[[noreturn]] __attribute__((noinline, cold)) void fail_range(const ConcreteInstruction& in, int64_t number,
+                                                             const char* field, int64_t v, int64_t lo, int64_t hi) {
+  fail_command(in, number,
+               std::string(field) + " = " + std::to_string(v) + " outside [" + std::to_string(lo) + ", " +
+                   std::to_string(hi) + "]");
+}
+
+[[noreturn]] __attribute__((noinline, cold)) void fail_local(const ConcreteInstruction& in, int64_t number,
+                                                             const char* field, int64_t addr, int64_t rows, bool acc,
+                                                             int64_t size) {
+  fail_command(in, number,
+               std::string(field) + " rows " + std::to_string(addr) + ".." + std::to_string(addr + rows - 1) +
+                   " outside the " + (acc ? "accumulator" : "scratchpad") + " (" + std::to_string(size) + " rows)");
+}
+
+}  // namespace
+
 void Decoder::check(const ConcreteInstruction& in, int64_t number) const {
   const Params& p = state_.params;
-  auto fail = [&](const std::string& what) {
-    throw BackendError("gemmini TLM: instruction " + std::to_string(number) + " (opcode " +
-                       std::to_string(in.opcode) + "): " + what);
-  };
+  auto fail = [&](const std::string& what) { fail_command(in, number, what); };
   auto range = [&](const char* field, int64_t v, int64_t lo, int64_t hi) {
-    if (v < lo || v > hi)
-      fail(std::string(field) + " = " + std::to_string(v) + " outside [" + std::to_string(lo) + ", " +
-           std::to_string(hi) + "]");
+    if (v < lo || v > hi) fail_range(in, number, field, v, lo, hi);
   };
   auto local = [&](const char* field, int64_t addr, int64_t rows, bool acc) {
     const int64_t size = acc ? p.acc_rows() : p.sp_rows();
-    if (rows > 0 && (addr < 0 || addr + rows > size))
-      fail(std::string(field) + " rows " + std::to_string(addr) + ".." + std::to_string(addr + rows - 1) +
-           " outside the " + (acc ? "accumulator" : "scratchpad") + " (" + std::to_string(size) + " rows)");
+    if (rows > 0 && (addr < 0 || addr + rows > size)) fail_local(in, number, field, addr, rows, acc, size);
   };
   const auto& f = in.f;
   for (int i = 0; i < in.num_fields; ++i)
@@ -152,6 +177,13 @@ void Decoder::run() {
     lt.advance(decode_);
     if (!queue_of(kind)) command_.retire(lt.now());  // configs, preloads and flush end in the decoder
   }
+}
+
+int64_t Decoder::next_push_floor(int64_t load_last_accept) const {
+  int64_t floor = state_.clock.to_cycles(now_);
+  const bool held_by_load = pending_ && (flush_pending_ || (pending_kind_ == Kind::Load && !state_.load_queue.has_free_slot()));
+  if (held_by_load) floor = std::max(floor, load_last_accept + 1);
+  return floor;
 }
 
 void Decoder::drain() {

@@ -14,6 +14,14 @@ class Decoder : public sc_core::sc_module {
   SC_HAS_PROCESS(Decoder);
   Decoder(sc_core::sc_module_name name, SharedState& state, CommandTarget& command);
 
+ public:
+  // LT, while the load DMA is inside b_transport with a burst whose last row is accepted in cycle
+  // `load_last_accept` (so the load unit pops its command no earlier than the cycle after): a
+  // cycle before which the decoder pushes nothing more into any unit queue. Its time only grows;
+  // it pushes in program order, so a command it holds for the full load queue, or a flush (which
+  // waits for the load's release too), holds back every later push.
+  int64_t next_push_floor(int64_t load_last_accept) const;
+
  private:
   void run();
   // LT: the decoder has no thread. It keeps its own time and runs, in the thread that made

@@ -10,7 +10,7 @@
 
 #include "shared_state.h"
 #include "tlm/common/command_target.h"
-#include "tlm/common/gemm_kernels.h"
+#include "models/common/gemm_kernels.h"
 
 namespace acv::gemmini {
 

@@ -13,10 +13,10 @@ namespace {
 class GemminiTlmRunner : public TlmRunner {
  public:
   SimulationOutput run(const Program& program, const AccelConfig& config, std::vector<uint8_t> dram,
-                       TlmMode mode) override {
+                       TlmMode mode, const CommandHost& host) override {
     if (!program.isa || program.isa->name != isa()->name)
       throw BackendError("gemmini TLM: Program '" + program.layer_name + "' is not for the gemmini ISA");
-    return run_top<GemminiTop>("gemmini", program, read_params(config), config, std::move(dram), mode);
+    return run_top<GemminiTop>("gemmini", program, read_params(config), config, std::move(dram), mode, "", host);
   }
 };
 

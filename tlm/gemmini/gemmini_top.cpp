@@ -25,6 +25,17 @@ GemminiTop::GemminiTop(sc_core::sc_module_name name, const Params& params, const
   m_load_dma.socket.bind(m_memory.socket);   // socket index 0
   m_store_dma.socket.bind(m_memory.socket);  // socket index 1
   m_memory.set_priority(1, 1);               // store requests before load requests
+  // LT: an mvin's burst opens without first waiting for the kernel (its schedule is final once the
+  // kernel passes its last accept anyway). Safe because mvins read operands and mvouts write
+  // results: the DMAs never read what the other one writes meanwhile (MemoryTarget's contract).
+  m_memory.set_lt_lookahead(true);
+  // LT: an mvin's burst is final at once when the store unit cannot present a new burst before its
+  // last accept (the store DMA is the only other initiator; its open bursts are in the schedule).
+  // (A store burst, whose rows have gaps, is not bounded this way: it waits for the kernel.)
+  if (mode == TlmMode::LooselyTimed)
+    m_memory.set_lt_arrival_bound([this](int id, int64_t last_accept) -> int64_t {
+      return id == 0 ? m_store.arrival_floor(m_decoder.next_push_floor(last_accept)) : -1;
+    });
   m_store_dma.on_write_acknowledged([this](const sc_core::sc_time& at) { m_store.acknowledged(at); });
 }
 

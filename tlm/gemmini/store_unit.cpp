@@ -36,8 +36,12 @@ void StoreUnit::acknowledged(const sc_core::sc_time& at) {
 void StoreUnit::run() {
   LocalTime lt(state_.mode, state_.clock);
   for (;;) {
+    floor_ = lt.now();
+    on_queue_ = true;
     const UnitCommand c = state_.store_queue.front(lt);
+    on_queue_ = false;
     const sc_core::sc_time waiting = lt.now();
+    floor_ = lt.now();
     state_.tracker.wait_clear(Unit::Store, c.seq, lt);
     dep_wait_.add_cycles(waiting, lt.now());
     const sc_core::sc_time start = lt.now();
@@ -49,6 +53,17 @@ void StoreUnit::run() {
     state_.run_dispatch();  // LT: the decoder may push into the freed slot or pass a flush
     command_.retire(lt.now());
   }
+}
+
+int64_t StoreUnit::arrival_floor(int64_t decoder_next) const {
+  int64_t floor = state_.clock.to_cycles(floor_);
+  if (on_queue_) {
+    // Its next command is the queue's head, or a push the decoder has not made yet.
+    const int64_t next =
+        state_.store_queue.empty() ? decoder_next : state_.clock.to_cycles(state_.store_queue.peek_stamp());
+    floor = std::max(floor, next);
+  }
+  return floor;
 }
 
 void StoreUnit::execute(const UnitCommand& c, LocalTime& lt) {
@@ -72,21 +87,22 @@ void StoreUnit::execute(const UnitCommand& c, LocalTime& lt) {
     }
   }
   // One row requested at a time: the next row is read in the cycle its predecessor's request
-  // is accepted and requested two cycles after that accept (gemmini_store.sv), so each row is
-  // its own DMA request rather than one burst paced at one per cycle. The writes are posted:
-  // accepted rows may still await their responses while the next one waits for a DRAM slot.
+  // is accepted and requested two cycles after that accept (gemmini_store.sv): one burst whose
+  // rows are presented `store_row_gap` cycles after the previous accept rather than back to back.
+  // The writes are posted: accepted rows may still await their responses while the next one
+  // waits for a DRAM slot.
   acks_ = 0;
   lt.advance_cycles(state_.timing.store_first_request);
-  for (int64_t r = 0; r < rows; ++r) {
-    if (r > 0) lt.advance_cycles(state_.timing.store_row_gap - 1);
-    DmaBurst burst;
-    burst.address = static_cast<uint64_t>(c.f[kOutDramAddr] + r * c.stride);
-    burst.data = staging_.data() + r * row_bytes;
-    burst.pitch = static_cast<uint64_t>(row_bytes);
-    burst.bytes = static_cast<uint32_t>(row_bytes);
-    burst.count = 1;
-    dma_.write(burst, lt);  // posted: returns the cycle after the accept
-  }
+  DmaBurst burst;
+  burst.address = static_cast<uint64_t>(c.f[kOutDramAddr]);
+  burst.stride = static_cast<uint64_t>(c.stride);
+  burst.data = staging_.data();
+  burst.pitch = static_cast<uint64_t>(row_bytes);
+  burst.bytes = static_cast<uint32_t>(row_bytes);
+  burst.count = static_cast<uint32_t>(rows);
+  burst.gap = static_cast<uint32_t>(state_.timing.store_row_gap);
+  floor_ = lt.now();      // its burst arrives now
+  dma_.write(burst, lt);  // posted: returns the cycle after the last accept
   lt.wait_until(ack_event_, [this, rows] { return acks_ == rows; });
   lt.advance_to(last_ack_);  // done in the cycle of the last response
   writes_.add(rows);

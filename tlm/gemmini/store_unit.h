@@ -18,6 +18,11 @@ class StoreUnit : public sc_core::sc_module {
   StoreUnit(sc_core::sc_module_name name, SharedState& state, CommandTarget& command, DmaInitiator& dma);
   // The DMA's write-acknowledge hook: `at` is the cycle after the write's response.
   void acknowledged(const sc_core::sc_time& at);
+  // LT, called while another thread runs (this one is suspended): a cycle before which the unit
+  // presents no burst it has not presented yet. Its local time when it last could block bounds
+  // every later request; blocked on its empty queue, it also waits for the decoder's next push,
+  // which comes no earlier than cycle `decoder_next` (Decoder::next_push_floor).
+  int64_t arrival_floor(int64_t decoder_next) const;
 
  private:
   void run();
@@ -30,6 +35,8 @@ class StoreUnit : public sc_core::sc_module {
   int64_t acks_ = 0;
   sc_core::sc_time last_ack_;
   sc_core::sc_event ack_event_;
+  sc_core::sc_time floor_;  // the local time before the latest call that may suspend
+  bool on_queue_ = false;   // suspended in front() of its queue
 };
 
 }  // namespace acv::gemmini

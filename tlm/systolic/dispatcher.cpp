@@ -12,30 +12,12 @@ Dispatcher::Dispatcher(sc_core::sc_module_name name, SharedState& state, Command
       command_(command),
       to_unit_(state.clock.cycles(state.timing.queue_to_unit)),
       dispatch_(state.clock.cycles(state.timing.dispatch)) {
-  if (state_.mode == TlmMode::LooselyTimed) {
-    command_.on_push([this] { drain(); });
-    // The host's progress matters only to the dispatcher, which is in order: it need not resume
-    // the host before it has taken every queued instruction.
-    command_.set_lazy_host_wakeup(true);
-    state_.dispatch = [this] { drain(); };
-  } else {
-    SC_THREAD(run);
-  }
-}
-
-void Dispatcher::run() {
-  LocalTime lt(state_.mode, state_.clock);
-  const sc_core::sc_time to_unit = state_.clock.cycles(state_.timing.queue_to_unit);
-  for (;;) {
-    const ConcreteInstruction instr = command_.next(lt);
-    switch (instr.opcode) {
-      case kDmaLoad: state_.load_queue.push(instr, lt, to_unit); break;
-      case kCompute: state_.compute_queue.push(instr, lt, to_unit); break;
-      case kDmaStore: state_.store_queue.push(instr, lt, to_unit); break;
-      default: throw BackendError("systolic dispatcher: unknown opcode " + std::to_string(instr.opcode));
-    }
-    lt.advance_cycles(state_.timing.dispatch);
-  }
+  command_.on_push([this] { drain(); });
+  state_.dispatch = [this] { drain(); };
+  // LT: the host's progress matters only to the dispatcher, which is in order: it need not resume
+  // the host before it has taken every queued instruction. (AT resumes it at every pop, as its
+  // polling of the free-slot count must see them.)
+  if (state_.mode == TlmMode::LooselyTimed) command_.set_lazy_host_wakeup(true);
 }
 
 void Dispatcher::drain() {

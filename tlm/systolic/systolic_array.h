@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "tlm/common/gemm_kernels.h"
+#include "models/common/gemm_kernels.h"
 #include "shared_state.h"
 
 namespace acv::systolic {

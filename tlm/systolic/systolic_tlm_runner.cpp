@@ -12,9 +12,9 @@ namespace {
 class SystolicTlmRunner : public TlmRunner {
  public:
   SimulationOutput run(const Program& program, const AccelConfig& config, std::vector<uint8_t> dram,
-                       TlmMode mode) override {
+                       TlmMode mode, const CommandHost& host) override {
     return run_top<SystolicTop>("systolic", program, read_params(config), config, std::move(dram), mode,
-                                " (a unit waits on a buffer flag that no queued instruction will change)");
+                                " (a unit waits on a buffer flag that no queued instruction will change)", host);
   }
 };
 

@@ -15,6 +15,8 @@
 namespace acv {
 
 // Options of `acv run` that backends read; each backend documents which ones decide its result.
+class GoldenCache;
+
 struct BackendOptions {
   uint64_t seed = 1;             // operand data
   std::string trace_file;        // rtl: FST waveform
@@ -23,6 +25,8 @@ struct BackendOptions {
   bool explain = false;          // estimator: per-kernel breakdown in LayerResult.info
   std::string regression_model;  // regression: fitted model file
   int64_t max_cycles = 0;        // simulators: give up after this many cycles (0 = backend default)
+  // rtl, tlm: where operands and golden outputs come from (computed and not stored when null).
+  std::shared_ptr<const GoldenCache> golden;
 };
 
 class Backend {

@@ -1,5 +1,6 @@
 // `acv bench`: wall time of backends on the same layers, as medians over repeats, with speed ratios.
 #include <algorithm>
+#include <chrono>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -10,6 +11,7 @@
 #include "validation/backends/backend.h"
 #include "validation/cli/command.h"
 #include "validation/cli/target_options.h"
+#include "validation/harness/golden_cache.h"
 
 namespace po = boost::program_options;
 
@@ -32,6 +34,12 @@ std::vector<std::string> split(const std::string& s) {
   return out;
 }
 
+// A view: a backend and its options. "tlm-lt" / "tlm-at" name the TLM backend in one mode.
+struct View {
+  std::string name, backend;
+  BackendOptions options;
+};
+
 }  // namespace
 
 class BenchCommand : public Command {
@@ -44,7 +52,9 @@ class BenchCommand : public Command {
     po::options_description desc("options");
     desc.add_options()("help,h", "show this help")(
         "backends", po::value<std::string>()->default_value("rtl"),
-        "comma-separated backends; the first is the reference for ratios (e.g. rtl,tlm,estimator)");
+        "comma-separated views; the first is the reference for ratios (e.g. rtl,tlm-lt,tlm-at,estimator; "
+        "tlm-lt / tlm-at: the TLM backend in that mode, tlm: in --tlm-mode). Each repeat runs every view "
+        "in turn (interleaved), so machine load hits them alike");
     add_target_options(desc);
     desc.add_options()("repeat", po::value<int>()->default_value(3),
                        "runs per backend; the median is reported")(
@@ -70,40 +80,73 @@ class BenchCommand : public Command {
       } catch (const UnsupportedLayer&) {
       }
     }
+    std::vector<View> views;
+    for (const auto& name : split(vm["backends"].as<std::string>())) {
+      View v{name, name, options};
+      if (name == "tlm-lt" || name == "tlm-at") {
+        v.backend = "tlm";
+        v.options.tlm_mode = name.substr(4);
+      }
+      views.push_back(std::move(v));
+    }
+    if (views.empty()) throw InputError("--backends: no view named");
+    std::vector<std::unique_ptr<Backend>> backends;
+    for (View& v : views) {
+      backends.push_back(BackendRegistry::create(v.backend));
+      backends.back()->check(target.config, v.options);
+      v.options.golden = default_golden_cache(target.config.file);
+    }
     std::cout << "bench | " << target.config.name << " | " << target.workload.name << " (" << layers.size()
-              << " layers) | median of " << repeat << "\n";
-    std::cout << std::left << std::setw(14) << "backend" << std::right << std::setw(16) << "cycles"
-              << std::setw(12) << "wall s" << std::setw(16) << "cycles/s" << std::setw(14) << "speedup"
-              << "\n";
-    double reference_wall = 0.0;
+              << " layers) | median of " << repeat << ", views interleaved\n";
     bool all_match = true;
     // Per layer, of the views that report them: instructions represented and evaluated.
     std::vector<std::pair<std::string, std::vector<LayerResult>>> evaluated;
-    for (const auto& name : split(vm["backends"].as<std::string>())) {
-      std::unique_ptr<Backend> backend = BackendRegistry::create(name);
-      std::vector<double> walls;
-      int64_t cycles = 0;
-      for (int r = 0; r < repeat; ++r) {
+    // Per view and repeat: the sum of the layers' backend wall times and the whole run's wall time
+    // (operands, golden reference, memory image, output check included).
+    std::vector<std::vector<double>> layer_walls(views.size()), whole_walls(views.size());
+    std::vector<int64_t> cycles(views.size(), 0);
+    std::vector<std::vector<int64_t>> layer_cycles(views.size());
+    for (int r = 0; r < repeat; ++r) {
+      for (std::size_t v = 0; v < views.size(); ++v) {
         double wall = 0.0;
-        cycles = 0;
+        cycles[v] = 0;
+        layer_cycles[v].clear();
         std::vector<LayerResult> results;
+        const auto start = std::chrono::steady_clock::now();
         for (std::size_t i = 0; i < layers.size(); ++i) {
-          LayerResult res = backend->run_layer(*target.accel, target.config, *layers[i], programs[i], options);
+          LayerResult res = backends[v]->run_layer(*target.accel, target.config, *layers[i], programs[i], views[v].options);
           wall += res.wall_seconds;
-          cycles += res.cycles;
+          cycles[v] += res.cycles;
+          layer_cycles[v].push_back(res.cycles);
           all_match = all_match && (!res.outputs_checked || res.outputs_match);
           if (r == 0 && res.counters.count("evaluated_instructions")) results.push_back(std::move(res));
         }
-        if (!results.empty()) evaluated.emplace_back(name, std::move(results));
-        walls.push_back(wall);
-        std::cerr << "  " << name << " run " << r + 1 << "/" << repeat << ": " << wall << " s\n";
+        const double whole = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (!results.empty()) evaluated.emplace_back(views[v].name, std::move(results));
+        layer_walls[v].push_back(wall);
+        whole_walls[v].push_back(whole);
+        std::cerr << "  " << views[v].name << " run " << r + 1 << "/" << repeat << ": " << wall << " s in layers, "
+                  << whole << " s whole\n";
       }
-      const double wall = median(walls);
-      if (reference_wall == 0.0) reference_wall = wall;
-      std::cout << std::left << std::setw(14) << name << std::right << std::setw(16) << cycles
-                << std::setw(12) << std::setprecision(4) << wall << std::setw(16) << std::setprecision(4)
-                << (wall > 0 ? cycles / wall : 0.0) << std::setw(13) << std::setprecision(4)
-                << (wall > 0 ? reference_wall / wall : 0.0) << "x\n";
+    }
+    std::cout << std::left << std::setw(10) << "view" << std::right << std::setw(16) << "cycles" << std::setw(10)
+              << "cyc=ref" << std::setw(12) << "layers s" << std::setw(12) << "whole s" << std::setw(12)
+              << "whole/lay" << std::setw(14) << "cycles/s" << std::setw(12) << "speedup" << std::setw(14)
+              << "end-to-end" << "\n";
+    const double reference_wall = median(layer_walls[0]), reference_whole = median(whole_walls[0]);
+    for (std::size_t v = 0; v < views.size(); ++v) {
+      const double wall = median(layer_walls[v]), whole = median(whole_walls[v]);
+      // Per-layer equality with the reference (a fast view that is only right in sum is not cycle-exact).
+      const bool same = layer_cycles[v] == layer_cycles[0];
+      std::ostringstream speed, e2e;
+      speed << std::setprecision(4) << (wall > 0 ? reference_wall / wall : 0.0) << "x";
+      e2e << std::setprecision(4) << (whole > 0 ? reference_whole / whole : 0.0) << "x";
+      std::cout << std::left << std::setw(10) << views[v].name << std::right << std::setw(16) << cycles[v]
+                << std::setw(10) << (same ? "yes" : "no") << std::setw(12) << std::setprecision(4) << wall
+                << std::setw(12) << std::setprecision(4) << whole << std::setw(12) << std::setprecision(3)
+                << (wall > 0 ? whole / wall : 0.0) << std::setw(14) << std::setprecision(4)
+                << (wall > 0 ? cycles[v] / wall : 0.0) << std::setw(12) << speed.str() << std::setw(14)
+                << e2e.str() << "\n";
     }
     for (const auto& [name, results] : evaluated) {
       std::cout << "\n" << name << ": instructions represented / evaluated per layer\n"

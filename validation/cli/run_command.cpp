@@ -11,6 +11,8 @@
 #include "validation/cli/command.h"
 #include "validation/cli/output_path.h"
 #include "validation/cli/target_options.h"
+#include "validation/harness/golden_cache.h"
+#include "validation/harness/result_cache.h"  // find_repo_root
 
 namespace po = boost::program_options;
 
@@ -67,6 +69,10 @@ class RunCommand : public Command {
         "estimator: per-kernel breakdown (evaluated iterations, delta, bottleneck)")(
         "regression-model", po::value<std::string>(), "regression: fitted model file")(
         "seed", po::value<uint64_t>()->default_value(1), "seed of the operand data")(
+        "golden-cache", po::value<std::string>(),
+        "rtl, tlm: folder of operands and golden outputs per layer and seed (default: <cache>/golden, "
+        "<cache> as for acv validate)")("no-golden-cache", po::bool_switch(),
+                                        "rtl, tlm: compute operands and golden outputs, store nothing")(
         "max-cycles", po::value<int64_t>()->default_value(0),
         "simulators: fail after this many cycles (0: automatic)")("quiet,q", po::bool_switch(),
                                                                   "no table on stdout");
@@ -98,6 +104,11 @@ class RunCommand : public Command {
       options.trace_file = vm["trace"].as<std::string>();
     }
     const bool quiet = vm["quiet"].as<bool>();
+    if (vm.count("golden-cache") && !vm["no-golden-cache"].as<bool>())
+      options.golden = std::make_shared<const GoldenCache>(vm["golden-cache"].as<std::string>(),
+                                                           golden_sources_key(find_repo_root(target.config.file)));
+    else if (!vm["no-golden-cache"].as<bool>())
+      options.golden = default_golden_cache(target.config.file);
     backend->check(target.config, options);
 
     RunResult result;

@@ -99,6 +99,8 @@ WorkloadSelection parse_workload(const YamlNode& node, const std::string& suite_
   return w;
 }
 
+}  // namespace
+
 std::string shape_text(const Layer& l) {
   std::ostringstream s;
   s << to_string(l.kind) << " in=" << l.in_c << "x" << l.in_h << "x" << l.in_w << " out_c=" << l.out_c
@@ -106,8 +108,6 @@ std::string shape_text(const Layer& l) {
     << l.pad_w << " groups=" << l.groups << " mnk=" << l.m << "x" << l.n << "x" << l.k;
   return s.str();
 }
-
-}  // namespace
 
 std::string View::options_key() const {
   std::string out;

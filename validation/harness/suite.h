@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "models/common/error.h"
+#include "models/common/layer.h"
 
 namespace acv {
 
@@ -83,6 +84,10 @@ struct Case {
 // Expands configs x workloads x selected layers x views, in that nesting order. Reads each
 // config and workload (InputError on bad ones, or on a `layers:` name the workload lacks).
 std::vector<Case> expand_cases(const Suite& suite);
+
+// Every field of a layer's shape as one line: what decides its mapping, operands and outputs
+// (cache keys; the layer's name does not count).
+std::string shape_text(const Layer& l);
 
 // Maps each selected layer once per config with the registered accelerator and sets
 // skip_reason on the cases of layers it has no hardware for (UnsupportedLayer); layers that do

@@ -46,6 +46,13 @@ int64_t AccelConfig::get_positive_int(const std::string& key) const {
   return v;
 }
 
+int64_t AccelConfig::get_int_in(const std::string& key, int64_t lo, int64_t hi, const std::string& why) const {
+  const int64_t v = get_int(key);
+  if (v < lo || v > hi)
+    fail(key, "must be " + std::to_string(lo) + ".." + std::to_string(hi) + " (" + why + "), got " + std::to_string(v));
+  return v;
+}
+
 std::string AccelConfig::get_choice(const std::string& key, const std::vector<std::string>& allowed) const {
   const auto it = params.find(key);
   if (it == params.end()) fail(key, "missing required parameter");

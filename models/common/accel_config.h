@@ -51,6 +51,8 @@ struct AccelConfig {
   // Contract: throw InputError naming file, line and key when missing or of the wrong type.
   int64_t get_int(const std::string& key) const;
   int64_t get_positive_int(const std::string& key) const;
+  // In [lo, hi]; `why` names the limit in the error (the RTL field or build it comes from).
+  int64_t get_int_in(const std::string& key, int64_t lo, int64_t hi, const std::string& why) const;
   std::string get_choice(const std::string& key, const std::vector<std::string>& allowed) const;
   // Throws naming the first parameter not in `allowed`.
   void check_keys(const std::vector<std::string>& allowed) const;

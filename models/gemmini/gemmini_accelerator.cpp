@@ -34,12 +34,18 @@ Params read_params(const AccelConfig& c) {
   p.sp_banks = c.get_positive_int("sp_banks");
   p.acc_capacity_kib = c.get_positive_int("acc_capacity_kib");
   p.acc_banks = c.get_positive_int("acc_banks");
-  p.ld_queue_depth = c.get_positive_int("ld_queue_depth");
-  p.ex_queue_depth = c.get_positive_int("ex_queue_depth");
-  p.st_queue_depth = c.get_positive_int("st_queue_depth");
+  // Queued commands are numbered in 16 bits and tracked entry by entry (gemmini_pkg.sv).
+  p.ld_queue_depth = c.get_int_in("ld_queue_depth", 1, 256, "a command queue of the RTL");
+  p.ex_queue_depth = c.get_int_in("ex_queue_depth", 1, 256, "a command queue of the RTL");
+  p.st_queue_depth = c.get_int_in("st_queue_depth", 1, 256, "a command queue of the RTL");
   p.dram_bytes = c.get_positive_int("dram_bytes");
   if (p.dim > 64) c.fail("dim", "must be at most 64");
   if (p.dram_bytes > (int64_t{1} << 32)) c.fail("dram_bytes", "must be at most 4 GiB (32-bit addresses)");
+  // Row addresses are 20-bit local addresses (gemmini_pkg.sv LocalAw).
+  if (p.sp_capacity_kib > (int64_t{1} << 20) || p.sp_rows() > (int64_t{1} << 20))
+    c.fail("sp_capacity_kib", "must give at most 2^20 rows of DIM bytes (20-bit local row addresses)");
+  if (p.acc_capacity_kib > (int64_t{1} << 20) || p.acc_rows() > (int64_t{1} << 20))
+    c.fail("acc_capacity_kib", "must give at most 2^20 rows of 4*DIM bytes (20-bit local row addresses)");
   if ((p.sp_capacity_kib * 1024) % p.dim != 0)
     c.fail("sp_capacity_kib", "must be a whole number of DIM-byte rows");
   if ((p.acc_capacity_kib * 1024) % (4 * p.dim) != 0)

@@ -22,13 +22,17 @@ Params read_params(const AccelConfig& c) {
   c.check_keys(
       {"rows", "cols", "dataflow", "ibuf_depth", "wbuf_depth", "obuf_depth", "queue_depth", "dram_bytes"});
   Params p;
-  p.rows = c.get_positive_int("rows");
-  p.cols = c.get_positive_int("cols");
+  // Bounds of what the RTL can be built with: a Verilator build grows fast with the array (32x32
+  // takes about 40 s), buffer entry counts travel in 16-bit command fields (systolic_pkg.sv).
+  const char* const kArray = "the largest array the RTL is built for";
+  const char* const kEntries = "entry counts are 16-bit command fields";
+  p.rows = c.get_int_in("rows", 1, 64, kArray);
+  p.cols = c.get_int_in("cols", 1, 64, kArray);
   p.weight_stationary = c.get_choice("dataflow", {"os", "ws"}) == "ws";
-  p.ibuf_depth = c.get_positive_int("ibuf_depth");
-  p.wbuf_depth = c.get_positive_int("wbuf_depth");
-  p.obuf_depth = c.get_positive_int("obuf_depth");
-  p.queue_depth = c.get_positive_int("queue_depth");
+  p.ibuf_depth = c.get_int_in("ibuf_depth", 1, 65535, kEntries);
+  p.wbuf_depth = c.get_int_in("wbuf_depth", 1, 65535, kEntries);
+  p.obuf_depth = c.get_int_in("obuf_depth", 1, 65535, kEntries);
+  p.queue_depth = c.get_int_in("queue_depth", 1, 256, "a queue of the RTL's command FIFO");
   p.dram_bytes = c.get_positive_int("dram_bytes");
   if (p.dram_bytes > (int64_t{1} << 32)) c.fail("dram_bytes", "must be at most 4 GiB (32-bit addresses)");
   if (!p.weight_stationary && p.obuf_depth < p.rows)

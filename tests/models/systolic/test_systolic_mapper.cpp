@@ -97,7 +97,7 @@ TEST_CASE("a bad systolic config names the file, line and parameter", "[systolic
   CHECK_THROWS_WITH(accel.check_config(cfg), Catch::Contains("obuf_depth"));
   cfg = config(4, "os");
   cfg.params["rows"].text = "-3";
-  CHECK_THROWS_WITH(accel.check_config(cfg), Catch::Contains("rows: must be positive"));
+  CHECK_THROWS_WITH(accel.check_config(cfg), Catch::Contains("rows: must be 1..64") && Catch::Contains("got -3"));
   cfg = config(4, "os");
   cfg.params["colour"] = ConfigValue{"red", SourceLoc{cfg.file, 9, "colour"}};
   CHECK_THROWS_WITH(accel.check_config(cfg),

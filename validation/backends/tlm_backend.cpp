@@ -21,7 +21,14 @@ class TlmBackend : public Backend {
     const TlmMode mode = parse_tlm_mode(options.tlm_mode);
     std::unique_ptr<TlmRunner> runner = TlmRunnerRegistry::create(config.accelerator);
     LayerResult r = run_simulated_layer(accel, config, layer, program, options, [&](std::vector<uint8_t> dram) {
-      return run_in_child_process([&] { return runner->run(program, config, std::move(dram), mode); });
+      SimulationOutput out = run_in_child_process([&] { return runner->run(program, config, std::move(dram), mode); });
+      // The model runs a Program to its end in a fraction of the RTL's time; a run past the limit
+      // fails as the RTL's does (exit 3) rather than report cycles the user ruled out.
+      if (options.max_cycles > 0 && out.cycles > options.max_cycles)
+        throw BackendError(config.accelerator + " TLM (" + to_string(mode) + "): layer '" + layer.name + "' took " +
+                           std::to_string(out.cycles) + " cycles, past --max-cycles " +
+                           std::to_string(options.max_cycles));
+      return out;
     });
     r.info["tlm_mode"] = to_string(mode);
     return r;

@@ -14,9 +14,9 @@
 
 namespace acv {
 
-// Options of `acv run` that backends read; each backend documents which ones decide its result.
 class GoldenCache;
 
+// Options of `acv run` that backends read; each backend documents which ones decide its result.
 struct BackendOptions {
   uint64_t seed = 1;             // operand data
   std::string trace_file;        // rtl: FST waveform

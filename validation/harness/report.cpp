@@ -41,7 +41,6 @@ std::string speedup_text(double speedup) {
   if (speedup <= 0) return "-";
   return speedup >= 100 ? num(speedup, "%.0fx") : num(speedup, "%.1fx");
 }
-std::string speedup_text(const Aggregate& a) { return speedup_text(a.speedup); }
 
 // Per-layer spread: what a reader needs to judge a speedup measured on a shared machine.
 std::string speedup_spread_text(const Aggregate& a) {
@@ -140,7 +139,7 @@ Table aggregate_table(const std::vector<Aggregate>& rows, const std::string& ref
     r.push_back(a.compared ? num(a.mape_pct) : "-");
     r.push_back(a.compared ? num(a.max_abs_error_pct) : "-");
     r.push_back(a.compared ? signed_pct(a.mean_error_pct) : "-");
-    r.push_back(is_ref ? "1x" : speedup_text(a));
+    r.push_back(is_ref ? "1x" : speedup_text(a.speedup));
     r.push_back(is_ref ? "-" : speedup_spread_text(a));
     r.push_back(outputs_text(a));
     t.add(r);

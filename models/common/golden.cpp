@@ -206,6 +206,8 @@ std::vector<int32_t> pool(const Layer& l, const LayerData& d) {
 
 }  // namespace
 
+std::vector<int8_t> make_int8_data(int64_t count, uint64_t seed) { return random_int8(count, seed); }
+
 LayerData make_layer_data(const Layer& layer, uint64_t seed) {
   LayerData data;
   data.input = random_int8(layer.input_elems(), seed ^ kInputStream);

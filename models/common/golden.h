@@ -17,6 +17,10 @@ struct LayerData {
 // Same seed and layer shape give the same bytes on every machine (own PRNG, not std::*_distribution).
 LayerData make_layer_data(const Layer& layer, uint64_t seed);
 
+// `count` int8 values of the stream `seed` (the generator make_layer_data draws from), for operands
+// it does not make: biases, quantization tests.
+std::vector<int8_t> make_int8_data(int64_t count, uint64_t seed);
+
 // How golden_output computes GEMMs and convolutions. Both give the same bits (integer sums mod
 // 2^32 do not depend on their order); Naive stays as the independent check of Fast.
 //  - Fast: convolutions as GEMMs of the weights by input patches (built per tile of 32 output

@@ -26,6 +26,12 @@ struct Layer {
   int64_t kh = 1, kw = 1, stride_h = 1, stride_w = 1, pad_h = 0, pad_w = 0, groups = 1;
   int64_t m = 0, n = 0, k = 0;
   SourceLoc loc;  // where the layer was defined, for errors (YAML: field "layers[i]"; CSV: no field)
+  // Dataflow between layers, for accelerators that run whole networks (per-layer runs ignore it):
+  // the layer whose output this one reads (empty: the previous layer, or the network input for
+  // the first), a layer whose output is added to this one's before the activation, and the ReLU.
+  std::string input_from;
+  std::string residual_from;
+  bool relu = false;
 
   bool is_conv() const { return kind == LayerKind::Conv2d || kind == LayerKind::Conv1d; }
   bool is_gemm() const { return kind == LayerKind::Dense || kind == LayerKind::Gemm; }

@@ -176,7 +176,7 @@ Layer parse_yaml_layer(const YamlNode& node) {
     for (const auto& t : types) list += (list.empty() ? "" : ", ") + std::string(t.name);
     type_node.fail("unknown layer type '" + type + "' (expected one of: " + list + ")");
   }
-  std::vector<std::string> allowed = {"name", "type", "dtype"};
+  std::vector<std::string> allowed = {"name", "type", "dtype", "input", "residual", "relu"};
   allowed.insert(allowed.end(), it->keys.begin(), it->keys.end());
   node.check_keys(allowed);
 
@@ -188,8 +188,26 @@ Layer parse_yaml_layer(const YamlNode& node) {
     node["dtype"].fail("unsupported dtype '" + node["dtype"].as_string() + "' (supported: int8)");
   }
   it->parse(node, l);
+  if (node.has("input")) l.input_from = node["input"].as_string();
+  if (node.has("residual")) l.residual_from = node["residual"].as_string();
+  if (node.has("relu")) l.relu = node["relu"].as_bool();
   validate_layer(l);
   return l;
+}
+
+// `input` and `residual` name an earlier layer: the graph is in execution order.
+void check_graph(const Workload& w, const YamlNode& layers) {
+  for (std::size_t i = 0; i < w.layers.size(); ++i) {
+    const Layer& l = w.layers[i];
+    for (const char* key : {"input", "residual"}) {
+      const std::string& from = std::string(key) == "input" ? l.input_from : l.residual_from;
+      if (from.empty()) continue;
+      const auto earlier = std::find_if(w.layers.begin(), w.layers.begin() + static_cast<std::ptrdiff_t>(i),
+                                        [&](const Layer& e) { return e.name == from; });
+      if (earlier == w.layers.begin() + static_cast<std::ptrdiff_t>(i))
+        layers.at(i)[key].fail("layer '" + l.name + "': '" + from + "' is not an earlier layer");
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -470,6 +488,7 @@ Workload parse_workload_yaml(const std::string& text, const std::string& file) {
   if (layers.size() == 0) layers.fail("a workload needs at least one layer");
   for (std::size_t i = 0; i < layers.size(); ++i) w.layers.push_back(parse_yaml_layer(layers.at(i)));
   check_unique_names(w, "name");
+  check_graph(w, layers);
   return w;
 }
 

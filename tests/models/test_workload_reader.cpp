@@ -459,5 +459,24 @@ TEST_CASE("load_workload reports the path it was given in errors from the file",
   CHECK(contains(msg, path + ":5: layers[0].n: must be positive"));
 }
 
+TEST_CASE("dataflow keys name earlier layers: input, residual and relu are read, a later name is an error", "[workload]") {
+  const Workload w = parse_workload_yaml("layers:\n"
+                                         "  - {name: a, type: conv1d, in_channels: 8, length: 20, out_channels: 8, kernel: 1}\n"
+                                         "  - {name: b, type: conv1d, in_channels: 8, length: 20, out_channels: 8, kernel: 1}\n"
+                                         "  - {name: c, type: conv1d, input: a, residual: b, relu: true, in_channels: 8, length: 20, out_channels: 8, kernel: 1}\n",
+                                         "net.yaml");
+  CHECK(w.layers[2].input_from == "a");
+  CHECK(w.layers[2].residual_from == "b");
+  CHECK(w.layers[2].relu);
+  CHECK_FALSE(w.layers[1].relu);
+  CHECK(w.layers[1].input_from.empty());
+  CHECK_THROWS_WITH(parse_workload_yaml("layers:\n"
+                                        "  - {name: a, type: conv1d, in_channels: 8, length: 20, out_channels: 8, kernel: 1, residual: b}\n"
+                                        "  - {name: b, type: conv1d, in_channels: 8, length: 20, out_channels: 8, kernel: 1}\n",
+                                        "net.yaml"),
+                    Catch::Contains("net.yaml:2") && Catch::Contains("layers[0].residual") &&
+                        Catch::Contains("'b' is not an earlier layer"));
+}
+
 }  // namespace
 }  // namespace acv

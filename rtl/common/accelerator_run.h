@@ -27,6 +27,9 @@ struct HwCommand {
   static constexpr int kNumArgs = NumArgs;
   uint32_t op = 0;
   std::array<uint32_t, NumArgs> args{};
+  // false: a step the accelerator's own controller performs (the Program lists it for the
+  // estimator); the driver does not send it, but it counts in the cycle bound.
+  bool sent = true;
 };
 
 // The ports every acv accelerator top has (rtl/common/acv_mem_arbiter.sv drives the memory side):
@@ -56,6 +59,7 @@ class AcceleratorRun : public VerilatedDriver<AcceleratorRun<Derived, Model>, Mo
     int64_t number = 0;
     program.for_each([&](const ConcreteInstruction& in) {
       const auto cmd = encoder.encode(in, number++);
+      if (!cmd.sent) return;
       Model& m = this->model();
       m.cmd_op_i = cmd.op;
       for (int i = 0; i < cmd.kNumArgs; ++i) m.cmd_args_i[i] = cmd.args[i];

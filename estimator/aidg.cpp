@@ -366,8 +366,15 @@ class Evaluator {
     idx_[static_cast<std::size_t>(depth)] = i;
     ++est_.evaluated_iterations;
     for (const auto& s : loop.body) {
-      if (s.loop) eval_loop(*s.loop, depth + 1);
-      else run_instruction(s.instr);
+      if (s.loop && depth == 0) {
+        const int64_t before = s_.max_end;
+        eval_loop(*s.loop, depth + 1);
+        est_.top_loops.emplace_back(s.loop->name, s_.max_end - before);
+      } else if (s.loop) {
+        eval_loop(*s.loop, depth + 1);
+      } else {
+        run_instruction(s.instr);
+      }
     }
   }
 

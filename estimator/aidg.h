@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "estimator/bound_arch.h"
@@ -33,6 +34,9 @@ struct Estimate {
   std::map<std::string, int64_t> busy;  // cycles each stage / unit / memory interface was busy
   std::string bottleneck;               // the busiest object
   std::vector<KernelInfo> kernels;      // explain only: first extrapolation of each loop
+  // Per loop directly under Program::top, in order: the cycles it adds to the latest end time
+  // (a whole-network Program's layers, docs/adding-an-accelerator.md).
+  std::vector<std::pair<std::string, int64_t>> top_loops;
 };
 
 // Contract: exact — the extrapolated result equals the full evaluation's (`options.full`).

@@ -20,6 +20,16 @@ class UnsupportedLayer : public MappingError {
   using MappingError::MappingError;
 };
 
+// A whole network as one Program, for accelerators whose own controller runs every layer from one
+// start (Accelerator::runs_networks). Each entry of `layers` is one loop directly under
+// Program::top, in that order; the views report each layer's cycles in that order (the RTL as
+// counters "layer.<i>.cycles").
+struct NetworkProgram {
+  Program program;
+  std::vector<std::string> layers;
+  int64_t macs = 0;
+};
+
 class Accelerator {
  public:
   static constexpr const char* kRegistryNoun = "accelerator";
@@ -36,6 +46,24 @@ class Accelerator {
   // The output tensor, in the golden reference's layout, read back from external memory.
   virtual std::vector<int32_t> read_output(const Layer& layer, const Program& program,
                                            const std::vector<uint8_t>& dram) const = 0;
+
+  // Whole-network accelerators: one run per network (one case per config, network and view).
+  virtual bool runs_networks() const { return false; }
+  // Contract (runs_networks): MappingError naming the layer and the limit for what does not fit.
+  virtual NetworkProgram map_network(const Workload& workload, const AccelConfig& /*config*/) const {
+    throw MappingError("network '" + workload.name + "': this accelerator runs one layer at a time");
+  }
+  // External memory before the run, with the operands of `seed`, of size program.dram_bytes.
+  virtual std::vector<uint8_t> network_dram_image(const Workload& workload, const AccelConfig& /*config*/,
+                                                  uint64_t /*seed*/) const {
+    throw MappingError("network '" + workload.name + "': this accelerator runs one layer at a time");
+  }
+  // Empty when the network's output in `dram` equals the golden reference of `seed`; else where
+  // it differs first.
+  virtual std::string check_network_output(const Workload& workload, const AccelConfig& /*config*/,
+                                           uint64_t /*seed*/, const std::vector<uint8_t>& /*dram*/) const {
+    throw MappingError("network '" + workload.name + "': this accelerator runs one layer at a time");
+  }
 };
 
 using AcceleratorRegistry = Registry<Accelerator>;

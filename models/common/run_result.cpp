@@ -23,6 +23,8 @@ bool RunResult::all_outputs_match() const {
 std::string to_json(const RunResult& r) {
   json layers = json::array();
   for (const auto& l : r.layers) {
+    json parts = json::array();
+    for (const auto& p : l.layer_cycles) parts.push_back({{"layer", p.layer}, {"cycles", p.cycles}});
     layers.push_back({{"layer", l.layer},
                       {"kind", l.kind},
                       {"status", l.status},
@@ -36,7 +38,8 @@ std::string to_json(const RunResult& r) {
                       {"wall_seconds", l.wall_seconds},
                       {"instructions", l.instructions},
                       {"counters", l.counters},
-                      {"info", l.info}});
+                      {"info", l.info},
+                      {"layer_cycles", parts}});
   }
   const json j = {{"schema_version", r.schema_version},
                   {"backend", r.backend},
@@ -96,6 +99,9 @@ RunResult run_result_from_json(const std::string& text, const std::string& sourc
       l.instructions = get(lj, "instructions").get<int64_t>();
       l.counters = get(lj, "counters").get<std::map<std::string, int64_t>>();
       l.info = get(lj, "info").get<std::map<std::string, std::string>>();
+      if (lj.contains("layer_cycles"))  // absent in results written before whole-network runs
+        for (const auto& pj : get(lj, "layer_cycles"))
+          l.layer_cycles.push_back({get(pj, "layer").get<std::string>(), get(pj, "cycles").get<int64_t>()});
       r.layers.push_back(std::move(l));
     }
     return r;

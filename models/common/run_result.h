@@ -8,6 +8,12 @@
 
 namespace acv {
 
+// Whole-network runs: one layer's cycles within the network.
+struct LayerCycles {
+  std::string layer;
+  int64_t cycles = 0;
+};
+
 struct LayerResult {
   std::string layer;
   std::string kind;            // conv2d, conv1d, dense, gemm, maxpool, avgpool
@@ -23,6 +29,9 @@ struct LayerResult {
   int64_t instructions = 0;    // instructions the Program represents
   std::map<std::string, int64_t> counters;  // backend-specific (busy / stall counters, evaluated iterations)
   std::map<std::string, std::string> info;  // backend-specific text (bottleneck, ...)
+  // Whole-network runs (kind "network"): the cycles of each layer, in network order; `cycles` is
+  // the whole run's. Empty for a layer run.
+  std::vector<LayerCycles> layer_cycles;
 };
 
 struct RunResult {

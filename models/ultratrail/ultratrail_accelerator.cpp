@@ -14,11 +14,12 @@ std::shared_ptr<const IsaSpec> isa() {
                {"start", {"layers"}},
                {"mac", {"layer", "f_addr", "w_addr"}},
                {"opu", {"layer", "f_addr", "res_addr", "write"}},
-               {"store", {"mem", "addr", "dram_addr", "words"}}}});
+               {"store", {"mem", "addr", "dram_addr", "words"}},
+               {"setup", {"layer"}}}});
   return spec;
 }
 
-bool is_internal(int opcode) { return opcode == kMac || opcode == kOpu; }
+bool is_internal(int opcode) { return opcode == kMac || opcode == kOpu || opcode == kSetup; }
 
 Params read_params(const AccelConfig& c) {
   c.check_keys({"size", "fmem_words", "wmem_words", "bmem_words", "max_layers", "max_kernel", "max_stride",
@@ -59,7 +60,7 @@ Program UltraTrailAccelerator::map(const Layer& layer, const AccelConfig& config
   alone.input_from.clear();
   alone.residual_from.clear();
   const Params p = read_params(config);
-  return network_program(map_network(layer.name, {alone}, p, config.file), p);
+  return network_program(ultratrail::map_network(layer.name, {alone}, p, config.file), p);
 }
 
 std::vector<uint8_t> UltraTrailAccelerator::dram_image(const Layer& layer, const LayerData& /*data*/,
@@ -70,6 +71,39 @@ std::vector<uint8_t> UltraTrailAccelerator::dram_image(const Layer& layer, const
 std::vector<int32_t> UltraTrailAccelerator::read_output(const Layer& layer, const Program& /*program*/,
                                                         const std::vector<uint8_t>& /*dram*/) const {
   throw MappingError("layer '" + layer.name + "': the ultratrail accelerator runs whole networks");
+}
+
+NetworkProgram UltraTrailAccelerator::map_network(const Workload& workload, const AccelConfig& config) const {
+  const Params p = read_params(config);
+  const NetworkMap net = ultratrail::map_network(workload.name, workload.layers, p, config.file);
+  NetworkProgram np;
+  np.program = network_program(net, p);
+  for (const LayerConfig& c : net.layers) {
+    np.layers.push_back(c.pool_layer.empty() ? c.name : c.name + "+" + c.pool_layer);
+    np.macs += c.macs();
+  }
+  return np;
+}
+
+std::vector<uint8_t> UltraTrailAccelerator::network_dram_image(const Workload& workload, const AccelConfig& config,
+                                                               uint64_t seed) const {
+  const Params p = read_params(config);
+  const NetworkMap net = ultratrail::map_network(workload.name, workload.layers, p, config.file);
+  return ultratrail::network_dram_image(net, make_network_data(net, seed), p);
+}
+
+std::string UltraTrailAccelerator::check_network_output(const Workload& workload, const AccelConfig& config,
+                                                        uint64_t seed, const std::vector<uint8_t>& dram) const {
+  const Params p = read_params(config);
+  const NetworkMap net = ultratrail::map_network(workload.name, workload.layers, p, config.file);
+  const std::vector<int8_t> expected = golden_network(net, make_network_data(net, seed)).back();
+  const std::vector<int8_t> actual = read_network_output(net, p, dram);
+  std::size_t first = 0;
+  while (first < expected.size() && actual[first] == expected[first]) ++first;
+  if (first == expected.size()) return "";
+  return "output of layer '" + net.layers.back().name + "' differs at element " + std::to_string(first) + " of " +
+         std::to_string(expected.size()) + ": got " + std::to_string(actual[first]) + ", expected " +
+         std::to_string(expected[first]);
 }
 
 ACV_REGISTER_ACCELERATOR(UltraTrailAccelerator, "ultratrail")

@@ -13,11 +13,12 @@ namespace acv {
 
 // Opcodes and field order; the RTL driver, TLM model and description rely on them.
 namespace ultratrail {
-enum Opcode { kLoad = 0, kCfgShape = 1, kCfgRoute = 2, kStart = 3, kMac = 4, kOpu = 5, kStore = 6 };
+enum Opcode { kLoad = 0, kCfgShape = 1, kCfgRoute = 2, kStart = 3, kMac = 4, kOpu = 5, kStore = 6, kSetup = 7 };
 enum LoadField { kLdMem, kLdAddr, kLdDramAddr, kLdWords };  // store: the same fields
 enum CfgShapeField { kShLayer, kShInC, kShOutC, kShInLen, kShKernel, kShStride, kShPad, kShPool };
 enum CfgRouteField { kRtLayer, kRtSrc, kRtDst, kRtRes, kRtWBase, kRtBBase, kRtRelu, kRtShift };
 enum StartField { kStLayers };
+enum SetupField { kSuLayer };
 enum MacField { kMacLayer, kMacFAddr, kMacWAddr };
 enum OpuField { kOpuLayer, kOpuFAddr, kOpuResAddr, kOpuWrite };
 // Memories a load or store names; a layer with no residual names kNoResidual.
@@ -25,8 +26,8 @@ enum Memory { kFmem0 = 0, kFmem1 = 1, kFmem2 = 2, kWmem = 3, kBmem = 4 };
 constexpr int kNumFmems = 3;
 constexpr int kNoResidual = 3;
 std::shared_ptr<const IsaSpec> isa();
-// mac and opu are the controller's own steps: the Program lists them for the estimator and the
-// TLM model; the host never sends them.
+// setup, mac and opu are the controller's own steps: the Program lists them for the estimator and
+// the TLM model; the host never sends them.
 bool is_internal(int opcode);
 
 // The config as typed values; read_params validates them (InputError naming file, line, key).
@@ -96,6 +97,13 @@ class UltraTrailAccelerator : public Accelerator {
   Program map(const Layer& layer, const AccelConfig& config) const override;
   std::vector<uint8_t> dram_image(const Layer& layer, const LayerData& data, const Program& program) const override;
   std::vector<int32_t> read_output(const Layer& layer, const Program& program,
+                                   const std::vector<uint8_t>& dram) const override;
+
+  bool runs_networks() const override { return true; }
+  NetworkProgram map_network(const Workload& workload, const AccelConfig& config) const override;
+  std::vector<uint8_t> network_dram_image(const Workload& workload, const AccelConfig& config,
+                                          uint64_t seed) const override;
+  std::string check_network_output(const Workload& workload, const AccelConfig& config, uint64_t seed,
                                    const std::vector<uint8_t>& dram) const override;
 };
 

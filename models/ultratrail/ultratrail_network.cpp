@@ -244,7 +244,8 @@ Program network_program(const NetworkMap& net, const Params& /*p*/) {
                clamp(pw - Expr(c.op.pool - 2), 0, 1)});
     body.push_back(make_loop(
         c.name, 1,
-        {make_loop("ob", c.out_blocks,
+        {make_instruction(kSetup, {n}),
+         make_loop("ob", c.out_blocks,
                    {make_loop("o", c.op.out_len(),
                               {make_loop("p", c.op.pool,
                                          {make_loop("ib", c.in_blocks, {make_loop("k", c.op.kernel, {mac})}),

@@ -1,6 +1,6 @@
 // The UltraTrail-like accelerator's Verilator driver: picks the Verilated model built for the
 // config, sends the Program's host commands (load, cfg_shape, cfg_route, start, store; the
-// controller performs mac and opu itself) and serves the memory port from a DramModel.
+// controller performs setup, mac and opu itself) and serves the memory port from a DramModel.
 #include <algorithm>
 #include <cstdint>
 #include <map>
@@ -42,7 +42,7 @@ class CommandEncoder {
     using namespace ultratrail;
     number_ = number;
     instr_ = &in;
-    if (in.opcode < kLoad || in.opcode > kStore) fail("unknown opcode");
+    if (in.opcode < kLoad || in.opcode > kSetup) fail("unknown opcode");
     HwCommand cmd;
     cmd.op = static_cast<uint32_t>(in.opcode);
     cmd.sent = !is_internal(in.opcode);

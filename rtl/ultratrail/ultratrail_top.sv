@@ -366,7 +366,8 @@ module ultratrail_top import ultratrail_pkg::*; #(
       StRun:       if (phase_q == PhDrain && drain_q == 2'd1 && layer_q + 1'b1 == nlayers_q) state_d = StIdle;
       StStoreRead: state_d = (dma_issued_q == dma_words_q) ? StStoreWait : StStoreReq;
       StStoreReq:  if (req_fire) state_d = StStoreRead;
-      default:     if (rsp_fire && dma_done_q + 16'd1 == dma_words_q) state_d = StIdle;  // StStoreWait
+      // StStoreWait: the last write response may have come before the last request's state ended.
+      default:     if (dma_done_q == dma_words_q || (rsp_fire && dma_done_q + 16'd1 == dma_words_q)) state_d = StIdle;
     endcase
     // A load or store of no words is done when accepted.
     if (accept && (cmd_op_i == OpLoad || cmd_op_i == OpStore) && arg[3][LenWidth-1:0] == '0) state_d = StIdle;
@@ -480,7 +481,7 @@ module ultratrail_top import ultratrail_pkg::*; #(
     else $error("command withdrawn or changed before it was accepted");
   KnownOpcode: assert property (@(posedge clk_i) disable iff (!rst_ni)
       accept |-> cmd_op_i inside {OpLoad, OpCfgShape, OpCfgRoute, OpStart, OpStore})
-    else $error("opcode %0d is not a host command (mac and opu are the controller's own)", cmd_op_i);
+    else $error("opcode %0d is not a host command (setup, mac and opu are the controller's own)", cmd_op_i);
   CfgLayerInRange: assert property (@(posedge clk_i) disable iff (!rst_ni)
       accept && (cmd_op_i == OpCfgShape || cmd_op_i == OpCfgRoute) |-> arg0 < MaxLayers)
     else $error("configuration of layer %0d outside %0d registers", arg0, MaxLayers);

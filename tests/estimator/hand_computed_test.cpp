@@ -232,3 +232,23 @@ instructions:
   // wait reads mark: starts at max(14, 15) = 15, ends 16.
   CHECK(run(yaml, program(isa, {instr(0, {10}), instr(0, {4}), instr(1, {})})).cycles == 16);
 }
+
+TEST_CASE("each loop under the Program's top reports the cycles it adds: a whole network's layers") {
+  const auto isa = make_isa({{"op", {}}});
+  const std::string serial = R"(
+units:
+  u: {latency: 2}
+instructions:
+  op: {unit: u}
+)";
+  // One instruction (0-2), a loop of 3 (2-8), a loop of 5 x 2 (8-28).
+  const Program p = program(isa, {instr(0, {}), loop("first", 3, {instr(0, {})}),
+                                  loop("second", 5, {loop("inner", 2, {instr(0, {})})})});
+  for (const bool full : {false, true}) {
+    const Estimate e = run(serial, p, {}, full);
+    CHECK(e.cycles == 28);
+    REQUIRE(e.top_loops.size() == 2);
+    CHECK(e.top_loops[0] == std::make_pair(std::string("first"), int64_t{6}));
+    CHECK(e.top_loops[1] == std::make_pair(std::string("second"), int64_t{20}));
+  }
+}

@@ -45,6 +45,42 @@ LayerResult run_simulated_layer(const Accelerator& accel, const AccelConfig& con
   return r;
 }
 
+LayerResult network_result(const Accelerator& accel, const AccelConfig& config, const Workload& workload,
+                           const NetworkProgram& network, int64_t cycles) {
+  LayerResult r;
+  r.layer = workload.name;
+  r.kind = "network";
+  r.cycles = cycles;
+  r.macs = network.macs;
+  const int64_t pes = accel.processing_elements(config);
+  r.utilization = cycles > 0 && pes > 0 ? static_cast<double>(r.macs) / (static_cast<double>(cycles) * pes) : 0.0;
+  r.instructions = network.program.instruction_count();
+  return r;
+}
+
+LayerResult run_simulated_network(const Accelerator& accel, const AccelConfig& config, const Workload& workload,
+                                  const NetworkProgram& network, const BackendOptions& options,
+                                  const std::function<SimulationOutput(std::vector<uint8_t> dram)>& simulate) {
+  std::vector<uint8_t> dram = accel.network_dram_image(workload, config, options.seed);
+  const auto start = std::chrono::steady_clock::now();
+  const SimulationOutput out = simulate(std::move(dram));
+  const auto stop = std::chrono::steady_clock::now();
+  LayerResult r = network_result(accel, config, workload, network, out.cycles);
+  r.note = accel.check_network_output(workload, config, options.seed, out.dram);
+  r.outputs_checked = true;
+  r.outputs_match = r.note.empty();
+  r.wall_seconds = std::chrono::duration<double>(stop - start).count();
+  r.counters = out.counters;
+  for (std::size_t i = 0; i < network.layers.size(); ++i) {
+    const auto it = out.counters.find("layer." + std::to_string(i) + ".cycles");
+    if (it == out.counters.end())
+      throw BackendError(config.accelerator + ": the run reported no cycles of layer " + std::to_string(i) + " ('" +
+                         network.layers[i] + "')");
+    r.layer_cycles.push_back({network.layers[i], it->second});
+  }
+  return r;
+}
+
 const std::vector<std::string>& backend_specific_options() {
   static const std::vector<std::string> names = {"trace",   "tlm-mode",         "full",
                                                  "explain", "regression-model", "max-cycles"};

@@ -45,12 +45,31 @@ class Backend {
   // outputs, outputs_checked/outputs_match against the golden reference. Throws BackendError on failure.
   virtual LayerResult run_layer(const Accelerator& accel, const AccelConfig& config, const Layer& layer,
                                 const Program& program, const BackendOptions& options) = 0;
+  // Contract: runs a whole network (Accelerator::runs_networks) as one Program; the result is
+  // named after the workload, kind "network", with `cycles` of the whole run and `layer_cycles`
+  // in the order of network.layers. Throws InputError when the backend runs layers only.
+  virtual LayerResult run_network(const Accelerator& /*accel*/, const AccelConfig& /*config*/,
+                                  const Workload& workload, const NetworkProgram& /*network*/,
+                                  const BackendOptions& /*options*/) {
+    throw InputError("network '" + workload.name + "': this backend runs one layer at a time");
+  }
 };
 
 using BackendRegistry = Registry<Backend>;
 
 // The options of `acv run` that only some backends read, without "--": trace, tlm-mode, full,
 // explain, regression-model, max-cycles.
+// Shared by rtl and tlm for whole networks: DRAM image of the seed's operands, `simulate`, the
+// output checked by the accelerator against the golden reference, per-layer cycles from the
+// counters "layer.<i>.cycles".
+LayerResult run_simulated_network(const Accelerator& accel, const AccelConfig& config, const Workload& workload,
+                                  const NetworkProgram& network, const BackendOptions& options,
+                                  const std::function<SimulationOutput(std::vector<uint8_t> dram)>& simulate);
+
+// A network's LayerResult before its run: name, kind, MACs, instructions, utilization of `cycles`.
+LayerResult network_result(const Accelerator& accel, const AccelConfig& config, const Workload& workload,
+                           const NetworkProgram& network, int64_t cycles);
+
 const std::vector<std::string>& backend_specific_options();
 
 // Contract: throws InputError("--<option>: the <name> backend ignores this option (...)") for the

@@ -44,6 +44,32 @@ class EstimatorBackend : public Backend {
     return r;
   }
 
+  // The network's layers are the Program's top-level loops (NetworkProgram): each one's cycles
+  // are what it adds to the latest end.
+  LayerResult run_network(const Accelerator& accel, const AccelConfig& config, const Workload& workload,
+                          const NetworkProgram& network, const BackendOptions& options) override {
+    const auto t0 = std::chrono::steady_clock::now();
+    const Program& program = network.program;
+    const BoundArch& arch = bindings_.bind(config, program);
+    EstimateOptions eo;
+    eo.full = options.full;
+    eo.explain = options.explain;
+    const Estimate e = estimate(arch, program, eo);
+    if (e.top_loops.size() != network.layers.size())
+      throw BackendError("network '" + workload.name + "': the Program has " + std::to_string(e.top_loops.size()) +
+                         " top-level loops for " + std::to_string(network.layers.size()) + " layers");
+    LayerResult r = network_result(accel, config, workload, network, e.cycles);
+    for (std::size_t i = 0; i < network.layers.size(); ++i)
+      r.layer_cycles.push_back({network.layers[i], e.top_loops[i].second});
+    r.counters["evaluated_instructions"] = e.evaluated_instructions;
+    r.counters["represented_instructions"] = e.represented_instructions;
+    r.counters["evaluated_iterations"] = e.evaluated_iterations;
+    r.counters["represented_iterations"] = e.represented_iterations;
+    r.info["bottleneck"] = e.bottleneck;
+    r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return r;
+  }
+
  private:
   BindingCache bindings_;  // this backend's bindings (one per config, ISA and opcodes used)
 };

@@ -23,6 +23,17 @@ class RtlBackend : public Backend {
       return driver->run(program, config, std::move(dram), rtl_options);
     });
   }
+
+  LayerResult run_network(const Accelerator& accel, const AccelConfig& config, const Workload& workload,
+                          const NetworkProgram& network, const BackendOptions& options) override {
+    std::unique_ptr<RtlDriver> driver = RtlDriverRegistry::create(config.accelerator);
+    RtlRunOptions rtl_options;
+    rtl_options.trace_file = options.trace_file;
+    rtl_options.max_cycles = options.max_cycles;
+    return run_simulated_network(accel, config, workload, network, options, [&](std::vector<uint8_t> dram) {
+      return driver->run(network.program, config, std::move(dram), rtl_options);
+    });
+  }
 };
 
 ACV_REGISTER_BACKEND(RtlBackend, "rtl")

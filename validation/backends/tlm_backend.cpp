@@ -1,4 +1,4 @@
-// The tlm backend: the accelerator's SystemC TLM-2.0 model (LT or AT), one child process per layer,
+// The tlm backend: the accelerator's SystemC TLM-2.0 model (LT or AT), one child process per layer or network,
 // outputs checked against the golden reference.
 #include "tlm/common/child_process.h"
 #include "tlm/common/tlm_mode.h"
@@ -19,19 +19,35 @@ class TlmBackend : public Backend {
   LayerResult run_layer(const Accelerator& accel, const AccelConfig& config, const Layer& layer,
                         const Program& program, const BackendOptions& options) override {
     const TlmMode mode = parse_tlm_mode(options.tlm_mode);
-    std::unique_ptr<TlmRunner> runner = TlmRunnerRegistry::create(config.accelerator);
     LayerResult r = run_simulated_layer(accel, config, layer, program, options, [&](std::vector<uint8_t> dram) {
-      SimulationOutput out = run_in_child_process([&] { return runner->run(program, config, std::move(dram), mode); });
-      // The model runs a Program to its end in a fraction of the RTL's time; a run past the limit
-      // fails as the RTL's does (exit 3) rather than report cycles the user ruled out.
-      if (options.max_cycles > 0 && out.cycles > options.max_cycles)
-        throw BackendError(config.accelerator + " TLM (" + to_string(mode) + "): layer '" + layer.name + "' took " +
-                           std::to_string(out.cycles) + " cycles, past --max-cycles " +
-                           std::to_string(options.max_cycles));
-      return out;
+      return simulate(program, config, std::move(dram), mode, options, "layer '" + layer.name + "'");
     });
     r.info["tlm_mode"] = to_string(mode);
     return r;
+  }
+
+  LayerResult run_network(const Accelerator& accel, const AccelConfig& config, const Workload& workload,
+                          const NetworkProgram& network, const BackendOptions& options) override {
+    const TlmMode mode = parse_tlm_mode(options.tlm_mode);
+    LayerResult r = run_simulated_network(accel, config, workload, network, options, [&](std::vector<uint8_t> dram) {
+      return simulate(network.program, config, std::move(dram), mode, options, "network '" + workload.name + "'");
+    });
+    r.info["tlm_mode"] = to_string(mode);
+    return r;
+  }
+
+ private:
+  static SimulationOutput simulate(const Program& program, const AccelConfig& config, std::vector<uint8_t> dram,
+                                   TlmMode mode, const BackendOptions& options, const std::string& what) {
+    std::unique_ptr<TlmRunner> runner = TlmRunnerRegistry::create(config.accelerator);
+    SimulationOutput out = run_in_child_process([&] { return runner->run(program, config, std::move(dram), mode); });
+    // The model runs a Program to its end in a fraction of the RTL's time; a run past the limit
+    // fails as the RTL's does (exit 3) rather than report cycles the user ruled out.
+    if (options.max_cycles > 0 && out.cycles > options.max_cycles)
+      throw BackendError(config.accelerator + " TLM (" + to_string(mode) + "): " + what + " took " +
+                         std::to_string(out.cycles) + " cycles, past --max-cycles " +
+                         std::to_string(options.max_cycles));
+    return out;
   }
 };
 

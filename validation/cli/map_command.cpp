@@ -23,6 +23,17 @@ class MapCommand : public Command {
                             desc, vm))
       return kExitOk;
     const Target target = load_target(vm);
+    if (target.accel->runs_networks()) {  // the whole network is one Program
+      const NetworkProgram network = target.accel->map_network(target.workload, target.config);
+      if (vm["print"].as<bool>()) {
+        std::cout << network.program.to_text() << "\n";
+      } else {
+        std::cout << target.workload.name << ": " << network.layers.size() << " layers, "
+                  << network.program.instruction_count() << " instructions, loop depth " << network.program.max_depth()
+                  << ", " << network.program.dram_bytes << " bytes of external memory\n";
+      }
+      return kExitOk;
+    }
     for (const Layer* layer : target.layers) {
       try {
         const Program program = target.accel->map(*layer, target.config);

@@ -99,7 +99,7 @@ class RunCommand : public Command {
     if (options.max_cycles < 0) throw InputError("--max-cycles must not be negative");
     if (vm.count("regression-model")) options.regression_model = vm["regression-model"].as<std::string>();
     if (vm.count("trace")) {
-      if (target.layers.size() != 1)
+      if (!target.accel->runs_networks() && target.layers.size() != 1)
         throw InputError("--trace needs exactly one --layer (one waveform per run)");
       options.trace_file = vm["trace"].as<std::string>();
     }
@@ -120,6 +120,8 @@ class RunCommand : public Command {
     result.workload = target.workload.name;
     result.workload_file = target.workload.file;
     result.pes = target.accel->processing_elements(target.config);
+
+    if (target.accel->runs_networks()) return run_network(*backend, target, options, quiet, vm, result);
 
     // Map every layer before running any, so bad input fails fast with one line and no table.
     const auto start = std::chrono::steady_clock::now();
@@ -159,6 +161,11 @@ class RunCommand : public Command {
                 << std::setprecision(3) << result.wall_seconds << " s wall\n";
     }
 
+    return finish(result, vm);
+  }
+
+ private:
+  static int finish(const RunResult& result, const po::variables_map& vm) {
     if (vm.count("json")) {
       const std::string path = vm["json"].as<std::string>();
       std::ofstream out(path);
@@ -166,6 +173,33 @@ class RunCommand : public Command {
       out << to_json(result);
     }
     return result.all_outputs_match() ? kExitOk : kExitCheckFailed;
+  }
+
+  // A whole-network accelerator: one Program, one run; the table shows each layer's cycles and
+  // the network's.
+  static int run_network(Backend& backend, const Target& target, const BackendOptions& options, bool quiet,
+                         const po::variables_map& vm, RunResult& result) {
+    const auto start = std::chrono::steady_clock::now();
+    const NetworkProgram network = target.accel->map_network(target.workload, target.config);
+    if (!quiet) {
+      std::cout << result.backend << (result.options.empty() ? "" : " (" + result.options + ")") << " | "
+                << target.config.name << " | " << target.workload.name << " (whole network, "
+                << network.layers.size() << " layers)\n";
+      print_header(std::cout);
+    }
+    LayerResult r = backend.run_network(*target.accel, target.config, target.workload, network, options);
+    if (!quiet) {
+      for (const auto& part : r.layer_cycles)
+        std::cout << "  " << std::left << std::setw(18) << part.layer << std::setw(8) << "" << std::right
+                  << std::setw(15) << fmt_int(part.cycles) << "\n";
+      print_row(std::cout, r);
+    }
+    result.layers.push_back(std::move(r));
+    result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (!quiet)
+      std::cout << "total: " << fmt_int(result.total_cycles()) << " cycles, " << std::fixed << std::setprecision(3)
+                << result.wall_seconds << " s wall\n";
+    return finish(result, vm);
   }
 };
 

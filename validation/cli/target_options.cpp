@@ -12,7 +12,8 @@ void add_target_options(po::options_description& desc) {
   desc.add_options()("config", po::value<std::string>()->required(), "accelerator config file (YAML)")(
       "accel", po::value<std::string>(), "accelerator name; must match the config's (default: the config's)")(
       "workload", po::value<std::string>()->required(), "workload file (acv YAML or SCALE-Sim topology CSV)")(
-      "layer", po::value<std::vector<std::string>>(), "run only this layer (repeatable; default: all)");
+      "layer", po::value<std::vector<std::string>>(),
+      "run only this layer (repeatable; default: all); whole-network accelerators: the workload's name");
 }
 
 Target load_target(const po::variables_map& vm) {
@@ -25,7 +26,14 @@ Target load_target(const po::variables_map& vm) {
   t.accel = AcceleratorRegistry::create(t.config.accelerator);
   t.accel->check_config(t.config);
   t.workload = load_workload(vm["workload"].as<std::string>());
-  if (vm.count("layer")) {
+  if (vm.count("layer") && t.accel->runs_networks()) {
+    // The whole network is one run: the only "layer" to pick is the network itself.
+    for (const auto& name : vm["layer"].as<std::vector<std::string>>())
+      if (name != t.workload.name)
+        throw InputError("--layer " + name + ": '" + t.config.accelerator +
+                         "' runs whole networks; the one run of this workload is --layer " + t.workload.name);
+    for (const auto& l : t.workload.layers) t.layers.push_back(&l);
+  } else if (vm.count("layer")) {
     for (const auto& name : vm["layer"].as<std::vector<std::string>>())
       t.layers.push_back(&t.workload.find(name));
   } else {

@@ -44,6 +44,15 @@ void add(Aggregate& a, const CaseMetrics& m) {
   a.wall_seconds += m.wall_seconds;
   a.ref_wall_seconds += m.ref_wall_seconds;
   if (m.wall_seconds > 0 && m.ref_wall_seconds > 0) a.layer_speedups.push_back(m.ref_wall_seconds / m.wall_seconds);
+  for (const PartMetrics& p : m.parts) {
+    if (!p.compared) continue;
+    const double abs_part = std::fabs(p.error_pct);
+    if (a.parts_compared++ == 0 || abs_part > a.parts_max_abs_error_pct) {
+      a.parts_max_abs_error_pct = abs_part;
+      a.parts_max_error_layer = m.c->config_name + "/" + m.c->workload_name + "/" + p.layer;
+    }
+    a.parts_mape_pct += abs_part;  // divided by `parts_compared` in finish()
+  }
 }
 
 void finish(Aggregate& a) {
@@ -51,6 +60,7 @@ void finish(Aggregate& a) {
     a.mape_pct /= a.compared;
     a.mean_error_pct /= a.compared;
   }
+  if (a.parts_compared > 0) a.parts_mape_pct /= a.parts_compared;
   a.speedup = a.wall_seconds > 0 ? a.ref_wall_seconds / a.wall_seconds : 0;
   auto& v = a.layer_speedups;
   if (!v.empty()) {
@@ -115,6 +125,26 @@ Evaluation evaluate(const Manifest& manifest, const Outcomes& outcomes) {
       if (!m.is_reference && m.outcome->status == CaseStatus::Ok && m.ref_cycles > 0) {
         m.compared = true;
         m.error_pct = 100.0 * static_cast<double>(m.cycles - m.ref_cycles) / static_cast<double>(m.ref_cycles);
+      }
+    }
+    if (m.outcome->status == CaseStatus::Ok) {
+      const std::vector<LayerCycles>* ref_parts =
+          it != reference.end() && it->second->status == CaseStatus::Ok ? &it->second->layer.layer_cycles : nullptr;
+      for (const LayerCycles& lc : m.outcome->layer.layer_cycles) {
+        PartMetrics p;
+        p.layer = lc.layer;
+        p.cycles = lc.cycles;
+        if (ref_parts) {
+          const auto rp = std::find_if(ref_parts->begin(), ref_parts->end(),
+                                       [&](const LayerCycles& r) { return r.layer == lc.layer; });
+          if (rp != ref_parts->end()) {
+            p.ref_cycles = rp->cycles;
+            p.compared = m.compared && p.ref_cycles > 0;
+            if (p.compared)
+              p.error_pct = 100.0 * static_cast<double>(p.cycles - p.ref_cycles) / static_cast<double>(p.ref_cycles);
+          }
+        }
+        m.parts.push_back(p);
       }
     }
     ev.cases.push_back(m);
@@ -218,6 +248,11 @@ Evaluation evaluate(const Manifest& manifest, const Outcomes& outcomes) {
       if (view.thresholds.mape_pct) check("mape", "MAPE", *view.thresholds.mape_pct, a.mape_pct, true);
       if (view.thresholds.max_error_pct)
         check("max_error", "max |error|", *view.thresholds.max_error_pct, a.max_abs_error_pct, true);
+      // Whole-network runs: the same limits per layer within the networks.
+      if (view.thresholds.mape_pct && a.parts_compared > 0)
+        check("mape", "per-layer MAPE", *view.thresholds.mape_pct, a.parts_mape_pct, true);
+      if (view.thresholds.max_error_pct && a.parts_compared > 0)
+        check("max_error", "per-layer max |error|", *view.thresholds.max_error_pct, a.parts_max_abs_error_pct, true);
       if (view.thresholds.min_speedup) check("min_speedup", "speedup", *view.thresholds.min_speedup, a.speedup, false);
     }
   }

@@ -10,6 +10,14 @@
 
 namespace acv {
 
+// A layer of a whole-network case next to the reference's cycles of that layer.
+struct PartMetrics {
+  std::string layer;
+  int64_t cycles = 0, ref_cycles = 0;
+  bool compared = false;
+  double error_pct = 0;
+};
+
 // One case next to its reference case (same config, workload and layer on the reference view).
 struct CaseMetrics {
   const Case* c = nullptr;
@@ -21,6 +29,7 @@ struct CaseMetrics {
   double error_pct = 0;        // signed: (cycles - ref_cycles) / ref_cycles * 100
   double wall_seconds = 0;
   double ref_wall_seconds = 0;
+  std::vector<PartMetrics> parts;  // whole-network cases: each layer's cycles, in network order
 };
 
 // Metrics over a group of cases of one view; config / workload empty when the group spans them.
@@ -39,6 +48,10 @@ struct Aggregate {
   double speedup_min = 0, speedup_median = 0, speedup_max = 0;
   std::vector<double> layer_speedups;  // filled by add(), summarised and cleared by finish()
   int outputs_checked = 0, outputs_matched = 0;  // over Ok cases
+  // Layers of compared whole-network cases: the same error figures per layer.
+  int parts_compared = 0;
+  double parts_mape_pct = 0, parts_max_abs_error_pct = 0;
+  std::string parts_max_error_layer;
 };
 
 // Warn: a speed check below its limit. Wall time depends on the machine's load, so speed is

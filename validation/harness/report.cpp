@@ -169,6 +169,12 @@ json aggregate_json(const Aggregate& a) {
   j["max_abs_error_pct"] = a.compared ? json(a.max_abs_error_pct) : json(nullptr);
   j["max_error_layer"] = a.compared ? json(a.max_error_layer) : json(nullptr);
   j["speedup"] = a.speedup > 0 ? json(a.speedup) : json(nullptr);
+  if (a.parts_compared > 0) {  // whole-network runs: the errors of their layers
+    j["layers_compared"] = a.parts_compared;
+    j["layer_mape_pct"] = a.parts_mape_pct;
+    j["layer_max_abs_error_pct"] = a.parts_max_abs_error_pct;
+    j["layer_max_error_layer"] = a.parts_max_error_layer;
+  }
   const bool spread = a.speedup_max > 0;
   j["speedup_layer_min"] = spread ? json(a.speedup_min) : json(nullptr);
   j["speedup_layer_median"] = spread ? json(a.speedup_median) : json(nullptr);
@@ -472,6 +478,46 @@ std::string cycle_breakdown_md(const Manifest& manifest, const Evaluation& ev) {
   return md.str();
 }
 
+// Whole-network runs: per (config, network) the cycles of each layer and of the network on every
+// view, with each fast view's error against the reference; empty when the suite has none.
+std::string network_layers_md(const Manifest& manifest, const Evaluation& ev) {
+  std::ostringstream md;
+  for (const CaseMetrics& ref : ev.cases) {
+    if (!ref.is_reference || ref.c->layer_kind != kNetworkKind || ref.parts.empty()) continue;
+    std::vector<const CaseMetrics*> views;  // the other views of this config and network, in suite order
+    for (const CaseMetrics& m : ev.cases)
+      if (!m.is_reference && m.c->config_name == ref.c->config_name && m.c->workload_name == ref.c->workload_name &&
+          m.c->layer == ref.c->layer && !m.parts.empty())
+        views.push_back(&m);
+    std::vector<std::string> header = {"layer", manifest.reference + " cycles"};
+    for (const CaseMetrics* v : views) {
+      header.push_back(v->c->view.name + " cycles");
+      header.push_back(v->c->view.name + " err %");
+    }
+    Table t(header);
+    for (std::size_t i = 0; i < ref.parts.size(); ++i) {
+      std::vector<std::string> row = {md_escape(ref.parts[i].layer), std::to_string(ref.parts[i].ref_cycles > 0 ? ref.parts[i].ref_cycles : ref.parts[i].cycles)};
+      for (const CaseMetrics* v : views) {
+        const PartMetrics* p = i < v->parts.size() && v->parts[i].layer == ref.parts[i].layer ? &v->parts[i] : nullptr;
+        row.push_back(p ? std::to_string(p->cycles) : "-");
+        row.push_back(p && p->compared ? signed_pct(p->error_pct) : "-");
+      }
+      t.add(row);
+    }
+    std::vector<std::string> total = {"**network (whole run)**", "**" + std::to_string(ref.cycles) + "**"};
+    for (const CaseMetrics* v : views) {
+      total.push_back("**" + std::to_string(v->cycles) + "**");
+      total.push_back(v->compared ? "**" + signed_pct(v->error_pct) + "**" : "-");
+    }
+    t.add(total);
+    md << "\n### " << md_escape(ref.c->config_name) << " / " << md_escape(ref.c->workload_name) << "\n\n" << t.str();
+  }
+  if (md.str().empty()) return "";
+  return "\n## Per layer within whole-network runs\n\nThe accelerator runs each network from one start: one run "
+         "per view, its layers' cycles from the " + manifest.reference +
+         " counters and the views' own attribution; the whole run adds the loads and the store.\n" + md.str();
+}
+
 std::string report_md(const Manifest& manifest, const Evaluation& ev, const std::string& plot_note) {
   std::ostringstream md;
   md << "# Validation report: " << manifest.suite_name << "\n\n";
@@ -495,6 +541,7 @@ std::string report_md(const Manifest& manifest, const Evaluation& ev, const std:
   md << "## Per view (all configs and workloads)\n\n" << aggregate_table(ev.views, manifest.reference, false, false).str();
   md << "\n## Per accelerator config\n\n" << aggregate_table(ev.configs, manifest.reference, true, false).str();
   md << "\n## Per network\n\n" << aggregate_table(ev.networks, manifest.reference, true, true).str();
+  md << network_layers_md(manifest, ev);
 
   // Largest errors first: what a person investigates.
   std::vector<const CaseMetrics*> worst;

@@ -220,6 +220,7 @@ void mark_unsupported_layers(std::vector<Case>& cases) {
   std::map<std::string, Workload> workloads;
   std::map<std::string, std::string> reason;  // config file + workload file + layer -> skip reason
   for (auto& c : cases) {
+    if (c.layer_kind == kNetworkKind) continue;  // a whole network runs or reports its mapping error
     const std::string id = c.config_file + "\n" + c.workload_file + "\n" + c.layer;
     auto it = reason.find(id);
     if (it == reason.end()) {
@@ -244,6 +245,45 @@ void mark_unsupported_layers(std::vector<Case>& cases) {
 
 std::string Case::file_stem() const { return safe_file_name(key); }
 
+namespace {
+
+// A whole-network accelerator: one case per view for the workload, named after it; its shape text
+// holds every layer's shape and dataflow (the cache key of the run).
+void add_network_cases(const Suite& suite, const AccelConfig& cfg, const WorkloadSelection& sel, const Workload& w,
+                       std::set<std::string>* keys, std::vector<Case>* cases) {
+  if (!sel.layers.empty() || sel.max_layers > 0)
+    throw InputError(sel.loc, "accelerator '" + cfg.accelerator + "' (config " + cfg.name +
+                                  ") runs whole networks: 'layers' and 'max_layers' cannot pick layers");
+  std::ostringstream shape;
+  int64_t macs = 0;
+  for (const Layer& l : w.layers) {
+    shape << l.name << ": " << shape_text(l) << " input=" << l.input_from << " residual=" << l.residual_from
+          << " relu=" << l.relu << "\n";
+    macs += l.macs();
+  }
+  if (sel.max_macs > 0 && macs > sel.max_macs) return;
+  for (const auto& view : suite.views) {
+    Case c;
+    c.index = cases->size();
+    c.accelerator = cfg.accelerator;
+    c.config_name = cfg.name;
+    c.config_file = cfg.file;
+    c.workload_name = w.name;
+    c.workload_file = w.file;
+    c.layer = w.name;
+    c.layer_kind = kNetworkKind;
+    c.layer_shape = shape.str();
+    c.macs = macs;
+    c.view = view;
+    c.key = cfg.name + "/" + w.name + "/" + w.name + "/" + view.name;
+    if (!keys->insert(c.key).second)
+      throw InputError(sel.loc, "case '" + c.key + "' appears twice (same config or workload listed twice?)");
+    cases->push_back(std::move(c));
+  }
+}
+
+}  // namespace
+
 std::vector<Case> expand_cases(const Suite& suite) {
   std::vector<Case> cases;
   std::set<std::string> keys;
@@ -256,9 +296,14 @@ std::vector<Case> expand_cases(const Suite& suite) {
     workloads.push_back(std::move(w));
   }
   for (const auto& cfg : configs) {
+    const bool networks = AcceleratorRegistry::create(cfg.accelerator)->runs_networks();
     for (std::size_t wi = 0; wi < workloads.size(); ++wi) {
       const auto& sel = suite.workloads[wi];
       const auto& w = workloads[wi];
+      if (networks) {
+        add_network_cases(suite, cfg, sel, w, &keys, &cases);
+        continue;
+      }
       std::vector<const Layer*> layers;
       if (!sel.layers.empty()) {
         for (const auto& name : sel.layers) layers.push_back(&w.find(name));

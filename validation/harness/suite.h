@@ -63,7 +63,11 @@ Suite parse_suite(const std::string& text, const std::string& file);
 // with a valid value. Contract: throws InputError naming the suite's file, line and field.
 void check_views(const Suite& suite, const std::vector<std::string>& known_backends);
 
-// One run: a layer of a workload on an accelerator config through one view.
+// The layer_kind of a whole-network case (Accelerator::runs_networks): layer = the workload's name.
+constexpr const char* kNetworkKind = "network";
+
+// One run: a layer of a workload on an accelerator config through one view; for a whole-network
+// accelerator, the whole workload (layer = its name, layer_kind = kNetworkKind).
 struct Case {
   std::size_t index = 0;  // position in the suite's expansion (stable order of reports)
   std::string key;        // "config/workload/layer/view", unique in the suite
@@ -81,8 +85,10 @@ struct Case {
   std::string file_stem() const;  // key made safe as a file name
 };
 
-// Expands configs x workloads x selected layers x views, in that nesting order. Reads each
-// config and workload (InputError on bad ones, or on a `layers:` name the workload lacks).
+// Expands configs x workloads x selected layers x views, in that nesting order; a whole-network
+// accelerator's config gets one case per workload and view (`layers:` / `max_layers` are then an
+// error, `max_macs` bounds the network's MACs). Reads each config and workload (InputError on bad
+// ones, or on a `layers:` name the workload lacks).
 std::vector<Case> expand_cases(const Suite& suite);
 
 // Every field of a layer's shape as one line: what decides its mapping, operands and outputs

@@ -92,7 +92,7 @@ TEST_CASE("the network Program lists loads, configurations, start, every step an
     steps += c.mac_steps();
     opus += c.out_blocks * c.conv_positions();
   }
-  CHECK(prog.instruction_count() == 3 + 2 * 11 + 1 + steps + opus + 1);
+  CHECK(prog.instruction_count() == 3 + 2 * 11 + 1 + 11 + steps + opus + 1);
   int64_t macs = 0, writes = 0, commands = 0;
   prog.for_each([&](const ConcreteInstruction& in) {
     if (in.opcode == kMac) ++macs;

@@ -1,0 +1,38 @@
+// TlmRunner "ultratrail": elaborates UltraTrailTop with a ProgramFeeder as host and runs one Program.
+// The host sends what the RTL's host sends: the Program without the controller's own steps.
+#include <utility>
+#include <vector>
+
+#include "tlm/common/run_top.h"
+#include "tlm/common/tlm_runner.h"
+#include "ultratrail_top.h"
+
+namespace acv::ultratrail {
+namespace {
+
+// The Program's top-level instructions that are host commands (the layers' loops hold only the
+// controller's setup, mac and opu).
+Program host_commands(const Program& program) {
+  Program p = program;
+  p.top.body.clear();
+  for (const Statement& s : program.top.body)
+    if (!s.loop && !is_internal(s.instr.opcode)) p.top.body.push_back(s);
+  return p;
+}
+
+class UltraTrailTlmRunner : public TlmRunner {
+ public:
+  SimulationOutput run(const Program& program, const AccelConfig& config, std::vector<uint8_t> dram, TlmMode mode,
+                       const CommandHost& host) override {
+    return run_top<UltraTrailTop>("ultratrail", host_commands(program), read_params(config), config, std::move(dram),
+                                  mode, "", host);
+  }
+};
+
+}  // namespace
+}  // namespace acv::ultratrail
+
+namespace acv {
+using ultratrail::UltraTrailTlmRunner;
+ACV_REGISTER_TLM_RUNNER(UltraTrailTlmRunner, "ultratrail")
+}  // namespace acv

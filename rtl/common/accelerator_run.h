@@ -157,6 +157,19 @@ struct RtlVariant {
                           const RtlRunOptions&);
 };
 
+// The RtlDriver of an accelerator whose built variant `Find` picks for a config (InputError naming
+// the parameter when none was built for it).
+template <class Shape, const RtlVariant<Shape>& (*Find)(const AccelConfig&)>
+class VariantDriver : public RtlDriver {
+ public:
+  void check_config(const AccelConfig& config) const override { Find(config); }
+  SimulationOutput run(const Program& program, const AccelConfig& config, std::vector<uint8_t> dram,
+                       const RtlRunOptions& options) override {
+    const RtlVariant<Shape>& v = Find(config);
+    return v.run(v.shape, program, config, std::move(dram), options);
+  }
+};
+
 // Runs a Program on the Verilated model of Run (an AcceleratorRun) built with `shape`.
 // `accelerator` names it in errors.
 template <class Run>

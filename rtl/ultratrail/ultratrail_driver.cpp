@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +11,7 @@
 #include "models/common/error.h"
 #include "models/ultratrail/ultratrail_accelerator.h"
 #include "rtl/common/accelerator_run.h"
+#include "rtl/common/instruction_check.h"
 #include "rtl/common/rtl_driver.h"
 #include "ultratrail_variants.h"  // generated: the Verilated models of ACV_ULTRATRAIL_SIZES
 
@@ -30,28 +30,24 @@ using HwCommand = acv::HwCommand<8>;
 // instruction's number and text.
 class CommandEncoder {
  public:
-  CommandEncoder(const IsaSpec& isa, const UltraTrailShape& shape) : shape_(shape), names_(&isa) {
-    const auto& ours = *ultratrail::isa();
-    if (isa.name != ours.name) throw BackendError("ultratrail RTL: the Program's ISA is '" + isa.name + "'");
-    for (size_t op = 0; op < ours.opcodes.size(); ++op)
-      if (isa.opcode(ours.opcodes[op].name) != static_cast<int>(op) || isa.opcodes[op].fields != ours.opcodes[op].fields)
-        throw BackendError("ultratrail RTL: the Program's opcode '" + ours.opcodes[op].name + "' differs from the ISA");
+  CommandEncoder(const IsaSpec& isa, const UltraTrailShape& shape) : shape_(shape), check_("ultratrail RTL", isa) {
+    InstructionCheck::require_isa("ultratrail RTL", isa, *ultratrail::isa());
   }
 
   HwCommand encode(const ConcreteInstruction& in, int64_t number) {
     using namespace ultratrail;
-    number_ = number;
-    instr_ = &in;
-    if (in.opcode < kLoad || in.opcode > kSetup) fail("unknown opcode");
+    check_.at(in, number);
+    if (in.opcode < kLoad || in.opcode > kSetup) check_.fail("unknown opcode");
     HwCommand cmd;
     cmd.op = static_cast<uint32_t>(in.opcode);
     cmd.sent = !is_internal(in.opcode);
     if (!cmd.sent) return cmd;
     for (int i = 0; i < in.num_fields && i < HwCommand::kNumArgs; ++i) {
-      if (in.f[i] < 0 || in.f[i] > 0xffffffffLL) fail("operand " + std::to_string(i) + " does not fit 32 bits");
+      check_.range("operand", in.f[i], 0, 0xffffffffLL);
       cmd.args[i] = static_cast<uint32_t>(in.f[i]);
     }
     const auto& a = cmd.args;
+    auto range = [&](const char* field, uint32_t v, int64_t lo, int64_t hi) { check_.range(field, v, lo, hi); };
     switch (in.opcode) {
       case kLoad:
       case kStore: {
@@ -61,8 +57,8 @@ class CommandEncoder {
                                                    : shape_.fmem_words;
         range("words", a[kLdWords], 0, 65535);
         if (int64_t{a[kLdAddr]} + a[kLdWords] > words)
-          fail("words " + std::to_string(a[kLdAddr]) + ".." + std::to_string(int64_t{a[kLdAddr]} + a[kLdWords] - 1) +
-               " outside the memory's " + std::to_string(words));
+          check_.fail("words " + std::to_string(a[kLdAddr]) + ".." + std::to_string(int64_t{a[kLdAddr]} + a[kLdWords] - 1) +
+                      " outside the memory's " + std::to_string(words));
         break;
       }
       case kCfgShape:
@@ -90,25 +86,8 @@ class CommandEncoder {
   }
 
  private:
-  void range(const char* field, uint32_t v, int64_t lo, int64_t hi) const {
-    if (static_cast<int64_t>(v) < lo || static_cast<int64_t>(v) > hi)
-      fail(std::string(field) + " = " + std::to_string(v) + " outside [" + std::to_string(lo) + ", " +
-           std::to_string(hi) + "]");
-  }
-  [[noreturn]] void fail(const std::string& what) const {
-    std::ostringstream s;
-    s << "ultratrail RTL: instruction " << number_ << " (";
-    const int op = instr_->opcode;
-    s << (op >= 0 && static_cast<size_t>(op) < names_->opcodes.size() ? names_->opcodes[op].name : "?");
-    for (int i = 0; i < instr_->num_fields; ++i) s << ' ' << instr_->f[i];
-    s << "): " << what;
-    throw BackendError(s.str());
-  }
-
   UltraTrailShape shape_;
-  const IsaSpec* names_ = nullptr;
-  int64_t number_ = 0;
-  const ConcreteInstruction* instr_ = nullptr;
+  InstructionCheck check_;
 };
 
 // One run of one Verilated variant: its counters, per-layer cycles among them.
@@ -210,16 +189,7 @@ const Variant& find_variant(const AccelConfig& config) {
   return *match;
 }
 
-class UltraTrailDriver : public RtlDriver {
- public:
-  void check_config(const AccelConfig& config) const override { find_variant(config); }
-
-  SimulationOutput run(const Program& program, const AccelConfig& config, std::vector<uint8_t> dram,
-                       const RtlRunOptions& options) override {
-    const Variant& v = find_variant(config);
-    return v.run(v.shape, program, config, std::move(dram), options);
-  }
-};
+using UltraTrailDriver = VariantDriver<UltraTrailShape, find_variant>;
 
 }  // namespace
 

@@ -48,9 +48,14 @@ TEST_CASE("a whole-network accelerator's suite has one case per config, network 
       "suite: nets\nconfigs: [" + kSource + "/models/ultratrail/configs/ultratrail-8x8.yaml]\n"
       "workloads:\n  - file: " + kSource + "/models/workloads/tc_resnet8.yaml\n"
       "  - file: " + kSource + "/models/workloads/tcn_narrow_s8.yaml\n"
+      "    budget: {cycles: 5000, note: real time}\n"
       "backends: [rtl, estimator]\n",
       "nets.yaml");
+  REQUIRE(s.workloads[1].budget);
+  CHECK(s.workloads[1].budget->cycles == 5000);
+  CHECK_FALSE(s.workloads[0].budget);
   const std::vector<Case> cases = expand_cases(s);
+  CHECK(make_manifest(s, cases).budgets.at("tcn_narrow_s8").note == "real time");
   REQUIRE(cases.size() == 4);
   CHECK(cases[0].layer == "tc_resnet8");
   CHECK(cases[0].layer_kind == kNetworkKind);
@@ -104,8 +109,9 @@ TEST_CASE("whole-network runs are compared per layer and per network, and both m
   CHECK_FALSE(ev.passed);
 }
 
-TEST_CASE("report.md shows each layer's cycles on every view and the network total", "[report][network]") {
-  const NetworkSuite s({});
+TEST_CASE("report.md shows each layer's cycles on every view, the network total and the budget", "[report][network]") {
+  NetworkSuite s({});
+  s.manifest.budgets["net"] = Budget{2500, "real time"};
   const Evaluation ev = evaluate(s.manifest, s.outcomes);
   TempDir dir("network-report");
   ReportOptions no_plots;
@@ -116,4 +122,9 @@ TEST_CASE("report.md shows each layer's cycles on every view and the network tot
   CHECK_THAT(md, Catch::Contains("| L1                      | 100        | 110        | +10.00    |"));
   CHECK_THAT(md, Catch::Contains("| **network (whole run)** | **2000**"));
   CHECK_THAT(read_file(dir / "summary.json"), Catch::Contains("\"layer_mape_pct\""));
+  // The layers' 1150 cycles (the whole run: 2000) beside the budget of 2500.
+  const std::size_t at = md.find("## Real-time budgets");
+  REQUIRE(at != std::string::npos);
+  const std::string budgets = md.substr(at, md.find("\n## ", at + 1) - at);
+  CHECK_THAT(budgets, Catch::Matches("(.|\\n)*\\| c +\\| net +\\| 1150 +\\| 2000 +\\| 2500 +\\| 46\\.0 % +\\| real time +\\|(.|\\n)*"));
 }

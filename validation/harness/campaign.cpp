@@ -95,7 +95,10 @@ json manifest_json(const Manifest& m) {
                      {"macs", c.macs},
                      {"skip_reason", c.skip_reason},
                      {"view", c.view.name}});
+  json budgets = json::object();
+  for (const auto& kv : m.budgets) budgets[kv.first] = {{"cycles", kv.second.cycles}, {"note", kv.second.note}};
   return {{"schema", kFolderSchema},   {"suite", m.suite_name}, {"suite_file", m.suite_file},
+          {"budgets", budgets},
           {"reference", m.reference},  {"identity", m.identity()},
           {"shard", {{"index", m.shard_index}, {"count", m.shard_count}}},
           {"views", views},            {"cases", cases}};
@@ -113,6 +116,9 @@ Manifest manifest_from_json(const std::string& text, const std::string& source) 
     m.shard_index = j.at("shard").at("index").get<int>();
     m.shard_count = j.at("shard").at("count").get<int>();
     for (const auto& v : j.at("views")) m.views.push_back(view_from_json(v));
+    if (j.contains("budgets"))  // absent in folders written before budgets
+      for (const auto& kv : j.at("budgets").items())
+        m.budgets[kv.key()] = Budget{kv.value().at("cycles").get<int64_t>(), kv.value().at("note").get<std::string>()};
     for (const auto& cj : j.at("cases")) {
       Case c;
       c.index = cj.at("index").get<std::size_t>();
@@ -195,6 +201,9 @@ Manifest make_manifest(const Suite& suite, const std::vector<Case>& cases) {
   m.reference = suite.reference;
   m.views = suite.views;
   m.cases = cases;
+  for (const auto& c : cases)
+    for (const auto& sel : suite.workloads)
+      if (sel.budget && sel.file == c.workload_file) m.budgets[c.workload_name] = *sel.budget;
   return m;
 }
 

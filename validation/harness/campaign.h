@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <iosfwd>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -27,6 +28,7 @@ struct Manifest {
   std::string reference;
   std::vector<View> views;
   std::vector<Case> cases;  // all cases of the suite, in expansion order
+  std::map<std::string, Budget> budgets;  // real-time budgets by workload name (report only)
   int shard_index = 1;      // this folder holds cases with index % shard_count == shard_index - 1
   int shard_count = 1;
   // Hash of everything but the shard, so only folders of the same suite expansion merge.

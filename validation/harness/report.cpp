@@ -518,6 +518,49 @@ std::string network_layers_md(const Manifest& manifest, const Evaluation& ev) {
          " counters and the views' own attribution; the whole run adds the loads and the store.\n" + md.str();
 }
 
+// Real-time budgets: per config and budgeted workload, the reference's cycles per inference beside
+// the budget. A whole-network run's inference is its layers (start to done); the whole run adds the
+// transfers before and after.
+std::string budgets_md(const Manifest& manifest, const Evaluation& ev) {
+  if (manifest.budgets.empty()) return "";
+  Table t({"config", "workload", manifest.reference + " cycles: layers", "whole run", "budget", "layers / budget",
+           "budget from"});
+  struct Sum {
+    int64_t layers = 0, whole = 0;
+    bool complete = true;
+  };
+  std::map<std::pair<std::string, std::string>, Sum> sums;
+  std::vector<std::pair<std::string, std::string>> order;
+  for (const CaseMetrics& m : ev.cases) {
+    if (!m.is_reference || !manifest.budgets.count(m.c->workload_name)) continue;
+    const auto key = std::make_pair(m.c->config_name, m.c->workload_name);
+    if (!sums.count(key)) order.push_back(key);
+    Sum& sum = sums[key];
+    if (m.outcome->status != CaseStatus::Ok) {
+      sum.complete = false;
+      continue;
+    }
+    sum.whole += m.cycles;
+    if (m.parts.empty()) {
+      sum.layers += m.cycles;
+    } else {
+      for (const PartMetrics& p : m.parts) sum.layers += p.cycles;
+    }
+  }
+  for (const auto& key : order) {
+    const Sum& sum = sums.at(key);
+    const Budget& b = manifest.budgets.at(key.second);
+    const bool ok = sum.complete && sum.layers > 0;
+    t.add({md_escape(key.first), md_escape(key.second), ok ? std::to_string(sum.layers) : "-",
+           ok ? std::to_string(sum.whole) : "-", std::to_string(b.cycles),
+           ok ? num(100.0 * static_cast<double>(sum.layers) / static_cast<double>(b.cycles), "%.1f %%") : "-",
+           md_escape(b.note)});
+  }
+  return "\n## Real-time budgets\n\nCycles per inference on the " + manifest.reference +
+         " beside each budgeted workload's budget (suite `budget:`): the layers, and the whole run with the "
+         "transfers before and after them.\n\n" + t.str();
+}
+
 std::string report_md(const Manifest& manifest, const Evaluation& ev, const std::string& plot_note) {
   std::ostringstream md;
   md << "# Validation report: " << manifest.suite_name << "\n\n";
@@ -541,6 +584,7 @@ std::string report_md(const Manifest& manifest, const Evaluation& ev, const std:
   md << "## Per view (all configs and workloads)\n\n" << aggregate_table(ev.views, manifest.reference, false, false).str();
   md << "\n## Per accelerator config\n\n" << aggregate_table(ev.configs, manifest.reference, true, false).str();
   md << "\n## Per network\n\n" << aggregate_table(ev.networks, manifest.reference, true, true).str();
+  md << budgets_md(manifest, ev);
   md << network_layers_md(manifest, ev);
 
   // Largest errors first: what a person investigates.

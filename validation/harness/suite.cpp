@@ -87,7 +87,7 @@ WorkloadSelection parse_workload(const YamlNode& node, const std::string& suite_
     return w;
   }
   node.require_map();
-  node.check_keys({"file", "layers", "max_layers", "max_macs"});
+  node.check_keys({"file", "layers", "max_layers", "max_macs", "budget"});
   w.file = resolve(suite_file, node["file"].as_string());
   if (node.has("layers")) {
     const YamlNode layers = node["layers"];
@@ -96,6 +96,12 @@ WorkloadSelection parse_workload(const YamlNode& node, const std::string& suite_
   }
   if (node.has("max_layers")) w.max_layers = node["max_layers"].as_positive_int();
   if (node.has("max_macs")) w.max_macs = node["max_macs"].as_positive_int();
+  if (node.has("budget")) {
+    const YamlNode b = node["budget"];
+    b.require_map();
+    b.check_keys({"cycles", "note"});
+    w.budget = Budget{b["cycles"].as_positive_int(), b.has("note") ? b["note"].as_string() : ""};
+  }
   return w;
 }
 

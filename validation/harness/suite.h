@@ -33,12 +33,19 @@ struct View {
   std::string options_key() const;
 };
 
+// A real-time budget of a workload: the report shows the reference's cycles per inference beside it.
+struct Budget {
+  int64_t cycles = 0;
+  std::string note;  // where it comes from ("100 ms at 250 kHz")
+};
+
 // A workload of the suite and which of its layers to run.
 struct WorkloadSelection {
   std::string file;                 // resolved path
   std::vector<std::string> layers;  // explicit names; empty = all (subject to the limits below)
   int64_t max_layers = 0;           // 0 = no limit: the first N selected layers
   int64_t max_macs = 0;             // 0 = no limit: skip layers with more MACs (bounds RTL time)
+  std::optional<Budget> budget;     // `budget: {cycles, note}`
   SourceLoc loc;
 };
 

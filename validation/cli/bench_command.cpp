@@ -1,8 +1,10 @@
 // `acv bench`: wall time of backends on the same layers, as medians over repeats, with speed ratios.
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <iomanip>
 #include <iostream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -71,14 +73,30 @@ class BenchCommand : public Command {
     options.tlm_mode = vm["tlm-mode"].as<std::string>();
     if (vm.count("regression-model")) options.regression_model = vm["regression-model"].as<std::string>();
 
-    std::vector<Program> programs;
+    // What one repeat of a view runs: each mapped layer, or the whole network as one run on an
+    // accelerator that runs networks.
+    using Run = std::function<LayerResult(Backend&, const BackendOptions&)>;
+    std::vector<Run> runs;
+    std::vector<Program> programs;  // per-layer runs: their Programs (the runs refer to them)
     std::vector<const Layer*> layers;
-    for (const Layer* l : target.layers) {
-      try {
-        programs.push_back(target.accel->map(*l, target.config));
-        layers.push_back(l);
-      } catch (const UnsupportedLayer&) {
+    std::unique_ptr<NetworkProgram> network;
+    if (target.accel->runs_networks()) {
+      network = std::make_unique<NetworkProgram>(target.accel->map_network(target.workload, target.config));
+      runs.push_back([&](Backend& b, const BackendOptions& o) {
+        return b.run_network(*target.accel, target.config, target.workload, *network, o);
+      });
+    } else {
+      for (const Layer* l : target.layers) {
+        try {
+          programs.push_back(target.accel->map(*l, target.config));
+          layers.push_back(l);
+        } catch (const UnsupportedLayer&) {
+        }
       }
+      for (std::size_t i = 0; i < layers.size(); ++i)
+        runs.push_back([&, i](Backend& b, const BackendOptions& o) {
+          return b.run_layer(*target.accel, target.config, *layers[i], programs[i], o);
+        });
     }
     std::vector<View> views;
     for (const auto& name : split(vm["backends"].as<std::string>())) {
@@ -96,8 +114,10 @@ class BenchCommand : public Command {
       backends.back()->check(target.config, v.options);
       v.options.golden = default_golden_cache(target.config.file);
     }
-    std::cout << "bench | " << target.config.name << " | " << target.workload.name << " (" << layers.size()
-              << " layers) | median of " << repeat << ", views interleaved\n";
+    std::cout << "bench | " << target.config.name << " | " << target.workload.name << " ("
+              << (network ? "whole network, " + std::to_string(network->layers.size()) + " layers"
+                          : std::to_string(layers.size()) + " layers")
+              << ") | median of " << repeat << ", views interleaved\n";
     bool all_match = true;
     // Per layer, of the views that report them: instructions represented and evaluated.
     std::vector<std::pair<std::string, std::vector<LayerResult>>> evaluated;
@@ -113,8 +133,8 @@ class BenchCommand : public Command {
         layer_cycles[v].clear();
         std::vector<LayerResult> results;
         const auto start = std::chrono::steady_clock::now();
-        for (std::size_t i = 0; i < layers.size(); ++i) {
-          LayerResult res = backends[v]->run_layer(*target.accel, target.config, *layers[i], programs[i], views[v].options);
+        for (const Run& run : runs) {
+          LayerResult res = run(*backends[v], views[v].options);
           wall += res.wall_seconds;
           cycles[v] += res.cycles;
           layer_cycles[v].push_back(res.cycles);

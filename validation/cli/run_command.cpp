@@ -181,14 +181,13 @@ class RunCommand : public Command {
                          const po::variables_map& vm, RunResult& result) {
     const auto start = std::chrono::steady_clock::now();
     const NetworkProgram network = target.accel->map_network(target.workload, target.config);
+    // One run: the table follows it, so a backend that refuses the network leaves one error line.
+    LayerResult r = backend.run_network(*target.accel, target.config, target.workload, network, options);
     if (!quiet) {
       std::cout << result.backend << (result.options.empty() ? "" : " (" + result.options + ")") << " | "
                 << target.config.name << " | " << target.workload.name << " (whole network, "
                 << network.layers.size() << " layers)\n";
       print_header(std::cout);
-    }
-    LayerResult r = backend.run_network(*target.accel, target.config, target.workload, network, options);
-    if (!quiet) {
       for (const auto& part : r.layer_cycles)
         std::cout << "  " << std::left << std::setw(18) << part.layer << std::setw(8) << "" << std::right
                   << std::setw(15) << fmt_int(part.cycles) << "\n";

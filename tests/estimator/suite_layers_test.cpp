@@ -68,3 +68,30 @@ TEST_CASE("extrapolation equals full evaluation on every layer of the systolic s
 TEST_CASE("extrapolation equals full evaluation on every layer of the gemmini sign-off suite, every config") {
   check_suite(source("models/suites/gemmini.yaml"));
 }
+
+// A whole-network accelerator: each network is one Program; its per-layer attribution too.
+TEST_CASE("extrapolation equals full evaluation on every network of the ultratrail sign-off suite, every config") {
+  const std::string suite_file = source("models/suites/ultratrail.yaml");
+  const YAML::Node suite = YAML::LoadFile(suite_file);
+  const std::string dir = dir_of(suite_file);
+  for (const auto& c : suite["configs"]) {
+    const AccelConfig config = load_accel_config(dir + c.as<std::string>());
+    const std::unique_ptr<Accelerator> accel = AcceleratorRegistry::create(config.accelerator);
+    const auto desc = load_arch_description(config.description);
+    for (const auto& w : suite["workloads"]) {
+      const Workload workload = load_workload(dir + w["file"].as<std::string>());
+      const NetworkProgram np = accel->map_network(workload, config);
+      const BoundArch arch = bind_arch(desc, config_values(config), np.program);
+      EstimateOptions full;
+      full.full = true;
+      const Estimate a = estimate(arch, np.program, full);
+      const Estimate b = estimate(arch, np.program, EstimateOptions{});
+      INFO(config.name << " " << workload.name);
+      CHECK(a.cycles == b.cycles);
+      CHECK(a.busy == b.busy);
+      CHECK(a.top_loops == b.top_loops);
+      CHECK(b.top_loops.size() == np.layers.size());
+      CHECK(b.evaluated_instructions * 10 < a.evaluated_instructions);
+    }
+  }
+}

@@ -13,6 +13,8 @@ namespace {
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+constexpr int64_t kMaxSumTerms = int64_t{1} << 16;  // products per accumulator: in_c * kernel
+
 int ceil_log2(int64_t v) {
   int b = 0;
   while ((int64_t{1} << b) < v) ++b;
@@ -134,6 +136,10 @@ NetworkMap map_network(const std::string& name, const std::vector<Layer>& layers
     if (op.kernel > p.max_kernel) fail(l, limit("kernel", op.kernel, "max_kernel", p.max_kernel, config_file));
     if (op.stride > p.max_stride) fail(l, limit("stride", op.stride, "max_stride", p.max_stride, config_file));
     if (op.in_len > p.max_length) fail(l, limit("input length", op.in_len, "max_length", p.max_length, config_file));
+    // |acc| <= in_c * kernel * 2^14 must stay below 2^31 for the int32 accumulators to be exact.
+    if (op.in_c * op.kernel > kMaxSumTerms)
+      fail(l, "in_channels x kernel = " + std::to_string(op.in_c * op.kernel) + " exceeds " +
+                  std::to_string(kMaxSumTerms) + " (the int32 accumulators could overflow)");
     if (src >= 0) {
       const QuantizedConv1d& s = net.layers[static_cast<std::size_t>(src)].op;
       const std::string& s_name = net.layers[static_cast<std::size_t>(src)].name;

@@ -135,6 +135,9 @@ TEST_CASE("what does not fit is a MappingError naming the layer and the limit", 
                            "  - {name: a, type: conv1d, in_channels: 8, length: 20, out_channels: 8, kernel: 1}\n"
                            "  - {name: b, type: conv1d, residual: a, in_channels: 8, length: 20, out_channels: 8, kernel: 1}\n"),
              Catch::Contains("'b'") && Catch::Contains("same tensor"));
+  CHECK_THAT(mapping_error(head + "  - {name: deep, type: dense, in_features: 65537, out_features: 8}\n",
+                           config(3072, 65535)),
+             Catch::Contains("'deep'") && Catch::Contains("in_channels x kernel = 65537 exceeds 65536"));
   CHECK_THAT(mapping_error(head + "  - {name: d, type: dense, in_features: 8, out_features: 8, batch: 2}\n"),
              Catch::Contains("'d'") && Catch::Contains("batch must be 1"));
 }

@@ -24,11 +24,11 @@ class Evaluator {
   Evaluator(const BoundArch& arch, const EstimateOptions& options)
       : a_(arch), opt_(options), layout_(arch), s_(layout_.initial_state()) {
     layout();
-    if (opt_.schedule) {
+    if (opt_.schedule || opt_.issues) {
       if (!opt_.full) throw std::logic_error("estimate: a schedule needs the full evaluation");
-      trace_ = true;
-      why_.assign(s_.t.size(), "nothing before it");
+      light_ = true;
     }
+    if (opt_.schedule) why_.assign(s_.t.size(), opt_.schedule_from > 0 ? "(set before the recorded instructions)" : "nothing before it");
   }
 
   Estimate run(const Program& program) {
@@ -197,6 +197,10 @@ class Evaluator {
     ++est_.evaluated_instructions;
 
     int64_t ready = 0;
+    if (light_) {
+      objs_ = 0;
+      trace_ = opt_.schedule && est_.evaluated_instructions - 1 >= opt_.schedule_from;
+    }
     if (trace_) {
       traced_ = ScheduledInstruction{};
       traced_.number = est_.evaluated_instructions - 1;
@@ -226,6 +230,7 @@ class Evaluator {
         const int base = layout_.obj_base(static_cast<std::size_t>(o));
         if (ob.kind == ObjectKind::Stage) {
           const int64_t s = std::max(ready, slot(base));
+          if (light_) note_start(s, ob.latency);
           if (trace_) {
             span(o, s, s + ob.latency, slot(base) > ready ? why_[static_cast<std::size_t>(base)] : ready_why_,
                  "stage latency " + std::to_string(ob.latency));
@@ -242,6 +247,7 @@ class Evaluator {
         } else if (ob.kind == ObjectKind::Queue) {
           const int64_t h = s_.head[static_cast<std::size_t>(layout_.obj_ring(static_cast<std::size_t>(o)))];
           const int64_t e = std::max(ready, slot(base + static_cast<int>(h)));
+          if (light_) note_start(e, ob.latency);
           if (trace_) {
             const auto q = static_cast<std::size_t>(base + static_cast<int>(h));
             span(o, e, e + ob.latency, slot(base + static_cast<int>(h)) > ready ? why_[q] : ready_why_,
@@ -264,8 +270,13 @@ class Evaluator {
     // A queue that holds its entry until the instruction is done frees it after the last step.
     if (deferred_q_ >= 0) release_queue(deferred_q_, ready);
     deferred_q_ = -1;
-    if (trace_) {
+    if (light_) {
       // The command port accepts it when its first stage passes it on (backpressure holds it there).
+      int64_t issue = first_start_;
+      if (objs_ >= 2 && second_start_ - first_lat_ > first_start_) issue = second_start_ - first_lat_;
+      if (opt_.issues) opt_.issues->push_back(issue);
+    }
+    if (trace_) {
       const auto& sp = traced_.spans;
       if (!sp.empty()) {
         traced_.issue = sp[0].start;
@@ -276,6 +287,18 @@ class Evaluator {
       for (const auto& sp : traced_.spans) traced_.end = std::max(traced_.end, sp.end);
       opt_.schedule->push_back(std::move(traced_));
     }
+    if (light_ && opt_.schedule_to >= 0 && est_.evaluated_instructions - 1 >= opt_.schedule_to) throw StopEvaluation{};
+  }
+
+ public:
+  struct StopEvaluation {};  // thrown after EstimateOptions::schedule_to
+  const Estimate& partial() const { return est_; }
+
+ private:
+  void note_start(int64_t start, int64_t latency) {
+    if (objs_ == 0) first_start_ = start, first_lat_ = latency;
+    else if (objs_ == 1) second_start_ = start;
+    ++objs_;
   }
 
   // ---- the schedule of acv diff (trace_ only) -------------------------------------------------
@@ -369,6 +392,7 @@ class Evaluator {
         if (w.port >= 0) s = std::max(s, slot(w.port));
       }
     }
+    if (light_) note_start(s, 0);
     if (trace_) {
       span(o, s, s, why, "");
       traced_.spans.back().constraints = candidates_;
@@ -653,7 +677,10 @@ class Evaluator {
   MemoryPort port_;
   // acv diff's schedule (trace_): why each slot holds its time, the instruction being traced, and
   // the last writer / reader of each storage location.
-  bool trace_ = false;
+  bool light_ = false;  // issues or schedule: note each instruction's first two starts
+  bool trace_ = false;  // this instruction's schedule in detail
+  int objs_ = 0;
+  int64_t first_start_ = 0, first_lat_ = 0, second_start_ = 0;
   std::vector<std::string> why_;
   std::string ready_why_;
   ScheduledInstruction traced_;
@@ -672,7 +699,14 @@ class Evaluator {
 }  // namespace
 
 Estimate estimate(const BoundArch& arch, const Program& program, const EstimateOptions& options) {
-  return Evaluator(arch, options).run(program);
+  Evaluator ev(arch, options);
+  try {
+    return ev.run(program);
+  } catch (const Evaluator::StopEvaluation&) {
+    Estimate e = ev.partial();
+    e.cycles = -1;  // not evaluated to the end
+    return e;
+  }
 }
 
 }  // namespace acv

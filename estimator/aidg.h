@@ -36,8 +36,12 @@ struct ScheduledInstruction {
 struct EstimateOptions {
   bool full = false;     // evaluate every instruction (no extrapolation)
   bool explain = false;  // record per-kernel steady states
-  // With `full`: every instruction's schedule is appended here (acv diff). Slower; null = off.
+  // With `full` (acv diff), null = off. `issues`: each instruction's issue cycle (cheap).
+  // `schedule`: the schedule of instructions schedule_from.. in detail (slow: reasons as text); the
+  // evaluation stops after instruction schedule_to (-1: runs to the end; the cycles are then partial).
+  std::vector<int64_t>* issues = nullptr;
   std::vector<ScheduledInstruction>* schedule = nullptr;
+  int64_t schedule_from = 0, schedule_to = -1;
 };
 
 // A loop whose steady state was found: after `evaluated` of `trips` iterations the state

@@ -50,6 +50,8 @@ class DiffCommand : public Command {
         "context", po::value<int>()->default_value(5), "instructions shown before the divergence")(
         "trace", po::value<std::string>(), "write an FST waveform of the RTL around the divergence")(
         "window", po::value<int64_t>()->default_value(200), "with --trace: cycles either side")(
+        "history", po::value<int64_t>()->default_value(5000),
+        "instructions before the divergence recorded in detail (the critical path stops there)")(
         "json", po::value<std::string>(), "write the divergence as JSON")(
         "seed", po::value<uint64_t>()->default_value(1), "seed of the operand data");
     po::variables_map vm;
@@ -61,7 +63,9 @@ class DiffCommand : public Command {
     const int64_t tolerance = vm["tolerance"].as<int64_t>();
     const int context = vm["context"].as<int>();
     const int64_t window = vm["window"].as<int64_t>();
-    if (tolerance < 0 || context < 0 || window < 0) throw InputError("--tolerance, --context and --window must not be negative");
+    const int64_t history = vm["history"].as<int64_t>();
+    if (tolerance < 0 || context < 0 || window < 0 || history < 0)
+      throw InputError("--tolerance, --context, --window and --history must not be negative");
     const Layer& layer = *target.layers.front();
     const Program program = target.accel->map(layer, target.config);
     const std::string desc_file = vm.count("description") ? vm["description"].as<std::string>() : target.config.description;
@@ -91,22 +95,30 @@ class DiffCommand : public Command {
       return kExitCheckFailed;
     }
 
-    // The estimator's schedule, then the alignment: the part that runs after the simulations.
+    // After the simulation: the estimator's issue cycles (full evaluation), the alignment, then a second
+    // full evaluation that records the `--history` instructions up to the divergence in detail.
     const auto t0 = std::chrono::steady_clock::now();
-    std::vector<ScheduledInstruction> schedule;
+    EstimatorSchedule est;
     EstimateOptions eo;
     eo.full = true;
-    eo.schedule = &schedule;
-    const Estimate est = estimate(arch, program, eo);
-    const auto t1 = std::chrono::steady_clock::now();
-    const Divergence d = find_divergence(rtl, schedule, est.cycles, tolerance);
-    const auto t2 = std::chrono::steady_clock::now();
+    eo.issues = &est.issues;
+    est.cycles = estimate(arch, program, eo).cycles;
+    Divergence d = first_divergence(rtl, est, tolerance);
+    if (d.found) {
+      const int64_t n = static_cast<int64_t>(est.issues.size());
+      EstimateOptions detail;
+      detail.full = true;
+      detail.schedule = &est.detail;
+      detail.schedule_to = d.at_end ? -1 : d.instruction;
+      detail.schedule_from = std::max<int64_t>(0, (d.at_end ? n - 1 : d.instruction) - history);
+      estimate(arch, program, detail);
+      explain_divergence(est, &d);
+    }
+    const double after_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::cout << target.config.name << " | " << layer.name << " | " << desc_file << "\n"
-              << divergence_report(rtl, schedule, est.cycles, d, tolerance, context);
-    const double sched_s = std::chrono::duration<double>(t1 - t0).count();
-    const double align_s = std::chrono::duration<double>(t2 - t1).count();
-    std::cout << "\ntimes: RTL " << r.wall_seconds << " s; estimator schedule " << sched_s << " s; alignment "
-              << align_s << " s\n";
+              << divergence_report(rtl, est, d, tolerance, context);
+    std::cout << "\ntimes: RTL " << r.wall_seconds << " s; after it (estimator schedule, alignment, explanation) "
+              << after_s << " s\n";
 
     if (vm.count("trace") && d.found) {
       ro.trace_file = vm["trace"].as<std::string>();
@@ -122,10 +134,10 @@ class DiffCommand : public Command {
     if (vm.count("json")) {
       nlohmann::json j{{"config", target.config.name}, {"layer", layer.name}, {"description", desc_file},
                        {"diverged", d.found}, {"at_end", d.at_end}, {"instruction", d.instruction},
-                       {"opcode", d.found ? schedule[static_cast<std::size_t>(d.instruction)].opcode : ""},
+                       {"opcode", d.found && est.find(d.instruction) ? est.find(d.instruction)->opcode : ""},
                        {"rtl", d.rtl}, {"estimator", d.est}, {"timed_by", d.path.empty() ? "" : d.path.front().reason}, {"entries", d.entries},
                        {"rtl_cycles", rtl.cycles}, {"estimator_cycles", est.cycles},
-                       {"seconds", {{"rtl", r.wall_seconds}, {"schedule", sched_s}, {"alignment", align_s}}}};
+                       {"seconds", {{"rtl", r.wall_seconds}, {"after_rtl", after_s}}}};
       nlohmann::json path = nlohmann::json::array();
       for (const auto& h : d.path)
         path.push_back({{"instruction", h.instruction}, {"opcode", h.opcode}, {"object", h.object},

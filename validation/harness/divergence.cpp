@@ -97,53 +97,70 @@ const ScheduleSpan* last_span(const ScheduledInstruction& in) {
 
 }  // namespace
 
-Divergence find_divergence(const RtlEvents& rtl, const std::vector<ScheduledInstruction>& schedule, int64_t est_cycles,
-                           int64_t tolerance) {
-  if (rtl.accepted.size() != schedule.size())
+const ScheduledInstruction* EstimatorSchedule::find(int64_t number) const {
+  if (detail.empty()) return nullptr;
+  const int64_t k = number - detail.front().number;
+  return k >= 0 && k < static_cast<int64_t>(detail.size()) ? &detail[static_cast<std::size_t>(k)] : nullptr;
+}
+
+Divergence first_divergence(const RtlEvents& rtl, const EstimatorSchedule& est, int64_t tolerance) {
+  if (rtl.accepted.size() != est.issues.size())
     throw std::invalid_argument("acv diff: the RTL accepted " + std::to_string(rtl.accepted.size()) +
-                                " commands, the estimator scheduled " + std::to_string(schedule.size()) + " instructions");
+                                " commands, the estimator issued " + std::to_string(est.issues.size()) + " instructions");
   Divergence d;
-  for (std::size_t i = 0; i < schedule.size(); ++i) {
-    const int64_t e = schedule[i].issue, r = rtl.accepted[i];
+  for (std::size_t i = 0; i < est.issues.size(); ++i) {
+    const int64_t e = est.issues[i], r = rtl.accepted[i];
     if ((e > r ? e - r : r - e) > tolerance) {
       d.found = true;
       d.instruction = static_cast<int64_t>(i);
       d.rtl = r;
       d.est = e;
-      break;
+      return d;
     }
   }
-  std::string why, object;
-  int64_t at = d.instruction;
-  if (d.found) {
-    const ScheduledInstruction& in = schedule[static_cast<std::size_t>(at)];
-    why = in.issue_timed_by;
-    object = in.spans.empty() ? "" : in.spans.front().object;
-  } else if ((est_cycles > rtl.cycles ? est_cycles - rtl.cycles : rtl.cycles - est_cycles) > tolerance &&
-             !schedule.empty()) {
-    // Every acceptance agrees: the end differs. The estimator's last instruction to end timed it.
+  if ((est.cycles > rtl.cycles ? est.cycles - rtl.cycles : rtl.cycles - est.cycles) > tolerance && !est.issues.empty()) {
     d.found = d.at_end = true;
     d.rtl = rtl.cycles;
-    d.est = est_cycles;
-    std::size_t last = 0;
-    for (std::size_t i = 0; i < schedule.size(); ++i)
-      if (schedule[i].end >= schedule[last].end) last = i;
-    at = d.instruction = static_cast<int64_t>(last);
-    const ScheduleSpan* s = last_span(schedule[last]);
-    if (s) {
-      d.path.push_back(Divergence::Hop{at, schedule[last].opcode, s->object, "the run's end", s->ended_by, {}});
-      add_entries(s->ended_by, &d.entries);
-      why = s->timed_by;
-      object = s->object;
-    }
+    d.est = est.cycles;
   }
-  if (!d.found) return d;
+  return d;
+}
+
+void explain_divergence(const EstimatorSchedule& est, Divergence* dp) {
+  Divergence& d = *dp;
+  if (!d.found) return;
+  std::string why, object;
+  int64_t at = d.instruction;
+  if (!d.at_end) {
+    const ScheduledInstruction* in = est.find(at);
+    if (!in) return;
+    why = in->issue_timed_by;
+    object = in->spans.empty() ? "" : in->spans.front().object;
+  } else {
+    // Every acceptance agrees: the end differs. The estimator's last instruction to end timed it.
+    const ScheduledInstruction* last = nullptr;
+    for (const auto& in : est.detail)
+      if (!last || in.end >= last->end) last = &in;
+    if (!last) return;
+    at = d.instruction = last->number;
+    const ScheduleSpan* s = last_span(*last);
+    if (!s) return;
+    d.path.push_back(Divergence::Hop{at, last->opcode, s->object, "the run's end", s->ended_by, {}});
+    add_entries(s->ended_by, &d.entries);
+    why = s->timed_by;
+    object = s->object;
+  }
   // The critical path: what decided each time, back through the instructions and objects it names.
   std::set<std::pair<int64_t, std::string>> seen;
   std::vector<std::string> near;  // entries of constraints with less slack than an early estimate's gap
-  for (std::size_t hops = 0; hops < 4 * schedule.size() + 16; ++hops) {
+  for (std::size_t hops = 0; hops < 4 * est.detail.size() + 16; ++hops) {
     why = unwrap(why);
-    const ScheduledInstruction& in = schedule[static_cast<std::size_t>(at)];
+    const ScheduledInstruction* inp = est.find(at);
+    if (!inp) {
+      d.path.push_back(Divergence::Hop{at, "?", object, "(before the instructions recorded in detail)", "", {}});
+      break;
+    }
+    const ScheduledInstruction& in = *inp;
     d.path.push_back(Divergence::Hop{at, in.opcode, object, why, "", {}});
     add_entries(why, &d.entries);
     // The estimator early: a constraint it saw with less slack than the gap may be what held the RTL.
@@ -160,9 +177,14 @@ Divergence find_divergence(const RtlEvents& rtl, const std::vector<ScheduledInst
     const int64_t j = named_instruction(why);
     const std::string name = quoted(why);
     const ScheduleSpan* next = nullptr;
-    if (j >= 0 && j < static_cast<int64_t>(schedule.size())) {
+    const ScheduledInstruction* srcp = j >= 0 ? est.find(j) : nullptr;
+    if (j >= 0 && !srcp) {
+      d.path.push_back(Divergence::Hop{j, "?", name, "(before the instructions recorded in detail)", "", {}});
+      break;
+    }
+    if (srcp) {
       // Its time came from #j's time on that object (occupancy, end, a write): why #j started there.
-      const ScheduledInstruction& src = schedule[static_cast<std::size_t>(j)];
+      const ScheduledInstruction& src = *srcp;
       const bool queue = why.rfind("queue '", 0) == 0;
       next = queue ? nullptr : span_on(src, name);
       if (queue && why.find("at its start") != std::string::npos) {
@@ -191,35 +213,36 @@ Divergence find_divergence(const RtlEvents& rtl, const std::vector<ScheduledInst
   }
   for (const auto& e : near)
     if (std::find(d.entries.begin(), d.entries.end(), e) == d.entries.end()) d.entries.push_back(e + " (not binding: less slack than the gap)");
-  return d;
 }
 
-std::string divergence_report(const RtlEvents& rtl, const std::vector<ScheduledInstruction>& schedule,
-                              int64_t est_cycles, const Divergence& d, int64_t tolerance, int context) {
+std::string divergence_report(const RtlEvents& rtl, const EstimatorSchedule& est, const Divergence& d,
+                              int64_t tolerance, int context) {
   std::ostringstream o;
   o << "RTL: " << rtl.accepted.size() << " commands, " << rtl.cycles << " cycles; estimator (full): "
-    << schedule.size() << " instructions, " << est_cycles << " cycles; tolerance " << tolerance << " cycles\n";
+    << est.issues.size() << " instructions, " << est.cycles << " cycles; tolerance " << tolerance << " cycles\n";
   if (!d.found) {
     o << "no divergence: every command is accepted when the estimator issues it, and the runs end together\n";
     return o.str();
   }
-  const auto i = static_cast<std::size_t>(d.instruction);
+  const ScheduledInstruction* at = est.find(d.instruction);
+  const std::string opcode = at ? at->opcode : "?";
   if (d.at_end)
     o << "every command is accepted when the estimator issues it; the run's end differs: RTL " << d.rtl
       << ", estimator " << d.est << " (" << (d.est - d.rtl > 0 ? "+" : "") << d.est - d.rtl
-      << "). The estimator's last instruction to end: #" << d.instruction << " " << schedule[i].opcode << "\n";
+      << "). The estimator's last instruction to end: #" << d.instruction << " " << opcode << "\n";
   else
-    o << "first divergence: instruction #" << d.instruction << " " << schedule[i].opcode << ": accepted by the RTL at "
-      << d.rtl << ", issued by the estimator at " << d.est << " (" << (d.est - d.rtl > 0 ? "+" : "") << d.est - d.rtl
-      << ")\n";
-  const std::size_t from = i > static_cast<std::size_t>(context) ? i - static_cast<std::size_t>(context) : 0;
+    o << "first divergence: instruction #" << d.instruction << " " << opcode << ": accepted by the RTL at " << d.rtl
+      << ", issued by the estimator at " << d.est << " (" << (d.est - d.rtl > 0 ? "+" : "") << d.est - d.rtl << ")\n";
+  const int64_t from = std::max<int64_t>(0, d.instruction - context);
   o << "\n  instr  opcode                 RTL accepted  est. issue  est. end   diff\n";
-  for (std::size_t k = from; k <= i && k < schedule.size(); ++k) {
-    char line[160];
-    std::snprintf(line, sizeof line, "%s%5zu  %-20s %12lld %11lld %9lld %+6lld\n", k == i ? "> " : "  ", k,
-                  schedule[k].opcode.c_str(), static_cast<long long>(rtl.accepted[k]),
-                  static_cast<long long>(schedule[k].issue), static_cast<long long>(schedule[k].end),
-                  static_cast<long long>(schedule[k].issue - rtl.accepted[k]));
+  for (int64_t k = from; k <= d.instruction && k < static_cast<int64_t>(est.issues.size()); ++k) {
+    const ScheduledInstruction* in = est.find(k);
+    const auto ku = static_cast<std::size_t>(k);
+    char line[200];
+    std::snprintf(line, sizeof line, "%s%5lld  %-20s %12lld %11lld %9s %+6lld\n", k == d.instruction ? "> " : "  ",
+                  static_cast<long long>(k), in ? in->opcode.c_str() : "?", static_cast<long long>(rtl.accepted[ku]),
+                  static_cast<long long>(est.issues[ku]), in ? std::to_string(in->end).c_str() : "-",
+                  static_cast<long long>(est.issues[ku] - rtl.accepted[ku]));
     o << line;
   }
   o << "\nthe estimator's critical path back from the " << (d.at_end ? "end" : "issue") << " of #" << d.instruction
@@ -245,7 +268,7 @@ std::string divergence_report(const RtlEvents& rtl, const std::vector<ScheduledI
   }
   o << "\ndescription entries on that path (nearest first):\n";
   for (const auto& e : d.entries) o << "  " << e << "\n";
-  o << "\n#" << d.instruction << " in the estimator: " << describe(schedule[i]) << "\n";
+  if (at) o << "\n#" << d.instruction << " in the estimator: " << describe(*at) << "\n";
   return o.str();
 }
 

@@ -34,13 +34,25 @@ struct Divergence {
   std::vector<std::string> entries;
 };
 
-// Contract: `rtl.accepted` and `schedule` have one entry per instruction of the same Program
-// (std::invalid_argument otherwise). An acceptance differs when |est - rtl| > tolerance.
-Divergence find_divergence(const RtlEvents& rtl, const std::vector<ScheduledInstruction>& schedule, int64_t est_cycles,
-                           int64_t tolerance);
+// The estimator side: every instruction's issue cycle, and consecutive instructions in detail
+// (EstimateOptions::issues, ::schedule).
+struct EstimatorSchedule {
+  std::vector<int64_t> issues;
+  std::vector<ScheduledInstruction> detail;
+  int64_t cycles = 0;
+  const ScheduledInstruction* find(int64_t number) const;  // null outside `detail`
+};
 
-// The report: the divergence, the `context` instructions before it on both sides, and the chain.
-std::string divergence_report(const RtlEvents& rtl, const std::vector<ScheduledInstruction>& schedule,
-                              int64_t est_cycles, const Divergence& d, int64_t tolerance, int context);
+// The first instruction whose acceptance differs by more than `tolerance` (else the run's end, if
+// that differs). Contract: std::invalid_argument unless both sides have one entry per instruction.
+Divergence first_divergence(const RtlEvents& rtl, const EstimatorSchedule& est, int64_t tolerance);
+
+// Fills the critical path and its description entries from `est.detail` (which should end at the
+// divergence, or at the run's end for an end divergence; the path stops where the detail does).
+void explain_divergence(const EstimatorSchedule& est, Divergence* d);
+
+// The report: the divergence, the `context` instructions before it on both sides, and the path.
+std::string divergence_report(const RtlEvents& rtl, const EstimatorSchedule& est, const Divergence& d,
+                              int64_t tolerance, int context);
 
 }  // namespace acv

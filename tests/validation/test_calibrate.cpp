@@ -77,6 +77,11 @@ TEST_CASE("calibrate recovers a wrong memory latency from RTL runs (systolic and
     CHECK(c.calibrated.find("  MEM_LATENCY: " + std::to_string(truth) + "  # calibrated (was: 10)") != std::string::npos);
     CHECK(c.diff.find("\n-  MEM_LATENCY: 10\n+  MEM_LATENCY: " + std::to_string(truth)) != std::string::npos);
     CHECK(c.result["holdout"]["kind"] == "k-fold");
+    // Each layer estimated with the value fitted without it meets the systolic sign-off bounds
+    // (estimator MAPE 1 %, no layer over 3 %), stricter than gemmini's (2 %, 5 %).
+    CHECK(c.result["holdout"]["mape"].get<double>() < 1.0);
+    CHECK(c.result["holdout"]["max"].get<double>() < 3.0);
+    for (const auto& fold : c.result["holdout"]["fold_fits"]) CHECK(fold[0] == truth);
   }
 }
 

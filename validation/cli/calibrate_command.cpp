@@ -214,7 +214,8 @@ CalibrationRecord calibrate_config(const std::string& config_file, const Setup& 
 
 void print_summary(const CalibrationRecord& r, const std::string& dir) {
   const CalibrationResult& c = r.result;
-  std::cout << r.config_name << ": " << c.search << " search, " << c.evaluations << " estimated value sets, "
+  std::cout << r.config_name << ": " << c.search << " search, " << c.evaluations << " value sets, " << c.layer_estimates
+            << " layer estimates, "
             << std::fixed << std::setprecision(1) << r.seconds << " s (RTL " << r.rtl_seconds << " s, " << r.rtl_ran
             << " ran, " << r.rtl_cached << " cached)\n";
   for (std::size_t p = 0; p < r.params.size(); ++p) {

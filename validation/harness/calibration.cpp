@@ -106,6 +106,7 @@ struct Calibration::Impl {
   };
   std::map<std::vector<int64_t>, Entry> memo;
   double seconds = 0;
+  int64_t layer_estimates = 0;
 
   std::vector<int64_t> values_of(const std::vector<std::size_t>& idx) const {
     std::vector<int64_t> v(idx.size());
@@ -121,6 +122,7 @@ struct Calibration::Impl {
     for (std::size_t i : which)
       if (e.cycles[i] == kNotRun) todo.push_back(i);
     if (todo.empty()) return e;
+    layer_estimates += static_cast<int64_t>(todo.size());
     const auto t0 = std::chrono::steady_clock::now();
     std::vector<std::pair<int, int64_t>> set;
     for (std::size_t p = 0; p < values.size(); ++p) set.emplace_back((*params)[p].param, values[p]);
@@ -380,6 +382,7 @@ CalibrationResult Calibration::run() {
   }
   r.evaluations = static_cast<int64_t>(m.memo.size());
   r.estimator_seconds = m.seconds;
+  r.layer_estimates = m.layer_estimates;
   return r;
 }
 

@@ -72,7 +72,8 @@ struct CalibrationResult {
   std::vector<FoldResult> fold_results;
   ErrorStats kfold;                             // each layer estimated with the fold that left it out
   std::vector<std::string> bottleneck;          // per layer, at the fitted values
-  int64_t evaluations = 0;                      // distinct value vectors estimated
+  int64_t evaluations = 0;                      // distinct value vectors estimated (some on a few layers only)
+  int64_t layer_estimates = 0;                  // estimator runs (value vector x layer)
   double estimator_seconds = 0;
 };
 

@@ -112,7 +112,7 @@ std::string calibration_json(const CalibrationRecord& r) {
   } else {
     j["holdout"] = nullptr;
   }
-  j["search"] = {{"method", c.search}, {"grid_points", c.grid_points}, {"evaluations", c.evaluations},
+  j["search"] = {{"method", c.search}, {"grid_points", c.grid_points}, {"evaluations", c.evaluations}, {"layer_estimates", c.layer_estimates},
                  {"estimator_seconds", c.estimator_seconds}};
   j["rtl"] = {{"seconds", r.rtl_seconds}, {"ran", r.rtl_ran}, {"cached", r.rtl_cached}};
   j["seconds"] = r.seconds;
@@ -139,7 +139,8 @@ std::string calibration_report_md(const CalibrationRecord& r, const std::string&
              : join(r.holdout_workloads, ", ") + " (" + std::to_string(c.holdout_after.layers) + " layers)")
      << ".\n";
   md << "Search: " << c.search << " over " << c.grid_points << " value combinations, " << c.evaluations
-     << " estimated (" << num(c.estimator_seconds, "%.2f") << " s of estimator time); RTL: " << r.rtl_ran
+     << " estimated with " << c.layer_estimates << " layer estimates (" << num(c.estimator_seconds, "%.2f")
+     << " s of estimator time; a candidate is dropped once its partial error exceeds the best); RTL: " << r.rtl_ran
      << " runs, " << r.rtl_cached << " from the cache (" << num(r.rtl_seconds, "%.1f") << " s); total "
      << num(r.seconds, "%.1f") << " s.\n\n";
 

@@ -3,7 +3,6 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
-#include <regex>
 
 #include "models/common/accel_config.h"
 #include "tests/validation/harness_fixture.h"
@@ -21,15 +20,6 @@ const std::string kTiny = kSrc + "/models/workloads/tiny.yaml";
 std::string config_path(const std::string& accel, const std::string& name) {
   return kSrc + "/models/" + accel + "/configs/" + name + ".yaml";
 }
-
-// The shipped description of `accel` with params entry NAME set to `value` (its other lines as shipped).
-std::string with_param(const std::string& text, const std::string& name, const std::string& value) {
-  const std::regex line("(^|\n)  " + name + ":[^\n]*");
-  REQUIRE(std::regex_search(text, line));  // the entry the test breaks must still exist
-  return std::regex_replace(text, line, "$1  " + name + ": " + value, std::regex_constants::format_first_only);
-}
-
-std::string shipped(const std::string& accel) { return read_file(kSrc + "/models/" + accel + "/arch.yaml"); }
 
 struct Calibrated {
   int exit_code = -1;
@@ -65,7 +55,7 @@ TEST_CASE("calibrate recovers a wrong memory latency from RTL runs (systolic and
            {"systolic", "systolic-4x4-ws"}, {"gemmini", "gemmini-4x4-os"}}) {
     TempDir tmp("calibrate-mem");
     const std::string config = config_path(accel, cfg);
-    const Calibrated c = calibrate(tmp, with_param(shipped(accel), "MEM_LATENCY", "10"), config, "MEM_LATENCY");
+    const Calibrated c = calibrate(tmp, with_param(shipped_description(accel), "MEM_LATENCY", "10"), config, "MEM_LATENCY");
     INFO(cfg << ": " << c.output);
     REQUIRE(c.exit_code == 0);
     const int64_t truth = load_accel_config(config).dram.latency;
@@ -89,7 +79,7 @@ TEST_CASE("calibrate recovers a wrong latency expression (systolic WS fill, gemm
   {
     TempDir tmp("calibrate-fill");
     // The WS compute step's fill: `m_len + R + C + 1` made `... + FILL` with FILL a wrong param.
-    std::string text = shipped("systolic");
+    std::string text = shipped_description("systolic");
     const std::string expr = "latency: m_len + R + C + 1\n";
     REQUIRE(text.find(expr) != std::string::npos);
     text.replace(text.find(expr), expr.size(), "latency: m_len + R + C + FILL\n");
@@ -103,7 +93,7 @@ TEST_CASE("calibrate recovers a wrong latency expression (systolic WS fill, gemm
   {
     TempDir tmp("calibrate-mesh");
     const std::string config = config_path("gemmini", "gemmini-4x4-ws");
-    const Calibrated c = calibrate(tmp, with_param(shipped("gemmini"), "MESH_BUSY", "2 * dim + 3"), config, "MESH_BUSY");
+    const Calibrated c = calibrate(tmp, with_param(shipped_description("gemmini"), "MESH_BUSY", "2 * dim + 3"), config, "MESH_BUSY");
     INFO(c.output);
     REQUIRE(c.exit_code == 0);
     CHECK(c.result["fitted"]["MESH_BUSY"] == 2 * config_int(config, "dim"));
@@ -117,7 +107,7 @@ TEST_CASE("calibrate recovers a wrong queue capacity, searching the description'
     TempDir tmp("calibrate-queue");
     // The domain comes from a new `unknowns:` entry: a discrete set of depths.
     const std::string text =
-        with_param(shipped("gemmini"), q, "2") + "\nunknowns:\n  " + q + ": {values: [1, 2, 4, 8, 16]}\n";
+        with_param(shipped_description("gemmini"), q, "2") + "\nunknowns:\n  " + q + ": {values: [1, 2, 4, 8, 16]}\n";
     const Calibrated c = calibrate(tmp, text, config, q);
     INFO(q << ": " << c.output);
     REQUIRE(c.exit_code == 0);
@@ -128,7 +118,7 @@ TEST_CASE("calibrate recovers a wrong queue capacity, searching the description'
   SECTION("systolic: the double buffers make every depth from 2 on alike; the range says so") {
     TempDir tmp("calibrate-qd");
     const std::string sys = config_path("systolic", "systolic-4x4-os");
-    const Calibrated c = calibrate(tmp, with_param(shipped("systolic"), "QD", "1"), sys, "QD");
+    const Calibrated c = calibrate(tmp, with_param(shipped_description("systolic"), "QD", "1"), sys, "QD");
     INFO(c.output);
     REQUIRE(c.exit_code == 0);
     const auto& s = c.result["sensitivity"]["QD"];
@@ -142,7 +132,7 @@ TEST_CASE("calibrate recovers a wrong queue capacity, searching the description'
 TEST_CASE("calibrate names a param the workload cannot determine and keeps its value", "[calibrate]") {
   TempDir tmp("calibrate-undetermined");
   // Gemmini's records only hold WS computes: an OS config's layers cannot tell how many there are.
-  const std::string text = with_param(shipped("gemmini"), "RECORDS", "2");
+  const std::string text = with_param(shipped_description("gemmini"), "RECORDS", "2");
   const Calibrated c = calibrate(tmp, text, config_path("gemmini", "gemmini-4x4-os"), "RECORDS,MEM_LATENCY");
   INFO(c.output);
   REQUIRE(c.exit_code == 0);
@@ -158,7 +148,7 @@ TEST_CASE("calibrate names a param the workload cannot determine and keeps its v
 TEST_CASE("calibrate reports held-out error on a workload it did not fit on", "[calibrate]") {
   TempDir tmp("calibrate-holdout");
   const std::string config = config_path("systolic", "systolic-4x4-ws");
-  const Calibrated c = calibrate(tmp, with_param(shipped("systolic"), "MEM_LATENCY", "100"), config, "MEM_LATENCY",
+  const Calibrated c = calibrate(tmp, with_param(shipped_description("systolic"), "MEM_LATENCY", "100"), config, "MEM_LATENCY",
                                  "--holdout " + kSrc + "/models/workloads/calibration.yaml");
   INFO(c.output);
   REQUIRE(c.exit_code == 0);
@@ -173,7 +163,7 @@ TEST_CASE("calibrate reports held-out error on a workload it did not fit on", "[
 
 TEST_CASE("calibrate refuses a param the description lacks, naming its params", "[calibrate]") {
   TempDir tmp("calibrate-bad");
-  const Calibrated c = calibrate(tmp, shipped("systolic"), config_path("systolic", "systolic-4x4-ws"), "NO_SUCH");
+  const Calibrated c = calibrate(tmp, shipped_description("systolic"), config_path("systolic", "systolic-4x4-ws"), "NO_SUCH");
   CHECK(c.exit_code == 2);
   CHECK(c.output.find("--fit NO_SUCH: no params entry of that name (params: R, C,") != std::string::npos);
 }

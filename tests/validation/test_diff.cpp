@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <regex>
 
 #include "tests/validation/harness_fixture.h"
 
@@ -15,14 +14,6 @@ namespace acv::test {
 namespace {
 
 const std::string kSrc = ACV_SOURCE_DIR;
-
-std::string shipped(const std::string& accel) { return read_file(kSrc + "/models/" + accel + "/arch.yaml"); }
-
-std::string with_param(const std::string& text, const std::string& name, const std::string& value) {
-  const std::regex line("(^|\n)  " + name + ":[^\n]*");
-  REQUIRE(std::regex_search(text, line));  // the entry the test breaks must still exist
-  return std::regex_replace(text, line, "$1  " + name + ": " + value, std::regex_constants::format_first_only);
-}
 
 // The 1-based line of the first line of `text` that starts with `prefix`.
 int line_of(const std::string& text, const std::string& prefix) {
@@ -73,7 +64,7 @@ TEST_CASE("diff finds every command accepted when the shipped descriptions say",
            {"gemmini", "gemmini-4x4-os"}}) {
     for (const std::string layer : {"gemm_ragged", "conv_pointwise"}) {
       TempDir tmp("diff-clean");
-      const Diffed d = diff(tmp, shipped(accel), accel, config, layer);
+      const Diffed d = diff(tmp, shipped_description(accel), accel, config, layer);
       INFO(config << " " << layer << ": " << d.output);
       CHECK(d.exit_code == 0);
       CHECK(d.result["diverged"] == false);
@@ -85,7 +76,7 @@ TEST_CASE("diff finds every command accepted when the shipped descriptions say",
 TEST_CASE("diff points at a wrong queue capacity where it first holds a command back", "[diff]") {
   SECTION("systolic load queue") {
     TempDir tmp("diff-qd");
-    const std::string text = with_param(shipped("systolic"), "QD", "1");
+    const std::string text = with_param(shipped_description("systolic"), "QD", "1");
     const Diffed d = diff(tmp, text, "systolic", "systolic-4x4-ws", "gemm_ragged");
     INFO(d.output);
     REQUIRE(d.exit_code == 1);
@@ -96,7 +87,7 @@ TEST_CASE("diff points at a wrong queue capacity where it first holds a command 
   }
   SECTION("gemmini load queue") {
     TempDir tmp("diff-ldq");
-    const std::string text = with_param(shipped("gemmini"), "LDQ", "2");
+    const std::string text = with_param(shipped_description("gemmini"), "LDQ", "2");
     const Diffed d = diff(tmp, text, "gemmini", "gemmini-4x4-ws", "gemm_ragged");
     INFO(d.output);
     REQUIRE(d.exit_code == 1);
@@ -110,7 +101,7 @@ TEST_CASE("diff points at a wrong memory latency through the first load that use
   for (const auto& [accel, config] : std::vector<std::pair<std::string, std::string>>{
            {"systolic", "systolic-4x4-ws"}, {"gemmini", "gemmini-4x4-ws"}}) {
     TempDir tmp("diff-mem");
-    const Diffed d = diff(tmp, with_param(shipped(accel), "MEM_LATENCY", "10"), accel, config, "gemm_ragged");
+    const Diffed d = diff(tmp, with_param(shipped_description(accel), "MEM_LATENCY", "10"), accel, config, "gemm_ragged");
     INFO(d.output);
     REQUIRE(d.exit_code == 1);
     CHECK(d.result["estimator"].get<int64_t>() < d.result["rtl"].get<int64_t>());  // too short a latency: early
@@ -125,7 +116,7 @@ TEST_CASE("diff points at a wrong memory latency through the first load that use
 TEST_CASE("diff points at a wrong latency expression", "[diff]") {
   SECTION("systolic OS feed step") {
     TempDir tmp("diff-feed");
-    std::string text = shipped("systolic");
+    std::string text = shipped_description("systolic");
     const std::string expr = "latency: \"max(k_len, 1) + (last ? C : 0)\"";
     REQUIRE(text.find(expr) != std::string::npos);
     text.replace(text.find(expr), expr.size(), "latency: \"max(k_len, 1) + (last ? C + 3 : 0)\"");
@@ -136,7 +127,7 @@ TEST_CASE("diff points at a wrong latency expression", "[diff]") {
   }
   SECTION("gemmini mesh busy time (the latency of the OS mesh storage)") {
     TempDir tmp("diff-mesh");
-    const std::string text = with_param(shipped("gemmini"), "MESH_BUSY", "2 * dim + 3");
+    const std::string text = with_param(shipped_description("gemmini"), "MESH_BUSY", "2 * dim + 3");
     const Diffed d = diff(tmp, text, "gemmini", "gemmini-4x4-os", "gemm_ragged");
     INFO(d.output);
     REQUIRE(d.exit_code == 1);
@@ -146,7 +137,7 @@ TEST_CASE("diff points at a wrong latency expression", "[diff]") {
 
 TEST_CASE("diff writes an FST window around the divergence", "[diff]") {
   TempDir tmp("diff-trace");
-  const Diffed d = diff(tmp, with_param(shipped("systolic"), "QD", "1"), "systolic", "systolic-4x4-ws", "gemm_ragged",
+  const Diffed d = diff(tmp, with_param(shipped_description("systolic"), "QD", "1"), "systolic", "systolic-4x4-ws", "gemm_ragged",
                         "--trace " + (tmp / "w.fst") + " --window 20");
   INFO(d.output);
   REQUIRE(d.exit_code == 1);

@@ -129,6 +129,21 @@ TEST_CASE("calibrate recovers a wrong queue capacity, searching the description'
   }
 }
 
+TEST_CASE("coordinate search recovers two coupled params (a short queue hides a slow memory)", "[calibrate]") {
+  TempDir tmp("calibrate-coordinate");
+  const std::string config = config_path("gemmini", "gemmini-4x4-ws");
+  const std::string text = with_param(with_param(shipped_description("gemmini"), "LDQ", "2"), "MEM_LATENCY", "10");
+  // 75 x 67 combinations: above the limit, so the coordinate search runs (from the description's
+  // values alone it stops at MEM_LATENCY 38, LDQ 2; the coarse-grid start reaches the truth).
+  const Calibrated c = calibrate(tmp, text, config, "MEM_LATENCY,LDQ", "--exhaustive-limit 100");
+  INFO(c.output);
+  REQUIRE(c.exit_code == 0);
+  CHECK(c.result["search"]["method"] == "coordinate");
+  CHECK(c.result["fitted"]["MEM_LATENCY"] == load_accel_config(config).dram.latency);
+  CHECK(c.result["fitted"]["LDQ"] == config_int(config, "ld_queue_depth"));
+  CHECK(c.result["train"]["mape"].get<double>() < 0.5);
+}
+
 TEST_CASE("calibrate names a param the workload cannot determine and keeps its value", "[calibrate]") {
   TempDir tmp("calibrate-undetermined");
   // Gemmini's records only hold WS computes: an OS config's layers cannot tell how many there are.

@@ -234,10 +234,38 @@ struct Calibration::Impl {
         }
       }
     } else {
-      for (int round = 0; round < opt.max_rounds; ++round) {
-        const std::vector<std::size_t> before = best;
-        for (std::size_t p = 0; p < np; ++p) best_along(p, &best, &best_score, which);
-        if (best == before) break;
+      // From the description's values and from the best point of a coarse grid (every n/8-th value
+      // of each param, when that grid is within the exhaustive limit): coupled params (a slow memory
+      // compensating a short queue) can hold one start in a local optimum that the other avoids.
+      std::vector<std::vector<std::size_t>> starts = {best};
+      int64_t coarse_points = 1;
+      std::vector<std::size_t> stride(np);
+      for (std::size_t p = 0; p < np; ++p) {
+        stride[p] = std::max<std::size_t>(1, (*params)[p].domain.size() / 8);
+        coarse_points *= static_cast<int64_t>(((*params)[p].domain.size() + stride[p] - 1) / stride[p]);
+        if (coarse_points > opt.exhaustive_limit) break;
+      }
+      if (coarse_points <= opt.exhaustive_limit) {
+        std::vector<std::size_t> idx(np, 0), coarse_best = best;
+        Score coarse_score = best_score;
+        for (;;) {
+          const Score s = score(idx, which, bound_of(coarse_score, which));
+          if (better(s, coarse_score)) coarse_best = idx, coarse_score = s;
+          std::size_t p = 0;
+          while (p < np && (idx[p] += stride[p]) >= (*params)[p].domain.size()) idx[p++] = 0;
+          if (p == np) break;
+        }
+        if (coarse_best != best) starts.push_back(coarse_best);
+      }
+      for (const auto& start : starts) {
+        std::vector<std::size_t> cur = start;
+        Score cur_score = score(cur, which);
+        for (int round = 0; round < opt.max_rounds; ++round) {
+          const std::vector<std::size_t> before = cur;
+          for (std::size_t p = 0; p < np; ++p) best_along(p, &cur, &cur_score, which);
+          if (cur == before) break;
+        }
+        if (better(cur_score, best_score)) best = cur, best_score = cur_score;
       }
     }
     if (!best_score.feasible)

@@ -365,7 +365,7 @@ class Evaluator {
             for (int64_t i = 0; i < r.count; ++i)
               later(&s, &why, location(r.spec->storage, r.index + i, *r.spec)->write_ready,
                     "storage '" + sp.name + "' (" + loc_text(sp.loc) + ") [" + std::to_string(r.index + i) +
-                        "]: read after the write of #" + std::to_string(writer(r.spec->storage, r.index + i)) +
+                        "]: read after the write of " + who(writer(r.spec->storage, r.index + i)) +
                         " + storage latency " + std::to_string(a_.storages[static_cast<std::size_t>(r.spec->storage)].latency) +
                         ", by the read at " + loc_text(r.spec->loc));
           if (r.port >= 0) later(&s, &why, slot(r.port), why_[static_cast<std::size_t>(r.port)]);
@@ -382,8 +382,8 @@ class Evaluator {
             if (trace_) {
               const std::string at = "storage '" + sp.name + "' (" + loc_text(sp.loc) + ") [" + std::to_string(w.index + i) + "]: ";
               const std::string by = ", by the write at " + loc_text(w.spec->loc);
-              if (sp.war) later(&s, &why, l->read_end, at + "write after the reads up to #" + std::to_string(reader(w.spec->storage, w.index + i)) + by);
-              if (sp.waw) later(&s, &why, l->write_end, at + "write after the write of #" + std::to_string(writer(w.spec->storage, w.index + i)) + by);
+              if (sp.war) later(&s, &why, l->read_end, at + "write after the reads up to " + who(reader(w.spec->storage, w.index + i)) + by);
+              if (sp.waw) later(&s, &why, l->write_end, at + "write after the write of " + who(writer(w.spec->storage, w.index + i)) + by);
             }
             if (sp.war) s = std::max(s, l->read_end);
             if (sp.waw) s = std::max(s, l->write_end);
@@ -686,6 +686,7 @@ class Evaluator {
   ScheduledInstruction traced_;
   std::vector<std::pair<int64_t, std::string>> candidates_;  // of the unit step being traced
   std::map<std::pair<int, int64_t>, int64_t> writers_, readers_;
+  static std::string who(int64_t n) { return n < 0 ? "no recorded instruction" : "#" + std::to_string(n); }
   int64_t writer(int st, int64_t i) const {
     const auto it = writers_.find({st, i});
     return it == writers_.end() ? -1 : it->second;

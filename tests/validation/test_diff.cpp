@@ -125,6 +125,17 @@ TEST_CASE("diff points at a wrong latency expression", "[diff]") {
     REQUIRE(d.exit_code == 1);
     CHECK(has_entry(d.result, "latency `max(k_len, 1) + (last ? C + 3 : 0)`"));
   }
+  SECTION("systolic WS compute fill, reached through the stores sharing the memory port") {
+    TempDir tmp("diff-fill");
+    std::string text = shipped_description("systolic");
+    const std::string expr = "latency: m_len + R + C + 1\n";
+    REQUIRE(text.find(expr) != std::string::npos);
+    text.replace(text.find(expr), expr.size(), "latency: m_len + R + C + 5\n");
+    const Diffed d = diff(tmp, text, "systolic", "systolic-4x4-ws", "conv_pointwise");
+    INFO(d.output);
+    REQUIRE(d.exit_code == 1);
+    CHECK(has_entry(d.result, "latency `m_len + R + C + 5`"));
+  }
   SECTION("gemmini mesh busy time (the latency of the OS mesh storage)") {
     TempDir tmp("diff-mesh");
     const std::string text = with_param(shipped_description("gemmini"), "MESH_BUSY", "2 * dim + 3");

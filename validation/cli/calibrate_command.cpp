@@ -120,7 +120,10 @@ CalibrationRecord calibrate_config(const std::string& config_file, const Setup& 
   CampaignOptions co = s.campaign;
   co.out_dir = dir + "/rtl";
   CampaignStats stats;
-  std::cerr << "acv calibrate: " << config.name << ": RTL on " << cases.size() << " layers\n";
+  std::size_t skipped = 0;
+  for (const auto& c : cases) skipped += c.skip_reason.empty() ? 0 : 1;
+  std::cerr << "acv calibrate: " << config.name << ": RTL on " << cases.size() - skipped << " layers"
+            << (skipped ? " (" + std::to_string(skipped) + " skipped: no hardware for them)" : "") << "\n";
   const Outcomes outcomes = run_campaign(manifest, co, &stats);
   rec.rtl_seconds = stats.seconds;
   rec.rtl_ran = static_cast<int>(stats.ran);

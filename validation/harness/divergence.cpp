@@ -81,12 +81,6 @@ std::string describe(const ScheduledInstruction& in) {
   return o.str();
 }
 
-const ScheduleSpan* span_on(const ScheduledInstruction& in, const std::string& object) {
-  for (const auto& s : in.spans)
-    if (s.object == object) return &s;
-  return nullptr;
-}
-
 // The span whose end is the instruction's end (the last such).
 const ScheduleSpan* last_span(const ScheduledInstruction& in) {
   const ScheduleSpan* best = nullptr;
@@ -94,6 +88,41 @@ const ScheduleSpan* last_span(const ScheduledInstruction& in) {
     if (!best || s.end >= best->end) best = &s;
   return best;
 }
+
+// A memory step's end depends on the requests of other units on the same interface, which the
+// schedule does not attribute request by request: the steps of other instructions on that memory
+// overlapping it in time, and what started them (one instruction back), are listed instead.
+void shared_port(const EstimatorSchedule& est, int64_t j, const ScheduleSpan& step, Divergence::Hop* hop,
+                 std::vector<std::string>* entries) {
+  const auto at = step.ended_by.find("memory '");
+  if (at == std::string::npos) return;
+  const std::string mem = step.ended_by.substr(at, step.ended_by.find('\'', at + 8) + 1 - at);
+  constexpr int64_t kNear = 64;  // instructions either side looked at
+  for (int64_t k = j - kNear; k <= j + kNear; ++k) {
+    const ScheduledInstruction* other = k == j ? nullptr : est.find(k);
+    if (!other) continue;
+    for (const auto& s : other->spans) {
+      if (s.object == step.object || s.ended_by.find(mem) == std::string::npos || s.start >= step.end ||
+          s.end <= step.start)
+        continue;
+      const std::string why = unwrap(s.timed_by);
+      hop->sharing.push_back("#" + std::to_string(k) + " " + other->opcode + " on '" + s.object + "' [" +
+                             std::to_string(s.start) + ", " + std::to_string(s.end) + ") shared " + mem + ", started: " + why);
+      add_entries(s.ended_by, entries);
+      add_entries(why, entries);
+      const int64_t src = named_instruction(why);
+      if (const ScheduledInstruction* before = src >= 0 ? est.find(src) : nullptr)
+        if (const ScheduleSpan* e = last_span(*before)) add_entries(e->ended_by, entries);
+    }
+  }
+}
+
+const ScheduleSpan* span_on(const ScheduledInstruction& in, const std::string& object) {
+  for (const auto& s : in.spans)
+    if (s.object == object) return &s;
+  return nullptr;
+}
+
 
 }  // namespace
 
@@ -145,7 +174,7 @@ void explain_divergence(const EstimatorSchedule& est, Divergence* dp) {
     at = d.instruction = last->number;
     const ScheduleSpan* s = last_span(*last);
     if (!s) return;
-    d.path.push_back(Divergence::Hop{at, last->opcode, s->object, "the run's end", s->ended_by, {}});
+    d.path.push_back(Divergence::Hop{at, last->opcode, s->object, "the run's end", s->ended_by, {}, {}});
     add_entries(s->ended_by, &d.entries);
     why = s->timed_by;
     object = s->object;
@@ -153,22 +182,24 @@ void explain_divergence(const EstimatorSchedule& est, Divergence* dp) {
   // The critical path: what decided each time, back through the instructions and objects it names.
   std::set<std::pair<int64_t, std::string>> seen;
   std::vector<std::string> near;  // entries of constraints with less slack than an early estimate's gap
+  std::vector<std::string> shared;  // entries that timed other units' requests on a shared memory port
   for (std::size_t hops = 0; hops < 4 * est.detail.size() + 16; ++hops) {
     why = unwrap(why);
     const ScheduledInstruction* inp = est.find(at);
     if (!inp) {
-      d.path.push_back(Divergence::Hop{at, "?", object, "(before the instructions recorded in detail)", "", {}});
+      d.path.push_back(Divergence::Hop{at, "?", object, "(before the instructions recorded in detail)", "", {}, {}});
       break;
     }
     const ScheduledInstruction& in = *inp;
-    d.path.push_back(Divergence::Hop{at, in.opcode, object, why, "", {}});
+    d.path.push_back(Divergence::Hop{at, in.opcode, object, why, "", {}, {}});
     add_entries(why, &d.entries);
     // The estimator early: a constraint it saw with less slack than the gap may be what held the RTL.
     if (const ScheduleSpan* here = span_on(in, object)) {
       if (d.est < d.rtl)
         for (const auto& c : here->constraints) {
           const int64_t slack = here->start - c.first;
-          if (slack > 0 && slack <= d.rtl - d.est && c.second != why) {
+          if (slack > 0 && slack <= d.rtl - d.est && c.second != why && c.second != "nothing before it" &&
+              c.second.find("no recorded instruction") == std::string::npos && c.second.rfind("(set before", 0) != 0) {
             d.path.back().slack.push_back("slack " + std::to_string(slack) + ": " + unwrap(c.second));
             add_entries(unwrap(c.second), &near);
           }
@@ -179,7 +210,7 @@ void explain_divergence(const EstimatorSchedule& est, Divergence* dp) {
     const ScheduleSpan* next = nullptr;
     const ScheduledInstruction* srcp = j >= 0 ? est.find(j) : nullptr;
     if (j >= 0 && !srcp) {
-      d.path.push_back(Divergence::Hop{j, "?", name, "(before the instructions recorded in detail)", "", {}});
+      d.path.push_back(Divergence::Hop{j, "?", name, "(before the instructions recorded in detail)", "", {}, {}});
       break;
     }
     if (srcp) {
@@ -197,6 +228,7 @@ void explain_divergence(const EstimatorSchedule& est, Divergence* dp) {
         d.path.back().ended_by = "#" + std::to_string(j) + " on '" + next->object + "' [" + std::to_string(next->start) +
                                  ", " + std::to_string(next->end) + "), ended: " + next->ended_by;
         add_entries(next->ended_by, &d.entries);
+        shared_port(est, j, *next, &d.path.back(), &shared);
       }
     } else if (why.rfind("passed stage", 0) == 0 || why.rfind("entered queue", 0) == 0 ||
                why.rfind("its previous step", 0) == 0) {
@@ -213,6 +245,8 @@ void explain_divergence(const EstimatorSchedule& est, Divergence* dp) {
   }
   for (const auto& e : near)
     if (std::find(d.entries.begin(), d.entries.end(), e) == d.entries.end()) d.entries.push_back(e + " (not binding: less slack than the gap)");
+  for (const auto& e : shared)
+    if (std::find(d.entries.begin(), d.entries.end(), e) == d.entries.end()) d.entries.push_back(e + " (timed requests sharing the memory port)");
 }
 
 std::string divergence_report(const RtlEvents& rtl, const EstimatorSchedule& est, const Divergence& d,
@@ -262,8 +296,11 @@ std::string divergence_report(const RtlEvents& rtl, const EstimatorSchedule& est
     if (!h.ended_by.empty()) o << "\n      (" << h.ended_by << ")";
     if (n > 1) o << "  (and " << n - 1 << " more like it, back to #" << d.path[k + n - 1].instruction << ")";
     o << "\n";
-    for (std::size_t m = k; m < k + n; ++m)
+    for (std::size_t m = k; m < k + n; ++m) {
       for (const auto& sl : d.path[m].slack) o << "      not binding on #" << d.path[m].instruction << ", " << sl << "\n";
+      if (m == k)
+        for (const auto& sh : d.path[m].sharing) o << "      " << sh << "\n";
+    }
     k += n;
   }
   o << "\ndescription entries on that path (nearest first):\n";

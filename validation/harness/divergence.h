@@ -27,6 +27,7 @@ struct Divergence {
     int64_t instruction = 0;
     std::string opcode, object, reason, ended_by;
     std::vector<std::string> slack;  // estimator early: its other constraints with less slack than the gap
+    std::vector<std::string> sharing;  // other units' steps on the memory port this hop's end depended on
   };
   std::vector<Hop> path;
   // The description entries on that path, nearest first: "queue 'ld_q' (arch.yaml:63)",

@@ -1,5 +1,5 @@
 // The full evaluation's per-instruction schedule (acv diff): issue cycles and what timed them, on a
-// program whose timing is computed by hand (hand_computed_test.cpp's queue of capacity 2).
+// program whose timing is computed by hand (kTwoQueues of hand_computed_test.cpp).
 #include <catch2/catch.hpp>
 
 #include "test_helpers.h"
@@ -7,28 +7,11 @@
 using namespace acv;
 using namespace acv::test;
 
-namespace {
-
-const char* kQueues = R"(
-stages:
-  dispatch: {latency: 1, ii: 1}
-queues:
-  slow_q: {from: dispatch, capacity: 2}
-  fast_q: {from: dispatch, capacity: 2}
-units:
-  slow_unit: {from: slow_q, latency: 10}
-  fast_unit: {from: fast_q, latency: 1}
-instructions:
-  slow: {unit: slow_unit}
-  fast: {unit: fast_unit}
-)";
-
-}  // namespace
 
 TEST_CASE("the schedule gives each instruction's issue and names the queue that held it back", "[schedule]") {
   const auto isa = make_isa({{"slow", {}}, {"fast", {}}});
   const Program p = program(isa, {instr(0, {}), instr(0, {}), instr(0, {}), instr(0, {}), instr(1, {})});
-  const BoundArch arch = bind_arch(parse_arch_description(kQueues, "q.yaml"), {}, p);
+  const BoundArch arch = bind_arch(parse_arch_description(kTwoQueues, "q.yaml"), {}, p);
   EstimateOptions plain;
   plain.full = true;
   const int64_t cycles = estimate(arch, p, plain).cycles;
@@ -57,7 +40,7 @@ TEST_CASE("the schedule gives each instruction's issue and names the queue that 
 TEST_CASE("the schedule records a window of instructions and stops after the last asked for", "[schedule]") {
   const auto isa = make_isa({{"slow", {}}, {"fast", {}}});
   const Program p = program(isa, {instr(0, {}), instr(0, {}), instr(0, {}), instr(0, {}), instr(1, {})});
-  const BoundArch arch = bind_arch(parse_arch_description(kQueues, "q.yaml"), {}, p);
+  const BoundArch arch = bind_arch(parse_arch_description(kTwoQueues, "q.yaml"), {}, p);
   std::vector<ScheduledInstruction> detail;
   EstimateOptions o;
   o.full = true;

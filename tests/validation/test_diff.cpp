@@ -1,6 +1,7 @@
 // `acv diff` end to end on the real RTL: no divergence on the shipped descriptions, and a description
 // broken on purpose (one named entry edited at test time) is caught where the broken entry is used.
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -74,26 +75,21 @@ TEST_CASE("diff finds every command accepted when the shipped descriptions say",
 }
 
 TEST_CASE("diff points at a wrong queue capacity where it first holds a command back", "[diff]") {
-  SECTION("systolic load queue") {
-    TempDir tmp("diff-qd");
-    const std::string text = with_param(shipped_description("systolic"), "QD", "1");
-    const Diffed d = diff(tmp, text, "systolic", "systolic-4x4-ws", "gemm_ragged");
+  struct Break {
+    std::string accel, config, param, value, queue;
+    int64_t first;  // the first command a queue that small holds back
+  };
+  for (const Break& b : std::vector<Break>{{"systolic", "systolic-4x4-ws", "QD", "1", "load_q", 1},    // 2nd load
+                                           {"gemmini", "gemmini-4x4-ws", "LDQ", "2", "ld_q", 5}}) {  // 3rd mvin
+    TempDir tmp("diff-queue");
+    const std::string text = with_param(shipped_description(b.accel), b.param, b.value);
+    const Diffed d = diff(tmp, text, b.accel, b.config, "gemm_ragged");
     INFO(d.output);
     REQUIRE(d.exit_code == 1);
-    CHECK(d.result["instruction"] == 1);  // the second load: the first with a full queue of one
-    CHECK(d.result["timed_by"].get<std::string>().find("(capacity 1)") != std::string::npos);
-    CHECK(d.result["entries"][0] == "queue 'load_q' (" + d.description + ":" +
-                                         std::to_string(line_of(text, "  load_q:")) + ")");
-  }
-  SECTION("gemmini load queue") {
-    TempDir tmp("diff-ldq");
-    const std::string text = with_param(shipped_description("gemmini"), "LDQ", "2");
-    const Diffed d = diff(tmp, text, "gemmini", "gemmini-4x4-ws", "gemm_ragged");
-    INFO(d.output);
-    REQUIRE(d.exit_code == 1);
-    CHECK(d.result["opcode"] == "mvin");
-    CHECK(d.result["timed_by"].get<std::string>().find("(capacity 2)") != std::string::npos);
-    CHECK(d.result["entries"][0] == "queue 'ld_q' (" + d.description + ":" + std::to_string(line_of(text, "  ld_q:")) + ")");
+    CHECK(d.result["instruction"] == b.first);
+    CHECK(d.result["timed_by"].get<std::string>().find("(capacity " + b.value + ")") != std::string::npos);
+    CHECK(d.result["entries"][0] ==
+          "queue '" + b.queue + "' (" + d.description + ":" + std::to_string(line_of(text, "  " + b.queue + ":")) + ")");
   }
 }
 
@@ -114,27 +110,25 @@ TEST_CASE("diff points at a wrong memory latency through the first load that use
 }
 
 TEST_CASE("diff points at a wrong latency expression", "[diff]") {
-  SECTION("systolic OS feed step") {
-    TempDir tmp("diff-feed");
+  struct Break {
+    std::string config, layer, shipped, broken, why;
+  };
+  for (const Break& b : std::vector<Break>{
+           {"systolic-4x4-os", "gemm_ragged", "latency: \"max(k_len, 1) + (last ? C : 0)\"",
+            "latency: \"max(k_len, 1) + (last ? C + 3 : 0)\"", "OS feed step: through the run's end"},
+           {"systolic-4x4-ws", "conv_pointwise", "latency: m_len + R + C + 1\n", "latency: m_len + R + C + 5\n",
+            "WS compute: through the stores sharing the memory port with a late load"}}) {
+    TempDir tmp("diff-expr");
     std::string text = shipped_description("systolic");
-    const std::string expr = "latency: \"max(k_len, 1) + (last ? C : 0)\"";
-    REQUIRE(text.find(expr) != std::string::npos);
-    text.replace(text.find(expr), expr.size(), "latency: \"max(k_len, 1) + (last ? C + 3 : 0)\"");
-    const Diffed d = diff(tmp, text, "systolic", "systolic-4x4-os", "gemm_ragged");
-    INFO(d.output);
+    REQUIRE(text.find(b.shipped) != std::string::npos);  // the entry the test breaks must still exist
+    text.replace(text.find(b.shipped), b.shipped.size(), b.broken);
+    const Diffed d = diff(tmp, text, "systolic", b.config, b.layer);
+    INFO(b.why << ": " << d.output);
     REQUIRE(d.exit_code == 1);
-    CHECK(has_entry(d.result, "latency `max(k_len, 1) + (last ? C + 3 : 0)`"));
-  }
-  SECTION("systolic WS compute fill, reached through the stores sharing the memory port") {
-    TempDir tmp("diff-fill");
-    std::string text = shipped_description("systolic");
-    const std::string expr = "latency: m_len + R + C + 1\n";
-    REQUIRE(text.find(expr) != std::string::npos);
-    text.replace(text.find(expr), expr.size(), "latency: m_len + R + C + 5\n");
-    const Diffed d = diff(tmp, text, "systolic", "systolic-4x4-ws", "conv_pointwise");
-    INFO(d.output);
-    REQUIRE(d.exit_code == 1);
-    CHECK(has_entry(d.result, "latency `m_len + R + C + 5`"));
+    std::string expr = b.broken.substr(b.broken.find(": ") + 2);
+    expr.erase(std::remove(expr.begin(), expr.end(), '"'), expr.end());
+    expr.erase(std::remove(expr.begin(), expr.end(), '\n'), expr.end());
+    CHECK(has_entry(d.result, "latency `" + expr + "`"));
   }
   SECTION("gemmini mesh busy time (the latency of the OS mesh storage)") {
     TempDir tmp("diff-mesh");

@@ -197,8 +197,10 @@ CalibrationRecord calibrate_config(const std::string& config_file, const Setup& 
   rec.result = cal.run();
 
   std::vector<std::pair<int, int64_t>> changes;
+  // A value the data confirms keeps its expression (it may serve other configs); only changes are written.
   for (std::size_t p = 0; p < rec.params.size(); ++p)
-    if (rec.result.sensitivity[p].status != Sensitivity::Status::Undetermined)
+    if (rec.result.sensitivity[p].status != Sensitivity::Status::Undetermined &&
+        rec.result.fitted[p] != rec.params[p].initial)
       changes.emplace_back(rec.params[p].param, rec.result.fitted[p]);
   rec.calibrated_text = rewrite_params(rec.description_text, *desc, changes);
   // The written file is what counts: it must give the cycles the search reported.

@@ -328,7 +328,7 @@ struct Calibration::Impl {
         bool first = true;
         for (const auto& kv : bound) why << (first ? "" : ", ") << "'" << kv.first << "' (" << kv.second << ")", first = false;
       }
-      why << "; no estimate changes for " << fp.name << " in [" << s.searched_lo << ", " << s.searched_hi << "]";
+      why << "; no estimate changes for " << fp.name << " in [" << s.lo << ", " << s.hi << "]";
       s.reason = why.str();
     } else if (s.lo != s.hi) {
       s.status = Sensitivity::Status::Range;

@@ -8,6 +8,7 @@
 
 #include "estimator/aidg.h"
 #include "estimator/bound_arch.h"
+#include "models/common/counters.h"
 #include "models/common/input_file.h"
 #include "rtl/common/rtl_driver.h"
 #include "validation/backends/backend.h"
@@ -102,7 +103,8 @@ class DiffCommand : public Command {
     EstimateOptions eo;
     eo.full = true;
     eo.issues = &est.issues;
-    est.cycles = estimate(arch, program, eo).cycles;
+    const Estimate whole = estimate(arch, program, eo);
+    est.cycles = whole.cycles;
     Divergence d = first_divergence(rtl, est, tolerance);
     if (d.found) {
       const int64_t n = static_cast<int64_t>(est.issues.size());
@@ -117,6 +119,20 @@ class DiffCommand : public Command {
     const double after_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::cout << target.config.name << " | " << layer.name << " | " << desc_file << "\n"
               << divergence_report(rtl, est, d, tolerance, context);
+    // Whole-run context: each unit's busy cycles as the RTL's counters and the estimator count them
+    // (the definitions differ slightly: a guide to which unit's timing is off, not a check).
+    nlohmann::json busy = nlohmann::json::object();
+    std::string busy_text;
+    for (const auto& kv : whole.busy) {
+      const auto it = r.counters.find(counters::busy(kv.first));
+      if (it == r.counters.end()) continue;
+      busy[kv.first] = {{"rtl", it->second}, {"estimator", kv.second}};
+      busy_text += "  " + kv.first + ": RTL " + std::to_string(it->second) + ", estimator " + std::to_string(kv.second) +
+                   " (" + (kv.second >= it->second ? "+" : "") + std::to_string(kv.second - it->second) + ")\n";
+    }
+    if (!busy_text.empty())
+      std::cout << "\nbusy cycles per unit over the whole layer (RTL counter <unit>.busy, estimator occupancy):\n"
+                << busy_text;
     std::cout << "\ntimes: RTL " << r.wall_seconds << " s; after it (estimator schedule, alignment, explanation) "
               << after_s << " s\n";
 
@@ -143,6 +159,7 @@ class DiffCommand : public Command {
         path.push_back({{"instruction", h.instruction}, {"opcode", h.opcode}, {"object", h.object},
                         {"reason", h.reason}, {"ended_by", h.ended_by}});
       j["path"] = path;
+      j["busy"] = busy;
       std::ofstream out(vm["json"].as<std::string>());
       out << j.dump(2) << "\n";
     }

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
+#include <stdexcept>
+#include <string>
 #include <unordered_map>
 
 #include "estimator/address_frame.h"
@@ -21,6 +24,11 @@ class Evaluator {
   Evaluator(const BoundArch& arch, const EstimateOptions& options)
       : a_(arch), opt_(options), layout_(arch), s_(layout_.initial_state()) {
     layout();
+    if (opt_.schedule || opt_.issues) {
+      if (!opt_.full) throw std::logic_error("estimate: a schedule needs the full evaluation");
+      light_ = true;
+    }
+    if (opt_.schedule) why_.assign(s_.t.size(), opt_.schedule_from > 0 ? "(set before the recorded instructions)" : "nothing before it");
   }
 
   Estimate run(const Program& program) {
@@ -189,6 +197,16 @@ class Evaluator {
     ++est_.evaluated_instructions;
 
     int64_t ready = 0;
+    if (light_) {
+      objs_ = 0;
+      trace_ = opt_.schedule && est_.evaluated_instructions - 1 >= opt_.schedule_from;
+    }
+    if (trace_) {
+      traced_ = ScheduledInstruction{};
+      traced_.number = est_.evaluated_instructions - 1;
+      traced_.opcode = cls.name;
+      ready_why_ = "program order";
+    }
     int holder = -1;     // slot released when the next object accepts the instruction
     int pending_q = -1;  // queue the instruction waits in
     int prev_unit = -1;
@@ -212,17 +230,35 @@ class Evaluator {
         const int base = layout_.obj_base(static_cast<std::size_t>(o));
         if (ob.kind == ObjectKind::Stage) {
           const int64_t s = std::max(ready, slot(base));
-          if (holder >= 0) slot(holder) = std::max(slot(holder), s);
+          if (light_) note_start(s, ob.latency);
+          if (trace_) {
+            span(o, s, s + ob.latency, slot(base) > ready ? why_[static_cast<std::size_t>(base)] : ready_why_,
+                 "stage latency " + std::to_string(ob.latency));
+            constraint(ready, ready_why_);
+            constraint(slot(base), why_[static_cast<std::size_t>(base)]);
+          }
+          if (holder >= 0) hold(holder, s, o);
           slot(base) = s + ob.ii;
+          if (trace_) why_[static_cast<std::size_t>(base)] = "stage '" + obj_name(o) + "' took #" + num() + " (ii " + std::to_string(ob.ii) + ")";
           s_.busy[static_cast<std::size_t>(o)] += ob.ii;
           ready = s + ob.latency;
+          if (trace_) ready_why_ = "passed stage '" + obj_name(o) + "'";
           holder = base;
         } else if (ob.kind == ObjectKind::Queue) {
           const int64_t h = s_.head[static_cast<std::size_t>(layout_.obj_ring(static_cast<std::size_t>(o)))];
           const int64_t e = std::max(ready, slot(base + static_cast<int>(h)));
-          if (holder >= 0) slot(holder) = std::max(slot(holder), e);
+          if (light_) note_start(e, ob.latency);
+          if (trace_) {
+            const auto q = static_cast<std::size_t>(base + static_cast<int>(h));
+            span(o, e, e + ob.latency, slot(base + static_cast<int>(h)) > ready ? why_[q] : ready_why_,
+                 "queue latency " + std::to_string(ob.latency));
+            constraint(ready, ready_why_);
+            constraint(slot(base + static_cast<int>(h)), why_[q]);
+          }
+          if (holder >= 0) hold(holder, e, o);
           holder = -1;
           ready = e + ob.latency;
+          if (trace_) ready_why_ = "entered queue '" + obj_name(o) + "'";
           pending_q = o;
         } else {
           ready = occupy(o, nullptr, ctx, special, ready, &holder, &pending_q);
@@ -234,7 +270,59 @@ class Evaluator {
     // A queue that holds its entry until the instruction is done frees it after the last step.
     if (deferred_q_ >= 0) release_queue(deferred_q_, ready);
     deferred_q_ = -1;
+    if (light_) {
+      // The command port accepts it when its first stage passes it on (backpressure holds it there).
+      int64_t issue = first_start_;
+      if (objs_ >= 2 && second_start_ - first_lat_ > first_start_) issue = second_start_ - first_lat_;
+      if (opt_.issues) opt_.issues->push_back(issue);
+    }
+    if (trace_) {
+      const auto& sp = traced_.spans;
+      if (!sp.empty()) {
+        traced_.issue = sp[0].start;
+        traced_.issue_timed_by = sp[0].timed_by;
+        if (sp.size() >= 2 && sp[1].start - (sp[0].end - sp[0].start) > sp[0].start)
+          traced_.issue = sp[1].start - (sp[0].end - sp[0].start), traced_.issue_timed_by = sp[1].timed_by;
+      }
+      for (const auto& sp : traced_.spans) traced_.end = std::max(traced_.end, sp.end);
+      opt_.schedule->push_back(std::move(traced_));
+    }
+    if (light_ && opt_.schedule_to >= 0 && est_.evaluated_instructions - 1 >= opt_.schedule_to) throw StopEvaluation{};
   }
+
+ public:
+  struct StopEvaluation {};  // thrown after EstimateOptions::schedule_to
+  const Estimate& partial() const { return est_; }
+
+ private:
+  void note_start(int64_t start, int64_t latency) {
+    if (objs_ == 0) first_start_ = start, first_lat_ = latency;
+    else if (objs_ == 1) second_start_ = start;
+    ++objs_;
+  }
+
+  // ---- the schedule of acv diff (trace_ only) -------------------------------------------------
+  std::string obj_name(int o) const { return a_.desc->objects[static_cast<std::size_t>(o)].name; }
+  std::string num() const { return std::to_string(est_.evaluated_instructions - 1); }
+  void span(int o, int64_t start, int64_t end, const std::string& timed_by, const std::string& ended_by) {
+    traced_.spans.push_back(ScheduleSpan{obj_name(o), start, end, timed_by, ended_by, {}});
+  }
+  // The object holding the instruction is free for the next one only once `next` accepted it (backpressure).
+  void hold(int holder, int64_t accepted, int next) {
+    if (accepted <= slot(holder)) return;
+    slot(holder) = accepted;
+    if (trace_)
+      why_[static_cast<std::size_t>(holder)] = "backpressure: #" + num() + " waited for '" + obj_name(next) + "' (" +
+                                               traced_.spans.back().timed_by + ")";
+  }
+  // Start candidates of a unit step: the latest wins, with its reason.
+  void later(int64_t* s, std::string* why, int64_t t, const std::string& reason) {
+    candidates_.emplace_back(t, reason);
+    if (t > *s) *s = t, *why = reason;
+  }
+  void constraint(int64_t t, const std::string& reason) { traced_.spans.back().constraints.emplace_back(t, reason); }
+  std::string storage_name(int st) const { return a_.desc->storages[static_cast<std::size_t>(st)].name; }
+  std::string loc_text(const SourceLoc& l) const { return l.file + ":" + std::to_string(l.line); }
 
   // The instruction on unit `o` from `ready` on; returns its end.
   int64_t occupy(int o, const StepSpec* step, const EvalContext& ctx, int64_t* special, int64_t ready, int* holder,
@@ -246,6 +334,14 @@ class Evaluator {
       if (slot(base + static_cast<int>(k)) < slot(inst)) inst = base + static_cast<int>(k);
     int64_t s = std::max(ready, slot(inst));
     const int last_start = base + static_cast<int>(ob.instances);
+    std::string why;
+    if (trace_) {
+      candidates_.clear();
+      candidates_.emplace_back(ready, ready_why_);
+      candidates_.emplace_back(slot(inst), why_[static_cast<std::size_t>(inst)]);
+      why = slot(inst) > ready ? why_[static_cast<std::size_t>(inst)] : ready_why_;
+      if (ob.in_order) later(&s, &why, slot(last_start), why_[static_cast<std::size_t>(last_start)]);
+    }
     if (ob.in_order) s = std::max(s, slot(last_start));
     reads_.clear();
     writes_.clear();
@@ -264,6 +360,16 @@ class Evaluator {
       }
       for (const auto& r : reads_) {
         const StorageSpec& sp = a_.desc->storages[static_cast<std::size_t>(r.spec->storage)];
+        if (trace_) {
+          if (sp.raw)
+            for (int64_t i = 0; i < r.count; ++i)
+              later(&s, &why, location(r.spec->storage, r.index + i, *r.spec)->write_ready,
+                    "storage '" + sp.name + "' (" + loc_text(sp.loc) + ") [" + std::to_string(r.index + i) +
+                        "]: read after the write of " + who(writer(r.spec->storage, r.index + i)) +
+                        " + storage latency " + std::to_string(a_.storages[static_cast<std::size_t>(r.spec->storage)].latency) +
+                        ", by the read at " + loc_text(r.spec->loc));
+          if (r.port >= 0) later(&s, &why, slot(r.port), why_[static_cast<std::size_t>(r.port)]);
+        }
         if (sp.raw)
           for (int64_t i = 0; i < r.count; ++i) s = std::max(s, location(r.spec->storage, r.index + i, *r.spec)->write_ready);
         if (r.port >= 0) s = std::max(s, slot(r.port));
@@ -273,13 +379,25 @@ class Evaluator {
         if (sp.war || sp.waw)
           for (int64_t i = 0; i < w.count; ++i) {
             const Location* l = location(w.spec->storage, w.index + i, *w.spec);
+            if (trace_) {
+              const std::string at = "storage '" + sp.name + "' (" + loc_text(sp.loc) + ") [" + std::to_string(w.index + i) + "]: ";
+              const std::string by = ", by the write at " + loc_text(w.spec->loc);
+              if (sp.war) later(&s, &why, l->read_end, at + "write after the reads up to " + who(reader(w.spec->storage, w.index + i)) + by);
+              if (sp.waw) later(&s, &why, l->write_end, at + "write after the write of " + who(writer(w.spec->storage, w.index + i)) + by);
+            }
             if (sp.war) s = std::max(s, l->read_end);
             if (sp.waw) s = std::max(s, l->write_end);
           }
+        if (trace_ && w.port >= 0) later(&s, &why, slot(w.port), why_[static_cast<std::size_t>(w.port)]);
         if (w.port >= 0) s = std::max(s, slot(w.port));
       }
     }
-    if (*holder >= 0) slot(*holder) = std::max(slot(*holder), s);
+    if (light_) note_start(s, 0);
+    if (trace_) {
+      span(o, s, s, why, "");
+      traced_.spans.back().constraints = candidates_;
+    }
+    if (*holder >= 0) hold(*holder, s, o);
     const int pending = *pending_q;
     *pending_q = -1;
     if (pending >= 0 && !a_.objects[static_cast<std::size_t>(pending)].release_at_end) release_queue(pending, s);
@@ -291,10 +409,33 @@ class Evaluator {
       bad(step ? step->loc : a_.desc->objects[static_cast<std::size_t>(o)].loc,
           "latency " + std::to_string(lat) + " / occupancy " + std::to_string(occ) + " out of range");
     const int64_t end = s + lat;
+    if (trace_) {
+      ScheduleSpan& sp = traced_.spans.back();
+      sp.end = end;
+      sp.ended_by = step && !step->latency.empty()
+                        ? "latency `" + step->latency.text() + "` = " + std::to_string(lat) + " (" + loc_text(step->latency.loc()) + ")"
+                        : "unit '" + obj_name(o) + "' latency " + std::to_string(lat);
+      if (step && step->has_memory)
+        sp.ended_by += ", memory '" + a_.desc->memories[static_cast<std::size_t>(step->memory.memory)].name +
+                       "': last request done at +" + std::to_string(special[kMemDone]);
+      ready_why_ = "its previous step on '" + obj_name(o) + "'";
+    }
     if (pending >= 0 && a_.objects[static_cast<std::size_t>(pending)].release_at_end) deferred_q_ = pending;
     const int64_t was_free = slot(inst);  // writes `at: free` take effect here
     slot(inst) = s + occ;
     slot(last_start) = s;
+    if (trace_) {
+      why_[static_cast<std::size_t>(inst)] = "unit '" + obj_name(o) + "' busy with #" + num() + " (occupancy " + std::to_string(occ) + ")";
+      why_[static_cast<std::size_t>(last_start)] = "unit '" + obj_name(o) + "' in order after #" + num();
+      for (const auto& r : reads_) {
+        for (int64_t i = 0; i < r.count; ++i) readers_[{r.spec->storage, r.index + i}] = est_.evaluated_instructions - 1;
+        if (r.port >= 0) why_[static_cast<std::size_t>(r.port)] = "a read port of '" + storage_name(r.spec->storage) + "' busy with #" + num();
+      }
+      for (const auto& w : writes_) {
+        for (int64_t i = 0; i < w.count; ++i) writers_[{w.spec->storage, w.index + i}] = est_.evaluated_instructions - 1;
+        if (w.port >= 0) why_[static_cast<std::size_t>(w.port)] = "a write port of '" + storage_name(w.spec->storage) + "' busy with #" + num();
+      }
+    }
     s_.busy[static_cast<std::size_t>(o)] += occ;
     for (const auto& r : reads_) {
       for (int64_t i = 0; i < r.count; ++i) {
@@ -322,6 +463,11 @@ class Evaluator {
     const BoundObject& ob = a_.objects[static_cast<std::size_t>(q)];
     int64_t& h = s_.head[static_cast<std::size_t>(layout_.obj_ring(static_cast<std::size_t>(q)))];
     slot(layout_.obj_base(static_cast<std::size_t>(q)) + static_cast<int>(h)) = at + ob.release_delay;
+    if (trace_)
+      why_[static_cast<std::size_t>(layout_.obj_base(static_cast<std::size_t>(q)) + static_cast<int>(h))] =
+          "queue '" + obj_name(q) + "' (" + loc_text(a_.desc->objects[static_cast<std::size_t>(q)].loc) + ") full (capacity " +
+          std::to_string(ob.capacity) + "): its entry freed by #" + num() + " at its " + (ob.release_at_end ? "end" : "start") +
+          " + release_delay " + std::to_string(ob.release_delay);
     h = (h + 1) % ob.capacity;
   }
 
@@ -536,12 +682,39 @@ class Evaluator {
   int deferred_q_ = -1;
   std::vector<Access> reads_, writes_;
   MemoryPort port_;
+  // acv diff's schedule (trace_): why each slot holds its time, the instruction being traced, and
+  // the last writer / reader of each storage location.
+  bool light_ = false;  // issues or schedule: note each instruction's first two starts
+  bool trace_ = false;  // this instruction's schedule in detail
+  int objs_ = 0;
+  int64_t first_start_ = 0, first_lat_ = 0, second_start_ = 0;
+  std::vector<std::string> why_;
+  std::string ready_why_;
+  ScheduledInstruction traced_;
+  std::vector<std::pair<int64_t, std::string>> candidates_;  // of the unit step being traced
+  std::map<std::pair<int, int64_t>, int64_t> writers_, readers_;
+  static std::string who(int64_t n) { return n < 0 ? "no recorded instruction" : "#" + std::to_string(n); }
+  int64_t writer(int st, int64_t i) const {
+    const auto it = writers_.find({st, i});
+    return it == writers_.end() ? -1 : it->second;
+  }
+  int64_t reader(int st, int64_t i) const {
+    const auto it = readers_.find({st, i});
+    return it == readers_.end() ? -1 : it->second;
+  }
 };
 
 }  // namespace
 
 Estimate estimate(const BoundArch& arch, const Program& program, const EstimateOptions& options) {
-  return Evaluator(arch, options).run(program);
+  Evaluator ev(arch, options);
+  try {
+    return ev.run(program);
+  } catch (const Evaluator::StopEvaluation&) {
+    Estimate e = ev.partial();
+    e.cycles = -1;  // not evaluated to the end
+    return e;
+  }
 }
 
 }  // namespace acv

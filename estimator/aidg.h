@@ -12,9 +12,37 @@
 
 namespace acv {
 
+// One object an instruction occupied in a full evaluation: when, and which description entry decided
+// its start and its end (the `timed_by` / `ended_by` texts name the stage, queue, unit, storage or
+// step and the instruction number behind it).
+struct ScheduleSpan {
+  std::string object;
+  int64_t start = 0, end = 0;
+  std::string timed_by, ended_by;
+  // Every constraint on the start: (cycle, reason); the latest decided it, the others had slack.
+  std::vector<std::pair<int64_t, std::string>> constraints;
+};
+
+// An instruction's schedule: `issue` is when its first stage passes it on, less that stage's latency
+// (a command port accepts a command when there is room for it behind), `end` its latest end; numbers
+// count from 0 in program order.
+struct ScheduledInstruction {
+  int64_t number = 0;
+  std::string opcode;
+  int64_t issue = 0, end = 0;
+  std::string issue_timed_by;  // what decided `issue`
+  std::vector<ScheduleSpan> spans;
+};
+
 struct EstimateOptions {
   bool full = false;     // evaluate every instruction (no extrapolation)
   bool explain = false;  // record per-kernel steady states
+  // With `full` (acv diff), null = off. `issues`: each instruction's issue cycle (cheap).
+  // `schedule`: the schedule of instructions schedule_from.. in detail (slow: reasons as text); the
+  // evaluation stops after instruction schedule_to (-1: runs to the end; the cycles are then partial).
+  std::vector<int64_t>* issues = nullptr;
+  std::vector<ScheduledInstruction>* schedule = nullptr;
+  int64_t schedule_from = 0, schedule_to = -1;
 };
 
 // A loop whose steady state was found: after `evaluated` of `trips` iterations the state

@@ -17,6 +17,25 @@ int ArchDescription::find_class(const std::string& opcode) const {
   return -1;
 }
 
+int ArchDescription::find_param(const std::string& param) const {
+  for (std::size_t i = 0; i < params.size(); ++i)
+    if (params[i].name == param) return static_cast<int>(i);
+  return -1;
+}
+
+const UnknownSpec* ArchDescription::find_unknown(const std::string& param) const {
+  for (const auto& u : unknowns)
+    if (u.name == param) return &u;
+  return nullptr;
+}
+
+std::shared_ptr<const ArchDescription> with_param_values(const ArchDescription& desc,
+                                                         const std::vector<std::pair<int, int64_t>>& values) {
+  auto d = std::make_shared<ArchDescription>(desc);
+  for (const auto& v : values) d->params.at(static_cast<std::size_t>(v.first)).value = Expression::constant(v.second);
+  return d;
+}
+
 namespace {
 
 class DescriptionParser {
@@ -26,9 +45,10 @@ class DescriptionParser {
   void parse(const YamlNode& root) {
     root.require_map();
     root.check_keys({"name", "params", "stages", "queues", "units", "storage", "memory", "instructions",
-                     "roofline"});
+                     "roofline", "unknowns"});
     d_->name = root.get_string("name", "");
     if (root.has("params")) parse_params(root["params"]);
+    if (root.has("unknowns")) parse_unknowns(root["unknowns"]);
     // Names first, so `from:` may point forwards.
     declare_objects(root, "stages", ObjectKind::Stage);
     declare_objects(root, "queues", ObjectKind::Queue);
@@ -128,7 +148,38 @@ class DescriptionParser {
         *out = VarRef{VarKind::Config, static_cast<int>(d_->config_refs.size() - 1)};
         return true;
       });
-      d_->params.push_back(ParamSpec{key, std::move(e)});
+      d_->params.push_back(ParamSpec{key, std::move(e), n.loc()});
+    }
+  }
+
+  // `unknowns: {NAME: {min, max} | {values: [...]}}`, each NAME a params entry.
+  void parse_unknowns(const YamlNode& u) {
+    u.require_map();
+    for (const auto& key : u.keys()) {
+      const YamlNode n = u[key];
+      n.require_map();
+      n.check_keys({"min", "max", "values"});
+      UnknownSpec x;
+      x.name = key;
+      x.loc = n.loc();
+      x.param = d_->find_param(key);
+      if (x.param < 0) n.fail("no params entry named '" + key + "' (an unknown gives the search domain of a param)");
+      if (d_->find_unknown(key)) n.fail("unknown given twice");
+      if (n.has("values")) {
+        if (n.has("min") || n.has("max")) n.fail("give either min and max or values, not both");
+        const YamlNode v = n["values"];
+        v.require_sequence();
+        if (v.size() == 0) v.fail("needs at least one value");
+        std::set<int64_t> set;
+        for (std::size_t i = 0; i < v.size(); ++i) set.insert(v.at(i).as_int());
+        x.values.assign(set.begin(), set.end());
+      } else {
+        if (!n.has("min") || !n.has("max")) n.fail("needs min and max (or values)");
+        x.min = n["min"].as_int();
+        x.max = n["max"].as_int();
+        if (x.min > x.max) n["max"].fail("is below min (" + std::to_string(x.min) + ")");
+      }
+      d_->unknowns.push_back(std::move(x));
     }
   }
 

@@ -128,12 +128,24 @@ struct InstructionClassSpec {
 struct ParamSpec {
   std::string name;
   Expression value;  // of config parameters and earlier params
+  SourceLoc loc;     // of the entry (its line is where `acv calibrate` writes a fitted value)
+};
+
+// A parameter the description's author does not know (`unknowns:`): the values `acv calibrate`
+// may give it, a range or a discrete set. The estimator itself uses the param's expression.
+struct UnknownSpec {
+  std::string name;
+  int param = -1;                // index into ArchDescription::params
+  int64_t min = 0, max = 0;      // the range, when `values` is empty
+  std::vector<int64_t> values;   // a discrete set, ascending, without repeats
+  SourceLoc loc;
 };
 
 struct ArchDescription {
   std::string file;
   std::string name;
   std::vector<ParamSpec> params;
+  std::vector<UnknownSpec> unknowns;
   std::vector<std::string> config_refs;  // config parameters the params read (VarKind::Config)
   std::vector<SourceLoc> config_ref_locs;
   std::vector<PipelineObjectSpec> objects;
@@ -143,7 +155,14 @@ struct ArchDescription {
   Expression peak_macs_per_cycle;  // roofline: MACs per cycle at peak; empty = not given
 
   int find_class(const std::string& opcode) const;  // -1 when absent
+  int find_param(const std::string& name) const;    // -1 when absent
+  const UnknownSpec* find_unknown(const std::string& name) const;  // null when absent
 };
+
+// A copy of `desc` whose params at the given indices are the given constants (what `acv calibrate`
+// evaluates each candidate with). Contract: indices must be valid params indices.
+std::shared_ptr<const ArchDescription> with_param_values(const ArchDescription& desc,
+                                                         const std::vector<std::pair<int, int64_t>>& values);
 
 // Contract: throws InputError("file:line: key: reason") for anything wrong: YAML syntax, unknown
 // keys, unknown unit / storage / memory names, instructions without a unit, cyclic pipelines,

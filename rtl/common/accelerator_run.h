@@ -72,6 +72,8 @@ class AcceleratorRun : public VerilatedDriver<AcceleratorRun<Derived, Model>, Mo
     out.cycles = first_accept_ < 0 ? 0 : this->cycle() - first_accept_;
     out.counters = static_cast<Derived&>(*this).counters(number);
     out.dram = dram_.take_memory();
+    out.accepted = std::move(accepted_);
+    for (auto& c : out.accepted) c -= first_accept_;
     return out;
   }
 
@@ -105,6 +107,19 @@ class AcceleratorRun : public VerilatedDriver<AcceleratorRun<Derived, Model>, Mo
 
   const DramModel& dram() const { return dram_; }
 
+ public:
+  // The event recorder, off by default: every command's acceptance cycle, and a trace window
+  // (RtlRunOptions::trace_from / trace_to, from the first accepted command). Before run().
+  void record_events(const RtlRunOptions& options) {
+    recording_ = options.record_events;
+    window_ = options.trace_to >= 0;
+    window_from_ = options.trace_from;
+    window_to_ = options.trace_to;
+    if (window_) this->set_trace_window(1, 0);  // nothing until the first command is accepted
+  }
+
+ protected:
+
  private:
   // VerilatedDriver hooks, once per cycle.
   void drive_inputs() {
@@ -124,7 +139,11 @@ class AcceleratorRun : public VerilatedDriver<AcceleratorRun<Derived, Model>, Mo
     Model& m = this->model();
     if (pending_ && m.cmd_ready_o) {
       pending_ = false;
-      if (first_accept_ < 0) first_accept_ = this->cycle();
+      if (first_accept_ < 0) {
+        first_accept_ = this->cycle();
+        if (window_) this->set_trace_window(first_accept_ + window_from_, first_accept_ + window_to_);
+      }
+      if (recording_) accepted_.push_back(this->cycle());
     }
     stalled_ = pending_;
     if (m.mem_req_valid_o && m.mem_req_ready_i) {
@@ -147,6 +166,9 @@ class AcceleratorRun : public VerilatedDriver<AcceleratorRun<Derived, Model>, Mo
   bool stalled_ = false;  // the command presented this cycle was not accepted
   bool unstable_command_ = false;
   int64_t first_accept_ = -1;
+  bool recording_ = false, window_ = false;
+  int64_t window_from_ = 0, window_to_ = -1;
+  std::vector<int64_t> accepted_;  // absolute cycles, while recording_
 };
 
 // A Verilated variant of an accelerator: the shape it was built with and how to run on it.
@@ -184,6 +206,7 @@ SimulationOutput run_variant(const typename Run::Shape& shape, const Program& pr
                             ? options.max_cycles
                             : Run::default_cycle_limit(program, encoder, shape, config.dram);
   Run sim(shape, config.dram, std::move(dram), options.trace_file);
+  sim.record_events(options);
   return sim.run(program, encoder, limit);
 }
 

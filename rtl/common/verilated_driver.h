@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -53,6 +54,8 @@ class VerilatedDriver {
   Model& model() { return *model_; }
   int64_t cycle() const { return cycle_; }  // clock cycles since reset was released
   void set_cycle_limit(int64_t limit) { cycle_limit_ = limit; }
+  // Dumps only cycles from..to (this driver's cycles) into the trace; empty when to < from.
+  void set_trace_window(int64_t from, int64_t to) { trace_from_ = from, trace_to_ = to; }
   int64_t cycle_limit() const { return cycle_limit_; }
 
   // Holds reset for `cycles` clock cycles with the inputs the derived driver set, then releases it.
@@ -127,7 +130,7 @@ class VerilatedDriver {
   }
 
   void dump() {
-    if (trace_) trace_->dump(context_->time());
+    if (trace_ && cycle_ >= trace_from_ && cycle_ <= trace_to_) trace_->dump(context_->time());
   }
 
   std::string name_;
@@ -136,6 +139,7 @@ class VerilatedDriver {
   std::unique_ptr<VerilatedFstC> trace_;
   int64_t cycle_ = 0;
   int64_t cycle_limit_ = 0;
+  int64_t trace_from_ = 0, trace_to_ = std::numeric_limits<int64_t>::max();
 };
 
 }  // namespace acv

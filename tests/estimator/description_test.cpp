@@ -154,3 +154,34 @@ TEST_CASE(
     }
   }
 }
+
+TEST_CASE("unknowns give a param's search domain: a range or a sorted set, errors named", "[description]") {
+  const std::string base = "params: {A: 3, B: a + 1}\nunits:\n  u: {}\ninstructions:\n  op: {unit: u}\n";
+  auto d = parse_arch_description(base + "unknowns:\n  A: {min: 1, max: 9}\n  B: {values: [8, 2, 4, 2]}\n", "u.yaml");
+  REQUIRE(d->unknowns.size() == 2);
+  CHECK(d->find_unknown("A")->param == 0);
+  CHECK(d->find_unknown("A")->min == 1);
+  CHECK(d->find_unknown("A")->max == 9);
+  CHECK(d->find_unknown("B")->values == std::vector<int64_t>{2, 4, 8});
+  CHECK(d->find_unknown("C") == nullptr);
+  CHECK_THROWS_WITH(parse_arch_description(base + "unknowns:\n  C: {min: 1, max: 2}\n", "u.yaml"),
+                    Catch::Contains("u.yaml:7: unknowns.C: no params entry named 'C'"));
+  CHECK_THROWS_WITH(parse_arch_description(base + "unknowns:\n  A: {min: 5, max: 2}\n", "u.yaml"),
+                    Catch::Contains("u.yaml:7: unknowns.A.max: is below min (5)"));
+  CHECK_THROWS_WITH(parse_arch_description(base + "unknowns:\n  A: {min: 1}\n", "u.yaml"),
+                    Catch::Contains("needs min and max"));
+  CHECK_THROWS_WITH(parse_arch_description(base + "unknowns:\n  A: {values: []}\n", "u.yaml"),
+                    Catch::Contains("needs at least one value"));
+  CHECK_THROWS_WITH(parse_arch_description(base + "unknowns:\n  A: {values: [1], min: 1}\n", "u.yaml"),
+                    Catch::Contains("either min and max or values"));
+  // The estimator itself uses the param's expression: an unknowns entry changes no value.
+  CHECK(d->params[0].value.eval(EvalContext{}) == 3);
+}
+
+TEST_CASE("with_param_values replaces params by constants, leaving the original as it was", "[description]") {
+  auto d = parse_arch_description("params: {A: 3, B: A * 2}\nunits:\n  u: {}\ninstructions:\n  op: {unit: u}\n", "p.yaml");
+  auto e = with_param_values(*d, {{0, 10}});
+  CHECK(e->params[0].value.eval(EvalContext{}) == 10);
+  CHECK(d->params[0].value.eval(EvalContext{}) == 3);
+  CHECK(e->params[1].value.text() == "A * 2");
+}

@@ -84,19 +84,7 @@ instructions:
 
 TEST_CASE("a queue of capacity 2 blocks the dispatcher until an entry leaves") {
   const auto isa = make_isa({{"slow", {}}, {"fast", {}}});
-  const std::string yaml = R"(
-stages:
-  dispatch: {latency: 1, ii: 1}
-queues:
-  slow_q: {from: dispatch, capacity: 2}
-  fast_q: {from: dispatch, capacity: 2}
-units:
-  slow_unit: {from: slow_q, latency: 10}
-  fast_unit: {from: fast_q, latency: 1}
-instructions:
-  slow: {unit: slow_unit}
-  fast: {unit: fast_unit}
-)";
+  const std::string yaml = kTwoQueues;
   // slow #1 dispatched 0, enters q at 1, starts 1 (leaves), ends 11.
   // slow #2 dispatched 1, enters 2, starts 11, ends 21.  slow #3 dispatched 2, enters 3, starts 21, ends 31.
   // slow #4 dispatched 3, needs the slot of #2 (leaves 11): enters 11, starts 31, ends 41.

@@ -55,4 +55,18 @@ void check_extrapolation_and_roofline(const Accelerator& accel, std::shared_ptr<
   CHECK(r.cycles <= a.cycles);  // the roofline ignores fill, drain, latency and dependencies
 }
 
+const char* const kTwoQueues = R"(
+stages:
+  dispatch: {latency: 1, ii: 1}
+queues:
+  slow_q: {from: dispatch, capacity: 2}
+  fast_q: {from: dispatch, capacity: 2}
+units:
+  slow_unit: {from: slow_q, latency: 10}
+  fast_unit: {from: fast_q, latency: 1}
+instructions:
+  slow: {unit: slow_unit}
+  fast: {unit: fast_unit}
+)";
+
 }  // namespace acv::test

@@ -23,6 +23,10 @@ Program program(std::shared_ptr<const IsaSpec> isa, std::vector<Statement> body)
 Estimate run(const std::string& yaml, const Program& p, const std::map<std::string, int64_t>& params = {},
              bool full = false);
 
+// Two queues of capacity 2 behind a dispatcher, a slow unit (10 cycles) and a fast one (1):
+// opcodes `slow` and `fast`, timing computed by hand in hand_computed_test.cpp.
+extern const char* const kTwoQueues;
+
 // ACV_SOURCE_DIR + "/" + rel.
 std::string source(const std::string& rel);
 

@@ -1,6 +1,9 @@
 // Hand-made suites, RunResults and result folders for the harness tests.
 #include "tests/validation/harness_fixture.h"
 
+#include <regex>
+#include <stdexcept>
+
 #include <unistd.h>
 
 #include <atomic>
@@ -120,6 +123,16 @@ CampaignOptions HandMadeSuite::options(const std::string& runs_dir, const std::s
     return std::vector<std::string>{"/bin/cp", runs_dir + "/" + c.file_stem() + ".json", json_path};
   };
   return o;
+}
+
+std::string shipped_description(const std::string& accel) {
+  return read_file(std::string(ACV_SOURCE_DIR) + "/models/" + accel + "/arch.yaml");
+}
+
+std::string with_param(const std::string& text, const std::string& name, const std::string& value) {
+  const std::regex line("(^|\n)  " + name + ":[^\n]*");
+  if (!std::regex_search(text, line)) throw std::runtime_error("the description has no params entry " + name);
+  return std::regex_replace(text, line, "$1  " + name + ": " + value, std::regex_constants::format_first_only);
 }
 
 }  // namespace acv::test

@@ -30,6 +30,12 @@ class TempDir {
 void write_file(const std::string& path, const std::string& text);
 std::string read_file(const std::string& path);
 
+// The shipped architecture description of `accel` (models/<accel>/arch.yaml), as text.
+std::string shipped_description(const std::string& accel);
+// `text` with its params entry NAME (a line "  NAME: ...") set to `value`, every other line as it
+// was: a description broken on purpose survives edits to its other lines. Throws when NAME is absent.
+std::string with_param(const std::string& text, const std::string& name, const std::string& value);
+
 // RunResult of one layer as `acv run --layer L --json` writes it.
 RunResult make_run(const std::string& backend, const std::string& layer, int64_t cycles, double wall_seconds,
                    bool outputs_checked = true, bool outputs_match = true);

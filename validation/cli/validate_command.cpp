@@ -52,13 +52,6 @@ void parse_shard(const std::string& text, int* index, int* count) {
     throw InputError("--shard: need 1 <= K <= N, got '" + text + "'");
 }
 
-std::string self_binary() {
-  std::error_code ec;
-  const fs::path p = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) throw InputError("cannot find the acv binary (/proc/self/exe); pass --acv PATH");
-  return p.string();
-}
-
 // The backends built into the binary that runs the cases: this one's registry, or what
 // `ACV list backends` prints for another binary (--acv), whose missing ones are reported absent.
 std::set<std::string> backends_of(const std::string& acv_binary, bool other_binary) {

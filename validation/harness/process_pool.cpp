@@ -1,6 +1,8 @@
 // posix_spawn + waitpid job runner: argv vectors only, never a shell command string.
 #include "validation/harness/process_pool.h"
 
+#include "models/common/error.h"
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -10,6 +12,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
+#include <filesystem>
 #include <thread>
 
 extern char** environ;
@@ -70,6 +73,13 @@ std::string ProcessResult::describe() const {
 int default_jobs() {
   const long n = sysconf(_SC_NPROCESSORS_ONLN);
   return n > 0 ? static_cast<int>(n) : 1;
+}
+
+std::string self_binary() {
+  std::error_code ec;
+  const std::filesystem::path p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) throw InputError("cannot find the acv binary (/proc/self/exe); pass --acv PATH");
+  return p.string();
 }
 
 ProcessPool::ProcessPool(int jobs) : jobs_(jobs > 0 ? jobs : 1) {}

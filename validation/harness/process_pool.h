@@ -43,4 +43,8 @@ class ProcessPool {
 // Default job count: the number of online cores (at least 1).
 int default_jobs();
 
+// The running executable's path (/proc/self/exe), to start more runs of it.
+// Contract: InputError when it cannot be found (then pass the binary explicitly, e.g. --acv PATH).
+std::string self_binary();
+
 }  // namespace acv

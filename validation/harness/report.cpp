@@ -15,6 +15,7 @@
 #include "models/common/counters.h"
 #include "models/common/error.h"
 #include "validation/harness/process_pool.h"
+#include "validation/harness/report_text.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -22,18 +23,6 @@ using nlohmann::json;
 namespace acv {
 
 namespace {
-
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out) throw InputError(SourceLoc{path, 0, ""}, "cannot write file");
-  out << text;
-}
-
-std::string num(double v, const char* format = "%.2f") {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
-}
 
 std::string signed_pct(double v) { return num(v, "%+.2f"); }
 
@@ -49,40 +38,6 @@ std::string speedup_spread_text(const Aggregate& a) {
 }
 
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
-
-// Markdown table with padded columns, readable as plain text too.
-class Table {
- public:
-  explicit Table(std::vector<std::string> header) : rows_{std::move(header)} {}
-  void add(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
-  bool empty() const { return rows_.size() == 1; }
-  std::string str() const {
-    std::vector<std::size_t> width(rows_[0].size(), 3);
-    for (const auto& r : rows_)
-      for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
-    std::string out;
-    auto line = [&](const std::vector<std::string>& r) {
-      out += "|";
-      for (std::size_t i = 0; i < r.size(); ++i) out += " " + r[i] + std::string(width[i] - r[i].size(), ' ') + " |";
-      out += "\n";
-    };
-    line(rows_[0]);
-    out += "|";
-    for (auto w : width) out += std::string(w + 2, '-') + "|";
-    out += "\n";
-    for (std::size_t i = 1; i < rows_.size(); ++i) line(rows_[i]);
-    return out;
-  }
-
- private:
-  std::vector<std::vector<std::string>> rows_;
-};
-
-std::string md_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) out += c == '|' ? std::string("\\|") : std::string(1, c);
-  return out;
-}
 
 std::string xml_escape(const std::string& s) {
   std::string out;
@@ -197,11 +152,6 @@ std::string verdict_line(const Evaluation& ev) {
 
 // ---- plots -------------------------------------------------------------------------------
 
-std::string gp_quote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) out += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
-  return out + "\"";
-}
 
 // Writes plots/data/*.dat and plots/plots.gp; returns the script path, or "" when nothing to plot.
 std::string write_plot_files(const std::string& dir, const Manifest& manifest, const Evaluation& ev) {
@@ -731,14 +681,7 @@ void write_reports(const std::string& dir, const Manifest& manifest, const Outco
     if (script.empty()) {
       plot_note = "No plots: no layer could be compared with the reference.";
     } else {
-      ProcessSpec spec;
-      spec.argv = {options.gnuplot, script};
-      spec.stderr_file = dir + "/plots/gnuplot.log";
-      spec.timeout_seconds = 120;
-      ProcessResult result;
-      ProcessPool(1).run({spec}, {}, [&](std::size_t, const ProcessResult& r) { result = r; });
-      if (!result.ok())
-        plot_note = "Plots failed (" + result.describe() + "; see plots/gnuplot.log). Is gnuplot installed (scripts/setup)?";
+      plot_note = run_gnuplot(options.gnuplot, script, dir + "/plots/gnuplot.log", "plots/gnuplot.log");
     }
   } else {
     plot_note = "Plots were not requested (--no-plots).";

@@ -42,16 +42,18 @@ Params read_params(const AccelConfig& c) {
   p.rows = c.get_int_in("rows", 1, 8, "grid rows the RTL is built for");
   p.cols = c.get_int_in("cols", 1, 8, "grid columns the RTL is built for");
   if ((p.rows * p.cols) % 2 != 0) c.fail("cols", "rows * cols must be even (PCUs and PMUs in a checkerboard)");
-  p.lanes = c.get_int_in("lanes", 2, 64, "SIMD lanes of a PCU");
+  p.lanes = c.get_int_in("lanes", 4, 64, "SIMD lanes of a PCU");
   if (!is_pow2(p.lanes)) c.fail("lanes", "must be a power of two (the cross-lane reduction tree)");
-  p.stages = c.get_int_in("stages", 1, 16, "pipeline stages of a PCU");
+  p.stages = c.get_int_in("stages", 2, 16, "pipeline stages of a PCU");
   p.pmu_banks = c.get_positive_int("pmu_banks");
   if (p.pmu_banks != p.lanes) c.fail("pmu_banks", "must equal lanes (one bank feeds one lane)");
   p.bank_depth = c.get_int_in("bank_depth", 4, 65536, "16-bit PMU entry addresses");
   if (!is_pow2(p.bank_depth)) c.fail("bank_depth", "must be a power of two (two halves)");
-  p.out_depth = c.get_int_in("out_depth", 1, 65536, "16-bit output buffer addresses");
+  p.out_depth = c.get_int_in("out_depth", 1, 32768, "16-bit output buffer addresses");
+  if (!is_pow2(p.out_depth)) c.fail("out_depth", "must be a power of two");
   p.burst_bytes = c.get_int_in("burst_bytes", 4, 256, "the memory port's data width");
-  if (!is_pow2(p.burst_bytes)) c.fail("burst_bytes", "must be a power of two");
+  if (!is_pow2(p.burst_bytes) || p.burst_bytes < p.lanes)
+    c.fail("burst_bytes", "must be a power of two of at least lanes bytes (a burst fills whole PMU entries)");
   p.queue_depth = c.get_int_in("queue_depth", 1, 64, "a command queue of the RTL");
   p.dram_bytes = c.get_positive_int("dram_bytes");
   if (p.dram_bytes > (int64_t{1} << 32)) c.fail("dram_bytes", "must be at most 4 GiB (32-bit addresses)");
@@ -76,7 +78,9 @@ Tiling choose_tiling(int64_t m, int64_t n, int64_t k, const Params& p, const Dra
     const int64_t dist = split_m ? m : n, other = split_m ? n : m;
     for (const int64_t td : candidates(ceil_div(dist, pcus))) {
       for (const int64_t to : candidates(other)) {
-        if (td + to > max_rows || td * to > p.out_depth) continue;
+        // tn columns of int32 are one store burst.
+        const int64_t tn = split_m ? to : td;
+        if (td + to > max_rows || td * to > p.out_depth || 4 * tn > p.burst_bytes) continue;
         // Per tile: the lock-step compute against the DRAM traffic (broadcast operand once).
         const int64_t tiles = ceil_div(dist, td * pcus) * ceil_div(other, to);
         const int64_t compute = td * to * kc + p.pipeline_depth();
@@ -114,8 +118,8 @@ Program PlasticineAccelerator::map(const Layer& layer, const AccelConfig& config
   const Params p = read_params(config);
   const GemmShape g = gemm_shape(layer);
   const GemmDramLayout lay = gemm_dram_layout(g);
-  if (lay.end > static_cast<uint64_t>(p.dram_bytes))
-    throw MappingError("layer '" + layer.name + "' needs " + std::to_string(lay.end) +
+  if (lay.end + static_cast<uint64_t>(p.burst_bytes) > static_cast<uint64_t>(p.dram_bytes))
+    throw MappingError("layer '" + layer.name + "' needs " + std::to_string(lay.end + p.burst_bytes) +
                        " bytes of external memory; config " + config.file +
                        " has dram_bytes=" + std::to_string(p.dram_bytes));
   const int64_t kc = ceil_div(g.k, p.lanes);
@@ -177,7 +181,8 @@ Program PlasticineAccelerator::map(const Layer& layer, const AccelConfig& config
       {make_loop(t.split_m ? "mt" : "nt", dt, {make_loop(t.split_m ? "nt" : "mt", ot, tile)})}));
   prog.regions = gemm_regions(lay, false);
   prog.regions[1].layout = "[group][n][k] int8";  // B transposed: a column of B is a vector over K
-  prog.dram_bytes = lay.end;
+  // Loads fetch whole bursts: the last row's burst may read up to a burst past the operands.
+  prog.dram_bytes = lay.end + static_cast<uint64_t>(p.burst_bytes);
   return prog;
 }
 

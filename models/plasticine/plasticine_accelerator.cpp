@@ -102,6 +102,23 @@ namespace {
 
 using namespace plasticine;
 
+// The operands as the address generators read them: rows of A ([group][m][k]) and of B
+// transposed ([group][n][k]) padded to whole bursts, after the GEMM layout (whose C region the
+// Program writes). A row's chunks are then one arithmetic sequence of bursts.
+struct PaddedOperands {
+  uint64_t a = 0, b = 0, end = 0;
+  int64_t pitch = 0;  // bytes per padded row
+};
+PaddedOperands padded_operands(const GemmShape& g, const GemmDramLayout& lay, int64_t burst_bytes) {
+  PaddedOperands o;
+  o.pitch = ceil_div(g.k, burst_bytes) * burst_bytes;
+  auto align = [burst_bytes](uint64_t v) { return (v + burst_bytes - 1) / burst_bytes * burst_bytes; };
+  o.a = align(lay.end);
+  o.b = align(o.a + static_cast<uint64_t>(g.groups * g.m * o.pitch));
+  o.end = align(o.b + static_cast<uint64_t>(g.groups * g.n * o.pitch));
+  return o;
+}
+
 }  // namespace
 
 void PlasticineAccelerator::check_config(const AccelConfig& config) const { read_params(config); }
@@ -118,8 +135,9 @@ Program PlasticineAccelerator::map(const Layer& layer, const AccelConfig& config
   const Params p = read_params(config);
   const GemmShape g = gemm_shape(layer);
   const GemmDramLayout lay = gemm_dram_layout(g);
-  if (lay.end + static_cast<uint64_t>(p.burst_bytes) > static_cast<uint64_t>(p.dram_bytes))
-    throw MappingError("layer '" + layer.name + "' needs " + std::to_string(lay.end + p.burst_bytes) +
+  const PaddedOperands ops = padded_operands(g, lay, p.burst_bytes);
+  if (ops.end > static_cast<uint64_t>(p.dram_bytes))
+    throw MappingError("layer '" + layer.name + "' needs " + std::to_string(ops.end) +
                        " bytes of external memory; config " + config.file +
                        " has dram_bytes=" + std::to_string(p.dram_bytes));
   const int64_t kc = ceil_div(g.k, p.lanes);
@@ -137,8 +155,9 @@ Program PlasticineAccelerator::map(const Layer& layer, const AccelConfig& config
   // PMU half layout: A rows from entry 0, B columns after tm rows; rows of kc entries.
   const int64_t b_entry = t.tm * kc;
   const int64_t x_entry = t.split_m ? 0 : b_entry, y_entry = t.split_m ? b_entry : 0;
-  const uint64_t x_base = t.split_m ? lay.a : lay.b, y_base = t.split_m ? lay.b : lay.a;
-  const int64_t x_group = t.split_m ? g.m * g.k : g.n * g.k, y_group = t.split_m ? g.n * g.k : g.m * g.k;
+  const uint64_t x_base = t.split_m ? ops.a : ops.b, y_base = t.split_m ? ops.b : ops.a;
+  const int64_t pitch = ops.pitch;
+  const int64_t x_group = (t.split_m ? g.m : g.n) * pitch, y_group = (t.split_m ? g.n : g.m) * pitch;
 
   // Depths: 1 group, 2 distributed tile, 3 other tile, 4 PCU (loads, stores).
   const Expr grp = idx(1), dti = idx(2), oti = idx(3), pcu = idx(4);
@@ -151,13 +170,13 @@ Program PlasticineAccelerator::map(const Layer& layer, const AccelConfig& config
 
   std::vector<Statement> tile;
   tile.push_back(make_instruction(
-      kLoad, {0, 1, half, y_entry, Expr(static_cast<int64_t>(y_base)) + grp * y_group + y_first * g.k, y_rows, g.k,
-              g.k, 0}));
+      kLoad, {0, 1, half, y_entry, Expr(static_cast<int64_t>(y_base)) + grp * y_group + y_first * pitch, y_rows, g.k,
+              pitch, 0}));
   tile.push_back(make_loop(
       "px", pcus,
       {make_instruction(kLoad, {pcu, 0, half, x_entry,
-                                Expr(static_cast<int64_t>(x_base)) + grp * x_group + x_first * g.k, x_rows, g.k,
-                                g.k, clamp(pcu - (pcus - 2), 0, 1)})}));
+                                Expr(static_cast<int64_t>(x_base)) + grp * x_group + x_first * pitch, x_rows, g.k,
+                                pitch, clamp(pcu - (pcus - 2), 0, 1)})}));
   const Expr m_len = t.split_m ? x0_rows : y_rows, n_len = t.split_m ? y_rows : x0_rows;
   tile.push_back(make_instruction(kCompute, {half, half, 0, b_entry, m_len, n_len, kc, g.k, t.tn}));
   // Store: PCU pcu's rows x cols block of C; the last PCU's store frees the output half.
@@ -179,10 +198,12 @@ Program PlasticineAccelerator::map(const Layer& layer, const AccelConfig& config
   prog.top.body.push_back(make_loop(
       "g", g.groups,
       {make_loop(t.split_m ? "mt" : "nt", dt, {make_loop(t.split_m ? "nt" : "mt", ot, tile)})}));
-  prog.regions = gemm_regions(lay, false);
-  prog.regions[1].layout = "[group][n][k] int8";  // B transposed: a column of B is a vector over K
-  // Loads fetch whole bursts: the last row's burst may read up to a burst past the operands.
-  prog.dram_bytes = lay.end + static_cast<uint64_t>(p.burst_bytes);
+  // C where the GEMM layout has it; A and B (transposed: a column of B is a vector over K) in
+  // burst-padded rows after it. The GEMM layout's A and B regions stay as the host wrote them.
+  prog.regions = {{"A", ops.a, ops.b - ops.a, false, "[group][m][k] int8, rows padded to bursts"},
+                  {"B", ops.b, ops.end - ops.b, false, "[group][n][k] int8, rows padded to bursts"},
+                  gemm_regions(lay, false)[2]};
+  prog.dram_bytes = ops.end;
   return prog;
 }
 
@@ -191,12 +212,16 @@ std::vector<uint8_t> PlasticineAccelerator::dram_image(const Layer& layer, const
   std::vector<uint8_t> dram = gemm_dram_image(layer, data, program);
   const GemmShape g = gemm_shape(layer);
   const GemmDramLayout lay = gemm_dram_layout(g);
-  std::vector<uint8_t> kn(static_cast<std::size_t>(g.k * g.n));
+  const PaddedOperands ops{program.regions.at(0).base, program.regions.at(1).base, program.dram_bytes,
+                           static_cast<int64_t>(program.regions.at(0).bytes) / std::max<int64_t>(1, g.groups * g.m)};
   for (int64_t grp = 0; grp < g.groups; ++grp) {
-    uint8_t* b = dram.data() + lay.b + grp * g.k * g.n;
-    std::memcpy(kn.data(), b, kn.size());
+    const uint8_t* a = dram.data() + lay.a + grp * g.m * g.k;
+    const uint8_t* b = dram.data() + lay.b + grp * g.k * g.n;
+    uint8_t* a_rows = dram.data() + ops.a + grp * g.m * ops.pitch;
+    uint8_t* b_rows = dram.data() + ops.b + grp * g.n * ops.pitch;
+    for (int64_t m = 0; m < g.m; ++m) std::memcpy(a_rows + m * ops.pitch, a + m * g.k, static_cast<size_t>(g.k));
     for (int64_t k = 0; k < g.k; ++k)
-      for (int64_t n = 0; n < g.n; ++n) b[n * g.k + k] = kn[static_cast<std::size_t>(k * g.n + n)];
+      for (int64_t n = 0; n < g.n; ++n) b_rows[n * ops.pitch + k] = b[k * g.n + n];
   }
   return dram;
 }

@@ -1,5 +1,5 @@
 // DRAM address generator for stores: runs store commands in order. Waits until the output half
-// is full, then sends one write request per row (cols int32 of PCU `pcu`'s output buffer, row r
+// is full, then (unless rows or cols is 0) sends one write request per row (cols int32 of PCU `pcu`'s output buffer, row r
 // from entry r*o_stride, to addr + r*stride); done at the cycle the last request is accepted;
 // with `release_half`, frees the output half then. Write acknowledgements are counted for idle_o.
 module plasticine_store import plasticine_pkg::*; #(
@@ -57,7 +57,7 @@ module plasticine_store import plasticine_pkg::*; #(
     unique case (state_q)
       StIdle: begin
         if (cmd_valid_i && out_full_i[cmd_i.half]) begin
-          if (cmd_i.rows == '0) begin
+          if (cmd_i.rows == '0 || cmd_i.cols == '0) begin  // nothing to move
             clear_full_o = cmd_i.release_half;
             cmd_pop_o    = 1'b1;
           end else begin

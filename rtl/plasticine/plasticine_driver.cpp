@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +11,7 @@
 #include "models/plasticine/plasticine_accelerator.h"
 #include "plasticine_variants.h"  // generated: the Verilated models of ACV_PLASTICINE_GRIDS
 #include "rtl/common/accelerator_run.h"
+#include "rtl/common/command_check.h"
 #include "rtl/common/rtl_driver.h"
 
 namespace acv {
@@ -28,35 +28,18 @@ struct PlasticineShape {
 using HwCommand = acv::HwCommand<9>;
 
 // Turns the Program's instructions into hardware commands, checking every operand the hardware
-// would silently truncate (the functional model checks the full ISA rules): a violation is a
-// mapper bug, reported with the instruction's number and text.
+// would silently truncate (the functional model checks the full ISA rules).
 class CommandEncoder {
  public:
-  CommandEncoder(const IsaSpec& isa, const PlasticineShape& shape) : shape_(shape), names_(&isa) {
-    const auto& ours = *plasticine::isa();
-    if (isa.name != ours.name) throw BackendError("plasticine RTL: the Program's ISA is '" + isa.name + "'");
-    for (size_t op = 0; op < ours.opcodes.size(); ++op) {
-      if (isa.opcode(ours.opcodes[op].name) != static_cast<int>(op) ||
-          isa.opcodes[op].fields != ours.opcodes[op].fields)
-        throw BackendError("plasticine RTL: the Program's opcode '" + ours.opcodes[op].name +
-                           "' differs from the ISA");
-    }
-  }
+  CommandEncoder(const IsaSpec& isa, const PlasticineShape& shape)
+      : shape_(shape), check_("plasticine RTL", isa, *plasticine::isa()) {}
 
   HwCommand encode(const ConcreteInstruction& in, int64_t number) {
-    number_ = number;
-    instr_ = &in;
     using namespace plasticine;
-    if (in.opcode < kRoute || in.opcode > kStore) fail("unknown opcode");
-    HwCommand cmd;
-    cmd.op = static_cast<uint32_t>(in.opcode);
-    for (int i = 0; i < in.num_fields && i < HwCommand::kNumArgs; ++i) {
-      const int64_t v = in.f[i];
-      if (v < 0 || v > 0xffffffffLL) fail("operand " + std::to_string(i) + " does not fit 32 bits");
-      cmd.args[i] = static_cast<uint32_t>(v);
-    }
+    HwCommand cmd = check_.begin(in, number);
     const auto& a = cmd.args;
     const int64_t units = shape_.units(), half = shape_.bank_depth / 2, len_max = 0xffff;
+    auto range = [this](const char* field, int64_t v, int64_t lo, int64_t hi) { check_.range(field, v, lo, hi); };
     switch (in.opcode) {
       case kRoute:
         range("pcu", a[kRtPcu], 0, units - 1);
@@ -84,39 +67,20 @@ class CommandEncoder {
         range("b_entry", a[kCpBEntry], 0, half - int64_t{a[kCpNLen]} * a[kCpKChunks]);
         range("m_len * o_stride", int64_t{a[kCpMLen]} * a[kCpOStride], 1, shape_.out_depth);
         break;
-      case kStore:
+      default:  // kStore
         range("pcu", a[kStPcu], 0, units - 1);
         range("half", a[kStHalf], 0, 1);
         range("release", a[kStRelease], 0, 1);
         range("cols", a[kStCols], 0, std::min<int64_t>(a[kStOStride], shape_.burst_bytes / 4));
         range("rows * o_stride", int64_t{a[kStRows]} * a[kStOStride], 0, shape_.out_depth);
         break;
-      default:
-        break;
     }
     return cmd;
   }
 
  private:
-  void range(const char* field, int64_t v, int64_t lo, int64_t hi) const {
-    if (v < lo || v > hi)
-      fail(std::string(field) + " = " + std::to_string(v) + " outside [" + std::to_string(lo) + ", " +
-           std::to_string(hi) + "]");
-  }
-  [[noreturn]] void fail(const std::string& what) const {
-    std::ostringstream s;
-    s << "plasticine RTL: instruction " << number_ << " (";
-    const int op = instr_->opcode;
-    s << (op >= 0 && static_cast<size_t>(op) < names_->opcodes.size() ? names_->opcodes[op].name : "?");
-    for (int i = 0; i < instr_->num_fields; ++i) s << ' ' << instr_->f[i];
-    s << "): " << what;
-    throw BackendError(s.str());
-  }
-
   PlasticineShape shape_;
-  const IsaSpec* names_ = nullptr;
-  int64_t number_ = 0;
-  const ConcreteInstruction* instr_ = nullptr;
+  CommandCheck<HwCommand::kNumArgs> check_;
 };
 
 // One run of one Verilated variant: the CGRA's counters.
@@ -232,15 +196,9 @@ const Variant& find_variant(const AccelConfig& config) {
   return *match;
 }
 
-class PlasticineDriver : public RtlDriver {
+class PlasticineDriver : public VariantDriver<PlasticineShape> {
  public:
-  void check_config(const AccelConfig& config) const override { find_variant(config); }
-
-  SimulationOutput run(const Program& program, const AccelConfig& config, std::vector<uint8_t> dram,
-                       const RtlRunOptions& options) override {
-    const Variant& v = find_variant(config);
-    return v.run(v.shape, program, config, std::move(dram), options);
-  }
+  PlasticineDriver() : VariantDriver(&find_variant) {}
 };
 
 }  // namespace

@@ -68,3 +68,7 @@ TEST_CASE("extrapolation equals full evaluation on every layer of the systolic s
 TEST_CASE("extrapolation equals full evaluation on every layer of the gemmini sign-off suite, every config") {
   check_suite(source("models/suites/gemmini.yaml"));
 }
+
+TEST_CASE("extrapolation equals full evaluation on every layer of the plasticine sign-off suite, every config") {
+  check_suite(source("models/suites/plasticine.yaml"));
+}

@@ -92,3 +92,19 @@ TEST_CASE("a plasticine config without a built RTL grid is refused naming the pa
     CHECK(std::string(e.what()).find("rows") != std::string::npos);
   }
 }
+
+TEST_CASE("random plasticine GEMM shapes on the RTL equal the golden reference", "[rtl][plasticine]") {
+  const AccelConfig cfg = shipped_config(built_grids().front());
+  uint64_t x = 0x2545f4914f6cdd1dULL;
+  auto next = [&](int64_t hi) {  // xorshift64, in [1, hi]
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return static_cast<int64_t>(x % static_cast<uint64_t>(hi)) + 1;
+  };
+  for (int i = 0; i < 24; ++i) {
+    const Layer layer = test::gemm(next(90), next(70), next(400));
+    CAPTURE(layer.m, layer.n, layer.k);
+    check_layer(layer, cfg);
+  }
+}

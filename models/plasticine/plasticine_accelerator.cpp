@@ -81,11 +81,18 @@ Tiling choose_tiling(int64_t m, int64_t n, int64_t k, const Params& p, const Dra
         // tn columns of int32 are one store burst.
         const int64_t tn = split_m ? to : td;
         if (td + to > max_rows || td * to > p.out_depth || 4 * tn > p.burst_bytes) continue;
-        // Per tile: the lock-step compute against the DRAM traffic (broadcast operand once).
+        // Per tile: the lock-step compute against the port time of the next tile's loads and the
+        // previous tile's stores, which share the port while it runs (broadcast operand once). A
+        // request holds the port for its transfer, and an outstanding slot for the latency.
         const int64_t tiles = ceil_div(dist, td * pcus) * ceil_div(other, to);
         const int64_t compute = td * to * kc + p.pipeline_depth();
-        const int64_t bytes = (std::min(dist, td * pcus) + to) * k + 4 * std::min(dist, td * pcus) * to;
-        const double cost = static_cast<double>(tiles) * static_cast<double>(std::max(compute, bytes / bpc) + 8);
+        const int64_t rows = std::min(dist, td * pcus);
+        auto request = [&](int64_t bytes) {
+          return std::max(ceil_div(bytes, bpc), ceil_div(dram.latency + 1, std::max<int64_t>(1, dram.max_outstanding)));
+        };
+        const int64_t port = (rows + to) * ceil_div(k, p.burst_bytes) * request(p.burst_bytes) +
+                             (1 + pcus) * (dram.latency + 2) + (split_m ? rows : to) * request(4 * tn);
+        const double cost = static_cast<double>(tiles) * static_cast<double>(std::max(compute, port) + 8);
         if (best_cost < 0 || cost < best_cost) {
           best_cost = cost;
           best = split_m ? Tiling{true, td, to} : Tiling{false, to, td};

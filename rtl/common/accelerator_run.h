@@ -179,17 +179,22 @@ struct RtlVariant {
                           const RtlRunOptions&);
 };
 
-// The RtlDriver of an accelerator whose built variant `Find` picks for a config (InputError naming
-// the parameter when none was built for it).
-template <class Shape, const RtlVariant<Shape>& (*Find)(const AccelConfig&)>
+// An RtlDriver over a table of built variants: `find` picks the variant for a config (InputError
+// naming the parameter and the built ones when none), which then runs the Program.
+template <class Shape>
 class VariantDriver : public RtlDriver {
  public:
-  void check_config(const AccelConfig& config) const override { Find(config); }
+  using Find = const RtlVariant<Shape>& (*)(const AccelConfig&);
+  explicit VariantDriver(Find find) : find_(find) {}
+  void check_config(const AccelConfig& config) const override { find_(config); }
   SimulationOutput run(const Program& program, const AccelConfig& config, std::vector<uint8_t> dram,
                        const RtlRunOptions& options) override {
-    const RtlVariant<Shape>& v = Find(config);
+    const RtlVariant<Shape>& v = find_(config);
     return v.run(v.shape, program, config, std::move(dram), options);
   }
+
+ private:
+  Find find_;
 };
 
 // Runs a Program on the Verilated model of Run (an AcceleratorRun) built with `shape`.

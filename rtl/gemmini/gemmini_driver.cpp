@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,6 +12,7 @@
 #include "models/common/error.h"
 #include "models/gemmini/gemmini_accelerator.h"
 #include "rtl/common/accelerator_run.h"
+#include "rtl/common/command_check.h"
 #include "rtl/common/rtl_driver.h"
 
 namespace acv {
@@ -33,30 +33,12 @@ constexpr int kNumArgs = HwCommand::kNumArgs;
 // mapper bug, reported with the instruction's number and text.
 class CommandEncoder {
  public:
-  CommandEncoder(const IsaSpec& isa, const GemminiShape& shape) : shape_(shape) {
-    const auto& ours = *gemmini::isa();
-    if (isa.name != ours.name) throw BackendError("gemmini RTL: the Program's ISA is '" + isa.name + "'");
-    for (size_t op = 0; op < ours.opcodes.size(); ++op) {
-      if (isa.opcode(ours.opcodes[op].name) != static_cast<int>(op) ||
-          isa.opcodes[op].fields != ours.opcodes[op].fields)
-        throw BackendError("gemmini RTL: the Program's opcode '" + ours.opcodes[op].name +
-                           "' differs from the ISA");
-    }
-    names_ = &isa;
-  }
+  CommandEncoder(const IsaSpec& isa, const GemminiShape& shape)
+      : shape_(shape), check_("gemmini RTL", isa, *gemmini::isa()) {}
 
   HwCommand encode(const ConcreteInstruction& in, int64_t number) {
-    number_ = number;
-    instr_ = &in;
     using namespace gemmini;
-    if (in.opcode < kConfigEx || in.opcode > kFlush) fail("unknown opcode");
-    HwCommand cmd;
-    cmd.op = static_cast<uint32_t>(in.opcode);
-    for (int i = 0; i < in.num_fields && i < kNumArgs; ++i) {
-      const int64_t v = in.f[i];
-      if (v < 0 || v > 0xffffffffLL) fail("operand " + std::to_string(i) + " does not fit 32 bits");
-      cmd.args[i] = static_cast<uint32_t>(v);
-    }
+    HwCommand cmd = check_.begin(in, number);
     const auto& a = cmd.args;
     const int64_t dim = shape_.dim;
     switch (in.opcode) {
@@ -98,11 +80,7 @@ class CommandEncoder {
   }
 
  private:
-  void range(const char* field, uint32_t v, int64_t lo, int64_t hi) const {
-    if (static_cast<int64_t>(v) < lo || static_cast<int64_t>(v) > hi)
-      fail(std::string(field) + " = " + std::to_string(v) + " outside [" + std::to_string(lo) + ", " +
-           std::to_string(hi) + "]");
-  }
+  void range(const char* field, uint32_t v, int64_t lo, int64_t hi) const { check_.range(field, v, lo, hi); }
   void local(const char* field, uint32_t addr, uint32_t rows, bool acc) const {
     const int64_t size = acc ? shape_.acc_rows : shape_.sp_rows;
     if (rows > 0 && int64_t{addr} + rows > size)
@@ -110,20 +88,10 @@ class CommandEncoder {
            std::to_string(int64_t{addr} + rows - 1) + " outside the " + (acc ? "accumulator" : "scratchpad") +
            " (" + std::to_string(size) + " rows)");
   }
-  [[noreturn]] void fail(const std::string& what) const {
-    std::ostringstream s;
-    s << "gemmini RTL: instruction " << number_ << " (";
-    const int op = instr_->opcode;
-    s << (op >= 0 && static_cast<size_t>(op) < names_->opcodes.size() ? names_->opcodes[op].name : "?");
-    for (int i = 0; i < instr_->num_fields; ++i) s << ' ' << instr_->f[i];
-    s << "): " << what;
-    throw BackendError(s.str());
-  }
+  [[noreturn]] void fail(const std::string& what) const { check_.fail(what); }
 
   GemminiShape shape_;
-  const IsaSpec* names_ = nullptr;
-  int64_t number_ = 0;
-  const ConcreteInstruction* instr_ = nullptr;
+  CommandCheck<kNumArgs> check_;
 };
 
 // One run of one Verilated variant: the Gemmini-like accelerator's counters.
@@ -229,15 +197,9 @@ const Variant& find_variant(const AccelConfig& config) {
   return *match;
 }
 
-class GemminiDriver : public RtlDriver {
+class GemminiDriver : public VariantDriver<GemminiShape> {
  public:
-  void check_config(const AccelConfig& config) const override { find_variant(config); }
-
-  SimulationOutput run(const Program& program, const AccelConfig& config, std::vector<uint8_t> dram,
-                       const RtlRunOptions& options) override {
-    const Variant& v = find_variant(config);
-    return v.run(v.shape, program, config, std::move(dram), options);
-  }
+  GemminiDriver() : VariantDriver(&find_variant) {}
 };
 
 }  // namespace

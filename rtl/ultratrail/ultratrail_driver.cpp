@@ -11,7 +11,7 @@
 #include "models/common/error.h"
 #include "models/ultratrail/ultratrail_accelerator.h"
 #include "rtl/common/accelerator_run.h"
-#include "rtl/common/instruction_check.h"
+#include "rtl/common/command_check.h"
 #include "rtl/common/rtl_driver.h"
 #include "ultratrail_variants.h"  // generated: the Verilated models of ACV_ULTRATRAIL_SIZES
 
@@ -30,22 +30,14 @@ using HwCommand = acv::HwCommand<8>;
 // instruction's number and text.
 class CommandEncoder {
  public:
-  CommandEncoder(const IsaSpec& isa, const UltraTrailShape& shape) : shape_(shape), check_("ultratrail RTL", isa) {
-    InstructionCheck::require_isa("ultratrail RTL", isa, *ultratrail::isa());
-  }
+  CommandEncoder(const IsaSpec& isa, const UltraTrailShape& shape)
+      : shape_(shape), check_("ultratrail RTL", isa, *ultratrail::isa()) {}
 
   HwCommand encode(const ConcreteInstruction& in, int64_t number) {
     using namespace ultratrail;
-    check_.at(in, number);
-    if (in.opcode < kLoad || in.opcode > kSetup) check_.fail("unknown opcode");
-    HwCommand cmd;
-    cmd.op = static_cast<uint32_t>(in.opcode);
+    HwCommand cmd = check_.begin(in, number);  // known opcode, 32-bit operands
     cmd.sent = !is_internal(in.opcode);
     if (!cmd.sent) return cmd;
-    for (int i = 0; i < in.num_fields && i < HwCommand::kNumArgs; ++i) {
-      check_.range("operand", in.f[i], 0, 0xffffffffLL);
-      cmd.args[i] = static_cast<uint32_t>(in.f[i]);
-    }
     const auto& a = cmd.args;
     auto range = [&](const char* field, uint32_t v, int64_t lo, int64_t hi) { check_.range(field, v, lo, hi); };
     switch (in.opcode) {
@@ -87,7 +79,7 @@ class CommandEncoder {
 
  private:
   UltraTrailShape shape_;
-  InstructionCheck check_;
+  CommandCheck<HwCommand::kNumArgs> check_;
 };
 
 // One run of one Verilated variant: its counters, per-layer cycles among them.
@@ -189,7 +181,10 @@ const Variant& find_variant(const AccelConfig& config) {
   return *match;
 }
 
-using UltraTrailDriver = VariantDriver<UltraTrailShape, find_variant>;
+class UltraTrailDriver : public VariantDriver<UltraTrailShape> {
+ public:
+  UltraTrailDriver() : VariantDriver(&find_variant) {}
+};
 
 }  // namespace
 

@@ -95,3 +95,7 @@ TEST_CASE("extrapolation equals full evaluation on every network of the ultratra
     }
   }
 }
+
+TEST_CASE("extrapolation equals full evaluation on every layer of the plasticine sign-off suite, every config") {
+  check_suite(source("models/suites/plasticine.yaml"));
+}

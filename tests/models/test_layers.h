@@ -1,8 +1,13 @@
 // Layers built in code for the mapper tests of every accelerator (tests/models/<a>/).
 #pragma once
 
-#include <cstdint>
+#include <catch2/catch.hpp>
 
+#include <cstdint>
+#include <vector>
+
+#include "models/common/accelerator.h"
+#include "models/common/golden.h"
 #include "models/common/layer.h"
 
 namespace acv::test {
@@ -32,6 +37,28 @@ inline Layer conv(int64_t c, int64_t h, int64_t w, int64_t oc, int64_t kernel, i
   l.pad_h = l.pad_w = pad;
   l.groups = groups;
   return l;
+}
+
+// The ragged layers every mapper test runs: GEMMs and a dense layer whose sizes divide no array
+// dimension, a padded strided conv, a depthwise and a grouped conv.
+inline std::vector<Layer> ragged_layers() {
+  Layer dense = gemm(3, 29, 70);
+  dense.kind = LayerKind::Dense;
+  return {gemm(13, 7, 19),       gemm(1, 1, 1), gemm(37, 41, 53), dense, conv(3, 9, 9, 5, 3, 2, 1, 1),
+          conv(6, 7, 7, 6, 3, 1, 1, 6), conv(4, 6, 6, 6, 3, 1, 0, 2)};
+}
+
+// Maps `layer`, runs the Program on an accelerator's functional model
+// (`run_functional(program, config, dram)`) from its DRAM image, and checks the output against the
+// golden reference.
+template <class RunFunctional>
+void check_functional_golden(const Accelerator& accel, RunFunctional run_functional, const Layer& layer,
+                             const AccelConfig& cfg, uint64_t seed = 7) {
+  const Program program = accel.map(layer, cfg);
+  const LayerData data = make_layer_data(layer, seed);
+  std::vector<uint8_t> dram = accel.dram_image(layer, data, program);
+  run_functional(program, cfg, dram);
+  CHECK(accel.read_output(layer, program, dram) == golden_output(layer, data));
 }
 
 }  // namespace acv::test

@@ -35,12 +35,7 @@ using test::conv;
 using test::gemm;
 
 void check_matches_golden(const Layer& layer, const AccelConfig& cfg) {
-  SystolicAccelerator accel;
-  const Program program = accel.map(layer, cfg);
-  const LayerData data = make_layer_data(layer, 7);
-  std::vector<uint8_t> dram = accel.dram_image(layer, data, program);
-  systolic::run_functional(program, cfg, dram);
-  CHECK(accel.read_output(layer, program, dram) == golden_output(layer, data));
+  test::check_functional_golden(SystolicAccelerator(), systolic::run_functional, layer, cfg);
 }
 
 }  // namespace

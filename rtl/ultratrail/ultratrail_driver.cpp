@@ -35,9 +35,13 @@ class CommandEncoder {
 
   HwCommand encode(const ConcreteInstruction& in, int64_t number) {
     using namespace ultratrail;
+    if (is_internal(in.opcode)) {  // the controller's own steps: never sent, operands may be negative
+      HwCommand cmd;
+      cmd.op = static_cast<uint32_t>(in.opcode);
+      cmd.sent = false;
+      return cmd;
+    }
     HwCommand cmd = check_.begin(in, number);  // known opcode, 32-bit operands
-    cmd.sent = !is_internal(in.opcode);
-    if (!cmd.sent) return cmd;
     const auto& a = cmd.args;
     auto range = [&](const char* field, uint32_t v, int64_t lo, int64_t hi) { check_.range(field, v, lo, hi); };
     switch (in.opcode) {

@@ -63,10 +63,15 @@ Tiling choose_tiling(const Params& p, int64_t m, int64_t n, int64_t k) {
   std::vector<Tiling> candidates;
   if (!ws) {
     const int64_t tk = std::min({k, p.ibuf_depth, p.wbuf_depth}), nm = ceil_div(m, p.rows);
-    candidates.push_back({Resident::kNone, p.rows, tn, tk, 2 * nm * nn * k});
-    if (p.reuse && k <= p.ibuf_depth && k <= p.wbuf_depth) {
-      candidates.push_back({Resident::kB, p.rows, tn, k, nn * k + nn * nm * k});
-      candidates.push_back({Resident::kA, p.rows, tn, k, nm * k + nm * nn * k});
+    candidates.push_back({Resident::kNone, p.rows, tn, tk, 2 * nm * nn * k, 1});
+    // A block in one half (double-buffered: the next one loads meanwhile) or, for K up to twice
+    // a half, in two K-chunks over both halves (loaded again only after its last use).
+    const int64_t depth = std::min(p.ibuf_depth, p.wbuf_depth);
+    for (const int64_t chunks : {int64_t{1}, int64_t{2}}) {
+      if (!p.reuse || ceil_div(k, chunks) > depth) continue;
+      const int64_t kc = ceil_div(k, chunks);
+      candidates.push_back({Resident::kB, p.rows, tn, kc, nn * k + nn * nm * k, chunks});
+      candidates.push_back({Resident::kA, p.rows, tn, kc, nm * k + nm * nn * k, chunks});
     }
   } else {
     const int64_t cap = std::min({m, p.ibuf_depth, p.obuf_depth}), nk = ceil_div(k, p.rows);
@@ -76,8 +81,8 @@ Tiling choose_tiling(const Params& p, int64_t m, int64_t n, int64_t k) {
     if (!p.reuse) tms = {cap};
     for (const int64_t tm : tms) {
       const int64_t nm = ceil_div(m, tm);
-      candidates.push_back({Resident::kNone, tm, tn, p.rows, nn * nk * m + nm * nn * k});
-      if (p.reuse && k <= p.wbuf_depth) candidates.push_back({Resident::kB, tm, tn, p.rows, nn * k + nn * nk * m});
+      candidates.push_back({Resident::kNone, tm, tn, p.rows, nn * nk * m + nm * nn * k, 1});
+      if (p.reuse && k <= p.wbuf_depth) candidates.push_back({Resident::kB, tm, tn, p.rows, nn * k + nn * nk * m, 1});
     }
   }
   auto computes = [&](const Tiling& t) { return ceil_div(m, t.tm) * ceil_div(n, t.tn) * ceil_div(k, t.tk); };
@@ -161,29 +166,39 @@ Program SystolicAccelerator::map(const Layer& layer, const AccelConfig& config) 
                                store(out_half, mt, nt, m_len, n_len)})})}));
   } else if (!ws) {
     // OS with one operand's K x R (A) or K x C (B) block resident: loop depths 1 group, 2 the
-    // resident operand's tile, 3 the other's; the resident block's half alternates per depth-2
-    // iteration and is released by its last compute, the streamed one's (and OBUF's) per output tile.
+    // resident operand's tile, 3 the other's, 4 the K-chunk. One chunk: the block's half
+    // alternates per depth-2 iteration and is released by its last compute. Two chunks: chunk c
+    // sits in half c of the block's buffer, released chunk by chunk by the last tile's computes.
+    // The streamed operand's halves alternate per compute, OBUF's per output tile.
     const bool keep_b = t.resident == Resident::kB;
-    const int64_t n_outer = keep_b ? nn : nm, n_inner = keep_b ? nm : nn;
-    const Expr grp = idx(1), outer = idx(2), inner = idx(3);
-    const Expr res_half = (grp * n_outer + outer) % 2;
-    const Expr tile_half = (grp * (n_outer * n_inner) + outer * n_inner + inner) % 2;
+    const int64_t n_outer = keep_b ? nn : nm, n_inner = keep_b ? nm : nn, nc = t.chunks;
+    const Expr grp = idx(1), outer = idx(2), inner = idx(3), kc = idx(4);
+    const Expr res_half = nc == 1 ? (grp * n_outer + outer) % 2 : kc;
+    const Expr tile_half = (grp * (n_outer * n_inner * nc) + outer * (n_inner * nc) + inner * nc + kc) % 2;
+    const Expr out_half = (grp * (n_outer * n_inner) + outer * n_inner + inner) % 2;
     const Expr mt = keep_b ? inner : outer, nt = keep_b ? outer : inner;
-    const Expr m_len = len(g.m, tm, mt), n_len = len(g.n, tn, nt), k_all = Expr(g.k);
+    const Expr m_len = len(g.m, tm, mt), n_len = len(g.n, tn, nt), k_len = len(g.k, tk, kc);
     const Expr release_res = clamp(inner - (n_inner - 2), 0, 1);
     const Expr a_half = keep_b ? tile_half : res_half, b_half = keep_b ? res_half : tile_half;
+    const Expr first = clamp(Expr(1) - kc, 0, 1), last = clamp(kc - (nc - 2), 0, 1);
     const Statement compute =
-        make_instruction(kCompute, {a_half, b_half, tile_half, k_all, p.rows, 1, 1, keep_b ? Expr(1) : release_res,
-                                    keep_b ? release_res : Expr(1), 0});
-    const Statement resident_load =
-        keep_b ? load_b(res_half, 0, nt, k_all, n_len) : load_a(res_half, mt, 0, m_len, k_all);
+        make_instruction(kCompute, {a_half, b_half, out_half, k_len, p.rows, first, last,
+                                    keep_b ? Expr(1) : release_res, keep_b ? release_res : Expr(1), 0});
+    // The resident block's chunk loads: depth 3 is their chunk loop (kx), with the chunk as half.
+    const Expr kx = idx(3);
+    const Expr res_half_load = nc == 1 ? res_half : kx;
+    const Expr kx_len = len(g.k, tk, kx);
+    const Statement resident_load = keep_b ? load_b(res_half_load, kx, nt, kx_len, n_len)
+                                           : load_a(res_half_load, mt, kx, m_len, kx_len);
     const Statement streamed_load =
-        keep_b ? load_a(tile_half, mt, 0, m_len, k_all) : load_b(tile_half, 0, nt, k_all, n_len);
+        keep_b ? load_a(tile_half, mt, kc, m_len, k_len) : load_b(tile_half, kc, nt, k_len, n_len);
     body.push_back(make_loop(
         "g", g.groups,
         {make_loop(keep_b ? "n" : "m", n_outer,
-                   {resident_load, make_loop(keep_b ? "m" : "n", n_inner,
-                                             {streamed_load, compute, store(tile_half, mt, nt, m_len, n_len)})})}));
+                   {make_loop("kx", nc, {resident_load}),
+                    make_loop(keep_b ? "m" : "n", n_inner,
+                              {make_loop("k", nc, {streamed_load, compute}),
+                               store(out_half, mt, nt, m_len, n_len)})})}));
   } else {
     // WS with B's K x C block resident: loop depths 1 group, 2 n-tile, 3 m-tile, 4 k-tile; the
     // compute preloads the k-tile's R weights from entry k*R of the block (b_off).

@@ -32,8 +32,9 @@ struct Params {
 enum class Resident { kNone, kA, kB };
 struct Tiling {
   Resident resident = Resident::kNone;
-  int64_t tm = 0, tn = 0, tk = 0;  // tile extents (OS with a resident operand: tk = K)
+  int64_t tm = 0, tn = 0, tk = 0;  // tile extents (OS with a resident operand: tk = K / chunks)
   int64_t loaded_entries = 0;      // IBUF + WBUF entries loaded per group
+  int64_t chunks = 1;              // OS resident block over both halves of its buffer: 2 K-chunks
 };
 Tiling choose_tiling(const Params& p, int64_t m, int64_t n, int64_t k);
 Params read_params(const AccelConfig& config);

@@ -132,8 +132,9 @@ TEST_CASE("the reuse mapping computes the golden reference with resident blocks 
           "[systolic][mapper]") {
   const int64_t n = GENERATE(4, 8);
   const std::string df = GENERATE(std::string("os"), std::string("ws"));
-  // 64: K of every layer below fits (resident blocks); 9: K above it falls back to per tile.
-  const int64_t depth = GENERATE(int64_t{64}, int64_t{9});
+  // 64: K of every layer below fits a half (resident blocks); 12: K up to 24 in two chunks over
+  // both halves (OS); 9: mostly per tile.
+  const int64_t depth = GENERATE(int64_t{64}, int64_t{12}, int64_t{9});
   CAPTURE(n, df, depth);
   const AccelConfig cfg = config(n, df, depth, "reuse");
   check_matches_golden(gemm(13, 7, 19), cfg);
@@ -156,8 +157,12 @@ TEST_CASE("the reuse mapping keeps the operand with the longer reuse resident an
   CHECK(per_tile.resident == Resident::kNone);
   CHECK(per_tile.loaded_entries == 2 * 183 * 4 * 576);
   CHECK(choose_tiling(os, 20, 4000, 576).resident == Resident::kA);  // 2 m-tiles against 250 n-tiles
-  // K beyond a half: no block fits, the per-tile nest with K tiled by the buffers.
-  const Tiling big_k = choose_tiling(os, 2916, 64, 4608);
+  // K beyond a half: the block in two K-chunks over both halves; beyond two halves, per tile.
+  const Tiling two_halves = choose_tiling(os, 25, 512, 4608);  // Conv5_1b
+  CHECK(two_halves.resident == Resident::kA);
+  CHECK(two_halves.chunks == 2);
+  CHECK(two_halves.tk == 2304);
+  const Tiling big_k = choose_tiling(os, 2916, 64, 8193);
   CHECK(big_k.resident == Resident::kNone);
   CHECK(big_k.tk == 4096);
 

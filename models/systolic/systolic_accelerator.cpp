@@ -1,6 +1,7 @@
 #include "systolic_accelerator.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "models/common/gemm_lowering.h"
 
@@ -53,25 +54,27 @@ int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 }  // namespace
 
 // Candidates: both operand tiles per output tile (the only choice under mapping: per_tile), or one
-// operand's block over the whole K kept in a WBUF / IBUF half while the other streams (OS: A or
-// B; WS: B, read tile by tile through b_off). WS m-tiles: every power of two up to the buffers'
-// bound and the bound itself. Each candidate must fit the halves; the least entries loaded wins,
-// ties going to fewer compute commands (fewer array fills and drains), then to the earlier one.
+// operand's block over the whole K kept in a buffer half while the other streams (OS: A or B;
+// WS: B, read tile by tile through b_off), or for K up to twice a half in two K-chunks over both
+// halves. WS m-tiles: every power of two up to the buffers' bound and the bound itself. Each
+// candidate must fit the halves; the least entries loaded wins, ties going to fewer dma_loads
+// (each pays the DRAM latency: the load unit does not overlap commands), then to fewer computes
+// (array fills and drains), then to the earlier one.
 Tiling choose_tiling(const Params& p, int64_t m, int64_t n, int64_t k) {
   const bool ws = p.weight_stationary;
   const int64_t tn = p.cols, nn = ceil_div(n, tn);
   std::vector<Tiling> candidates;
   if (!ws) {
-    const int64_t tk = std::min({k, p.ibuf_depth, p.wbuf_depth}), nm = ceil_div(m, p.rows);
-    candidates.push_back({Resident::kNone, p.rows, tn, tk, 2 * nm * nn * k, 1});
-    // A block in one half (double-buffered: the next one loads meanwhile) or, for K up to twice
-    // a half, in two K-chunks over both halves (loaded again only after its last use).
+    const int64_t tk = std::min({k, p.ibuf_depth, p.wbuf_depth}), nm = ceil_div(m, p.rows), nk = ceil_div(k, tk);
+    candidates.push_back({Resident::kNone, p.rows, tn, tk, 2 * nm * nn * k, 1, 2 * nm * nn * nk});
+    // One chunk: the block in one half, double-buffered (the next one loads meanwhile). Two:
+    // over both halves, loaded again only after its last use.
     const int64_t depth = std::min(p.ibuf_depth, p.wbuf_depth);
-    for (const int64_t chunks : {int64_t{1}, int64_t{2}}) {
-      if (!p.reuse || ceil_div(k, chunks) > depth) continue;
-      const int64_t kc = ceil_div(k, chunks);
-      candidates.push_back({Resident::kB, p.rows, tn, kc, nn * k + nn * nm * k, chunks});
-      candidates.push_back({Resident::kA, p.rows, tn, kc, nm * k + nm * nn * k, chunks});
+    for (const int64_t c : {int64_t{1}, int64_t{2}}) {
+      if (!p.reuse || ceil_div(k, c) > depth) continue;
+      const int64_t kc = ceil_div(k, c);
+      candidates.push_back({Resident::kB, p.rows, tn, kc, nn * k + nn * nm * k, c, nn * c + nn * nm * c});
+      candidates.push_back({Resident::kA, p.rows, tn, kc, nm * k + nm * nn * k, c, nm * c + nm * nn * c});
     }
   } else {
     const int64_t cap = std::min({m, p.ibuf_depth, p.obuf_depth}), nk = ceil_div(k, p.rows);
@@ -81,17 +84,21 @@ Tiling choose_tiling(const Params& p, int64_t m, int64_t n, int64_t k) {
     if (!p.reuse) tms = {cap};
     for (const int64_t tm : tms) {
       const int64_t nm = ceil_div(m, tm);
-      candidates.push_back({Resident::kNone, tm, tn, p.rows, nn * nk * m + nm * nn * k, 1});
-      if (p.reuse && k <= p.wbuf_depth) candidates.push_back({Resident::kB, tm, tn, p.rows, nn * k + nn * nk * m, 1});
+      candidates.push_back({Resident::kNone, tm, tn, p.rows, nn * nk * m + nm * nn * k, 1, 2 * nm * nn * nk});
+      for (const int64_t c : {int64_t{1}, int64_t{2}}) {
+        // Chunks of whole k-tiles: nk must split evenly (Program loops have fixed trip counts).
+        if (!p.reuse || nk % c != 0 || nk / c * p.rows > p.wbuf_depth) continue;
+        candidates.push_back({Resident::kB, tm, tn, p.rows, nn * k + nn * nk * m, c, nn * c + nn * nm * nk});
+      }
     }
   }
-  auto computes = [&](const Tiling& t) { return ceil_div(m, t.tm) * ceil_div(n, t.tn) * ceil_div(k, t.tk); };
+  auto computes = [&](const Tiling& t) {
+    return ceil_div(m, t.tm) * ceil_div(n, t.tn) * ceil_div(k, t.tk);
+  };
+  auto key = [&](const Tiling& t) { return std::make_tuple(t.loaded_entries, t.loads, computes(t)); };
   Tiling best = candidates.front();
-  for (const Tiling& t : candidates) {
-    if (t.loaded_entries < best.loaded_entries ||
-        (t.loaded_entries == best.loaded_entries && computes(t) < computes(best)))
-      best = t;
-  }
+  for (const Tiling& t : candidates)
+    if (key(t) < key(best)) best = t;
   return best;
 }
 
@@ -200,24 +207,30 @@ Program SystolicAccelerator::map(const Layer& layer, const AccelConfig& config) 
                               {make_loop("k", nc, {streamed_load, compute}),
                                store(out_half, mt, nt, m_len, n_len)})})}));
   } else {
-    // WS with B's K x C block resident: loop depths 1 group, 2 n-tile, 3 m-tile, 4 k-tile; the
-    // compute preloads the k-tile's R weights from entry k*R of the block (b_off).
-    const Expr grp = idx(1), nt = idx(2), mt = idx(3), kt = idx(4);
-    const Expr res_half = (grp * nn + nt) % 2;
+    // WS with B's K x C block resident: loop depths 1 group, 2 n-tile, 3 m-tile, 4 K-chunk, 5
+    // k-tile in the chunk; the compute preloads the k-tile's R weights from entry k*R of the
+    // chunk (b_off). One chunk: its half alternates per n-tile; two: chunk c in half c.
+    const int64_t nc = t.chunks, nkc = nk / nc;
+    const Expr grp = idx(1), nt = idx(2), mt = idx(3), kc = idx(4), kin = idx(5);
+    const Expr kt = kc * nkc + kin;  // the k-tile
+    const Expr res_half = nc == 1 ? (grp * nn + nt) % 2 : kc;
     const Expr in_half = (grp * (nn * nm * nk) + nt * (nm * nk) + mt * nk + kt) % 2;
     const Expr out_half = (grp * (nn * nm) + nt * nm + mt) % 2;
     const Expr k_len = len(g.k, tk, kt), m_len = len(g.m, tm, mt), n_len = len(g.n, tn, nt);
     const Expr first = clamp(Expr(1) - kt, 0, 1);
     const Expr last = clamp(kt - (nk - 2), 0, 1);
-    const Expr release_b = clamp(mt * nk + kt - (nm * nk - 2), 0, 1);
+    const Expr release_b = clamp(mt * nkc + kin - (nm * nkc - 2), 0, 1);  // the chunk's last use
     const Statement compute = make_instruction(
-        kCompute, {in_half, res_half, out_half, k_len, m_len, first, last, 1, release_b, kt * tk});
+        kCompute, {in_half, res_half, out_half, k_len, m_len, first, last, 1, release_b, kin * tk});
+    const Expr kx = idx(3);  // the chunk loads' loop
+    const Statement chunk_load =
+        load_b(nc == 1 ? res_half : kx, kx * nkc, nt, len(g.k, nkc * tk, kx), n_len);
     body.push_back(make_loop(
         "g", g.groups,
         {make_loop("n", nn,
-                   {load_b(res_half, 0, nt, Expr(g.k), n_len),
+                   {make_loop("kx", nc, {chunk_load}),
                     make_loop("m", nm,
-                              {make_loop("k", nk, {load_a(in_half, mt, kt, m_len, k_len), compute}),
+                              {make_loop("kc", nc, {make_loop("k", nkc, {load_a(in_half, mt, kt, m_len, k_len), compute})}),
                                store(out_half, mt, nt, m_len, n_len)})})}));
   }
 
@@ -232,17 +245,11 @@ Program SystolicAccelerator::map(const Layer& layer, const AccelConfig& config) 
   return prog;
 }
 
-// SCALE-Sim's stall-free count per GEMM: OS folds the M x N outputs over the array and streams
-// T = K, WS folds the K x N weights and streams T = M, each fold filling and draining the array:
-// OS folds x (T + R + C - 2), WS folds x (T + 2R + C - 2), minus 1 for the whole layer.
+// The array is the R x C systolic array SCALE-Sim's count assumes (README.md, "Utilization bound").
 int64_t SystolicAccelerator::stall_free_cycles(const Layer& layer, const AccelConfig& config) const {
   if (layer.is_pool()) return 0;
   const Params p = read_params(config);
-  const GemmShape g = gemm_shape(layer);
-  const int64_t folds = p.weight_stationary ? ceil_div(g.k, p.rows) * ceil_div(g.n, p.cols)
-                                            : ceil_div(g.m, p.rows) * ceil_div(g.n, p.cols);
-  const int64_t per_fold = p.weight_stationary ? g.m + 2 * p.rows + p.cols - 2 : g.k + p.rows + p.cols - 2;
-  return g.groups * folds * per_fold - 1;
+  return gemm_stall_free_cycles(gemm_shape(layer), p.rows, p.cols, p.weight_stationary);
 }
 
 std::vector<uint8_t> SystolicAccelerator::dram_image(const Layer& layer, const LayerData& data,

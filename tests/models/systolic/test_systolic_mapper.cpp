@@ -171,7 +171,16 @@ TEST_CASE("the reuse mapping keeps the operand with the longer reuse resident an
   CHECK(w.resident == Resident::kB);
   CHECK(w.tm == 1024);  // the largest m-tile: equal traffic, fewest computes
   CHECK(w.loaded_entries == 4 * 576 + 4 * 36 * 2916);
-  CHECK(choose_tiling(ws, 2916, 64, 2048).resident == Resident::kNone);  // K > wbuf_depth
+  // One m-tile: the traffic ties, the resident block needs half the dma_loads (each pays the latency).
+  const Tiling one_m = choose_tiling(ws, 144, 256, 1024);
+  CHECK(one_m.resident == Resident::kB);
+  CHECK(one_m.loads == 16 + 16 * 64);
+  // K beyond the half: two chunks of whole k-tiles over both halves, when the k-tiles split evenly.
+  const Tiling two = choose_tiling(ws, 2916, 64, 2048);
+  CHECK(two.resident == Resident::kB);
+  CHECK(two.chunks == 2);
+  CHECK(choose_tiling(ws, 2916, 64, 2064).resident == Resident::kNone);  // 129 k-tiles
+  CHECK(choose_tiling(ws, 2916, 64, 4096).resident == Resident::kNone);  // beyond both halves
 }
 
 TEST_CASE("weight-stationary reuse reads each k-tile of the resident block through b_off", "[systolic][mapper]") {

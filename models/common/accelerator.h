@@ -43,6 +43,9 @@ class Accelerator {
   // External memory contents before the run, of size program.dram_bytes.
   virtual std::vector<uint8_t> dram_image(const Layer& layer, const LayerData& data,
                                           const Program& program) const = 0;
+  // Cycles the layer would take if the array never waited for memory or commands (its folds
+  // back to back), for the utilization table beside each layer's cycles; 0 when none is defined.
+  virtual int64_t stall_free_cycles(const Layer& /*layer*/, const AccelConfig& /*config*/) const { return 0; }
   // The output tensor, in the golden reference's layout, read back from external memory.
   virtual std::vector<int32_t> read_output(const Layer& layer, const Program& program,
                                            const std::vector<uint8_t>& dram) const = 0;

@@ -20,6 +20,14 @@ GemmShape gemm_shape(const Layer& layer) {
   return {layer.gemm_groups(), layer.gemm_m(), layer.gemm_n(), layer.gemm_k()};
 }
 
+int64_t gemm_stall_free_cycles(const GemmShape& g, int64_t rows, int64_t cols, bool weight_stationary) {
+  auto ceil_div = [](int64_t a, int64_t b) { return (a + b - 1) / b; };
+  const int64_t folds = weight_stationary ? ceil_div(g.k, rows) * ceil_div(g.n, cols)
+                                          : ceil_div(g.m, rows) * ceil_div(g.n, cols);
+  const int64_t per_fold = weight_stationary ? g.m + 2 * rows + cols - 2 : g.k + rows + cols - 2;
+  return g.groups * folds * per_fold - 1;
+}
+
 GemmDramLayout gemm_dram_layout(const GemmShape& g) {
   GemmDramLayout l;
   l.a = 0;

@@ -16,6 +16,12 @@ struct GemmShape {
 };
 GemmShape gemm_shape(const Layer& layer);
 
+// SCALE-Sim's stall-free cycles of the GEMMs on an R x C systolic array: OS folds the M x N
+// outputs (ceil(M/R) x ceil(N/C) folds of T = K), WS the K x N weights (ceil(K/R) x ceil(N/C)
+// folds of T = M); a fold takes T + R + C - 2 (OS) or T + 2R + C - 2 (WS) cycles; per group,
+// minus 1 for the whole.
+int64_t gemm_stall_free_cycles(const GemmShape& g, int64_t rows, int64_t cols, bool weight_stationary);
+
 // External memory: A (int8, per group [m][k], or [k][m] when transposed), B (int8, per group
 // [k][n]), C (int32, per group [m][n]), one after the other, each region 64-byte aligned.
 struct GemmDramLayout {

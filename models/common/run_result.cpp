@@ -32,6 +32,7 @@ std::string to_json(const RunResult& r) {
                       {"cycles", l.cycles},
                       {"macs", l.macs},
                       {"utilization", l.utilization},
+                      {"stall_free_cycles", l.stall_free_cycles},
                       {"outputs_checked", l.outputs_checked},
                       {"outputs_match", l.outputs_match},
                       {"output_hash", l.output_hash},
@@ -92,6 +93,8 @@ RunResult run_result_from_json(const std::string& text, const std::string& sourc
       l.cycles = get(lj, "cycles").get<int64_t>();
       l.macs = get(lj, "macs").get<int64_t>();
       l.utilization = get(lj, "utilization").get<double>();
+      // Results written before the bound existed have none (0, as for accelerators without one).
+      if (lj.contains("stall_free_cycles")) l.stall_free_cycles = get(lj, "stall_free_cycles").get<int64_t>();
       l.outputs_checked = get(lj, "outputs_checked").get<bool>();
       l.outputs_match = get(lj, "outputs_match").get<bool>();
       l.output_hash = get(lj, "output_hash").get<uint64_t>();

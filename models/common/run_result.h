@@ -22,6 +22,7 @@ struct LayerResult {
   int64_t cycles = 0;
   int64_t macs = 0;
   double utilization = 0.0;    // macs / (cycles * PEs)
+  int64_t stall_free_cycles = 0;  // the accelerator's bound for the layer (Accelerator::stall_free_cycles; 0: none)
   bool outputs_checked = false;  // compared against the golden reference
   bool outputs_match = false;
   uint64_t output_hash = 0;

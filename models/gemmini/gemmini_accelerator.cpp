@@ -256,6 +256,14 @@ Program GemminiAccelerator::map(const Layer& layer, const AccelConfig& config) c
   return prog;
 }
 
+// The DIM x DIM mesh in the programmed dataflow, as SCALE-Sim counts a systolic array's
+// stall-free cycles (README.md, "Utilization bound").
+int64_t GemminiAccelerator::stall_free_cycles(const Layer& layer, const AccelConfig& config) const {
+  if (layer.is_pool()) return 0;
+  const Params p = read_params(config);
+  return gemm_stall_free_cycles(gemm_shape(layer), p.dim, p.dim, p.weight_stationary);
+}
+
 std::vector<uint8_t> GemminiAccelerator::dram_image(const Layer& layer, const LayerData& data,
                                                     const Program& program) const {
   return gemm_dram_image(layer, data, program);

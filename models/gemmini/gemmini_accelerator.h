@@ -54,6 +54,7 @@ class GemminiAccelerator : public Accelerator {
   void check_config(const AccelConfig& config) const override;
   int64_t processing_elements(const AccelConfig& config) const override;
   Program map(const Layer& layer, const AccelConfig& config) const override;
+  int64_t stall_free_cycles(const Layer& layer, const AccelConfig& config) const override;
   std::vector<uint8_t> dram_image(const Layer& layer, const LayerData& data,
                                   const Program& program) const override;
   std::vector<int32_t> read_output(const Layer& layer, const Program& program,

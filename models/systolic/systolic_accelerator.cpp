@@ -1,6 +1,7 @@
 #include "systolic_accelerator.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "models/common/gemm_lowering.h"
 
@@ -13,14 +14,15 @@ std::shared_ptr<const IsaSpec> isa() {
       IsaSpec{"systolic",
               {{"dma_load", {"buf", "half", "dram_addr", "rows", "bytes", "stride"}},
                {"compute",
-                {"a_half", "b_half", "o_half", "k_len", "m_len", "first", "last", "release_a", "release_b"}},
+                {"a_half", "b_half", "o_half", "k_len", "m_len", "first", "last", "release_a", "release_b",
+                 "b_off"}},
                {"dma_store", {"half", "dram_addr", "rows", "elems", "stride"}}}});
   return spec;
 }
 
 Params read_params(const AccelConfig& c) {
-  c.check_keys(
-      {"rows", "cols", "dataflow", "ibuf_depth", "wbuf_depth", "obuf_depth", "queue_depth", "dram_bytes"});
+  c.check_keys({"rows", "cols", "dataflow", "ibuf_depth", "wbuf_depth", "obuf_depth", "queue_depth", "dram_bytes",
+                "mapping"});
   Params p;
   // Bounds of what the RTL can be built with: a Verilator build grows fast with the array (32x32
   // takes about 40 s), buffer entry counts travel in 16-bit command fields (systolic_pkg.sv).
@@ -34,6 +36,8 @@ Params read_params(const AccelConfig& c) {
   p.obuf_depth = c.get_int_in("obuf_depth", 1, 65535, kEntries);
   p.queue_depth = c.get_int_in("queue_depth", 1, 256, "a queue of the RTL's command FIFO");
   p.dram_bytes = c.get_positive_int("dram_bytes");
+  // Optional: configs written before the reuse mapper keep their Programs (and cycles).
+  p.reuse = c.has("mapping") && c.get_choice("mapping", {"per_tile", "reuse"}) == "reuse";
   if (p.dram_bytes > (int64_t{1} << 32)) c.fail("dram_bytes", "must be at most 4 GiB (32-bit addresses)");
   if (!p.weight_stationary && p.obuf_depth < p.rows)
     c.fail("obuf_depth",
@@ -43,13 +47,67 @@ Params read_params(const AccelConfig& c) {
   return p;
 }
 
+namespace {
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+}  // namespace
+
+// Candidates: both operand tiles per output tile (the only choice under mapping: per_tile), or one
+// operand's block over the whole K kept in a buffer half while the other streams (OS: A or B;
+// WS: B, read tile by tile through b_off), or for K up to twice a half in two K-chunks over both
+// halves. WS m-tiles: every power of two up to the buffers' bound and the bound itself. Each
+// candidate must fit the halves; the least entries loaded wins, ties going to fewer dma_loads
+// (each pays the DRAM latency: the load unit does not overlap commands), then to fewer computes
+// (array fills and drains), then to the earlier one.
+Tiling choose_tiling(const Params& p, int64_t m, int64_t n, int64_t k) {
+  const bool ws = p.weight_stationary;
+  const int64_t tn = p.cols, nn = ceil_div(n, tn);
+  std::vector<Tiling> candidates;
+  if (!ws) {
+    const int64_t tk = std::min({k, p.ibuf_depth, p.wbuf_depth}), nm = ceil_div(m, p.rows), nk = ceil_div(k, tk);
+    candidates.push_back({Resident::kNone, p.rows, tn, tk, 2 * nm * nn * k, 1, 2 * nm * nn * nk});
+    // One chunk: the block in one half, double-buffered (the next one loads meanwhile). Two:
+    // over both halves, loaded again only after its last use.
+    const int64_t depth = std::min(p.ibuf_depth, p.wbuf_depth);
+    for (const int64_t c : {int64_t{1}, int64_t{2}}) {
+      if (!p.reuse || ceil_div(k, c) > depth) continue;
+      const int64_t kc = ceil_div(k, c);
+      candidates.push_back({Resident::kB, p.rows, tn, kc, nn * k + nn * nm * k, c, nn * c + nn * nm * c});
+      candidates.push_back({Resident::kA, p.rows, tn, kc, nm * k + nm * nn * k, c, nm * c + nm * nn * c});
+    }
+  } else {
+    const int64_t cap = std::min({m, p.ibuf_depth, p.obuf_depth}), nk = ceil_div(k, p.rows);
+    std::vector<int64_t> tms;
+    for (int64_t t = 1; t < cap; t *= 2) tms.push_back(t);
+    tms.push_back(cap);
+    if (!p.reuse) tms = {cap};
+    for (const int64_t tm : tms) {
+      const int64_t nm = ceil_div(m, tm);
+      candidates.push_back({Resident::kNone, tm, tn, p.rows, nn * nk * m + nm * nn * k, 1, 2 * nm * nn * nk});
+      for (const int64_t c : {int64_t{1}, int64_t{2}}) {
+        // Chunks of whole k-tiles: nk must split evenly (Program loops have fixed trip counts).
+        if (!p.reuse || nk % c != 0 || nk / c * p.rows > p.wbuf_depth) continue;
+        candidates.push_back({Resident::kB, tm, tn, p.rows, nn * k + nn * nk * m, c, nn * c + nn * nm * nk});
+      }
+    }
+  }
+  auto computes = [&](const Tiling& t) {
+    return ceil_div(m, t.tm) * ceil_div(n, t.tn) * ceil_div(k, t.tk);
+  };
+  auto key = [&](const Tiling& t) { return std::make_tuple(t.loaded_entries, t.loads, computes(t)); };
+  Tiling best = candidates.front();
+  for (const Tiling& t : candidates)
+    if (key(t) < key(best)) best = t;
+  return best;
+}
+
 }  // namespace systolic
 
 namespace {
 
 using namespace systolic;
 
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 }  // namespace
 
 void SystolicAccelerator::check_config(const AccelConfig& config) const { read_params(config); }
@@ -72,51 +130,126 @@ Program SystolicAccelerator::map(const Layer& layer, const AccelConfig& config) 
                        " has dram_bytes=" + std::to_string(p.dram_bytes));
 
   const bool ws = p.weight_stationary;
-  // Tile sizes: OS keeps an R x C output tile in the PEs and tiles K by the buffers;
-  // WS keeps an R x C weight tile and streams Mt input rows into the output buffer.
-  const int64_t tm = ws ? std::min({g.m, p.ibuf_depth, p.obuf_depth}) : p.rows;
-  const int64_t tn = p.cols;
-  const int64_t tk = ws ? p.rows : std::min({g.k, p.ibuf_depth, p.wbuf_depth});
+  const Tiling t = choose_tiling(p, g.m, g.n, g.k);
+  const int64_t tm = t.tm, tn = t.tn, tk = t.tk;
   const int64_t nm = ceil_div(g.m, tm), nn = ceil_div(g.n, tn), nk = ceil_div(g.k, tk);
 
-  // Loop depths: 1 group, 2 m-tile, 3 n-tile, 4 k-tile.
-  const Expr grp = idx(1), mt = idx(2), nt = idx(3), kt = idx(4);
-  const Expr in_half = (grp * (nm * nn * nk) + mt * (nn * nk) + nt * nk + kt) % 2;
-  const Expr out_half = (grp * (nm * nn) + mt * nn + nt) % 2;
-  const Expr k_len = min(Expr(g.k) - kt * tk, tk);
-  const Expr m_len = min(Expr(g.m) - mt * tm, tm);
-  const Expr n_len = min(Expr(g.n) - nt * tn, tn);
+  const Expr a_group = Expr(static_cast<int64_t>(lay.a)) + idx(1) * (g.m * g.k);
+  const Expr b_group = Expr(static_cast<int64_t>(lay.b)) + idx(1) * (g.k * g.n);
+  const Expr c_group = Expr(static_cast<int64_t>(lay.c)) + idx(1) * (g.m * g.n * 4);
 
-  const Expr a_group = Expr(static_cast<int64_t>(lay.a)) + grp * (g.m * g.k);
-  const Expr b_group = Expr(static_cast<int64_t>(lay.b)) + grp * (g.k * g.n);
-  const Expr c_group = Expr(static_cast<int64_t>(lay.c)) + grp * (g.m * g.n * 4);
+  // A at (m-tile, k-tile) and B at (k-tile, n-tile); OS reads A transposed (K x M) so that an IBUF
+  // entry (R values of m for one k) is contiguous, WS reads it as stored (M x K).
+  auto load_a = [&](const Expr& half, const Expr& mt, const Expr& kt, const Expr& m_len, const Expr& k_len) {
+    return ws ? make_instruction(kDmaLoad, {kIbuf, half, a_group + mt * (tm * g.k) + kt * tk, m_len, k_len, g.k})
+              : make_instruction(kDmaLoad, {kIbuf, half, a_group + kt * (tk * g.m) + mt * tm, k_len, m_len, g.m});
+  };
+  auto load_b = [&](const Expr& half, const Expr& kt, const Expr& nt, const Expr& k_len, const Expr& n_len) {
+    return make_instruction(kDmaLoad, {kWbuf, half, b_group + kt * (tk * g.n) + nt * tn, k_len, n_len, g.n});
+  };
+  auto store = [&](const Expr& half, const Expr& mt, const Expr& nt, const Expr& m_len, const Expr& n_len) {
+    return make_instruction(kDmaStore, {half, c_group + mt * (tm * g.n * 4) + nt * (tn * 4), m_len, n_len, g.n * 4});
+  };
+  auto len = [](int64_t total, int64_t tile, const Expr& i) { return min(Expr(total) - i * tile, tile); };
 
-  // OS reads A transposed (K x M) so that an IBUF entry (R values of m for one k) is contiguous.
-  const Statement load_a =
-      ws ? make_instruction(kDmaLoad,
-                            {kIbuf, in_half, a_group + mt * (tm * g.k) + kt * tk, m_len, k_len, g.k})
-         : make_instruction(kDmaLoad,
-                            {kIbuf, in_half, a_group + kt * (tk * g.m) + mt * tm, k_len, m_len, g.m});
-  const Statement load_b =
-      make_instruction(kDmaLoad, {kWbuf, in_half, b_group + kt * (tk * g.n) + nt * tn, k_len, n_len, g.n});
-  const Expr first = clamp(Expr(1) - kt, 0, 1);
-  const Expr last = clamp(kt - (nk - 2), 0, 1);
-  const Statement compute = make_instruction(
-      kCompute, {in_half, in_half, out_half, k_len, ws ? m_len : Expr(p.rows), first, last, 1, 1});
-  const Statement store = make_instruction(
-      kDmaStore, {out_half, c_group + mt * (tm * g.n * 4) + nt * (tn * 4), m_len, n_len, g.n * 4});
+  std::vector<Statement> body;
+  if (t.resident == Resident::kNone) {
+    // Loop depths: 1 group, 2 m-tile, 3 n-tile, 4 k-tile; IBUF/WBUF halves alternate per k
+    // iteration and OBUF halves per output tile.
+    const Expr grp = idx(1), mt = idx(2), nt = idx(3), kt = idx(4);
+    const Expr in_half = (grp * (nm * nn * nk) + mt * (nn * nk) + nt * nk + kt) % 2;
+    const Expr out_half = (grp * (nm * nn) + mt * nn + nt) % 2;
+    const Expr k_len = len(g.k, tk, kt), m_len = len(g.m, tm, mt), n_len = len(g.n, tn, nt);
+    const Expr first = clamp(Expr(1) - kt, 0, 1);
+    const Expr last = clamp(kt - (nk - 2), 0, 1);
+    const Statement compute = make_instruction(
+        kCompute, {in_half, in_half, out_half, k_len, ws ? m_len : Expr(p.rows), first, last, 1, 1, 0});
+    body.push_back(make_loop(
+        "g", g.groups,
+        {make_loop("m", nm,
+                   {make_loop("n", nn,
+                              {make_loop("k", nk, {load_a(in_half, mt, kt, m_len, k_len),
+                                                   load_b(in_half, kt, nt, k_len, n_len), compute}),
+                               store(out_half, mt, nt, m_len, n_len)})})}));
+  } else if (!ws) {
+    // OS with one operand's K x R (A) or K x C (B) block resident: loop depths 1 group, 2 the
+    // resident operand's tile, 3 the other's, 4 the K-chunk. One chunk: the block's half
+    // alternates per depth-2 iteration and is released by its last compute. Two chunks: chunk c
+    // sits in half c of the block's buffer, released chunk by chunk by the last tile's computes.
+    // The streamed operand's halves alternate per compute, OBUF's per output tile.
+    const bool keep_b = t.resident == Resident::kB;
+    const int64_t n_outer = keep_b ? nn : nm, n_inner = keep_b ? nm : nn, nc = t.chunks;
+    const Expr grp = idx(1), outer = idx(2), inner = idx(3), kc = idx(4);
+    const Expr res_half = nc == 1 ? (grp * n_outer + outer) % 2 : kc;
+    const Expr tile_half = (grp * (n_outer * n_inner * nc) + outer * (n_inner * nc) + inner * nc + kc) % 2;
+    const Expr out_half = (grp * (n_outer * n_inner) + outer * n_inner + inner) % 2;
+    const Expr mt = keep_b ? inner : outer, nt = keep_b ? outer : inner;
+    const Expr m_len = len(g.m, tm, mt), n_len = len(g.n, tn, nt), k_len = len(g.k, tk, kc);
+    const Expr release_res = clamp(inner - (n_inner - 2), 0, 1);
+    const Expr a_half = keep_b ? tile_half : res_half, b_half = keep_b ? res_half : tile_half;
+    const Expr first = clamp(Expr(1) - kc, 0, 1), last = clamp(kc - (nc - 2), 0, 1);
+    const Statement compute =
+        make_instruction(kCompute, {a_half, b_half, out_half, k_len, p.rows, first, last,
+                                    keep_b ? Expr(1) : release_res, keep_b ? release_res : Expr(1), 0});
+    // The resident block's chunk loads: depth 3 is their chunk loop (kx), with the chunk as half.
+    const Expr kx = idx(3);
+    const Expr res_half_load = nc == 1 ? res_half : kx;
+    const Expr kx_len = len(g.k, tk, kx);
+    const Statement resident_load = keep_b ? load_b(res_half_load, kx, nt, kx_len, n_len)
+                                           : load_a(res_half_load, mt, kx, m_len, kx_len);
+    const Statement streamed_load =
+        keep_b ? load_a(tile_half, mt, kc, m_len, k_len) : load_b(tile_half, kc, nt, k_len, n_len);
+    body.push_back(make_loop(
+        "g", g.groups,
+        {make_loop(keep_b ? "n" : "m", n_outer,
+                   {make_loop("kx", nc, {resident_load}),
+                    make_loop(keep_b ? "m" : "n", n_inner,
+                              {make_loop("k", nc, {streamed_load, compute}),
+                               store(out_half, mt, nt, m_len, n_len)})})}));
+  } else {
+    // WS with B's K x C block resident: loop depths 1 group, 2 n-tile, 3 m-tile, 4 K-chunk, 5
+    // k-tile in the chunk; the compute preloads the k-tile's R weights from entry k*R of the
+    // chunk (b_off). One chunk: its half alternates per n-tile; two: chunk c in half c.
+    const int64_t nc = t.chunks, nkc = nk / nc;
+    const Expr grp = idx(1), nt = idx(2), mt = idx(3), kc = idx(4), kin = idx(5);
+    const Expr kt = kc * nkc + kin;  // the k-tile
+    const Expr res_half = nc == 1 ? (grp * nn + nt) % 2 : kc;
+    const Expr in_half = (grp * (nn * nm * nk) + nt * (nm * nk) + mt * nk + kt) % 2;
+    const Expr out_half = (grp * (nn * nm) + nt * nm + mt) % 2;
+    const Expr k_len = len(g.k, tk, kt), m_len = len(g.m, tm, mt), n_len = len(g.n, tn, nt);
+    const Expr first = clamp(Expr(1) - kt, 0, 1);
+    const Expr last = clamp(kt - (nk - 2), 0, 1);
+    const Expr release_b = clamp(mt * nkc + kin - (nm * nkc - 2), 0, 1);  // the chunk's last use
+    const Statement compute = make_instruction(
+        kCompute, {in_half, res_half, out_half, k_len, m_len, first, last, 1, release_b, kin * tk});
+    const Expr kx = idx(3);  // the chunk loads' loop
+    const Statement chunk_load =
+        load_b(nc == 1 ? res_half : kx, kx * nkc, nt, len(g.k, nkc * tk, kx), n_len);
+    body.push_back(make_loop(
+        "g", g.groups,
+        {make_loop("n", nn,
+                   {make_loop("kx", nc, {chunk_load}),
+                    make_loop("m", nm,
+                              {make_loop("kc", nc, {make_loop("k", nkc, {load_a(in_half, mt, kt, m_len, k_len), compute})}),
+                               store(out_half, mt, nt, m_len, n_len)})})}));
+  }
 
   Program prog;
   prog.isa = isa();
   prog.layer_name = layer.name;
   prog.top.name = "layer";
   prog.top.trips = 1;
-  prog.top.body.push_back(make_loop(
-      "g", g.groups,
-      {make_loop("m", nm, {make_loop("n", nn, {make_loop("k", nk, {load_a, load_b, compute}), store})})}));
+  prog.top.body = std::move(body);
   prog.regions = gemm_regions(lay, !ws);
   prog.dram_bytes = lay.end;
   return prog;
+}
+
+// The array is the R x C systolic array SCALE-Sim's count assumes (README.md, "Utilization bound").
+int64_t SystolicAccelerator::stall_free_cycles(const Layer& layer, const AccelConfig& config) const {
+  if (layer.is_pool()) return 0;
+  const Params p = read_params(config);
+  return gemm_stall_free_cycles(gemm_shape(layer), p.rows, p.cols, p.weight_stationary);
 }
 
 std::vector<uint8_t> SystolicAccelerator::dram_image(const Layer& layer, const LayerData& data,

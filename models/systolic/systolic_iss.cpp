@@ -56,14 +56,15 @@ void run_functional(const Program& program, const AccelConfig& config, std::vect
       Half& w = wbuf[f[kCpBHalf] & 1];
       Half& o = obuf[f[kCpOHalf] & 1];
       if (!a.full || !w.full) fail(n, "compute reads a buffer half that is not full");
-      const int64_t k_len = f[kCpKLen];
+      const int64_t k_len = f[kCpKLen], b_off = f[kCpBOff];
+      if (b_off < 0 || b_off + k_len > p.wbuf_depth) fail(n, "compute b_off out of range");
       if (!p.weight_stationary) {
         if (k_len < 1 || k_len > p.ibuf_depth || k_len > p.wbuf_depth) fail(n, "compute k_len out of range");
         if (f[kCpFirst]) std::fill(acc.begin(), acc.end(), 0);
         for (int64_t k = 0; k < k_len; ++k)
           for (int64_t i = 0; i < p.rows; ++i)
             for (int64_t j = 0; j < p.cols; ++j)
-              acc[i * p.cols + j] += a.data[k * p.rows + i] * w.data[k * p.cols + j];
+              acc[i * p.cols + j] += a.data[k * p.rows + i] * w.data[(b_off + k) * p.cols + j];
         if (f[kCpLast]) {
           if (o.full) fail(n, "compute drains into a full output half");
           for (int64_t i = 0; i < p.rows * p.cols; ++i) o.data[i] = static_cast<int32_t>(acc[i]);
@@ -77,7 +78,7 @@ void run_functional(const Program& program, const AccelConfig& config, std::vect
         for (int64_t m = 0; m < m_len; ++m)
           for (int64_t j = 0; j < p.cols; ++j) {
             int32_t sum = 0;
-            for (int64_t k = 0; k < k_len; ++k) sum += a.data[m * p.rows + k] * w.data[k * p.cols + j];
+            for (int64_t k = 0; k < k_len; ++k) sum += a.data[m * p.rows + k] * w.data[(b_off + k) * p.cols + j];
             int32_t& out = o.data[m * p.cols + j];
             out = f[kCpFirst] ? sum : out + sum;
           }

@@ -84,7 +84,7 @@ module systolic_compute import systolic_pkg::*; #(
     ibuf_re_o       = 1'b0;
     ibuf_raddr_o    = '0;
     wbuf_re_o       = 1'b0;
-    wbuf_raddr_o    = '0;
+    wbuf_raddr_o    = WbufAw'(cmd_i.b_off);
     obuf_we_o       = 1'b0;
     obuf_waddr_o    = '0;
     obuf_wdata_o    = array_row;
@@ -127,7 +127,7 @@ module systolic_compute import systolic_pkg::*; #(
         ibuf_re_o    = 1'b1;
         ibuf_raddr_o = IbufAw'(t_q);
         wbuf_re_o    = 1'b1;
-        wbuf_raddr_o = WbufAw'(t_q);
+        wbuf_raddr_o = WbufAw'(cmd_i.b_off) + WbufAw'(t_q);
         t_d          = t_q + 1'b1;
         if (t_q + 1'b1 == k_len) begin
           t_d = '0;
@@ -173,7 +173,7 @@ module systolic_compute import systolic_pkg::*; #(
         // input entry m streams at cycle 1+m, its column sums reach OBUF entry m at cycle m+R+C+1.
         w_preload    = (t_q < Tw'(Rows));
         wbuf_re_o    = (t_q < k_len);
-        wbuf_raddr_o = WbufAw'(t_q);
+        wbuf_raddr_o = WbufAw'(cmd_i.b_off) + WbufAw'(t_q);
         ibuf_re_o    = (t_q != '0) && (t_q <= m_len);
         ibuf_raddr_o = IbufAw'(t_q - 1'b1);
         obuf_re_o    = !cmd_i.first && (t_q >= WsReadLat) && (ws_read_m < m_len);

@@ -27,7 +27,7 @@ struct SystolicShape {
 enum HwOpcode : uint32_t { kOpDmaLoad = 0, kOpCompute = 1, kOpDmaStore = 2 };
 
 // One instruction in the command port's encoding (systolic_pkg.sv).
-using HwCommand = acv::HwCommand<9>;
+using HwCommand = acv::HwCommand<10>;
 
 // Turns the Program's instructions into hardware commands, checking every operand against the
 // ISA contract (models/systolic/README.md) and the hardware's geometry: a violation is a mapper
@@ -37,7 +37,7 @@ class CommandEncoder {
   CommandEncoder(const IsaSpec& isa, const SystolicShape& shape) : isa_(isa), shape_(shape) {
     bind("dma_load", kOpDmaLoad, {"buf", "half", "dram_addr", "rows", "bytes", "stride"});
     bind("compute", kOpCompute,
-         {"a_half", "b_half", "o_half", "k_len", "m_len", "first", "last", "release_a", "release_b"});
+         {"a_half", "b_half", "o_half", "k_len", "m_len", "first", "last", "release_a", "release_b", "b_off"});
     bind("dma_store", kOpDmaStore, {"half", "dram_addr", "rows", "elems", "stride"});
   }
 
@@ -111,6 +111,8 @@ class CommandEncoder {
         } else {
           in_range("k_len", a[3], 1, std::min(shape_.ibuf_depth, shape_.wbuf_depth));
         }
+        // The weights read, entries b_off .. b_off + (WS: min(k_len, R); OS: k_len) - 1, lie in the half.
+        in_range("b_off", a[9], 0, shape_.wbuf_depth - a[3]);
         break;
       }
       default: {
@@ -253,17 +255,22 @@ class SystolicDriver : public RtlDriver {
       config.fail("rows", "no systolic RTL model for rows " + std::to_string(want.rows) + ", cols " +
                               std::to_string(want.cols) + " (" + describe_built() + ")");
     }
+    // Buffer depth is capacity only (the encoder holds the Program to the config's depths), so a
+    // model with deeper buffers runs the config cycle for cycle; the queue depth sets timing.
     const std::pair<const char*, int64_t SystolicShape::*> depths[] = {
         {"ibuf_depth", &SystolicShape::ibuf_depth},
         {"wbuf_depth", &SystolicShape::wbuf_depth},
         {"obuf_depth", &SystolicShape::obuf_depth},
-        {"queue_depth", &SystolicShape::queue_depth},
     };
     for (const auto& d : depths) {
-      if (want.*(d.second) != size_match->shape.*(d.second)) {
+      if (want.*(d.second) > size_match->shape.*(d.second)) {
         config.fail(d.first, std::string("no systolic RTL model with ") + d.first + " " +
                                  std::to_string(want.*(d.second)) + " (" + describe_built() + ")");
       }
+    }
+    if (want.queue_depth != size_match->shape.queue_depth) {
+      config.fail("queue_depth", "no systolic RTL model with queue_depth " + std::to_string(want.queue_depth) +
+                                     " (" + describe_built() + ")");
     }
     return {size_match, want};
   }

@@ -80,3 +80,27 @@ TEST_CASE("a layer for which a view names no bottleneck shows a dash in its colu
   CHECK_THAT(md, Catch::Contains("| net      | L2    | 2000       | 20.0               | dram           | -10.00    |"));
   CHECK_THAT(md, Catch::Contains("| net      | L1    | 1000       | 20.0               | -              | +10.00    |"));
 }
+
+TEST_CASE("report.md puts the reference's utilization beside the accelerator's stall-free bound", "[report]") {
+  HandMadeSuite s({});
+  for (auto& kv : s.runs) {
+    LayerResult& l = kv.second.layers.at(0);
+    if (kv.second.backend != "rtl") continue;
+    l.utilization = 0.5;
+    l.stall_free_cycles = l.cycles * 4 / 5;  // the layer runs 1.25x its bound: 62.5 % at the bound
+  }
+  TempDir tmp("report-bound");
+  const std::string md = report_of(s, tmp);
+  CHECK_THAT(md, Catch::Contains("## Utilization beside the stall-free bound"));
+  CHECK_THAT(md, Catch::Contains("| workload | layer | rtl cycles | utilization % | stall-free bound | "
+                                 "bound utilization % | cycles / bound |"));
+  // c4 L1: rtl 1000 cycles, bound 800 (read back from the run's JSON).
+  CHECK_THAT(md, Catch::Contains("| net      | L1    | 1000       | 50.0          | 800              | "
+                                 "62.5                | 1.25           |"));
+}
+
+TEST_CASE("report.md has no utilization table when the accelerator defines no stall-free bound", "[report]") {
+  HandMadeSuite s({});
+  TempDir tmp("report-no-bound");
+  CHECK_THAT(report_of(s, tmp), !Catch::Contains("stall-free bound"));
+}

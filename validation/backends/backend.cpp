@@ -29,6 +29,7 @@ LayerResult run_simulated_layer(const Accelerator& accel, const AccelConfig& con
   const int64_t pes = accel.processing_elements(config);
   r.utilization =
       out.cycles > 0 ? static_cast<double>(r.macs) / (static_cast<double>(out.cycles) * pes) : 0.0;
+  r.stall_free_cycles = accel.stall_free_cycles(layer, config);
   r.outputs_checked = true;
   r.outputs_match = actual == expected;
   r.output_hash = r.outputs_match ? golden.expected_hash : hash_output(actual);  // equal tensors, equal hashes

@@ -309,6 +309,43 @@ std::string summary_table(const Manifest& manifest, const Evaluation& ev) {
 
 namespace {
 
+// ---- utilization beside the accelerator's stall-free bound ----
+
+// Per config whose reference results carry a stall-free bound (Accelerator::stall_free_cycles):
+// per layer the reference's cycles and utilization next to the bound's, and how far above the
+// bound the layer runs. Empty when no reference result has one.
+std::string utilization_md(const Manifest& manifest, const Evaluation& ev) {
+  std::vector<std::string> configs;  // suite order
+  std::map<std::string, std::vector<const CaseMetrics*>> rows;
+  for (const auto& m : ev.cases) {
+    if (!m.is_reference || m.outcome->status != CaseStatus::Ok || m.cycles <= 0) continue;
+    if (m.outcome->layer.stall_free_cycles <= 0) continue;
+    if (!rows.count(m.c->config_name)) configs.push_back(m.c->config_name);
+    rows[m.c->config_name].push_back(&m);
+  }
+  if (configs.empty()) return "";
+  std::ostringstream md;
+  md << "\n## Utilization beside the stall-free bound\n\n"
+     << "Per layer the " << manifest.reference
+     << " utilization (MACs / (cycles x PEs)) beside the accelerator's stall-free bound: the cycles the layer "
+        "would take with its folds back to back and no wait for memory or commands (the formula: the "
+        "accelerator's README). `cycles / bound` above 1 is time spent waiting.\n";
+  for (const auto& config : configs) {
+    Table t({"workload", "layer", manifest.reference + " cycles", "utilization %", "stall-free bound",
+             "bound utilization %", "cycles / bound"});
+    for (const CaseMetrics* m : rows[config]) {
+      const LayerResult& l = m->outcome->layer;
+      const double bound = static_cast<double>(l.stall_free_cycles);
+      const double bound_util = l.utilization * static_cast<double>(m->cycles) / bound;
+      t.add({m->c->workload_name, md_escape(m->c->layer), std::to_string(m->cycles), num(100.0 * l.utilization, "%.1f"),
+             std::to_string(l.stall_free_cycles), num(100.0 * bound_util, "%.1f"),
+             num(static_cast<double>(m->cycles) / bound, "%.2f")});
+    }
+    md << "\n### " << config << "\n\n" << t.str();
+  }
+  return md.str();
+}
+
 // ---- where the cycles go: the reference's counters next to the fast views' bottlenecks ----
 
 // Busy and stall counters count cycles (a share of the layer's cycles); the rest count events
@@ -556,6 +593,7 @@ std::string report_md(const Manifest& manifest, const Evaluation& ev, const std:
   }
 
   md << cycle_breakdown_md(manifest, ev);
+  md << utilization_md(manifest, ev);
 
   std::ostringstream failed, mismatched, absent;
   std::map<std::string, std::string> absent_views;

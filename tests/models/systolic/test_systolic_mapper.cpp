@@ -13,7 +13,8 @@ using namespace acv;
 
 namespace {
 
-AccelConfig config(int64_t n, const std::string& dataflow, int64_t depth = 256) {
+AccelConfig config(int64_t n, const std::string& dataflow, int64_t depth = 256,
+                   const std::string& mapping = "per_tile") {
   AccelConfig c;
   c.file = "test-config.yaml";
   c.accelerator = "systolic";
@@ -28,6 +29,7 @@ AccelConfig config(int64_t n, const std::string& dataflow, int64_t depth = 256) 
   set("obuf_depth", std::to_string(depth));
   set("queue_depth", "4");
   set("dram_bytes", "268435456");
+  set("mapping", mapping);
   return c;
 }
 
@@ -119,4 +121,85 @@ TEST_CASE("tiles stay within the buffers and halves alternate", "[systolic][mapp
   CHECK(alternates);
   // M tiles ceil(23/6) = 4, N tiles ceil(9/4) = 3, K tiles ceil(11/4) = 3
   CHECK(loads == 4 * 3 * 3);
+}
+
+TEST_CASE("the reuse mapping computes the golden reference with resident blocks and with its fallback",
+          "[systolic][mapper]") {
+  const int64_t n = GENERATE(4, 8);
+  const std::string df = GENERATE(std::string("os"), std::string("ws"));
+  // 64: K of every layer below fits a half (resident blocks); 12: K up to 24 in two chunks over
+  // both halves (OS); 9: mostly per tile.
+  const int64_t depth = GENERATE(int64_t{64}, int64_t{12}, int64_t{9});
+  CAPTURE(n, df, depth);
+  const AccelConfig cfg = config(n, df, depth, "reuse");
+  check_matches_golden(gemm(13, 7, 19), cfg);
+  check_matches_golden(gemm(1, 1, 1), cfg);
+  check_matches_golden(gemm(37, 33, 9), cfg);  // OS: more m-tiles than n-tiles, B resident
+  check_matches_golden(gemm(5, 45, 21), cfg);  // OS: more n-tiles, A resident
+  check_matches_golden(conv(3, 9, 9, 5, 3, 2, 1, 1), cfg);
+  check_matches_golden(conv(6, 7, 7, 6, 3, 1, 1, 6), cfg);  // depthwise
+  check_matches_golden(conv(4, 6, 6, 6, 3, 1, 0, 2), cfg);  // grouped
+}
+
+TEST_CASE("the reuse mapping keeps the operand with the longer reuse resident and loads less", "[systolic][mapper]") {
+  using namespace systolic;
+  const Params os = read_params(config(16, "os", 4096, "reuse"));
+  // ResNet-18 Conv2_1a as SCALE-Sim shapes it: M = 54*54, N = 64, K = 576.
+  const Tiling t = choose_tiling(os, 2916, 64, 576);
+  CHECK(t.resident == Resident::kB);  // 4 n-tiles against 183 m-tiles
+  CHECK(t.loaded_entries == 4 * 576 + 4 * 183 * 576);
+  const Tiling per_tile = choose_tiling(read_params(config(16, "os", 4096, "per_tile")), 2916, 64, 576);
+  CHECK(per_tile.resident == Resident::kNone);
+  CHECK(per_tile.loaded_entries == 2 * 183 * 4 * 576);
+  CHECK(choose_tiling(os, 20, 4000, 576).resident == Resident::kA);  // 2 m-tiles against 250 n-tiles
+  // K beyond a half: the block in two K-chunks over both halves; beyond two halves, per tile.
+  const Tiling two_halves = choose_tiling(os, 25, 512, 4608);  // Conv5_1b
+  CHECK(two_halves.resident == Resident::kA);
+  CHECK(two_halves.chunks == 2);
+  CHECK(two_halves.tk == 2304);
+  const Tiling big_k = choose_tiling(os, 2916, 64, 8193);
+  CHECK(big_k.resident == Resident::kNone);
+  CHECK(big_k.tk == 4096);
+
+  const Params ws = read_params(config(16, "ws", 1024, "reuse"));
+  const Tiling w = choose_tiling(ws, 2916, 64, 576);
+  CHECK(w.resident == Resident::kB);
+  CHECK(w.tm == 1024);  // the largest m-tile: equal traffic, fewest computes
+  CHECK(w.loaded_entries == 4 * 576 + 4 * 36 * 2916);
+  // One m-tile: the traffic ties, the resident block needs half the dma_loads (each pays the latency).
+  const Tiling one_m = choose_tiling(ws, 144, 256, 1024);
+  CHECK(one_m.resident == Resident::kB);
+  CHECK(one_m.loads == 16 + 16 * 64);
+  // K beyond the half: two chunks of whole k-tiles over both halves, when the k-tiles split evenly.
+  const Tiling two = choose_tiling(ws, 2916, 64, 2048);
+  CHECK(two.resident == Resident::kB);
+  CHECK(two.chunks == 2);
+  CHECK(choose_tiling(ws, 2916, 64, 2064).resident == Resident::kNone);  // 129 k-tiles
+  CHECK(choose_tiling(ws, 2916, 64, 4096).resident == Resident::kNone);  // beyond both halves
+}
+
+TEST_CASE("weight-stationary reuse reads each k-tile of the resident block through b_off", "[systolic][mapper]") {
+  SystolicAccelerator accel;
+  const Program p = accel.map(gemm(30, 9, 11), config(4, "ws", 16, "reuse"));
+  int64_t weight_loads = 0, computes = 0;
+  std::vector<int64_t> offsets;
+  p.for_each([&](const ConcreteInstruction& c) {
+    if (c.opcode == systolic::kDmaLoad && c.f[systolic::kLdBuf] == systolic::kWbuf) {
+      ++weight_loads;
+      CHECK(c.f[systolic::kLdRows] == 11);  // the whole K of one n-tile
+    }
+    if (c.opcode == systolic::kCompute) {
+      ++computes;
+      if (computes <= 3) offsets.push_back(c.f[systolic::kCpBOff]);
+    }
+  });
+  CHECK(weight_loads == 3);                 // once per n-tile, not per output tile
+  CHECK(computes == 3 * 2 * 3);             // n-tiles x m-tiles (16, 14) x k-tiles
+  CHECK(offsets == std::vector<int64_t>{0, 4, 8});
+}
+
+TEST_CASE("a bad mapping value names the file, line and parameter", "[systolic][mapper]") {
+  SystolicAccelerator accel;
+  CHECK_THROWS_WITH(accel.check_config(config(4, "os", 256, "greedy")),
+                    Catch::Contains("test-config.yaml") && Catch::Contains("mapping"));
 }

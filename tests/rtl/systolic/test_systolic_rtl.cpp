@@ -86,7 +86,7 @@ struct GemmRun {
     const Expr first = clamp(Expr(1) - kt, 0, 1);
     const Expr last = clamp(kt - (nk - 2), 0, 1);
     const Statement compute = make_instruction(
-        kCompute, {in_half, in_half, out_half, k_len, ws ? m_len : Expr(rows), first, last, 1, 1});
+        kCompute, {in_half, in_half, out_half, k_len, ws ? m_len : Expr(rows), first, last, 1, 1, 0});
     const Statement store = make_instruction(
         kDmaStore, {out_half, Expr(cb) + mt * (t_m * n * 4) + nt * (t_n * 4), m_len, n_len, n * 4});
     return flat(
@@ -155,7 +155,7 @@ TEST_CASE("systolic RTL instruction timing matches rtl/systolic/README.md", "[rt
   SECTION("an OS compute with last = 1 is busy k_len + cols + rows cycles") {
     const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, k_len, n, n}),
                             make_instruction(kDmaLoad, {kWbuf, 0, 0, k_len, n, n}),
-                            make_instruction(kCompute, {0, 0, 0, k_len, n, 1, 1, 1, 1}),
+                            make_instruction(kCompute, {0, 0, 0, k_len, n, 1, 1, 1, 1, 0}),
                             make_instruction(kDmaStore, {0, 1024, n, n, 4 * n})},
                            4096);
     const SimulationOutput out = run(p, config, std::vector<uint8_t>(4096));
@@ -165,7 +165,7 @@ TEST_CASE("systolic RTL instruction timing matches rtl/systolic/README.md", "[rt
     config = systolic_config(n, "ws");
     const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, m_len, n, n}),
                             make_instruction(kDmaLoad, {kWbuf, 0, 0, n, n, n}),
-                            make_instruction(kCompute, {0, 0, 0, n, m_len, 1, 1, 1, 1}),
+                            make_instruction(kCompute, {0, 0, 0, n, m_len, 1, 1, 1, 1, 0}),
                             make_instruction(kDmaStore, {0, 1024, m_len, n, 4 * n})},
                            4096);
     const SimulationOutput out = run(p, config, std::vector<uint8_t>(4096));
@@ -179,7 +179,7 @@ TEST_CASE("a Program that deadlocks hits the cycle limit with a BackendError", "
   // The compute waits for IBUF half 1, which nothing loads.
   const Program p = flat(
       {make_instruction(kDmaLoad, {kIbuf, 0, 0, 1, n, n}), make_instruction(kDmaLoad, {kWbuf, 0, 0, 1, n, n}),
-       make_instruction(kCompute, {1, 0, 0, 1, n, 1, 1, 1, 1})},
+       make_instruction(kCompute, {1, 0, 0, 1, n, 1, 1, 1, 1, 0})},
       4096);
   CHECK_THROWS_WITH(run(p, systolic_config(n, "os"), std::vector<uint8_t>(4096), 3000),
                     Catch::Contains("did not finish within 3000 cycles"));
@@ -187,15 +187,18 @@ TEST_CASE("a Program that deadlocks hits the cycle limit with a BackendError", "
                   BackendError);  // default bound
 }
 
-TEST_CASE("the systolic driver rejects configs whose size or depths were not built", "[rtl][systolic]") {
+TEST_CASE("the systolic driver rejects configs whose size, deeper buffers or queue depth were not built",
+          "[rtl][systolic]") {
   const Program p = flat({}, 64);
   CHECK_THROWS_AS(run(p, systolic_config(12, "os"), std::vector<uint8_t>(64)), InputError);
   CHECK_THROWS_WITH(
       run(p, systolic_config(12, "os"), std::vector<uint8_t>(64)),
       Catch::Contains("test-systolic.yaml") && Catch::Contains("rows") && Catch::Contains("built: "));
   const int64_t n = built_sizes().front();
-  CHECK_THROWS_WITH(run(p, systolic_config(n, "os", 128), std::vector<uint8_t>(64)),
-                    Catch::Contains("ibuf_depth") && Catch::Contains("256"));
+  // Buffers deeper than built do not fit; shallower ones run on the same model (capacity only).
+  CHECK_THROWS_WITH(run(p, systolic_config(n, "os", 8192), std::vector<uint8_t>(64)),
+                    Catch::Contains("ibuf_depth") && Catch::Contains("8192") && Catch::Contains("4096"));
+  CHECK(run(p, systolic_config(n, "os", 128), std::vector<uint8_t>(64)).cycles == 0);
   CHECK_THROWS_WITH(run(p, systolic_config(n, "os", 256, 2), std::vector<uint8_t>(64)),
                     Catch::Contains("queue_depth"));
   CHECK(run(p, systolic_config(n, "os"), std::vector<uint8_t>(64)).cycles == 0);
@@ -207,7 +210,7 @@ TEST_CASE("the systolic driver rejects instructions outside the hardware's range
   const Program too_wide = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, 1, n + 1, n})}, 4096);
   CHECK_THROWS_WITH(run(too_wide, systolic_config(n, "os"), std::vector<uint8_t>(4096)),
                     Catch::Contains("instruction 0 (dma_load") && Catch::Contains("bytes"));
-  const Program ws_k = flat({make_instruction(kCompute, {0, 0, 0, n + 1, 1, 1, 1, 1, 1})}, 4096);
+  const Program ws_k = flat({make_instruction(kCompute, {0, 0, 0, n + 1, 1, 1, 1, 1, 1, 0})}, 4096);
   CHECK_THROWS_WITH(run(ws_k, systolic_config(n, "ws"), std::vector<uint8_t>(4096)),
                     Catch::Contains("k_len"));
   const Program outside = flat({make_instruction(kDmaLoad, {kIbuf, 0, 4090, 2, n, n})}, 4096);

@@ -38,6 +38,8 @@ std::string to_json(const RunResult& r) {
                       {"counters", l.counters},
                       {"info", l.info}});
   }
+  json skipped = json::array();
+  for (const auto& s : r.skipped_operators) skipped.push_back({{"node", s.node}, {"op_type", s.op_type}});
   const json j = {{"schema_version", r.schema_version},
                   {"backend", r.backend},
                   {"options", r.options},
@@ -50,7 +52,8 @@ std::string to_json(const RunResult& r) {
                   {"wall_seconds", r.wall_seconds},
                   {"total_cycles", r.total_cycles()},
                   {"all_outputs_match", r.all_outputs_match()},
-                  {"layers", layers}};
+                  {"layers", layers},
+                  {"skipped_operators", skipped}};
   return j.dump(2) + "\n";
 }
 
@@ -97,6 +100,10 @@ RunResult run_result_from_json(const std::string& text, const std::string& sourc
       l.counters = get(lj, "counters").get<std::map<std::string, int64_t>>();
       l.info = get(lj, "info").get<std::map<std::string, std::string>>();
       r.layers.push_back(std::move(l));
+    }
+    if (j.count("skipped_operators")) {  // absent in results written before ONNX workloads
+      for (const auto& sj : get(j, "skipped_operators"))
+        r.skipped_operators.push_back({get(sj, "node").get<std::string>(), get(sj, "op_type").get<std::string>()});
     }
     return r;
   } catch (const json::exception& e) {

@@ -85,6 +85,21 @@ TEST_CASE("ONNX unnamed nodes are named op_index and repeated names made unique"
   CHECK(w.skipped_operators[0].node == "Relu_3");
 }
 
+TEST_CASE("an ONNX input of batch 2 gives one layer per batch element", "[onnx]") {
+  const Workload w = load_workload(model("batched"));
+  REQUIRE(w.layers.size() == 4);
+  const char* const names[] = {"c.b0", "c.b1", "p.b0", "p.b1"};
+  for (std::size_t i = 0; i < 4; ++i) {
+    CAPTURE(i);
+    const Layer& l = w.layers[i];
+    CHECK(l.name == names[i]);
+    CHECK(l.in_c == (i < 2 ? 3 : 4));
+    CHECK(l.in_h == 6);
+    CHECK(l.out_h() == (i < 2 ? 6 : 3));
+    CHECK(to_string(l.kind) == std::string(i < 2 ? "conv2d" : "maxpool"));
+  }
+}
+
 TEST_CASE("ONNX layers remember their file and node for later errors", "[onnx]") {
   const Workload w = load_workload(model("convs"));
   const Layer& l = w.find("conv_rect");

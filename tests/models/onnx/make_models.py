@@ -145,6 +145,14 @@ def names(out_dir):
     g.save(out_dir, g.node("Relu", [x], ""))
 
 
+def batched(out_dir):
+    """Batch 2: acv's layers are batch 1, so one layer per batch element (no YAML: the test
+    checks names and shapes)."""
+    g = Graph("batched", [2, 3, 6, 6])
+    x = g.conv("input", "c", 3, 4, 3, pads=[1, 1, 1, 1])
+    g.save(out_dir, g.node("MaxPool", [x], "p", kernel_shape=[2, 2], strides=[2, 2]))
+
+
 def basic_block(g, x, name, in_c, out_c, stride):
     y = g.conv(x, name + ".conv1", in_c, out_c, 3, pads=[1, 1, 1, 1], strides=[stride, stride])
     y = g.node("BatchNormalization", [y] + [g.weight(name + ".bn1." + p, [out_c]) for p in ("g", "b", "m", "v")],
@@ -218,7 +226,7 @@ def main():
         sys.exit("usage: make_models.py OUT_DIR")
     out_dir = sys.argv[1]
     os.makedirs(out_dir, exist_ok=True)
-    for make in (convs, conv1d, gemms, pools, quantized, names, resnet18_small, bad_models):
+    for make in (convs, conv1d, gemms, pools, quantized, names, batched, resnet18_small, bad_models):
         make(out_dir)
 
 

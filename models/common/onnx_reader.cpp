@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -189,7 +190,8 @@ class OnnxReader {
     if (init != initializer_dims_.end()) return init->second;
     const auto it = types_.find(tensor);
     if (it == types_.end() || !it->second->has_tensor_type() || !it->second->tensor_type().has_shape())
-      fail(field, "the shape of tensor '" + tensor + "' is unknown (shape inference could not infer it)");
+      fail(field, "the shape of tensor '" + tensor +
+                      "' is unknown: ONNX's shape inference could not infer it (does it depend on input values?)");
     Dims dims;
     const auto& shape = it->second->tensor_type().shape();
     for (int d = 0; d < shape.dim_size(); ++d) {
@@ -428,6 +430,102 @@ class OnnxReader {
   int index_ = 0;
 };
 
+// Known dimension values of a value's tensor shape; false when the shape or a dimension is unknown.
+bool known_dims(const onnx::TypeProto& type, Dims* dims) {
+  if (!type.has_tensor_type() || !type.tensor_type().has_shape()) return false;
+  dims->clear();
+  for (const auto& d : type.tensor_type().shape().dim()) {
+    if (!d.has_dim_value()) return false;
+    dims->push_back(d.dim_value());
+  }
+  return true;
+}
+
+// The output shape of a Reshape of `in` to `target` (0 copies the input's dimension unless
+// allowzero, -1 takes what is left); false when the target does not fit.
+bool reshaped(const Dims& in, Dims target, bool allowzero, Dims* out) {
+  int64_t total = 1, known = 1;
+  for (const int64_t d : in) total *= d;
+  int infer = -1;
+  for (std::size_t i = 0; i < target.size(); ++i) {
+    if (target[i] == 0 && !allowzero) {
+      if (i >= in.size()) return false;
+      target[i] = in[i];
+    }
+    if (target[i] == -1) {
+      if (infer >= 0) return false;
+      infer = static_cast<int>(i);
+    } else if (target[i] <= 0) {
+      return false;
+    } else {
+      known *= target[i];
+    }
+  }
+  if (infer >= 0) {
+    if (known == 0 || total % known != 0) return false;
+    target[static_cast<std::size_t>(infer)] = total / known;
+  }
+  *out = target;
+  return true;
+}
+
+// ONNX's shape inference (strict, with data propagation so shapes computed in the graph are
+// followed). ONNX 1.12's Reshape ignores a target shape that data propagation did compute
+// (Shape -> Gather -> Unsqueeze -> Concat, as PyTorch exports x.view(x.size(0), -1)): such
+// outputs get their shape from the propagated values, and inference runs again from there.
+void infer_shapes(onnx::ModelProto& model) {
+  const onnx::ShapeInferenceOptions options(/*check_type=*/true, /*strict_mode=*/1, /*data_prop=*/true);
+  for (int round = 0; round < 100; ++round) {  // each round fills at least one Reshape, or ends
+    std::unordered_map<std::string, onnx::TensorShapeProto> propagated;
+    onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), options, &propagated);
+    onnx::GraphProto& graph = *model.mutable_graph();
+    std::map<std::string, const onnx::TypeProto*> types;
+    for (const auto& v : graph.input()) types[v.name()] = &v.type();
+    for (const auto& v : graph.value_info()) types[v.name()] = &v.type();
+    for (const auto& v : graph.output()) types[v.name()] = &v.type();
+    std::vector<onnx::ValueInfoProto> filled;
+    for (const auto& node : graph.node()) {
+      if (node.op_type() != "Reshape" || node.input_size() < 2 || node.output_size() < 1) continue;
+      Dims in, out, have;
+      const auto it_in = types.find(node.input(0));
+      const auto it_out = types.find(node.output(0));
+      if (it_in == types.end() || !known_dims(*it_in->second, &in)) continue;
+      if (it_out != types.end() && known_dims(*it_out->second, &have)) continue;
+      const auto data = propagated.find(node.input(1));
+      if (data == propagated.end()) continue;
+      Dims target;
+      for (const auto& d : data->second.dim()) {
+        if (!d.has_dim_value()) break;
+        target.push_back(d.dim_value());
+      }
+      if (target.size() != static_cast<std::size_t>(data->second.dim_size())) continue;
+      bool allowzero = false;
+      for (const auto& a : node.attribute())
+        if (a.name() == "allowzero") allowzero = a.i() != 0;
+      if (!reshaped(in, target, allowzero, &out)) continue;  // shape inference reports it, or the mapping does
+      onnx::ValueInfoProto v;
+      v.set_name(node.output(0));
+      auto* tensor = v.mutable_type()->mutable_tensor_type();
+      tensor->set_elem_type(it_in->second->tensor_type().elem_type());
+      for (const int64_t d : out) tensor->mutable_shape()->add_dim()->set_dim_value(d);
+      filled.push_back(std::move(v));
+    }
+    if (filled.empty()) return;
+    for (auto& v : filled) {
+      // Replace a shapeless entry of the same name, else add one.
+      bool replaced = false;
+      for (auto& existing : *graph.mutable_value_info())
+        if (existing.name() == v.name()) {
+          existing = v;
+          replaced = true;
+        }
+      for (auto& existing : *graph.mutable_output())
+        if (existing.name() == v.name() && !existing.type().tensor_type().has_shape()) existing = v;
+      if (!replaced) *graph.add_value_info() = v;
+    }
+  }
+}
+
 }  // namespace
 
 Workload parse_workload_onnx(const std::string& bytes, const std::string& file) {
@@ -443,10 +541,8 @@ Workload parse_workload_onnx(const std::string& bytes, const std::string& file) 
     throw InputError(whole, "invalid ONNX model: " + one_line(e.what()));
   }
   try {
-    // Strict: a node whose shapes cannot be inferred is an error here, not a layer of unknown size
-    // later. Data propagation resolves shapes computed in the graph (Shape -> Gather -> Reshape).
-    const onnx::ShapeInferenceOptions options(/*check_type=*/true, /*strict_mode=*/1, /*data_prop=*/true);
-    onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), options);
+    // Strict: a node whose shapes cannot be inferred is an error here, not a layer of unknown size later.
+    infer_shapes(model);
   } catch (const std::exception& e) {
     throw InputError(whole, "shape inference failed: " + one_line(e.what()));
   }

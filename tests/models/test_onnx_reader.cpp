@@ -49,7 +49,7 @@ void check_same_layers(const Workload& got, const Workload& want) {
 }
 
 TEST_CASE("ONNX models read the same layers as their hand-written YAML", "[onnx]") {
-  for (const char* name : {"convs", "conv1d", "gemms", "pools", "quantized", "resnet18_small"}) {
+  for (const char* name : {"convs", "conv1d", "gemms", "pools", "quantized", "dynamic_reshape", "resnet18_small"}) {
     CAPTURE(name);
     check_same_layers(load_workload(model(name)), load_workload(yaml(name)));
   }
@@ -123,6 +123,7 @@ TEST_CASE("ONNX attributes and shapes acv cannot map are errors naming file, nod
       {"bad_avg_exclude_pad", {"node 'p_excl' (AveragePool).count_include_pad:"}},
       {"bad_no_layers", {"no operator maps to a layer", "(Relu)"}},
       {"bad_matmul_mismatch", {"shape inference failed", "node name: mm", "Incompatible dimensions"}},
+      {"bad_runtime_shape", {"node 'mm_after_view' (MatMul).input A: the shape of tensor", "is unknown"}},
       {"bad_not_onnx", {"not an ONNX model"}},
   };
   for (const auto& c : cases) {

@@ -43,6 +43,10 @@ class Graph:
         self.inits.append(helper.make_tensor(name, TensorProto.INT64, [len(values)], values))
         return name
 
+    def index(self, name, value):
+        self.inits.append(helper.make_tensor(name, TensorProto.INT64, [], [value]))
+        return name
+
     def node(self, op, inputs, name, outputs=1, **attrs):
         outs = [self.tensor(name + "_out") for _ in range(outputs)]
         self.nodes.append(helper.make_node(op, inputs, outs, name=name, **attrs))
@@ -68,6 +72,8 @@ class Graph:
         for i, o in enumerate(outputs):
             if o in shapes and shapes[o].type.tensor_type.HasField("shape"):
                 model.graph.output[i].CopyFrom(shapes[o])
+            elif not output_shape:
+                sys.exit("%s: Python's shape inference cannot infer output %s; pass output_shape" % (self.name, o))
         onnx.save(model, os.path.join(out_dir, self.name + ".onnx"))
 
 
@@ -145,6 +151,18 @@ def names(out_dir):
     g.save(out_dir, g.node("Relu", [x], ""))
 
 
+def dynamic_reshape(out_dir):
+    """A target shape computed in the graph, as PyTorch exports x.view(x.size(0), -1): Shape ->
+    Gather -> Unsqueeze -> Concat -> Reshape (equivalent: dynamic_reshape.yaml)."""
+    g = Graph("dynamic_reshape", [1, 3, 6, 6])
+    x = g.conv("input", "conv", 3, 8, 3, strides=[2, 2])  # 8x2x2
+    n = g.node("Gather", [g.node("Shape", [x], "shape"), g.index("zero", 0)], "batch_size", axis=0)
+    n = g.node("Unsqueeze", [n, g.shape("axes", [0])], "unsqueeze")
+    flat = g.node("Reshape", [x, g.node("Concat", [n, g.shape("rest", [-1])], "target", axis=0)], "view")
+    # ONNX 1.12's Reshape inference does not follow the computed target: the output shape is given.
+    g.save(out_dir, g.node("MatMul", [flat, g.weight("fc.weight", [32, 10])], "fc"), output_shape=[1, 10])
+
+
 def batched(out_dir):
     """Batch 2: acv's layers are batch 1, so one layer per batch element (no YAML: the test
     checks names and shapes)."""
@@ -217,6 +235,11 @@ def bad_models(out_dir):
     g = Graph("bad_matmul_mismatch", [2, 5])  # inner sizes 5 and 6: shape inference refuses it
     g.save(out_dir, g.node("MatMul", ["input", g.weight("wm", [6, 3])], "mm"), output_shape=[2, 3])
 
+    g = Graph("bad_runtime_shape", [1, 12])  # the target shape is an input: known only at run time
+    g.inputs.append(helper.make_tensor_value_info("target", TensorProto.INT64, [2]))
+    flat = g.node("Reshape", ["input", "target"], "view")
+    g.save(out_dir, g.node("MatMul", [flat, g.weight("wr", [4, 5])], "mm_after_view"), output_shape=[3, 5])
+
     with open(os.path.join(out_dir, "bad_not_onnx.onnx"), "wb") as f:
         f.write(b"layers:\n  - name: not a protobuf\n")
 
@@ -226,7 +249,8 @@ def main():
         sys.exit("usage: make_models.py OUT_DIR")
     out_dir = sys.argv[1]
     os.makedirs(out_dir, exist_ok=True)
-    for make in (convs, conv1d, gemms, pools, quantized, names, batched, resnet18_small, bad_models):
+    for make in (convs, conv1d, gemms, pools, quantized, names, dynamic_reshape, batched, resnet18_small,
+                 bad_models):
         make(out_dir)
 
 

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -100,28 +101,17 @@ class OnnxReader {
       index_ = i;
       const bool standard = node.domain().empty() || node.domain() == "ai.onnx";
       const std::string& op = node.op_type();
-      if (standard && (op == "Conv" || op == "ConvInteger")) {
-        map_conv(0, 1, w.layers);
-      } else if (standard && op == "QLinearConv") {
-        map_conv(0, 3, w.layers);
-      } else if (standard && op == "Gemm") {
-        map_gemm(w.layers);
-      } else if (standard && (op == "MatMul" || op == "MatMulInteger")) {
-        map_matmul(0, 1, w.layers);
-      } else if (standard && op == "QLinearMatMul") {
-        map_matmul(0, 3, w.layers);
-      } else if (standard && (op == "MaxPool" || op == "AveragePool")) {
-        map_pool(op == "MaxPool" ? LayerKind::MaxPool : LayerKind::AvgPool, w.layers);
-      } else if (standard && (op == "GlobalMaxPool" || op == "GlobalAveragePool")) {
-        map_global_pool(op == "GlobalMaxPool" ? LayerKind::MaxPool : LayerKind::AvgPool, w.layers);
+      const auto mapper = mappers().find(op);
+      if (standard && mapper != mappers().end()) {
+        mapper->second(*this, w.layers);
       } else if (standard && skipped_op_types().count(op)) {
         w.skipped_operators.push_back({layer_name(), op});
       } else {
-        fail("op_type", "operator " + (standard ? op : node.domain() + "." + op) +
-                            " cannot be mapped: acv maps Conv, ConvInteger, QLinearConv, Gemm, MatMul, "
-                            "MatMulInteger, QLinearMatMul, MaxPool, AveragePool, GlobalMaxPool and "
-                            "GlobalAveragePool, and skips operators without multiply-accumulate work "
-                            "(elementwise, activations, normalization, data movement, reductions)");
+        std::string mapped;
+        for (const auto& m : mappers()) mapped += (mapped.empty() ? "" : ", ") + m.first;
+        fail("op_type", "operator " + (standard ? op : node.domain() + "." + op) + " cannot be mapped: acv maps " +
+                            mapped + ", and skips operators without multiply-accumulate work (elementwise, "
+                            "activations, normalization, data movement, reductions)");
       }
     }
     if (w.layers.empty()) {
@@ -137,6 +127,27 @@ class OnnxReader {
   }
 
  private:
+  using Mapper = std::function<void(const OnnxReader&, std::vector<Layer>&)>;
+
+  // The operators that become layers, with the inputs that hold the data and the weights.
+  static const std::map<std::string, Mapper>& mappers() {
+    static const std::map<std::string, Mapper> table = {
+        {"Conv", [](const OnnxReader& r, std::vector<Layer>& l) { r.map_conv(0, 1, l); }},
+        {"ConvInteger", [](const OnnxReader& r, std::vector<Layer>& l) { r.map_conv(0, 1, l); }},
+        {"QLinearConv", [](const OnnxReader& r, std::vector<Layer>& l) { r.map_conv(0, 3, l); }},
+        {"Gemm", [](const OnnxReader& r, std::vector<Layer>& l) { r.map_gemm(l); }},
+        {"MatMul", [](const OnnxReader& r, std::vector<Layer>& l) { r.map_matmul(0, 1, l); }},
+        {"MatMulInteger", [](const OnnxReader& r, std::vector<Layer>& l) { r.map_matmul(0, 1, l); }},
+        {"QLinearMatMul", [](const OnnxReader& r, std::vector<Layer>& l) { r.map_matmul(0, 3, l); }},
+        {"MaxPool", [](const OnnxReader& r, std::vector<Layer>& l) { r.map_pool(LayerKind::MaxPool, l); }},
+        {"AveragePool", [](const OnnxReader& r, std::vector<Layer>& l) { r.map_pool(LayerKind::AvgPool, l); }},
+        {"GlobalMaxPool", [](const OnnxReader& r, std::vector<Layer>& l) { r.map_global_pool(LayerKind::MaxPool, l); }},
+        {"GlobalAveragePool",
+         [](const OnnxReader& r, std::vector<Layer>& l) { r.map_global_pool(LayerKind::AvgPool, l); }},
+    };
+    return table;
+  }
+
   // "node 'conv1' (Conv)", or "node 3 (Conv, unnamed)": node names are optional in ONNX.
   std::string node_label() const {
     return node_->name().empty()

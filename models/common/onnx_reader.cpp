@@ -85,9 +85,15 @@ class OnnxReader {
       constants_.insert(t.name());
       initializer_dims_[t.name()] = Dims(t.dims().begin(), t.dims().end());
     }
-    for (const auto& n : graph_.node())
-      if (n.op_type() == "Constant")
+    // Weights may reach an operator through nodes computed from constants only (a quantized
+    // model's DequantizeLinear, a Transpose): their outputs are weights too.
+    for (const auto& n : graph_.node()) {
+      const bool from_constants =
+          std::all_of(n.input().begin(), n.input().end(),
+                      [&](const std::string& in) { return in.empty() || constants_.count(in) > 0; });
+      if (n.op_type() == "Constant" || (from_constants && skipped_op_types().count(n.op_type())))
         for (const auto& o : n.output()) constants_.insert(o);
+    }
   }
 
   Workload read() {
@@ -380,7 +386,8 @@ class OnnxReader {
     add_per_batch(l, x[0], layers);
   }
 
-  // Weights (an initializer or a Constant) make a dense layer; two activations a gemm.
+  // Weights (an initializer, a Constant, or computed from those alone) make a dense layer; two
+  // activations a gemm.
   LayerKind gemm_kind(int b_input) const {
     return constants_.count(node_->input(b_input)) ? LayerKind::Dense : LayerKind::Gemm;
   }

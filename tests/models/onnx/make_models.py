@@ -139,7 +139,11 @@ def quantized(out_dir):
     m = g.node("MatMulInteger", ["tokens", g.weight("mi.b", [16, 4], i8)], "imatmul")  # 5x4
     q = g.node("QLinearMatMul", ["tokens"] + g.quant("a") + [g.weight("qm.b", [16, 6], i8)] + g.quant("b")
                + g.quant("c"), "qmatmul")  # 5x6
-    g.save(out_dir, y, m, q)
+    # QDQ form: float MatMul by int8 weights through DequantizeLinear: still weights, a dense layer.
+    w = g.node("DequantizeLinear", [g.weight("dq.w", [16, 3], i8)] + g.quant("dq"), "dequant_w")
+    t = g.node("DequantizeLinear", ["tokens"] + g.quant("t"), "dequant_tokens")
+    d = g.node("MatMul", [t, w], "qdq_matmul")  # 5x3
+    g.save(out_dir, y, m, q, d)
 
 
 def names(out_dir):

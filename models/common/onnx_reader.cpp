@@ -45,12 +45,13 @@ std::string one_line(std::string s) {
 const std::set<std::string>& skipped_op_types() {
   static const std::set<std::string> ops = {
       // elementwise and activations
-      "Abs", "Acos", "Acosh", "Add", "And", "Asin", "Asinh", "Atan", "Atanh", "BitShift", "Ceil", "Celu", "Clip",
-      "Cos", "Cosh", "Div", "Elu", "Equal", "Erf", "Exp", "Floor", "Gelu", "Greater", "GreaterOrEqual",
-      "HardSigmoid", "HardSwish", "Hardmax", "Identity", "IsInf", "IsNaN", "LeakyRelu", "Less", "LessOrEqual",
-      "Log", "LogSoftmax", "Max", "Mean", "Min", "Mish", "Mod", "Mul", "Neg", "Not", "Or", "PRelu", "Pow",
-      "Reciprocal", "Relu", "Round", "Selu", "Shrink", "Sigmoid", "Sign", "Sin", "Sinh", "Softmax", "Softplus",
-      "Softsign", "Sqrt", "Sub", "Sum", "Tan", "Tanh", "ThresholdedRelu", "Where", "Xor",
+      "Abs", "Acos", "Acosh", "Add", "And", "Asin", "Asinh", "Atan", "Atanh", "BitShift", "Ceil", "Celu",
+      "Clip", "Cos", "Cosh", "Div", "Elu", "Equal", "Erf", "Exp", "Floor", "Gelu", "Greater",
+      "GreaterOrEqual", "HardSigmoid", "HardSwish", "Hardmax", "Identity", "IsInf", "IsNaN", "LeakyRelu",
+      "Less", "LessOrEqual", "Log", "LogSoftmax", "Max", "Mean", "Min", "Mish", "Mod", "Mul", "Neg", "Not",
+      "Or", "PRelu", "Pow", "Reciprocal", "Relu", "Round", "Selu", "Shrink", "Sigmoid", "Sign", "Sin", "Sinh",
+      "Softmax", "Softplus", "Softsign", "Sqrt", "Sub", "Sum", "Tan", "Tanh", "ThresholdedRelu", "Where",
+      "Xor",
       // normalization
       "BatchNormalization", "InstanceNormalization", "LayerNormalization", "LpNormalization",
       "MeanVarianceNormalization", "LRN",
@@ -88,9 +89,9 @@ class OnnxReader {
     // Weights may reach an operator through nodes computed from constants only (a quantized
     // model's DequantizeLinear, a Transpose): their outputs are weights too.
     for (const auto& n : graph_.node()) {
-      const bool from_constants =
-          std::all_of(n.input().begin(), n.input().end(),
-                      [&](const std::string& in) { return in.empty() || constants_.count(in) > 0; });
+      const bool from_constants = std::all_of(n.input().begin(), n.input().end(), [&](const std::string& in) {
+        return in.empty() || constants_.count(in) > 0;
+      });
       if (n.op_type() == "Constant" || (from_constants && skipped_op_types().count(n.op_type())))
         for (const auto& o : n.output()) constants_.insert(o);
     }
@@ -115,8 +116,9 @@ class OnnxReader {
       } else {
         std::string mapped;
         for (const auto& m : mappers()) mapped += (mapped.empty() ? "" : ", ") + m.first;
-        fail("op_type", "operator " + (standard ? op : node.domain() + "." + op) + " cannot be mapped: acv maps " +
-                            mapped + ", and skips operators without multiply-accumulate work (elementwise, "
+        fail("op_type", "operator " + (standard ? op : node.domain() + "." + op) +
+                            " cannot be mapped: acv maps " + mapped +
+                            ", and skips operators without multiply-accumulate work (elementwise, "
                             "activations, normalization, data movement, reductions)");
       }
     }
@@ -125,9 +127,10 @@ class OnnxReader {
       for (const auto& s : w.skipped_operators) types.insert(s.op_type);
       std::string ops;
       for (const auto& t : types) ops += (ops.empty() ? "" : ", ") + t;
-      throw InputError(SourceLoc{file_, 0, ""},
-                       "no operator maps to a layer: every operator is one without multiply-accumulate work (" +
-                           ops + ")");
+      throw InputError(
+          SourceLoc{file_, 0, ""},
+          "no operator maps to a layer: every operator is one without multiply-accumulate work (" + ops +
+              ")");
     }
     return w;
   }
@@ -146,8 +149,10 @@ class OnnxReader {
         {"MatMulInteger", [](const OnnxReader& r, std::vector<Layer>& l) { r.map_matmul(0, 1, l); }},
         {"QLinearMatMul", [](const OnnxReader& r, std::vector<Layer>& l) { r.map_matmul(0, 3, l); }},
         {"MaxPool", [](const OnnxReader& r, std::vector<Layer>& l) { r.map_pool(LayerKind::MaxPool, l); }},
-        {"AveragePool", [](const OnnxReader& r, std::vector<Layer>& l) { r.map_pool(LayerKind::AvgPool, l); }},
-        {"GlobalMaxPool", [](const OnnxReader& r, std::vector<Layer>& l) { r.map_global_pool(LayerKind::MaxPool, l); }},
+        {"AveragePool",
+         [](const OnnxReader& r, std::vector<Layer>& l) { r.map_pool(LayerKind::AvgPool, l); }},
+        {"GlobalMaxPool",
+         [](const OnnxReader& r, std::vector<Layer>& l) { r.map_global_pool(LayerKind::MaxPool, l); }},
         {"GlobalAveragePool",
          [](const OnnxReader& r, std::vector<Layer>& l) { r.map_global_pool(LayerKind::AvgPool, l); }},
     };
@@ -156,9 +161,8 @@ class OnnxReader {
 
   // "node 'conv1' (Conv)", or "node 3 (Conv, unnamed)": node names are optional in ONNX.
   std::string node_label() const {
-    return node_->name().empty()
-               ? "node " + std::to_string(index_) + " (" + node_->op_type() + ", unnamed)"
-               : "node '" + node_->name() + "' (" + node_->op_type() + ")";
+    return node_->name().empty() ? "node " + std::to_string(index_) + " (" + node_->op_type() + ", unnamed)"
+                                 : "node '" + node_->name() + "' (" + node_->op_type() + ")";
   }
 
   // The node's layer name: its own, or "<op>_<index>" when it has none.
@@ -207,8 +211,9 @@ class OnnxReader {
     if (init != initializer_dims_.end()) return init->second;
     const auto it = types_.find(tensor);
     if (it == types_.end() || !it->second->has_tensor_type() || !it->second->tensor_type().has_shape())
-      fail(field, "the shape of tensor '" + tensor +
-                      "' is unknown: ONNX's shape inference could not infer it (does it depend on input values?)");
+      fail(field,
+           "the shape of tensor '" + tensor +
+               "' is unknown: ONNX's shape inference could not infer it (does it depend on input values?)");
     Dims dims;
     const auto& shape = it->second->tensor_type().shape();
     for (int d = 0; d < shape.dim_size(); ++d) {
@@ -218,7 +223,8 @@ class OnnxReader {
         fail(field, which + " is symbolic ('" + dim.dim_param() +
                         "'): acv needs fixed sizes; give the model's inputs fixed shapes");
       if (!dim.has_dim_value()) fail(field, which + " is unknown (shape inference could not infer it)");
-      if (dim.dim_value() <= 0) fail(field, which + " is " + std::to_string(dim.dim_value()) + ", not a size");
+      if (dim.dim_value() <= 0)
+        fail(field, which + " is " + std::to_string(dim.dim_value()) + ", not a size");
       dims.push_back(dim.dim_value());
     }
     return dims;
@@ -228,7 +234,8 @@ class OnnxReader {
   Window read_window(const Dims& spatial, const Dims& kernel) const {
     const std::size_t n = spatial.size();
     const Dims strides = attr_ints("strides", Dims(n, 1));
-    if (strides.size() != n) fail("strides", "expected " + std::to_string(n) + " values, got " + join_dims(strides));
+    if (strides.size() != n)
+      fail("strides", "expected " + std::to_string(n) + " values, got " + join_dims(strides));
     for (const int64_t s : strides)
       if (s <= 0) fail("strides", "must be positive, got " + join_dims(strides));
     const Dims dilations = attr_ints("dilations", Dims(n, 1));
@@ -239,7 +246,8 @@ class OnnxReader {
     const std::string auto_pad = attr_string("auto_pad", "NOTSET");
     if (auto_pad == "NOTSET") {
       const Dims p = attr_ints("pads", Dims(2 * n, 0));
-      if (p.size() != 2 * n) fail("pads", "expected " + std::to_string(2 * n) + " values, got " + join_dims(p));
+      if (p.size() != 2 * n)
+        fail("pads", "expected " + std::to_string(2 * n) + " values, got " + join_dims(p));
       for (std::size_t d = 0; d < n; ++d) {
         if (p[d] < 0 || p[d + n] < 0) fail("pads", "must not be negative, got " + join_dims(p));
         if (p[d] != p[d + n])
@@ -255,7 +263,8 @@ class OnnxReader {
         const int64_t total = std::max<int64_t>(0, (out - 1) * strides[d] + kernel[d] - spatial[d]);
         if (total % 2 != 0)
           fail("auto_pad", auto_pad + " pads spatial dimension " + std::to_string(d) + " by " +
-                               std::to_string(total) + " in all, one more on one side: acv pads both sides "
+                               std::to_string(total) +
+                               " in all, one more on one side: acv pads both sides "
                                "of a dimension equally (write explicit symmetric pads)");
         pads[d] = total / 2;
       }
@@ -296,7 +305,8 @@ class OnnxReader {
     const auto it = types_.find(node_->output(0));
     if (it == types_.end() || !it->second->tensor_type().has_shape()) return;
     const auto& shape = it->second->tensor_type().shape();
-    const Dims mine = shape.dim_size() == 3 ? Dims{channels, l.out_w()} : Dims{channels, l.out_h(), l.out_w()};
+    const Dims mine =
+        shape.dim_size() == 3 ? Dims{channels, l.out_w()} : Dims{channels, l.out_h(), l.out_w()};
     if (static_cast<std::size_t>(shape.dim_size()) != mine.size() + 1) return;
     for (std::size_t d = 0; d < mine.size(); ++d) {
       const auto& dim = shape.dim(static_cast<int>(d + 1));
@@ -341,7 +351,8 @@ class OnnxReader {
     if (kernel_attr != kernel)
       fail("kernel_shape", join_dims(kernel_attr) + " differs from the weights' " + join_dims(kernel));
     const Dims spatial(x.begin() + 2, x.end());
-    Layer l = feature_map_layer(x.size() == 3 ? LayerKind::Conv1d : LayerKind::Conv2d, x, read_window(spatial, kernel));
+    Layer l = feature_map_layer(x.size() == 3 ? LayerKind::Conv1d : LayerKind::Conv2d, x,
+                                read_window(spatial, kernel));
     l.out_c = w[0];
     l.groups = group;
     check_output(l, l.out_c);
@@ -355,20 +366,25 @@ class OnnxReader {
     if (!k) fail("kernel_shape", "missing (required by the operator)");
     const Dims kernel = attr_ints("kernel_shape", {});
     if (kernel.size() != spatial.size())
-      fail("kernel_shape", "expected " + std::to_string(spatial.size()) + " values, got " + join_dims(kernel));
+      fail("kernel_shape",
+           "expected " + std::to_string(spatial.size()) + " values, got " + join_dims(kernel));
     Layer l = feature_map_layer(kind, x, read_window(spatial, kernel));
     l.out_c = l.in_c;
     if (attr_int("ceil_mode", 0) != 0) {
       // acv counts whole windows (floor); ceil mode adds a partial last window unless it divides.
-      const auto ceil_out = [](int64_t in, int64_t pad, int64_t k, int64_t s) { return (in + 2 * pad - k + s - 1) / s + 1; };
+      const auto ceil_out = [](int64_t in, int64_t pad, int64_t k, int64_t s) {
+        return (in + 2 * pad - k + s - 1) / s + 1;
+      };
       if (ceil_out(l.in_h, l.pad_h, l.kh, l.stride_h) != l.out_h() ||
           ceil_out(l.in_w, l.pad_w, l.kw, l.stride_w) != l.out_w())
-        fail("ceil_mode", "ceil_mode 1 adds a partial window at the end of a row or column; acv's pools count "
-                          "whole windows (floor), as ceil_mode 0");
+        fail("ceil_mode",
+             "ceil_mode 1 adds a partial window at the end of a row or column; acv's pools count "
+             "whole windows (floor), as ceil_mode 0");
     }
     if (kind == LayerKind::AvgPool && (l.pad_h > 0 || l.pad_w > 0) && attr_int("count_include_pad", 0) == 0)
-      fail("count_include_pad", "0 with padding divides border windows by their in-bounds elements; acv's "
-                                "average pool divides by the kernel size, as count_include_pad 1");
+      fail("count_include_pad",
+           "0 with padding divides border windows by their in-bounds elements; acv's "
+           "average pool divides by the kernel size, as count_include_pad 1");
     check_output(l, l.out_c);
     add_per_batch(l, x[0], layers);
   }
@@ -405,9 +421,9 @@ class OnnxReader {
     l.n = tb ? b[0] : b[1];
     const int64_t kb = tb ? b[1] : b[0];
     if (kb != l.k)
-      fail("input B", "inner sizes differ: A " + join_dims(a) + (ta ? " (transposed)" : "") + " gives K = " +
-                          std::to_string(l.k) + ", B " + join_dims(b) + (tb ? " (transposed)" : "") + " gives " +
-                          std::to_string(kb));
+      fail("input B", "inner sizes differ: A " + join_dims(a) + (ta ? " (transposed)" : "") +
+                          " gives K = " + std::to_string(l.k) + ", B " + join_dims(b) +
+                          (tb ? " (transposed)" : "") + " gives " + std::to_string(kb));
     add_per_batch(l, 1, layers);
   }
 
@@ -433,7 +449,8 @@ class OnnxReader {
       const int64_t da = i < batch_a.size() ? batch_a[batch_a.size() - 1 - i] : 1;
       const int64_t db = i < batch_b.size() ? batch_b[batch_b.size() - 1 - i] : 1;
       if (da != db && da != 1 && db != 1)
-        fail("input B", "batch dimensions " + join_dims(batch_a) + " and " + join_dims(batch_b) + " do not broadcast");
+        fail("input B",
+             "batch dimensions " + join_dims(batch_a) + " and " + join_dims(batch_b) + " do not broadcast");
       batch *= std::max(da, db);
     }
     add_per_batch(l, batch, layers);
@@ -520,7 +537,8 @@ void infer_shapes(onnx::ModelProto& model) {
       bool allowzero = false;
       for (const auto& a : node.attribute())
         if (a.name() == "allowzero") allowzero = a.i() != 0;
-      if (!reshaped(in, target, allowzero, &out)) continue;  // shape inference reports it, or the mapping does
+      if (!reshaped(in, target, allowzero, &out))
+        continue;  // shape inference reports it, or the mapping does
       onnx::ValueInfoProto v;
       v.set_name(node.output(0));
       auto* tensor = v.mutable_type()->mutable_tensor_type();

@@ -35,12 +35,22 @@ void check_same_layers(const Workload& got, const Workload& want) {
     CHECK(a.name == b.name);
     CHECK(to_string(a.kind) == std::string(to_string(b.kind)));
     const std::map<std::string, std::pair<int64_t, int64_t>> fields = {
-        {"in_c", {a.in_c, b.in_c}},         {"in_h", {a.in_h, b.in_h}},         {"in_w", {a.in_w, b.in_w}},
-        {"out_c", {a.out_c, b.out_c}},      {"kh", {a.kh, b.kh}},               {"kw", {a.kw, b.kw}},
-        {"stride_h", {a.stride_h, b.stride_h}}, {"stride_w", {a.stride_w, b.stride_w}},
-        {"pad_h", {a.pad_h, b.pad_h}},      {"pad_w", {a.pad_w, b.pad_w}},      {"groups", {a.groups, b.groups}},
-        {"m", {a.m, b.m}},                  {"n", {a.n, b.n}},                  {"k", {a.k, b.k}},
-        {"macs", {a.macs(), b.macs()}},     {"out_elems", {a.output_elems(), b.output_elems()}}};
+        {"in_c", {a.in_c, b.in_c}},
+        {"in_h", {a.in_h, b.in_h}},
+        {"in_w", {a.in_w, b.in_w}},
+        {"out_c", {a.out_c, b.out_c}},
+        {"kh", {a.kh, b.kh}},
+        {"kw", {a.kw, b.kw}},
+        {"stride_h", {a.stride_h, b.stride_h}},
+        {"stride_w", {a.stride_w, b.stride_w}},
+        {"pad_h", {a.pad_h, b.pad_h}},
+        {"pad_w", {a.pad_w, b.pad_w}},
+        {"groups", {a.groups, b.groups}},
+        {"m", {a.m, b.m}},
+        {"n", {a.n, b.n}},
+        {"k", {a.k, b.k}},
+        {"macs", {a.macs(), b.macs()}},
+        {"out_elems", {a.output_elems(), b.output_elems()}}};
     for (const auto& [field, values] : fields) {
       CAPTURE(field);
       CHECK(values.first == values.second);
@@ -49,7 +59,8 @@ void check_same_layers(const Workload& got, const Workload& want) {
 }
 
 TEST_CASE("ONNX models read the same layers as their hand-written YAML", "[onnx]") {
-  for (const char* name : {"convs", "conv1d", "gemms", "pools", "quantized", "dynamic_reshape", "resnet18_small"}) {
+  for (const char* name :
+       {"convs", "conv1d", "gemms", "pools", "quantized", "dynamic_reshape", "resnet18_small"}) {
     CAPTURE(name);
     check_same_layers(load_workload(model(name)), load_workload(yaml(name)));
   }
@@ -67,7 +78,8 @@ TEST_CASE("ONNX operators without multiply-accumulate work are listed as skipped
   const Workload w = load_workload(model("resnet18_small"));
   std::map<std::string, int> count;
   for (const auto& s : w.skipped_operators) ++count[s.op_type];
-  CHECK(count == std::map<std::string, int>{{"Add", 8}, {"BatchNormalization", 8}, {"Flatten", 1}, {"Relu", 17}});
+  CHECK(count ==
+        std::map<std::string, int>{{"Add", 8}, {"BatchNormalization", 8}, {"Flatten", 1}, {"Relu", 17}});
   REQUIRE(w.skipped_operators.size() == 34);
   CHECK(w.skipped_operators.front().node == "relu");
   CHECK(w.skipped_operators[1].node == "layer1.0.bn1");
@@ -116,7 +128,8 @@ TEST_CASE("ONNX attributes and shapes acv cannot map are errors naming file, nod
       {"bad_dilation", {"node 'c_dilated' (Conv).dilations: dilations [2, 2] are not supported"}},
       {"bad_asymmetric_pads", {"node 'c_asym' (Conv).pads: asymmetric padding [0, 0, 1, 1]"}},
       {"bad_same_odd", {"node 'c_same' (Conv).auto_pad: SAME_UPPER pads spatial dimension 0 by 1"}},
-      {"bad_symbolic_batch", {"node 'c_sym' (Conv).input X: dimension 0 of tensor 'input' is symbolic ('batch')"}},
+      {"bad_symbolic_batch",
+       {"node 'c_sym' (Conv).input X: dimension 0 of tensor 'input' is symbolic ('batch')"}},
       {"bad_conv3d", {"node 'c3d' (Conv).input X: input shape [1, 2, 4, 4, 4]", "not 3-D ones"}},
       {"bad_unmapped_op", {"node 'deconv' (ConvTranspose).op_type: operator ConvTranspose cannot be mapped"}},
       {"bad_ceil_pool", {"node 'p_ceil' (MaxPool).ceil_mode:"}},
@@ -131,7 +144,7 @@ TEST_CASE("ONNX attributes and shapes acv cannot map are errors naming file, nod
     const std::string msg = input_error_of(model(c.model));
     CAPTURE(msg);
     CHECK(msg.rfind(model(c.model) + ": ", 0) == 0);  // starts with the file
-    CHECK(msg.find('\n') == std::string::npos);        // one line
+    CHECK(msg.find('\n') == std::string::npos);       // one line
     for (const auto& part : c.parts) CHECK(msg.find(part) != std::string::npos);
   }
 }

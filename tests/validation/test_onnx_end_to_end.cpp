@@ -21,12 +21,13 @@ struct View {
 };
 
 // `acv run` of one view; the RunResult it wrote.
-RunResult run_view(const std::string& config, const View& view, const std::string& workload, const std::string& tag) {
+RunResult run_view(const std::string& config, const View& view, const std::string& workload,
+                   const std::string& tag) {
   const fs::path out = fs::path(ACV_TEST_OUT_DIR) / "onnx-end-to-end";
   fs::create_directories(out);
   const std::string json = (out / (tag + ".json")).string();
-  std::string cmd = std::string("'") + ACV_BINARY + "' run --config '" + config + "' --workload '" + workload +
-                    "' --json '" + json + "' --quiet";
+  std::string cmd = std::string("'") + ACV_BINARY + "' run --config '" + config + "' --workload '" +
+                    workload + "' --json '" + json + "' --quiet";
   for (const auto& a : view.args) cmd += " " + a;
   cmd += " 2>'" + (out / (tag + ".stderr")).string() + "'";
   INFO(cmd);
@@ -45,7 +46,8 @@ TEST_CASE("a ResNet-18-shaped ONNX model runs through every view with the cycles
                         {"tlm-lt", {"--backend tlm", "--tlm-mode lt"}},
                         {"tlm-at", {"--backend tlm", "--tlm-mode at"}},
                         {"estimator", {"--backend estimator"}}};
-  for (const char* config : {"systolic/configs/systolic-4x4-os.yaml", "gemmini/configs/gemmini-4x4-ws.yaml"}) {
+  for (const char* config :
+       {"systolic/configs/systolic-4x4-os.yaml", "gemmini/configs/gemmini-4x4-ws.yaml"}) {
     const std::string cfg = std::string(ACV_SOURCE_DIR) + "/models/" + config;
     for (const auto& view : views) {
       CAPTURE(config, view.name);

@@ -1,11 +1,14 @@
 // Tests of the ONNX reader on models built by tests/models/onnx/make_models.py at test time (CTest
 // fixture "onnx models generated"): layers equal their hand-written YAML, bad models are refused.
 #include <catch2/catch.hpp>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "models/common/error.h"
+#include "models/common/input_file.h"
+#include "models/common/onnx_reader.h"
 #include "models/common/workload_reader.h"
 
 namespace acv {
@@ -147,6 +150,39 @@ TEST_CASE("ONNX attributes and shapes acv cannot map are errors naming file, nod
     CHECK(msg.find('\n') == std::string::npos);       // one line
     for (const auto& part : c.parts) CHECK(msg.find(part) != std::string::npos);
   }
+}
+
+TEST_CASE("truncated or corrupted ONNX files read or fail as one-line input errors, never otherwise",
+          "[onnx]") {
+  const std::string good = read_input_bytes(model("resnet18_small"));
+  uint64_t state = 18;
+  const auto next = [&state] {  // SplitMix64: the same mutations on every machine
+    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  };
+  int read = 0, refused = 0;
+  for (int i = 0; i < 300; ++i) {
+    std::string bytes = good;
+    if (i % 2 == 0) {
+      bytes.resize(next() % bytes.size());
+    } else {
+      for (int k = 0; k < 4; ++k) bytes[next() % bytes.size()] = static_cast<char>(next());
+    }
+    CAPTURE(i);
+    try {
+      parse_workload_onnx(bytes, "mutant.onnx");
+      ++read;
+    } catch (const InputError& e) {
+      ++refused;
+      const std::string msg = e.what();
+      CHECK(msg.rfind("mutant.onnx: ", 0) == 0);
+      CHECK(msg.find('\n') == std::string::npos);
+    }
+  }
+  CHECK(read + refused == 300);
+  CHECK(refused > 100);  // most truncations cannot parse
 }
 
 TEST_CASE("a missing ONNX file is an input error naming it", "[onnx]") {

@@ -62,7 +62,7 @@ std::string strip_bom(const std::string& text) {
   return text.compare(0, kBom.size(), kBom) == 0 ? text.substr(kBom.size()) : text;
 }
 
-std::string read_input_file(const std::string& path) {
+std::string read_input_bytes(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::file_status st = fs::status(path, ec);
@@ -74,7 +74,11 @@ std::string read_input_file(const std::string& path) {
   std::stringstream text;
   text << in.rdbuf();
   if (in.bad()) throw InputError(SourceLoc{path, 0, ""}, "cannot read file");
-  std::string s = strip_bom(text.str());
+  return text.str();
+}
+
+std::string read_input_file(const std::string& path) {
+  std::string s = strip_bom(read_input_bytes(path));
   check_utf8(s, path);
   return s;
 }

@@ -1,4 +1,4 @@
-// The workload IR: DNN layers with shapes, as read from YAML or SCALE-Sim CSV files.
+// The workload IR: DNN layers with shapes, as read from YAML, SCALE-Sim CSV or ONNX files.
 #pragma once
 
 #include <cstdint>
@@ -57,10 +57,18 @@ struct Layer {
 // kernel larger than the padded input, channels not divisible by groups...).
 void validate_layer(const Layer& layer);
 
+// An operator of a model file that became no layer because it does no multiply-accumulate work
+// (ONNX: elementwise, activations, normalization, data movement). Runs list them (RunResult).
+struct SkippedOperator {
+  std::string node;     // the node's name in the model
+  std::string op_type;  // e.g. Relu, Add
+};
+
 struct Workload {
   std::string name;
   std::string file;
   std::vector<Layer> layers;
+  std::vector<SkippedOperator> skipped_operators;  // in model order; empty for YAML and CSV
 
   // Throws InputError listing the layer names when `name` is absent.
   const Layer& find(const std::string& name) const;

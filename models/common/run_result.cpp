@@ -42,6 +42,8 @@ std::string to_json(const RunResult& r) {
                       {"info", l.info},
                       {"layer_cycles", parts}});
   }
+  json skipped = json::array();
+  for (const auto& s : r.skipped_operators) skipped.push_back({{"node", s.node}, {"op_type", s.op_type}});
   const json j = {{"schema_version", r.schema_version},
                   {"backend", r.backend},
                   {"options", r.options},
@@ -54,7 +56,8 @@ std::string to_json(const RunResult& r) {
                   {"wall_seconds", r.wall_seconds},
                   {"total_cycles", r.total_cycles()},
                   {"all_outputs_match", r.all_outputs_match()},
-                  {"layers", layers}};
+                  {"layers", layers},
+                  {"skipped_operators", skipped}};
   return j.dump(2) + "\n";
 }
 
@@ -106,6 +109,10 @@ RunResult run_result_from_json(const std::string& text, const std::string& sourc
         for (const auto& pj : get(lj, "layer_cycles"))
           l.layer_cycles.push_back({get(pj, "layer").get<std::string>(), get(pj, "cycles").get<int64_t>()});
       r.layers.push_back(std::move(l));
+    }
+    if (j.count("skipped_operators")) {  // absent in results written before ONNX workloads
+      for (const auto& sj : get(j, "skipped_operators"))
+        r.skipped_operators.push_back({get(sj, "node").get<std::string>(), get(sj, "op_type").get<std::string>()});
     }
     return r;
   } catch (const json::exception& e) {

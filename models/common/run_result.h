@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "layer.h"  // SkippedOperator
+
 namespace acv {
 
 // Whole-network runs: one layer's cycles within the network.
@@ -46,6 +48,7 @@ struct RunResult {
   std::string workload_file;
   int64_t pes = 0;
   std::vector<LayerResult> layers;
+  std::vector<SkippedOperator> skipped_operators;  // of the workload file (ONNX), not run
   double wall_seconds = 0.0;
 
   int64_t total_cycles() const;

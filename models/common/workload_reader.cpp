@@ -1,4 +1,4 @@
-// Workload readers: strict acv YAML and SCALE-Sim topology CSV, both ending in validate_layer.
+// Workload readers: strict acv YAML and SCALE-Sim topology CSV (ONNX: onnx_reader.cpp), all ending in validate_layer.
 #include "workload_reader.h"
 
 #include <algorithm>
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "models/common/input_file.h"
+#include "models/common/onnx_reader.h"
 #include "yaml_util.h"
 
 namespace acv {
@@ -517,8 +518,12 @@ Workload parse_workload_csv(const std::string& raw_text, const std::string& file
     validate_layer(l);
     w.layers.push_back(std::move(l));
   }
-  // SCALE-Sim does not need unique names (DeepBench's files repeat some); acv names layers in
-  // reports, caches and --layer, so a repeated name gets "#2", "#3", ... in the order of the rows.
+  // SCALE-Sim does not need unique names (DeepBench's files repeat some).
+  rename_repeated_layers(w);
+  return w;
+}
+
+void rename_repeated_layers(Workload& w) {
   std::map<std::string, int> seen;
   for (const Layer& l : w.layers) seen.emplace(l.name, 0);
   for (Layer& l : w.layers) {
@@ -529,16 +534,16 @@ Workload parse_workload_csv(const std::string& raw_text, const std::string& file
     seen.emplace(renamed, 1);
     l.name = renamed;
   }
-  return w;
 }
 
 Workload load_workload(const std::string& path) {
   const std::string ext = lower(std::filesystem::path(path).extension().string());
   if (ext == ".yaml" || ext == ".yml") return parse_workload_yaml(read_input_file(path), path);
   if (ext == ".csv") return parse_workload_csv(read_input_file(path), path);
+  if (ext == ".onnx") return parse_workload_onnx(read_input_bytes(path), path);
   throw InputError(SourceLoc{path, 0, ""}, "unknown workload file extension '" + ext +
                                                "' (expected .yaml or .yml for acv's format, .csv for a "
-                                               "SCALE-Sim topology)");
+                                               "SCALE-Sim topology, .onnx for an ONNX model)");
 }
 
 }  // namespace acv

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <sstream>
 
@@ -45,6 +46,20 @@ void print_row(std::ostream& out, const LayerResult& r) {
       << (r.status == "ok" ? util.str() : "-") << std::setw(10) << outputs << std::setw(10) << wall.str();
   if (!r.note.empty()) out << "  " << r.note;
   out << "\n" << std::flush;
+}
+
+// Operators of the model that became no layer, per type with their first node names (all of
+// them are in the RunResult's skipped_operators).
+void print_skipped_operators(std::ostream& out, const Workload& w) {
+  std::map<std::string, std::vector<std::string>> by_type;
+  for (const auto& s : w.skipped_operators) by_type[s.op_type].push_back(s.node);
+  out << "acv run: " << w.file << ": skipped " << w.skipped_operators.size()
+      << " operators without multiply-accumulate work:\n";
+  for (const auto& [type, nodes] : by_type) {
+    out << "  " << type << " x" << nodes.size() << ":";
+    for (std::size_t i = 0; i < nodes.size() && i < 6; ++i) out << (i ? ", " : " ") << nodes[i];
+    out << (nodes.size() > 6 ? ", ..." : "") << "\n";
+  }
 }
 
 }  // namespace
@@ -120,6 +135,8 @@ class RunCommand : public Command {
     result.workload = target.workload.name;
     result.workload_file = target.workload.file;
     result.pes = target.accel->processing_elements(target.config);
+    result.skipped_operators = target.workload.skipped_operators;
+    if (!result.skipped_operators.empty()) print_skipped_operators(std::cerr, target.workload);
 
     if (target.accel->runs_networks()) return run_network(*backend, target, options, quiet, vm, result);
 

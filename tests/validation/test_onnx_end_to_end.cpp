@@ -1,0 +1,86 @@
+// ONNX workloads end to end: the ResNet-18-shaped model of tests/models/onnx/make_models.py runs
+// through every view (acv run, the real binary) with the same results as its hand-written YAML.
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "models/common/run_result.h"
+
+namespace acv {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct View {
+  const char* name;
+  std::vector<std::string> args;
+};
+
+// `acv run` of one view; the RunResult it wrote.
+RunResult run_view(const std::string& config, const View& view, const std::string& workload,
+                   const std::string& tag) {
+  const fs::path out = fs::path(ACV_TEST_OUT_DIR) / "onnx-end-to-end";
+  fs::create_directories(out);
+  const std::string json = (out / (tag + ".json")).string();
+  std::string cmd = std::string("'") + ACV_BINARY + "' run --config '" + config + "' --workload '" +
+                    workload + "' --json '" + json + "' --quiet";
+  for (const auto& a : view.args) cmd += " " + a;
+  cmd += " 2>'" + (out / (tag + ".stderr")).string() + "'";
+  INFO(cmd);
+  REQUIRE(std::system(cmd.c_str()) == 0);  // exit 0: every checked output equals the golden reference
+  std::ifstream in(json);
+  std::stringstream text;
+  text << in.rdbuf();
+  return run_result_from_json(text.str(), json);
+}
+
+TEST_CASE("a ResNet-18-shaped ONNX model runs through every view with the cycles of its YAML equivalent",
+          "[onnx][end-to-end]") {
+  const std::string onnx = std::string(ACV_ONNX_MODELS_DIR) + "/resnet18_small.onnx";
+  const std::string yaml = std::string(ACV_SOURCE_DIR) + "/tests/models/onnx/resnet18_small.yaml";
+  const View views[] = {{"rtl", {"--backend rtl"}},
+                        {"tlm-lt", {"--backend tlm", "--tlm-mode lt"}},
+                        {"tlm-at", {"--backend tlm", "--tlm-mode at"}},
+                        {"estimator", {"--backend estimator"}}};
+  for (const char* config :
+       {"systolic/configs/systolic-4x4-os.yaml", "gemmini/configs/gemmini-4x4-ws.yaml"}) {
+    const std::string cfg = std::string(ACV_SOURCE_DIR) + "/models/" + config;
+    for (const auto& view : views) {
+      CAPTURE(config, view.name);
+      const std::string tag = fs::path(config).stem().string() + "-" + view.name;
+      const RunResult from_onnx = run_view(cfg, view, onnx, tag + "-onnx");
+      const RunResult from_yaml = run_view(cfg, view, yaml, tag + "-yaml");
+      CHECK(from_onnx.skipped_operators.size() == 34);  // BatchNormalization, Relu, Add, Flatten
+      CHECK(from_yaml.skipped_operators.empty());
+      REQUIRE(from_onnx.layers.size() == 23);
+      REQUIRE(from_onnx.layers.size() == from_yaml.layers.size());
+      int ran = 0;
+      for (std::size_t i = 0; i < from_onnx.layers.size(); ++i) {
+        const LayerResult& a = from_onnx.layers[i];
+        const LayerResult& b = from_yaml.layers[i];
+        CAPTURE(b.layer);
+        CHECK(a.layer == b.layer);
+        CHECK(a.kind == b.kind);
+        CHECK(a.status == b.status);
+        CHECK(a.macs == b.macs);
+        CHECK(a.cycles == b.cycles);
+        CHECK(a.outputs_checked == b.outputs_checked);
+        CHECK(a.output_hash == b.output_hash);
+        if (a.status == "ok") {
+          ++ran;
+          CHECK(a.cycles > 0);
+        }
+        // The simulators check outputs; the estimator computes none.
+        if (view.name != std::string("estimator") && a.status == "ok") CHECK(a.outputs_checked);
+      }
+      CHECK(ran == 21);  // every conv and the classifier; neither accelerator has a pooling unit
+    }
+  }
+}
+
+}  // namespace
+}  // namespace acv

@@ -112,6 +112,40 @@ TEST_CASE("a campaign reuses cached results and re-runs what an RTL change inval
   CHECK(after_rtl_edit.cached == 6);
 }
 
+TEST_CASE("two layers of one shape are both served from the cache on a re-run", "[cache][campaign]") {
+  // ResNet-18's Conv2_1a and Conv2_2b: same shape, different names; each result names its layer.
+  FakeRepo repo;
+  TempDir tmp("twins");
+  Manifest m;
+  m.suite_name = "twins";
+  m.suite_file = "twins.yaml";
+  m.reference = "rtl";
+  m.views = {make_view("rtl")};
+  for (const std::string layer : {"Conv2_1a", "Conv2_2b"}) {
+    Case c = make_case(m.cases.size(), "a", "net", layer, m.views[0]);
+    c.config_file = repo.dir / "models/systolic/configs/a.yaml";
+    c.layer_shape = "conv 64x56x56 k3";
+    write_file(tmp / ("runs/" + c.file_stem() + ".json"), to_json(make_run("rtl", layer, 500, 1)));
+    m.cases.push_back(c);
+  }
+  HandMadeSuite s({});
+  CampaignOptions o = s.options(tmp / "runs", tmp / "out");
+  o.available_backends = {"rtl"};
+  o.repo_root = repo.dir.path();
+  o.cache_dir = tmp / "cache";
+  CampaignStats cold, warm;
+  run_campaign(m, o, &cold);
+  CHECK(cold.ran == 2);
+  const Outcomes again = run_campaign(m, o, &warm);
+  CHECK(warm.ran == 0);
+  CHECK(warm.cached == 2);
+  for (const auto& c : m.cases) {
+    REQUIRE(again[c.index]);
+    CHECK(again[c.index]->status == CaseStatus::Ok);
+    CHECK(again[c.index]->layer.layer == c.layer);
+  }
+}
+
 TEST_CASE("a cache entry edited by hand is rejected by its checksum and run again, saying so",
           "[cache][campaign]") {
   FakeRepo repo;

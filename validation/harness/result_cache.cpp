@@ -93,6 +93,9 @@ std::string CacheKeyer::key(const Case& c) {
   h.field("accelerator").field(accel);
   h.field("config").field(config_text);
   h.field("layer").field(c.layer_shape);
+  // The stored result names its layer, and a case only takes a result of its own layer's name:
+  // two layers of one shape sharing an entry would evict each other on every campaign.
+  h.field("layer-name").field(c.layer);
   h.field("backend").field(c.view.backend);
   h.field("options").field(c.view.options_key());
   h.field("mapper").field(tree_hash(repo_ + "/models/" + accel, false));

@@ -10,7 +10,7 @@
 namespace acv {
 
 // Computes cache keys. The key of a case hashes: the accelerator's mapper sources
-// (models/<accel>/*.cpp, *.h), the config file's content, the layer's shape, the view's
+// (models/<accel>/*.cpp, *.h), the config file's content, the layer's shape and name, the view's
 // backend and options, validation/backends/, and the sources of the backend itself:
 //   rtl:   rtl/<accel>/** and rtl/common/** (SystemVerilog, driver, CMake parameters)
 //   tlm:   tlm/<accel>/** and tlm/common/**

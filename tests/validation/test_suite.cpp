@@ -1,7 +1,10 @@
 // Suite files: parsing and errors that name file, line and field.
 #include <catch2/catch.hpp>
+#include <cctype>
 #include <filesystem>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "models/common/accel_config.h"
 #include "models/common/error.h"
@@ -56,7 +59,27 @@ TEST_CASE("suite errors name file, line and field", "[suite]") {
 }
 
 TEST_CASE("case keys become safe file names", "[suite]") {
-  CHECK(safe_file_name("systolic-4x4-os/tiny/conv 1/tlm-at") == "systolic-4x4-os__tiny__conv_1__tlm-at");
+  CHECK(safe_file_name("systolic-4x4-os/tiny/conv1_a/tlm-at") == "systolic-4x4-os__tiny__conv1_a__tlm-at");
+  const std::string spaced = safe_file_name("systolic-4x4-os/tiny/conv 1/tlm-at");
+  CHECK_THAT(spaced, Catch::StartsWith("systolic-4x4-os__tiny__conv_1__tlm-at+"));
+  for (char c : spaced) CHECK((std::isalnum(static_cast<unsigned char>(c)) || std::string("._-+").find(c) != std::string::npos));
+}
+
+TEST_CASE("distinct case keys never share a file name", "[suite]") {
+  // Each group's keys all read the same once unsafe characters become '_' and '/' becomes "__".
+  const std::vector<std::vector<std::string>> lookalikes = {
+      {"c/w/a#1/rtl", "c/w/a_1/rtl", "c/w/a 1/rtl", "c/w/a/1/rtl"},
+      {"c/w/a_/b/rtl", "c/w/a/_b/rtl", "c/w/a___b/rtl", "c/w/a/b_/rtl"},
+      {"c/w/x__y/rtl", "c/w/x/y/rtl", "c/w/x_ y/rtl", "c/w/x _y/rtl"},
+  };
+  std::set<std::string> names;
+  std::size_t keys = 0;
+  for (const auto& group : lookalikes)
+    for (const auto& key : group) {
+      ++keys;
+      names.insert(safe_file_name(key));
+    }
+  CHECK(names.size() == keys);
 }
 
 #ifdef ACV_SOURCE_DIR

@@ -16,6 +16,7 @@
 #include "models/common/workload_reader.h"
 #include "models/common/yaml_util.h"
 #include "validation/backends/backend.h"
+#include "validation/harness/content_hash.h"
 
 namespace acv {
 
@@ -209,15 +210,25 @@ void check_views(const Suite& suite, const std::vector<std::string>& known_backe
 }
 
 std::string safe_file_name(const std::string& key) {
+  const auto allowed = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_'; };
   std::string out;
-  for (char c : key) {
-    if (c == '/')
+  bool lossless = true;
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    const char c = key[i];
+    if (c == '/') {
       out += "__";
-    else if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_')
+    } else if (allowed(c)) {
       out += c;
-    else
+      // An '_' beside another '_' or a '/' makes runs of '_' that no longer decode one way.
+      const auto joins = [&](std::size_t j) { return j < key.size() && (key[j] == '_' || key[j] == '/'); };
+      if (c == '_' && (joins(i + 1) || (i > 0 && joins(i - 1)))) lossless = false;
+    } else {
       out += '_';
+      lossless = false;
+    }
   }
+  // Lossy names carry a hash of the key after a '+', which lossless names never contain.
+  if (!lossless) out += "+" + sha256_hex(key).substr(0, 12);
   return out;
 }
 

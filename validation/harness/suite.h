@@ -107,7 +107,9 @@ std::string shape_text(const Layer& l);
 // not fit are left to the run, which reports the mapping error.
 void mark_unsupported_layers(std::vector<Case>& cases);
 
-// A case key made safe as a file name: '/' -> "__", other unsafe characters -> '_'.
+// A case key made safe as a file name: '/' -> "__", other unsafe characters -> '_'. Injective:
+// when that loses information (an unsafe character, or an '_' beside '_' or '/'), the name ends
+// in '+' and 12 hex digits of the key's SHA-256, so 'a#1' and 'a_1' never share a file.
 std::string safe_file_name(const std::string& key);
 
 }  // namespace acv

@@ -110,9 +110,12 @@ class OnnxReader {
       const std::string& op = node.op_type();
       const auto mapper = mappers().find(op);
       if (standard && mapper != mappers().end()) {
+        const std::size_t first = w.layers.size();
         mapper->second(*this, w.layers);
+        flow_layers(first, w.layers.size() - first);
       } else if (standard && skipped_op_types().count(op)) {
         w.skipped_operators.push_back({layer_name(), op});
+        flow_skipped();
       } else {
         std::string mapped;
         for (const auto& m : mappers()) mapped += (mapped.empty() ? "" : ", ") + m.first;
@@ -133,6 +136,25 @@ class OnnxReader {
               ")");
     }
     return w;
+  }
+
+  // Sets the layers' input / residual / relu from the dataflow followed by read(). Called after
+  // repeated names are renamed, so references name the layers as they end up.
+  void resolve_dataflow(Workload& w) const {
+    const auto name_of = [&](const Ref& r) {
+      if (r.layer >= 0) return w.layers[static_cast<std::size_t>(r.layer)].name;
+      return r.network_input ? std::string("(the network input, which only the first layer reads)")
+                             : r.unknown;
+    };
+    for (std::size_t i = 0; i < w.layers.size(); ++i) {
+      Layer& l = w.layers[i];
+      const Ref& in = input_refs_[i];
+      // Empty means the previous layer (or the network input for the first): say it only otherwise.
+      const bool implied = in.layer >= 0 ? in.layer + 1 == static_cast<int>(i) : in.network_input && i == 0;
+      l.input_from = implied ? "" : name_of(in);
+      l.residual_from = residual_refs_[i].layer >= 0 ? name_of(residual_refs_[i]) : "";
+      l.relu = groups_[group_of_[i]].relu;
+    }
   }
 
  private:
@@ -456,6 +478,145 @@ class OnnxReader {
     add_per_batch(l, batch, layers);
   }
 
+  // ---- Dataflow between layers (Layer::input_from, residual_from, relu), for accelerators that
+  // run whole networks. Each tensor is traced to the node group (a mapped node's layers) whose
+  // output it carries, through operators that keep it one layer's output: shape changes, a
+  // constant bias or scale, batch normalization (folded), a ReLU (the layer's activation), an Add
+  // of two layers (the residual). Anything else makes the tensor's source unknown, and a layer
+  // reading it names why in place of a layer, which a whole-network mapper refuses.
+
+  // Where a tensor comes from: a layer (per batch element: group's first + element), the network
+  // input, or unknown (why, as text).
+  struct Ref {
+    int layer = -1;
+    bool network_input = false;
+    std::string unknown;
+  };
+  struct Source {
+    int group = -1;  // index into groups_, or -1
+    bool network_input = false;
+    std::string unknown;
+  };
+  struct Group {
+    int first = 0;
+    int64_t batch = 1;
+    bool relu = false, residual = false;
+    bool read = false;  // its output was read before any activation: a ReLU after would change that
+  };
+
+  static const std::set<std::string>& pass_through_op_types() {
+    static const std::set<std::string> ops = {
+        "BatchNormalization", "Cast",           "CastLike", "DequantizeLinear", "Dropout",  "Flatten",
+        "Identity",           "QuantizeLinear", "Reshape",  "Squeeze",          "Unsqueeze"};
+    return ops;
+  }
+
+  Source source_of(const std::string& tensor) const {
+    const auto it = sources_.find(tensor);
+    if (it != sources_.end()) return it->second;
+    Source s;
+    const bool graph_input = std::any_of(graph_.input().begin(), graph_.input().end(),
+                                         [&](const onnx::ValueInfoProto& v) { return v.name() == tensor; });
+    if (graph_input && !constants_.count(tensor))
+      s.network_input = true;
+    else
+      s.unknown = "(tensor '" + tensor + "', which acv's ONNX dataflow does not follow)";
+    return s;
+  }
+
+  // The layer of batch element b of a source read by a group of `batch` layers.
+  Ref ref_of(const Source& s, int64_t b) const {
+    Ref r;
+    r.network_input = s.network_input;
+    r.unknown = s.unknown;
+    if (s.group >= 0) {
+      const Group& g = groups_[static_cast<std::size_t>(s.group)];
+      r.layer = g.first + static_cast<int>(g.batch == 1 ? 0 : std::min<int64_t>(b, g.batch - 1));
+    }
+    return r;
+  }
+
+  void set_all_outputs(const Source& s) {
+    for (const auto& o : node_->output()) sources_[o] = s;
+  }
+
+  Source unknown_source() const {
+    Source s;
+    s.unknown = "(the output of " + node_label() + ", which acv's ONNX dataflow does not follow)";
+    return s;
+  }
+
+  // A mapped node made layers [first, first + count): they read its data input (input 0).
+  void flow_layers(std::size_t first, std::size_t count) {
+    const Source in = source_of(node_->input(0));
+    if (in.group >= 0) groups_[static_cast<std::size_t>(in.group)].read = true;
+    Group g;
+    g.first = static_cast<int>(first);
+    g.batch = static_cast<int64_t>(count);
+    groups_.push_back(g);
+    for (std::size_t b = 0; b < count; ++b) {
+      input_refs_.push_back(ref_of(in, static_cast<int64_t>(b)));
+      residual_refs_.emplace_back();
+      group_of_.push_back(groups_.size() - 1);
+    }
+    Source out;
+    out.group = static_cast<int>(groups_.size() - 1);
+    set_all_outputs(out);
+  }
+
+  void flow_skipped() {
+    const std::string& op = node_->op_type();
+    std::vector<Source> data;  // the non-constant inputs
+    for (const auto& in : node_->input())
+      if (!in.empty() && !constants_.count(in)) data.push_back(source_of(in));
+    if (data.empty()) return;                  // computed from constants: weights, not activations
+    const auto fresh = [&](const Source& s) {  // a layer output nothing has read or activated yet
+      if (s.group < 0) return false;
+      const Group& g = groups_[static_cast<std::size_t>(s.group)];
+      return !g.relu && !g.residual && !g.read;
+    };
+    const bool elementwise_const =
+        (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") && data.size() == 1;
+    if (data.size() == 1 && (pass_through_op_types().count(op) || elementwise_const)) {
+      set_all_outputs(data[0]);
+    } else if (op == "Relu" && data.size() == 1 && data[0].group >= 0) {
+      Group& g = groups_[static_cast<std::size_t>(data[0].group)];
+      if (!g.read) {  // after the layer's residual Add too
+        g.relu = true;
+        set_all_outputs(data[0]);
+      } else {
+        set_all_outputs(unknown_source());  // a ReLU of an output also read without it
+      }
+    } else if (op == "Add" && data.size() == 2 && data[0].group >= 0 && data[1].group >= 0 &&
+               data[0].group != data[1].group) {
+      // The main layer takes the other as its residual: it must be fresh; of two, the later one,
+      // so the residual is computed first.
+      int main = -1;
+      if (fresh(data[1])) main = 1;
+      if (fresh(data[0]) && (main < 0 || data[0].group > data[1].group)) main = 0;
+      if (main < 0) {
+        set_all_outputs(unknown_source());
+        return;
+      }
+      const Source& res = data[static_cast<std::size_t>(1 - main)];
+      Group& g = groups_[static_cast<std::size_t>(data[static_cast<std::size_t>(main)].group)];
+      g.residual = true;
+      groups_[static_cast<std::size_t>(res.group)].read = true;
+      for (int64_t b = 0; b < g.batch; ++b)
+        residual_refs_[static_cast<std::size_t>(g.first + b)] = ref_of(res, b);
+      set_all_outputs(data[static_cast<std::size_t>(main)]);
+    } else {
+      for (const auto& d : data)
+        if (d.group >= 0) groups_[static_cast<std::size_t>(d.group)].read = true;
+      set_all_outputs(unknown_source());
+    }
+  }
+
+  std::map<std::string, Source> sources_;
+  std::vector<Group> groups_;
+  std::vector<Ref> input_refs_, residual_refs_;  // per layer
+  std::vector<std::size_t> group_of_;            // per layer
+
   const onnx::GraphProto& graph_;
   const std::string file_;
   std::map<std::string, const onnx::TypeProto*> types_;
@@ -582,8 +743,10 @@ Workload parse_workload_onnx(const std::string& bytes, const std::string& file) 
   } catch (const std::exception& e) {
     throw InputError(whole, "shape inference failed: " + one_line(e.what()));
   }
-  Workload w = OnnxReader(model, file).read();
+  OnnxReader reader(model, file);
+  Workload w = reader.read();
   rename_repeated_layers(w);  // node names are optional and need not be unique
+  reader.resolve_dataflow(w);
   return w;
 }
 

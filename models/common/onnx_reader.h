@@ -14,6 +14,8 @@ namespace acv {
 // multiply-accumulate work go to Workload::skipped_operators, and anything else — an operator
 // acv cannot map, or a mappable one whose attributes or shapes it cannot represent — throws
 // InputError naming the file, the node and the field. Repeated names become name#2, ...
+// The layers' input / residual / relu follow the graph where it is a chain of layers, residual
+// adds and ReLUs; elsewhere `input` names, in parentheses, what was not followed.
 Workload parse_workload_onnx(const std::string& bytes, const std::string& file);
 
 }  // namespace acv

@@ -69,6 +69,50 @@ TEST_CASE("ONNX models read the same layers as their hand-written YAML", "[onnx]
   }
 }
 
+TEST_CASE("ONNX dataflow: a TC-ResNet's inputs, residual adds and ReLUs equal the hand-written YAML's",
+          "[onnx]") {
+  const Workload got = load_workload(model("tc_resnet8"));
+  const Workload want = load_workload(std::string(ACV_WORKLOADS_DIR) + "/tc_resnet8.yaml");
+  check_same_layers(got, want);
+  REQUIRE(got.layers.size() == want.layers.size());
+  for (std::size_t i = 0; i < got.layers.size(); ++i) {
+    CAPTURE(want.layers[i].name);
+    CHECK(got.layers[i].input_from == want.layers[i].input_from);
+    CHECK(got.layers[i].residual_from == want.layers[i].residual_from);
+    CHECK(got.layers[i].relu == want.layers[i].relu);
+  }
+}
+
+TEST_CASE(
+    "ONNX dataflow: the residual Add's later layer takes the earlier as residual, as exporters order them",
+    "[onnx]") {
+  // resnet18_small orders conv2 before the downsample conv (as PyTorch exports a BasicBlock):
+  // the downsample runs second and adds conv2's output; the identity blocks add their input.
+  const Workload w = load_workload(model("resnet18_small"));
+  CHECK(w.find("layer2.0.downsample").residual_from == "layer2.0.conv2");
+  CHECK(w.find("layer2.0.downsample").input_from == "layer1.1.conv2");
+  CHECK(w.find("layer2.0.downsample").relu);
+  CHECK_FALSE(w.find("layer2.0.conv2").relu);
+  CHECK(w.find("layer1.0.conv2").residual_from == "maxpool");
+  CHECK(w.find("layer1.0.conv2").relu);
+  CHECK(w.find("layer1.0.conv1").relu);                // through its BatchNormalization
+  CHECK(w.find("layer1.0.conv1").input_from.empty());  // the previous layer
+  CHECK(w.find("conv1").relu);
+}
+
+TEST_CASE("ONNX dataflow the reader cannot follow is named in place of a layer, never guessed", "[onnx]") {
+  const Workload w = load_workload(model("gemms"));
+  // fc_transA reads a Transpose of fc's output: not fc's output as it is.
+  CHECK_THAT(w.find("fc_transA").input_from,
+             Catch::StartsWith("(the output of node 't' (Transpose)") && Catch::Contains("does not follow"));
+  CHECK(w.find("proj").input_from.empty());
+  // Every batch element of bmm reads the one qk layer (through a Reshape), not the element before.
+  CHECK(w.find("bmm.b0").input_from.empty());
+  CHECK(w.find("bmm.b1").input_from == "qk");
+  // A Sigmoid is no layer's activation.
+  CHECK_THAT(load_workload(model("conv1d")).find("tc2").input_from, Catch::Contains("node 'act' (Sigmoid)"));
+}
+
 TEST_CASE("ONNX depthwise and grouped convolutions keep their groups", "[onnx]") {
   const Workload w = load_workload(model("convs"));
   CHECK(w.find("conv_dw").is_depthwise());

@@ -82,5 +82,48 @@ TEST_CASE("a ResNet-18-shaped ONNX model runs through every view with the cycles
   }
 }
 
+TEST_CASE(
+    "a TC-ResNet8-shaped ONNX model runs whole on ultratrail through every view with the cycles of "
+    "tc_resnet8.yaml",
+    "[onnx][end-to-end]") {
+  // The network runs from the ONNX graph's dataflow (inputs, residual adds, ReLUs): a layer wired
+  // differently would compute other outputs (the golden check) and other cycles.
+  const std::string onnx = std::string(ACV_ONNX_MODELS_DIR) + "/tc_resnet8.onnx";
+  const std::string yaml = std::string(ACV_SOURCE_DIR) + "/models/workloads/tc_resnet8.yaml";
+  const std::string cfg = std::string(ACV_SOURCE_DIR) + "/models/ultratrail/configs/ultratrail-8x8.yaml";
+  const View views[] = {{"rtl", {"--backend rtl"}},
+                        {"tlm-lt", {"--backend tlm", "--tlm-mode lt"}},
+                        {"tlm-at", {"--backend tlm", "--tlm-mode at"}},
+                        {"estimator", {"--backend estimator"}}};
+  for (const auto& view : views) {
+    CAPTURE(view.name);
+    const std::string tag = std::string("ultratrail-tc_resnet8-") + view.name;
+    const RunResult from_onnx = run_view(cfg, view, onnx, tag + "-onnx");
+    const RunResult from_yaml = run_view(cfg, view, yaml, tag + "-yaml");
+    CHECK(from_onnx.skipped_operators.size() == 13);  // per block 3 Relu and an Add; the Flatten
+    // One network result: its cycles, its output check, and each layer's cycles within it.
+    REQUIRE(from_onnx.layers.size() == 1);
+    REQUIRE(from_yaml.layers.size() == 1);
+    const LayerResult& a = from_onnx.layers[0];
+    const LayerResult& b = from_yaml.layers[0];
+    CHECK(a.kind == "network");
+    CHECK(a.status == b.status);
+    CHECK(a.macs == b.macs);
+    CHECK(a.cycles == b.cycles);
+    CHECK(a.cycles > 0);
+    CHECK(a.outputs_checked == b.outputs_checked);
+    CHECK(a.output_hash == b.output_hash);
+    if (view.name != std::string("estimator")) CHECK((a.outputs_checked && a.outputs_match));
+    REQUIRE(a.layer_cycles.size() == 11);  // the pool runs in block3_conv2's output processing
+    REQUIRE(a.layer_cycles.size() == b.layer_cycles.size());
+    for (std::size_t i = 0; i < a.layer_cycles.size(); ++i) {
+      CAPTURE(b.layer_cycles[i].layer);
+      CHECK(a.layer_cycles[i].layer == b.layer_cycles[i].layer);
+      CHECK(a.layer_cycles[i].cycles == b.layer_cycles[i].cycles);
+    }
+    CHECK(from_onnx.total_cycles() == from_yaml.total_cycles());
+  }
+}
+
 }  // namespace
 }  // namespace acv

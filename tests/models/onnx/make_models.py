@@ -207,6 +207,32 @@ def resnet18_small(out_dir):
     g.save(out_dir, x)
 
 
+def tc_resnet8(out_dir):
+    """TC-ResNet8 as a 1-D network (Conv with 1-D kernels, residual Add, Relu, average pool over
+    time, classifier), nodes named as models/workloads/tc_resnet8.yaml's layers so the reader's
+    input / residual / relu can be compared with it."""
+    g = Graph("tc_resnet8", [1, 40, 101])
+    x = g.node("Conv", ["input", g.weight("conv1.weight", [16, 40, 3])], "conv1")  # 16 x 99
+    in_c = 16
+    for block, out_c in enumerate([24, 32, 48], start=1):
+        name = "block%d" % block
+        y = g.node("Conv", [x, g.weight(name + "_conv1.weight", [out_c, in_c, 9])], name + "_conv1",
+                   strides=[2], pads=[4, 4])
+        y = g.node("Relu", [y], name + "_relu1")
+        s = g.node("Conv", [x, g.weight(name + "_shortcut.weight", [out_c, in_c, 1])], name + "_shortcut",
+                   strides=[2])
+        s = g.node("Relu", [s], name + "_relu_shortcut")
+        y = g.node("Conv", [y, g.weight(name + "_conv2.weight", [out_c, out_c, 9]),
+                            g.weight(name + "_conv2.bias", [out_c])], name + "_conv2", pads=[4, 4])
+        y = g.node("Add", [y, s], name + "_add")
+        x = g.node("Relu", [y], name + "_relu2")
+        in_c = out_c
+    x = g.node("AveragePool", [x], "pool", kernel_shape=[13], strides=[13])  # 48 x 1
+    x = g.node("Flatten", [x], "flatten", axis=1)
+    x = g.node("Gemm", [x, g.weight("fc.weight", [12, 48]), g.weight("fc.bias", [12])], "fc", transB=1)
+    g.save(out_dir, x)
+
+
 def bad_models(out_dir):
     """One thing the reader must refuse per model; the test checks the message names it."""
     g = Graph("bad_dilation", [1, 3, 9, 9])
@@ -254,7 +280,7 @@ def main():
     out_dir = sys.argv[1]
     os.makedirs(out_dir, exist_ok=True)
     for make in (convs, conv1d, gemms, pools, quantized, names, dynamic_reshape, batched, resnet18_small,
-                 bad_models):
+                 tc_resnet8, bad_models):
         make(out_dir)
 
 

@@ -205,4 +205,10 @@ const Layer& Workload::find(const std::string& layer_name) const {
                    "workload '" + name + "' has no layer '" + layer_name + "' (layers: " + names + ")");
 }
 
+std::map<std::string, std::vector<std::string>> skipped_by_type(const std::vector<SkippedOperator>& ops) {
+  std::map<std::string, std::vector<std::string>> by_type;
+  for (const auto& s : ops) by_type[s.op_type].push_back(s.node);
+  return by_type;
+}
+
 }  // namespace acv

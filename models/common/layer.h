@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,9 @@ struct SkippedOperator {
   std::string node;     // the node's name in the model
   std::string op_type;  // e.g. Relu, Add
 };
+
+// The skipped operators' node names by operator type (types sorted, nodes in model order).
+std::map<std::string, std::vector<std::string>> skipped_by_type(const std::vector<SkippedOperator>& ops);
 
 struct Workload {
   std::string name;

@@ -1,5 +1,6 @@
 // report.md: the per-layer breakdown of the reference's cycle counters next to the fast views'
 // bottlenecks, on hand-made results.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "tests/validation/harness_fixture.h"
@@ -103,4 +104,19 @@ TEST_CASE("report.md has no utilization table when the accelerator defines no st
   HandMadeSuite s({});
   TempDir tmp("report-no-bound");
   CHECK_THAT(report_of(s, tmp), !Catch::Contains("stall-free bound"));
+}
+
+TEST_CASE("report.md counts each workload's skipped ONNX operators by type", "[report]") {
+  HandMadeSuite s({});
+  TempDir tmp("report-skipped-ops");
+  CHECK_THAT(report_of(s, tmp), !Catch::Contains("## Skipped operators"));  // none: no section
+  for (auto& kv : s.runs)
+    kv.second.skipped_operators = {{"relu1", "Relu"}, {"bn1", "BatchNormalization"}, {"relu2", "Relu"},
+                                   {"add", "Add"}, {"relu3", "Relu"}};
+  const std::string md = report_of(s, tmp);
+  const auto at = md.find("| net ", md.find("## Skipped operators"));
+  REQUIRE(at != std::string::npos);
+  std::string row = md.substr(at, md.find('\n', at) - at);
+  row.erase(std::remove(row.begin(), row.end(), ' '), row.end());  // columns are padded
+  CHECK(row == "|net|5|Add1,BatchNormalization1,Relu3|");
 }

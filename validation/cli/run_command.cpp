@@ -51,8 +51,7 @@ void print_row(std::ostream& out, const LayerResult& r) {
 // Operators of the model that became no layer, per type with their first node names (all of
 // them are in the RunResult's skipped_operators).
 void print_skipped_operators(std::ostream& out, const Workload& w) {
-  std::map<std::string, std::vector<std::string>> by_type;
-  for (const auto& s : w.skipped_operators) by_type[s.op_type].push_back(s.node);
+  const auto by_type = skipped_by_type(w.skipped_operators);
   out << "acv run: " << w.file << ": skipped " << w.skipped_operators.size()
       << " operators without multiply-accumulate work:\n";
   for (const auto& [type, nodes] : by_type) {

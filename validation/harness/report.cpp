@@ -14,6 +14,7 @@
 
 #include "models/common/counters.h"
 #include "models/common/error.h"
+#include "models/common/run_result.h"
 #include "validation/harness/process_pool.h"
 #include "validation/harness/report_text.h"
 
@@ -548,6 +549,36 @@ std::string budgets_md(const Manifest& manifest, const Evaluation& ev) {
          "transfers before and after them.\n\n" + t.str();
 }
 
+// Per workload (ONNX), the operators that became no layer, counted by type: read from one run of
+// the workload (every run of a workload file lists the same ones).
+std::string skipped_operators_md(const Evaluation& ev) {
+  std::map<std::string, std::vector<SkippedOperator>> by_workload;
+  std::vector<std::string> order;
+  for (const CaseMetrics& m : ev.cases) {
+    const std::string& w = m.c->workload_name;
+    if (by_workload.count(w) || m.outcome->run_json.empty()) continue;
+    try {
+      by_workload[w] = run_result_from_json(m.outcome->run_json, m.c->key).skipped_operators;
+      order.push_back(w);
+    } catch (const InputError&) {
+      // an unreadable run is reported as a failed case; another run of the workload may serve
+    }
+  }
+  Table t({"workload", "skipped", "by operator type"});
+  for (const auto& w : order) {
+    const auto& ops = by_workload.at(w);
+    if (ops.empty()) continue;
+    std::string types;
+    for (const auto& [type, nodes] : skipped_by_type(ops))
+      types += (types.empty() ? "" : ", ") + type + " " + std::to_string(nodes.size());
+    t.add({md_escape(w), std::to_string(ops.size()), md_escape(types)});
+  }
+  if (t.empty()) return "";
+  return "\n## Skipped operators\n\nOperators of the workload files (ONNX) without multiply-accumulate work, "
+         "which became no layer and ran in no view (each node: the runs' `skipped_operators`).\n\n" +
+         t.str();
+}
+
 std::string report_md(const Manifest& manifest, const Evaluation& ev, const std::string& plot_note) {
   std::ostringstream md;
   md << "# Validation report: " << manifest.suite_name << "\n\n";
@@ -573,6 +604,7 @@ std::string report_md(const Manifest& manifest, const Evaluation& ev, const std:
   md << "\n## Per network\n\n" << aggregate_table(ev.networks, manifest.reference, true, true).str();
   md << budgets_md(manifest, ev);
   md << network_layers_md(manifest, ev);
+  md << skipped_operators_md(ev);
 
   // Largest errors first: what a person investigates.
   std::vector<const CaseMetrics*> worst;

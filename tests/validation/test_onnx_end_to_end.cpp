@@ -38,14 +38,19 @@ RunResult run_view(const std::string& config, const View& view, const std::strin
   return run_result_from_json(text.str(), json);
 }
 
+// The views an ONNX workload runs through, as `acv run` options.
+std::vector<View> every_view() {
+  return {{"rtl", {"--backend rtl"}},
+          {"tlm-lt", {"--backend tlm", "--tlm-mode lt"}},
+          {"tlm-at", {"--backend tlm", "--tlm-mode at"}},
+          {"estimator", {"--backend estimator"}}};
+}
+
 TEST_CASE("a ResNet-18-shaped ONNX model runs through every view with the cycles of its YAML equivalent",
           "[onnx][end-to-end]") {
   const std::string onnx = std::string(ACV_ONNX_MODELS_DIR) + "/resnet18_small.onnx";
   const std::string yaml = std::string(ACV_SOURCE_DIR) + "/tests/models/onnx/resnet18_small.yaml";
-  const View views[] = {{"rtl", {"--backend rtl"}},
-                        {"tlm-lt", {"--backend tlm", "--tlm-mode lt"}},
-                        {"tlm-at", {"--backend tlm", "--tlm-mode at"}},
-                        {"estimator", {"--backend estimator"}}};
+  const std::vector<View> views = every_view();
   for (const char* config :
        {"systolic/configs/systolic-4x4-os.yaml", "gemmini/configs/gemmini-4x4-ws.yaml"}) {
     const std::string cfg = std::string(ACV_SOURCE_DIR) + "/models/" + config;
@@ -91,10 +96,7 @@ TEST_CASE(
   const std::string onnx = std::string(ACV_ONNX_MODELS_DIR) + "/tc_resnet8.onnx";
   const std::string yaml = std::string(ACV_SOURCE_DIR) + "/models/workloads/tc_resnet8.yaml";
   const std::string cfg = std::string(ACV_SOURCE_DIR) + "/models/ultratrail/configs/ultratrail-8x8.yaml";
-  const View views[] = {{"rtl", {"--backend rtl"}},
-                        {"tlm-lt", {"--backend tlm", "--tlm-mode lt"}},
-                        {"tlm-at", {"--backend tlm", "--tlm-mode at"}},
-                        {"estimator", {"--backend estimator"}}};
+  const std::vector<View> views = every_view();
   for (const auto& view : views) {
     CAPTURE(view.name);
     const std::string tag = std::string("ultratrail-tc_resnet8-") + view.name;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -11,6 +10,7 @@
 #include "models/common/error.h"
 #include "models/systolic/systolic_accelerator.h"
 #include "rtl/common/accelerator_run.h"
+#include "rtl/common/command_check.h"
 #include "rtl/common/rtl_driver.h"
 #include "systolic_variants.h"  // generated: the Verilated models of ACV_SYSTOLIC_SIZES
 
@@ -24,9 +24,7 @@ struct SystolicShape {
   bool ws = false;
 };
 
-enum HwOpcode : uint32_t { kOpDmaLoad = 0, kOpCompute = 1, kOpDmaStore = 2 };
-
-// One instruction in the command port's encoding (systolic_pkg.sv).
+// op: systolic_pkg::opcode_e == systolic::Opcode; 10 arguments: systolic_pkg::NumArgs.
 using HwCommand = acv::HwCommand<10>;
 
 // Turns the Program's instructions into hardware commands, checking every operand against the
@@ -34,111 +32,50 @@ using HwCommand = acv::HwCommand<10>;
 // bug, reported with the instruction's number and text.
 class CommandEncoder {
  public:
-  CommandEncoder(const IsaSpec& isa, const SystolicShape& shape) : isa_(isa), shape_(shape) {
-    bind("dma_load", kOpDmaLoad, {"buf", "half", "dram_addr", "rows", "bytes", "stride"});
-    bind("compute", kOpCompute,
-         {"a_half", "b_half", "o_half", "k_len", "m_len", "first", "last", "release_a", "release_b", "b_off"});
-    bind("dma_store", kOpDmaStore, {"half", "dram_addr", "rows", "elems", "stride"});
-  }
+  CommandEncoder(const IsaSpec& isa, const SystolicShape& shape)
+      : shape_(shape), check_("systolic RTL", isa, *systolic::isa()) {}
 
   HwCommand encode(const ConcreteInstruction& in, int64_t number) {
-    number_ = number;
-    instr_ = &in;
-    if (in.opcode < 0 || static_cast<size_t>(in.opcode) >= ops_.size() || !ops_[in.opcode].bound) {
-      fail("opcode " + std::to_string(in.opcode) + " is not an instruction of the systolic array");
+    using namespace systolic;
+    HwCommand cmd = check_.begin(in, number);
+    const auto& a = cmd.args;
+    switch (in.opcode) {
+      case kDmaLoad: {
+        range("buf", a[kLdBuf], 0, 1);
+        range("half", a[kLdHalf], 0, 1);
+        const bool wbuf = a[kLdBuf] == kWbuf;
+        range("rows", a[kLdRows], 0, wbuf ? shape_.wbuf_depth : shape_.ibuf_depth);
+        range("bytes", a[kLdBytes], 1, wbuf ? shape_.cols : shape_.rows);
+        break;
+      }
+      case kCompute: {
+        for (int i : {kCpAHalf, kCpBHalf, kCpOHalf, kCpFirst, kCpLast, kCpReleaseA, kCpReleaseB})
+          range("half/flag operand", a[i], 0, 1);
+        if (shape_.ws) {
+          range("k_len", a[kCpKLen], 1, std::min(shape_.rows, shape_.wbuf_depth));
+          range("m_len", a[kCpMLen], 1, std::min(shape_.ibuf_depth, shape_.obuf_depth));
+        } else {
+          range("k_len", a[kCpKLen], 1, std::min(shape_.ibuf_depth, shape_.wbuf_depth));
+        }
+        // The weights read, entries b_off .. b_off + (WS: min(k_len, R); OS: k_len) - 1, lie in the half.
+        range("b_off", a[kCpBOff], 0, shape_.wbuf_depth - a[kCpKLen]);
+        break;
+      }
+      default: {
+        range("half", a[kStHalf], 0, 1);
+        range("rows", a[kStRows], 0, shape_.obuf_depth);
+        range("elems", a[kStElems], 1, shape_.cols);
+        break;
+      }
     }
-    const Binding& b = ops_[in.opcode];
-    HwCommand cmd;
-    cmd.op = b.hw_op;
-    for (size_t i = 0; i < b.fields.size(); ++i) {
-      const int64_t v = in.f[b.fields[i]];
-      if (v < 0 || v > 0xffffffffLL) fail(b.names[i] + " = " + std::to_string(v) + " does not fit 32 bits");
-      cmd.args[i] = static_cast<uint32_t>(v);
-    }
-    check(cmd);
     return cmd;
   }
 
  private:
-  struct Binding {
-    bool bound = false;
-    uint32_t hw_op = 0;
-    std::vector<int> fields;  // Program field index of each hardware argument
-    std::vector<std::string> names;
-  };
+  void range(const char* field, uint32_t v, int64_t lo, int64_t hi) const { check_.range(field, v, lo, hi); }
 
-  void bind(const std::string& name, uint32_t hw_op, const std::vector<std::string>& fields) {
-    const int op = isa_.opcode(name);
-    if (op < 0)
-      throw BackendError("systolic RTL: the Program's ISA '" + isa_.name + "' has no opcode '" + name + "'");
-    if (static_cast<size_t>(op) >= ops_.size()) ops_.resize(op + 1);
-    Binding& b = ops_[op];
-    b.bound = true;
-    b.hw_op = hw_op;
-    b.names = fields;
-    for (const auto& f : fields) {
-      const int idx = isa_.field(op, f);
-      if (idx < 0)
-        throw BackendError("systolic RTL: opcode '" + name + "' of ISA '" + isa_.name + "' has no field '" +
-                           f + "'");
-      b.fields.push_back(idx);
-    }
-  }
-
-  void in_range(const char* field, uint32_t v, int64_t lo, int64_t hi) {
-    if (static_cast<int64_t>(v) < lo || static_cast<int64_t>(v) > hi) {
-      fail(std::string(field) + " = " + std::to_string(v) + " outside [" + std::to_string(lo) + ", " +
-           std::to_string(hi) + "]");
-    }
-  }
-
-  void check(const HwCommand& c) {
-    const auto& a = c.args;
-    switch (c.op) {
-      case kOpDmaLoad: {
-        in_range("buf", a[0], 0, 1);
-        in_range("half", a[1], 0, 1);
-        const bool wbuf = a[0] == 1;
-        in_range("rows", a[3], 0, wbuf ? shape_.wbuf_depth : shape_.ibuf_depth);
-        in_range("bytes", a[4], 1, wbuf ? shape_.cols : shape_.rows);
-        break;
-      }
-      case kOpCompute: {
-        for (int i : {0, 1, 2, 5, 6, 7, 8}) in_range("half/flag operand", a[i], 0, 1);
-        if (shape_.ws) {
-          in_range("k_len", a[3], 1, std::min(shape_.rows, shape_.wbuf_depth));
-          in_range("m_len", a[4], 1, std::min(shape_.ibuf_depth, shape_.obuf_depth));
-        } else {
-          in_range("k_len", a[3], 1, std::min(shape_.ibuf_depth, shape_.wbuf_depth));
-        }
-        // The weights read, entries b_off .. b_off + (WS: min(k_len, R); OS: k_len) - 1, lie in the half.
-        in_range("b_off", a[9], 0, shape_.wbuf_depth - a[3]);
-        break;
-      }
-      default: {
-        in_range("half", a[0], 0, 1);
-        in_range("rows", a[2], 0, shape_.obuf_depth);
-        in_range("elems", a[3], 1, shape_.cols);
-        break;
-      }
-    }
-  }
-
-  [[noreturn]] void fail(const std::string& what) const {
-    std::ostringstream s;
-    s << "systolic RTL: instruction " << number_ << " (";
-    const int op = instr_->opcode;
-    s << (op >= 0 && static_cast<size_t>(op) < isa_.opcodes.size() ? isa_.opcodes[op].name : "?");
-    for (int i = 0; i < instr_->num_fields; ++i) s << ' ' << instr_->f[i];
-    s << "): " << what;
-    throw BackendError(s.str());
-  }
-
-  const IsaSpec& isa_;
   SystolicShape shape_;
-  std::vector<Binding> ops_;
-  int64_t number_ = 0;
-  const ConcreteInstruction* instr_ = nullptr;
+  CommandCheck<HwCommand::kNumArgs> check_;
 };
 
 // One run of one Verilated variant: the systolic array's configuration input and counters.
@@ -163,9 +100,9 @@ class SystolicRun : public AcceleratorRun<SystolicRun<Model>, Model> {
     const int64_t bpc = std::max<int64_t>(1, dram.bytes_per_cycle);
     const auto& a = c.args;
     switch (c.op) {
-      case kOpDmaLoad:
+      case systolic::kDmaLoad:
         return static_cast<int64_t>(a[3]) * (dram.latency + (a[4] + bpc - 1) / bpc + 2) + 8;
-      case kOpCompute:
+      case systolic::kCompute:
         return a[3] + a[4] + 2 * (shape.rows + shape.cols) + 8;
       default:
         return static_cast<int64_t>(a[2]) * (dram.latency + (4 * a[3] + bpc - 1) / bpc + 2) + 8;
@@ -193,6 +130,20 @@ class SystolicRun : public AcceleratorRun<SystolicRun<Model>, Model> {
   }
 };
 
+// The config's geometry: the encoder holds the Program to the config's depths and dataflow, not
+// to the (possibly deeper) built variant's.
+SystolicShape config_shape(const AccelConfig& config) {
+  const systolic::Params p = systolic::read_params(config);
+  return SystolicShape{p.rows, p.cols, p.ibuf_depth, p.wbuf_depth, p.obuf_depth, p.queue_depth, p.weight_stationary};
+}
+
+// Runs the Program on variant Model with the config's geometry.
+template <class Model>
+SimulationOutput run_config(const SystolicShape& /*built*/, const Program& program, const AccelConfig& config,
+                            std::vector<uint8_t> dram, const RtlRunOptions& options) {
+  return run_variant<SystolicRun<Model>>(config_shape(config), program, config, std::move(dram), options);
+}
+
 using Variant = RtlVariant<SystolicShape>;
 
 const std::vector<Variant>& built_variants() {
@@ -200,7 +151,7 @@ const std::vector<Variant>& built_variants() {
     std::vector<Variant> v;
 #define ACV_SYSTOLIC_ADD_VARIANT(n, ibuf_depth, wbuf_depth, obuf_depth, queue_depth, Model)        \
   v.push_back(Variant{SystolicShape{n, n, ibuf_depth, wbuf_depth, obuf_depth, queue_depth, false}, \
-                      &run_variant<SystolicRun<Model>>});
+                      &run_config<Model>});
     ACV_SYSTOLIC_VARIANTS(ACV_SYSTOLIC_ADD_VARIANT)
 #undef ACV_SYSTOLIC_ADD_VARIANT
     return v;
@@ -224,56 +175,40 @@ std::string describe_built() {
          "; other sizes need -DACV_SYSTOLIC_SIZES=...";
 }
 
-class SystolicDriver : public RtlDriver {
+// The built variant for the config's geometry; InputError naming the parameter when none.
+const Variant& find_variant(const AccelConfig& config) {
+  const SystolicShape want = config_shape(config);
+  const Variant* size_match = nullptr;
+  for (const auto& v : built_variants()) {
+    if (v.shape.rows == want.rows && v.shape.cols == want.cols) size_match = &v;
+  }
+  if (size_match == nullptr) {
+    config.fail("rows", "no systolic RTL model for rows " + std::to_string(want.rows) + ", cols " +
+                            std::to_string(want.cols) + " (" + describe_built() + ")");
+  }
+  // Buffer depth is capacity only (the encoder holds the Program to the config's depths), so a
+  // model with deeper buffers runs the config cycle for cycle; the queue depth sets timing.
+  const std::pair<const char*, int64_t SystolicShape::*> depths[] = {
+      {"ibuf_depth", &SystolicShape::ibuf_depth},
+      {"wbuf_depth", &SystolicShape::wbuf_depth},
+      {"obuf_depth", &SystolicShape::obuf_depth},
+  };
+  for (const auto& d : depths) {
+    if (want.*(d.second) > size_match->shape.*(d.second)) {
+      config.fail(d.first, std::string("no systolic RTL model with ") + d.first + " " +
+                               std::to_string(want.*(d.second)) + " (" + describe_built() + ")");
+    }
+  }
+  if (want.queue_depth != size_match->shape.queue_depth) {
+    config.fail("queue_depth", "no systolic RTL model with queue_depth " + std::to_string(want.queue_depth) +
+                                   " (" + describe_built() + ")");
+  }
+  return *size_match;
+}
+
+class SystolicDriver : public VariantDriver<SystolicShape> {
  public:
-  void check_config(const AccelConfig& config) const override { select(config); }
-
-  SimulationOutput run(const Program& program, const AccelConfig& config, std::vector<uint8_t> dram,
-                       const RtlRunOptions& options) override {
-    const auto [variant, want] = select(config);
-    return variant->run(want, program, config, std::move(dram), options);
-  }
-
- private:
-  // The built variant for the config's geometry; InputError naming the parameter when none.
-  static std::pair<const Variant*, SystolicShape> select(const AccelConfig& config) {
-    const systolic::Params p = systolic::read_params(config);
-    SystolicShape want;
-    want.rows = p.rows;
-    want.cols = p.cols;
-    want.ws = p.weight_stationary;
-    want.ibuf_depth = p.ibuf_depth;
-    want.wbuf_depth = p.wbuf_depth;
-    want.obuf_depth = p.obuf_depth;
-    want.queue_depth = p.queue_depth;
-
-    const Variant* size_match = nullptr;
-    for (const auto& v : built_variants()) {
-      if (v.shape.rows == want.rows && v.shape.cols == want.cols) size_match = &v;
-    }
-    if (size_match == nullptr) {
-      config.fail("rows", "no systolic RTL model for rows " + std::to_string(want.rows) + ", cols " +
-                              std::to_string(want.cols) + " (" + describe_built() + ")");
-    }
-    // Buffer depth is capacity only (the encoder holds the Program to the config's depths), so a
-    // model with deeper buffers runs the config cycle for cycle; the queue depth sets timing.
-    const std::pair<const char*, int64_t SystolicShape::*> depths[] = {
-        {"ibuf_depth", &SystolicShape::ibuf_depth},
-        {"wbuf_depth", &SystolicShape::wbuf_depth},
-        {"obuf_depth", &SystolicShape::obuf_depth},
-    };
-    for (const auto& d : depths) {
-      if (want.*(d.second) > size_match->shape.*(d.second)) {
-        config.fail(d.first, std::string("no systolic RTL model with ") + d.first + " " +
-                                 std::to_string(want.*(d.second)) + " (" + describe_built() + ")");
-      }
-    }
-    if (want.queue_depth != size_match->shape.queue_depth) {
-      config.fail("queue_depth", "no systolic RTL model with queue_depth " + std::to_string(want.queue_depth) +
-                                     " (" + describe_built() + ")");
-    }
-    return {size_match, want};
-  }
+  SystolicDriver() : VariantDriver(&find_variant) {}
 };
 
 }  // namespace

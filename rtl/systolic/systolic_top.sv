@@ -436,18 +436,15 @@ module systolic_top import systolic_pkg::*; #(
     1'b1                                                   //  0 cycles
   };
 
-  // One variable per counter (an unpacked array would cost Verilator a flag per element).
-  for (genvar c = 0; c < NumCnt; c++) begin : g_cnt
-    logic [CntWidth-1:0] count_q;
-    always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) begin
-        count_q <= '0;
-      end else begin
-        count_q <= count_q + CntWidth'(cnt_inc[c]);
-      end
-    end
-    assign cnt_q[c] = count_q;
-  end
+  acv_counters #(
+    .NumCnt  (NumCnt),
+    .CntWidth(CntWidth)
+  ) u_counters (
+    .clk_i  (clk_i),
+    .rst_ni (rst_ni),
+    .inc_i  (cnt_inc),
+    .count_o(cnt_q)
+  );
 
   assign cnt_cycles_o              = cnt_q[0];
   assign cnt_dispatch_stall_o      = cnt_q[1];

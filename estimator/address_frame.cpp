@@ -103,7 +103,7 @@ void AddressFrame::move(const BoundArch& a, State* s, int64_t k, int64_t by) con
     if (a.storages[st].locations != 0) continue;
     auto& open = s->open[st];
     merge_bands(static_cast<int64_t>(st), &bands);  // can_move() checked they do not overlap
-    std::unordered_map<int64_t, Location> moved;
+    LocationMap moved;
     moved.reserve(open.size());
     for (const auto& kv : open) {
       const Band* x = band_of(bands, kv.first);

@@ -175,15 +175,12 @@ State& s_ = *sp;
       auto& open = s_.open[st];
       auto& live = key_live_;
       live.clear();
-      for (auto it = open.begin(); it != open.end();) {
-        const Location& l = it->second;
-        if (l.write_ready <= fl && l.write_end <= fl && l.read_end <= fl) {
-          it = open.erase(it);  // as good as never touched
-        } else {
-          live.emplace_back(it->first, l);
-          ++it;
-        }
-      }
+      // Locations as good as never touched are dropped.
+      open.erase_if([&](const LocationMap::Entry& e) {
+        const Location& l = e.second;
+        return l.write_ready <= fl && l.write_end <= fl && l.read_end <= fl;
+      });
+      live.assign(open.begin(), open.end());
       std::sort(live.begin(), live.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
       if (frame && !frame->relative_key(bs, st, i, &live)) return false;
       const std::size_t moving = frame ? frame->moving().size() : 0;

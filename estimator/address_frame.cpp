@@ -72,9 +72,18 @@ bool AddressFrame::relative_key(const BoundStorage& bs, std::size_t storage, int
     }
   }
   live->resize(kept);
-  // Offsets of one stride are already sorted (addresses are).
-  if (strides)
-    std::stable_sort(moving_.begin(), moving_.end(), [](const MovingLocation& x, const MovingLocation& y) { return x.c < y.c; });
+  // Offsets of one stride are already sorted (addresses are): grouped by stride, few, in order.
+  if (strides) {
+    strides_.clear();
+    for (const MovingLocation& m : moving_)
+      if (std::find(strides_.begin(), strides_.end(), m.c) == strides_.end()) strides_.push_back(m.c);
+    std::sort(strides_.begin(), strides_.end());
+    grouped_.clear();
+    for (int64_t c : strides_)
+      for (const MovingLocation& m : moving_)
+        if (m.c == c) grouped_.push_back(m);
+    moving_.swap(grouped_);
+  }
   return true;
 }
 

@@ -75,6 +75,8 @@ class AddressFrame {
   std::vector<Stream> streams_;
   std::vector<MovingLocation> moving_;  // scratch of relative_key()
   std::vector<Band> bands_;             // scratch of relative_key()
+  std::vector<int64_t> strides_;        // scratch of relative_key()
+  std::vector<MovingLocation> grouped_;  // scratch of relative_key()
 };
 
 }  // namespace acv

@@ -23,6 +23,16 @@ class LocationMap {
     if (slots_[at] >= 0) return entries_[static_cast<std::size_t>(slots_[at])].second;
     return insert_at(at, index, Location{}).second;
   }
+  // The location at `index`, or null (nothing inserted).
+  const Location* find(int64_t index) const {
+    if (slots_.empty()) return nullptr;
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t at = home(index);; at = (at + 1) & mask) {
+      const int32_t e = slots_[at];
+      if (e < 0) return nullptr;
+      if (entries_[static_cast<std::size_t>(e)].first == index) return &entries_[static_cast<std::size_t>(e)].second;
+    }
+  }
   // Inserts `l` at `index` unless present (as unordered_map::emplace).
   void emplace(int64_t index, const Location& l) {
     const std::size_t at = find_slot(index);

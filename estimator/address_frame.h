@@ -37,7 +37,8 @@ class AddressFrame {
   // An access of `count` locations from `index` of `storage` through operand `e` (`owned`: evaluated
   // in the segment), at loop indices `idx`.
   void observe(int storage, const Expr* e, bool owned, int64_t index, int64_t count, const int64_t* idx);
-  // Contract: splits the live locations of unbounded `storage` (bound as `bs`) at iteration `i`: those
+  // Contract: splits the live locations (sorted by address) of unbounded `storage` (bound as `bs`) at
+  // iteration `i`: those
   // in a band of stride 0 stay in `live`, those of stride c != 0 go to moving() (sorted), the others
   // are dropped. False when bands of different strides overlap or a move would change a bank.
   bool relative_key(const BoundStorage& bs, std::size_t storage, int64_t i,
@@ -59,15 +60,23 @@ class AddressFrame {
   };
   int64_t band_lo(const Stream& x) const { return x.c == 0 ? x.lo : x.lo + std::min(x.c * begin_, x.c * (end_ - 1)); }
   int64_t band_hi(const Stream& x) const { return x.c == 0 ? x.hi : x.hi + std::max(x.c * begin_, x.c * (end_ - 1)); }
-  // The stride of the band holding `address` of `storage` (0 and !*in_band in none); false when
-  // bands of different strides overlap there.
-  bool band_stride(int64_t storage, int64_t address, int64_t* c, bool* in_band) const;
+  // The bands of `storage` merged into disjoint intervals of one stride each, sorted, in bands_; false
+  // when bands of different strides overlap.
+  struct Band {
+    int64_t lo, hi, c;
+  };
+  bool merge_bands(int64_t storage, std::vector<Band>* bands) const;
+  // The interval of `bands` holding `address`, or null.
+  static const Band* band_of(const std::vector<Band>& bands, int64_t address);
 
   int depth_;
   int64_t begin_, end_, period_, trips_;
   uint64_t start_stamp_;
   std::vector<Stream> streams_;
   std::vector<MovingLocation> moving_;  // scratch of relative_key()
+  std::vector<Band> bands_;             // scratch of relative_key()
+  std::vector<int64_t> strides_;        // scratch of relative_key()
+  std::vector<MovingLocation> grouped_;  // scratch of relative_key()
 };
 
 }  // namespace acv

@@ -129,6 +129,14 @@ class Evaluator {
     throw InputError(loc, why + " (layer instruction " + std::to_string(est_.evaluated_instructions) + ")");
   }
 
+  // A location's times for a hazard check: one never touched is not inserted.
+  const Location& peek(int st, int64_t i, const AccessSpec& spec) {
+    static const Location untouched;
+    if (a_.storages[static_cast<std::size_t>(st)].locations != 0) return *location(st, i, spec);
+    const Location* l = s_.open[static_cast<std::size_t>(st)].find(i);
+    return l ? *l : untouched;
+  }
+
   Location* location(int st, int64_t i, const AccessSpec& spec) {
     const BoundStorage& bs = a_.storages[static_cast<std::size_t>(st)];
     if (bs.locations == 0) return &s_.open[static_cast<std::size_t>(st)][i];
@@ -371,14 +379,14 @@ class Evaluator {
           if (r.port >= 0) later(&s, &why, slot(r.port), why_[static_cast<std::size_t>(r.port)]);
         }
         if (sp.raw)
-          for (int64_t i = 0; i < r.count; ++i) s = std::max(s, location(r.spec->storage, r.index + i, *r.spec)->write_ready);
+          for (int64_t i = 0; i < r.count; ++i) s = std::max(s, peek(r.spec->storage, r.index + i, *r.spec).write_ready);
         if (r.port >= 0) s = std::max(s, slot(r.port));
       }
       for (const auto& w : writes_) {
         const StorageSpec& sp = a_.desc->storages[static_cast<std::size_t>(w.spec->storage)];
         if (sp.war || sp.waw)
           for (int64_t i = 0; i < w.count; ++i) {
-            const Location* l = location(w.spec->storage, w.index + i, *w.spec);
+            const Location* l = &peek(w.spec->storage, w.index + i, *w.spec);
             if (trace_) {
               const std::string at = "storage '" + sp.name + "' (" + loc_text(sp.loc) + ") [" + std::to_string(w.index + i) + "]: ";
               const std::string by = ", by the write at " + loc_text(w.spec->loc);

@@ -169,38 +169,41 @@ State& s_ = *sp;
         for (int64_t v : tmp) put(v);
       }
   }
-  auto add = [&](int64_t v) { key->push_back(std::max(v, fl) - ref); };
   for (std::size_t st = 0; st < a_.storages.size(); ++st) {
     const BoundStorage& bs = a_.storages[st];
     if (bs.locations == 0) {
       auto& open = s_.open[st];
       auto& live = key_live_;
       live.clear();
-      for (auto it = open.begin(); it != open.end();) {
-        const Location& l = it->second;
-        if (l.write_ready <= fl && l.write_end <= fl && l.read_end <= fl) {
-          it = open.erase(it);  // as good as never touched
-        } else {
-          live.emplace_back(it->first, l);
-          ++it;
-        }
-      }
-      if (frame && !frame->relative_key(bs, st, i, &live)) return false;
+      // Locations as good as never touched are dropped.
+      open.erase_if([&](const LocationMap::Entry& e) {
+        const Location& l = e.second;
+        return l.write_ready <= fl && l.write_end <= fl && l.read_end <= fl;
+      });
+      live.assign(open.begin(), open.end());
       std::sort(live.begin(), live.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
-      key->push_back(static_cast<int64_t>(live.size()));
+      if (frame && !frame->relative_key(bs, st, i, &live)) return false;
+      const std::size_t moving = frame ? frame->moving().size() : 0;
+      // Sized once and written in place: keys are long and made often.
+      const std::size_t at = key->size();
+      key->resize(at + 1 + 4 * live.size() + (frame ? 1 + 5 * moving : 0));
+      int64_t* w = key->data() + at;
+      auto loc = [&](const Location& l) {
+        *w++ = std::max(l.write_ready, fl) - ref;
+        *w++ = std::max(l.write_end, fl) - ref;
+        *w++ = std::max(l.read_end, fl) - ref;
+      };
+      *w++ = static_cast<int64_t>(live.size());
       for (const auto& l : live) {
-        key->push_back(l.first);
-        add(l.second.write_ready);
-        add(l.second.write_end);
-        add(l.second.read_end);
+        *w++ = l.first;
+        loc(l.second);
       }
       if (frame) {
-        key->push_back(static_cast<int64_t>(frame->moving().size()));
+        *w++ = static_cast<int64_t>(moving);
         for (const auto& l : frame->moving()) {
-          key->insert(key->end(), {l.c, l.offset});
-          add(l.l.write_ready);
-          add(l.l.write_end);
-          add(l.l.read_end);
+          *w++ = l.c;
+          *w++ = l.offset;
+          loc(l.l);
         }
       }
     }

@@ -8,17 +8,13 @@
 #include <vector>
 
 #include "estimator/bound_arch.h"
+#include "estimator/location_map.h"
 #include "estimator/request_log.h"
 
 namespace acv {
 
 class AddressFrame;
 
-constexpr int64_t kNever = 0;  // "no constraint yet": nothing starts before cycle 0
-
-struct Location {
-  int64_t write_ready = kNever, write_end = kNever, read_end = kNever;
-};
 
 struct KeyHash {
   std::size_t operator()(const std::vector<int64_t>& k) const {
@@ -46,7 +42,7 @@ struct State {
   std::vector<int64_t> t;      // fixed slots (see Evaluator's layout)
   std::vector<int64_t> head;   // ring positions of queues and memory interfaces
   std::vector<std::vector<Location>> fixed;                  // storages with a fixed location count
-  std::vector<std::unordered_map<int64_t, Location>> open;  // unbounded storages by index
+  std::vector<LocationMap> open;                              // unbounded storages by index
   std::vector<RequestLog> requests;  // per memory interface
   int64_t max_end = 0;
   std::vector<int64_t> busy;   // per object, then per memory interface

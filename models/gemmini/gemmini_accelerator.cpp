@@ -329,15 +329,7 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
   });
   top.push_back(make_loop("g", g.groups, groups));
 
-  Program prog;
-  prog.isa = isa();
-  prog.layer_name = layer.name;
-  prog.top.name = "layer";
-  prog.top.trips = 1;
-  prog.top.body = std::move(top);
-  prog.regions = gemm_regions(lay, !ws);
-  prog.dram_bytes = lay.end;
-  return prog;
+  return gemm_program(isa(), layer.name, std::move(top), lay, !ws);
 }
 }  // namespace
 
@@ -472,19 +464,12 @@ Program GemminiAccelerator::map(const Layer& layer, const AccelConfig& config) c
                                                         c_row(ii, jj), 1, 1, m_len(ii), n_len(jj)})})}));
   }
 
-  Program prog;
-  prog.isa = isa();
-  prog.layer_name = layer.name;
-  prog.top.name = "layer";
-  prog.top.trips = 1;
-  prog.top.body.push_back(make_instruction(kConfigEx, {ws ? kWs : kOs, 0, 0}));
-  prog.top.body.push_back(make_instruction(kConfigSt, {g.n * 4}));
   std::vector<Statement> jbody = {make_loop("k", kt_n, ktile)};
   for (auto& s : after_k) jbody.push_back(s);
-  prog.top.body.push_back(make_loop("g", g.groups, {make_loop("i", mt, {make_loop("j", nt, jbody)})}));
-  prog.regions = gemm_regions(lay, !ws);
-  prog.dram_bytes = lay.end;
-  return prog;
+  return gemm_program(isa(), layer.name,
+                      {make_instruction(kConfigEx, {ws ? kWs : kOs, 0, 0}), make_instruction(kConfigSt, {g.n * 4}),
+                       make_loop("g", g.groups, {make_loop("i", mt, {make_loop("j", nt, jbody)})})},
+                      lay, !ws);
 }
 
 // The DIM x DIM mesh in the programmed dataflow, as SCALE-Sim counts a systolic array's

@@ -145,9 +145,11 @@ AutoTiling choose_auto_tiling(int64_t mb, int64_t nb, int64_t kb, const Params& 
       const int64_t exe = p.weight_stationary
                               ? computes * (dim + 2) + nb * kb * mt * (dim + 1)  // rows + 2; preload w_rows + 1
                               : computes * (2 * dim + 3) + mb * nb * kt * (3 * dim - 2);  // + drain per chain
-      // Not overlapped: the first tile's loads, and a resident panel's reload per j tile.
+      // Loads and computes summed, not max: the in-order decoder lets them overlap only partly,
+      // so the least traffic wins unless the execute time differs more. Not overlapped at all:
+      // the first tile's loads, and a resident panel's reload per j tile.
       const int64_t exposed = resident ? nt * kb * tj * t_block + ti * kb * t_block : (ti + tj) * tk * t_block;
-      const int64_t cost = std::max(load, exe) + exposed;
+      const int64_t cost = load + exe + exposed;
       const int64_t tiles = mt * nt * kt;
       if (best.ti == 0 || cost < best.est_cycles || (cost == best.est_cycles && tiles < best_tiles)) {
         best = {ti, tj, tk, resident, cost};

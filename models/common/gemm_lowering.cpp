@@ -37,6 +37,19 @@ GemmDramLayout gemm_dram_layout(const GemmShape& g) {
   return l;
 }
 
+Program gemm_program(std::shared_ptr<const IsaSpec> isa, const std::string& layer_name, std::vector<Statement> body,
+                     const GemmDramLayout& layout, bool a_transposed) {
+  Program prog;
+  prog.isa = std::move(isa);
+  prog.layer_name = layer_name;
+  prog.top.name = "layer";
+  prog.top.trips = 1;
+  prog.top.body = std::move(body);
+  prog.regions = gemm_regions(layout, a_transposed);
+  prog.dram_bytes = layout.end;
+  return prog;
+}
+
 std::vector<DramRegion> gemm_regions(const GemmDramLayout& l, bool a_transposed) {
   return {{"A", l.a, l.b - l.a, false, a_transposed ? kATransposed : kARowMajor},
           {"B", l.b, l.c - l.b, false, "[group][k][n] int8"},

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "golden.h"
@@ -32,6 +34,9 @@ GemmDramLayout gemm_dram_layout(const GemmShape& g);
 // The Program's regions for this layout; the A region's layout text records the transposition.
 std::vector<DramRegion> gemm_regions(const GemmDramLayout& layout, bool a_transposed);
 bool a_is_transposed(const Program& program);
+// A layer's Program: one top-level loop of one trip holding `body`, with this layout's regions.
+Program gemm_program(std::shared_ptr<const IsaSpec> isa, const std::string& layer_name, std::vector<Statement> body,
+                     const GemmDramLayout& layout, bool a_transposed);
 
 // External memory before the run: im2col'd A, B, C zero.
 std::vector<uint8_t> gemm_dram_image(const Layer& layer, const LayerData& data, const Program& program);

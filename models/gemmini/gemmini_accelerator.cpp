@@ -2,6 +2,7 @@
 #include "gemmini_accelerator.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "models/common/gemm_lowering.h"
 
@@ -26,7 +27,8 @@ std::shared_ptr<const IsaSpec> isa() {
 
 Params read_params(const AccelConfig& c) {
   c.check_keys({"dim", "dataflow", "sp_capacity_kib", "sp_banks", "acc_capacity_kib", "acc_banks",
-                "ld_queue_depth", "ex_queue_depth", "st_queue_depth", "dram_bytes"});
+                "ld_queue_depth", "ex_queue_depth", "st_queue_depth", "dram_bytes", "max_in_flight_mem_reqs",
+                "dma_maxbytes", "dma_buswidth", "mapping"});
   Params p;
   p.dim = c.get_positive_int("dim");
   p.weight_stationary = c.get_choice("dataflow", {"ws", "os"}) == "ws";
@@ -39,6 +41,11 @@ Params read_params(const AccelConfig& c) {
   p.ex_queue_depth = c.get_int_in("ex_queue_depth", 1, 256, "a command queue of the RTL");
   p.st_queue_depth = c.get_int_in("st_queue_depth", 1, 256, "a command queue of the RTL");
   p.dram_bytes = c.get_positive_int("dram_bytes");
+  p.max_in_flight_mem_reqs = c.get_int_in("max_in_flight_mem_reqs", 1, 1024, "requests the DMA keeps in flight");
+  p.dma_maxbytes = c.get_positive_int("dma_maxbytes");
+  p.dma_buswidth = c.get_positive_int("dma_buswidth");
+  p.auto_mapping = c.has("mapping") && c.get_choice("mapping", {"divisor", "auto"}) == "auto";
+  if (p.dma_buswidth % 8 != 0) c.fail("dma_buswidth", "must be a whole number of bytes (bits, a multiple of 8)");
   if (p.dim > 64) c.fail("dim", "must be at most 64");
   if (p.dram_bytes > (int64_t{1} << 32)) c.fail("dram_bytes", "must be at most 4 GiB (32-bit addresses)");
   // Row addresses are 20-bit local addresses (gemmini_pkg.sv LocalAw).
@@ -50,6 +57,10 @@ Params read_params(const AccelConfig& c) {
     c.fail("sp_capacity_kib", "must be a whole number of DIM-byte rows");
   if ((p.acc_capacity_kib * 1024) % (4 * p.dim) != 0)
     c.fail("acc_capacity_kib", "must be a whole number of 4*DIM-byte rows");
+  // acv's DMA moves one scratchpad or accumulator row per request (rtl/gemmini/gemmini_load.sv).
+  if (p.dma_maxbytes < 4 * p.dim)
+    c.fail("dma_maxbytes", "must hold one accumulator row of 4*DIM = " + std::to_string(4 * p.dim) +
+                               " bytes (acv's DMA moves one row per request)");
   if (p.sp_rows() % p.sp_banks != 0 || p.sp_rows() / p.sp_banks < p.dim)
     c.fail("sp_banks", "must divide the " + std::to_string(p.sp_rows()) +
                            " scratchpad rows into banks of at least DIM rows");
@@ -57,6 +68,13 @@ Params read_params(const AccelConfig& c) {
     c.fail("acc_banks", "must divide the " + std::to_string(p.acc_rows()) +
                             " accumulator rows into banks of at least DIM rows");
   return p;
+}
+
+DramConfig memory_port(const Params& p, const DramConfig& dram) {
+  DramConfig port = dram;
+  port.max_outstanding = std::min(dram.max_outstanding, p.max_in_flight_mem_reqs);
+  port.bytes_per_cycle = std::min(dram.bytes_per_cycle, p.dma_buswidth / 8);
+  return port;
 }
 
 namespace {
@@ -98,6 +116,50 @@ Tiling choose_tiling(int64_t mb, int64_t nb, int64_t kb, const Params& p) {
   return best;  // {0,0,0}: not even one block of each fits
 }
 
+AutoTiling choose_auto_tiling(int64_t mb, int64_t nb, int64_t kb, const Params& p, const DramConfig& dram) {
+  // Like tiled_matmul_auto: each row tile as large as the memories allow for every (tj, tk); among
+  // those, the least estimated time from the RTL's per-command timing (rtl/gemmini/README.md).
+  const int64_t dim = p.dim;
+  const int64_t sp_blocks = p.sp_rows() / dim, acc_blocks = p.acc_rows() / dim;
+  const DramConfig port = memory_port(p, dram);
+  auto cdiv = [](int64_t a, int64_t b) { return (a + b - 1) / b; };
+  // One DIM-row mvin of int8 rows: start, the latency once per wave of requests in flight, transfers.
+  const int64_t t_block =
+      2 + cdiv(dim, port.max_outstanding) * port.latency + dim * cdiv(dim, port.bytes_per_cycle);
+  AutoTiling best;
+  int64_t best_tiles = 0;
+  for (int64_t tj = 1; tj <= nb; ++tj) {
+    const int64_t acc_ti = acc_blocks / (2 * tj);  // C tiles double-buffered in the accumulator
+    if (acc_ti < 1) break;
+    for (int64_t tk = 1; tk <= kb; ++tk) {
+      const bool resident = tk == kb;
+      // Resident: the B panel (kb x tj blocks) once, A tiles (ti x kb) double-buffered. Otherwise A
+      // and B tiles of one iteration double-buffered together.
+      const int64_t sp_ti = resident ? (sp_blocks - kb * tj) / (2 * kb) : (sp_blocks / 2 - tk * tj) / tk;
+      const int64_t ti = std::min({mb, acc_ti, sp_ti});
+      if (ti < 1) continue;
+      const int64_t mt = cdiv(mb, ti), nt = cdiv(nb, tj), kt = cdiv(kb, tk);
+      const int64_t b_loads = resident ? kb * nb : kb * nb * mt;
+      const int64_t load = (mb * kb * nt + b_loads) * t_block;
+      const int64_t computes = mb * nb * kb;
+      const int64_t exe = p.weight_stationary
+                              ? computes * (dim + 2) + nb * kb * mt * (dim + 1)  // rows + 2; preload w_rows + 1
+                              : computes * (2 * dim + 3) + mb * nb * kt * (3 * dim - 2);  // + drain per chain
+      // Loads and computes summed, not max: the in-order decoder lets them overlap only partly,
+      // so the least traffic wins unless the execute time differs more. Not overlapped at all:
+      // the first tile's loads, and a resident panel's reload per j tile.
+      const int64_t exposed = resident ? nt * kb * tj * t_block + ti * kb * t_block : (ti + tj) * tk * t_block;
+      const int64_t cost = load + exe + exposed;
+      const int64_t tiles = mt * nt * kt;
+      if (best.ti == 0 || cost < best.est_cycles || (cost == best.est_cycles && tiles < best_tiles)) {
+        best = {ti, tj, tk, resident, cost};
+        best_tiles = tiles;
+      }
+    }
+  }
+  return best;  // ti == 0: not even one block of each fits
+}
+
 }  // namespace gemmini
 
 namespace {
@@ -112,6 +174,165 @@ void add_loop(std::vector<Statement>& out, const std::string& name, int64_t trip
   out.push_back(make_loop(name, trips, std::move(body)));
 }
 
+
+// mapping: auto (README.md). Loop nest g / j tile / i tile / k tile with ragged edge tiles: each
+// tile level is a loop over the full tiles and, when the blocks do not divide, a one-trip loop for
+// the edge tile, so loop depths stay fixed: 1 g, 2 j, 3 i (resident B panel mvins: 3, 4), 4 k,
+// 5.. block loops (mvouts: 4, 5).
+Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& lay, const Params& p,
+                 const AutoTiling& t) {
+  const int64_t dim = p.dim;
+  const bool ws = p.weight_stationary;
+  const int64_t mb = ceil_div(g.m, dim), nb = ceil_div(g.n, dim), kb = ceil_div(g.k, dim);
+  const int64_t mt = ceil_div(mb, t.ti), nt = ceil_div(nb, t.tj), ktn = ceil_div(kb, t.tk);
+  // Scratchpad: double-buffered iteration tiles (A, plus B unless resident) in [0, 2 sp_h), the
+  // resident B panel after them; accumulator: double-buffered C tiles in [0, 2 acc_h).
+  const int64_t sp_h = (t.ti * t.tk + (t.resident ? 0 : t.tk * t.tj)) * dim;
+  const int64_t acc_h = t.ti * t.tj * dim;
+  const int64_t panel = 2 * sp_h;
+  const Expr grp = idx(1);
+  const Expr a_group = Expr(static_cast<int64_t>(lay.a)) + grp * (g.m * g.k);
+  const Expr b_group = Expr(static_cast<int64_t>(lay.b)) + grp * (g.k * g.n);
+  const Expr c_group = Expr(static_cast<int64_t>(lay.c)) + grp * (g.m * g.n * 4);
+
+  // Emits a full-tile loop at `depth` and the edge tile as a one-trip loop; body(tile blocks, index).
+  auto tiles = [](std::vector<Statement>& out, const std::string& name, int depth, int64_t blocks, int64_t tile,
+                  const std::function<std::vector<Statement>(int64_t, const Expr&)>& body) {
+    const int64_t full = blocks / tile, edge = blocks % tile;
+    add_loop(out, name, full, body(tile, idx(depth)));
+    if (edge > 0) add_loop(out, name + "_edge", 1, body(edge, Expr(full) + idx(depth)));
+  };
+
+  std::vector<Statement> top;
+  top.push_back(make_instruction(kConfigEx, {ws ? kWs : kOs, 0, 0}));
+  top.push_back(make_instruction(kConfigSt, {g.n * 4}));
+  std::vector<Statement> groups;
+  tiles(groups, "j", 2, nb, t.tj, [&](int64_t tj, const Expr& jt) {
+    auto n_first = [&](const Expr& jj) { return (jt * t.tj + jj) * dim; };
+    auto n_len = [&](const Expr& jj) { return min(Expr(g.n) - n_first(jj), dim); };
+    std::vector<Statement> jbody;
+    if (t.resident) {
+      // The B panel: every K block of this j tile, once (depths 3, 4).
+      const Expr kk = idx(3), jj = idx(4);
+      jbody.push_back(make_instruction(kConfigLd, {g.n}));
+      jbody.push_back(make_loop(
+          "kp", kb,
+          {make_loop("jp", tj,
+                     {make_instruction(kMvin, {b_group + kk * (dim * g.n) + n_first(jj),
+                                               Expr(panel) + (kk * t.tj + jj) * dim, 0,
+                                               min(Expr(g.k) - kk * dim, dim), n_len(jj)})})}));
+    }
+    tiles(jbody, "i", 3, mb, t.ti, [&](int64_t ti, const Expr& it) {
+      auto m_first = [&](const Expr& ii) { return (it * t.ti + ii) * dim; };
+      auto m_len = [&](const Expr& ii) { return min(Expr(g.m) - m_first(ii), dim); };
+      const Expr c_iter = ((grp * nt + jt) * mt + it) * acc_h;
+      auto c_row = [&](const Expr& ii, const Expr& jj) { return (c_iter + (ii * t.tj + jj) * dim) % (2 * acc_h); };
+      std::vector<Statement> ibody;
+      tiles(ibody, "k", 4, kb, t.tk, [&](int64_t tk, const Expr& kt) {
+        auto k_first = [&](const Expr& kk) { return (kt * t.tk + kk) * dim; };
+        auto k_len = [&](const Expr& kk) { return min(Expr(g.k) - k_first(kk), dim); };
+        const Expr sp_iter = (((grp * nt + jt) * mt + it) * ktn + kt) * sp_h;
+        auto a_row = [&](const Expr& ii, const Expr& kk) { return (sp_iter + (ii * t.tk + kk) * dim) % (2 * sp_h); };
+        auto b_row = [&](const Expr& kk, const Expr& jj) {
+          return t.resident ? Expr(panel) + (kk * t.tj + jj) * dim
+                            : (sp_iter + (kk * t.tj + jj + t.ti * t.tk) * dim) % (2 * sp_h);
+        };
+        // Software-pipelined (as Gemmini's loop_ws unroller issues loads ahead): the decoder is in
+        // order, so the mvins of the next A block column (WS) or row (OS) come before the computes
+        // of the current one and load while they run; only the first is exposed.
+        auto mvin_a = [&](const Expr& ii, const Expr& kk) {
+          return ws ? make_instruction(kMvin, {a_group + m_first(ii) * g.k + k_first(kk), a_row(ii, kk), 0,
+                                               m_len(ii), k_len(kk)})
+                    : make_instruction(kMvin, {a_group + k_first(kk) * g.m + m_first(ii), a_row(ii, kk), 0,
+                                               k_len(kk), m_len(ii)});
+        };
+        auto mvin_b = [&](const Expr& kk, const Expr& jj) {
+          return make_instruction(kMvin, {b_group + k_first(kk) * g.n + n_first(jj), b_row(kk, jj), 0, k_len(kk),
+                                          n_len(jj)});
+        };
+        const Statement ld_a = make_instruction(kConfigLd, {ws ? g.k : g.m});
+        const Statement ld_b = make_instruction(kConfigLd, {g.n});
+        std::vector<Statement> kbody;
+        if (ws) {
+          // Column kk: mvins of A[:, kk] (and B[kk, :] unless resident) at loop depth d.
+          auto loads = [&](std::vector<Statement>& out, const Expr& kk, int d) {
+            out.push_back(ld_a);
+            out.push_back(make_loop("ia", ti, {mvin_a(idx(d), kk)}));
+            if (!t.resident) {
+              out.push_back(ld_b);
+              out.push_back(make_loop("jb", tj, {mvin_b(kk, idx(d))}));
+            }
+          };
+          // jj { preload B[kk][jj], C[0][jj]; compute_preloaded A[0][kk]; ii >= 1 { preload C[ii];
+          // compute_accumulated A[ii][kk] } }: each weight preload serves the tile's ti row blocks.
+          auto column = [&](std::vector<Statement>& out, const Expr& kk, int d) {
+            const Expr jj = idx(d), ii = idx(d + 1) + 1;
+            const Expr accumulate = clamp(kt * t.tk + kk, 0, 1);
+            std::vector<Statement> body = {
+                make_instruction(kPreload, {b_row(kk, jj), k_len(kk), c_row(0, jj), m_len(0), accumulate}),
+                make_instruction(kComputePreloaded, {a_row(0, kk), 0, m_len(0)})};
+            add_loop(body, "ic", ti - 1,
+                     {make_instruction(kPreload, {0, 0, c_row(ii, jj), m_len(ii), accumulate}),
+                      make_instruction(kComputeAccumulated, {a_row(ii, kk), 0, m_len(ii)})});
+            out.push_back(make_loop("jc", tj, body));
+          };
+          loads(kbody, Expr(0), 5);
+          std::vector<Statement> steady;
+          loads(steady, idx(5) + 1, 6);
+          column(steady, idx(5), 6);
+          add_loop(kbody, "kc", tk - 1, steady);
+          column(kbody, Expr(tk - 1), 5);
+        } else {
+          const Expr accumulate = clamp(kt, 0, 1);
+          // Row ii: mvins of A[ii, :] at loop depth d.
+          auto loads = [&](std::vector<Statement>& out, const Expr& ii, int d) {
+            out.push_back(ld_a);
+            out.push_back(make_loop("ka", tk, {mvin_a(ii, idx(d))}));
+          };
+          // jj { K chain over the tile's k blocks, PEs accumulating, C written by the last }.
+          auto row = [&](std::vector<Statement>& out, const Expr& ii, int d) {
+            const Expr jj = idx(d);
+            std::vector<Statement> body;
+            auto compute = [&](std::vector<Statement>& into, Opcode op, const Expr& kk, bool last) {
+              into.push_back(last ? make_instruction(kPreload, {0, 0, c_row(ii, jj), m_len(ii), accumulate})
+                                  : make_instruction(kPreload, {0, 0, 0, 0, 0}));
+              into.push_back(make_instruction(op, {a_row(ii, kk), b_row(kk, jj), k_len(kk)}));
+            };
+            compute(body, kComputePreloaded, Expr(0), tk == 1);
+            if (tk > 2) {
+              std::vector<Statement> chain;
+              compute(chain, kComputeAccumulated, idx(d + 1) + 1, false);
+              body.push_back(make_loop("kc", tk - 2, chain));
+            }
+            if (tk > 1) compute(body, kComputeAccumulated, Expr(tk - 1), true);
+            out.push_back(make_loop("jc", tj, body));
+          };
+          loads(kbody, Expr(0), 5);
+          if (!t.resident) {
+            kbody.push_back(ld_b);
+            kbody.push_back(make_loop("kb", tk, {make_loop("jb", tj, {mvin_b(idx(5), idx(6))})}));
+          }
+          std::vector<Statement> steady;
+          loads(steady, idx(5) + 1, 6);
+          row(steady, idx(5), 6);
+          add_loop(kbody, "ic", ti - 1, steady);
+          row(kbody, Expr(ti - 1), 5);
+        }
+        return kbody;
+      });
+      const Expr ii = idx(4), jj = idx(5);
+      ibody.push_back(make_loop(
+          "io", ti,
+          {make_loop("jo", tj, {make_instruction(kMvout, {c_group + (m_first(ii) * g.n + n_first(jj)) * 4,
+                                                          c_row(ii, jj), 1, 1, m_len(ii), n_len(jj)})})}));
+      return ibody;
+    });
+    return jbody;
+  });
+  top.push_back(make_loop("g", g.groups, groups));
+
+  return gemm_program(isa(), layer.name, std::move(top), lay, !ws);
+}
 }  // namespace
 
 void GemminiAccelerator::check_config(const AccelConfig& config) const { read_params(config); }
@@ -135,6 +356,10 @@ Program GemminiAccelerator::map(const Layer& layer, const AccelConfig& config) c
                        " has dram_bytes=" + std::to_string(p.dram_bytes));
   const int64_t dim = p.dim;
   const int64_t mb = ceil_div(g.m, dim), nb = ceil_div(g.n, dim), kb = ceil_div(g.k, dim);
+  if (p.auto_mapping) {
+    const AutoTiling at = choose_auto_tiling(mb, nb, kb, p, config.dram);
+    if (at.ti > 0) return map_auto(layer, g, lay, p, at);
+  }
   const Tiling t = choose_tiling(mb, nb, kb, p);
   if (t.ti == 0) {
     const bool sp_short = p.sp_rows() / 2 < 2 * dim;
@@ -241,19 +466,12 @@ Program GemminiAccelerator::map(const Layer& layer, const AccelConfig& config) c
                                                         c_row(ii, jj), 1, 1, m_len(ii), n_len(jj)})})}));
   }
 
-  Program prog;
-  prog.isa = isa();
-  prog.layer_name = layer.name;
-  prog.top.name = "layer";
-  prog.top.trips = 1;
-  prog.top.body.push_back(make_instruction(kConfigEx, {ws ? kWs : kOs, 0, 0}));
-  prog.top.body.push_back(make_instruction(kConfigSt, {g.n * 4}));
   std::vector<Statement> jbody = {make_loop("k", kt_n, ktile)};
   for (auto& s : after_k) jbody.push_back(s);
-  prog.top.body.push_back(make_loop("g", g.groups, {make_loop("i", mt, {make_loop("j", nt, jbody)})}));
-  prog.regions = gemm_regions(lay, !ws);
-  prog.dram_bytes = lay.end;
-  return prog;
+  return gemm_program(isa(), layer.name,
+                      {make_instruction(kConfigEx, {ws ? kWs : kOs, 0, 0}), make_instruction(kConfigSt, {g.n * 4}),
+                       make_loop("g", g.groups, {make_loop("i", mt, {make_loop("j", nt, jbody)})})},
+                      lay, !ws);
 }
 
 // The DIM x DIM mesh in the programmed dataflow, as SCALE-Sim counts a systolic array's

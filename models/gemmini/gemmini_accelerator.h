@@ -37,16 +37,34 @@ struct Params {
   int64_t sp_capacity_kib = 0, sp_banks = 0, acc_capacity_kib = 0, acc_banks = 0;
   int64_t ld_queue_depth = 0, ex_queue_depth = 0, st_queue_depth = 0;
   int64_t dram_bytes = 0;
+  // Gemmini's DMA (Configs.scala): requests in flight, largest request, bus width in bits.
+  int64_t max_in_flight_mem_reqs = 0, dma_maxbytes = 0, dma_buswidth = 0;
+  bool auto_mapping = false;  // mapping: auto (tiled_matmul_auto-like) instead of divisor
   int64_t sp_rows() const { return sp_capacity_kib * 1024 / dim; }
   int64_t acc_rows() const { return acc_capacity_kib * 1024 / (4 * dim); }
 };
 Params read_params(const AccelConfig& config);
+
+// The memory port the accelerator sees: the DRAM's own limits and the DMA's in series (fewer
+// requests in flight, the narrower of DRAM port and DMA bus). The RTL driver's DRAM model and the
+// TLM memory target run with it; the description (arch.yaml) composes the same minimum.
+DramConfig memory_port(const Params& p, const DramConfig& dram);
 
 // Tile sizes in DIM blocks chosen by the mapper (exposed for tests and the description).
 struct Tiling {
   int64_t ti = 1, tj = 1, tk = 1;
 };
 Tiling choose_tiling(int64_t m_blocks, int64_t n_blocks, int64_t k_blocks, const Params& p);
+
+// mapping: auto. Tiles of any size (ragged edge tiles); `resident`: the B panel of all K blocks
+// and tj N blocks stays in the scratchpad across the row tiles (loaded once per j tile).
+struct AutoTiling {
+  int64_t ti = 0, tj = 0, tk = 0;
+  bool resident = false;
+  int64_t est_cycles = 0;  // the search's cycle estimate (README.md, "mapping: auto")
+};
+AutoTiling choose_auto_tiling(int64_t m_blocks, int64_t n_blocks, int64_t k_blocks, const Params& p,
+                              const DramConfig& dram);
 }  // namespace gemmini
 
 class GemminiAccelerator : public Accelerator {

@@ -148,12 +148,22 @@ class GemminiRun : public AcceleratorRun<GemminiRun<Model>, Model> {
 
 using Variant = RtlVariant<GemminiShape>;
 
+// The DRAM model serves the memory port as the DMA sees it: its in-flight limit and bus width in
+// series with the DRAM's own (gemmini::memory_port).
+template <class Run>
+SimulationOutput run_gemmini(const GemminiShape& shape, const Program& program, const AccelConfig& config,
+                             std::vector<uint8_t> dram, const RtlRunOptions& options) {
+  AccelConfig port = config;
+  port.dram = gemmini::memory_port(gemmini::read_params(config), config.dram);
+  return run_variant<Run>(shape, program, port, std::move(dram), options);
+}
+
 const std::vector<Variant>& built_variants() {
   static const std::vector<Variant> variants = [] {
     std::vector<Variant> v;
 #define ACV_GEMMINI_ADD_VARIANT(dim, sp_rows, sp_banks, acc_rows, acc_banks, ld_q, ex_q, st_q, Model) \
   v.push_back(Variant{GemminiShape{dim, sp_rows, sp_banks, acc_rows, acc_banks, ld_q, ex_q, st_q},    \
-                      &run_variant<GemminiRun<Model>>});
+                      &run_gemmini<GemminiRun<Model>>});
     ACV_GEMMINI_VARIANTS(ACV_GEMMINI_ADD_VARIANT)
 #undef ACV_GEMMINI_ADD_VARIANT
     return v;

@@ -110,7 +110,7 @@ TEST_CASE("the shipped suites parse and expand, and each accelerator has a sign-
   CHECK_FALSE(signoff.count("quick"));
 }
 
-TEST_CASE("the gemmini suite: issue 6's layers on DIM 8 and 16, WS and OS, its thresholds, fitted regressions", "[suite]") {
+TEST_CASE("the gemmini suite: issue 6's layers and issue 14's 3x3 bodies on DIM 8 and 16, WS and OS, the auto-mapped configs, its thresholds, fitted regressions", "[suite]") {
   const std::string root = ACV_SOURCE_DIR;
   const Suite s = load_suite(root + "/models/suites/gemmini.yaml");
   const std::vector<Case> cases = expand_cases(s);
@@ -119,13 +119,15 @@ TEST_CASE("the gemmini suite: issue 6's layers on DIM 8 and 16, WS and OS, its t
     CHECK(c.accelerator == "gemmini");
     configs.insert(c.config_name);
   }
-  CHECK(configs == std::set<std::string>{"gemmini-8x8-ws", "gemmini-8x8-os", "gemmini-16x16-ws", "gemmini-16x16-os"});
+  CHECK(configs == std::set<std::string>{"gemmini-8x8-ws", "gemmini-8x8-os", "gemmini-16x16-ws", "gemmini-16x16-os",
+                                         "gemmini-16x16-ws-auto", "gemmini-16x16-os-auto"});
   CHECK(layer_names(cases) == std::set<std::string>{"Resnet18/Conv1", "Resnet18/Conv2_1a", "Resnet18/Conv3_s",
-                                                    "Resnet18/Conv5_s", "Resnet18/FC", "mobilenet/Conv1",
+                                                    "Resnet18/Conv5_s", "Resnet18/FC", "Resnet18/Conv3_1b",
+                                                    "Resnet18/Conv4_1b", "Resnet18/Conv5_1b", "mobilenet/Conv1",
                                                     "mobilenet/Conv4", "mobilenet/Conv26", "alexnet/Conv3",
                                                     "yolo_tiny/Conv1", "yolo_tiny/Conv9", "NCF/2", "NCF/10",
                                                     "NCF/12", "gpt2/QKT"});
-  CHECK(cases.size() == 4 * 15 * 6);
+  CHECK(cases.size() == 6 * 18 * 6);
   // Sign-off targets of issue 6.
   const View* est = s.find_view("estimator");
   REQUIRE(est);

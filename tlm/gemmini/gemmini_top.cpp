@@ -15,7 +15,7 @@ GemminiTop::GemminiTop(sc_core::sc_module_name name, const Params& params, const
     : sc_core::sc_module(name),
       m_state(params, mode, clock),
       m_command("command", kCommandQueueDepth, mode, clock),
-      m_memory("memory", std::move(dram), dram_config, mode, clock),
+      m_memory("memory", std::move(dram), memory_port(params, dram_config), mode, clock),  // DMA limits in series
       m_load_dma("load_dma", clock),
       m_store_dma("store_dma", clock),
       m_decoder("decoder", m_state, m_command),

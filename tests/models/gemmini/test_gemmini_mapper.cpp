@@ -33,6 +33,9 @@ AccelConfig config(int64_t dim, const std::string& dataflow, int64_t sp_kib, int
   set("ex_queue_depth", "8");
   set("st_queue_depth", "2");
   set("dram_bytes", "268435456");
+  set("max_in_flight_mem_reqs", "8");
+  set("dma_maxbytes", "64");
+  set("dma_buswidth", "128");
   return c;
 }
 
@@ -52,7 +55,7 @@ void check_shapes(const AccelConfig& cfg) {
 TEST_CASE("every shipped gemmini config computes the golden reference on ragged gemm, dense, conv, depthwise",
           "[gemmini][mapper]") {
   for (const char* name : {"gemmini-4x4-ws", "gemmini-4x4-os", "gemmini-8x8-ws", "gemmini-8x8-os",
-                           "gemmini-16x16-ws", "gemmini-16x16-os"}) {
+                           "gemmini-16x16-ws", "gemmini-16x16-os", "gemmini-16x16-ws-auto", "gemmini-16x16-os-auto"}) {
     CAPTURE(name);
     const AccelConfig cfg = load_accel_config(kConfigDir + name + ".yaml");
     GemminiAccelerator().check_config(cfg);
@@ -91,6 +94,60 @@ TEST_CASE("gemmini tiles fit half the scratchpad and half the accumulator", "[ge
   });
 }
 
+TEST_CASE("mapping: auto computes the golden reference with ragged edge tiles in every dimension",
+          "[gemmini][mapper]") {
+  const std::string df = GENERATE(std::string("ws"), std::string("os"));
+  const int64_t sp_kib = GENERATE(1, 2, 16);
+  CAPTURE(df, sp_kib);
+  AccelConfig cfg = config(4, df, sp_kib, 1);
+  cfg.params["mapping"] = ConfigValue{"auto", SourceLoc{cfg.file, 1, "mapping"}};
+  check_shapes(cfg);
+  check_matches_golden(gemm(40, 24, 200), cfg);
+  check_matches_golden(gemm(37, 29, 61), cfg);  // 10 x 8 x 16 blocks: no tile size divides all
+}
+
+TEST_CASE("mapping: auto picks tiles that need not divide the blocks and fit the memories", "[gemmini][mapper]") {
+  AccelConfig cfg = config(4, "ws", 1, 1);
+  cfg.params["mapping"] = ConfigValue{"auto", SourceLoc{cfg.file, 1, "mapping"}};
+  const gemmini::Params p = gemmini::read_params(cfg);
+  // 11 row blocks (a prime): the divisor mapper can only use 1 or 11 row blocks per tile.
+  const gemmini::AutoTiling t = gemmini::choose_auto_tiling(11, 3, 5, p, cfg.dram);
+  REQUIRE(t.ti > 0);
+  const int64_t sp_blocks = p.sp_rows() / 4, acc_blocks = p.acc_rows() / 4;
+  CHECK(2 * t.ti * t.tj <= acc_blocks);
+  if (t.resident) {
+    CHECK(t.tk == 5);
+    CHECK(2 * t.ti * t.tk + t.tk * t.tj <= sp_blocks);
+  } else {
+    CHECK(2 * (t.ti * t.tk + t.tk * t.tj) <= sp_blocks);
+  }
+  // With room for 16 C blocks per half, the row tile grows past the divisors of 11 (1 and 11 only
+  // at tj = 1): an edge tile takes the rest.
+  AccelConfig big = config(4, "ws", 16, 4);
+  const gemmini::AutoTiling tb = gemmini::choose_auto_tiling(11, 3, 5, gemmini::read_params(big), big.dram);
+  CHECK(tb.ti >= 4);
+  CHECK(tb.ti * tb.tj * 2 <= 64);
+}
+
+TEST_CASE("the gemmini memory port is the DRAM's and the DMA's limits in series", "[gemmini][mapper]") {
+  AccelConfig cfg = config(4, "ws", 16, 4);
+  cfg.params["max_in_flight_mem_reqs"].text = "3";
+  cfg.params["dma_buswidth"].text = "64";
+  DramConfig dram;
+  dram.latency = 40;
+  dram.bytes_per_cycle = 16;
+  dram.max_outstanding = 8;
+  const DramConfig port = gemmini::memory_port(gemmini::read_params(cfg), dram);
+  CHECK(port.latency == 40);
+  CHECK(port.max_outstanding == 3);
+  CHECK(port.bytes_per_cycle == 8);
+  dram.max_outstanding = 2;
+  dram.bytes_per_cycle = 4;
+  const DramConfig narrow = gemmini::memory_port(gemmini::read_params(cfg), dram);
+  CHECK(narrow.max_outstanding == 2);
+  CHECK(narrow.bytes_per_cycle == 4);
+}
+
 TEST_CASE("every tiny.yaml layer maps onto gemmini or is reported unsupported", "[gemmini][mapper]") {
   const Workload w = load_workload(std::string(ACV_SOURCE_DIR) + "/models/workloads/tiny.yaml");
   GemminiAccelerator accel;
@@ -110,7 +167,7 @@ TEST_CASE("ResNet-18 layers map onto the default 16x16 gemmini configs within th
           "[gemmini][mapper]") {
   const Workload w = load_workload(std::string(ACV_SOURCE_DIR) + "/models/workloads/Resnet18.csv");
   GemminiAccelerator accel;
-  for (const char* name : {"gemmini-16x16-ws", "gemmini-16x16-os"}) {
+  for (const char* name : {"gemmini-16x16-ws", "gemmini-16x16-os", "gemmini-16x16-ws-auto", "gemmini-16x16-os-auto"}) {
     const AccelConfig cfg = load_accel_config(kConfigDir + name + ".yaml");
     for (const Layer& l : w.layers) {
       CAPTURE(name, l.name);
@@ -143,6 +200,21 @@ TEST_CASE("a bad gemmini config names the file, line and parameter", "[gemmini][
   cfg = config(4, "ws", 16, 4);
   cfg.params["sp_banks"].text = "3";
   CHECK_THROWS_WITH(accel.check_config(cfg), Catch::Contains("sp_banks"));
+  cfg = config(4, "ws", 16, 4);
+  cfg.params["dma_buswidth"].text = "100";
+  CHECK_THROWS_WITH(accel.check_config(cfg), Catch::Contains("test-config.yaml:1: dma_buswidth"));
+  cfg = config(4, "ws", 16, 4);
+  cfg.params["dma_maxbytes"].text = "8";  // an accumulator row of DIM 4 is 16 bytes
+  CHECK_THROWS_WITH(accel.check_config(cfg), Catch::Contains("dma_maxbytes"));
+  cfg = config(4, "ws", 16, 4);
+  cfg.params["max_in_flight_mem_reqs"].text = "0";
+  CHECK_THROWS_WITH(accel.check_config(cfg), Catch::Contains("max_in_flight_mem_reqs"));
+  cfg = config(4, "ws", 16, 4);
+  cfg.params["mapping"] = ConfigValue{"greedy", SourceLoc{cfg.file, 1, "mapping"}};
+  CHECK_THROWS_WITH(accel.check_config(cfg), Catch::Contains("mapping"));
+  cfg = config(4, "ws", 16, 4);
+  cfg.params.erase("dma_buswidth");
+  CHECK_THROWS_WITH(accel.check_config(cfg), Catch::Contains("dma_buswidth"));
   cfg = config(4, "ws", 16, 4);
   cfg.params["mesh"] = ConfigValue{"x", SourceLoc{cfg.file, 9, "mesh"}};
   CHECK_THROWS_WITH(accel.check_config(cfg), Catch::Contains("test-config.yaml:9: mesh"));

@@ -143,7 +143,7 @@ AutoTiling choose_auto_tiling(int64_t mb, int64_t nb, int64_t kb, const Params& 
       const int64_t load = (mb * kb * nt + b_loads) * t_block;
       const int64_t computes = mb * nb * kb;
       const int64_t exe = p.weight_stationary
-                              ? computes * (dim + 2) + nb * kb * mt * (dim + 1)  // rows + 2; preload w_rows + 1
+                              ? computes * dim  // rows back to back; weights load while rows stream
                               : computes * (2 * dim + 3) + mb * nb * kt * (3 * dim - 2);  // + drain per chain
       // Loads and computes summed, not max: the in-order decoder lets them overlap only partly,
       // so the least traffic wins unless the execute time differs more. Not overlapped at all:

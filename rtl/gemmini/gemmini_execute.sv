@@ -1,8 +1,12 @@
 // Execute unit: runs computes (each merged with its preload by the decoder) on the mesh.
-//   WS compute_preloaded: read the B rows into the idle weight register bank (PE rows past
-//     w_rows get zeros), then stream the A rows; compute_accumulated streams with the current
-//     weights. Rows stream back to back across computes; each output row is written (or added)
-//     to the accumulator 2*Dim-1 cycles after its A row entered the mesh.
+//   WS: two parts. The weight loader takes a compute_preloaded from the queue and writes its B
+//     rows (read through the scratchpad's weight port) into the idle weight bank, mesh row k
+//     in the k+1-th cycle after the pop (rows past w_rows get zeros), while the streamer still
+//     streams earlier computes with the other bank. The streamer reads one A row per cycle, back
+//     to back across computes (a compute_preloaded from the cycle after its pop: its row reaches
+//     mesh row k after weight row k was written, as the weights flow down in Gemmini's PEs; a
+//     compute_accumulated straight from the queue); each output row is written (or added) to
+//     the accumulator 2*Dim-1 cycles after its A row entered the mesh.
 //   OS: read the B rows into the B buffer, stream A and B rows together into the PE
 //     accumulators (cleared first by compute_preloaded), and when c_rows > 0 wait for the mesh
 //     to drain and write PE row i to accumulator row c_addr + i, one row per cycle.
@@ -30,6 +34,10 @@ module gemmini_execute import gemmini_pkg::*; #(
   output logic               sp_re_o,
   output logic [SpAw-1:0]    sp_raddr_o,
   input  logic [Dim*8-1:0]   sp_rdata_i,
+  // Scratchpad weight read port (data the next cycle).
+  output logic               sp_wre_o,
+  output logic [SpAw-1:0]    sp_wraddr_o,
+  input  logic [Dim*8-1:0]   sp_wrdata_i,
   // Accumulator write port.
   output logic               acc_we_o,
   output logic               acc_accumulate_o,
@@ -44,10 +52,16 @@ module gemmini_execute import gemmini_pkg::*; #(
   localparam int unsigned Lat = 2 * Dim - 1;  // WS: A row in -> output row out
   localparam logic [LenWidth-1:0] OsWait = LenWidth'(2 * Dim - 3);
   localparam logic [7:0] BusyCycles = 8'(2 * Dim);
+  // A weight bank may be rewritten from Dim - 2 cycles after the last row that uses it entered
+  // the mesh: weight row k is written in the k+1-th cycle of the load and that row leaves mesh
+  // row k (PE (k, Dim-1)) k + Dim - 1 cycles after it entered.
+  localparam logic [7:0] BankBusyCycles = 8'((Dim > 3) ? Dim - 3 : 0);
+  localparam logic [LenWidth-1:0] WlLast = LenWidth'(Dim);
 
+  // OS state machine (WS computes leave it in StIdle).
   typedef enum logic [2:0] {
     StIdle,
-    StLoadOperand,  // WS weights or OS B buffer
+    StLoadOperand,  // OS B buffer
     StStream,
     StOsWait,
     StOsDrain
@@ -57,20 +71,50 @@ module gemmini_execute import gemmini_pkg::*; #(
   ex_cmd_t cmd_q, cmd_d;
   logic [LenWidth-1:0] cnt_q, cnt_d;
   logic mode_ws_q, mode_ws_d;          // dataflow the mesh currently runs
-  logic cur_bank_q, cur_bank_d;        // WS weight bank used by new rows
+  logic cur_bank_q, cur_bank_d;        // WS weight bank of the rows the streamer reads
   logic [7:0] mesh_busy_q, mesh_busy_d;  // cycles until the last row left the mesh
   logic [7:0] bank_busy_q [2];
   logic [7:0] bank_busy_d [2];
   logic [Dim*8-1:0] b_buf_q [Dim];
   logic b_buf_we, b_buf_clear;
 
+  // WS streamer: reads A row str_cnt_q of str_cmd_q while str_valid_q (row 0 was read in the
+  // cycle it started); the row enters the mesh the cycle after its read (pres_q).
+  logic str_valid_q, str_valid_d;
+  ex_cmd_t str_cmd_q, str_cmd_d;
+  logic [LenWidth-1:0] str_cnt_q, str_cnt_d;
+  // WS weight loader: a compute_preloaded waits in the staged slot from its pop until it starts
+  // streaming (from the next cycle). Cycle 0 (the pop) reads B row 0; cycle c = 1..Dim writes
+  // mesh row c-1 of bank wl_bank_q (B row c-1, or zeros past w_rows) and reads row c. The next
+  // pop may come in cycle Dim.
+  logic stg_valid_q, stg_valid_d;
+  ex_cmd_t stg_cmd_q, stg_cmd_d;
+  logic wl_busy_q, wl_busy_d;
+  logic wl_bank_q, wl_bank_d;
+  logic [LenWidth-1:0] wl_cnt_q, wl_cnt_d;
+  logic [LocalAw-1:0] wl_addr_q, wl_addr_d;
+  logic [LenWidth-1:0] wl_rows_q, wl_rows_d;
+
+  // A row read this cycle, presented next cycle.
+  typedef struct packed {
+    logic                valid;
+    logic                bank;
+    logic                we;
+    logic                last;
+    logic                accumulate;
+    logic [AccAw-1:0]    addr;
+  } rd_t;
+  rd_t rd, pres_q;
+
   // Mesh inputs.
-  logic mesh_clear, w_we, w_clear;
+  logic mesh_clear, w_we;
+  logic [Dim*8-1:0] w_row;
   logic [Iw-1:0] w_row_idx, os_row_sel;
   logic [Dim*8-1:0] a_row, b_row;
   logic [Dim*32-1:0] out_row, os_row;
   logic present;  // a row enters the mesh this cycle
   logic mesh_en;  // the mesh's operands move: rows in flight (or being cleared)
+  logic wsel;     // WS weight bank of the presented row
 
   // WS output tags, aligned with the mesh latency.
   typedef struct packed {
@@ -106,10 +150,18 @@ module gemmini_execute import gemmini_pkg::*; #(
     .valid_o   (rec_valid_o)
   );
 
-  logic mesh_idle, can_start, bank_free;
+  // unit_free: the part the head needs is free (OS: the state machine; WS compute_preloaded:
+  // the weight loader; compute_accumulated: the streamer, with no compute_preloaded before it).
+  // can_start: it may start there (records, dataflow, weight bank).
+  logic mesh_idle, can_start, bank_free, unit_free, str_free, wl_free;
   assign mesh_idle = rec_empty && mesh_busy_q == '0;
   assign bank_free = bank_busy_q[!cur_bank_q] == '0;
+  assign str_free  = !str_valid_q;
+  assign wl_free   = !stg_valid_q && (!wl_busy_q || wl_cnt_q == WlLast);
   always_comb begin
+    if (!head_i.ws) unit_free = state_q == StIdle;
+    else if (head_i.preloaded) unit_free = wl_free;
+    else unit_free = !stg_valid_q && str_free;
     can_start = !rec_full;
     if (head_i.ws != mode_ws_q && !mesh_idle) can_start = 1'b0;
     if (!head_i.ws && !rec_empty) can_start = 1'b0;
@@ -119,9 +171,9 @@ module gemmini_execute import gemmini_pkg::*; #(
 
   assign active_o      = state_q != StIdle || !rec_empty;
   assign idle_o        = state_q == StIdle && rec_empty;
-  assign preload_haz_o = state_q == StIdle && head_valid_i && !can_start && head_i.ws && head_i.preloaded &&
+  assign preload_haz_o = head_valid_i && unit_free && !can_start && head_i.ws && head_i.preloaded &&
                          !bank_free && !rec_full && (head_i.ws == mode_ws_q);
-  assign overlap_haz_o = state_q == StIdle && head_valid_i && !can_start && !preload_haz_o;
+  assign overlap_haz_o = head_valid_i && unit_free && !can_start && !preload_haz_o;
   assign row_o         = present;
 
   always_comb begin
@@ -130,54 +182,138 @@ module gemmini_execute import gemmini_pkg::*; #(
     cnt_d       = cnt_q;
     mode_ws_d   = mode_ws_q;
     cur_bank_d  = cur_bank_q;
+    str_valid_d = str_valid_q;
+    str_cmd_d   = str_cmd_q;
+    str_cnt_d   = str_cnt_q;
+    stg_valid_d = stg_valid_q;
+    stg_cmd_d   = stg_cmd_q;
+    wl_busy_d   = wl_busy_q;
+    wl_bank_d   = wl_bank_q;
+    wl_cnt_d    = wl_cnt_q;
+    wl_addr_d   = wl_addr_q;
+    wl_rows_d   = wl_rows_q;
     mesh_busy_d = (mesh_busy_q != '0) ? mesh_busy_q - 1'b1 : '0;
     for (int b = 0; b < 2; b++) bank_busy_d[b] = (bank_busy_q[b] != '0) ? bank_busy_q[b] - 1'b1 : '0;
     pop_o       = 1'b0;
     rec_push    = 1'b0;
     sp_re_o     = 1'b0;
     sp_raddr_o  = '0;
+    sp_wre_o    = 1'b0;
+    sp_wraddr_o = '0;
     mesh_clear  = 1'b0;
     w_we        = 1'b0;
-    w_clear     = 1'b0;
-    w_row_idx   = Iw'(cnt_q - 1'b1);
+    w_row       = '0;
+    w_row_idx   = Iw'(wl_cnt_q - 1'b1);
     b_buf_we    = 1'b0;
     b_buf_clear = 1'b0;
     present     = 1'b0;
     os_row_sel  = Iw'(cnt_q);
     tag_in      = '0;
+    rd          = '0;
+    wsel        = cur_bank_q;
 
+    // ---- WS weight loader ----
+    if (wl_busy_q) begin
+      w_we = 1'b1;
+      if (wl_cnt_q <= wl_rows_q) w_row = sp_wrdata_i;
+      if (wl_cnt_q < wl_rows_q) begin
+        sp_wre_o    = 1'b1;
+        sp_wraddr_o = SpAw'(wl_addr_q) + SpAw'(wl_cnt_q);
+      end
+      if (wl_cnt_q == WlLast) wl_busy_d = 1'b0;
+      wl_cnt_d = wl_cnt_q + 1'b1;
+    end
+    if (head_valid_i && head_i.ws && head_i.preloaded && unit_free && can_start) begin
+      pop_o       = 1'b1;
+      rec_push    = 1'b1;
+      mode_ws_d   = 1'b1;
+      stg_valid_d = 1'b1;
+      stg_cmd_d   = head_i;
+      wl_busy_d   = 1'b1;
+      wl_bank_d   = !cur_bank_q;
+      wl_cnt_d    = LenWidth'(1);
+      wl_addr_d   = head_i.w_addr;
+      wl_rows_d   = head_i.w_rows;
+      if (head_i.w_rows != '0) begin
+        sp_wre_o    = 1'b1;
+        sp_wraddr_o = SpAw'(head_i.w_addr);
+      end
+    end
+
+    // ---- WS streamer: row str_cnt_q, or row 0 of the compute it starts ----
+    if (str_valid_q) begin
+      sp_re_o  = 1'b1;
+      sp_raddr_o = SpAw'(str_cmd_q.a_addr) + SpAw'(str_cnt_q);
+      rd.valid = 1'b1;
+      rd.bank  = cur_bank_q;
+      rd.we    = str_cnt_q < str_cmd_q.c_rows;
+      rd.last  = str_cnt_q == str_cmd_q.rows - 1'b1;
+      rd.accumulate = str_cmd_q.c_accumulate;
+      rd.addr  = AccAw'(str_cmd_q.c_addr) + AccAw'(str_cnt_q);
+      if (rd.last) str_valid_d = 1'b0;
+      str_cnt_d = str_cnt_q + 1'b1;
+    end else if (stg_valid_q || (head_valid_i && head_i.ws && !head_i.preloaded && unit_free && can_start)) begin
+      if (stg_valid_q) begin
+        str_cmd_d   = stg_cmd_q;
+        stg_valid_d = 1'b0;
+        cur_bank_d  = !cur_bank_q;
+      end else begin
+        str_cmd_d = head_i;
+        pop_o     = 1'b1;
+        rec_push  = 1'b1;
+        mode_ws_d = 1'b1;
+      end
+      sp_re_o    = 1'b1;
+      sp_raddr_o = SpAw'(str_cmd_d.a_addr);
+      rd.valid   = 1'b1;
+      rd.bank    = cur_bank_d;
+      rd.we      = str_cmd_d.c_rows != '0;
+      rd.last    = str_cmd_d.rows == LenWidth'(1);
+      rd.accumulate = str_cmd_d.c_accumulate;
+      rd.addr    = AccAw'(str_cmd_d.c_addr);
+      str_valid_d = !rd.last;
+      str_cnt_d   = LenWidth'(1);
+    end
+
+    // ---- WS: the row read last cycle enters the mesh ----
+    if (pres_q.valid) begin
+      present                 = 1'b1;
+      wsel                    = pres_q.bank;
+      mesh_busy_d             = BusyCycles;
+      bank_busy_d[pres_q.bank] = BankBusyCycles;
+      tag_in.valid      = 1'b1;
+      tag_in.we         = pres_q.we;
+      tag_in.last       = pres_q.last;
+      tag_in.accumulate = pres_q.accumulate;
+      tag_in.addr       = pres_q.addr;
+    end
+
+    // ---- OS ----
     unique case (state_q)
       StIdle: begin
-        if (head_valid_i && can_start) begin
+        if (head_valid_i && !head_i.ws && unit_free && can_start) begin
           pop_o     = 1'b1;
           rec_push  = 1'b1;
           cmd_d     = head_i;
           cnt_d     = '0;
-          mode_ws_d = head_i.ws;
-          state_d   = (head_i.ws && !head_i.preloaded) ? StStream : StLoadOperand;
+          mode_ws_d = 1'b0;
+          state_d   = StLoadOperand;
         end
       end
       StLoadOperand: begin
         // Cycle c reads operand row c and writes row c-1 (read data arrives a cycle later).
         if (cnt_q == '0) begin
-          if (cmd_q.ws) w_clear = 1'b1;
-          else begin
-            b_buf_clear = 1'b1;
-            mesh_clear  = cmd_q.preloaded;
-          end
+          b_buf_clear = 1'b1;
+          mesh_clear  = cmd_q.preloaded;
         end
-        if (cnt_q < (cmd_q.ws ? cmd_q.w_rows : cmd_q.rows)) begin
+        if (cnt_q < cmd_q.rows) begin
           sp_re_o    = 1'b1;
-          sp_raddr_o = cmd_q.ws ? SpAw'(cmd_q.w_addr) + SpAw'(cnt_q) : SpAw'(cmd_q.b_addr) + SpAw'(cnt_q);
+          sp_raddr_o = SpAw'(cmd_q.b_addr) + SpAw'(cnt_q);
         end
-        if (cnt_q != '0) begin
-          if (cmd_q.ws) w_we = 1'b1;
-          else b_buf_we = 1'b1;
-        end
-        if (cnt_q == (cmd_q.ws ? cmd_q.w_rows : cmd_q.rows)) begin
+        if (cnt_q != '0) b_buf_we = 1'b1;
+        if (cnt_q == cmd_q.rows) begin
           cnt_d   = '0;
           state_d = StStream;
-          if (cmd_q.ws) cur_bank_d = !cur_bank_q;
         end else begin
           cnt_d = cnt_q + 1'b1;
         end
@@ -189,20 +325,12 @@ module gemmini_execute import gemmini_pkg::*; #(
           sp_raddr_o = SpAw'(cmd_q.a_addr) + SpAw'(cnt_q);
         end
         if (cnt_q != '0) begin
-          present                 = 1'b1;
-          mesh_busy_d             = BusyCycles;
-          bank_busy_d[cur_bank_q] = BusyCycles;
-          tag_in.valid      = cmd_q.ws;
-          tag_in.we         = cmd_q.ws && (cnt_q - 1'b1 < cmd_q.c_rows);
-          tag_in.last       = cmd_q.ws && (cnt_q == cmd_q.rows);
-          tag_in.accumulate = cmd_q.c_accumulate;
-          tag_in.addr       = AccAw'(cmd_q.c_addr) + AccAw'(cnt_q) - AccAw'(1);
+          present     = 1'b1;
+          mesh_busy_d = BusyCycles;
         end
         if (cnt_q == cmd_q.rows) begin
-          cnt_d = '0;
-          if (cmd_q.ws) state_d = StIdle;
-          else if (cmd_q.c_rows != '0) state_d = StOsWait;
-          else state_d = StIdle;
+          cnt_d   = '0;
+          state_d = (cmd_q.c_rows != '0) ? StOsWait : StIdle;
         end else begin
           cnt_d = cnt_q + 1'b1;
         end
@@ -226,7 +354,7 @@ module gemmini_execute import gemmini_pkg::*; #(
   // Record retirement: WS at the last output write, OS at the end of the stream (no C) or drain.
   always_comb begin
     rec_pop = tag_q[Lat-1].valid && tag_q[Lat-1].last;
-    if (state_q == StStream && !cmd_q.ws && cnt_q == cmd_q.rows && cmd_q.c_rows == '0) rec_pop = 1'b1;
+    if (state_q == StStream && cnt_q == cmd_q.rows && cmd_q.c_rows == '0) rec_pop = 1'b1;
     if (state_q == StOsDrain && cnt_q == cmd_q.c_rows - 1'b1) rec_pop = 1'b1;
   end
 
@@ -241,7 +369,7 @@ module gemmini_execute import gemmini_pkg::*; #(
     b_row = '0;
     if (present) begin
       a_row = sp_rdata_i;
-      if (!cmd_q.ws) b_row = b_buf_q[Iw'(cnt_q - 1'b1)];
+      if (!mode_ws_q) b_row = b_buf_q[Iw'(cnt_q - 1'b1)];
     end
   end
 
@@ -268,13 +396,12 @@ module gemmini_execute import gemmini_pkg::*; #(
     .ws_i        (mode_ws_q),
     .clear_i     (mesh_clear),
     .a_row_i     (a_row),
-    .wsel_i      (cur_bank_q),
+    .wsel_i      (wsel),
     .b_row_i     (b_row),
     .w_we_i      (w_we),
-    .w_clear_i   (w_clear),
-    .w_bank_i    (!cur_bank_q),
+    .w_bank_i    (wl_bank_q),
     .w_row_idx_i (w_row_idx),
-    .w_row_i     (sp_rdata_i),
+    .w_row_i     (w_row),
     .out_row_o   (out_row),
     .os_read_i   (state_q == StOsDrain),
     .os_row_sel_i(os_row_sel),
@@ -288,6 +415,17 @@ module gemmini_execute import gemmini_pkg::*; #(
       cnt_q       <= '0;
       mode_ws_q   <= 1'b1;
       cur_bank_q  <= 1'b0;
+      str_valid_q <= 1'b0;
+      str_cmd_q   <= '0;
+      str_cnt_q   <= '0;
+      stg_valid_q <= 1'b0;
+      stg_cmd_q   <= '0;
+      wl_busy_q   <= 1'b0;
+      wl_bank_q   <= 1'b0;
+      wl_cnt_q    <= '0;
+      wl_addr_q   <= '0;
+      wl_rows_q   <= '0;
+      pres_q      <= '0;
       mesh_busy_q <= BusyCycles;
       bank_busy_q[0] <= '0;
       bank_busy_q[1] <= '0;
@@ -298,6 +436,17 @@ module gemmini_execute import gemmini_pkg::*; #(
       cnt_q       <= cnt_d;
       mode_ws_q   <= mode_ws_d;
       cur_bank_q  <= cur_bank_d;
+      str_valid_q <= str_valid_d;
+      str_cmd_q   <= str_cmd_d;
+      str_cnt_q   <= str_cnt_d;
+      stg_valid_q <= stg_valid_d;
+      stg_cmd_q   <= stg_cmd_d;
+      wl_busy_q   <= wl_busy_d;
+      wl_bank_q   <= wl_bank_d;
+      wl_cnt_q    <= wl_cnt_d;
+      wl_addr_q   <= wl_addr_d;
+      wl_rows_q   <= wl_rows_d;
+      pres_q      <= rd;
       mesh_busy_q <= mesh_busy_d;
       bank_busy_q[0] <= bank_busy_d[0];
       bank_busy_q[1] <= bank_busy_d[1];
@@ -314,6 +463,15 @@ module gemmini_execute import gemmini_pkg::*; #(
       b_buf_q[Iw'(cnt_q - 1'b1)] <= sp_rdata_i;
     end
   end
+
+  // Invariants (checked when Verilated with --assert): the streamer and the OS state machine
+  // never read in the same cycle, nor does the WS pipeline run in OS mode.
+  OneStreamer: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    !((str_valid_q || stg_valid_q || wl_busy_q || pres_q.valid) && state_q != StIdle))
+    else $error("WS streamer and OS state machine active together");
+  WsInWsMode: assert property (@(posedge clk_i) disable iff (!rst_ni)
+    (str_valid_q || stg_valid_q || pres_q.valid) |-> mode_ws_q)
+    else $error("WS pipeline active in OS mode");
 
   logic unused_rec_head;
   assign unused_rec_head = rec_unused_head[0] ^ (|rec_unused_head_dep);

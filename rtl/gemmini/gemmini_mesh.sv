@@ -22,9 +22,8 @@ module gemmini_mesh #(
   input  logic [Dim*8-1:0]     a_row_i,       // element k feeds mesh row k
   input  logic                 wsel_i,        // WS: weight register the row uses
   input  logic [Dim*8-1:0]     b_row_i,       // OS: element j feeds mesh column j
-  // WS weight writes: one mesh row of one weight register per cycle, or clear a register.
+  // WS weight writes: one mesh row of one weight register per cycle.
   input  logic                 w_we_i,
-  input  logic                 w_clear_i,
   input  logic                 w_bank_i,
   input  logic [Iw-1:0]        w_row_idx_i,
   input  logic [Dim*8-1:0]     w_row_i,
@@ -95,10 +94,7 @@ module gemmini_mesh #(
   end
 
   always_ff @(posedge clk_i) begin
-    if (w_clear_i) begin
-      for (int i = 0; i < Dim; i++)
-        for (int j = 0; j < Dim; j++) w_q[w_bank_i][i][j] <= '0;
-    end else if (w_we_i) begin
+    if (w_we_i) begin
       for (int j = 0; j < Dim; j++) w_q[w_bank_i][w_row_idx_i][j] <= w_row_i[j*8 +: 8];
     end
   end

@@ -1,7 +1,9 @@
 // Banked scratchpad: Banks single-write / single-read SRAMs of DIM-int8 rows (row r in bank
 // r / (Rows / Banks)). Writes come from the load unit; the execute unit reads with priority,
 // the store unit's read waits while the execute unit reads the same bank. Read data appears the
-// cycle after the read and is valid for that cycle.
+// cycle after the read and is valid for that cycle. Each bank has a replica (same writes) that
+// serves the execute unit's weight reads only, so a WS weight preload never waits for the A
+// stream or the store (a 2-read-port bank built from two 1r1w SRAMs).
 module gemmini_spad #(
   parameter int unsigned Dim   = 4,
   parameter int unsigned Rows  = 1024,
@@ -19,17 +21,22 @@ module gemmini_spad #(
   input  logic               ex_re_i,
   input  logic [Aw-1:0]      ex_raddr_i,
   output logic [Dim*8-1:0]   ex_rdata_o,
+  input  logic               w_re_i,        // weight reads (the replicas)
+  input  logic [Aw-1:0]      w_raddr_i,
+  output logic [Dim*8-1:0]   w_rdata_o,
   input  logic               st_re_i,
   input  logic [Aw-1:0]      st_raddr_i,
   output logic               st_gnt_o,      // the store unit's read happens this cycle
   output logic [Dim*8-1:0]   st_rdata_o
 );
-  logic [Bw-1:0] ex_bank, st_bank, w_bank, ex_bank_q, st_bank_q;
+  logic [Bw-1:0] ex_bank, st_bank, w_bank, ex_bank_q, st_bank_q, wr_bank, wr_bank_q;
   logic [Dim*8-1:0] rdata [Banks];
+  logic [Dim*8-1:0] wrdata [Banks];
 
   assign ex_bank  = Bw'(ex_raddr_i / Aw'(BankRows));
   assign st_bank  = Bw'(st_raddr_i / Aw'(BankRows));
   assign w_bank   = Bw'(waddr_i / Aw'(BankRows));
+  assign wr_bank  = Bw'(w_raddr_i / Aw'(BankRows));
   assign st_gnt_o = st_re_i && !(ex_re_i && ex_bank == st_bank);
 
   for (genvar b = 0; b < Banks; b++) begin : g_bank
@@ -49,18 +56,33 @@ module gemmini_spad #(
       .raddr_i(raddr),
       .rdata_o(rdata[b])
     );
+    acv_sram_1r1w #(
+      .Width(Dim * 8),
+      .Depth(BankRows)
+    ) u_replica (
+      .clk_i  (clk_i),
+      .we_i   (we_i && w_bank == Bw'(b)),
+      .waddr_i(Rw'(waddr_i % Aw'(BankRows))),
+      .wdata_i(wdata_i),
+      .re_i   (w_re_i && wr_bank == Bw'(b)),
+      .raddr_i(Rw'(w_raddr_i % Aw'(BankRows))),
+      .rdata_o(wrdata[b])
+    );
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       ex_bank_q <= '0;
       st_bank_q <= '0;
+      wr_bank_q <= '0;
     end else begin
       if (ex_re_i) ex_bank_q <= ex_bank;
+      if (w_re_i) wr_bank_q <= wr_bank;
       if (st_gnt_o) st_bank_q <= st_bank;
     end
   end
 
   assign ex_rdata_o = rdata[ex_bank_q];
   assign st_rdata_o = rdata[st_bank_q];
+  assign w_rdata_o  = wrdata[wr_bank_q];
 endmodule

@@ -304,6 +304,9 @@ module gemmini_top import gemmini_pkg::*; #(
   logic ex_sp_re, ex_acc_we, ex_acc_accumulate;
   logic [SpAw-1:0] ex_sp_raddr;
   logic [Dim*8-1:0] ex_sp_rdata;
+  logic ex_sp_wre;
+  logic [SpAw-1:0] ex_sp_wraddr;
+  logic [Dim*8-1:0] ex_sp_wrdata;
   logic [AccAw-1:0] ex_acc_waddr;
   logic [Dim*32-1:0] ex_acc_wdata;
   logic ex_active, ex_preload_haz, ex_overlap_haz, ex_row;
@@ -368,6 +371,9 @@ module gemmini_top import gemmini_pkg::*; #(
     .sp_re_o         (ex_sp_re),
     .sp_raddr_o      (ex_sp_raddr),
     .sp_rdata_i      (ex_sp_rdata),
+    .sp_wre_o        (ex_sp_wre),
+    .sp_wraddr_o     (ex_sp_wraddr),
+    .sp_wrdata_i     (ex_sp_wrdata),
     .acc_we_o        (ex_acc_we),
     .acc_accumulate_o(ex_acc_accumulate),
     .acc_waddr_o     (ex_acc_waddr),
@@ -387,6 +393,9 @@ module gemmini_top import gemmini_pkg::*; #(
     .ex_re_i   (ex_sp_re),
     .ex_raddr_i(ex_sp_raddr),
     .ex_rdata_o(ex_sp_rdata),
+    .w_re_i    (ex_sp_wre),
+    .w_raddr_i (ex_sp_wraddr),
+    .w_rdata_o (ex_sp_wrdata),
     .st_re_i   (st_sp_re),
     .st_raddr_i(st_sp_raddr),
     .st_gnt_o  (st_sp_gnt),

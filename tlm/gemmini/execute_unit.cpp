@@ -23,13 +23,16 @@ ExecuteUnit::ExecuteUnit(sc_core::sc_module_name name, SharedState& state, Comma
 }
 
 int64_t ExecuteUnit::earliest_start(const UnitCommand& c, int64_t from) {
-  const int64_t idle = std::max(from, idle_at_);
+  const bool preloaded = c.opcode == kComputePreloaded;
+  // The part of the unit the head needs: OS state machine, WS weight loader, or WS streamer.
+  const int64_t idle = std::max(from, !c.ws        ? idle_at_
+                                      : preloaded ? std::max(stg_free_at_, wl_free_at_)
+                                                  : std::max(stg_free_at_, str_free_at_));
   int64_t s = idle;
   // Records valid in cycle s are those retiring at s or later; they retire in order.
   while (!records_.empty() && records_.front() < s) records_.pop_front();
   auto records_empty_at = [this] { return records_.empty() ? int64_t{0} : records_.back() + 1; };
   if (records_.size() >= kRecords) s = std::max(s, records_[records_.size() - kRecords] + 1);
-  const bool preloaded = c.opcode == kComputePreloaded;
   if (c.ws != mode_ws_) s = std::max({s, records_empty_at(), mesh_free_at_});  // dataflow switch
   if (!c.ws) s = std::max(s, records_empty_at());                             // OS: no overlap
   if (!c.ws && preloaded) s = std::max(s, mesh_free_at_);                     // clears the PEs
@@ -87,20 +90,34 @@ void ExecuteUnit::run() {
     const sc_core::sc_time waiting = lt.now();
     state_.tracker.wait_clear(Unit::Execute, c.seq, lt);
     dep_wait_.add_cycles(waiting, lt.now());
-    const int64_t s = earliest_start(c, lt.now_cycles());
+    const int64_t s = earliest_start(c, std::max(lt.now_cycles(), last_pop_ + 1));
+    last_pop_ = s;
     lt.advance_to(clock.cycles(s));
     state_.exec_queue.pop(lt, clock.cycles(t.ex_queue_pop));  // the compute moves into a record
     state_.run_dispatch();  // LT: the decoder may push into the freed slot
 
     const bool preloaded = c.opcode == kComputePreloaded;
     compute(c);  // before the release: the tracker then lets readers and writers of its rows go
-    const Timing::Compute k = t.compute(s, c.ws, preloaded, c.f[kCpRows], c.pre[kPreBRows], c.pre[kPreCRows]);
-    if (c.ws && preloaded) cur_bank_ = 1 - cur_bank_;
+    Timing::Compute k;
+    if (c.ws) {
+      // The weight loader holds a compute_preloaded until the streamer is free; it takes the next
+      // one the cycle after that one starts streaming, and not before its weights are written.
+      const int64_t stream = preloaded ? std::max(s + t.ws_stream_after_pop(), str_free_at_) : s;
+      if (preloaded) {
+        stg_free_at_ = stream + 1;
+        wl_free_at_ = s + t.ws_weight_load();
+        cur_bank_ = 1 - cur_bank_;
+      }
+      k = t.ws_stream(stream, c.f[kCpRows]);
+      str_free_at_ = k.idle;
+    } else {
+      k = t.os_compute(s, c.f[kCpRows], c.pre[kPreCRows]);
+      idle_at_ = k.idle;
+    }
     mode_ws_ = c.ws;
-    idle_at_ = k.idle;
     records_.push_back(k.retire);
     mesh_free_at_ = k.last_present + t.mesh_free_after();
-    bank_free_at_[cur_bank_] = k.last_present + t.mesh_free_after();
+    if (c.ws) bank_free_at_[cur_bank_] = k.last_present + t.bank_free_after();
     state_.tracker.release(Unit::Execute, c.seq, clock.cycles(k.retire + 1));
     state_.run_dispatch();  // LT: a flush may pass
     command_.retire(clock.cycles(k.retire + 1));

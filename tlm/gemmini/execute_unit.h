@@ -1,5 +1,6 @@
 // The execute unit: WS and OS computes on the DIM x DIM mesh, computed functionally in C++ and
-// scheduled per command as gemmini_execute.sv runs them (operand load, stream, drain, records).
+// scheduled per command as gemmini_execute.sv runs them (WS weight loader and streamer; OS
+// operand load, stream, drain; records).
 #pragma once
 
 #include <systemc>
@@ -22,7 +23,8 @@ class ExecuteUnit : public sc_core::sc_module {
  private:
   void run();
   // The first cycle >= `from` at which the RTL's can_start holds for `c` (records, mesh, banks);
-  // counts the cycles waited past the unit's idle cycle as preload or overlap hazards.
+  // counts the cycles waited past the cycle its part of the unit is free as preload or overlap
+  // hazards.
   int64_t earliest_start(const UnitCommand& c, int64_t from);
   void compute(const UnitCommand& c);
   std::vector<int32_t> out_;  // WS: the compute's output rows before they reach the accumulator
@@ -33,7 +35,11 @@ class ExecuteUnit : public sc_core::sc_module {
 
   // Schedule state, in cycles (the RTL's registers as the times they change).
   static constexpr std::size_t kRecords = 4;  // in-flight computes (gemmini_top RecDepth)
-  int64_t idle_at_ = 0;                       // the state machine is back in StIdle
+  int64_t idle_at_ = 0;                       // the OS state machine is back in StIdle
+  int64_t str_free_at_ = 0;                   // WS streamer: the cycle after its last A row read
+  int64_t stg_free_at_ = 0;                   // WS staged slot: empty (its compute streams)
+  int64_t wl_free_at_ = 0;                    // WS weight loader: may take the next one
+  int64_t last_pop_ = -1;                     // the queue's next head is seen the cycle after
   std::deque<int64_t> records_;               // retire cycles of the records, in order
   int64_t mesh_free_at_ = 0;                  // mesh_busy reaches 0
   int64_t bank_free_at_[2] = {0, 0};          // bank_busy of each WS weight bank reaches 0

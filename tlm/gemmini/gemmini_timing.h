@@ -19,13 +19,22 @@ struct Timing {
   int64_t store_row_gap = 2;        // mvout: next row requested 2 cycles after an accept
   int64_t ex_queue_pop = 1;         // an execute-queue slot frees the cycle after its compute starts
 
-  // Cycles from a mesh row's entry until the mesh (or the weight bank the row used) may be
-  // reloaded: mesh_busy / bank_busy are set to 2*DIM and count down from the next cycle.
+  // Cycles from a mesh row's entry until the mesh may be reloaded: mesh_busy is set to 2*DIM and
+  // counts down from the next cycle.
   int64_t mesh_free_after() const { return 2 * dim + 1; }
   // WS: an A row presented at cycle p is written to the accumulator at p + 2*DIM - 1.
   int64_t ws_output_latency() const { return 2 * dim - 1; }
   // OS: after the last row, 2*DIM - 2 cycles until it reached PE (DIM-1, DIM-1).
   int64_t os_drain_wait() const { return 2 * dim - 2; }
+
+  // WS weight loader: a compute_preloaded popped at cycle s writes mesh row k at s + k + 1 and
+  // may stream from s + 1 (its row reaches mesh row k after that row's weights); the loader
+  // takes the next one from s + DIM.
+  int64_t ws_stream_after_pop() const { return 1; }
+  int64_t ws_weight_load() const { return dim; }
+  // A weight bank may be rewritten (bank_busy 0) from this many cycles after the last row using
+  // it entered the mesh (bank_busy set to DIM - 3, counting down from the next cycle).
+  int64_t bank_free_after() const { return (dim > 3 ? dim - 3 : 0) + 1; }
 
   // The execute unit's schedule of one compute that starts at cycle `s`.
   struct Compute {
@@ -34,18 +43,24 @@ struct Timing {
     int64_t idle = 0;           // first cycle the unit can start the next compute
     int64_t retire = 0;         // cycle of its last accumulator write (record popped)
   };
-  Compute compute(int64_t s, bool ws, bool preloaded, int64_t rows, int64_t w_rows, int64_t c_rows) const {
+  // WS: A rows streamed from cycle s: row t read at s + t and in the mesh at s + t + 1; the
+  // streamer can start the next compute at s + rows (idle).
+  Compute ws_stream(int64_t s, int64_t rows) const {
     Compute c;
-    // Start cycle, then (unless WS compute_accumulated) the operand load: one cycle per B row
-    // plus one, then the stream: rows + 1 cycles, rows presented from its second cycle.
-    const int64_t load = ws ? (preloaded ? w_rows + 1 : 0) : rows + 1;
-    const int64_t stream = s + 1 + load;
+    c.first_present = s + 1;
+    c.last_present = s + rows;
+    c.idle = s + rows;
+    c.retire = c.last_present + ws_output_latency();
+    return c;
+  }
+  // OS: the state machine from its start at cycle s: rows + 1 cycles reading B, rows + 1
+  // streaming (rows presented from the second), then with C the drain.
+  Compute os_compute(int64_t s, int64_t rows, int64_t c_rows) const {
+    Compute c;
+    const int64_t stream = s + 1 + rows + 1;
     c.first_present = stream + 1;
     c.last_present = stream + rows;
-    if (ws) {
-      c.idle = c.last_present + 1;
-      c.retire = c.last_present + ws_output_latency();
-    } else if (c_rows == 0) {
+    if (c_rows == 0) {
       c.idle = c.last_present + 1;
       c.retire = c.last_present;
     } else {

@@ -95,6 +95,29 @@ inline Program ws_compute_program(int64_t d) {
                      op(kMvout, {30000, 0, 1, 1, d, d}), op(kMvout, {40000, d, 1, 1, d - 1, d})});
 }
 
+// A WS chain of `computes` computes of d rows after the loads: every `per_preload`-th one a
+// compute_preloaded with new weights (alternating between two B blocks, the second ragged), the
+// others compute_accumulated; all accumulate into C rows 0..d-1, stored at the end.
+inline Program ws_stream_program(int64_t d, int computes, int per_preload) {
+  using namespace gemmini;
+  std::vector<Statement> body = {op(kConfigEx, {kWs, 0, 0}), op(kConfigLd, {d}), op(kConfigSt, {4 * d}),
+                                 op(kMvin, {0, 0, 0, d, d}), op(kMvin, {1000, 4 * d, 0, d, d}),
+                                 op(kMvin, {2000, 5 * d, 0, d - 1, d})};
+  for (int i = 0; i < computes; ++i) {
+    const int64_t acc = i > 0 ? 1 : 0;
+    if (i % per_preload == 0) {
+      const bool second = (i / per_preload) % 2 == 1;
+      body.push_back(op(kPreload, {second ? 5 * d : 4 * d, second ? d - 1 : d, 0, d, acc}));
+      body.push_back(op(kComputePreloaded, {0, 0, d}));
+    } else {
+      body.push_back(op(kPreload, {0, 0, 0, d, acc}));
+      body.push_back(op(kComputeAccumulated, {0, 0, d}));
+    }
+  }
+  body.push_back(op(kMvout, {30000, 0, 1, 1, d, d}));
+  return program_of(body);
+}
+
 // OS chains: preload without output, compute_preloaded, compute_accumulated, drain.
 inline Program os_compute_program(int64_t d) {
   using namespace gemmini;

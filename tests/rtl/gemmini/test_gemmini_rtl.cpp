@@ -56,6 +56,21 @@ TEST_CASE("each gemmini command on the RTL equals the functional model", "[rtl][
   }
 }
 
+TEST_CASE("gemmini WS computes stream back to back, weight preloads loading while earlier rows stream",
+          "[rtl][gemmini]") {
+  const int64_t dim = GENERATE(from_range(built_dims()));
+  const AccelConfig cfg = shipped_config(dim, "ws");
+  // Every compute, a preload every 2, and none after the first: each further compute of DIM rows
+  // costs DIM cycles (the mesh takes a row every cycle), the weight loads included.
+  const int per_preload = GENERATE(1, 2, 64);
+  CAPTURE(dim, per_preload);
+  const SimulationOutput shorter = check_against_iss(ws_stream_program(dim, 8, per_preload), cfg);
+  const SimulationOutput longer = check_against_iss(ws_stream_program(dim, 16, per_preload), cfg);
+  CHECK(longer.counters.at("mesh.rows") - shorter.counters.at("mesh.rows") == 8 * dim);
+  CHECK(longer.cycles - shorter.cycles == 8 * dim);
+  CHECK(longer.counters.at("exe.stall.preload_hazard") == 0);
+}
+
 TEST_CASE("gemmini bank conflicts between units delay the loser without corrupting data", "[rtl][gemmini]") {
   const int64_t dim = GENERATE(from_range(built_dims()));
   const int64_t d = dim;

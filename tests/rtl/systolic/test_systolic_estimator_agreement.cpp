@@ -116,6 +116,27 @@ TEST_CASE("the estimator agrees with the systolic RTL on mapped tiny.yaml layers
                   7);
 }
 
+// The shipped config with DMA bursts of `burst` entries and a memory that keeps `outstanding`
+// requests in flight.
+AccelConfig with_bursts(AccelConfig config, int64_t burst, int64_t outstanding) {
+  config.params.at("dma_burst").text = std::to_string(burst);
+  config.dram.max_outstanding = outstanding;
+  config.name += "-b" + std::to_string(burst) + "-o" + std::to_string(outstanding);
+  return config;
+}
+
+TEST_CASE("the estimator agrees with the systolic RTL with DMA bursts on tiny.yaml and random layers",
+          "[rtl][systolic][estimator]") {
+  const int64_t size = GENERATE(from_range(acv::test::built_sizes()));
+  const std::string dataflow = GENERATE(as<std::string>{}, "os", "ws");
+  const int64_t burst = GENERATE(4, 8);
+  const int64_t outstanding = GENERATE(2, 8);
+  std::vector<Layer> layers = load_workload(std::string(ACV_WORKLOADS_DIR) + "/tiny.yaml").layers;
+  std::mt19937 rng(static_cast<unsigned>(2000 + size * 8 + burst + outstanding + (dataflow == "ws")));
+  for (int i = 0; i < 6; ++i) layers.push_back(random_layer(rng, i));
+  check_agreement(with_bursts(shipped_config(size, dataflow), burst, outstanding), layers, 13);
+}
+
 TEST_CASE("the estimator stays within its bounds on random layer shapes never used to write the description",
           "[rtl][systolic][estimator]") {
   const int64_t size = GENERATE(from_range(acv::test::built_sizes()));

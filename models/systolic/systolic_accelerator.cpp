@@ -22,7 +22,7 @@ std::shared_ptr<const IsaSpec> isa() {
 
 Params read_params(const AccelConfig& c) {
   c.check_keys({"rows", "cols", "dataflow", "ibuf_depth", "wbuf_depth", "obuf_depth", "queue_depth", "dram_bytes",
-                "mapping"});
+                "mapping", "dma_burst"});
   Params p;
   // Bounds of what the RTL can be built with: a Verilator build grows fast with the array (32x32
   // takes about 40 s), buffer entry counts travel in 16-bit command fields (systolic_pkg.sv).
@@ -38,6 +38,15 @@ Params read_params(const AccelConfig& c) {
   p.dram_bytes = c.get_positive_int("dram_bytes");
   // Optional: configs written before the reuse mapper keep their Programs (and cycles).
   p.reuse = c.has("mapping") && c.get_choice("mapping", {"per_tile", "reuse"}) == "reuse";
+  // Optional: without it one entry per request, the timing of the configs written before bursts.
+  if (c.has("dma_burst")) {
+    p.dma_burst = c.get_int_in("dma_burst", 1, kMaxDmaBurst, "the longest burst the RTL's memory port carries");
+    if ((p.dma_burst & (p.dma_burst - 1)) != 0)
+      c.fail("dma_burst", "must be a power of two (the DMA splits a command's entries with shifts and masks)");
+    const int64_t smallest = std::min({p.ibuf_depth, p.wbuf_depth, p.obuf_depth});
+    if (p.dma_burst > smallest)
+      c.fail("dma_burst", "must be at most the smallest buffer depth (" + std::to_string(smallest) + " entries)");
+  }
   if (p.dram_bytes > (int64_t{1} << 32)) c.fail("dram_bytes", "must be at most 4 GiB (32-bit addresses)");
   if (!p.weight_stationary && p.obuf_depth < p.rows)
     c.fail("obuf_depth",

@@ -24,7 +24,10 @@ struct Params {
   bool weight_stationary = false;
   int64_t ibuf_depth = 0, wbuf_depth = 0, obuf_depth = 0, queue_depth = 0, dram_bytes = 0;
   bool reuse = false;  // mapping: reuse (operand blocks resident across output tiles) or per_tile
+  int64_t dma_burst = 1;  // buffer entries per DMA request (a power of two, <= kMaxDmaBurst)
 };
+// The longest DMA burst the RTL is built for (rtl/systolic/systolic_pkg.sv: MaxBurst).
+constexpr int64_t kMaxDmaBurst = 8;
 
 // The loop nest the mapper chose for a GEMM (README.md, "Mapping"): which operand stays resident
 // across output tiles (none: both operand tiles loaded for every output tile), the tile sizes and

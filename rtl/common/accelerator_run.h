@@ -45,6 +45,8 @@ struct HwCommand {
 //                                                   encode(instruction, number) -> HwCommand<N>)
 //   static int64_t command_cycle_bound(const HwCommand<N>&, const Shape&, const DramConfig&);
 //   std::map<std::string, int64_t> counters(int64_t instructions);  // after the run
+// and may hide the memory-port hooks below (a top with burst requests: more request fields, beats
+// placed at a pitch on its data ports).
 template <class Derived, class Model>
 class AcceleratorRun : public VerilatedDriver<AcceleratorRun<Derived, Model>, Model> {
   using Base = VerilatedDriver<AcceleratorRun<Derived, Model>, Model>;
@@ -108,6 +110,13 @@ class AcceleratorRun : public VerilatedDriver<AcceleratorRun<Derived, Model>, Mo
   const DramModel& dram() const { return dram_; }
 
  public:
+  // Hook: completes a request from the top's ports (address, bytes, tag, write data pointer set).
+  void extend_request(DramRequest& /*request*/) {}
+  // Hook: puts the read data of the response presented this cycle on the top's data port.
+  void present_response(const DramResponse& r) {
+    if (!r.write) Base::write_bytes(this->model().mem_rsp_rdata_i, r.data, r.bytes);
+  }
+
   // The event recorder, off by default: every command's acceptance cycle, and a trace window
   // (RtlRunOptions::trace_from / trace_to, from the first accepted command). Before run().
   void record_events(const RtlRunOptions& options) {
@@ -131,7 +140,7 @@ class AcceleratorRun : public VerilatedDriver<AcceleratorRun<Derived, Model>, Mo
     m.mem_rsp_valid_i = response_ != nullptr ? 1 : 0;
     if (response_ != nullptr) {
       m.mem_rsp_tag_i = static_cast<uint32_t>(response_->tag);
-      if (!response_->write) Base::write_bytes(m.mem_rsp_rdata_i, response_->data, response_->bytes);
+      static_cast<Derived&>(*this).present_response(*response_);
     }
   }
 
@@ -153,6 +162,7 @@ class AcceleratorRun : public VerilatedDriver<AcceleratorRun<Derived, Model>, Mo
       req.bytes = m.mem_req_bytes_o;
       req.tag = m.mem_req_tag_o;
       req.data = req.write ? Base::bytes_of(m.mem_req_wdata_o) : nullptr;
+      static_cast<Derived&>(*this).extend_request(req);
       dram_.request(req);
     }
     if (response_ != nullptr && m.mem_rsp_ready_o) dram_.pop_response();

@@ -13,20 +13,29 @@ namespace acv {
 struct DramRequest {
   bool write = false;
   uint64_t address = 0;
-  uint32_t bytes = 0;
+  uint32_t bytes = 0;             // per beat
   uint64_t tag = 0;
-  const uint8_t* data = nullptr;  // writes: `bytes` bytes, copied when the request is accepted
+  const uint8_t* data = nullptr;  // writes: beats x `bytes` bytes, packed, copied when accepted
+  // A strided burst: `beats` accesses of `bytes` each, beat i at address + i * stride.
+  uint32_t beats = 1;
+  uint64_t stride = 0;
+  // A fixed-length burst of `burst` beats (0: none): the transfer takes max(burst,
+  // ceil(burst * bytes / bytes_per_cycle)) cycles whatever `beats` (<= burst) is, one beat per
+  // cycle on the bus and a partial burst's missing beats masked; else ceil(beats * bytes / bpc).
+  uint32_t burst = 0;
 };
 
 struct DramResponse {
   uint64_t tag = 0;
   bool write = false;
-  uint32_t bytes = 0;
-  const uint8_t* data = nullptr;  // reads: `bytes` bytes, valid until pop_response()
+  uint32_t bytes = 0;             // per beat
+  uint32_t beats = 1;
+  const uint8_t* data = nullptr;  // reads: beats x `bytes` bytes, packed, valid until pop_response()
 };
 
-// Timing (DramConfig): a request of n bytes accepted at cycle t completes at
-//   c = max(t + latency, completion of the previous request) + ceil(n / bytes_per_cycle),
+// Timing (DramConfig): a request of n bytes (all its beats) accepted at cycle t completes at
+//   c = max(t + latency, completion of the previous request) + ceil(n / bytes_per_cycle)
+// (a fixed-length burst: see DramRequest::burst),
 // and its response is presented from cycle c on, in request order, at most one per cycle.
 // At most max_outstanding requests are in flight: accepted and not yet popped. A response
 // popped at cycle t frees its slot from cycle t + 1, whether the request comes before or after

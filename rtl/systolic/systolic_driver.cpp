@@ -2,6 +2,7 @@
 // streams the Program into its command port, and serves its memory port from a DramModel.
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <string>
 #include <utility>
@@ -22,6 +23,7 @@ struct SystolicShape {
   int64_t rows = 0, cols = 0;
   int64_t ibuf_depth = 0, wbuf_depth = 0, obuf_depth = 0, queue_depth = 0;
   bool ws = false;
+  int64_t dma_burst = 1;  // entries per DMA request (a run-time input, not a build parameter)
 };
 
 // op: systolic_pkg::opcode_e == systolic::Opcode; 10 arguments: systolic_pkg::NumArgs.
@@ -92,7 +94,38 @@ class SystolicRun : public AcceleratorRun<SystolicRun<Model>, Model> {
       : Base("systolic " + std::to_string(shape.rows) + "x" + std::to_string(shape.cols) + " RTL",
              dram_config, std::move(dram), trace_file) {
     this->model().cfg_ws_i = shape.ws ? 1 : 0;
+    int log2 = 0;
+    while ((int64_t{1} << log2) < shape.dma_burst) ++log2;
+    this->model().cfg_burst_log2_i = static_cast<uint8_t>(log2);
+    burst_ = static_cast<uint32_t>(shape.dma_burst);
+    // The data ports hold kMaxDmaBurst beats, each as wide as the wider of an IBUF and an OBUF entry.
+    const int64_t beat = std::max(shape.rows, 4 * shape.cols);
+    if (static_cast<int64_t>(sizeof(this->model().mem_rsp_rdata_i)) != systolic::kMaxDmaBurst * beat)
+      throw BackendError("systolic RTL: memory data port of " + std::to_string(sizeof(this->model().mem_rsp_rdata_i)) +
+                         " bytes, expected " + std::to_string(systolic::kMaxDmaBurst) + " beats of " +
+                         std::to_string(beat) + " (systolic_pkg MaxBurst and kMaxDmaBurst differ?)");
+    pitch_ = static_cast<size_t>(beat);
     this->reset();
+  }
+
+  // A request is a burst: beats of `bytes` each, stride apart, placed at the port's beat pitch.
+  void extend_request(DramRequest& r) {
+    const Model& m = this->model();
+    r.beats = m.mem_req_beats_o;
+    r.stride = m.mem_req_stride_o;
+    r.burst = burst_;
+    if (r.write) {
+      staging_.resize(static_cast<size_t>(r.beats) * r.bytes);
+      for (uint32_t i = 0; i < r.beats; ++i) std::memcpy(staging_.data() + i * r.bytes, r.data + i * pitch_, r.bytes);
+      r.data = staging_.data();
+    }
+  }
+  void present_response(const DramResponse& r) {
+    if (r.write) return;
+    auto& port = this->model().mem_rsp_rdata_i;
+    uint8_t* out = reinterpret_cast<uint8_t*>(port.data());
+    std::memset(out, 0, sizeof(port));
+    for (uint32_t i = 0; i < r.beats; ++i) std::memcpy(out + i * pitch_, r.data + i * r.bytes, r.bytes);
   }
 
   // Every request of the command paying the full DRAM latency, the array filled and drained.
@@ -128,13 +161,19 @@ class SystolicRun : public AcceleratorRun<SystolicRun<Model>, Model> {
         {"instructions", instructions},
     };
   }
+
+ private:
+  uint32_t burst_ = 1;
+  size_t pitch_ = 0;
+  std::vector<uint8_t> staging_;  // a write burst's beats, packed
 };
 
 // The config's geometry: the encoder holds the Program to the config's depths and dataflow, not
 // to the (possibly deeper) built variant's.
 SystolicShape config_shape(const AccelConfig& config) {
   const systolic::Params p = systolic::read_params(config);
-  return SystolicShape{p.rows, p.cols, p.ibuf_depth, p.wbuf_depth, p.obuf_depth, p.queue_depth, p.weight_stationary};
+  return SystolicShape{p.rows,        p.cols,        p.ibuf_depth,        p.wbuf_depth,
+                       p.obuf_depth,  p.queue_depth, p.weight_stationary, p.dma_burst};
 }
 
 // Runs the Program on variant Model with the config's geometry.
@@ -150,7 +189,7 @@ const std::vector<Variant>& built_variants() {
   static const std::vector<Variant> variants = [] {
     std::vector<Variant> v;
 #define ACV_SYSTOLIC_ADD_VARIANT(n, ibuf_depth, wbuf_depth, obuf_depth, queue_depth, Model)        \
-  v.push_back(Variant{SystolicShape{n, n, ibuf_depth, wbuf_depth, obuf_depth, queue_depth, false}, \
+  v.push_back(Variant{SystolicShape{n, n, ibuf_depth, wbuf_depth, obuf_depth, queue_depth, false, 1}, \
                       &run_config<Model>});
     ACV_SYSTOLIC_VARIANTS(ACV_SYSTOLIC_ADD_VARIANT)
 #undef ACV_SYSTOLIC_ADD_VARIANT

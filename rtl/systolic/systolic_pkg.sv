@@ -11,6 +11,10 @@ package systolic_pkg;
   localparam int unsigned LenWidth = 16;
   localparam int unsigned AddrWidth = 32;
   localparam int unsigned CntWidth = 32;  // performance counters
+  // Longest DMA burst (entries per memory request; models/systolic: kMaxDmaBurst) and the width
+  // of its log2, the configuration input cfg_burst_log2_i.
+  localparam int unsigned MaxBurst = 8;
+  localparam int unsigned BurstLog2Width = 2;
 
   typedef enum logic [1:0] {
     OpDmaLoad  = 2'd0,

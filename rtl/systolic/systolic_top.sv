@@ -8,13 +8,15 @@ module systolic_top import systolic_pkg::*; #(
   parameter int unsigned WbufDepth  = 256,
   parameter int unsigned ObufDepth  = 256,
   parameter int unsigned QueueDepth = 4,
-  // External memory data port: an OBUF entry (Cols int32) or an IBUF entry, whichever is wider.
+  // External memory data port: MaxBurst beats, each an OBUF entry (Cols int32) or an IBUF entry,
+  // whichever is wider; beat j at byte j*MemBytes.
   localparam int unsigned MemBytes  = (Rows > 4 * Cols) ? Rows : 4 * Cols,
-  localparam int unsigned MemWidth  = MemBytes * 8
+  localparam int unsigned MemWidth  = MaxBurst * MemBytes * 8
 ) (
   input  logic                    clk_i,
   input  logic                    rst_ni,
   input  logic                    cfg_ws_i,         // dataflow: 0 = OS, 1 = WS; set during reset, hold
+  input  logic [BurstLog2Width-1:0] cfg_burst_log2_i, // DMA burst: 2^this entries per request; likewise
 
   // Commands in program order (valid/ready). cmd_ready_o depends on cmd_op_i only.
   input  logic                    cmd_valid_i,
@@ -27,7 +29,9 @@ module systolic_top import systolic_pkg::*; #(
   input  logic                    mem_req_ready_i,
   output logic                    mem_req_write_o,
   output logic [AddrWidth-1:0]    mem_req_addr_o,
-  output logic [LenWidth-1:0]     mem_req_bytes_o,
+  output logic [LenWidth-1:0]     mem_req_bytes_o,  // per beat
+  output logic [LenWidth-1:0]     mem_req_beats_o,  // entries (beats) of the burst, <= 2^cfg_burst_log2_i
+  output logic [AddrWidth-1:0]    mem_req_stride_o, // beat i at mem_req_addr_o + i * stride
   output logic                    mem_req_tag_o,    // mem_tag_e, echoed on the response
   output logic [MemWidth-1:0]     mem_req_wdata_o,
   input  logic                    mem_rsp_valid_i,
@@ -60,11 +64,14 @@ module systolic_top import systolic_pkg::*; #(
   // The dataflow is registered: the array then depends on no top-level input combinationally
   // (Verilator re-evaluates such logic on every eval() of the model).
   logic ws_q;
+  logic [BurstLog2Width-1:0] burst_log2_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      ws_q <= 1'b0;
+      ws_q         <= 1'b0;
+      burst_log2_q <= '0;
     end else begin
-      ws_q <= cfg_ws_i;
+      ws_q         <= cfg_ws_i;
+      burst_log2_q <= cfg_burst_log2_i;
     end
   end
 
@@ -281,19 +288,21 @@ module systolic_top import systolic_pkg::*; #(
   logic load_req_valid, load_req_ready, store_req_valid, store_req_ready;
   logic load_rsp_valid, store_rsp_valid, mem_conflict;
   logic [AddrWidth-1:0] load_req_addr, store_req_addr;
-  logic [LenWidth-1:0] load_req_bytes, store_req_bytes;
+  logic [LenWidth-1:0] load_req_bytes, store_req_bytes, load_req_beats, store_req_beats;
   logic [MemWidth-1:0] store_req_data;
+  logic arb_wdata_unused;
   logic load_idle, load_busy, load_stall;
   logic compute_idle, compute_busy, compute_stall_load, compute_stall_store;
   logic store_idle, store_busy, store_stall;
 
   systolic_load #(
     .EntryBytes(LoadEntryBytes),
-    .MemBytes  (MemBytes),
+    .BeatBytes (MemBytes),
     .Aw        (LoadAw)
   ) u_load (
     .clk_i      (clk_i),
     .rst_ni     (rst_ni),
+    .burst_log2_i(burst_log2_q),
     .cmd_valid_i(!load_empty),
     .cmd_i      (load_head),
     .cmd_pop_o  (load_pop),
@@ -304,6 +313,7 @@ module systolic_top import systolic_pkg::*; #(
     .req_ready_i(load_req_ready),
     .req_addr_o (load_req_addr),
     .req_bytes_o(load_req_bytes),
+    .req_beats_o(load_req_beats),
     .rsp_valid_i(load_rsp_valid),
     .rsp_data_i (mem_rsp_rdata_i),
     .buf_we_o   (load_we),
@@ -353,11 +363,12 @@ module systolic_top import systolic_pkg::*; #(
 
   systolic_store #(
     .EntryBytes(Cols * 4),
-    .MemBytes  (MemBytes),
+    .BeatBytes (MemBytes),
     .Aw        (ObufAw)
   ) u_store (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
+    .burst_log2_i(burst_log2_q),
     .cmd_valid_i (!store_empty),
     .cmd_i       (store_head),
     .cmd_pop_o   (store_pop),
@@ -370,6 +381,7 @@ module systolic_top import systolic_pkg::*; #(
     .req_ready_i (store_req_ready),
     .req_addr_o  (store_req_addr),
     .req_bytes_o (store_req_bytes),
+    .req_beats_o (store_req_beats),
     .req_data_o  (store_req_data),
     .ack_valid_i (store_rsp_valid),
     .idle_o      (store_idle),
@@ -382,7 +394,7 @@ module systolic_top import systolic_pkg::*; #(
   acv_mem_arbiter #(
     .AddrWidth(AddrWidth),
     .LenWidth (LenWidth),
-    .DataWidth(MemWidth)
+    .DataWidth(1)
   ) u_mem_arbiter (
     .clk_i          (clk_i),
     .rst_ni         (rst_ni),
@@ -396,7 +408,7 @@ module systolic_top import systolic_pkg::*; #(
     .wr_req_ready_o (store_req_ready),
     .wr_req_addr_i  (store_req_addr),
     .wr_req_bytes_i (store_req_bytes),
-    .wr_req_wdata_i (store_req_data),
+    .wr_req_wdata_i (1'b0),
     .wr_rsp_valid_o (store_rsp_valid),
     .wr_rsp_ready_i (1'b1),
     .mem_req_valid_o(mem_req_valid_o),
@@ -405,12 +417,37 @@ module systolic_top import systolic_pkg::*; #(
     .mem_req_addr_o (mem_req_addr_o),
     .mem_req_bytes_o(mem_req_bytes_o),
     .mem_req_tag_o  (mem_req_tag_o),
-    .mem_req_wdata_o(mem_req_wdata_o),
+    .mem_req_wdata_o(arb_wdata_unused),
     .mem_rsp_valid_i(mem_rsp_valid_i),
     .mem_rsp_ready_o(mem_rsp_ready_o),
     .mem_rsp_tag_i  (mem_rsp_tag_i),
     .conflict_o     (mem_conflict)
   );
+
+  // The burst's write data bypasses the arbiter (which only ever passes the write port's data
+  // through): its $stable check on a multi-kbit vector is miscompiled by Verilator 5.006, so the
+  // data is held to its request here, against a register, by an immediate assertion.
+  assign mem_req_wdata_o = store_req_data;
+  logic [MemWidth-1:0] wdata_q;
+  logic wr_held_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      wr_held_q <= 1'b0;
+    end else begin
+      wr_held_q <= store_req_valid && !store_req_ready;
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    if (store_req_valid) wdata_q <= store_req_data;
+    if (wr_held_q) begin
+      WriteDataStable: assert (store_req_data == wdata_q)
+        else $error("write burst data changed before the request was accepted");
+    end
+  end
+
+  // The burst shape travels beside the arbiter's request, from the same winner (store first).
+  assign mem_req_beats_o  = store_req_valid ? store_req_beats : load_req_beats;
+  assign mem_req_stride_o = store_req_valid ? store_head.stride : load_head.stride;
 
   assign idle_o = load_empty && compute_empty && store_empty && load_idle && compute_idle && store_idle;
 
@@ -462,7 +499,7 @@ module systolic_top import systolic_pkg::*; #(
   // Argument bits beyond each field's width are ignored (the driver checks the ranges);
   // IBUF/WBUF have no second reader.
   logic unused_bits;
-  assign unused_bits = ^cmd_args_i ^ ^unused_ibuf_b ^ ^unused_wbuf_b;
+  assign unused_bits = ^cmd_args_i ^ ^unused_ibuf_b ^ ^unused_wbuf_b ^ arb_wdata_unused;
 
   // Command port invariant (checked when Verilated with --assert): the host holds a command,
   // unchanged, until it is accepted.

@@ -16,8 +16,11 @@ struct DmaRequest {
 };
 
 // A DMA descriptor: `count` rows of `bytes` each, row i at `address + i * stride` in memory and
-// at `data + i * pitch` on chip. Each row is one memory request; row i+1 is presented `gap` cycles
-// after row i is accepted (1: back to back).
+// at `data + i * pitch` on chip. Each row is one memory request, or with rows_per_request R > 1
+// each request a fixed-length burst of R rows (the first carries the remainder, (count-1) % R + 1),
+// timed as R beats of one row each: max(R, ceil(R * bytes / bytes_per_cycle)) cycles of transfer
+// (rtl/common/dram_model.h, DramRequest::burst). Request i+1 is presented `gap` cycles after
+// request i is accepted (1: back to back).
 struct DmaBurst {
   uint64_t address = 0;
   uint64_t stride = 0;
@@ -26,6 +29,8 @@ struct DmaBurst {
   uint32_t bytes = 0;
   uint32_t count = 0;
   uint32_t gap = 1;
+  uint32_t rows_per_request = 1;
+  uint32_t requests() const { return rows_per_request <= 1 ? count : (count + rows_per_request - 1) / rows_per_request; }
   DmaRequest row(uint32_t i) const { return DmaRequest{address + i * stride, data + i * pitch, bytes}; }
 };
 

@@ -49,7 +49,7 @@ void DmaInitiator::check(const tlm::tlm_generic_payload& gp) const {
 
 void DmaInitiator::transfer(const DmaBurst& burst, bool write, LocalTime& lt) {
   if (burst.count == 0) return;
-  requests_ += burst.count;
+  requests_ += burst.requests();
   bytes_ += static_cast<int64_t>(burst.count) * burst.bytes;
   if (lt.decoupled()) transfer_lt(burst, write, lt);
   else transfer_at(burst, write, lt);

@@ -59,12 +59,15 @@ MemoryTarget::Shape MemoryTarget::perform(tlm::tlm_generic_payload& gp) {
                                                     : tlm::TLM_COMMAND_ERROR_RESPONSE);
   } else {
     const DmaBurst& b = burst->burst;
-    shape = Shape{b.count, b.bytes, std::max<int64_t>(b.gap, 1)};
+    // A request of R > 1 rows is timed as a fixed-length burst of R one-row beats.
+    const int64_t rows = std::max<uint32_t>(b.rows_per_request, 1);
+    const int64_t bpc = bursts_.timing().config().bytes_per_cycle;
+    shape = Shape{b.requests(), rows == 1 ? b.bytes : rows * std::max<int64_t>(b.bytes, bpc), std::max<int64_t>(b.gap, 1)};
     gp.set_response_status(tlm::TLM_OK_RESPONSE);
     const uint64_t done = memory_.access_rows(gp.is_write(), b.address, b.stride, b.data, b.pitch, b.bytes, b.count);
     if (done < b.count) {  // the first error ends the burst
       gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-      shape.count = static_cast<int64_t>(done) + 1;
+      shape.count = static_cast<int64_t>(done) / rows + 1;
     }
   }
   return shape;

@@ -52,7 +52,10 @@ void LoadUnit::execute(const ConcreteInstruction& in, LocalTime& lt) {
   burst.pitch = static_cast<uint64_t>(b.width());
   burst.bytes = static_cast<uint32_t>(bytes);
   burst.count = static_cast<uint32_t>(rows);
+  burst.rows_per_request = static_cast<uint32_t>(state_.params.dma_burst);
   dma_.read(burst, lt);  // returns the cycle after the last response
+  // The last response's entries after its first are written one per cycle (the RTL's burst).
+  lt.advance_cycles(std::min(rows, state_.params.dma_burst) - 1);
   b.flag(half).set(true, lt);
   state_.add_cycles(SharedState::kLoadBusy, start, lt.now());
 }

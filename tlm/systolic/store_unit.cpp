@@ -46,7 +46,10 @@ void StoreUnit::execute(const ConcreteInstruction& in, LocalTime& lt) {
     b.flag(half).set(false, lt);
     return;
   }
-  lt.advance_cycles(state_.timing.dma_setup);
+  // The first burst (the remainder of rows over the burst length) goes out once its entries are
+  // read, one per cycle; each later one B cycles after the previous request's accept.
+  const int64_t burst_rows = state_.params.dma_burst;
+  lt.advance_cycles(state_.timing.dma_setup + (rows - 1) % burst_rows);
   const int64_t row_bytes = elems * 4;
   staging_.resize(static_cast<std::size_t>(rows * row_bytes));
   for (int64_t i = 0; i < rows; ++i) {
@@ -68,6 +71,8 @@ void StoreUnit::execute(const ConcreteInstruction& in, LocalTime& lt) {
   burst.pitch = static_cast<uint64_t>(row_bytes);
   burst.bytes = static_cast<uint32_t>(row_bytes);
   burst.count = static_cast<uint32_t>(rows);
+  burst.rows_per_request = static_cast<uint32_t>(burst_rows);
+  burst.gap = static_cast<uint32_t>(burst_rows);
   command_.begin_activity(rows);  // the accelerator is not idle before every write is acknowledged
   state_.store_view.block(UnitView::kNone, lt);  // its burst arrives at lt.now()
   dma_.write(burst, lt);  // posted: returns the cycle after the last request's accept

@@ -101,6 +101,24 @@ TEST_CASE("a bad systolic config names the file, line and parameter", "[systolic
                     Catch::Contains("test-config.yaml:9: colour: unknown parameter"));
 }
 
+TEST_CASE("a DMA burst that is 0, not a power of two, beyond the RTL's or deeper than a buffer is a config error",
+          "[systolic][mapper]") {
+  SystolicAccelerator accel;
+  const auto with_burst = [](const std::string& burst, int64_t depth) {
+    AccelConfig cfg = config(4, "os", depth);
+    cfg.params["dma_burst"] = ConfigValue{burst, SourceLoc{cfg.file, 12, "dma_burst"}};
+    return cfg;
+  };
+  CHECK_THROWS_WITH(accel.check_config(with_burst("0", 16)),
+                    Catch::Contains("test-config.yaml:12: dma_burst") && Catch::Contains("got 0"));
+  CHECK_THROWS_WITH(accel.check_config(with_burst("16", 64)), Catch::Contains("dma_burst: must be 1..8"));
+  CHECK_THROWS_WITH(accel.check_config(with_burst("6", 16)),
+                    Catch::Contains("test-config.yaml:12: dma_burst: must be a power of two"));
+  CHECK_THROWS_WITH(accel.check_config(with_burst("8", 4)), Catch::Contains("dma_burst: must be at most the smallest"));
+  CHECK_NOTHROW(accel.check_config(with_burst("8", 8)));
+  CHECK_NOTHROW(accel.check_config(config(4, "os")));  // optional: one entry per request
+}
+
 TEST_CASE("tiles stay within the buffers and halves alternate", "[systolic][mapper]") {
   SystolicAccelerator accel;
   const AccelConfig cfg = config(4, "ws", 6);

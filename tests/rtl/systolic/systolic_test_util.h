@@ -10,7 +10,7 @@
 namespace acv::test {
 
 inline AccelConfig systolic_config(int64_t n, const std::string& dataflow, int64_t depth = 256,
-                                   int64_t queue_depth = 4) {
+                                   int64_t queue_depth = 4, int64_t dma_burst = 1) {
   AccelConfig c;
   c.file = "test-systolic.yaml";
   c.accelerator = "systolic";
@@ -27,6 +27,7 @@ inline AccelConfig systolic_config(int64_t n, const std::string& dataflow, int64
   set("obuf_depth", std::to_string(depth));
   set("queue_depth", std::to_string(queue_depth));
   set("dram_bytes", "16777216");
+  set("dma_burst", std::to_string(dma_burst));
   return c;
 }
 

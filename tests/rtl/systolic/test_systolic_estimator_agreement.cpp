@@ -116,6 +116,29 @@ TEST_CASE("the estimator agrees with the systolic RTL on mapped tiny.yaml layers
                   7);
 }
 
+// The shipped config with DMA bursts of `burst` entries. Its memory keeps the shipped number of
+// requests in flight: with few (2 or 8) the estimator's shared-port approximation (loads and
+// stores in flight together) misses by up to 8 % on small layers also without bursts.
+AccelConfig with_bursts(AccelConfig config, int64_t burst) {
+  config.params.at("dma_burst").text = std::to_string(burst);
+  config.name += "-b" + std::to_string(burst);
+  return config;
+}
+
+// Hidden ([.], run it by name): it does not pass yet. With bursts the estimator misses the RTL by
+// more than 3 % on a few small layers (16x16 WS, B = 4, a random layer: -15.5 %; depthwise_stride2
+// on B = 8: -3.8 %), the ResNet-18 layers measured stay within 1.5 % (models/systolic/README.md).
+TEST_CASE("the estimator agrees with the systolic RTL with DMA bursts on tiny.yaml and random layers",
+          "[.][rtl][systolic][estimator][bursts]") {
+  const int64_t size = GENERATE(from_range(acv::test::built_sizes()));
+  const std::string dataflow = GENERATE(as<std::string>{}, "os", "ws");
+  const int64_t burst = GENERATE(4, 8);
+  std::vector<Layer> layers = load_workload(std::string(ACV_WORKLOADS_DIR) + "/tiny.yaml").layers;
+  std::mt19937 rng(static_cast<unsigned>(2000 + size * 8 + burst + (dataflow == "ws")));
+  for (int i = 0; i < 6; ++i) layers.push_back(random_layer(rng, i));
+  check_agreement(with_bursts(shipped_config(size, dataflow), burst), layers, 13);
+}
+
 TEST_CASE("the estimator stays within its bounds on random layer shapes never used to write the description",
           "[rtl][systolic][estimator]") {
   const int64_t size = GENERATE(from_range(acv::test::built_sizes()));

@@ -127,6 +127,21 @@ TEST_CASE("systolic RTL computes ragged GEMMs with K-tiling in both dataflows on
   CHECK(out.counters.at("store.busy") > 0);
 }
 
+TEST_CASE("systolic RTL computes ragged GEMMs with DMA bursts, partial first bursts included", "[rtl][systolic]") {
+  const int64_t size = built_sizes().front();
+  const std::string dataflow = GENERATE(as<std::string>{}, "os", "ws");
+  const int64_t burst = GENERATE(2, 4, 8);
+  const int64_t outstanding = GENERATE(1, 64);
+  const bool ws = dataflow == "ws";
+  CAPTURE(size, dataflow, burst, outstanding);
+  // Row counts 13, 7, 19, 5, 6 and 3 are no multiples of the burst: every command has a short first burst.
+  const GemmRun g(13, 19, 7, ws ? std::min<int64_t>(size, 5) : 5, 6, static_cast<uint32_t>(burst));
+  AccelConfig config = systolic_config(size, dataflow, 256, 4, burst);
+  config.dram.max_outstanding = outstanding;
+  const SimulationOutput out = run(g.program(size, size, ws), config, g.image(ws));
+  CHECK(g.output(out.dram) == acv::test::naive_gemm(g.a, g.b, g.m, g.k, g.n));
+}
+
 TEST_CASE("systolic RTL is correct under a slow, narrow external memory", "[rtl][systolic]") {
   const int64_t size = built_sizes().front();
   const std::string dataflow = GENERATE(as<std::string>{}, "os", "ws");
@@ -150,6 +165,18 @@ TEST_CASE("systolic RTL instruction timing matches rtl/systolic/README.md", "[rt
     const SimulationOutput out = run(p, config, std::vector<uint8_t>(4096));
     CHECK(out.cycles == 1 + 1 + config.dram.latency + 1 + 1);
     CHECK(out.counters.at("load.busy") == 1 + 1 + config.dram.latency + 1);
+  }
+  SECTION("a 6-row dma_load in bursts of 4: requests of 2 and 4 entries, 4 beats each, then 3 more writes") {
+    config = systolic_config(n, "os", 256, 4, 4);
+    const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, 6, n, n})}, 4096);
+    const SimulationOutput out = run(p, config, std::vector<uint8_t>(4096));
+    const int64_t transfer = std::max<int64_t>(4, ceil_div(4 * n, config.dram.bytes_per_cycle));
+    // Requests in cycles 2 and 3; the second completes `transfer` after the first, its last entry
+    // is written 3 cycles after that, and the accelerator is idle the cycle after.
+    const int64_t last_response = 2 + config.dram.latency + 2 * transfer;
+    CHECK(out.counters.at("dram.reads") == 2);
+    CHECK(out.counters.at("load.busy") == last_response + 3);
+    CHECK(out.cycles == last_response + 4);
   }
   const int64_t k_len = 9, m_len = 5;
   SECTION("an OS compute with last = 1 is busy k_len + cols + rows cycles") {

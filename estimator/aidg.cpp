@@ -188,6 +188,7 @@ class Evaluator {
   // it is evaluated again with its requests placed among theirs in time order (MemoryPort::
   // place_among). Their own requests are placed when they come in program order.
   static constexpr int kLookahead = 24;
+  static constexpr int kRounds = 4;
   struct LaterStream {
     std::size_t m;
     MemoryPort::Stream s;
@@ -245,19 +246,31 @@ class Evaluator {
     }
     save(&snapshot_);
     run_one(ins);
-    if (placed_.empty() || !may_compete()) return;
-    look_ahead();
-    restore(snapshot_);
-    std::vector<LaterStream> later;
-    later.swap(later_streams_);
-    if (later.empty()) {
-      // Nothing competes: the evaluation before the look-ahead stands (restored, evaluated again).
+    // The later steps' starts depend on where this one's requests went: evaluated again until
+    // they stay (a few rounds at most).
+    std::vector<LaterStream> later, before;
+    for (int round = 0; round < kRounds; ++round) {
+      if (placed_.empty() || !may_compete()) return;
+      look_ahead();
+      restore(snapshot_);
+      later.swap(later_streams_);
+      const bool settled = round > 0 && same_streams(later, before);
+      placed_.clear();
+      later_ = later.empty() ? nullptr : &later;
       run_one(ins);
-      return;
+      later_ = nullptr;
+      if (later.empty() || settled) return;
+      before.swap(later);
     }
-    later_ = &later;
-    run_one(ins);
-    later_ = nullptr;
+  }
+
+  static bool same_streams(const std::vector<LaterStream>& x, const std::vector<LaterStream>& y) {
+    if (x.size() != y.size()) return false;
+    for (std::size_t i = 0; i < x.size(); ++i)
+      if (x[i].m != y[i].m || x[i].s.start != y[i].s.start || x[i].s.n != y[i].s.n || x[i].s.xfer != y[i].s.xfer ||
+          x[i].s.interval != y[i].s.interval)
+        return false;
+    return true;
   }
 
   // Evaluates the instructions after the current one (on the state it left) and collects in

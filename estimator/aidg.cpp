@@ -65,7 +65,12 @@ class Evaluator {
         int64_t instances = 0;
         for (int o : layout_.mem_units(static_cast<std::size_t>(step.memory.memory)))
           instances += a_.objects[static_cast<std::size_t>(o)].instances;
-        if (instances > 1) shares_memory_[op] = 1, lookahead_ = true;
+        const int64_t window = a_.memories[static_cast<std::size_t>(step.memory.memory)].lookahead;
+        if (instances > 1 && window > 0) {
+          shares_memory_[op] = 1;
+          lookahead_ = true;
+          look_n_ = std::max<int64_t>(look_n_, window);
+        }
       }
     }
     fields_.assign(64, 0);
@@ -183,11 +188,10 @@ class Evaluator {
 
   // ---- later instructions' requests that run earlier in time ---------------------------------
   // An instruction whose requests share an interface with other units is evaluated, then the
-  // instructions after it (up to kLookahead) on a copy of the state: the steps among them that
+  // instructions after it (up to the interface's `lookahead`) on a copy of the state: the steps among them that
   // start requesting that interface before its last request was accepted run while it does, so
   // it is evaluated again with its requests placed among theirs in time order (MemoryPort::
   // place_among). Their own requests are placed when they come in program order.
-  static constexpr int kLookahead = 24;
   static constexpr int kRounds = 4;
   struct LaterStream {
     std::size_t m;
@@ -290,7 +294,7 @@ class Evaluator {
     rel_ = nullptr, light_ = false, trace_ = false;
     speculating_ = true;
     try {
-      for (int k = 0; k < kLookahead; ++k) {
+      for (int k = 0; k < look_n_; ++k) {
         ++w.back().pos;
         if (!settle(&w)) break;
         for (std::size_t d = 0; d < w.size(); ++d) idx_[d] = w[d].i;
@@ -836,9 +840,9 @@ class Evaluator {
         const Seen from = it->second;
         const int64_t period = i - from.iteration;
         const int64_t delta = s_.max_end - from.ref;
-        // Look-aheads from the skipped iterations stay in the segment: kLookahead instructions
+        // Look-aheads from the skipped iterations stay in the segment: look_n_ instructions
         // before its end at the latest.
-        const int64_t margin = lookahead_ ? (kLookahead + 1 + per_iteration(loop) - 1) / per_iteration(loop) : 0;
+        const int64_t margin = lookahead_ ? (look_n_ + 1 + per_iteration(loop) - 1) / per_iteration(loop) : 0;
         const int64_t n = (seg.end - 1 - margin - i) / period;
         if (n > 0) {
           if (rel_ && !rel_->can_move(a_, s_, n * period)) continue;
@@ -863,12 +867,12 @@ class Evaluator {
     }
   }
 
-  // Instructions in one iteration of `loop` (at least 1, at most kLookahead + 1: all a margin needs).
-  static int64_t per_iteration(const Loop& loop) {
+  // Instructions in one iteration of `loop` (at least 1, at most look_n_ + 1: all a margin needs).
+  int64_t per_iteration(const Loop& loop) const {
     int64_t n = 0;
     for (const auto& st : loop.body) {
-      n += st.loop ? std::min<int64_t>(st.loop->trips, kLookahead + 1) * per_iteration(*st.loop) : 1;
-      if (n > kLookahead) return kLookahead + 1;
+      n += st.loop ? std::min<int64_t>(st.loop->trips, look_n_ + 1) * per_iteration(*st.loop) : 1;
+      if (n > look_n_) return look_n_ + 1;
     }
     return std::max<int64_t>(n, 1);
   }
@@ -925,7 +929,8 @@ class Evaluator {
   std::vector<Frame> frames_;
   int cur_depth_ = 0;
   std::vector<char> shares_memory_;
-  bool lookahead_ = false;  // some opcode shares memory
+  bool lookahead_ = false;  // some opcode shares an interface with a lookahead
+  int64_t look_n_ = 0;      // the largest such lookahead
   bool speculating_ = false;
   // The least depth whose segment / loop a look-ahead went past, since the loop there began: its
   // evaluation then depends on what follows it, so it is not extrapolated / memoized.

@@ -162,14 +162,14 @@ instructions:
   CHECK(run(yaml, program(isa, {instr(0, {2}), instr(1, {4})})).cycles == 16);
 }
 
-TEST_CASE("a later load that runs before an earlier store takes the slots the store then waits for") {
+TEST_CASE("with a lookahead, a later load that runs before an earlier store takes the slots the store then waits for") {
   const auto isa = make_isa({{"store", {"n"}}, {"load", {"n"}}});
   const std::string yaml = R"(
 units:
   st: {}
   ld: {}
 memory:
-  dram: {latency: 10, bytes_per_cycle: 4, max_outstanding: 2}
+  dram: {latency: 10, bytes_per_cycle: 4, max_outstanding: 2, lookahead: 8}
 instructions:
   store: {fields: [n], unit: st, memory: {requests: n, bytes: 4, start: 5}, latency: mem_done + 1}
   load: {fields: [n], unit: ld, memory: {requests: n, bytes: 4}, latency: mem_done + 1}
@@ -178,6 +178,9 @@ instructions:
   // when the store asks at 5, so it is accepted at 11, done max(21, 12) + 1 = 22, ends at 23. (Placed
   // in program order alone the store would be accepted at 5 and end at 17.)
   CHECK(run(yaml, program(isa, {instr(0, {1}), instr(1, {2})})).cycles == 23);
+  std::string program_order = yaml;
+  program_order.replace(program_order.find(", lookahead: 8"), 14, "");
+  CHECK(run(program_order, program(isa, {instr(0, {1}), instr(1, {2})})).cycles == 17);
   // A cycle both want goes to the earlier instruction: with 8 slots the loads take 0..4, the store
   // keeps 5 (it ends 50 after its acceptance), the loads go on at 6.
   std::string wide = yaml;

@@ -33,6 +33,7 @@ class Evaluator {
 
   Estimate run(const Program& program) {
     idx_.assign(static_cast<std::size_t>(program.max_depth()) + 1, 0);
+    frames_.assign(idx_.size(), Frame{});
     count_represented(program.top, 1);
     eval_loop(program.top, 0);
     est_.cycles = s_.max_end;
@@ -56,6 +57,22 @@ class Evaluator {
  private:
   // Per opcode: which fields are addresses, and the carried values with where they came from.
   void layout() {
+    shares_memory_.assign(a_.opcodes.size(), 0);
+    for (std::size_t op = 0; op < a_.opcodes.size(); ++op) {
+      if (!a_.opcodes[op].cls) continue;
+      for (const auto& step : a_.opcodes[op].cls->steps) {
+        if (!step.has_memory) continue;
+        int64_t instances = 0;
+        for (int o : layout_.mem_units(static_cast<std::size_t>(step.memory.memory)))
+          instances += a_.objects[static_cast<std::size_t>(o)].instances;
+        const int64_t window = a_.memories[static_cast<std::size_t>(step.memory.memory)].lookahead;
+        if (instances > 1 && window > 0) {
+          shares_memory_[op] = 1;
+          lookahead_ = true;
+          look_n_ = std::max<int64_t>(look_n_, window);
+        }
+      }
+    }
     fields_.assign(64, 0);
     field_src_.assign(64, nullptr);
     field_stamp_.assign(64, 0);
@@ -169,7 +186,165 @@ class Evaluator {
     }
   }
 
+  // ---- later instructions' requests that run earlier in time ---------------------------------
+  // An instruction whose requests share an interface with other units is evaluated, then the
+  // instructions after it (up to the interface's `lookahead`) on a copy of the state: the steps among them that
+  // start requesting that interface before its last request was accepted run while it does, so
+  // it is evaluated again with its requests placed among theirs in time order (MemoryPort::
+  // place_among). Their own requests are placed when they come in program order.
+  static constexpr int kRounds = 4;
+  struct LaterStream {
+    std::size_t m;
+    MemoryPort::Stream s;
+  };
+  struct Placement {
+    std::size_t m;
+    int64_t issue;  // its last acceptance
+  };
+  struct Snapshot {
+    State s;
+    std::vector<std::vector<int64_t>> latched;
+    std::vector<std::vector<const Expr*>> latched_src;
+    std::vector<std::vector<uint64_t>> latched_stamp;
+    uint64_t stamp = 0;
+    int64_t evaluated = 0;
+    std::size_t issues = 0, schedule = 0;
+    std::vector<std::string> why;
+    std::map<std::pair<int, int64_t>, int64_t> writers, readers;
+  };
+  void save(Snapshot* x) {
+    x->s = s_;
+    x->latched = latched_, x->latched_src = latched_src_, x->latched_stamp = latched_stamp_;
+    x->stamp = stamp_;
+    x->evaluated = est_.evaluated_instructions;
+    x->issues = opt_.issues ? opt_.issues->size() : 0;
+    x->schedule = opt_.schedule ? opt_.schedule->size() : 0;
+    if (opt_.schedule) x->why = why_, x->writers = writers_, x->readers = readers_;
+  }
+  void restore(const Snapshot& x) {
+    s_ = x.s;
+    latched_ = x.latched, latched_src_ = x.latched_src, latched_stamp_ = x.latched_stamp;
+    stamp_ = x.stamp;
+    est_.evaluated_instructions = x.evaluated;
+    if (opt_.issues) opt_.issues->resize(x.issues);
+    if (opt_.schedule) opt_.schedule->resize(x.schedule), why_ = x.why, writers_ = x.writers, readers_ = x.readers;
+  }
+
+  // Whether a unit requesting an interface this instruction placed requests on is free before its
+  // last acceptance: only a step on such a unit can request in time to compete.
+  bool may_compete() const {
+    for (const Placement& p : placed_)
+      for (int o : layout_.mem_units(p.m)) {
+        const int base = layout_.obj_base(static_cast<std::size_t>(o));
+        for (int64_t k = 0; k < a_.objects[static_cast<std::size_t>(o)].instances; ++k)
+          if (s_.t[static_cast<std::size_t>(base + k)] < p.issue) return true;
+      }
+    return false;
+  }
+
   void run_instruction(const Instruction& ins) {
+    placed_.clear();
+    if (speculating_ || !shares_memory_[static_cast<std::size_t>(ins.opcode)]) {
+      run_one(ins);
+      return;
+    }
+    save(&snapshot_);
+    run_one(ins);
+    // The later steps' starts depend on where this one's requests went: evaluated again until
+    // they stay (a few rounds at most).
+    std::vector<LaterStream> later, before;
+    for (int round = 0; round < kRounds; ++round) {
+      if (placed_.empty() || !may_compete()) return;
+      look_ahead();
+      restore(snapshot_);
+      later.swap(later_streams_);
+      const bool settled = round > 0 && same_streams(later, before);
+      placed_.clear();
+      later_ = later.empty() ? nullptr : &later;
+      run_one(ins);
+      later_ = nullptr;
+      if (later.empty() || settled) return;
+      before.swap(later);
+    }
+  }
+
+  static bool same_streams(const std::vector<LaterStream>& x, const std::vector<LaterStream>& y) {
+    if (x.size() != y.size()) return false;
+    for (std::size_t i = 0; i < x.size(); ++i)
+      if (x[i].m != y[i].m || x[i].s.start != y[i].s.start || x[i].s.n != y[i].s.n || x[i].s.xfer != y[i].s.xfer ||
+          x[i].s.interval != y[i].s.interval)
+        return false;
+    return true;
+  }
+
+  // Evaluates the instructions after the current one (on the state it left) and collects in
+  // later_streams_ the memory steps that start before the current one's last acceptance.
+  void look_ahead() {
+    later_streams_.clear();
+    std::vector<Walk> w;
+    for (int d = 0; d <= cur_depth_; ++d) {
+      const Frame& f = frames_[static_cast<std::size_t>(d)];
+      w.push_back(Walk{f.loop, f.pos, idx_[static_cast<std::size_t>(d)], f.seg_end});
+    }
+    const std::vector<int64_t> idx = idx_;
+    AddressFrame* const rel = rel_;
+    const bool light = light_, trace = trace_;
+    const int objs = objs_;
+    const int64_t fs = first_start_, fl = first_lat_, ss = second_start_;
+    rel_ = nullptr, light_ = false, trace_ = false;
+    speculating_ = true;
+    try {
+      for (int k = 0; k < look_n_; ++k) {
+        ++w.back().pos;
+        if (!settle(&w)) break;
+        for (std::size_t d = 0; d < w.size(); ++d) idx_[d] = w[d].i;
+        run_one(w.back().loop->body[w.back().pos].instr);
+        if (!may_compete()) break;
+      }
+    } catch (const InputError&) {
+      // Bad input ahead: reported when it is evaluated in program order.
+    }
+    speculating_ = false;
+    idx_ = idx;
+    rel_ = rel, light_ = light, trace_ = trace;
+    objs_ = objs, first_start_ = fs, first_lat_ = fl, second_start_ = ss;
+  }
+
+  // A position in the Program: the loop per depth, its statement and iteration, where its
+  // segment ends. settle() moves it to the next instruction at or after it (false at the end),
+  // noting the depths whose segment or loop it leaves (crossed_seg_ / crossed_end_).
+  struct Walk {
+    const Loop* loop;
+    std::size_t pos;
+    int64_t i, seg_end;
+  };
+  bool settle(std::vector<Walk>* w) {
+    while (!w->empty()) {
+      Walk& f = w->back();
+      const int d = static_cast<int>(w->size()) - 1;
+      if (f.pos >= f.loop->body.size()) {
+        f.pos = 0;
+        ++f.i;
+        if (f.i >= f.seg_end) crossed_seg_ = std::min(crossed_seg_, d);
+        if (f.i >= f.loop->trips) {
+          crossed_end_ = std::min(crossed_end_, d);
+          w->pop_back();
+          if (!w->empty()) ++w->back().pos;
+        }
+        continue;
+      }
+      const Statement& st = f.loop->body[f.pos];
+      if (!st.loop) return true;
+      if (st.loop->trips <= 0 || st.loop->body.empty()) {
+        ++f.pos;
+        continue;
+      }
+      w->push_back(Walk{st.loop.get(), 0, 0, st.loop->trips});
+    }
+    return false;
+  }
+
+  void run_one(const Instruction& ins) {
     const BoundOpcode& bo = a_.opcodes[static_cast<std::size_t>(ins.opcode)];
     const InstructionClassSpec& cls = *bo.cls;
     const std::size_t nf = cls.fields.size();
@@ -498,7 +673,19 @@ class Evaluator {
     if (log.runs() > 512) log.prune(layout_.memory_floor(s_, m, layout_.floor_time(s_)));
     const int64_t interval = step.memory.interval.empty() ? bm.request_interval : step.memory.interval.eval(ctx);
     if (interval < 0) bad(step.memory.loc, "negative request interval " + std::to_string(interval));
-    const MemoryPort::Placed placed = port_.place(&log, m, bm, n, xfer, interval, start, step_start);
+    streams_.clear();
+    if (later_)
+      for (const LaterStream& x : *later_)
+        if (x.m == m) streams_.push_back(x.s);
+    const MemoryPort::Placed placed =
+        streams_.empty() ? port_.place(&log, m, bm, n, xfer, interval, start, step_start)
+                         : port_.place_among(&log, bm, n, xfer, interval, start, step_start, streams_);
+    if (speculating_) {
+      for (const Placement& p : placed_)
+        if (p.m == m && start < p.issue) later_streams_.push_back(LaterStream{m, {start, n, xfer, interval}});
+    } else {
+      placed_.push_back(Placement{m, placed.issue});
+    }
     const int64_t issue = placed.issue, done = placed.done;
     s_.busy[a_.objects.size() + m] += n * xfer;
     // Requests still in flight (writes) keep the run going until their slot is free again.
@@ -519,7 +706,10 @@ class Evaluator {
   void eval_iteration(const Loop& loop, int depth, int64_t i) {
     idx_[static_cast<std::size_t>(depth)] = i;
     ++est_.evaluated_iterations;
-    for (const auto& s : loop.body) {
+    frames_[static_cast<std::size_t>(depth)].loop = &loop;
+    for (std::size_t k = 0; k < loop.body.size(); ++k) {
+      const Statement& s = loop.body[k];
+      frames_[static_cast<std::size_t>(depth)].pos = k;
       if (s.loop && depth == 0) {
         const int64_t before = s_.max_end;
         eval_loop(*s.loop, depth + 1);
@@ -527,6 +717,7 @@ class Evaluator {
       } else if (s.loop) {
         eval_loop(*s.loop, depth + 1);
       } else {
+        cur_depth_ = depth;
         run_instruction(s.instr);
       }
     }
@@ -576,7 +767,12 @@ class Evaluator {
     }
     const std::vector<int64_t> busy_before = s_.busy;
     std::vector<int64_t> own_key = key;  // loop_key_ is reused by the loops inside
+    const int outer_end = crossed_end_;
+    crossed_end_ = std::numeric_limits<int>::max();
     eval_loop_body(loop, depth);
+    const bool crossed = crossed_end_ <= depth;  // its exit depends on what follows it
+    crossed_end_ = std::min(outer_end, crossed_end_);
+    if (crossed) return;
     LoopMemo::Exit& x = loop_memo_.record(std::move(own_key));
     x.state = s_;
     shift_times(&x.state, -ref);
@@ -589,6 +785,8 @@ class Evaluator {
     // How often the loops one level down are entered.
     if (entries_at_.size() < static_cast<std::size_t>(depth) + 2) entries_at_.resize(static_cast<std::size_t>(depth) + 2, 1);
     entries_at_[static_cast<std::size_t>(depth) + 1] = entries_at_[static_cast<std::size_t>(depth)] * loop.trips;
+    Frame& frame = frames_[static_cast<std::size_t>(depth)];
+    frame.seg_end = loop.trips;
     if (opt_.full || loop.trips < 3) {
       for (int64_t i = 0; i < loop.trips; ++i) eval_iteration(loop, depth, i);
       return;
@@ -599,6 +797,7 @@ class Evaluator {
     const auto segments = iteration_segments(a_, loop, depth, idx_.data(), innermost);
     std::vector<int64_t> key;
     for (const auto& seg : segments) {
+      frames_[static_cast<std::size_t>(depth)].seg_end = seg.end;
       if (seg.period == 0) {
         for (int64_t i = seg.begin; i < seg.end; ++i) eval_iteration(loop, depth, i);
         continue;
@@ -610,8 +809,15 @@ class Evaluator {
       bool keyed = !rel_stats || rel_stats->misses < 4 * (rel_stats->hits + 1);
       std::unordered_map<std::vector<int64_t>, Seen, KeyHash> history;
       bool done = false;
+      const int outer_seg = crossed_seg_;
+      crossed_seg_ = std::numeric_limits<int>::max();
       for (int64_t i = seg.begin; i < seg.end; ++i) {
         eval_iteration(loop, depth, i);
+        if (crossed_seg_ <= depth && !done) {
+          // A look-ahead saw the next segment: from here the iterations are not alike.
+          done = true;
+          history.clear();
+        }
         // Repeats are whole periods apart and pay only when one more period is left after the later
         // one: a key is made only where it can be either end of such a pair.
         const int64_t last = seg.end - 1, p = seg.period;
@@ -634,7 +840,10 @@ class Evaluator {
         const Seen from = it->second;
         const int64_t period = i - from.iteration;
         const int64_t delta = s_.max_end - from.ref;
-        const int64_t n = (seg.end - 1 - i) / period;
+        // Look-aheads from the skipped iterations stay in the segment: look_n_ instructions
+        // before its end at the latest.
+        const int64_t margin = lookahead_ ? (look_n_ + 1 + per_iteration(loop) - 1) / per_iteration(loop) : 0;
+        const int64_t n = (seg.end - 1 - margin - i) / period;
         if (n > 0) {
           if (rel_ && !rel_->can_move(a_, s_, n * period)) continue;
           if (rel_stats) {
@@ -654,7 +863,18 @@ class Evaluator {
       }
       if (rel_stats && keyed && !history.empty()) ++rel_stats->misses;  // keyed without a repeat
       rel_ = nullptr;
+      crossed_seg_ = std::min(outer_seg, crossed_seg_);
     }
+  }
+
+  // Instructions in one iteration of `loop` (at least 1, at most look_n_ + 1: all a margin needs).
+  int64_t per_iteration(const Loop& loop) const {
+    int64_t n = 0;
+    for (const auto& st : loop.body) {
+      n += st.loop ? std::min<int64_t>(st.loop->trips, look_n_ + 1) * per_iteration(*st.loop) : 1;
+      if (n > look_n_) return look_n_ + 1;
+    }
+    return std::max<int64_t>(n, 1);
   }
 
   void note_kernel(const Loop& loop, int depth, int64_t evaluated, int64_t p, int64_t delta) {
@@ -698,6 +918,28 @@ class Evaluator {
   int64_t first_start_ = 0, first_lat_ = 0, second_start_ = 0;
   std::vector<std::string> why_;
   std::string ready_why_;
+  // The look-ahead (run_instruction): per depth the loop being evaluated, its statement and where
+  // its segment ends; the depth of the running instruction; per opcode whether it requests an
+  // interface more than one unit instance requests.
+  struct Frame {
+    const Loop* loop = nullptr;
+    std::size_t pos = 0;
+    int64_t seg_end = 0;
+  };
+  std::vector<Frame> frames_;
+  int cur_depth_ = 0;
+  std::vector<char> shares_memory_;
+  bool lookahead_ = false;  // some opcode shares an interface with a lookahead
+  int64_t look_n_ = 0;      // the largest such lookahead
+  bool speculating_ = false;
+  // The least depth whose segment / loop a look-ahead went past, since the loop there began: its
+  // evaluation then depends on what follows it, so it is not extrapolated / memoized.
+  int crossed_seg_ = std::numeric_limits<int>::max(), crossed_end_ = std::numeric_limits<int>::max();
+  const std::vector<LaterStream>* later_ = nullptr;  // the running instruction competes with them
+  std::vector<LaterStream> later_streams_;            // collected by look_ahead()
+  std::vector<Placement> placed_;                     // the running instruction's memory steps
+  std::vector<MemoryPort::Stream> streams_;           // scratch of memory()
+  Snapshot snapshot_;
   ScheduledInstruction traced_;
   std::vector<std::pair<int64_t, std::string>> candidates_;  // of the unit step being traced
   std::map<std::pair<int, int64_t>, int64_t> writers_, readers_;

@@ -293,7 +293,7 @@ class DescriptionParser {
     d_->storages.push_back(std::move(s));
   }
   void parse_memory(const std::string& key, const YamlNode& n) {
-    n.check_keys({"latency", "bytes_per_cycle", "max_outstanding", "request_interval", "ports", "release_delay"});
+    n.check_keys({"latency", "bytes_per_cycle", "max_outstanding", "request_interval", "ports", "release_delay", "lookahead"});
     if (find_memory(key) >= 0) n.fail("memory defined twice");
     MemorySpec m;
     m.name = key;
@@ -308,6 +308,7 @@ class DescriptionParser {
     m.ports = param_expr_or(n, "ports", 1);
     if (n.has("ports")) require_positive_if_constant(m.ports, n["ports"]);
     m.release_delay = param_expr_or(n, "release_delay", 0);
+    m.lookahead = param_expr_or(n, "lookahead", 0);
     d_->memories.push_back(std::move(m));
   }
 

@@ -64,6 +64,9 @@ struct MemorySpec {
   Expression request_interval;
   Expression ports;          // requests the interface accepts per cycle
   Expression release_delay;  // cycles after a completion until its slot counts as free
+  // Later instructions searched for requests that run before an earlier one's (0: program order).
+  // Time order costs a re-evaluation per shared-port instruction, so a description opts in.
+  Expression lookahead;
   SourceLoc loc;
 };
 

@@ -191,6 +191,8 @@ BoundArch bind_arch(std::shared_ptr<const ArchDescription> desc, const std::map<
     x.request_interval = positive(m.request_interval, "request_interval", 0);
     x.ports = positive(m.ports, "ports");
     x.release_delay = positive(m.release_delay, "release_delay", 0);
+    x.lookahead = positive(m.lookahead, "lookahead", 0);
+    if (x.lookahead > 256) throw InputError(m.lookahead.loc(), "lookahead above 256");
     b.memories.push_back(x);
   }
   if (!d.peak_macs_per_cycle.empty()) b.peak_macs_per_cycle = positive(d.peak_macs_per_cycle, "macs_per_cycle");

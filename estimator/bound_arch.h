@@ -43,6 +43,7 @@ struct BoundMemory {
   int64_t request_interval = 1;
   int64_t ports = 1;
   int64_t release_delay = 0;
+  int64_t lookahead = 0;  // later instructions searched for earlier requests (0: program order)
 };
 
 // An opcode of the Program's ISA and the class that describes it.

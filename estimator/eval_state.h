@@ -61,6 +61,8 @@ class StateLayout {
   int obj_base(std::size_t o) const { return obj_base_[o]; }
   int obj_ring(std::size_t o) const { return obj_ring_[o]; }
   int st_port_base(std::size_t st) const { return st_port_base_[st]; }
+  // The units with steps requesting memory interface `m`.
+  const std::vector<int>& mem_units(std::size_t m) const { return mem_units_[m]; }
   // A lower bound of every start time still to come; times below it can no longer matter.
   int64_t floor_time(const State& s) const;
   // A lower bound of the acceptance cycle of every request to memory `m` still to come (fl: floor_time).

@@ -2,7 +2,9 @@
 #include "estimator/memory_port.h"
 
 #include <algorithm>
+#include <functional>
 #include <limits>
+#include <queue>
 
 namespace acv {
 
@@ -50,6 +52,66 @@ MemoryPort::Placed MemoryPort::place(RequestLog* log_in, std::size_t m, const Bo
     log.merge_in(window_at, e.requests, start);
   }
   return Placed{start + e.issue, start + e.done};
+}
+
+MemoryPort::Placed MemoryPort::place_among(RequestLog* log, const BoundMemory& bm, int64_t n, int64_t xfer,
+                                           int64_t interval, int64_t start, int64_t step_start,
+                                           const std::vector<Stream>& later) {
+  // Request by request in time: few steps and requests overlap, so no memo.
+  if (n <= 0) return Placed{start - interval, step_start};
+  int64_t lo = start;
+  for (const Stream& s : later) lo = std::min(lo, s.start);
+  const RequestLog::Pos at = log->first_relevant(lo);
+  int64_t prefix_done = log->done_before(at);
+  log->materialize(at, &window_);
+  struct Next {
+    int64_t t, left, xfer, interval;
+  };
+  std::vector<Next> streams{{start, n, xfer, interval}};
+  for (const Stream& s : later)
+    if (s.n > 0) streams.push_back({s.start, s.n, s.xfer, s.interval});
+  std::priority_queue<int64_t, std::vector<int64_t>, std::greater<>> frees;  // of the requests accepted so far
+  new_.clear();
+  std::size_t w = 0;
+  int64_t issue = start - interval, done = step_start, cycle = std::numeric_limits<int64_t>::min(), same = 0;
+  while (streams[0].left > 0) {
+    int64_t t = std::numeric_limits<int64_t>::max();
+    for (const Next& s : streams)
+      if (s.left > 0) t = std::min(t, s.t);
+    if (t != cycle) cycle = t, same = 0;
+    // Placed requests keep their cycles: first among equals.
+    for (; w < window_.size() && window_[w].accept <= t; ++w) {
+      frees.push(window_[w].free);
+      prefix_done = std::max(prefix_done, window_[w].done);
+      same += window_[w].accept == t ? 1 : 0;
+    }
+    while (!frees.empty() && frees.top() <= t) frees.pop();
+    for (std::size_t k = 0; k < streams.size(); ++k) {
+      Next& s = streams[k];
+      if (s.left == 0 || s.t > t) continue;
+      if (same >= bm.ports || static_cast<int64_t>(frees.size()) >= bm.max_outstanding) {
+        // Held: the next cycle, or when a slot frees if they are all taken.
+        s.t = static_cast<int64_t>(frees.size()) >= bm.max_outstanding ? std::max(t + 1, frees.top()) : t + 1;
+        continue;
+      }
+      const int64_t d = std::max(t + bm.latency, prefix_done) + s.xfer;
+      prefix_done = d;
+      frees.push(d + bm.release_delay);
+      ++same;
+      if (k == 0) {
+        new_.emplace_back(t, d, d + bm.release_delay);
+        issue = t;
+        done = std::max(done, d);
+      }
+      --s.left;
+      s.t = t + s.interval;
+    }
+  }
+  RequestLog mine;
+  mine.append(new_.data(), new_.size());
+  if (log->last_accept() <= new_[0].accept) log->append_log(mine, 0);
+  else log->merge_in(at, mine, 0);
+  return Placed{issue, done};
 }
 
 MemoryPort::Generated MemoryPort::generate_requests(const BoundMemory& bm, const MemRequest* rq, std::size_t old_n, MemRequest* nq, int64_t n, int64_t start, int64_t step_start, int64_t interval, int64_t xfer, int64_t done_before_window) {

@@ -25,6 +25,18 @@ class MemoryPort {
   Placed place(RequestLog* log, std::size_t m, const BoundMemory& bm, int64_t n, int64_t xfer, int64_t interval,
                int64_t start, int64_t step_start);
 
+  // A step of an instruction later in program order: `n` requests of `xfer` cycles, the first
+  // issued at `start`, each next one `interval` after the previous one was accepted.
+  struct Stream {
+    int64_t start, n, xfer, interval;
+  };
+  // Contract: as place(), but the requests of the `later` steps (in program order) compete for the
+  // port and slots in time order too: a cycle two want goes to the placed requests, then to this
+  // step, then to the later steps in order; every request accepted earlier counts against the slots
+  // and the response order. Only this step's requests are appended to `log`.
+  Placed place_among(RequestLog* log, const BoundMemory& bm, int64_t n, int64_t xfer, int64_t interval, int64_t start,
+                     int64_t step_start, const std::vector<Stream>& later);
+
  private:
   // A step's new requests (see memory()): the first `k` in nq, then `repeat_count` copies of the
   // last window of max_outstanding shifted by multiples of `repeat_delta`; `issue` / `done` are the

@@ -162,6 +162,36 @@ instructions:
   CHECK(run(yaml, program(isa, {instr(0, {2}), instr(1, {4})})).cycles == 16);
 }
 
+TEST_CASE("with a lookahead, a later load that runs before an earlier store takes the slots the store then waits for") {
+  const auto isa = make_isa({{"store", {"n"}}, {"load", {"n"}}});
+  const std::string yaml = R"(
+units:
+  st: {}
+  ld: {}
+memory:
+  dram: {latency: 10, bytes_per_cycle: 4, max_outstanding: 2, lookahead: 8}
+instructions:
+  store: {fields: [n], unit: st, memory: {requests: n, bytes: 4, start: 5}, latency: mem_done + 1}
+  load: {fields: [n], unit: ld, memory: {requests: n, bytes: 4}, latency: mem_done + 1}
+)";
+  // The load (second in program order) is accepted at 0 and 1 (done 11, 12): both slots are taken
+  // when the store asks at 5, so it is accepted at 11, done max(21, 12) + 1 = 22, ends at 23. (Placed
+  // in program order alone the store would be accepted at 5 and end at 17.)
+  CHECK(run(yaml, program(isa, {instr(0, {1}), instr(1, {2})})).cycles == 23);
+  std::string program_order = yaml;
+  program_order.replace(program_order.find(", lookahead: 8"), 14, "");
+  CHECK(run(program_order, program(isa, {instr(0, {1}), instr(1, {2})})).cycles == 17);
+  // A cycle both want goes to the earlier instruction: with 8 slots the loads take 0..4, the store
+  // keeps 5 (it ends 50 after its acceptance), the loads go on at 6.
+  std::string wide = yaml;
+  wide.replace(wide.find("max_outstanding: 2"), 18, "max_outstanding: 8");
+  wide.replace(wide.find("start: 5}, latency: mem_done + 1"), 32, "start: 5}, latency: mem_issued + 50");
+  CHECK(run(wide, program(isa, {instr(0, {1}), instr(1, {6})})).cycles == 55);
+  // In a loop the extrapolated figure equals the full evaluation.
+  const Program looped = program(isa, {loop("t", 40, {instr(0, {3}), instr(1, {4})})});
+  CHECK(run(yaml, looped).cycles == run(yaml, looped, {}, true).cycles);
+}
+
 TEST_CASE("a carried field is the latest earlier value of another class's field (a decoder register)") {
   const auto isa = make_isa({{"set", {"n"}}, {"run", {"x"}}});
   const std::string yaml = R"(

@@ -2,6 +2,7 @@
 // entry edited at test time) is calibrated back from RTL runs of small layers.
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "models/common/accel_config.h"
@@ -28,11 +29,11 @@ struct Calibrated {
 };
 
 Calibrated calibrate(const TempDir& tmp, const std::string& description, const std::string& config,
-                     const std::string& fit, const std::string& extra = "") {
+                     const std::string& fit, const std::string& extra = "", const std::string& workload = kTiny) {
   write_file(tmp / "broken.yaml", description);
   const std::string out = tmp / "out";
   const std::string cmd = std::string(ACV_BINARY) + " calibrate --config " + config + " --description " +
-                          (tmp / "broken.yaml") + " --workload " + kTiny + " --fit " + fit + " --out " + out +
+                          (tmp / "broken.yaml") + " --workload " + workload + " --fit " + fit + " --out " + out +
                           " --no-plots -j 2 " + extra + " > " + (tmp / "stdout") + " 2> " + (tmp / "stderr");
   Calibrated c;
   const int status = std::system(cmd.c_str());
@@ -142,6 +143,58 @@ TEST_CASE("coordinate search recovers two coupled params (a short queue hides a 
   CHECK(c.result["fitted"]["MEM_LATENCY"] == load_accel_config(config).dram.latency);
   CHECK(c.result["fitted"]["LDQ"] == config_int(config, "ld_queue_depth"));
   CHECK(c.result["train"]["mape"].get<double>() < 0.5);
+}
+
+TEST_CASE("calibrate recovers each single-parameter break on ultratrail and plasticine", "[calibrate]") {
+  struct Break {
+    std::string what, accel, config, fit;
+    std::function<std::string(std::string)> broken;  // the shipped description -> the broken one
+    int64_t truth;
+    std::string extra;
+  };
+  const std::string ut = config_path("ultratrail", "ultratrail-8x8");
+  const std::string pl = config_path("plasticine", "plasticine-2x2");
+  // The OPU's latency `2` made a param, OPU, set wrong.
+  auto opu = [](std::string text) {
+    const std::string shipped = "unit: opu\n    latency: 2\n";
+    REQUIRE(text.find(shipped) != std::string::npos);
+    text.replace(text.find(shipped), shipped.size(), "unit: opu\n    latency: OPU\n");
+    return with_param(text, "MEM_OUTSTANDING", "dram_max_outstanding\n  OPU: 6");
+  };
+  const int64_t pipe = config_int(pl, "stages") + 4 + 3;  // stages + log2_ceil(16 lanes) + 3
+  const std::vector<Break> breaks = {
+      {"memory latency", "ultratrail", ut, "MEM_LATENCY", [](std::string t) { return with_param(t, "MEM_LATENCY", "30"); },
+       load_accel_config(ut).dram.latency, ""},
+      {"OPU latency expression", "ultratrail", ut, "OPU", opu, 2, "--range OPU=0:16"},
+      {"memory latency", "plasticine", pl, "MEM_LATENCY", [](std::string t) { return with_param(t, "MEM_LATENCY", "10"); },
+       load_accel_config(pl).dram.latency, ""},
+      {"pipeline depth expression", "plasticine", pl, "PIPE",
+       [](std::string t) { return with_param(t, "PIPE", "stages + log2_ceil(lanes) + 5"); }, pipe, ""},
+      {"queue capacity", "plasticine", pl, "QD",
+       [](std::string t) { return with_param(t, "QD", "2") + "\nunknowns:\n  QD: {values: [1, 2, 4, 8, 16]}\n"; },
+       config_int(pl, "queue_depth"), ""},
+  };
+  for (const Break& b : breaks) {
+    TempDir tmp("calibrate-" + b.accel);
+    std::string workload = kTiny;
+    if (b.accel == "ultratrail") {  // 1-D convolutions, each layer its own network
+      workload = tmp / "ut_small.yaml";
+      write_file(workload,
+                 "workload: ut_small\nlayers:\n"
+                 "  - {name: a, type: conv1d, in_channels: 8, length: 32, out_channels: 8, kernel: 3}\n"
+                 "  - {name: b, type: conv1d, in_channels: 16, length: 20, out_channels: 8, kernel: 5, stride: 2}\n"
+                 "  - {name: c, type: conv1d, in_channels: 12, length: 9, out_channels: 16, kernel: 1}\n");
+    }
+    const Calibrated c = calibrate(tmp, b.broken(shipped_description(b.accel)), b.config, b.fit, b.extra, workload);
+    INFO(b.accel << " " << b.what << ": " << c.output);
+    REQUIRE(c.exit_code == 0);
+    CHECK(c.result["fitted"][b.fit] == b.truth);
+    CHECK(c.result["sensitivity"][b.fit]["status"] == "determined");
+    CHECK(c.result["train"]["mape"].get<double>() < c.result["train"]["before"]["mape"].get<double>());
+  }
+  // UltraTrail has no command queues (one controller runs each command to its end before it accepts
+  // the next): it has no queue capacity to break.
+  CHECK(shipped_description("ultratrail").find("\nqueues:") == std::string::npos);
 }
 
 TEST_CASE("calibrate names a param the workload cannot determine and keeps its value", "[calibrate]") {

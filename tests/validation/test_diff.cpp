@@ -7,7 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/validation/harness_fixture.h"
-#include "validation/cli/target_options.h"
+#include "models/common/accel_config.h"
+#include "models/common/accelerator.h"
+#include "models/common/workload_reader.h"
 
 using nlohmann::json;
 
@@ -57,15 +59,10 @@ Diffed diff(const TempDir& tmp, const std::string& description, const std::strin
 // The program-order number of the layer's first instruction `opcode` (the mapper in-process).
 int64_t first_use(const std::string& accel, const std::string& config, const std::string& workload,
                   const std::string& layer, const std::string& opcode) {
-  boost::program_options::options_description desc;
-  add_target_options(desc);
-  boost::program_options::variables_map vm;
-  parse_command_line({"--config", kSrc + "/models/" + accel + "/configs/" + config + ".yaml", "--workload", workload,
-                      "--layer", layer},
-                     "", desc, vm);
-  const Target t = load_target(vm);
-  const Program p = t.accel->runs_networks() ? t.accel->map_network(t.workload, t.config).program
-                                             : t.accel->map(*t.layers.front(), t.config);
+  const AccelConfig c = load_accel_config(kSrc + "/models/" + accel + "/configs/" + config + ".yaml");
+  const auto a = AcceleratorRegistry::create(c.accelerator);
+  const Workload w = load_workload(workload);
+  const Program p = a->runs_networks() ? a->map_network(w, c).program : a->map(w.find(layer), c);
   const int op = p.isa->opcode(opcode);
   REQUIRE(op >= 0);
   int64_t n = 0, first = -1;

@@ -24,7 +24,7 @@ class Evaluator {
   Evaluator(const BoundArch& arch, const EstimateOptions& options)
       : a_(arch), opt_(options), layout_(arch), s_(layout_.initial_state()) {
     layout();
-    if (opt_.schedule || opt_.issues) {
+    if (opt_.schedule || opt_.issues || opt_.ends) {
       if (!opt_.full) throw std::logic_error("estimate: a schedule needs the full evaluation");
       light_ = true;
     }
@@ -393,6 +393,7 @@ class Evaluator {
     int holder = -1;     // slot released when the next object accepts the instruction
     int pending_q = -1;  // queue the instruction waits in
     int prev_unit = -1;
+    int64_t inst_end = 0;  // its latest step end (the objects before a step end before it starts)
     passed_.clear();
     for (const auto& step : cls.steps) {
       if (!step.when.empty() && step.when.eval(ctx) == 0) continue;
@@ -448,6 +449,7 @@ class Evaluator {
         }
       }
       ready = occupy(step.unit, &step, ctx, special, ready, &holder, &pending_q);
+      inst_end = std::max(inst_end, ready);
       prev_unit = step.unit;
     }
     // A queue that holds its entry until the instruction is done frees it after the last step.
@@ -458,6 +460,7 @@ class Evaluator {
       int64_t issue = first_start_;
       if (objs_ >= 2 && second_start_ - first_lat_ > first_start_) issue = second_start_ - first_lat_;
       if (opt_.issues) opt_.issues->push_back(issue);
+      if (opt_.ends) opt_.ends->push_back(inst_end);
     }
     if (trace_) {
       const auto& sp = traced_.spans;

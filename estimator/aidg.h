@@ -41,6 +41,7 @@ struct EstimateOptions {
   // `schedule`: the schedule of instructions schedule_from.. in detail (slow: reasons as text); the
   // evaluation stops after instruction schedule_to (-1: runs to the end; the cycles are then partial).
   std::vector<int64_t>* issues = nullptr;
+  std::vector<int64_t>* ends = nullptr;  // each instruction's end (ScheduledInstruction::end)
   std::vector<ScheduledInstruction>* schedule = nullptr;
   int64_t schedule_from = 0, schedule_to = -1;
 };

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <cstdlib>
+#include <deque>
 #include <map>
 #include <string>
 #include <utility>
@@ -37,6 +38,8 @@ struct HwCommand {
 //   requests   mem_req_{valid_o, ready_i, write_o, addr_o, bytes_o, tag_o, wdata_o} (valid/ready)
 //   responses  mem_rsp_{valid_i, ready_o, tag_i, rdata_i}                  (valid/ready, in order)
 //   status     idle_o
+//   retire     retire_o[u]: unit u finishes its oldest unfinished command this cycle (each unit
+//              finishes its commands in the order it received them)
 // A command is held until accepted; a request is accepted when the DramModel can take it; the
 // response the DramModel presents is consumed in a cycle where the top is ready for it.
 //
@@ -44,6 +47,7 @@ struct HwCommand {
 //   using Shape = ...;    using Encoder = ...;     (Encoder(const IsaSpec&, const Shape&),
 //                                                   encode(instruction, number) -> HwCommand<N>)
 //   static int64_t command_cycle_bound(const HwCommand<N>&, const Shape&, const DramConfig&);
+//   static int retire_unit(const HwCommand<N>&);  // its retire_o bit, -1: done once accepted
 //   std::map<std::string, int64_t> counters(int64_t instructions);  // after the run
 // and may hide the memory-port hooks below (a top with burst requests: more request fields, beats
 // placed at a pitch on its data ports).
@@ -61,7 +65,12 @@ class AcceleratorRun : public VerilatedDriver<AcceleratorRun<Derived, Model>, Mo
     int64_t number = 0;
     program.for_each([&](const ConcreteInstruction& in) {
       const auto cmd = encoder.encode(in, number++);
+      if (recording_) {  // an unsent step has no events (-1)
+        accepted_.push_back(-1);
+        ended_.push_back(-1);
+      }
       if (!cmd.sent) return;
+      if (recording_) pending_unit_ = Derived::retire_unit(cmd);
       Model& m = this->model();
       m.cmd_op_i = cmd.op;
       for (int i = 0; i < cmd.kNumArgs; ++i) m.cmd_args_i[i] = cmd.args[i];
@@ -74,8 +83,12 @@ class AcceleratorRun : public VerilatedDriver<AcceleratorRun<Derived, Model>, Mo
     out.cycles = first_accept_ < 0 ? 0 : this->cycle() - first_accept_;
     out.counters = static_cast<Derived&>(*this).counters(number);
     out.dram = dram_.take_memory();
+    for (auto& c : accepted_)
+      if (c >= 0) c -= first_accept_;
+    for (auto& c : ended_)
+      if (c >= 0) c -= first_accept_;
     out.accepted = std::move(accepted_);
-    for (auto& c : out.accepted) c -= first_accept_;
+    out.ended = std::move(ended_);
     return out;
   }
 
@@ -117,7 +130,7 @@ class AcceleratorRun : public VerilatedDriver<AcceleratorRun<Derived, Model>, Mo
     if (!r.write) Base::write_bytes(this->model().mem_rsp_rdata_i, r.data, r.bytes);
   }
 
-  // The event recorder, off by default: every command's acceptance cycle, and a trace window
+  // The event recorder, off by default: every command's acceptance and end cycle, and a trace window
   // (RtlRunOptions::trace_from / trace_to, from the first accepted command). Before run().
   void record_events(const RtlRunOptions& options) {
     recording_ = options.record_events;
@@ -152,8 +165,14 @@ class AcceleratorRun : public VerilatedDriver<AcceleratorRun<Derived, Model>, Mo
         first_accept_ = this->cycle();
         if (window_) this->set_trace_window(first_accept_ + window_from_, first_accept_ + window_to_);
       }
-      if (recording_) accepted_.push_back(this->cycle());
+      if (recording_) {
+        accepted_.back() = this->cycle();
+        if (pending_unit_ < 0) ended_.back() = this->cycle() + 1;  // its registers take it at the edge
+        else inflight_[static_cast<std::size_t>(pending_unit_)].push_back(ended_.size() - 1);
+      }
     }
+    // After the acceptance: a unit that finishes a command in the cycle it receives it retires it.
+    if (recording_ && m.retire_o) record_retires(static_cast<uint64_t>(m.retire_o));
     stalled_ = pending_;
     if (m.mem_req_valid_o && m.mem_req_ready_i) {
       DramRequest req;
@@ -170,6 +189,17 @@ class AcceleratorRun : public VerilatedDriver<AcceleratorRun<Derived, Model>, Mo
 
   void after_edge() { dram_.step(); }
 
+  // A command ends the cycle after its unit's retire: the unit takes the next one from then on.
+  void record_retires(uint64_t bits) {
+    for (std::size_t u = 0; bits != 0; ++u, bits >>= 1) {
+      if ((bits & 1u) == 0) continue;
+      if (u >= inflight_.size() || inflight_[u].empty())
+        throw BackendError("RTL retire_o: unit " + std::to_string(u) + " retired a command it was never sent");
+      ended_[inflight_[u].front()] = this->cycle() + 1;
+      inflight_[u].pop_front();
+    }
+  }
+
   DramModel dram_;
   const DramResponse* response_ = nullptr;
   bool pending_ = false;
@@ -178,7 +208,10 @@ class AcceleratorRun : public VerilatedDriver<AcceleratorRun<Derived, Model>, Mo
   int64_t first_accept_ = -1;
   bool recording_ = false, window_ = false;
   int64_t window_from_ = 0, window_to_ = -1;
-  std::vector<int64_t> accepted_;  // absolute cycles, while recording_
+  // While recording_, per program instruction: absolute cycles, -1 none (yet).
+  std::vector<int64_t> accepted_, ended_;
+  int pending_unit_ = -1;  // retire_o bit of the pending command
+  std::array<std::deque<std::size_t>, 64> inflight_;  // per unit: its unfinished commands, oldest first
 };
 
 // A Verilated variant of an accelerator: the shape it was built with and how to run on it.

@@ -16,7 +16,7 @@ namespace acv {
 struct RtlRunOptions {
   std::string trace_file;  // FST waveform when not empty
   int64_t max_cycles = 0;  // 0: a generous bound derived from the Program; exceeded -> BackendError
-  bool record_events = false;  // SimulationOutput::accepted: each command's acceptance cycle (acv diff)
+  bool record_events = false;  // SimulationOutput::accepted / ended: each command's events (acv diff)
   // With trace_file: dump only cycles trace_from..trace_to (counted from the first accepted command);
   // trace_to < 0: the whole run.
   int64_t trace_from = 0, trace_to = -1;

@@ -120,6 +120,17 @@ class GemminiRun : public AcceleratorRun<GemminiRun<Model>, Model> {
     return 2;
   }
 
+  // retire_o: bit 0 mvin, 1 mvout, 2 computes; configs, preload and flush are done once accepted.
+  static int retire_unit(const HwCommand& c) {
+    switch (c.op) {
+      case gemmini::kMvin: return 0;
+      case gemmini::kMvout: return 1;
+      case gemmini::kComputePreloaded:
+      case gemmini::kComputeAccumulated: return 2;
+      default: return -1;
+    }
+  }
+
   std::map<std::string, int64_t> counters(int64_t instructions) {
     const Model& m = this->model();
     return {

@@ -26,6 +26,7 @@ module gemmini_execute import gemmini_pkg::*; #(
   input  ex_cmd_t            head_i,
   input  dep_t               head_dep_i,
   output logic               pop_o,          // the head starts (moves to the records)
+  output logic               retire_o,       // the oldest record retires: its compute is done
   // Records of in-flight computes, for the tracker.
   output dep_t               rec_dep_o [RecDepth],
   output logic [RecDepth-1:0] rec_valid_o,
@@ -171,6 +172,7 @@ module gemmini_execute import gemmini_pkg::*; #(
 
   assign active_o      = state_q != StIdle || !rec_empty;
   assign idle_o        = state_q == StIdle && rec_empty;
+  assign retire_o      = rec_pop;
   assign preload_haz_o = head_valid_i && unit_free && !can_start && head_i.ws && head_i.preloaded &&
                          !bank_free && !rec_full && (head_i.ws == mode_ws_q);
   assign overlap_haz_o = head_valid_i && unit_free && !can_start && !preload_haz_o;

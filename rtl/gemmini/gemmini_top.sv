@@ -43,6 +43,8 @@ module gemmini_top import gemmini_pkg::*; #(
   input  logic [MemWidth-1:0]     mem_rsp_rdata_i,
 
   output logic                    idle_o,           // queues empty, units idle
+  // Per unit (0 load, 1 store, 2 execute): it finishes its oldest command this cycle.
+  output logic [2:0]              retire_o,
 
   // Performance counters (cycles unless named otherwise), cleared by reset. Names follow
   // Gemmini's CounterEvent where one matches.
@@ -213,7 +215,7 @@ module gemmini_top import gemmini_pkg::*; #(
   // -----------------------------------------------------------------------------------------------
   // Queues
   // -----------------------------------------------------------------------------------------------
-  logic ld_done, st_done, ex_pop;
+  logic ld_done, st_done, ex_pop, ex_retire;
 
   gemmini_cmd_queue #(.Width($bits(ld_cmd_t)), .Depth(LdQueueDepth)) u_ld_queue (
     .clk_i(clk_i), .rst_ni(rst_ni), .push_i(push_ld), .wdata_i(ld_in), .wdep_i(ld_dep_in),
@@ -365,6 +367,7 @@ module gemmini_top import gemmini_pkg::*; #(
     .head_i          (ex_head),
     .head_dep_i      (ex_head_dep),
     .pop_o           (ex_pop),
+    .retire_o        (ex_retire),
     .rec_dep_o       (rec_deps),
     .rec_valid_o     (rec_valid),
     .idle_o          (ex_idle),
@@ -455,6 +458,8 @@ module gemmini_top import gemmini_pkg::*; #(
 
   assign all_idle = ld_empty && st_empty && ex_empty && ex_idle;
   assign idle_o   = all_idle;
+  // acv diff's end events: a load or store pops its queue when done, a compute retires its record.
+  assign retire_o = {ex_retire, st_done, ld_done};
 
   // -----------------------------------------------------------------------------------------------
   // Performance counters

@@ -117,6 +117,15 @@ class PlasticineRun : public AcceleratorRun<PlasticineRun<Model>, Model> {
     }
   }
 
+  // retire_o: bit 0 load, 1 route and compute (the compute queue's), 2 store.
+  static int retire_unit(const HwCommand& c) {
+    switch (c.op) {
+      case plasticine::kLoad: return 0;
+      case plasticine::kStore: return 2;
+      default: return 1;
+    }
+  }
+
   std::map<std::string, int64_t> counters(int64_t instructions) {
     const Model& m = this->model();
     return {

@@ -38,6 +38,8 @@ module plasticine_top import plasticine_pkg::*; #(
   input  logic [MemWidth-1:0]     mem_rsp_rdata_i,
 
   output logic                    idle_o,           // queues empty, units idle, no write in flight
+  // Per unit (0 load, 1 compute, 2 store): it finishes its oldest command this cycle (the pop).
+  output logic [2:0]              retire_o,
 
   // Performance counters (cycles unless named otherwise), cleared by reset.
   output logic [CntWidth-1:0]     cnt_cycles_o,
@@ -372,6 +374,8 @@ module plasticine_top import plasticine_pkg::*; #(
   );
 
   assign idle_o = load_empty && compute_empty && store_empty && load_idle && compute_idle && store_idle;
+  // Each unit pops its command when done with it (acv diff's end events).
+  assign retire_o = {store_pop, compute_pop, load_pop};
 
   // -----------------------------------------------------------------------------------------------
   // Performance counters

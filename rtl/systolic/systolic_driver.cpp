@@ -142,6 +142,9 @@ class SystolicRun : public AcceleratorRun<SystolicRun<Model>, Model> {
     }
   }
 
+  // retire_o: bit 0 load, 1 compute, 2 store, the opcodes' order.
+  static int retire_unit(const HwCommand& c) { return static_cast<int>(c.op); }
+
   std::map<std::string, int64_t> counters(int64_t instructions) {
     const Model& m = this->model();
     return {

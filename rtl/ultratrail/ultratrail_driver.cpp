@@ -114,6 +114,9 @@ class UltraTrailRun : public AcceleratorRun<UltraTrailRun<Model>, Model> {
     return 2;
   }
 
+  // retire_o: one controller runs every command, one at a time.
+  static int retire_unit(const HwCommand& /*command*/) { return 0; }
+
   std::map<std::string, int64_t> counters(int64_t instructions) {
     const Model& m = this->model();
     std::map<std::string, int64_t> c = {

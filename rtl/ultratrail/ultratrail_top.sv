@@ -36,6 +36,9 @@ module ultratrail_top import ultratrail_pkg::*; #(
   input  logic [MemWidth-1:0]     mem_rsp_rdata_i,
 
   output logic                    idle_o,
+  // The command being run (a configuration and an empty transfer: the accepted one) finishes this
+  // cycle: the controller returns to idle (acv diff's end events).
+  output logic [0:0]              retire_o,
 
   // Performance counters (cycles unless named otherwise), cleared by reset.
   output logic [CntWidth-1:0]     cnt_load_busy_o,
@@ -74,6 +77,7 @@ module ultratrail_top import ultratrail_pkg::*; #(
   assign cmd_ready_o = (state_q == StIdle);
   assign accept      = cmd_valid_i && cmd_ready_o;
   assign idle_o      = (state_q == StIdle);
+  assign retire_o    = (state_q != StIdle || accept) && state_d == StIdle;
 
   // -----------------------------------------------------------------------------------------------
   // Layer-configuration register file.

@@ -2,6 +2,7 @@
 // entry edited at test time) is calibrated back from RTL runs of small layers.
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "models/common/accel_config.h"
@@ -28,11 +29,11 @@ struct Calibrated {
 };
 
 Calibrated calibrate(const TempDir& tmp, const std::string& description, const std::string& config,
-                     const std::string& fit, const std::string& extra = "") {
+                     const std::string& fit, const std::string& extra = "", const std::string& workload = kTiny) {
   write_file(tmp / "broken.yaml", description);
   const std::string out = tmp / "out";
   const std::string cmd = std::string(ACV_BINARY) + " calibrate --config " + config + " --description " +
-                          (tmp / "broken.yaml") + " --workload " + kTiny + " --fit " + fit + " --out " + out +
+                          (tmp / "broken.yaml") + " --workload " + workload + " --fit " + fit + " --out " + out +
                           " --no-plots -j 2 " + extra + " > " + (tmp / "stdout") + " 2> " + (tmp / "stderr");
   Calibrated c;
   const int status = std::system(cmd.c_str());
@@ -142,6 +143,63 @@ TEST_CASE("coordinate search recovers two coupled params (a short queue hides a 
   CHECK(c.result["fitted"]["MEM_LATENCY"] == load_accel_config(config).dram.latency);
   CHECK(c.result["fitted"]["LDQ"] == config_int(config, "ld_queue_depth"));
   CHECK(c.result["train"]["mape"].get<double>() < 0.5);
+}
+
+TEST_CASE("calibrate recovers each single-parameter break on ultratrail and plasticine", "[calibrate]") {
+  struct Break {
+    std::string what, accel, config, fit;
+    std::function<std::string(std::string)> broken;  // the shipped description -> the broken one
+    int64_t truth;
+    std::string extra;
+  };
+  const std::string ut = config_path("ultratrail", "ultratrail-8x8");
+  const std::string pl = config_path("plasticine", "plasticine-2x2");
+  // The OPU's latency `2` made a param, OPU, set wrong.
+  auto opu = [](std::string text) {
+    const std::string shipped = "unit: opu\n    latency: 2\n";
+    REQUIRE(text.find(shipped) != std::string::npos);
+    text.replace(text.find(shipped), shipped.size(), "unit: opu\n    latency: OPU\n");
+    return with_param(text, "MEM_OUTSTANDING", "dram_max_outstanding\n  OPU: 6");
+  };
+  const int64_t pipe = config_int(pl, "stages") + 4 + 3;  // stages + log2_ceil(16 lanes) + 3
+  const std::vector<Break> breaks = {
+      {"memory latency", "ultratrail", ut, "MEM_LATENCY", [](std::string t) { return with_param(t, "MEM_LATENCY", "30"); },
+       load_accel_config(ut).dram.latency, ""},
+      {"OPU latency expression", "ultratrail", ut, "OPU", opu, 2, "--range OPU=0:16"},
+      {"memory latency", "plasticine", pl, "MEM_LATENCY", [](std::string t) { return with_param(t, "MEM_LATENCY", "10"); },
+       load_accel_config(pl).dram.latency, ""},
+      {"pipeline depth expression", "plasticine", pl, "PIPE",
+       [](std::string t) { return with_param(t, "PIPE", "stages + log2_ceil(lanes) + 5"); }, pipe, ""},
+      {"queue capacity", "plasticine", pl, "QD",
+       // Like systolic's, the tiny layers' buffers bound how far loads run ahead: only a range is pinned.
+       [](std::string t) { return with_param(t, "QD", "1") + "\nunknowns:\n  QD: {values: [1, 2, 4, 8, 16]}\n"; },
+       config_int(pl, "queue_depth"), ""},
+  };
+  for (const Break& b : breaks) {
+    TempDir tmp("calibrate-" + b.accel);
+    std::string workload = kTiny;
+    std::string extra = b.extra;
+    if (b.accel == "ultratrail") {  // whole networks: one train network, one held out
+      workload = kSrc + "/models/workloads/tcn_narrow_s8.yaml";
+      extra += " --holdout " + kSrc + "/models/workloads/tcn_k16_s4.yaml";
+    }
+    const Calibrated c = calibrate(tmp, b.broken(shipped_description(b.accel)), b.config, b.fit, extra, workload);
+    INFO(b.accel << " " << b.what << ": " << c.output);
+    REQUIRE(c.exit_code == 0);
+    const auto& sens = c.result["sensitivity"][b.fit];
+    if (b.fit == "QD") {
+      CHECK(sens["status"] == "range");
+      CHECK(sens["range"][0].get<int64_t>() > 1);  // the broken depth is ruled out
+      CHECK(sens["range"][1].get<int64_t>() >= b.truth);
+    } else {
+      CHECK(c.result["fitted"][b.fit] == b.truth);
+      CHECK(sens["status"] == "determined");
+    }
+    CHECK(c.result["train"]["mape"].get<double>() < c.result["train"]["before"]["mape"].get<double>());
+  }
+  // UltraTrail has no command queues (one controller runs each command to its end before it accepts
+  // the next): it has no queue capacity to break.
+  CHECK(shipped_description("ultratrail").find("\nqueues:") == std::string::npos);
 }
 
 TEST_CASE("calibrate names a param the workload cannot determine and keeps its value", "[calibrate]") {

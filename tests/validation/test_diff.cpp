@@ -7,6 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/validation/harness_fixture.h"
+#include "models/common/accel_config.h"
+#include "models/common/accelerator.h"
+#include "models/common/workload_reader.h"
 
 using nlohmann::json;
 
@@ -35,13 +38,15 @@ struct Diffed {
   std::string output, description;
 };
 
+const std::string kTiny = kSrc + "/models/workloads/tiny.yaml";
+
 Diffed diff(const TempDir& tmp, const std::string& description, const std::string& accel, const std::string& config,
-            const std::string& layer, const std::string& extra = "") {
+            const std::string& layer, const std::string& extra = "", const std::string& workload = kTiny) {
   Diffed d;
   d.description = tmp / "description.yaml";
   write_file(d.description, description);
   const std::string cmd = std::string(ACV_BINARY) + " diff --config " + kSrc + "/models/" + accel + "/configs/" + config +
-                          ".yaml --workload " + kSrc + "/models/workloads/tiny.yaml --layer " + layer +
+                          ".yaml --workload " + workload + " --layer " + layer +
                           " --description " + d.description + " --json " + (tmp / "diff.json") + " " + extra + " > " +
                           (tmp / "out") + " 2>&1";
   const int status = std::system(cmd.c_str());
@@ -49,6 +54,23 @@ Diffed diff(const TempDir& tmp, const std::string& description, const std::strin
   d.output = read_file(tmp / "out");
   if (d.exit_code == 0 || d.exit_code == 1) d.result = json::parse(read_file(tmp / "diff.json"));
   return d;
+}
+
+// The program-order number of the layer's first instruction `opcode` (the mapper in-process).
+int64_t first_use(const std::string& accel, const std::string& config, const std::string& workload,
+                  const std::string& layer, const std::string& opcode) {
+  const AccelConfig c = load_accel_config(kSrc + "/models/" + accel + "/configs/" + config + ".yaml");
+  const auto a = AcceleratorRegistry::create(c.accelerator);
+  const Workload w = load_workload(workload);
+  const Program p = a->runs_networks() ? a->map_network(w, c).program : a->map(w.find(layer), c);
+  const int op = p.isa->opcode(opcode);
+  REQUIRE(op >= 0);
+  int64_t n = 0, first = -1;
+  p.for_each([&](const ConcreteInstruction& in) {
+    if (first < 0 && in.opcode == op) first = n;
+    ++n;
+  });
+  return first;
 }
 
 bool has_entry(const json& r, const std::string& entry) {
@@ -59,7 +81,18 @@ bool has_entry(const json& r, const std::string& entry) {
 
 }  // namespace
 
-TEST_CASE("diff finds every command accepted when the shipped descriptions say", "[diff]") {
+// A small layer of every shipped accelerator (UltraTrail runs whole 1-D networks).
+struct Small {
+  std::string accel, config, workload, layer;
+};
+const std::vector<Small> kSmall = {
+    {"systolic", "systolic-4x4-ws", kTiny, "conv_pointwise"},
+    {"gemmini", "gemmini-4x4-ws", kTiny, "conv_pointwise"},
+    {"ultratrail", "ultratrail-8x8", kSrc + "/models/workloads/tcn_narrow_s8.yaml", "tcn_narrow_s8"},  // one network
+    {"plasticine", "plasticine-2x2", kTiny, "gemm_ragged"},
+};
+
+TEST_CASE("diff finds every command accepted and ended when the shipped descriptions say", "[diff]") {
   for (const auto& [accel, config] : std::vector<std::pair<std::string, std::string>>{
            {"systolic", "systolic-4x4-ws"}, {"systolic", "systolic-4x4-os"}, {"gemmini", "gemmini-4x4-ws"},
            {"gemmini", "gemmini-4x4-os"}}) {
@@ -71,6 +104,55 @@ TEST_CASE("diff finds every command accepted when the shipped descriptions say",
       CHECK(d.result["diverged"] == false);
       CHECK(d.result["rtl_cycles"] == d.result["estimator_cycles"]);
     }
+  }
+  for (const Small& c : kSmall) {
+    TempDir tmp("diff-clean");
+    const Diffed d = diff(tmp, shipped_description(c.accel), c.accel, c.config, c.layer, "", c.workload);
+    INFO(c.config << " " << c.layer << ": " << d.output);
+    CHECK(d.exit_code == 0);
+    CHECK(d.result["diverged"] == false);
+    // The event recorder costs no cycle: `acv run` (recorder off) gives the cycles diff's run had.
+    const std::string cmd = std::string(ACV_BINARY) + " run --backend rtl --config " + kSrc + "/models/" + c.accel +
+                            "/configs/" + c.config + ".yaml --workload " + c.workload + " --layer " + c.layer +
+                            " --json " + (tmp / "run.json") + " > /dev/null 2>&1";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    CHECK(json::parse(read_file(tmp / "run.json"))["layers"][0]["cycles"] == d.result["rtl_cycles"]);
+  }
+}
+
+TEST_CASE("diff finds a wrong latency expression at its first use, through that instruction's end", "[diff]") {
+  struct Break {
+    Small layer;
+    std::string param, value;      // with_param when not empty, else `shipped` -> `broken`
+    std::string shipped, broken, opcode, entry;
+  };
+  const std::vector<Break> breaks = {
+      {kSmall[0], "", "", "latency: m_len + R + C + 1\n", "latency: m_len + R + C + 5\n", "compute",
+       "latency `m_len + R + C + 5`"},
+      {kSmall[1], "", "", "latency: w_rows + rows + 2 + 2 * DIM\n", "latency: w_rows + rows + 3 + 2 * DIM\n",
+       "compute_preloaded", "latency `w_rows + rows + 3 + 2 * DIM`"},
+      {kSmall[2], "", "", "latency: \"words == 0 ? 1 : mem_done + 1\"\n\n  cfg_shape",
+       "latency: \"words == 0 ? 1 : mem_done + 2\"\n\n  cfg_shape", "load", "latency `words == 0 ? 1 : mem_done + 2`"},
+      {kSmall[3], "PIPE", "stages + log2_ceil(lanes) + 5", "", "", "compute", "latency `m_len * n_len * k_chunks + PIPE`"},
+  };
+  for (const Break& b : breaks) {
+    TempDir tmp("diff-end");
+    std::string text = shipped_description(b.layer.accel);
+    if (!b.param.empty()) {
+      text = with_param(text, b.param, b.value);
+    } else {
+      REQUIRE(text.find(b.shipped) != std::string::npos);  // the entry the test breaks must still exist
+      text.replace(text.find(b.shipped), b.shipped.size(), b.broken);
+    }
+    const Diffed d = diff(tmp, text, b.layer.accel, b.layer.config, b.layer.layer, "", b.layer.workload);
+    INFO(b.layer.config << ": " << d.output);
+    REQUIRE(d.exit_code == 1);
+    CHECK(d.result["event"] == "end");
+    CHECK(d.result["opcode"] == b.opcode);
+    CHECK(d.result["instruction"] ==
+          first_use(b.layer.accel, b.layer.config, b.layer.workload, b.layer.layer, b.opcode));
+    CHECK(d.result["estimator"].get<int64_t>() > d.result["rtl"].get<int64_t>());  // a longer latency: late
+    CHECK(has_entry(d.result, b.entry));
   }
 }
 

@@ -144,7 +144,10 @@ CalibrationRecord calibrate_config(const std::string& config_file, const Setup& 
     if (!workloads.count(c.workload_file)) workloads.emplace(c.workload_file, load_workload(c.workload_file));
     CalibrationLayer l;
     l.name = c.workload_name + "/" + c.layer;
-    l.program = std::make_shared<const Program>(accel->map(workloads.at(c.workload_file).find(c.layer), config));
+    const Workload& w = workloads.at(c.workload_file);
+    // A whole-network accelerator (UltraTrail) ran the workload as one Program, its case named for the workload.
+    l.program = std::make_shared<const Program>(accel->runs_networks() ? accel->map_network(w, config).program
+                                                                        : accel->map(w.find(c.layer), config));
     l.rtl_cycles = o.layer.cycles;
     l.holdout = holdout_files.count(c.workload_file) > 0;
     (l.holdout ? holdout_names : train_names).insert(c.workload_name);

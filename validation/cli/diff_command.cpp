@@ -1,4 +1,4 @@
-// `acv diff`: one layer on the RTL (recording each command's acceptance) and through the estimator's
+// `acv diff`: one layer on the RTL (recording each command's acceptance and end) and through the estimator's
 // full evaluation (recording its schedule), aligned by instruction; reports the first divergence.
 #include <boost/program_options.hpp>
 #include <chrono>
@@ -27,10 +27,10 @@ namespace {
 constexpr const char* kUsage =
     "usage: acv diff --config FILE --workload FILE --layer NAME [--description FILE] [--tolerance N]\n"
     "                [--context N] [--trace FILE.fst [--window N]] [--json FILE]\n\n"
-    "Runs the layer on the RTL, recording the cycle each command is accepted (outputs checked against\n"
-    "the golden reference), and through the estimator's full evaluation of the description, recording\n"
-    "every instruction's schedule and what timed it. Aligned by instruction, it reports the first\n"
-    "instruction whose acceptance differs by more than --tolerance cycles (else the run's end), the\n"
+    "Runs the layer on the RTL, recording the cycle each command is accepted and ends in its unit\n"
+    "(outputs checked against the golden reference), and through the estimator's full evaluation of the\n"
+    "description, recording every instruction's schedule and what timed it. Aligned by instruction, it\n"
+    "reports the earliest start or end that differs by more than --tolerance cycles (else the run's end), the\n"
     "--context instructions before it on both sides, and the description entries (stage, queue, unit,\n"
     "storage, step latency, memory) that timed it, following the instructions they name. With --trace,\n"
     "the RTL runs again writing an FST of --window cycles either side of it. Exit: 0 no divergence,\n"
@@ -60,15 +60,19 @@ class DiffCommand : public Command {
     for (const char* out : {"json", "trace"})
       if (vm.count(out)) check_writable_output(vm[out].as<std::string>(), std::string("--") + out);
     Target target = load_target(vm);
-    if (target.layers.size() != 1) throw InputError("acv diff: give exactly one --layer");
+    // A whole-network accelerator (UltraTrail) runs the workload as one Program: --layer names the workload.
+    const bool network = target.accel->runs_networks();
+    if (!network && target.layers.size() != 1) throw InputError("acv diff: give exactly one --layer");
     const int64_t tolerance = vm["tolerance"].as<int64_t>();
     const int context = vm["context"].as<int>();
     const int64_t window = vm["window"].as<int64_t>();
     const int64_t history = vm["history"].as<int64_t>();
     if (tolerance < 0 || context < 0 || window < 0 || history < 0)
       throw InputError("--tolerance, --context, --window and --history must not be negative");
-    const Layer& layer = *target.layers.front();
-    const Program program = target.accel->map(layer, target.config);
+    NetworkProgram net;
+    if (network) net = target.accel->map_network(target.workload, target.config);
+    const std::string layer_name = network ? target.workload.name : target.layers.front()->name;
+    const Program program = network ? net.program : target.accel->map(*target.layers.front(), target.config);
     const std::string desc_file = vm.count("description") ? vm["description"].as<std::string>() : target.config.description;
     if (desc_file.empty())
       throw InputError(SourceLoc{target.config.file, 0, "description"}, "the config names no description; pass --description");
@@ -84,11 +88,15 @@ class DiffCommand : public Command {
     RtlRunOptions ro;
     ro.record_events = true;
     RtlEvents rtl;
-    const LayerResult r = run_simulated_layer(*target.accel, target.config, layer, program, bo, [&](std::vector<uint8_t> dram) {
+    auto simulate = [&](std::vector<uint8_t> dram) {
       SimulationOutput out = driver->run(program, target.config, std::move(dram), ro);
       rtl.accepted = out.accepted;
+      rtl.ended = out.ended;
       return out;
-    });
+    };
+    const LayerResult r =
+        network ? run_simulated_network(*target.accel, target.config, target.workload, net, bo, simulate)
+                : run_simulated_layer(*target.accel, target.config, *target.layers.front(), program, bo, simulate);
     rtl.cycles = r.cycles;
     if (!r.outputs_match) {
       std::cerr << "acv diff: the RTL's outputs differ from the golden reference (" << r.note
@@ -103,21 +111,23 @@ class DiffCommand : public Command {
     EstimateOptions eo;
     eo.full = true;
     eo.issues = &est.issues;
+    eo.ends = &est.ends;
     const Estimate whole = estimate(arch, program, eo);
     est.cycles = whole.cycles;
+    est.ends = command_ends(rtl, std::move(est.ends));
     Divergence d = first_divergence(rtl, est, tolerance);
     if (d.found) {
       const int64_t n = static_cast<int64_t>(est.issues.size());
       EstimateOptions detail;
       detail.full = true;
       detail.schedule = &est.detail;
-      detail.schedule_to = d.at_end ? -1 : d.instruction;
+      detail.schedule_to = d.at_end ? -1 : d.instruction;  // an end: the instruction's spans are recorded whole
       detail.schedule_from = std::max<int64_t>(0, (d.at_end ? n - 1 : d.instruction) - history);
       estimate(arch, program, detail);
       explain_divergence(est, &d);
     }
     const double after_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::cout << target.config.name << " | " << layer.name << " | " << desc_file << "\n"
+    std::cout << target.config.name << " | " << layer_name << " | " << desc_file << "\n"
               << divergence_report(rtl, est, d, tolerance, context);
     // Whole-run context: each unit's busy cycles as the RTL's counters and the estimator count them
     // (the definitions differ slightly: a guide to which unit's timing is off, not a check).
@@ -141,15 +151,17 @@ class DiffCommand : public Command {
       const int64_t at = d.rtl;
       ro.trace_from = at > window ? at - window : 0;
       ro.trace_to = at + window;
-      run_simulated_layer(*target.accel, target.config, layer, program, bo, [&](std::vector<uint8_t> dram) {
-        return driver->run(program, target.config, std::move(dram), ro);
-      });
+      auto retrace = [&](std::vector<uint8_t> dram) { return driver->run(program, target.config, std::move(dram), ro); };
+      if (network) run_simulated_network(*target.accel, target.config, target.workload, net, bo, retrace);
+      else run_simulated_layer(*target.accel, target.config, *target.layers.front(), program, bo, retrace);
       std::cout << "FST: " << ro.trace_file << " (cycles " << ro.trace_from << ".." << ro.trace_to
                 << " from the first accepted command)\n";
     }
     if (vm.count("json")) {
-      nlohmann::json j{{"config", target.config.name}, {"layer", layer.name}, {"description", desc_file},
-                       {"diverged", d.found}, {"at_end", d.at_end}, {"instruction", d.instruction},
+      nlohmann::json j{{"config", target.config.name}, {"layer", layer_name}, {"description", desc_file},
+                       {"diverged", d.found}, {"at_end", d.at_end},
+                       {"event", !d.found ? "" : d.at_end ? "run_end" : d.ended ? "end" : "start"},
+                       {"instruction", d.instruction},
                        {"opcode", d.found && est.find(d.instruction) ? est.find(d.instruction)->opcode : ""},
                        {"rtl", d.rtl}, {"estimator", d.est}, {"timed_by", d.path.empty() ? "" : d.path.front().reason}, {"entries", d.entries},
                        {"rtl_cycles", rtl.cycles}, {"estimator_cycles", est.cycles},

@@ -1,4 +1,4 @@
-// Aligning RTL command acceptances with the estimator's schedule and following what timed the first
+// Aligning RTL command acceptances and ends with the estimator's schedule and following what timed the first
 // difference back through the instructions its reasons name.
 #include "validation/harness/divergence.h"
 
@@ -132,22 +132,44 @@ const ScheduledInstruction* EstimatorSchedule::find(int64_t number) const {
   return k >= 0 && k < static_cast<int64_t>(detail.size()) ? &detail[static_cast<std::size_t>(k)] : nullptr;
 }
 
-Divergence first_divergence(const RtlEvents& rtl, const EstimatorSchedule& est, int64_t tolerance) {
-  if (rtl.accepted.size() != est.issues.size())
-    throw std::invalid_argument("acv diff: the RTL accepted " + std::to_string(rtl.accepted.size()) +
-                                " commands, the estimator issued " + std::to_string(est.issues.size()) + " instructions");
-  Divergence d;
-  for (std::size_t i = 0; i < est.issues.size(); ++i) {
-    const int64_t e = est.issues[i], r = rtl.accepted[i];
-    if ((e > r ? e - r : r - e) > tolerance) {
-      d.found = true;
-      d.instruction = static_cast<int64_t>(i);
-      d.rtl = r;
-      d.est = e;
-      return d;
+std::vector<int64_t> command_ends(const RtlEvents& rtl, std::vector<int64_t> ends) {
+  int64_t later = -1;  // the latest end of the steps without events after the current instruction
+  for (std::size_t i = std::min(ends.size(), rtl.accepted.size()); i-- > 0;) {
+    if (rtl.accepted[i] >= 0) {
+      ends[i] = std::max(ends[i], later);
+      later = -1;
+    } else {
+      later = std::max(later, ends[i]);
     }
   }
-  if ((est.cycles > rtl.cycles ? est.cycles - rtl.cycles : rtl.cycles - est.cycles) > tolerance && !est.issues.empty()) {
+  return ends;
+}
+
+Divergence first_divergence(const RtlEvents& rtl, const EstimatorSchedule& est, int64_t tolerance) {
+  const std::size_t n = est.issues.size();
+  if (rtl.accepted.size() != n || rtl.ended.size() != n || est.ends.size() != n)
+    throw std::invalid_argument("acv diff: the RTL recorded " + std::to_string(rtl.accepted.size()) + " starts and " +
+                                std::to_string(rtl.ended.size()) + " ends, the estimator " + std::to_string(n) +
+                                " issues and " + std::to_string(est.ends.size()) + " ends");
+  Divergence d;
+  int64_t first = 0;  // the earlier side's cycle of the divergence found so far
+  auto consider = [&](std::size_t i, bool end, int64_t r, int64_t e) {
+    if (r < 0 || (e > r ? e - r : r - e) <= tolerance) return;
+    const int64_t at = std::min(r, e);
+    if (d.found && at >= first) return;  // ties: the one met first in program order, start before end
+    d.found = true;
+    d.ended = end;
+    d.instruction = static_cast<int64_t>(i);
+    d.rtl = r;
+    d.est = e;
+    first = at;
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    consider(i, false, rtl.accepted[i], est.issues[i]);
+    consider(i, true, rtl.ended[i], est.ends[i]);
+  }
+  if (d.found) return d;
+  if ((est.cycles > rtl.cycles ? est.cycles - rtl.cycles : rtl.cycles - est.cycles) > tolerance && n > 0) {
     d.found = d.at_end = true;
     d.rtl = rtl.cycles;
     d.est = est.cycles;
@@ -160,21 +182,24 @@ void explain_divergence(const EstimatorSchedule& est, Divergence* dp) {
   if (!d.found) return;
   std::string why, object;
   int64_t at = d.instruction;
-  if (!d.at_end) {
+  if (!d.at_end && !d.ended) {
     const ScheduledInstruction* in = est.find(at);
     if (!in) return;
     why = in->issue_timed_by;
     object = in->spans.empty() ? "" : in->spans.front().object;
   } else {
-    // Every acceptance agrees: the end differs. The estimator's last instruction to end timed it.
+    // An end differs: its last step's latency (or memory) ended it, after what started that step.
+    // The run's end: the estimator's last instruction to end timed it.
     const ScheduledInstruction* last = nullptr;
-    for (const auto& in : est.detail)
-      if (!last || in.end >= last->end) last = &in;
+    if (d.ended) last = est.find(at);
+    else
+      for (const auto& in : est.detail)
+        if (!last || in.end >= last->end) last = &in;
     if (!last) return;
     at = d.instruction = last->number;
     const ScheduleSpan* s = last_span(*last);
     if (!s) return;
-    d.path.push_back(Divergence::Hop{at, last->opcode, s->object, "the run's end", s->ended_by, {}, {}});
+    d.path.push_back(Divergence::Hop{at, last->opcode, s->object, d.ended ? "its end" : "the run's end", s->ended_by, {}, {}});
     add_entries(s->ended_by, &d.entries);
     why = s->timed_by;
     object = s->object;
@@ -252,34 +277,46 @@ void explain_divergence(const EstimatorSchedule& est, Divergence* dp) {
 std::string divergence_report(const RtlEvents& rtl, const EstimatorSchedule& est, const Divergence& d,
                               int64_t tolerance, int context) {
   std::ostringstream o;
-  o << "RTL: " << rtl.accepted.size() << " commands, " << rtl.cycles << " cycles; estimator (full): "
-    << est.issues.size() << " instructions, " << est.cycles << " cycles; tolerance " << tolerance << " cycles\n";
+  int64_t commands = 0;
+  for (int64_t a : rtl.accepted) commands += a >= 0 ? 1 : 0;
+  o << "RTL: " << commands << " commands, " << rtl.cycles << " cycles; estimator (full): " << est.issues.size()
+    << " instructions, " << est.cycles << " cycles; tolerance " << tolerance << " cycles\n";
   if (!d.found) {
-    o << "no divergence: every command is accepted when the estimator issues it, and the runs end together\n";
+    o << "no divergence: every command is accepted when the estimator issues it and ends when the estimator ends it,\n"
+         "and the runs end together\n";
     return o.str();
   }
   const ScheduledInstruction* at = est.find(d.instruction);
   const std::string opcode = at ? at->opcode : "?";
+  const std::string gap = std::string(d.est - d.rtl > 0 ? "+" : "") + std::to_string(d.est - d.rtl);
   if (d.at_end)
-    o << "every command is accepted when the estimator issues it; the run's end differs: RTL " << d.rtl
-      << ", estimator " << d.est << " (" << (d.est - d.rtl > 0 ? "+" : "") << d.est - d.rtl
-      << "). The estimator's last instruction to end: #" << d.instruction << " " << opcode << "\n";
+    o << "every command is accepted and ends when the estimator says; the run's end differs: RTL " << d.rtl
+      << ", estimator " << d.est << " (" << gap << "). The estimator's last instruction to end: #" << d.instruction
+      << " " << opcode << "\n";
+  else if (d.ended)
+    o << "first divergence: instruction #" << d.instruction << " " << opcode << ": ends in the RTL at " << d.rtl
+      << ", in the estimator at " << d.est << " (" << gap << ")\n";
   else
     o << "first divergence: instruction #" << d.instruction << " " << opcode << ": accepted by the RTL at " << d.rtl
-      << ", issued by the estimator at " << d.est << " (" << (d.est - d.rtl > 0 ? "+" : "") << d.est - d.rtl << ")\n";
+      << ", issued by the estimator at " << d.est << " (" << gap << ")\n";
+  // The context: the instructions before it in program order (a '-' marks a step without RTL events).
   const int64_t from = std::max<int64_t>(0, d.instruction - context);
-  o << "\n  instr  opcode                 RTL accepted  est. issue  est. end   diff\n";
+  o << "\n  instr  opcode               RTL accepted  est. issue   RTL end  est. end  diff start  diff end\n";
+  auto cell = [](int64_t v) { return v < 0 ? std::string("-") : std::to_string(v); };
+  auto delta = [](int64_t r, int64_t e) {
+    return r < 0 ? std::string("-") : (e - r >= 0 ? "+" : "") + std::to_string(e - r);
+  };
   for (int64_t k = from; k <= d.instruction && k < static_cast<int64_t>(est.issues.size()); ++k) {
     const ScheduledInstruction* in = est.find(k);
     const auto ku = static_cast<std::size_t>(k);
-    char line[200];
-    std::snprintf(line, sizeof line, "%s%5lld  %-20s %12lld %11lld %9s %+6lld\n", k == d.instruction ? "> " : "  ",
-                  static_cast<long long>(k), in ? in->opcode.c_str() : "?", static_cast<long long>(rtl.accepted[ku]),
-                  static_cast<long long>(est.issues[ku]), in ? std::to_string(in->end).c_str() : "-",
-                  static_cast<long long>(est.issues[ku] - rtl.accepted[ku]));
+    char line[240];
+    std::snprintf(line, sizeof line, "%s%5lld  %-20s %12s %11s %9s %9s %11s %9s\n", k == d.instruction ? "> " : "  ",
+                  static_cast<long long>(k), in ? in->opcode.c_str() : "?", cell(rtl.accepted[ku]).c_str(),
+                  cell(est.issues[ku]).c_str(), cell(rtl.ended[ku]).c_str(), cell(est.ends[ku]).c_str(),
+                  delta(rtl.accepted[ku], est.issues[ku]).c_str(), delta(rtl.ended[ku], est.ends[ku]).c_str());
     o << line;
   }
-  o << "\nthe estimator's critical path back from the " << (d.at_end ? "end" : "issue") << " of #" << d.instruction
+  o << "\nthe estimator's critical path back from the " << (d.at_end || d.ended ? "end" : "issue") << " of #" << d.instruction
     << " (latest first; hops for the same reason folded):\n";
   auto strip = [](const std::string& t) {
     std::string out;

@@ -10,15 +10,18 @@
 
 namespace acv {
 
-// The RTL side: each command's acceptance cycle (AcceleratorRun's event recorder) and the run's end.
+// The RTL side (AcceleratorRun's event recorder), per instruction in program order: the cycle its
+// command was accepted and the cycle it ended (-1 both: a step the controller performs unseen), and
+// the run's end.
 struct RtlEvents {
-  std::vector<int64_t> accepted;
+  std::vector<int64_t> accepted, ended;
   int64_t cycles = 0;
 };
 
 struct Divergence {
   bool found = false;
-  bool at_end = false;        // acceptances all agree; the run's end differs
+  bool at_end = false;        // every instruction's events agree; the run's end differs
+  bool ended = false;         // the differing event is the instruction's end (else its start)
   int64_t instruction = -1;   // program-order number of the first differing instruction (or the last to end)
   int64_t rtl = 0, est = 0;   // the differing event's cycle on each side
   // The estimator's critical path back from that event: each hop an instruction, the object it was
@@ -35,17 +38,24 @@ struct Divergence {
   std::vector<std::string> entries;
 };
 
-// The estimator side: every instruction's issue cycle, and consecutive instructions in detail
-// (EstimateOptions::issues, ::schedule).
+// The estimator side: every instruction's issue and end cycle, and consecutive instructions in detail
+// (EstimateOptions::issues, ::ends, ::schedule).
 struct EstimatorSchedule {
-  std::vector<int64_t> issues;
+  std::vector<int64_t> issues, ends;
   std::vector<ScheduledInstruction> detail;
   int64_t cycles = 0;
   const ScheduledInstruction* find(int64_t number) const;  // null outside `detail`
 };
 
-// The first instruction whose acceptance differs by more than `tolerance` (else the run's end, if
-// that differs). Contract: std::invalid_argument unless both sides have one entry per instruction.
+// The estimator's ends as the RTL sees them: an instruction the controller performs without a command
+// (no RTL events: UltraTrail's setup, mac, opu) is part of the command before it, which ends when the
+// last of them does (UltraTrail's start returns to idle after the run). Other entries unchanged.
+std::vector<int64_t> command_ends(const RtlEvents& rtl, std::vector<int64_t> est_ends);
+
+// The earliest event (by the earlier side's cycle; ties: program order, a start before an end) of an
+// instruction whose start (RTL acceptance, estimator issue) or end differs by more than `tolerance`,
+// so every event before it agrees; else the run's end, if that differs. Instructions without RTL
+// events are skipped. Contract: std::invalid_argument unless both sides have one entry per instruction.
 Divergence first_divergence(const RtlEvents& rtl, const EstimatorSchedule& est, int64_t tolerance);
 
 // Fills the critical path and its description entries from `est.detail` (which should end at the

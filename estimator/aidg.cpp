@@ -810,6 +810,10 @@ class Evaluator {
       // Keyed while it pays: a loop whose address-relative segments keep missing is evaluated.
       LoopMemoStats* rel_stats = rel_ ? &relative_stats_[&loop] : nullptr;
       bool keyed = !rel_stats || rel_stats->misses < 4 * (rel_stats->hits + 1);
+      // Absolute keys likewise: a loop whose state holds addresses that move every iteration (and
+      // no address-relative frame) never repeats; after a few entries without one it stops keying.
+      LoopMemoStats* abs_stats = rel_ ? nullptr : &absolute_stats_[&loop];
+      if (abs_stats) keyed = abs_stats->misses < 4 * (abs_stats->hits + 1);
       std::unordered_map<std::vector<int64_t>, Seen, KeyHash> history;
       bool done = false;
       const int outer_seg = crossed_seg_;
@@ -833,6 +837,7 @@ class Evaluator {
           if (keyed) ++rel_stats->misses, keyed = false;
           continue;
         }
+        if (!keyed) continue;
         if (!make_key((i - seg.begin) % seg.period, &key)) continue;
         // Moves the key into the history only when inserted (try_emplace leaves it alone otherwise).
         const auto [it, inserted] = history.try_emplace(std::move(key), Seen{i, s_.max_end, seen_busy_.size()});
@@ -849,6 +854,7 @@ class Evaluator {
         const int64_t n = (seg.end - 1 - margin - i) / period;
         if (n > 0) {
           if (rel_ && !rel_->can_move(a_, s_, n * period)) continue;
+          if (abs_stats) ++abs_stats->hits, abs_stats = nullptr;
           if (rel_stats) {
             ++rel_stats->hits;
             rel_stats->first_key = from.iteration - seg.begin;
@@ -865,6 +871,7 @@ class Evaluator {
         history.clear();
       }
       if (rel_stats && keyed && !history.empty()) ++rel_stats->misses;  // keyed without a repeat
+      if (abs_stats && keyed && !history.empty()) ++abs_stats->misses;
       rel_ = nullptr;
       crossed_seg_ = std::min(outer_seg, crossed_seg_);
     }
@@ -906,6 +913,7 @@ class Evaluator {
   AddressFrame* rel_ = nullptr;                // the address-relative segment being evaluated
   LoopMemo loop_memo_;
   std::unordered_map<const Loop*, LoopMemoStats> relative_stats_;  // address-relative keying per loop
+  std::unordered_map<const Loop*, LoopMemoStats> absolute_stats_;  // absolute keying per loop
   std::vector<int64_t> entries_at_ = {1};  // per depth: product of the enclosing loops' trips
   std::vector<int64_t> loop_key_, loop_trips_, loop_busy_;  // scratch of eval_loop()
   std::vector<int64_t> seen_busy_;  // busy counters of the iterations in the histories

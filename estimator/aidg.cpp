@@ -208,7 +208,7 @@ class Evaluator {
     std::vector<std::vector<uint64_t>> latched_stamp;
     uint64_t stamp = 0;
     int64_t evaluated = 0;
-    std::size_t issues = 0, schedule = 0;
+    std::size_t issues = 0, schedule = 0, ends = 0;
     std::vector<std::string> why;
     std::map<std::pair<int, int64_t>, int64_t> writers, readers;
   };
@@ -219,6 +219,7 @@ class Evaluator {
     x->evaluated = est_.evaluated_instructions;
     x->issues = opt_.issues ? opt_.issues->size() : 0;
     x->schedule = opt_.schedule ? opt_.schedule->size() : 0;
+    x->ends = opt_.ends ? opt_.ends->size() : 0;
     if (opt_.schedule) x->why = why_, x->writers = writers_, x->readers = readers_;
   }
   void restore(const Snapshot& x) {
@@ -227,6 +228,7 @@ class Evaluator {
     stamp_ = x.stamp;
     est_.evaluated_instructions = x.evaluated;
     if (opt_.issues) opt_.issues->resize(x.issues);
+    if (opt_.ends) opt_.ends->resize(x.ends);
     if (opt_.schedule) opt_.schedule->resize(x.schedule), why_ = x.why, writers_ = x.writers, readers_ = x.readers;
   }
 

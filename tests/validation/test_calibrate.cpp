@@ -49,6 +49,20 @@ Calibrated calibrate(const TempDir& tmp, const std::string& description, const s
 
 int64_t config_int(const std::string& config, const std::string& key) { return load_accel_config(config).get_int(key); }
 
+// The true value: fitted exactly, or inside the range of values the workload cannot tell apart (the
+// tiny workload, estimated exactly, leaves some params flat around their optimum).
+void recovered(const json& result, const std::string& name, int64_t truth) {
+  const auto& s = result["sensitivity"][name];
+  INFO(name << ": " << s.dump());
+  if (s["status"] == "range") {
+    CHECK(s["range"][0].get<int64_t>() <= truth);
+    CHECK(s["range"][1].get<int64_t>() >= truth);
+  } else {
+    CHECK(s["status"] == "determined");
+    CHECK(result["fitted"][name] == truth);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("calibrate recovers a wrong memory latency from RTL runs (systolic and gemmini)", "[calibrate]") {
@@ -93,17 +107,17 @@ TEST_CASE("calibrate recovers a wrong latency expression (systolic WS fill, gemm
   }
   {
     TempDir tmp("calibrate-mesh");
-    const std::string config = config_path("gemmini", "gemmini-4x4-ws");
+    // OS: a compute_preloaded waits for the empty mesh (WS streams behind the previous compute).
+    const std::string config = config_path("gemmini", "gemmini-4x4-os");
     const Calibrated c = calibrate(tmp, with_param(shipped_description("gemmini"), "MESH_BUSY", "2 * dim + 3"), config, "MESH_BUSY");
     INFO(c.output);
     REQUIRE(c.exit_code == 0);
-    CHECK(c.result["fitted"]["MESH_BUSY"] == 2 * config_int(config, "dim"));
-    CHECK(c.result["sensitivity"]["MESH_BUSY"]["status"] == "determined");
+    recovered(c.result, "MESH_BUSY", 2 * config_int(config, "dim"));
   }
 }
 
 TEST_CASE("calibrate recovers a wrong queue capacity, searching the description's unknowns", "[calibrate]") {
-  const std::string config = config_path("gemmini", "gemmini-4x4-ws");
+  const std::string config = config_path("gemmini", "gemmini-4x4-os");
   for (const std::string q : {"LDQ", "EXQ"}) {
     TempDir tmp("calibrate-queue");
     // The domain comes from a new `unknowns:` entry: a discrete set of depths.
@@ -112,8 +126,7 @@ TEST_CASE("calibrate recovers a wrong queue capacity, searching the description'
     const Calibrated c = calibrate(tmp, text, config, q);
     INFO(q << ": " << c.output);
     REQUIRE(c.exit_code == 0);
-    CHECK(c.result["fitted"][q] == config_int(config, q == "LDQ" ? "ld_queue_depth" : "ex_queue_depth"));
-    CHECK(c.result["sensitivity"][q]["status"] == "determined");
+    recovered(c.result, q, config_int(config, q == "LDQ" ? "ld_queue_depth" : "ex_queue_depth"));
     CHECK(c.result["sensitivity"][q]["domain_from"] == "unknowns:");
   }
   SECTION("systolic: the double buffers make every depth from 2 on alike; the range says so") {

@@ -78,7 +78,8 @@ TEST_CASE("gemmini bank conflicts between units delay the loser without corrupti
   CAPTURE(dim);
   // The computes read scratchpad bank 0 and write accumulator bank 0 for many cycles while the
   // store unit reads other rows of scratchpad bank 0 and the load unit writes other rows of
-  // accumulator bank 0: no range conflict, so only the bank arbitration orders them.
+  // accumulator bank 0: no range conflict, so only the bank arbitration orders them. 24 computes:
+  // streamed back to back, 6 finish before the store unit gets to its reads.
   std::vector<Statement> body = {op(kConfigEx, {kWs, 0, 0}),
                                  op(kConfigLd, {d}),
                                  op(kConfigSt, {d}),
@@ -87,7 +88,7 @@ TEST_CASE("gemmini bank conflicts between units delay the loser without corrupti
                                  op(kMvin, {2000, 2 * d, 0, d, d}),
                                  op(kPreload, {2 * d, d, 0, d, 0}),
                                  op(kComputePreloaded, {0, 0, d})};
-  for (int i = 0; i < 6; ++i) {
+  for (int i = 0; i < 24; ++i) {
     body.push_back(op(kPreload, {0, 0, 0, d, 1}));
     body.push_back(op(kComputeAccumulated, {0, 0, d}));
   }

@@ -68,7 +68,6 @@ class Evaluator {
         const int64_t window = a_.memories[static_cast<std::size_t>(step.memory.memory)].lookahead;
         if (instances > 1 && window > 0) {
           shares_memory_[op] = 1;
-          lookahead_ = true;
           look_n_ = std::max<int64_t>(look_n_, window);
         }
       }
@@ -809,13 +808,11 @@ class Evaluator {
       }
       AddressFrame relative(depth, seg.begin, seg.end, seg.period, loop.trips, stamp_);
       rel_ = seg.shifting ? &relative : nullptr;
-      // Keyed while it pays: a loop whose address-relative segments keep missing is evaluated.
-      LoopMemoStats* rel_stats = rel_ ? &relative_stats_[&loop] : nullptr;
-      bool keyed = !rel_stats || rel_stats->misses < 4 * (rel_stats->hits + 1);
-      // Absolute keys likewise: a loop whose state holds addresses that move every iteration (and
-      // no address-relative frame) never repeats; after a few entries without one it stops keying.
-      LoopMemoStats* abs_stats = rel_ ? nullptr : &absolute_stats_[&loop];
-      if (abs_stats) keyed = abs_stats->misses < 4 * (abs_stats->hits + 1);
+      // Keyed while it pays: a loop whose keys keep missing is evaluated (an address-relative key
+      // holds the rows in flight; an absolute key of a loop whose addresses move every iteration
+      // never repeats).
+      LoopMemoStats& stats = (rel_ ? relative_stats_ : absolute_stats_)[&loop];
+      bool keyed = stats.misses < 4 * (stats.hits + 1);
       std::unordered_map<std::vector<int64_t>, Seen, KeyHash> history;
       bool done = false;
       const int outer_seg = crossed_seg_;
@@ -834,9 +831,9 @@ class Evaluator {
         // An address-relative key holds the rows in flight: one that has not repeated after a few
         // periods (a stream waiting on loads that run at another rate) rarely will; stop paying for it.
         // Rows in flight fill up over the first iterations: no key before the last repeat began.
-        if (rel_stats && i - seg.begin < rel_stats->first_key && i + rel_stats->first_key <= last - p) continue;
+        if (rel_ && i - seg.begin < stats.first_key && i + stats.first_key <= last - p) continue;
         if (rel_ && (!keyed || history.size() >= static_cast<std::size_t>(kRelativeKeys + 2 * p))) {
-          if (keyed) ++rel_stats->misses, keyed = false;
+          if (keyed) ++stats.misses, keyed = false;
           continue;
         }
         if (!keyed) continue;
@@ -852,16 +849,13 @@ class Evaluator {
         const int64_t delta = s_.max_end - from.ref;
         // Look-aheads from the skipped iterations stay in the segment: look_n_ instructions
         // before its end at the latest.
-        const int64_t margin = lookahead_ ? (look_n_ + 1 + per_iteration(loop) - 1) / per_iteration(loop) : 0;
+        const int64_t per = per_iteration(loop);
+        const int64_t margin = look_n_ > 0 ? (look_n_ + per) / per : 0;  // ceil((look_n_ + 1) / per)
         const int64_t n = (seg.end - 1 - margin - i) / period;
         if (n > 0) {
           if (rel_ && !rel_->can_move(a_, s_, n * period)) continue;
-          if (abs_stats) ++abs_stats->hits, abs_stats = nullptr;
-          if (rel_stats) {
-            ++rel_stats->hits;
-            rel_stats->first_key = from.iteration - seg.begin;
-            rel_stats = nullptr;
-          }
+          ++stats.hits;
+          if (rel_) stats.first_key = from.iteration - seg.begin;
           shift(n * delta);
           if (rel_) move_addresses(n * period, n * delta);
           const int64_t* then = seen_busy_.data() + from.busy_at;
@@ -872,8 +866,7 @@ class Evaluator {
         done = true;
         history.clear();
       }
-      if (rel_stats && keyed && !history.empty()) ++rel_stats->misses;  // keyed without a repeat
-      if (abs_stats && keyed && !history.empty()) ++abs_stats->misses;
+      if (keyed && !history.empty()) ++stats.misses;  // keyed without a repeat
       rel_ = nullptr;
       crossed_seg_ = std::min(outer_seg, crossed_seg_);
     }
@@ -933,7 +926,7 @@ class Evaluator {
   std::string ready_why_;
   // The look-ahead (run_instruction): per depth the loop being evaluated, its statement and where
   // its segment ends; the depth of the running instruction; per opcode whether it requests an
-  // interface more than one unit instance requests.
+  // interface with a lookahead that more than one unit instance requests.
   struct Frame {
     const Loop* loop = nullptr;
     std::size_t pos = 0;
@@ -942,8 +935,7 @@ class Evaluator {
   std::vector<Frame> frames_;
   int cur_depth_ = 0;
   std::vector<char> shares_memory_;
-  bool lookahead_ = false;  // some opcode shares an interface with a lookahead
-  int64_t look_n_ = 0;      // the largest such lookahead
+  int64_t look_n_ = 0;  // the largest lookahead of an interface some opcode shares (0: none)
   bool speculating_ = false;
   // The least depth whose segment / loop a look-ahead went past, since the loop there began: its
   // evaluation then depends on what follows it, so it is not extrapolated / memoized.

@@ -127,6 +127,21 @@ std::vector<Statement> random_body(std::mt19937_64& rng, int depth, int max_dept
   return body;
 }
 
+// Evaluates `p` in full (into *full) and extrapolated (returned): both must give the same cycles and
+// busy counters.
+Estimate extrapolated_equals_full(const std::shared_ptr<const ArchDescription>& desc,
+                                  const std::map<std::string, int64_t>& params, const Program& p, Estimate* full) {
+  const BoundArch arch = bind_arch(desc, params, p);
+  EstimateOptions all;
+  all.full = true;
+  *full = estimate(arch, p, all);
+  const Estimate b = estimate(arch, p, EstimateOptions{});
+  INFO(p.to_text());
+  REQUIRE(full->cycles == b.cycles);
+  REQUIRE(full->busy == b.busy);
+  return b;
+}
+
 void check_random_nests(uint64_t seed, bool wraps, int64_t min_extrapolated) {
   const auto desc = parse_arch_description(kStrider, "strider.yaml");
   std::mt19937_64 rng(seed);
@@ -137,14 +152,9 @@ void check_random_nests(uint64_t seed, bool wraps, int64_t min_extrapolated) {
     Program p = program(strider_isa(), random_body(rng, 0, max_depth, &budget, wraps));
     const std::map<std::string, int64_t> params = {{"qd", std::uniform_int_distribution<int64_t>(1, 4)(rng)},
                                                    {"lat", std::uniform_int_distribution<int64_t>(0, 12)(rng)}};
-    const BoundArch arch = bind_arch(desc, params, p);
-    EstimateOptions full;
-    full.full = true;
-    const Estimate a = estimate(arch, p, full);
-    const Estimate b = estimate(arch, p, EstimateOptions{});
-    INFO("trial " << trial << "\n" << p.to_text());
-    REQUIRE(a.cycles == b.cycles);
-    REQUIRE(a.busy == b.busy);
+    INFO("trial " << trial);
+    Estimate a;
+    const Estimate b = extrapolated_equals_full(desc, params, p, &a);
     CHECK(b.evaluated_instructions <= a.evaluated_instructions);
     evaluated += b.evaluated_instructions;
     represented += b.represented_instructions;
@@ -253,16 +263,11 @@ TEST_CASE("extrapolation equals full evaluation on loops whose inner loops strid
     }
     // Entered more than once: the outer loop sits in a loop of two trips.
     Program p = program(strider_isa(), {loop("o", 2, {loop("i", outer, std::move(body))})});
-    const BoundArch arch = bind_arch(desc, {{"qd", std::uniform_int_distribution<int64_t>(1, 4)(rng)},
-                                            {"lat", std::uniform_int_distribution<int64_t>(0, 12)(rng)}},
-                                     p);
-    EstimateOptions full;
-    full.full = true;
-    const Estimate a = estimate(arch, p, full);
-    const Estimate b = estimate(arch, p, EstimateOptions{});
-    INFO("trial " << trial << "\n" << p.to_text());
-    REQUIRE(a.cycles == b.cycles);
-    REQUIRE(a.busy == b.busy);
+    const std::map<std::string, int64_t> params = {{"qd", std::uniform_int_distribution<int64_t>(1, 4)(rng)},
+                                                   {"lat", std::uniform_int_distribution<int64_t>(0, 12)(rng)}};
+    INFO("trial " << trial);
+    Estimate a;
+    const Estimate b = extrapolated_equals_full(desc, params, p, &a);
     extrapolated += 2 * b.evaluated_instructions < a.evaluated_instructions ? 1 : 0;
     evaluated += b.evaluated_instructions;
     represented += b.represented_instructions;
@@ -284,13 +289,8 @@ TEST_CASE("a loop whose inner loop strides through a scratchpad is extrapolated 
                    loop("c", 3, {instr(1, {Expr(16) + idx(3, 4), Expr(4)}),
                                  instr(2, {(idx(2, 8) + idx(3, 384) + Expr(384)) % 8192, Expr(40000) + idx(2, 32), Expr(8)})})}),
              instr(3, {Expr(0), Expr(4)})})});
-  const BoundArch arch = bind_arch(desc, {{"qd", 2}, {"lat", 7}}, p);
-  EstimateOptions full;
-  full.full = true;
-  const Estimate a = estimate(arch, p, full);
-  const Estimate b = estimate(arch, p, EstimateOptions{});
-  CHECK(a.cycles == b.cycles);
-  CHECK(a.busy == b.busy);
+  Estimate a;
+  const Estimate b = extrapolated_equals_full(desc, {{"qd", 2}, {"lat", 7}}, p, &a);
   // Row by row it is 3 * (2 + 300 * 8) instructions; the k loop repeats after a few iterations.
   INFO(b.evaluated_instructions << " of " << a.evaluated_instructions);
   CHECK(b.evaluated_instructions * 10 < a.evaluated_instructions);

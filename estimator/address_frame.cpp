@@ -2,9 +2,17 @@
 #include "estimator/address_frame.h"
 
 #include <algorithm>
+#include <functional>
 #include <limits>
 
 namespace acv {
+
+int64_t AddressFrame::stride(const Expr* e) const {
+  const auto it = std::lower_bound(shifters_.begin(), shifters_.end(), e, [](const ShiftingOperand& x, const Expr* y) {
+    return std::less<const Expr*>()(x.e, y);
+  });
+  return it != shifters_.end() && it->e == e ? it->c : 0;
+}
 
 void AddressFrame::observe(int storage, const Expr* e, bool owned, int64_t index, int64_t count, const int64_t* idx) {
   if (count <= 0 || !e) return;
@@ -12,7 +20,7 @@ void AddressFrame::observe(int storage, const Expr* e, bool owned, int64_t index
   for (Stream& y : streams_)
     if (y.e == e && y.owned == owned && y.storage == storage) x = &y;
   if (!x) {
-    const int64_t c = owned && shifts_without_wrap(*e, depth_, trips_, idx) ? stride_of(*e, depth_) : 0;
+    const int64_t c = owned ? stride(e) : 0;
     streams_.push_back(Stream{e, owned, storage, c, std::numeric_limits<int64_t>::max(),
                               std::numeric_limits<int64_t>::min()});
     x = &streams_.back();
@@ -20,6 +28,12 @@ void AddressFrame::observe(int storage, const Expr* e, bool owned, int64_t index
   const int64_t off = index - x->c * idx[depth_];
   x->lo = std::min(x->lo, off);
   x->hi = std::max(x->hi, off + count - 1);
+}
+
+void AddressFrame::observe_moved(AddressFrame* to, int64_t i, const int64_t* idx) const {
+  // Offsets are hulls: the last iteration's with the ones observed before cover those in between.
+  for (const Stream& x : streams_)
+    if (x.c != 0) to->observe(static_cast<int>(x.storage), x.e, true, x.lo + x.c * i, x.hi - x.lo + 1, idx);
 }
 
 bool AddressFrame::merge_bands(int64_t storage, std::vector<Band>* bands) const {

@@ -11,8 +11,8 @@
 
 namespace acv {
 
-// In a segment of an innermost loop whose address operands move by constant strides, two iterations
-// are alike up to a shift of addresses. Each address operand's accesses form a stream with the stride
+// In a segment of a loop whose address operands move by constant strides (those of its inner loops
+// included), two iterations are alike up to a shift of addresses. Each address operand's accesses form a stream with the stride
 // c of its operand (0 for one that stays or repeats), observed as offsets `address - c * i` relative
 // to the iteration i, which repeat with the loop's period; over the segment a stream covers its band.
 // When the bands of different strides do not overlap, moving every location in a band of stride c by
@@ -27,16 +27,25 @@ class AddressFrame {
     Location l;
   };
 
-  AddressFrame(int depth, int64_t begin, int64_t end, int64_t period, int64_t trips, uint64_t start_stamp)
-      : depth_(depth), begin_(begin), end_(end), period_(period), trips_(trips), start_stamp_(start_stamp) {}
+  // `shifters`: the loop's address operands that move without wrapping (iteration_segments), kept.
+  AddressFrame(int depth, int64_t begin, int64_t end, int64_t period, uint64_t start_stamp,
+               std::vector<ShiftingOperand> shifters, AddressFrame* parent)
+      : depth_(depth), begin_(begin), end_(end), period_(period), start_stamp_(start_stamp),
+        shifters_(std::move(shifters)), parent_(parent) {}
   int depth() const { return depth_; }
-  int64_t trips() const { return trips_; }
+  // The segment of an enclosing loop this one runs in, when that one observes too.
+  AddressFrame* parent() const { return parent_; }
+  // The stride per iteration of operand `e` (0 for one that does not move without wrapping).
+  int64_t stride(const Expr* e) const;
   // Values carried from before the segment (evaluated at or before this stamp) stay: stride 0.
   uint64_t start_stamp() const { return start_stamp_; }
 
   // An access of `count` locations from `index` of `storage` through operand `e` (`owned`: evaluated
-  // in the segment), at loop indices `idx`.
+  // in the segment), at loop indices `idx` (inner loops' accesses included).
   void observe(int storage, const Expr* e, bool owned, int64_t index, int64_t count, const int64_t* idx);
+  // After extrapolating up to iteration `i`: `to` (an enclosing segment's frame, its indices in idx)
+  // observes the accesses of the skipped iterations, each stream's offsets at the stride it moved.
+  void observe_moved(AddressFrame* to, int64_t i, const int64_t* idx) const;
   // Contract: splits the live locations (sorted by address) of unbounded `storage` (bound as `bs`) at
   // iteration `i`: those
   // in a band of stride 0 stay in `live`, those of stride c != 0 go to moving() (sorted), the others
@@ -70,8 +79,10 @@ class AddressFrame {
   static const Band* band_of(const std::vector<Band>& bands, int64_t address);
 
   int depth_;
-  int64_t begin_, end_, period_, trips_;
+  int64_t begin_, end_, period_;
   uint64_t start_stamp_;
+  std::vector<ShiftingOperand> shifters_;  // sorted by operand
+  AddressFrame* parent_;
   std::vector<Stream> streams_;
   std::vector<MovingLocation> moving_;  // scratch of relative_key()
   std::vector<Band> bands_;             // scratch of relative_key()

@@ -326,23 +326,23 @@ int clamp_class(const OperandView& v, int64_t i) {
 
 int64_t gcd64(int64_t a, int64_t b) { return std::gcd(a, b); }
 
-}  // namespace
-
-bool shifts_without_wrap(const Expr& e, int depth, int64_t trips, const int64_t* idx) {
-  const int64_t c = stride_of(e, depth);
-  if (c == 0 || e.lo != kMin || e.hi != kMax) return false;
+// Whether `v` moves by its stride over `trips` iterations without a clamp or a wrap of its modulo,
+// its inner loops' terms included.
+bool shifts_without_wrap(const OperandView& v, int64_t trips) {
+  const Expr& e = *v.e;
+  if (v.c == 0 || e.lo != kMin || e.hi != kMax) return false;
   if (e.mod <= 0) return true;
-  Wide outer = e.base;
-  for (const auto& t : e.terms)
-    if (t.first < depth) outer += static_cast<Wide>(t.second) * idx[t.first];
-  const Wide span = static_cast<Wide>(c) * (trips - 1);
-  const Wide lo = outer + std::min<Wide>(0, span), hi = outer + std::max<Wide>(0, span);
+  const Wide span = static_cast<Wide>(v.c) * (trips - 1);
+  const Wide lo = v.outer + std::min<Wide>(0, span) + v.imin, hi = v.outer + std::max<Wide>(0, span) + v.imax;
   auto floor_div = [](Wide a, Wide m) { return a >= 0 ? a / m : -((-a + m - 1) / m); };
   return floor_div(lo, e.mod) == floor_div(hi, e.mod);
 }
 
+}  // namespace
+
 std::vector<IterationSegment> iteration_segments(const BoundArch& arch, const Loop& loop, int depth,
-                                                 const int64_t* idx, bool shifting) {
+                                                 const int64_t* idx, bool shifting,
+                                                 std::vector<ShiftingOperand>* shifters) {
   const int64_t n = loop.trips;
   // Scratch kept between calls: the estimator asks for every loop it enters.
   thread_local std::vector<OperandView> ops;
@@ -358,10 +358,12 @@ std::vector<IterationSegment> iteration_segments(const BoundArch& arch, const Lo
   bool aperiodic = false;
   cuts.assign({0, n});
   bool shifts = false;
+  if (shifters) shifters->clear();
   for (const auto& v : ops) {
     // An address moving by a constant stride: the evaluator keys its storage relative to it.
-    if (shifting && v.address && v.imin == 0 && v.imax == 0 && shifts_without_wrap(*v.e, depth, n, idx)) {
+    if (shifting && v.address && shifts_without_wrap(v, n)) {
       shifts = true;
+      if (shifters) shifters->push_back(ShiftingOperand{v.e, v.c});
       continue;
     }
     if (v.e->mod > 0) {
@@ -392,6 +394,10 @@ std::vector<IterationSegment> iteration_segments(const BoundArch& arch, const Lo
       if (lo > 0 && lo < n) cuts.push_back(lo);
     }
   }
+  if (shifters)
+    std::sort(shifters->begin(), shifters->end(), [](const ShiftingOperand& x, const ShiftingOperand& y) {
+      return std::less<const Expr*>()(x.e, y.e);
+    });
   std::sort(cuts.begin(), cuts.end());
   cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
   std::vector<IterationSegment> out;

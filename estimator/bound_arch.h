@@ -111,17 +111,21 @@ struct IterationSegment {
   bool shifting = false;  // some address operand moves by a constant stride per iteration (no wrap)
 };
 
+// An address operand of a loop's body (nested loops included) that moves by stride `c` per iteration
+// of the loop without wrapping its modulo over the loop and the loops inside it.
+struct ShiftingOperand {
+  const Expr* e;
+  int64_t c;
+};
+
 // Splits loop `loop` (at nesting depth `depth`, enclosing indices in idx[0..depth-1]) at the
 // breakpoints of clamped operands and finds the period of modulo operands. With `shifting`, address
 // operands that move by a constant stride without wrapping do not break the period (the evaluator
-// keys such segments address-relative); otherwise they make the loop aperiodic.
+// keys such segments address-relative; they are listed in `shifters`, sorted by operand); otherwise
+// they make the loop aperiodic.
 std::vector<IterationSegment> iteration_segments(const BoundArch& arch, const Loop& loop, int depth,
-                                                 const int64_t* idx, bool shifting = false);
-
-// True when operand `e` moves by a nonzero coefficient of loop `depth` (enclosing indices in idx[])
-// each iteration of a loop of `trips` without a modulo wrap or a clamp (innermost loops: `e` reads no
-// deeper index).
-bool shifts_without_wrap(const Expr& e, int depth, int64_t trips, const int64_t* idx);
+                                                 const int64_t* idx, bool shifting = false,
+                                                 std::vector<ShiftingOperand>* shifters = nullptr);
 
 // The coefficient of loop `depth`'s index in `e`.
 inline int64_t stride_of(const Expr& e, int depth) {

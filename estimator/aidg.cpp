@@ -155,7 +155,7 @@ class Evaluator {
 
   Location* location(int st, int64_t i, const AccessSpec& spec) {
     const BoundStorage& bs = a_.storages[static_cast<std::size_t>(st)];
-    if (bs.locations == 0) return &s_.open[static_cast<std::size_t>(st)][i];
+    if (bs.locations == 0) return &journal_.at(&s_, static_cast<std::size_t>(st), i);
     if (i < 0 || i >= bs.locations)
       bad(spec.loc, "location " + std::to_string(i) + " outside storage '" +
                         a_.desc->storages[static_cast<std::size_t>(st)].name + "' (0.." +
@@ -211,8 +211,11 @@ class Evaluator {
     std::vector<std::string> why;
     std::map<std::pair<int, int64_t>, int64_t> writers, readers;
   };
+  // The unbounded storages are not copied: their changes are undone (journal_).
   void save(Snapshot* x) {
-    x->s = s_;
+    x->s.t = s_.t, x->s.head = s_.head, x->s.fixed = s_.fixed, x->s.requests = s_.requests;
+    x->s.max_end = s_.max_end, x->s.busy = s_.busy;
+    journal_.start();
     x->latched = latched_, x->latched_src = latched_src_, x->latched_stamp = latched_stamp_;
     x->stamp = stamp_;
     x->evaluated = est_.evaluated_instructions;
@@ -222,7 +225,9 @@ class Evaluator {
     if (opt_.schedule) x->why = why_, x->writers = writers_, x->readers = readers_;
   }
   void restore(const Snapshot& x) {
-    s_ = x.s;
+    s_.t = x.s.t, s_.head = x.s.head, s_.fixed = x.s.fixed, s_.requests = x.s.requests;
+    s_.max_end = x.s.max_end, s_.busy = x.s.busy;
+    journal_.rewind(&s_);
     latched_ = x.latched, latched_src_ = x.latched_src, latched_stamp_ = x.latched_stamp;
     stamp_ = x.stamp;
     est_.evaluated_instructions = x.evaluated;
@@ -250,6 +255,12 @@ class Evaluator {
       return;
     }
     save(&snapshot_);
+    run_placed(ins);
+    journal_.stop();
+  }
+
+  // The instruction, then again with its requests among the later ones' (from snapshot_, journal_ on).
+  void run_placed(const Instruction& ins) {
     run_one(ins);
     // The later steps' starts depend on where this one's requests went: evaluated again until
     // they stay (a few rounds at most).
@@ -945,6 +956,7 @@ class Evaluator {
   std::vector<Placement> placed_;                     // the running instruction's memory steps
   std::vector<MemoryPort::Stream> streams_;           // scratch of memory()
   Snapshot snapshot_;
+  OpenJournal journal_;  // changes to the unbounded storages since snapshot_
   ScheduledInstruction traced_;
   std::vector<std::pair<int64_t, std::string>> candidates_;  // of the unit step being traced
   std::map<std::pair<int, int64_t>, int64_t> writers_, readers_;

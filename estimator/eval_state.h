@@ -48,6 +48,44 @@ struct State {
   std::vector<int64_t> busy;   // per object, then per memory interface
 };
 
+// The changes to a State's unbounded storages since start(), to undo them: a snapshot of a state
+// without a copy of its location maps (which can hold thousands of rows).
+class OpenJournal {
+ public:
+  bool on() const { return on_; }
+  void start() { undo_.clear(), on_ = true; }
+  void stop() { undo_.clear(), on_ = false; }
+  // Location `i` of unbounded storage `st` of `s`, inserted when new; its times as they were noted.
+  Location& at(State* s, std::size_t st, int64_t i) {
+    LocationMap& m = s->open[st];
+    if (!on_) return m[i];
+    const std::size_t before = m.size();
+    Location& l = m[i];
+    undo_.push_back(Undo{st, i, m.size() != before, l});
+    return l;
+  }
+  // Contract: the unbounded storages of `s` back as they were at start() (entries in the same
+  // order), provided they changed only through at() since; the journal stays on.
+  void rewind(State* s) {
+    for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
+      LocationMap& m = s->open[it->st];
+      if (it->inserted) m.pop_back();
+      else *m.find(it->i) = it->was;
+    }
+    undo_.clear();
+  }
+
+ private:
+  struct Undo {
+    std::size_t st;
+    int64_t i;
+    bool inserted;
+    Location was;
+  };
+  std::vector<Undo> undo_;
+  bool on_ = false;
+};
+
 // Moves every time of `s` by `by`.
 void shift_times(State* s, int64_t by);
 

@@ -211,11 +211,13 @@ class Evaluator {
     std::vector<std::string> why;
     std::map<std::pair<int, int64_t>, int64_t> writers, readers;
   };
-  // The unbounded storages are not copied: their changes are undone (journal_).
+  // The unbounded storages and request logs are not copied: their changes are undone (journal_,
+  // RequestLog::mark).
   void save(Snapshot* x) {
-    x->s.t = s_.t, x->s.head = s_.head, x->s.fixed = s_.fixed, x->s.requests = s_.requests;
+    x->s.t = s_.t, x->s.head = s_.head, x->s.fixed = s_.fixed;
     x->s.max_end = s_.max_end, x->s.busy = s_.busy;
     journal_.start();
+    for (auto& log : s_.requests) log.mark();
     x->latched = latched_, x->latched_src = latched_src_, x->latched_stamp = latched_stamp_;
     x->stamp = stamp_;
     x->evaluated = est_.evaluated_instructions;
@@ -225,9 +227,10 @@ class Evaluator {
     if (opt_.schedule) x->why = why_, x->writers = writers_, x->readers = readers_;
   }
   void restore(const Snapshot& x) {
-    s_.t = x.s.t, s_.head = x.s.head, s_.fixed = x.s.fixed, s_.requests = x.s.requests;
+    s_.t = x.s.t, s_.head = x.s.head, s_.fixed = x.s.fixed;
     s_.max_end = x.s.max_end, s_.busy = x.s.busy;
     journal_.rewind(&s_);
+    for (auto& log : s_.requests) log.rewind();
     latched_ = x.latched, latched_src_ = x.latched_src, latched_stamp_ = x.latched_stamp;
     stamp_ = x.stamp;
     est_.evaluated_instructions = x.evaluated;
@@ -257,6 +260,7 @@ class Evaluator {
     save(&snapshot_);
     run_placed(ins);
     journal_.stop();
+    for (auto& log : s_.requests) log.unmark();
   }
 
   // The instruction, then again with its requests among the later ones' (from snapshot_, journal_ on).

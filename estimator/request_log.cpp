@@ -74,8 +74,21 @@ void RequestLog::materialize(Pos p, std::vector<MemRequest>* out) const {
   }
 }
 
+void RequestLog::keep(std::size_t i) {
+  const std::size_t to = std::min(touched_, mark_size_);
+  if (i < to) saved_.insert(saved_.begin(), runs_.begin() + static_cast<std::ptrdiff_t>(i), runs_.begin() + static_cast<std::ptrdiff_t>(to));
+  touched_ = i;
+}
+
+void RequestLog::rewind() {
+  runs_.resize(touched_);
+  runs_.insert(runs_.end(), saved_.begin(), saved_.end());
+  mark();
+}
+
 void RequestLog::truncate(Pos p) {
   if (p.run >= runs_.size()) return;
+  touch(p.run);
   if (p.off == 0) {
     runs_.resize(p.run);
     return;
@@ -93,11 +106,13 @@ void RequestLog::push(int64_t a, int64_t d, int64_t f) {
   if (!runs_.empty()) {
     Run& r = runs_.back();
     if (r.n == 1) {  // any two requests are a progression
+      touch(runs_.size() - 1);
       r.da = a - r.a, r.dd = d - r.d, r.df = f - r.f, r.n = 2;
       r.pd = std::max(r.pd, d), r.pf = std::max(r.pf, f);
       return;
     }
     if (a == r.a + r.n * r.da && d == r.d + r.n * r.dd && f == r.f + r.n * r.df) {
+      touch(runs_.size() - 1);
       ++r.n;
       r.pd = std::max(r.pd, d), r.pf = std::max(r.pf, f);
       return;
@@ -116,6 +131,7 @@ void RequestLog::push_run(const Run& x) {
     const bool continues = r.n >= 1 && x.a - (r.a + (r.n - 1) * r.da) == x.da &&
                            x.d - (r.d + (r.n - 1) * r.dd) == x.dd && x.f - (r.f + (r.n - 1) * r.df) == x.df;
     if (continues && (r.n == 1 || (r.da == x.da && r.dd == x.dd && r.df == x.df))) {
+      touch(runs_.size() - 1);
       r.da = x.da, r.dd = x.dd, r.df = x.df, r.n += x.n;
       r.pd = std::max({r.pd, x.d, x.d + (x.n - 1) * x.dd});
       r.pf = std::max({r.pf, x.f, x.f + (x.n - 1) * x.df});
@@ -254,6 +270,7 @@ int64_t RequestLog::last_accept() const {
 
 void RequestLog::prune(int64_t t) {
   const Pos p = first_relevant(t);
+  touch(0);
   if (p.run >= runs_.size()) {
     runs_.clear();
     return;
@@ -267,6 +284,7 @@ void RequestLog::prune(int64_t t) {
 }
 
 void RequestLog::shift(int64_t by) {
+  touch(0);
   for (Run& r : runs_) {
     r.a += by, r.d += by, r.f += by;
     if (r.pd != kMin) r.pd += by;

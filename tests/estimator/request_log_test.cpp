@@ -232,3 +232,39 @@ TEST_CASE("window keys of equal request sequences are equal", "[estimator][reque
     CHECK(kc == ka);
   }
 }
+
+TEST_CASE("rewinding a marked request log gives back its requests at the mark", "[estimator][request_log]") {
+  std::mt19937 rng(43);
+  for (int trial = 0; trial < 300; ++trial) {
+    RequestLog log;
+    const auto first = random_requests(rng, 1 + trial % 50);
+    log.append(first.data(), first.size());
+    const std::vector<MemRequest> at_mark = flat(log);
+    log.mark();
+    // Rounds of what the look-ahead does between rewinds: appends, merges, truncation, pruning.
+    for (int round = 0; round < 3; ++round) {
+      for (int op = 0; op < 1 + trial % 5; ++op) {
+        const std::vector<MemRequest> now = flat(log);
+        const int64_t last = now.empty() ? 0 : now.back().accept;
+        const int64_t t = now.empty() ? 0 : now[rng() % now.size()].accept;
+        auto more = random_requests(rng, 1 + static_cast<int>(rng() % 20));
+        RequestLog add;
+        add.append(more.data(), more.size());
+        switch (rng() % 4) {
+          case 0: log.append_log(add, last); break;
+          case 1: log.merge_in(log.first_accepted_from(t), add, t); break;
+          case 2: log.truncate(log.first_accepted_from(t)); break;
+          default: log.prune(t); break;
+        }
+      }
+      log.rewind();
+      const std::vector<MemRequest> back = flat(log);
+      REQUIRE(same(back, at_mark));
+      for (std::size_t i = 0; i < back.size(); ++i) {
+        CHECK(back[i].prefix_done == at_mark[i].prefix_done);
+        CHECK(back[i].prefix_free == at_mark[i].prefix_free);
+      }
+    }
+    log.unmark();
+  }
+}

@@ -127,14 +127,25 @@ int64_t StateLayout::memory_floor(const State& s, std::size_t m, int64_t fl) con
 
 bool StateLayout::make_key(State* sp, int64_t phase, AddressFrame* frame, int64_t i, std::vector<int64_t>* key) {
 State& s_ = *sp;
-  // The objects' and fixed storages' part has the same length every time: written in place.
+  // The objects' and fixed storages' part has the same length every time: written in place. A key
+  // moved into a history leaves none behind: room for one as long as the last one from the start.
+  if (key->capacity() < last_key_size_) key->reserve(last_key_size_);
   key->resize(fixed_key_size_);
   int64_t* out = key->data();
   *out++ = phase;
   const int64_t fl = floor_time(s_);
   const int64_t ref = s_.max_end;
   auto put = [&](int64_t v) { *out++ = std::max(v, fl) - ref; };
-  std::vector<int64_t>& tmp = key_tmp_;
+  // Interchangeable times (instances, ports) in order: sorted as written (put() keeps the order).
+  auto put_sorted = [&](const int64_t* v, int64_t n) {
+    int64_t* from = out;
+    for (int64_t k = 0; k < n; ++k) put(v[k]);
+    if (n == 2) {
+      if (from[1] < from[0]) std::swap(from[0], from[1]);
+    } else if (n > 2) {
+      std::sort(from, out);
+    }
+  };
   for (std::size_t o = 0; o < a_.objects.size(); ++o) {
     const BoundObject& ob = a_.objects[o];
     const int base = obj_base_[o];
@@ -144,10 +155,7 @@ State& s_ = *sp;
       const int64_t h = s_.head[static_cast<std::size_t>(obj_ring_[o])];
       for (int64_t k = 0; k < ob.capacity; ++k) put(s_.t[static_cast<std::size_t>(base + (h + k) % ob.capacity)]);
     } else {
-      tmp.clear();
-      for (int64_t k = 0; k < ob.instances; ++k) tmp.push_back(std::max(s_.t[static_cast<std::size_t>(base + k)], fl));
-      std::sort(tmp.begin(), tmp.end());  // instances are interchangeable
-      for (int64_t v : tmp) put(v);
+      put_sorted(&s_.t[static_cast<std::size_t>(base)], ob.instances);  // instances are interchangeable
       put(s_.t[static_cast<std::size_t>(base + ob.instances)]);
     }
   }
@@ -161,12 +169,8 @@ State& s_ = *sp;
     const int64_t per_bank = bs.read_ports + bs.write_ports;
     for (int64_t b = 0; b < bs.banks; ++b)
       for (int kind = 0; kind < 2; ++kind) {
-        tmp.clear();
         const int64_t first = b * per_bank + (kind ? bs.read_ports : 0);
-        const int64_t n = kind ? bs.write_ports : bs.read_ports;
-        for (int64_t p = 0; p < n; ++p) tmp.push_back(std::max(s_.t[static_cast<std::size_t>(st_port_base_[st] + first + p)], fl));
-        std::sort(tmp.begin(), tmp.end());
-        for (int64_t v : tmp) put(v);
+        put_sorted(&s_.t[static_cast<std::size_t>(st_port_base_[st] + first)], kind ? bs.write_ports : bs.read_ports);
       }
   }
   for (std::size_t st = 0; st < a_.storages.size(); ++st) {
@@ -215,6 +219,7 @@ State& s_ = *sp;
     s_.requests[m].prune(mfl);
     s_.requests[m].encode(fl, mfl, ref, key);
   }
+  last_key_size_ = key->size();
   return true;
 }
 

@@ -117,7 +117,7 @@ class StateLayout {
   std::vector<std::vector<int>> mem_units_;  // per memory interface: units with steps requesting it
   std::size_t fixed_key_size_ = 0;           // phase, objects and fixed storages: the first part of every key
   int slots_ = 0, rings_ = 0;
-  std::vector<int64_t> key_tmp_;                        // scratch of make_key()
+  std::size_t last_key_size_ = 0;                       // of the last key made
   std::vector<std::pair<int64_t, Location>> key_live_;  // scratch of make_key()
 };
 

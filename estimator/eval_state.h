@@ -48,9 +48,9 @@ struct State {
   std::vector<int64_t> busy;   // per object, then per memory interface
 };
 
-// The changes to a State's unbounded storages since start(), to undo them: a snapshot of a state
+// The changes to a State's storage locations since start(), to undo them: a snapshot of a state
 // without a copy of its location maps (which can hold thousands of rows).
-class OpenJournal {
+class LocationJournal {
  public:
   bool on() const { return on_; }
   void start() { undo_.clear(), on_ = true; }
@@ -64,10 +64,21 @@ class OpenJournal {
     undo_.push_back(Undo{st, i, m.size() != before, l});
     return l;
   }
-  // Contract: the unbounded storages of `s` back as they were at start() (entries in the same
-  // order), provided they changed only through at() since; the journal stays on.
+  // Location `i` of storage `st` of `s` with a fixed location count (0 <= i < its count).
+  Location& fixed_at(State* s, std::size_t st, int64_t i) {
+    Location& l = s->fixed[st][static_cast<std::size_t>(i)];
+    if (on_) undo_.push_back(Undo{st, i, false, l, true});
+    return l;
+  }
+  // Contract: the storage locations of `s` back as they were at start() (unbounded ones' entries
+  // in the same order), provided they changed only through at() and fixed_at() since; the
+  // journal stays on.
   void rewind(State* s) {
     for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
+      if (it->fixed) {
+        s->fixed[it->st][static_cast<std::size_t>(it->i)] = it->was;
+        continue;
+      }
       LocationMap& m = s->open[it->st];
       if (it->inserted) m.pop_back();
       else *m.find(it->i) = it->was;
@@ -81,6 +92,7 @@ class OpenJournal {
     int64_t i;
     bool inserted;
     Location was;
+    bool fixed = false;
   };
   std::vector<Undo> undo_;
   bool on_ = false;

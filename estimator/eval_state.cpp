@@ -48,6 +48,40 @@ StateLayout::StateLayout(const BoundArch& arch) : a_(arch) {
     fixed_key_size_ += static_cast<std::size_t>(3 * st.locations + st.banks * (st.read_ports + st.write_ports));
   slots_ = slots;
   rings_ = rings;
+  // The key's slots in groups: each stage, queue ring and unit, then each bank's read and write
+  // ports; neighbouring plain slots in one group.
+  auto group = [&](int first, int64_t n, int ring, bool sorted) {
+    if (n <= 0) return;
+    sorted &= n > 1;
+    if (!key_groups_.empty()) {
+      KeyGroup& last = key_groups_.back();
+      if (ring < 0 && !sorted && last.ring < 0 && !last.sorted && last.first + last.n == first) {
+        last.n += static_cast<int>(n);
+        return;
+      }
+    }
+    key_groups_.push_back(KeyGroup{first, static_cast<int>(n), ring, sorted});
+  };
+  for (std::size_t o = 0; o < a_.objects.size(); ++o) {
+    const BoundObject& ob = a_.objects[o];
+    const int base = obj_base_[o];
+    if (ob.kind == ObjectKind::Stage) {
+      group(base, 1, -1, false);
+    } else if (ob.kind == ObjectKind::Queue) {
+      group(base, ob.capacity, obj_ring_[o], false);
+    } else {
+      group(base, ob.instances, -1, true);  // instances are interchangeable
+      group(base + static_cast<int>(ob.instances), 1, -1, false);
+    }
+  }
+  for (std::size_t st = 0; st < a_.storages.size(); ++st) {
+    const BoundStorage& bs = a_.storages[st];
+    const int64_t per_bank = bs.read_ports + bs.write_ports;
+    for (int64_t b = 0; b < bs.banks; ++b)
+      for (int kind = 0; kind < 2; ++kind)
+        group(st_port_base_[st] + static_cast<int>(b * per_bank + (kind ? bs.read_ports : 0)),
+              kind ? bs.write_ports : bs.read_ports, -1, true);
+  }
   // Objects a new instruction can enter first: their availability bounds every future start. A
   // step is never an instruction's first when an earlier step always runs with it (no `when`, or
   // the same `when`): it starts after that one.
@@ -146,33 +180,23 @@ State& s_ = *sp;
       std::sort(from, out);
     }
   };
-  for (std::size_t o = 0; o < a_.objects.size(); ++o) {
-    const BoundObject& ob = a_.objects[o];
-    const int base = obj_base_[o];
-    if (ob.kind == ObjectKind::Stage) {
-      put(s_.t[static_cast<std::size_t>(base)]);
-    } else if (ob.kind == ObjectKind::Queue) {
-      const int64_t h = s_.head[static_cast<std::size_t>(obj_ring_[o])];
-      for (int64_t k = 0; k < ob.capacity; ++k) put(s_.t[static_cast<std::size_t>(base + (h + k) % ob.capacity)]);
+  for (const KeyGroup& g : key_groups_) {
+    const int64_t* v = &s_.t[static_cast<std::size_t>(g.first)];
+    if (g.ring >= 0) {
+      const int64_t h = s_.head[static_cast<std::size_t>(g.ring)];
+      for (int64_t k = 0; k < g.n; ++k) put(v[(h + k) % g.n]);
+    } else if (g.sorted) {
+      put_sorted(v, g.n);
     } else {
-      put_sorted(&s_.t[static_cast<std::size_t>(base)], ob.instances);  // instances are interchangeable
-      put(s_.t[static_cast<std::size_t>(base + ob.instances)]);
+      for (int k = 0; k < g.n; ++k) put(v[k]);
     }
   }
-  for (std::size_t st = 0; st < a_.storages.size(); ++st) {
-    const BoundStorage& bs = a_.storages[st];
-    for (const Location& l : s_.fixed[st]) {
+  for (const auto& fixed : s_.fixed)
+    for (const Location& l : fixed) {
       put(l.write_ready);
       put(l.write_end);
       put(l.read_end);
     }
-    const int64_t per_bank = bs.read_ports + bs.write_ports;
-    for (int64_t b = 0; b < bs.banks; ++b)
-      for (int kind = 0; kind < 2; ++kind) {
-        const int64_t first = b * per_bank + (kind ? bs.read_ports : 0);
-        put_sorted(&s_.t[static_cast<std::size_t>(st_port_base_[st] + first)], kind ? bs.write_ports : bs.read_ports);
-      }
-  }
   for (std::size_t st = 0; st < a_.storages.size(); ++st) {
     const BoundStorage& bs = a_.storages[st];
     if (bs.locations == 0) {

@@ -130,6 +130,13 @@ class StateLayout {
   std::size_t fixed_key_size_ = 0;           // phase, objects and fixed storages: the first part of every key
   int slots_ = 0, rings_ = 0;
   std::size_t last_key_size_ = 0;                       // of the last key made
+  // Slots of the key's fixed part: `n` from `first`, a queue ring rotated by its head (`ring` >= 0),
+  // sorted (interchangeable instances or ports) or as they are.
+  struct KeyGroup {
+    int first, n, ring;
+    bool sorted;
+  };
+  std::vector<KeyGroup> key_groups_;
   std::vector<std::pair<int64_t, Location>> key_live_;  // scratch of make_key()
 };
 

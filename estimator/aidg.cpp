@@ -149,7 +149,7 @@ class Evaluator {
   const Location& peek(int st, int64_t i, const AccessSpec& spec) {
     static const Location untouched;
     const auto u = static_cast<std::size_t>(st);
-    if (a_.storages[u].locations != 0) return s_.fixed[u][inside(st, i, spec)];
+    if (a_.storages[u].locations != 0) return s_.fixed[layout_.fixed_base(u) + inside(st, i, spec)];
     const Location* l = s_.open[static_cast<std::size_t>(st)].find(i);
     return l ? *l : untouched;
   }
@@ -157,7 +157,7 @@ class Evaluator {
   Location* location(int st, int64_t i, const AccessSpec& spec) {
     const auto u = static_cast<std::size_t>(st);
     if (a_.storages[u].locations == 0) return &journal_.at(&s_, u, i);
-    return &journal_.fixed_at(&s_, u, static_cast<int64_t>(inside(st, i, spec)));
+    return &journal_.fixed_at(&s_, layout_.fixed_base(u) + inside(st, i, spec));
   }
   // `i` as a location of storage `st` with a fixed location count; bad input outside it.
   std::size_t inside(int st, int64_t i, const AccessSpec& spec) const {

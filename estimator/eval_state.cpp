@@ -10,12 +10,11 @@ namespace acv {
 
 void shift_times(State* s, int64_t by) {
   for (auto& v : s->t) v += by;
-  for (auto& fixed : s->fixed)
-    for (auto& l : fixed) {
-      l.write_ready += by;
-      l.write_end += by;
-      l.read_end += by;
-    }
+  for (auto& l : s->fixed) {
+    l.write_ready += by;
+    l.write_end += by;
+    l.read_end += by;
+  }
   for (auto& open : s->open)
     for (auto& kv : open) {
       kv.second.write_ready += by;
@@ -48,6 +47,11 @@ StateLayout::StateLayout(const BoundArch& arch) : a_(arch) {
     fixed_key_size_ += static_cast<std::size_t>(3 * st.locations + st.banks * (st.read_ports + st.write_ports));
   slots_ = slots;
   rings_ = rings;
+  std::size_t fixed = 0;
+  for (const auto& st : a_.storages) {
+    fixed_base_.push_back(fixed);
+    fixed += static_cast<std::size_t>(st.locations);
+  }
   // The key's slots in groups: each stage, queue ring and unit, then each bank's read and write
   // ports; neighbouring plain slots in one group.
   auto group = [&](int first, int64_t n, int ring, bool sorted) {
@@ -118,7 +122,7 @@ State StateLayout::initial_state() const {
   State s;
   s.t.assign(static_cast<std::size_t>(slots_), kNever);
   s.head.assign(static_cast<std::size_t>(rings_), 0);
-  for (const auto& st : a_.storages) s.fixed.emplace_back(static_cast<std::size_t>(st.locations));
+  s.fixed.resize(fixed_base_.empty() ? 0 : fixed_base_.back() + static_cast<std::size_t>(a_.storages.back().locations));
   s.open.resize(a_.storages.size());
   s.requests.resize(a_.memories.size());
   s.busy.assign(a_.desc->objects.size() + a_.desc->memories.size(), 0);
@@ -191,12 +195,11 @@ State& s_ = *sp;
       for (int k = 0; k < g.n; ++k) put(v[k]);
     }
   }
-  for (const auto& fixed : s_.fixed)
-    for (const Location& l : fixed) {
-      put(l.write_ready);
-      put(l.write_end);
-      put(l.read_end);
-    }
+  for (const Location& l : s_.fixed) {
+    put(l.write_ready);
+    put(l.write_end);
+    put(l.read_end);
+  }
   for (std::size_t st = 0; st < a_.storages.size(); ++st) {
     const BoundStorage& bs = a_.storages[st];
     if (bs.locations == 0) {

@@ -41,7 +41,7 @@ struct KeyHash {
 struct State {
   std::vector<int64_t> t;      // fixed slots (see Evaluator's layout)
   std::vector<int64_t> head;   // ring positions of queues and memory interfaces
-  std::vector<std::vector<Location>> fixed;                  // storages with a fixed location count
+  std::vector<Location> fixed;  // storages with a fixed location count, one after the other (StateLayout::fixed_base)
   std::vector<LocationMap> open;                              // unbounded storages by index
   std::vector<RequestLog> requests;  // per memory interface
   int64_t max_end = 0;
@@ -64,10 +64,10 @@ class LocationJournal {
     undo_.push_back(Undo{st, i, m.size() != before, l});
     return l;
   }
-  // Location `i` of storage `st` of `s` with a fixed location count (0 <= i < its count).
-  Location& fixed_at(State* s, std::size_t st, int64_t i) {
-    Location& l = s->fixed[st][static_cast<std::size_t>(i)];
-    if (on_) undo_.push_back(Undo{st, i, false, l, true});
+  // Location `at` of the storages with a fixed location count (State::fixed).
+  Location& fixed_at(State* s, std::size_t at) {
+    Location& l = s->fixed[at];
+    if (on_) undo_.push_back(Undo{0, static_cast<int64_t>(at), false, l, true});
     return l;
   }
   // Contract: the storage locations of `s` back as they were at start() (unbounded ones' entries
@@ -76,7 +76,7 @@ class LocationJournal {
   void rewind(State* s) {
     for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
       if (it->fixed) {
-        s->fixed[it->st][static_cast<std::size_t>(it->i)] = it->was;
+        s->fixed[static_cast<std::size_t>(it->i)] = it->was;
         continue;
       }
       LocationMap& m = s->open[it->st];
@@ -111,6 +111,8 @@ class StateLayout {
   int obj_base(std::size_t o) const { return obj_base_[o]; }
   int obj_ring(std::size_t o) const { return obj_ring_[o]; }
   int st_port_base(std::size_t st) const { return st_port_base_[st]; }
+  // Where storage `st`'s locations start in State::fixed (fixed location count only).
+  std::size_t fixed_base(std::size_t st) const { return fixed_base_[st]; }
   // The units with steps requesting memory interface `m`.
   const std::vector<int>& mem_units(std::size_t m) const { return mem_units_[m]; }
   // A lower bound of every start time still to come; times below it can no longer matter.
@@ -126,6 +128,7 @@ class StateLayout {
  private:
   const BoundArch& a_;
   std::vector<int> obj_base_, obj_ring_, st_port_base_, entries_;
+  std::vector<std::size_t> fixed_base_;
   std::vector<std::vector<int>> mem_units_;  // per memory interface: units with steps requesting it
   std::size_t fixed_key_size_ = 0;           // phase, objects and fixed storages: the first part of every key
   int slots_ = 0, rings_ = 0;

@@ -790,7 +790,11 @@ class Evaluator {
       s_ = x->state;  // reuses s_'s buffers
       shift(ref);
       for (std::size_t b = 0; b < loop_busy_.size(); ++b) s_.busy[b] = loop_busy_[b] + x->busy[b];
-      latched_ = x->latched;
+      const int64_t* v = x->latched.data();
+      for (auto& l : latched_) {
+        std::copy(v, v + l.size(), l.begin());
+        v += l.size();
+      }
       return;
     }
     const std::vector<int64_t> busy_before = s_.busy;
@@ -806,7 +810,8 @@ class Evaluator {
     shift_times(&x.state, -ref);
     x.busy = s_.busy;
     for (std::size_t b = 0; b < x.busy.size(); ++b) x.busy[b] -= busy_before[b];
-    x.latched = latched_;
+    x.latched.clear();
+    for (const auto& l : latched_) x.latched.insert(x.latched.end(), l.begin(), l.end());
   }
 
   void eval_loop_body(const Loop& loop, int depth) {

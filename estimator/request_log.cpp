@@ -296,15 +296,29 @@ void RequestLog::encode(int64_t fl, int64_t mfl, int64_t ref, std::vector<int64_
   RunEncoder enc(key);
   const Pos q = first_not_free(mfl);
   const Pos cut = first_accepted_from(mfl);  // not before q: accepted from mfl on = free after it
-  // Before the cut: few requests (in flight at mfl), one by one.
+  // Before the cut (in flight at mfl): a run's requests clamped, in pieces where each of the three
+  // cycles is either clamped throughout or a progression (what one() per request would code).
   for (std::size_t i = q.run; i < runs_.size() && i <= cut.run; ++i) {
     const Run& r = runs_[i];
     const int64_t from = i == q.run ? q.off : 0;
     const int64_t to = i == cut.run ? cut.off : r.n;
-    for (int64_t j = from; j < to; ++j) {
-      const int64_t f = r.f + j * r.df;
+    if (from >= to) continue;
+    // Where `v0 + j * dv > c` changes within [from, to) (a progression changes it once at most).
+    auto turn = [from, to](int64_t v0, int64_t dv, int64_t c) {
+      const int64_t v = v0 + from * dv;
+      if (dv == 0) return to;
+      if (dv > 0) return v > c ? from : std::min(to, (c - v0) / dv + 1);
+      return v <= c ? from : std::min(to, (v0 - c - dv - 1) / -dv);
+    };
+    int64_t cuts[6] = {from, to, turn(r.a, r.da, fl - 1), turn(r.d, r.dd, fl), turn(r.f, r.df, fl), turn(r.f, r.df, mfl)};
+    std::sort(cuts, cuts + 6);
+    for (int k = 0; k + 1 < 6; ++k) {
+      const int64_t j = cuts[k], n = cuts[k + 1] - j;
+      if (n <= 0 || j < from || j >= to) continue;
+      const int64_t a = r.a + j * r.da, d = r.d + j * r.dd, f = r.f + j * r.df;
       if (f <= mfl) continue;  // accepted before mfl and free: as good as pruned
-      enc.one(std::max(r.a + j * r.da, fl - 1) - ref, std::max(r.d + j * r.dd, fl) - ref, std::max(f, fl) - ref);
+      enc.one(std::max(a, fl - 1) - ref, std::max(d, fl) - ref, std::max(f, fl) - ref);
+      enc.bulk(n - 1, a > fl - 1 ? r.da : 0, d > fl ? r.dd : 0, f > fl ? r.df : 0);
     }
   }
   // From the cut on: nothing is clamped, whole runs at once.

@@ -268,3 +268,30 @@ TEST_CASE("rewinding a marked request log gives back its requests at the mark", 
     log.unmark();
   }
 }
+
+TEST_CASE("a log's key equals the key coded request by request wherever the floors fall",
+          "[estimator][request_log]") {
+  // encode() codes the clamped requests in flight a run piece at a time: every floor position
+  // against runs rising, flat and (free cycles) falling.
+  std::mt19937 rng(57);
+  for (int trial = 0; trial < 2000; ++trial) {
+    std::vector<MemRequest> reqs;
+    int64_t a = 0;
+    while (static_cast<int>(reqs.size()) < 2 + trial % 40) {
+      // Responses never before acceptance, slots never free before the response (as in memory()).
+      const int64_t da = rng() % 3, dd = da + rng() % 2, df = static_cast<int64_t>(rng() % 5) - 2, len = 1 + rng() % 15;
+      const int64_t d0 = a + static_cast<int64_t>(rng() % 20), f0 = d0 + 5 * len + static_cast<int64_t>(rng() % 4);
+      for (int64_t j = 0; j < len; ++j) reqs.emplace_back(a + j * da, d0 + j * dd, f0 + j * df);
+      a += len * da + static_cast<int64_t>(rng() % 3);
+    }
+    RequestLog log;
+    log.append(reqs.data(), reqs.size());
+    int64_t lo = reqs.front().accept, hi = lo;
+    for (const MemRequest& r : reqs) hi = std::max(hi, r.free);
+    const int64_t fl = lo - 2 + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 4));
+    const int64_t mfl = fl + static_cast<int64_t>(rng() % 6);
+    std::vector<int64_t> key;
+    log.encode(fl, mfl, 7, &key);
+    CHECK(key == reference_key(reqs, fl, mfl, 7));
+  }
+}

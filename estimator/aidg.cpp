@@ -147,19 +147,26 @@ class Evaluator {
   // A location's times for a hazard check: one never touched is not inserted.
   const Location& peek(int st, int64_t i, const AccessSpec& spec) {
     static const Location untouched;
-    if (a_.storages[static_cast<std::size_t>(st)].locations != 0) return *location(st, i, spec);
+    const auto u = static_cast<std::size_t>(st);
+    if (a_.storages[u].locations != 0) return s_.fixed[layout_.fixed_base(u) + inside(st, i, spec)];
     const Location* l = s_.open[static_cast<std::size_t>(st)].find(i);
     return l ? *l : untouched;
   }
 
   Location* location(int st, int64_t i, const AccessSpec& spec) {
-    const BoundStorage& bs = a_.storages[static_cast<std::size_t>(st)];
-    if (bs.locations == 0) return &s_.open[static_cast<std::size_t>(st)][i];
-    if (i < 0 || i >= bs.locations)
-      bad(spec.loc, "location " + std::to_string(i) + " outside storage '" +
-                        a_.desc->storages[static_cast<std::size_t>(st)].name + "' (0.." +
-                        std::to_string(bs.locations - 1) + ")");
-    return &s_.fixed[static_cast<std::size_t>(st)][static_cast<std::size_t>(i)];
+    const auto u = static_cast<std::size_t>(st);
+    if (a_.storages[u].locations == 0) return &journal_.at(&s_, u, i);
+    return &journal_.fixed_at(&s_, layout_.fixed_base(u) + inside(st, i, spec));
+  }
+  // `i` as a location of storage `st` with a fixed location count; bad input outside it.
+  std::size_t inside(int st, int64_t i, const AccessSpec& spec) const {
+    if (i < 0 || i >= a_.storages[static_cast<std::size_t>(st)].locations) outside(st, i, spec);
+    return static_cast<std::size_t>(i);
+  }
+  [[noreturn]] [[gnu::noinline]] void outside(int st, int64_t i, const AccessSpec& spec) const {
+    bad(spec.loc, "location " + std::to_string(i) + " outside storage '" +
+                      a_.desc->storages[static_cast<std::size_t>(st)].name + "' (0.." +
+                      std::to_string(a_.storages[static_cast<std::size_t>(st)].locations - 1) + ")");
   }
 
   void collect(const std::vector<AccessSpec>& specs, const EvalContext& ctx, bool write, std::vector<Access>* out) {
@@ -200,19 +207,21 @@ class Evaluator {
     int64_t issue;  // its last acceptance
   };
   struct Snapshot {
-    State s;
-    std::vector<std::vector<int64_t>> latched;
-    std::vector<std::vector<const Expr*>> latched_src;
-    std::vector<std::vector<uint64_t>> latched_stamp;
+    State s;  // times, queue heads and busy counters only
     uint64_t stamp = 0;
     int64_t evaluated = 0;
     std::size_t issues = 0, schedule = 0, ends = 0;
     std::vector<std::string> why;
     std::map<std::pair<int, int64_t>, int64_t> writers, readers;
   };
+  // Storage locations, request logs and carried operands are not copied: their changes are undone
+  // (journal_, RequestLog::mark, latch_undo_).
   void save(Snapshot* x) {
-    x->s = s_;
-    x->latched = latched_, x->latched_src = latched_src_, x->latched_stamp = latched_stamp_;
+    x->s.t = s_.t, x->s.head = s_.head;
+    x->s.max_end = s_.max_end, x->s.busy = s_.busy;
+    journal_.start();
+    for (auto& log : s_.requests) log.mark();
+    latch_undo_.clear(), latch_journal_ = true;
     x->stamp = stamp_;
     x->evaluated = est_.evaluated_instructions;
     x->issues = opt_.issues ? opt_.issues->size() : 0;
@@ -221,8 +230,14 @@ class Evaluator {
     if (opt_.schedule) x->why = why_, x->writers = writers_, x->readers = readers_;
   }
   void restore(const Snapshot& x) {
-    s_ = x.s;
-    latched_ = x.latched, latched_src_ = x.latched_src, latched_stamp_ = x.latched_stamp;
+    s_.t = x.s.t, s_.head = x.s.head;
+    s_.max_end = x.s.max_end, s_.busy = x.s.busy;
+    journal_.rewind(&s_);
+    for (auto& log : s_.requests) log.rewind();
+    for (auto it = latch_undo_.rbegin(); it != latch_undo_.rend(); ++it) {
+      latched_[it->op][it->f] = it->value, latched_src_[it->op][it->f] = it->src, latched_stamp_[it->op][it->f] = it->stamp;
+    }
+    latch_undo_.clear();
     stamp_ = x.stamp;
     est_.evaluated_instructions = x.evaluated;
     if (opt_.issues) opt_.issues->resize(x.issues);
@@ -249,6 +264,14 @@ class Evaluator {
       return;
     }
     save(&snapshot_);
+    run_placed(ins);
+    journal_.stop();
+    for (auto& log : s_.requests) log.unmark();
+    latch_journal_ = false, latch_undo_.clear();
+  }
+
+  // The instruction, then again with its requests among the later ones' (from snapshot_, journal_ on).
+  void run_placed(const Instruction& ins) {
     run_one(ins);
     // The later steps' starts depend on where this one's requests went: evaluated again until
     // they stay (a few rounds at most).
@@ -371,6 +394,7 @@ class Evaluator {
     for (int pf : bo.latch) {
       const auto f = static_cast<std::size_t>(pf);
       const bool has = f < ins.operands.size();
+      if (latch_journal_) latch_undo_.push_back(LatchUndo{cur_op_, f, latched_[cur_op_][f], latched_src_[cur_op_][f], latched_stamp_[cur_op_][f]});
       latched_[cur_op_][f] = has ? operand_value(ins.operands[f], idx_.data()) : 0;
       latched_src_[cur_op_][f] = has ? &ins.operands[f] : nullptr;
       latched_stamp_[cur_op_][f] = stamp_;
@@ -770,7 +794,11 @@ class Evaluator {
       s_ = x->state;  // reuses s_'s buffers
       shift(ref);
       for (std::size_t b = 0; b < loop_busy_.size(); ++b) s_.busy[b] = loop_busy_[b] + x->busy[b];
-      latched_ = x->latched;
+      const int64_t* v = x->latched.data();
+      for (auto& l : latched_) {
+        std::copy(v, v + l.size(), l.begin());
+        v += l.size();
+      }
       return;
     }
     const std::vector<int64_t> busy_before = s_.busy;
@@ -786,7 +814,8 @@ class Evaluator {
     shift_times(&x.state, -ref);
     x.busy = s_.busy;
     for (std::size_t b = 0; b < x.busy.size(); ++b) x.busy[b] -= busy_before[b];
-    x.latched = latched_;
+    x.latched.clear();
+    for (const auto& l : latched_) x.latched.insert(x.latched.end(), l.begin(), l.end());
   }
 
   void eval_loop_body(const Loop& loop, int depth) {
@@ -966,6 +995,15 @@ class Evaluator {
   std::vector<Placement> placed_;                     // the running instruction's memory steps
   std::vector<MemoryPort::Stream> streams_;           // scratch of memory()
   Snapshot snapshot_;
+  struct LatchUndo {
+    std::size_t op, f;
+    int64_t value;
+    const Expr* src;
+    uint64_t stamp;
+  };
+  std::vector<LatchUndo> latch_undo_;  // carried operands latched since snapshot_, as they were
+  bool latch_journal_ = false;
+  LocationJournal journal_;  // changes to the storage locations since snapshot_
   ScheduledInstruction traced_;
   std::vector<std::pair<int64_t, std::string>> candidates_;  // of the unit step being traced
   std::map<std::pair<int, int64_t>, int64_t> writers_, readers_;

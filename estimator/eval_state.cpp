@@ -10,12 +10,11 @@ namespace acv {
 
 void shift_times(State* s, int64_t by) {
   for (auto& v : s->t) v += by;
-  for (auto& fixed : s->fixed)
-    for (auto& l : fixed) {
-      l.write_ready += by;
-      l.write_end += by;
-      l.read_end += by;
-    }
+  for (auto& l : s->fixed) {
+    l.write_ready += by;
+    l.write_end += by;
+    l.read_end += by;
+  }
   for (auto& open : s->open)
     for (auto& kv : open) {
       kv.second.write_ready += by;
@@ -48,6 +47,45 @@ StateLayout::StateLayout(const BoundArch& arch) : a_(arch) {
     fixed_key_size_ += static_cast<std::size_t>(3 * st.locations + st.banks * (st.read_ports + st.write_ports));
   slots_ = slots;
   rings_ = rings;
+  std::size_t fixed = 0;
+  for (const auto& st : a_.storages) {
+    fixed_base_.push_back(fixed);
+    fixed += static_cast<std::size_t>(st.locations);
+  }
+  // The key's slots in groups: each stage, queue ring and unit, then each bank's read and write
+  // ports; neighbouring plain slots in one group.
+  auto group = [&](int first, int64_t n, int ring, bool sorted) {
+    if (n <= 0) return;
+    sorted &= n > 1;
+    if (!key_groups_.empty()) {
+      KeyGroup& last = key_groups_.back();
+      if (ring < 0 && !sorted && last.ring < 0 && !last.sorted && last.first + last.n == first) {
+        last.n += static_cast<int>(n);
+        return;
+      }
+    }
+    key_groups_.push_back(KeyGroup{first, static_cast<int>(n), ring, sorted});
+  };
+  for (std::size_t o = 0; o < a_.objects.size(); ++o) {
+    const BoundObject& ob = a_.objects[o];
+    const int base = obj_base_[o];
+    if (ob.kind == ObjectKind::Stage) {
+      group(base, 1, -1, false);
+    } else if (ob.kind == ObjectKind::Queue) {
+      group(base, ob.capacity, obj_ring_[o], false);
+    } else {
+      group(base, ob.instances, -1, true);  // instances are interchangeable
+      group(base + static_cast<int>(ob.instances), 1, -1, false);
+    }
+  }
+  for (std::size_t st = 0; st < a_.storages.size(); ++st) {
+    const BoundStorage& bs = a_.storages[st];
+    const int64_t per_bank = bs.read_ports + bs.write_ports;
+    for (int64_t b = 0; b < bs.banks; ++b)
+      for (int kind = 0; kind < 2; ++kind)
+        group(st_port_base_[st] + static_cast<int>(b * per_bank + (kind ? bs.read_ports : 0)),
+              kind ? bs.write_ports : bs.read_ports, -1, true);
+  }
   // Objects a new instruction can enter first: their availability bounds every future start. A
   // step is never an instruction's first when an earlier step always runs with it (no `when`, or
   // the same `when`): it starts after that one.
@@ -84,7 +122,7 @@ State StateLayout::initial_state() const {
   State s;
   s.t.assign(static_cast<std::size_t>(slots_), kNever);
   s.head.assign(static_cast<std::size_t>(rings_), 0);
-  for (const auto& st : a_.storages) s.fixed.emplace_back(static_cast<std::size_t>(st.locations));
+  s.fixed.resize(fixed_base_.empty() ? 0 : fixed_base_.back() + static_cast<std::size_t>(a_.storages.back().locations));
   s.open.resize(a_.storages.size());
   s.requests.resize(a_.memories.size());
   s.busy.assign(a_.desc->objects.size() + a_.desc->memories.size(), 0);
@@ -127,47 +165,40 @@ int64_t StateLayout::memory_floor(const State& s, std::size_t m, int64_t fl) con
 
 bool StateLayout::make_key(State* sp, int64_t phase, AddressFrame* frame, int64_t i, std::vector<int64_t>* key) {
 State& s_ = *sp;
-  // The objects' and fixed storages' part has the same length every time: written in place.
+  // The objects' and fixed storages' part has the same length every time: written in place. A key
+  // moved into a history leaves none behind: room for one as long as the last one from the start.
+  if (key->capacity() < last_key_size_) key->reserve(last_key_size_);
   key->resize(fixed_key_size_);
   int64_t* out = key->data();
   *out++ = phase;
   const int64_t fl = floor_time(s_);
   const int64_t ref = s_.max_end;
   auto put = [&](int64_t v) { *out++ = std::max(v, fl) - ref; };
-  std::vector<int64_t>& tmp = key_tmp_;
-  for (std::size_t o = 0; o < a_.objects.size(); ++o) {
-    const BoundObject& ob = a_.objects[o];
-    const int base = obj_base_[o];
-    if (ob.kind == ObjectKind::Stage) {
-      put(s_.t[static_cast<std::size_t>(base)]);
-    } else if (ob.kind == ObjectKind::Queue) {
-      const int64_t h = s_.head[static_cast<std::size_t>(obj_ring_[o])];
-      for (int64_t k = 0; k < ob.capacity; ++k) put(s_.t[static_cast<std::size_t>(base + (h + k) % ob.capacity)]);
+  // Interchangeable times (instances, ports) in order: sorted as written (put() keeps the order).
+  auto put_sorted = [&](const int64_t* v, int64_t n) {
+    int64_t* from = out;
+    for (int64_t k = 0; k < n; ++k) put(v[k]);
+    if (n == 2) {
+      if (from[1] < from[0]) std::swap(from[0], from[1]);
+    } else if (n > 2) {
+      std::sort(from, out);
+    }
+  };
+  for (const KeyGroup& g : key_groups_) {
+    const int64_t* v = &s_.t[static_cast<std::size_t>(g.first)];
+    if (g.ring >= 0) {
+      const int64_t h = s_.head[static_cast<std::size_t>(g.ring)];
+      for (int64_t k = 0; k < g.n; ++k) put(v[(h + k) % g.n]);
+    } else if (g.sorted) {
+      put_sorted(v, g.n);
     } else {
-      tmp.clear();
-      for (int64_t k = 0; k < ob.instances; ++k) tmp.push_back(std::max(s_.t[static_cast<std::size_t>(base + k)], fl));
-      std::sort(tmp.begin(), tmp.end());  // instances are interchangeable
-      for (int64_t v : tmp) put(v);
-      put(s_.t[static_cast<std::size_t>(base + ob.instances)]);
+      for (int k = 0; k < g.n; ++k) put(v[k]);
     }
   }
-  for (std::size_t st = 0; st < a_.storages.size(); ++st) {
-    const BoundStorage& bs = a_.storages[st];
-    for (const Location& l : s_.fixed[st]) {
-      put(l.write_ready);
-      put(l.write_end);
-      put(l.read_end);
-    }
-    const int64_t per_bank = bs.read_ports + bs.write_ports;
-    for (int64_t b = 0; b < bs.banks; ++b)
-      for (int kind = 0; kind < 2; ++kind) {
-        tmp.clear();
-        const int64_t first = b * per_bank + (kind ? bs.read_ports : 0);
-        const int64_t n = kind ? bs.write_ports : bs.read_ports;
-        for (int64_t p = 0; p < n; ++p) tmp.push_back(std::max(s_.t[static_cast<std::size_t>(st_port_base_[st] + first + p)], fl));
-        std::sort(tmp.begin(), tmp.end());
-        for (int64_t v : tmp) put(v);
-      }
+  for (const Location& l : s_.fixed) {
+    put(l.write_ready);
+    put(l.write_end);
+    put(l.read_end);
   }
   for (std::size_t st = 0; st < a_.storages.size(); ++st) {
     const BoundStorage& bs = a_.storages[st];
@@ -215,6 +246,7 @@ State& s_ = *sp;
     s_.requests[m].prune(mfl);
     s_.requests[m].encode(fl, mfl, ref, key);
   }
+  last_key_size_ = key->size();
   return true;
 }
 

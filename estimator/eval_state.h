@@ -41,11 +41,61 @@ struct KeyHash {
 struct State {
   std::vector<int64_t> t;      // fixed slots (see Evaluator's layout)
   std::vector<int64_t> head;   // ring positions of queues and memory interfaces
-  std::vector<std::vector<Location>> fixed;                  // storages with a fixed location count
+  std::vector<Location> fixed;  // storages with a fixed location count, one after the other (StateLayout::fixed_base)
   std::vector<LocationMap> open;                              // unbounded storages by index
   std::vector<RequestLog> requests;  // per memory interface
   int64_t max_end = 0;
   std::vector<int64_t> busy;   // per object, then per memory interface
+};
+
+// The changes to a State's storage locations since start(), to undo them: a snapshot of a state
+// without a copy of its location maps (which can hold thousands of rows).
+class LocationJournal {
+ public:
+  bool on() const { return on_; }
+  void start() { undo_.clear(), on_ = true; }
+  void stop() { undo_.clear(), on_ = false; }
+  // Location `i` of unbounded storage `st` of `s`, inserted when new; its times as they were noted.
+  Location& at(State* s, std::size_t st, int64_t i) {
+    LocationMap& m = s->open[st];
+    if (!on_) return m[i];
+    const std::size_t before = m.size();
+    Location& l = m[i];
+    undo_.push_back(Undo{st, i, m.size() != before, l});
+    return l;
+  }
+  // Location `at` of the storages with a fixed location count (State::fixed).
+  Location& fixed_at(State* s, std::size_t at) {
+    Location& l = s->fixed[at];
+    if (on_) undo_.push_back(Undo{0, static_cast<int64_t>(at), false, l, true});
+    return l;
+  }
+  // Contract: the storage locations of `s` back as they were at start() (unbounded ones' entries
+  // in the same order), provided they changed only through at() and fixed_at() since; the
+  // journal stays on.
+  void rewind(State* s) {
+    for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
+      if (it->fixed) {
+        s->fixed[static_cast<std::size_t>(it->i)] = it->was;
+        continue;
+      }
+      LocationMap& m = s->open[it->st];
+      if (it->inserted) m.pop_back();
+      else *m.find(it->i) = it->was;
+    }
+    undo_.clear();
+  }
+
+ private:
+  struct Undo {
+    std::size_t st;
+    int64_t i;
+    bool inserted;
+    Location was;
+    bool fixed = false;
+  };
+  std::vector<Undo> undo_;
+  bool on_ = false;
 };
 
 // Moves every time of `s` by `by`.
@@ -61,6 +111,8 @@ class StateLayout {
   int obj_base(std::size_t o) const { return obj_base_[o]; }
   int obj_ring(std::size_t o) const { return obj_ring_[o]; }
   int st_port_base(std::size_t st) const { return st_port_base_[st]; }
+  // Where storage `st`'s locations start in State::fixed (fixed location count only).
+  std::size_t fixed_base(std::size_t st) const { return fixed_base_[st]; }
   // The units with steps requesting memory interface `m`.
   const std::vector<int>& mem_units(std::size_t m) const { return mem_units_[m]; }
   // A lower bound of every start time still to come; times below it can no longer matter.
@@ -76,10 +128,18 @@ class StateLayout {
  private:
   const BoundArch& a_;
   std::vector<int> obj_base_, obj_ring_, st_port_base_, entries_;
+  std::vector<std::size_t> fixed_base_;
   std::vector<std::vector<int>> mem_units_;  // per memory interface: units with steps requesting it
   std::size_t fixed_key_size_ = 0;           // phase, objects and fixed storages: the first part of every key
   int slots_ = 0, rings_ = 0;
-  std::vector<int64_t> key_tmp_;                        // scratch of make_key()
+  std::size_t last_key_size_ = 0;                       // of the last key made
+  // Slots of the key's fixed part: `n` from `first`, a queue ring rotated by its head (`ring` >= 0),
+  // sorted (interchangeable instances or ports) or as they are.
+  struct KeyGroup {
+    int first, n, ring;
+    bool sorted;
+  };
+  std::vector<KeyGroup> key_groups_;
   std::vector<std::pair<int64_t, Location>> key_live_;  // scratch of make_key()
 };
 

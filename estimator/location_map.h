@@ -33,6 +33,7 @@ class LocationMap {
       if (entries_[static_cast<std::size_t>(e)].first == index) return &entries_[static_cast<std::size_t>(e)].second;
     }
   }
+  Location* find(int64_t index) { return const_cast<Location*>(static_cast<const LocationMap*>(this)->find(index)); }
   // Inserts `l` at `index` unless present (as unordered_map::emplace).
   void emplace(int64_t index, const Location& l) {
     const std::size_t at = find_slot(index);
@@ -57,6 +58,20 @@ class LocationMap {
     if (n == entries_.size()) return;
     entries_.resize(n);
     rehash(slots_.size() / 2);
+  }
+  // Removes the entry inserted last (an undo of its insert: the other entries keep their order).
+  void pop_back() {
+    const std::size_t mask = slots_.size() - 1;
+    const auto last = static_cast<int32_t>(entries_.size() - 1);
+    std::size_t hole = home(entries_.back().first);
+    while (slots_[hole] != last) hole = (hole + 1) & mask;
+    // Backward-shift deletion: an entry after the hole moves into it unless its home lies between.
+    for (std::size_t j = (hole + 1) & mask; slots_[j] >= 0; j = (j + 1) & mask) {
+      const std::size_t h = home(entries_[static_cast<std::size_t>(slots_[j])].first);
+      if (((j - h) & mask) >= ((j - hole) & mask)) slots_[hole] = slots_[j], hole = j;
+    }
+    slots_[hole] = -1;
+    entries_.pop_back();
   }
   std::vector<Entry>::iterator begin() { return entries_.begin(); }
   std::vector<Entry>::iterator end() { return entries_.end(); }

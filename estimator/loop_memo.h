@@ -24,7 +24,7 @@ class LoopMemo {
   struct Exit {
     State state;                // relative to the entry's latest end
     std::vector<int64_t> busy;  // added during the loop
-    std::vector<std::vector<int64_t>> latched;
+    std::vector<int64_t> latched;  // the carried operands, opcode after opcode
   };
   // Whether entering `loop` is worth a key: while it pays (one entry in five hits) and the state is
   // cheap to copy.

@@ -74,8 +74,21 @@ void RequestLog::materialize(Pos p, std::vector<MemRequest>* out) const {
   }
 }
 
+void RequestLog::keep(std::size_t i) {
+  const std::size_t to = std::min(touched_, mark_size_);
+  if (i < to) saved_.insert(saved_.begin(), runs_.begin() + static_cast<std::ptrdiff_t>(i), runs_.begin() + static_cast<std::ptrdiff_t>(to));
+  touched_ = i;
+}
+
+void RequestLog::rewind() {
+  runs_.resize(touched_);
+  runs_.insert(runs_.end(), saved_.begin(), saved_.end());
+  mark();
+}
+
 void RequestLog::truncate(Pos p) {
   if (p.run >= runs_.size()) return;
+  touch(p.run);
   if (p.off == 0) {
     runs_.resize(p.run);
     return;
@@ -93,11 +106,13 @@ void RequestLog::push(int64_t a, int64_t d, int64_t f) {
   if (!runs_.empty()) {
     Run& r = runs_.back();
     if (r.n == 1) {  // any two requests are a progression
+      touch(runs_.size() - 1);
       r.da = a - r.a, r.dd = d - r.d, r.df = f - r.f, r.n = 2;
       r.pd = std::max(r.pd, d), r.pf = std::max(r.pf, f);
       return;
     }
     if (a == r.a + r.n * r.da && d == r.d + r.n * r.dd && f == r.f + r.n * r.df) {
+      touch(runs_.size() - 1);
       ++r.n;
       r.pd = std::max(r.pd, d), r.pf = std::max(r.pf, f);
       return;
@@ -116,6 +131,7 @@ void RequestLog::push_run(const Run& x) {
     const bool continues = r.n >= 1 && x.a - (r.a + (r.n - 1) * r.da) == x.da &&
                            x.d - (r.d + (r.n - 1) * r.dd) == x.dd && x.f - (r.f + (r.n - 1) * r.df) == x.df;
     if (continues && (r.n == 1 || (r.da == x.da && r.dd == x.dd && r.df == x.df))) {
+      touch(runs_.size() - 1);
       r.da = x.da, r.dd = x.dd, r.df = x.df, r.n += x.n;
       r.pd = std::max({r.pd, x.d, x.d + (x.n - 1) * x.dd});
       r.pf = std::max({r.pf, x.f, x.f + (x.n - 1) * x.df});
@@ -254,6 +270,7 @@ int64_t RequestLog::last_accept() const {
 
 void RequestLog::prune(int64_t t) {
   const Pos p = first_relevant(t);
+  touch(0);
   if (p.run >= runs_.size()) {
     runs_.clear();
     return;
@@ -267,6 +284,7 @@ void RequestLog::prune(int64_t t) {
 }
 
 void RequestLog::shift(int64_t by) {
+  touch(0);
   for (Run& r : runs_) {
     r.a += by, r.d += by, r.f += by;
     if (r.pd != kMin) r.pd += by;
@@ -278,15 +296,29 @@ void RequestLog::encode(int64_t fl, int64_t mfl, int64_t ref, std::vector<int64_
   RunEncoder enc(key);
   const Pos q = first_not_free(mfl);
   const Pos cut = first_accepted_from(mfl);  // not before q: accepted from mfl on = free after it
-  // Before the cut: few requests (in flight at mfl), one by one.
+  // Before the cut (in flight at mfl): a run's requests clamped, in pieces where each of the three
+  // cycles is either clamped throughout or a progression (what one() per request would code).
   for (std::size_t i = q.run; i < runs_.size() && i <= cut.run; ++i) {
     const Run& r = runs_[i];
     const int64_t from = i == q.run ? q.off : 0;
     const int64_t to = i == cut.run ? cut.off : r.n;
-    for (int64_t j = from; j < to; ++j) {
-      const int64_t f = r.f + j * r.df;
+    if (from >= to) continue;
+    // Where `v0 + j * dv > c` changes within [from, to) (a progression changes it once at most).
+    auto turn = [from, to](int64_t v0, int64_t dv, int64_t c) {
+      const int64_t v = v0 + from * dv;
+      if (dv == 0) return to;
+      if (dv > 0) return v > c ? from : std::min(to, (c - v0) / dv + 1);
+      return v <= c ? from : std::min(to, (v0 - c - dv - 1) / -dv);
+    };
+    int64_t cuts[6] = {from, to, turn(r.a, r.da, fl - 1), turn(r.d, r.dd, fl), turn(r.f, r.df, fl), turn(r.f, r.df, mfl)};
+    std::sort(cuts, cuts + 6);
+    for (int k = 0; k + 1 < 6; ++k) {
+      const int64_t j = cuts[k], n = cuts[k + 1] - j;
+      if (n <= 0 || j < from || j >= to) continue;
+      const int64_t a = r.a + j * r.da, d = r.d + j * r.dd, f = r.f + j * r.df;
       if (f <= mfl) continue;  // accepted before mfl and free: as good as pruned
-      enc.one(std::max(r.a + j * r.da, fl - 1) - ref, std::max(r.d + j * r.dd, fl) - ref, std::max(f, fl) - ref);
+      enc.one(std::max(a, fl - 1) - ref, std::max(d, fl) - ref, std::max(f, fl) - ref);
+      enc.bulk(n - 1, a > fl - 1 ? r.da : 0, d > fl ? r.dd : 0, f > fl ? r.df : 0);
     }
   }
   // From the cut on: nothing is clamped, whole runs at once.

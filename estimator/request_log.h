@@ -99,6 +99,12 @@ class RequestLog {
   // Appends to `key` the requests from `at` on, relative to `origin`, as runs: equal keys mean
   // equal requests (the converse need not hold).
   void window_key(Pos at, int64_t origin, std::vector<int64_t>* key) const;
+  // Contract: from mark() on the log notes the runs it changes, so that rewind() brings it back to
+  // its runs at mark() (and goes on noting from there) without a copy of the unchanged ones;
+  // unmark() stops noting. Appends, truncations and merges at the end cost only what they change.
+  void mark() { marked_ = true, mark_size_ = touched_ = runs_.size(), saved_.clear(); }
+  void rewind();
+  void unmark() { marked_ = false, saved_.clear(); }
   // Acceptance cycle of the last request (INT64_MIN when empty).
   int64_t last_accept() const;
   // Drops the requests before first_relevant(t) (free by t and accepted before it).
@@ -114,12 +120,22 @@ class RequestLog {
     int64_t a, d, f, n, da, dd, df;
     int64_t pd, pf;  // prefix maxima through the run's last request
   };
+  // Runs from `i` on are about to change: since mark(), keep the ones not yet kept.
+  void touch(std::size_t i) {
+    if (marked_ && i < touched_) keep(i);
+  }
+  void keep(std::size_t i);
   void push(int64_t a, int64_t d, int64_t f);
   void push_run(const Run& r);
   int64_t prev_pd() const;
   int64_t prev_pf() const;
 
   std::vector<Run> runs_;
+  // Since mark(): runs [touched_, mark_size_) as they were then, in saved_ (runs before touched_
+  // are unchanged).
+  bool marked_ = false;
+  std::size_t mark_size_ = 0, touched_ = 0;
+  std::vector<Run> saved_;
 };
 
 }  // namespace acv

@@ -232,3 +232,66 @@ TEST_CASE("window keys of equal request sequences are equal", "[estimator][reque
     CHECK(kc == ka);
   }
 }
+
+TEST_CASE("rewinding a marked request log gives back its requests at the mark", "[estimator][request_log]") {
+  std::mt19937 rng(43);
+  for (int trial = 0; trial < 300; ++trial) {
+    RequestLog log;
+    const auto first = random_requests(rng, 1 + trial % 50);
+    log.append(first.data(), first.size());
+    const std::vector<MemRequest> at_mark = flat(log);
+    log.mark();
+    // Rounds of what the look-ahead does between rewinds: appends, merges, truncation, pruning.
+    for (int round = 0; round < 3; ++round) {
+      for (int op = 0; op < 1 + trial % 5; ++op) {
+        const std::vector<MemRequest> now = flat(log);
+        const int64_t last = now.empty() ? 0 : now.back().accept;
+        const int64_t t = now.empty() ? 0 : now[rng() % now.size()].accept;
+        auto more = random_requests(rng, 1 + static_cast<int>(rng() % 20));
+        RequestLog add;
+        add.append(more.data(), more.size());
+        switch (rng() % 4) {
+          case 0: log.append_log(add, last); break;
+          case 1: log.merge_in(log.first_accepted_from(t), add, t); break;
+          case 2: log.truncate(log.first_accepted_from(t)); break;
+          default: log.prune(t); break;
+        }
+      }
+      log.rewind();
+      const std::vector<MemRequest> back = flat(log);
+      REQUIRE(same(back, at_mark));
+      for (std::size_t i = 0; i < back.size(); ++i) {
+        CHECK(back[i].prefix_done == at_mark[i].prefix_done);
+        CHECK(back[i].prefix_free == at_mark[i].prefix_free);
+      }
+    }
+    log.unmark();
+  }
+}
+
+TEST_CASE("a log's key equals the key coded request by request wherever the floors fall",
+          "[estimator][request_log]") {
+  // encode() codes the clamped requests in flight a run piece at a time: every floor position
+  // against runs rising, flat and (free cycles) falling.
+  std::mt19937 rng(57);
+  for (int trial = 0; trial < 2000; ++trial) {
+    std::vector<MemRequest> reqs;
+    int64_t a = 0;
+    while (static_cast<int>(reqs.size()) < 2 + trial % 40) {
+      // Responses never before acceptance, slots never free before the response (as in memory()).
+      const int64_t da = rng() % 3, dd = da + rng() % 2, df = static_cast<int64_t>(rng() % 5) - 2, len = 1 + rng() % 15;
+      const int64_t d0 = a + static_cast<int64_t>(rng() % 20), f0 = d0 + 5 * len + static_cast<int64_t>(rng() % 4);
+      for (int64_t j = 0; j < len; ++j) reqs.emplace_back(a + j * da, d0 + j * dd, f0 + j * df);
+      a += len * da + static_cast<int64_t>(rng() % 3);
+    }
+    RequestLog log;
+    log.append(reqs.data(), reqs.size());
+    int64_t lo = reqs.front().accept, hi = lo;
+    for (const MemRequest& r : reqs) hi = std::max(hi, r.free);
+    const int64_t fl = lo - 2 + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 4));
+    const int64_t mfl = fl + static_cast<int64_t>(rng() % 6);
+    std::vector<int64_t> key;
+    log.encode(fl, mfl, 7, &key);
+    CHECK(key == reference_key(reqs, fl, mfl, 7));
+  }
+}

@@ -48,6 +48,22 @@ void print_row(std::ostream& out, const LayerResult& r) {
   out << "\n" << std::flush;
 }
 
+// --explain: what the estimate evaluated, its bottleneck, each unit's busy cycles and each
+// extrapolated loop kernel, under the layer's (or network's) row.
+void print_explain(std::ostream& out, const LayerResult& r) {
+  const auto count = [&](const char* k) { const auto it = r.counters.find(k); return it == r.counters.end() ? 0 : it->second; };
+  if (!r.counters.count("evaluated_instructions")) return;
+  out << "    evaluated " << fmt_int(count("evaluated_instructions")) << " of "
+      << fmt_int(count("represented_instructions")) << " instructions (" << fmt_int(count("evaluated_iterations"))
+      << " of " << fmt_int(count("represented_iterations")) << " loop iterations)";
+  if (r.info.count("bottleneck")) out << ", bottleneck " << r.info.at("bottleneck");
+  out << "\n";
+  for (const auto& [name, value] : r.counters)
+    if (name.size() > 5 && name.compare(name.size() - 5, 5, ".busy") == 0) out << "    " << name << ": " << fmt_int(value) << "\n";
+  for (const auto& [key, text] : r.info)
+    if (key.rfind("kernel.", 0) == 0) out << "    loop " << key.substr(7) << ": " << text << "\n";
+}
+
 // Operators of the model that became no layer, per type with their first node names (all of
 // them are in the RunResult's skipped_operators).
 void print_skipped_operators(std::ostream& out, const Workload& w) {
@@ -169,6 +185,7 @@ class RunCommand : public Command {
         r.note = "no " + std::string(to_string(layer.kind)) + " unit on " + target.config.accelerator;
       }
       if (!quiet) print_row(std::cout, r);
+      if (!quiet && options.explain) print_explain(std::cout, r);
       result.layers.push_back(std::move(r));
     }
     result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -208,6 +225,7 @@ class RunCommand : public Command {
         std::cout << "  " << std::left << std::setw(18) << part.layer << std::setw(8) << "" << std::right
                   << std::setw(15) << fmt_int(part.cycles) << "\n";
       print_row(std::cout, r);
+      if (options.explain) print_explain(std::cout, r);
     }
     result.layers.push_back(std::move(r));
     result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -71,6 +71,33 @@ TEST_CASE("gemmini WS computes stream back to back, weight preloads loading whil
   CHECK(longer.counters.at("exe.stall.preload_hazard") == 0);
 }
 
+TEST_CASE("gemmini OS computes stream back to back, each drain overlapping the next computes",
+          "[rtl][gemmini]") {
+  const int64_t dim = GENERATE(from_range(built_dims()));
+  const AccelConfig cfg = shipped_config(dim, "os");
+  // K chains of 1, 2 or 4 computes of DIM rows, each ending in a drain of DIM PE rows: each further
+  // compute costs DIM cycles (A and B stream together, the drain overlaps the next chain; it cost
+  // 2 DIM + 3, and a drain 3 DIM - 2 more, when B was read first and computes did not overlap).
+  const int per_chain = GENERATE(1, 2, 4);
+  CAPTURE(dim, per_chain);
+  const SimulationOutput shorter = check_against_iss(os_stream_program(dim, 8, per_chain, dim), cfg);
+  const SimulationOutput longer = check_against_iss(os_stream_program(dim, 16, per_chain, dim), cfg);
+  CHECK(longer.counters.at("mesh.rows") - shorter.counters.at("mesh.rows") == 8 * dim);
+  CHECK(longer.cycles - shorter.cycles == 8 * dim);
+}
+
+TEST_CASE("gemmini OS drains of short K chains wait for the output registers, DIM cycles apart",
+          "[rtl][gemmini]") {
+  const int64_t dim = GENERATE(from_range(built_dims()));
+  const AccelConfig cfg = shipped_config(dim, "os");
+  // Every compute a chain of 3 rows with a drain: the next drain's last row waits until the PE rows
+  // were read, so each further compute costs DIM cycles, not 3.
+  CAPTURE(dim);
+  const SimulationOutput shorter = check_against_iss(os_stream_program(dim, 8, 1, 3), cfg);
+  const SimulationOutput longer = check_against_iss(os_stream_program(dim, 16, 1, 3), cfg);
+  CHECK(longer.cycles - shorter.cycles == 8 * dim);
+}
+
 TEST_CASE("gemmini bank conflicts between units delay the loser without corrupting data", "[rtl][gemmini]") {
   const int64_t dim = GENERATE(from_range(built_dims()));
   const int64_t d = dim;

@@ -84,9 +84,10 @@ void ExecuteUnit::run() {
   const Timing& t = state_.timing;
   for (;;) {
     const UnitCommand c = state_.exec_queue.front(lt);
-    const sc_core::sc_time waiting = lt.now();
+    // The RTL's head behind a popped compute is seen (and can be held) from the cycle after the pop.
+    const sc_core::sc_time waiting = std::max(lt.now(), clock.cycles(last_pop_ + 1));
     state_.tracker.wait_clear(Unit::Execute, c.seq, lt);
-    dep_wait_.add_cycles(waiting, lt.now());
+    if (lt.now() > waiting) dep_wait_.add_cycles(waiting, lt.now());
     const int64_t s = earliest_start(c, std::max(lt.now_cycles(), last_pop_ + 1));
     last_pop_ = s;
     lt.advance_to(clock.cycles(s));

@@ -129,8 +129,8 @@ TEST_CASE("diff finds a wrong latency expression at its first use, through that 
   const std::vector<Break> breaks = {
       {kSmall[0], "", "", "latency: m_len + R + C + 1\n", "latency: m_len + R + C + 5\n", "compute",
        "latency `m_len + R + C + 5`"},
-      {kSmall[1], "", "", "latency: rows + 2 * DIM\n", "latency: rows + 1 + 2 * DIM\n", "compute_preloaded",
-       "latency `rows + 1 + 2 * DIM`"},
+      {kSmall[1], "", "", "latency: rows + OUT_LATENCY\n", "latency: rows + 1 + OUT_LATENCY\n", "compute_preloaded",
+       "latency `rows + 1 + OUT_LATENCY`"},
       {kSmall[2], "", "", "latency: \"words == 0 ? 1 : mem_done + 1\"\n\n  cfg_shape",
        "latency: \"words == 0 ? 1 : mem_done + 2\"\n\n  cfg_shape", "load", "latency `words == 0 ? 1 : mem_done + 2`"},
       {kSmall[3], "PIPE", "stages + log2_ceil(lanes) + 5", "", "", "compute", "latency `m_len * n_len * k_chunks + PIPE`"},

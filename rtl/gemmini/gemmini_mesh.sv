@@ -4,7 +4,8 @@
 // deskew, so a row presented at cycle t comes out whole at cycle t + 2*Dim - 1 (WS).
 //   WS: PE (i, j) holds two weights (double-buffered, selected by the wsel bit travelling with
 //       the row) and passes psum + a * w down.
-//   OS: PE (i, j) accumulates a * b in place. Two control bits travel with a: `first` (the first
+//   OS: PE (i, j) accumulates a * b in place. Two control bits travel with a (kept, like the WS
+//       weight select, in one shift register that PE (i, j) taps at stage i + j): `first` (the first
 //       row of a compute_preloaded: start from a * b) and `last` (the last row of a compute with
 //       an output: copy the new sum into the PE's output register). The output registers are read
 //       a PE row at a time while the accumulators go on with the next compute (the drain overlaps
@@ -39,16 +40,16 @@ module gemmini_mesh #(
 );
   // PE (i, j) registers.
   logic [7:0]  a_q    [Dim][Dim];    // a, to PE (i, j+1)
-  logic        wsel_q [Dim][Dim];    // WS weight select / OS first, to PE (i, j+1)
-  logic        last_q [Dim][Dim];    // OS last, to PE (i, j+1)
+  // The control bits of the row presented d + 1 cycles ago, which PE (i, j) with i + j = d + 1
+  // sees now (they travel with a): one shift register instead of a register per PE.
+  logic        wsel_sh_q [2*Dim-1];
+  logic        last_sh_q [2*Dim-1];
   logic [7:0]  b_q    [Dim][Dim];    // OS b, to PE (i+1, j)
   logic [31:0] acc_q  [Dim][Dim];    // OS accumulator / WS partial sum to PE (i+1, j)
   logic [7:0]  w_q    [2][Dim][Dim]; // WS weights, two banks
   logic [31:0] out_q  [Dim][Dim];    // OS output registers
   // Skew (row / column k delayed by k: stages 0..k-1) and deskew (column j: Dim-1-j stages).
   logic [7:0]  a_sk_q    [Dim][Dim];
-  logic        wsel_sk_q [Dim][Dim];
-  logic        last_sk_q [Dim][Dim];
   logic [7:0]  b_sk_q    [Dim][Dim];
   logic [31:0] out_sk_q  [Dim][Dim];
 
@@ -56,13 +57,9 @@ module gemmini_mesh #(
     if (en_i) begin
       for (int k = 1; k < Dim; k++) begin
         a_sk_q[k][0]    <= a_row_i[k*8 +: 8];
-        wsel_sk_q[k][0] <= wsel_i;
-        last_sk_q[k][0] <= last_i;
         b_sk_q[k][0]    <= b_row_i[k*8 +: 8];
         for (int s = 1; s < k; s++) begin
           a_sk_q[k][s]    <= a_sk_q[k][s-1];
-          wsel_sk_q[k][s] <= wsel_sk_q[k][s-1];
-          last_sk_q[k][s] <= last_sk_q[k][s-1];
           b_sk_q[k][s]    <= b_sk_q[k][s-1];
         end
       end
@@ -70,9 +67,9 @@ module gemmini_mesh #(
 `define GEMMINI_A_IN(i, j) \
       (((j) > 0) ? a_q[i][((j) > 0) ? (j) - 1 : 0] : ((i) > 0) ? a_sk_q[i][((i) > 0) ? (i) - 1 : 0] : a_row_i[7:0])
 `define GEMMINI_WSEL_IN(i, j) \
-      (((j) > 0) ? wsel_q[i][((j) > 0) ? (j) - 1 : 0] : ((i) > 0) ? wsel_sk_q[i][((i) > 0) ? (i) - 1 : 0] : wsel_i)
+      (((i) + (j) > 0) ? wsel_sh_q[((i) + (j) > 0) ? (i) + (j) - 1 : 0] : wsel_i)
 `define GEMMINI_LAST_IN(i, j) \
-      (((j) > 0) ? last_q[i][((j) > 0) ? (j) - 1 : 0] : ((i) > 0) ? last_sk_q[i][((i) > 0) ? (i) - 1 : 0] : last_i)
+      (((i) + (j) > 0) ? last_sh_q[((i) + (j) > 0) ? (i) + (j) - 1 : 0] : last_i)
 `define GEMMINI_B_IN(i, j) \
       (((i) > 0) ? b_q[((i) > 0) ? (i) - 1 : 0][j] : ((j) > 0) ? b_sk_q[j][((j) > 0) ? (j) - 1 : 0] : b_row_i[7:0])
       // OS: the PE's new sum (from zero on a compute_preloaded's first row).
@@ -83,7 +80,6 @@ module gemmini_mesh #(
         for (int i = 0; i < Dim; i++) begin
           for (int j = 0; j < Dim; j++) begin
             a_q[i][j]    <= `GEMMINI_A_IN(i, j);
-            wsel_q[i][j] <= `GEMMINI_WSEL_IN(i, j);
             acc_q[i][j]  <= ((i > 0) ? acc_q[(i > 0) ? i - 1 : 0][j] : 32'd0) +
                             32'($signed(`GEMMINI_A_IN(i, j)) * $signed(w_q[`GEMMINI_WSEL_IN(i, j)][i][j]));
           end
@@ -93,10 +89,9 @@ module gemmini_mesh #(
           for (int j = 0; j < Dim; j++) begin
             a_q[i][j]    <= `GEMMINI_A_IN(i, j);
             b_q[i][j]    <= `GEMMINI_B_IN(i, j);
-            wsel_q[i][j] <= `GEMMINI_WSEL_IN(i, j);
-            last_q[i][j] <= `GEMMINI_LAST_IN(i, j);
             acc_q[i][j]  <= `GEMMINI_OS_SUM(i, j);
-            if (`GEMMINI_LAST_IN(i, j)) out_q[i][j] <= `GEMMINI_OS_SUM(i, j);
+            // A mux rather than a conditional write: Verilator then updates the array in place.
+            out_q[i][j]  <= `GEMMINI_LAST_IN(i, j) ? `GEMMINI_OS_SUM(i, j) : out_q[i][j];
           end
         end
       end
@@ -105,6 +100,12 @@ module gemmini_mesh #(
 `undef GEMMINI_B_IN
 `undef GEMMINI_LAST_IN
 `undef GEMMINI_OS_SUM
+      wsel_sh_q[0] <= wsel_i;
+      last_sh_q[0] <= last_i;
+      for (int d = 1; d < 2 * Dim - 1; d++) begin
+        wsel_sh_q[d] <= wsel_sh_q[d-1];
+        last_sh_q[d] <= last_sh_q[d-1];
+      end
       for (int j = 0; j < Dim - 1; j++) begin
         out_sk_q[j][0] <= acc_q[Dim-1][j];
         for (int s = 1; s < Dim - 1 - j; s++) out_sk_q[j][s] <= out_sk_q[j][s-1];

@@ -142,9 +142,8 @@ AutoTiling choose_auto_tiling(int64_t mb, int64_t nb, int64_t kb, const Params& 
       const int64_t b_loads = resident ? kb * nb : kb * nb * mt;
       const int64_t load = (mb * kb * nt + b_loads) * t_block;
       const int64_t computes = mb * nb * kb;
-      const int64_t exe = p.weight_stationary
-                              ? computes * dim  // rows back to back; weights load while rows stream
-                              : computes * (2 * dim + 3) + mb * nb * kt * (3 * dim - 2);  // + drain per chain
+      // Rows back to back in both dataflows (WS weights load, OS drains overlap, while rows stream).
+      const int64_t exe = computes * dim;
       // Loads and computes summed, not max: the in-order decoder lets them overlap only partly,
       // so the least traffic wins unless the execute time differs more. Not overlapped at all:
       // the first tile's loads, and a resident panel's reload per j tile.

@@ -87,7 +87,7 @@ TEST_CASE("calibrate recovers a wrong memory latency from RTL runs (systolic and
   }
 }
 
-TEST_CASE("calibrate recovers a wrong latency expression (systolic WS fill, gemmini mesh busy)", "[calibrate]") {
+TEST_CASE("calibrate recovers a wrong latency expression (systolic WS fill, gemmini output latency)", "[calibrate]") {
   {
     TempDir tmp("calibrate-fill");
     // The WS compute step's fill: `m_len + R + C + 1` made `... + FILL` with FILL a wrong param.
@@ -103,14 +103,15 @@ TEST_CASE("calibrate recovers a wrong latency expression (systolic WS fill, gemm
     CHECK(c.result["sensitivity"]["FILL"]["status"] == "determined");
   }
   {
-    TempDir tmp("calibrate-mesh");
-    // OS: a compute_preloaded waits for the empty mesh (WS streams behind the previous compute).
-    const std::string config = config_path("gemmini", "gemmini-4x4-os");
-    const Calibrated c = calibrate(tmp, with_param(shipped_description("gemmini"), "MESH_BUSY", "2 * dim + 3"), config, "MESH_BUSY",
-                                   "", kCalibrationLayers);
+    TempDir tmp("calibrate-out");
+    // WS: a compute's record (its C rows, for the mvout) retires OUT_LATENCY - 1 after its last row.
+    // (On the OS config the drained stores hide it: any value up to 10 fits there.)
+    const std::string config = config_path("gemmini", "gemmini-4x4-ws");
+    const Calibrated c = calibrate(tmp, with_param(shipped_description("gemmini"), "OUT_LATENCY", "2 * dim + 3"), config,
+                                   "OUT_LATENCY", "", kCalibrationLayers);
     INFO(c.output);
     REQUIRE(c.exit_code == 0);
-    recovered(c.result, "MESH_BUSY", 2 * config_int(config, "dim"));
+    recovered(c.result, "OUT_LATENCY", 2 * config_int(config, "dim"));
   }
 }
 
@@ -215,17 +216,18 @@ TEST_CASE("calibrate recovers each single-parameter break on ultratrail and plas
 
 TEST_CASE("calibrate names a param the workload cannot determine and keeps its value", "[calibrate]") {
   TempDir tmp("calibrate-undetermined");
-  // Gemmini's records only hold WS computes: an OS config's layers cannot tell how many there are.
-  const std::string text = with_param(shipped_description("gemmini"), "RECORDS", "2");
-  const Calibrated c = calibrate(tmp, text, config_path("gemmini", "gemmini-4x4-os"), "RECORDS,MEM_LATENCY");
+  // Gemmini's WS weight banks are not used by OS computes: an OS config's layers cannot tell when
+  // a bank frees.
+  const std::string text = with_param(shipped_description("gemmini"), "WBANK_FREE", "50");
+  const Calibrated c = calibrate(tmp, text, config_path("gemmini", "gemmini-4x4-os"), "WBANK_FREE,MEM_LATENCY");
   INFO(c.output);
   REQUIRE(c.exit_code == 0);
-  CHECK(c.result["fitted"]["RECORDS"].is_null());
-  CHECK(c.result["sensitivity"]["RECORDS"]["status"] == "undetermined");
-  CHECK(c.result["sensitivity"]["RECORDS"]["reason"].get<std::string>().rfind("RECORDS: not determined by tiny: ", 0) == 0);
-  CHECK(c.output.find("RECORDS: not determined by tiny") != std::string::npos);
-  CHECK(c.report.find("RECORDS: not determined by tiny") != std::string::npos);
-  CHECK(c.calibrated.find("\n  RECORDS: 2\n") != std::string::npos);  // unchanged
+  CHECK(c.result["fitted"]["WBANK_FREE"].is_null());
+  CHECK(c.result["sensitivity"]["WBANK_FREE"]["status"] == "undetermined");
+  CHECK(c.result["sensitivity"]["WBANK_FREE"]["reason"].get<std::string>().rfind("WBANK_FREE: not determined by tiny: ", 0) == 0);
+  CHECK(c.output.find("WBANK_FREE: not determined by tiny") != std::string::npos);
+  CHECK(c.report.find("WBANK_FREE: not determined by tiny") != std::string::npos);
+  CHECK(c.calibrated.find("\n  WBANK_FREE: 50\n") != std::string::npos);  // unchanged
   CHECK(c.result["sensitivity"]["MEM_LATENCY"]["status"] == "determined");
 }
 

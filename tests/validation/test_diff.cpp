@@ -129,8 +129,8 @@ TEST_CASE("diff finds a wrong latency expression at its first use, through that 
   const std::vector<Break> breaks = {
       {kSmall[0], "", "", "latency: m_len + R + C + 1\n", "latency: m_len + R + C + 5\n", "compute",
        "latency `m_len + R + C + 5`"},
-      {kSmall[1], "", "", "latency: rows + 2 * DIM\n", "latency: rows + 1 + 2 * DIM\n", "compute_preloaded",
-       "latency `rows + 1 + 2 * DIM`"},
+      {kSmall[1], "", "", "latency: rows + OUT_LATENCY\n", "latency: rows + 1 + OUT_LATENCY\n", "compute_preloaded",
+       "latency `rows + 1 + OUT_LATENCY`"},
       {kSmall[2], "", "", "latency: \"words == 0 ? 1 : mem_done + 1\"\n\n  cfg_shape",
        "latency: \"words == 0 ? 1 : mem_done + 2\"\n\n  cfg_shape", "load", "latency `words == 0 ? 1 : mem_done + 2`"},
       {kSmall[3], "PIPE", "stages + log2_ceil(lanes) + 5", "", "", "compute", "latency `m_len * n_len * k_chunks + PIPE`"},
@@ -212,13 +212,14 @@ TEST_CASE("diff points at a wrong latency expression", "[diff]") {
     expr.erase(std::remove(expr.begin(), expr.end(), '\n'), expr.end());
     CHECK(has_entry(d.result, "latency `" + expr + "`"));
   }
-  SECTION("gemmini mesh busy time (the latency of the OS mesh storage)") {
-    TempDir tmp("diff-mesh");
-    const std::string text = with_param(shipped_description("gemmini"), "MESH_BUSY", "2 * dim + 3");
+  SECTION("gemmini OS record latency (the first OS records step's OUT_LATENCY)") {
+    TempDir tmp("diff-out");
+    const std::string text = with_param(shipped_description("gemmini"), "OUT_LATENCY", "2 * dim + 3");
     const Diffed d = diff(tmp, text, "gemmini", "gemmini-4x4-os", "gemm_ragged");
     INFO(d.output);
     REQUIRE(d.exit_code == 1);
-    CHECK(has_entry(d.result, "storage 'mesh' (" + d.description + ":" + std::to_string(line_of(text, "  mesh:")) + ")"));
+    CHECK(has_entry(d.result, "latency `OUT_LATENCY` (" + d.description + ":" +
+                                  std::to_string(line_of(text, "        latency: OUT_LATENCY\n")) + ")"));
   }
 }
 

@@ -24,18 +24,15 @@ ExecuteUnit::ExecuteUnit(sc_core::sc_module_name name, SharedState& state, Comma
 
 int64_t ExecuteUnit::earliest_start(const UnitCommand& c, int64_t from) {
   const bool preloaded = c.opcode == kComputePreloaded;
-  // The part of the unit the head needs: OS state machine, WS weight loader, or WS streamer.
-  const int64_t idle = std::max(from, !c.ws        ? idle_at_
-                                      : preloaded ? std::max(stg_free_at_, wl_free_at_)
-                                                  : std::max(stg_free_at_, str_free_at_));
+  // The part of the unit the head needs: the WS weight loader, or the streamer.
+  const int64_t idle = std::max(from, c.ws && preloaded ? std::max(stg_free_at_, wl_free_at_)
+                                                        : std::max(stg_free_at_, str_free_at_));
   int64_t s = idle;
   // Records valid in cycle s are those retiring at s or later; they retire in order.
   while (!records_.empty() && records_.front() < s) records_.pop_front();
   auto records_empty_at = [this] { return records_.empty() ? int64_t{0} : records_.back() + 1; };
   if (records_.size() >= kRecords) s = std::max(s, records_[records_.size() - kRecords] + 1);
   if (c.ws != mode_ws_) s = std::max({s, records_empty_at(), mesh_free_at_});  // dataflow switch
-  if (!c.ws) s = std::max(s, records_empty_at());                             // OS: no overlap
-  if (!c.ws && preloaded) s = std::max(s, mesh_free_at_);                     // clears the PEs
   const int64_t overlap = s;
   if (c.ws && preloaded) s = std::max(s, bank_free_at_[1 - cur_bank_]);      // idle weight bank
   overlap_haz_.add(overlap - idle);
@@ -87,9 +84,10 @@ void ExecuteUnit::run() {
   const Timing& t = state_.timing;
   for (;;) {
     const UnitCommand c = state_.exec_queue.front(lt);
-    const sc_core::sc_time waiting = lt.now();
+    // The RTL's head behind a popped compute is seen (and can be held) from the cycle after the pop.
+    const sc_core::sc_time waiting = std::max(lt.now(), clock.cycles(last_pop_ + 1));
     state_.tracker.wait_clear(Unit::Execute, c.seq, lt);
-    dep_wait_.add_cycles(waiting, lt.now());
+    if (lt.now() > waiting) dep_wait_.add_cycles(waiting, lt.now());
     const int64_t s = earliest_start(c, std::max(lt.now_cycles(), last_pop_ + 1));
     last_pop_ = s;
     lt.advance_to(clock.cycles(s));
@@ -111,8 +109,9 @@ void ExecuteUnit::run() {
       k = t.ws_stream(stream, c.f[kCpRows]);
       str_free_at_ = k.idle;
     } else {
-      k = t.os_compute(s, c.f[kCpRows], c.pre[kPreCRows]);
-      idle_at_ = k.idle;
+      k = t.os_stream(s, c.f[kCpRows], c.pre[kPreCRows], out_free_at_);
+      str_free_at_ = k.idle;
+      if (c.pre[kPreCRows] > 0) out_free_at_ = k.last_present + t.os_out_free_after();
     }
     mode_ws_ = c.ws;
     records_.push_back(k.retire);

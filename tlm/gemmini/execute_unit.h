@@ -1,6 +1,6 @@
 // The execute unit: WS and OS computes on the DIM x DIM mesh, computed functionally in C++ and
-// scheduled per command as gemmini_execute.sv runs them (WS weight loader and streamer; OS
-// operand load, stream, drain; records).
+// scheduled per command as gemmini_execute.sv runs them (WS weight loader, the streamer of both
+// dataflows, the OS drain's output registers, records).
 #pragma once
 
 #include <systemc>
@@ -35,8 +35,8 @@ class ExecuteUnit : public sc_core::sc_module {
 
   // Schedule state, in cycles (the RTL's registers as the times they change).
   static constexpr std::size_t kRecords = 4;  // in-flight computes (gemmini_top RecDepth)
-  int64_t idle_at_ = 0;                       // the OS state machine is back in StIdle
-  int64_t str_free_at_ = 0;                   // WS streamer: the cycle after its last A row read
+  int64_t str_free_at_ = 0;                   // streamer: the cycle after its last A row read
+  int64_t out_free_at_ = 0;                   // OS: a last row with output may be read
   int64_t stg_free_at_ = 0;                   // WS staged slot: empty (its compute streams)
   int64_t wl_free_at_ = 0;                    // WS weight loader: may take the next one
   int64_t last_pop_ = -1;                     // the queue's next head is seen the cycle after

@@ -24,8 +24,10 @@ struct Timing {
   int64_t mesh_free_after() const { return 2 * dim + 1; }
   // WS: an A row presented at cycle p is written to the accumulator at p + 2*DIM - 1.
   int64_t ws_output_latency() const { return 2 * dim - 1; }
-  // OS: after the last row, 2*DIM - 2 cycles until it reached PE (DIM-1, DIM-1).
-  int64_t os_drain_wait() const { return 2 * dim - 2; }
+  // OS: the last row of a compute with an output, presented at T, copies the PE sums into the
+  // output registers; they are read until T + 2*DIM - 1, so the next such last row is read from
+  // T + DIM - 1 on (presented from T + DIM).
+  int64_t os_out_free_after() const { return dim - 1; }
 
   // WS weight loader: a compute_preloaded popped at cycle s writes mesh row k at s + k + 1 and
   // may stream from s + 1 (its row reaches mesh row k after that row's weights); the loader
@@ -53,19 +55,15 @@ struct Timing {
     c.retire = c.last_present + ws_output_latency();
     return c;
   }
-  // OS: the state machine from its start at cycle s: rows + 1 cycles reading B, rows + 1
-  // streaming (rows presented from the second), then with C the drain.
-  Compute os_compute(int64_t s, int64_t rows, int64_t c_rows) const {
-    Compute c;
-    const int64_t stream = s + 1 + rows + 1;
-    c.first_present = stream + 1;
-    c.last_present = stream + rows;
-    if (c_rows == 0) {
-      c.idle = c.last_present + 1;
-      c.retire = c.last_present;
-    } else {
-      c.retire = c.last_present + os_drain_wait() + c_rows;
-      c.idle = c.retire + 1;
+  // OS: streamed as WS (A and B row t read at s + t), except that the last row of a compute with
+  // an output is read no earlier than `out_free` (os_out_free_after the previous one's
+  // presentation); the record retires with the last PE row's write, 2*DIM - 1 after the last row.
+  Compute os_stream(int64_t s, int64_t rows, int64_t c_rows, int64_t out_free) const {
+    Compute c = ws_stream(s, rows);
+    if (c_rows > 0 && c.last_present - 1 < out_free) {
+      c.last_present = out_free + 1;
+      c.idle = c.last_present;
+      c.retire = c.last_present + ws_output_latency();
     }
     return c;
   }

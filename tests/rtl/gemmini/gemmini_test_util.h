@@ -118,7 +118,8 @@ inline Program ws_stream_program(int64_t d, int computes, int per_preload) {
   return program_of(body);
 }
 
-// OS chains: preload without output, compute_preloaded, compute_accumulated, drain.
+// OS chains: preload without output, compute_preloaded, compute_accumulated, drain; drains back to
+// back (the second waits for the output registers) and a compute_accumulated continuing after one.
 inline Program os_compute_program(int64_t d) {
   using namespace gemmini;
   return program_of({op(kConfigEx, {kOs, 0, 0}), op(kConfigLd, {d}), op(kConfigSt, {4 * d}),
@@ -127,7 +128,24 @@ inline Program os_compute_program(int64_t d) {
                      op(kPreload, {0, 0, 0, 0, 0}), op(kComputePreloaded, {0, d, d}),
                      op(kPreload, {0, 0, 2 * d, d - 1, 0}), op(kComputeAccumulated, {2 * d, 3 * d, d - 1}),
                      op(kPreload, {0, 0, 2 * d, d, 1}), op(kComputePreloaded, {2 * d, 3 * d, 1}),
-                     op(kMvout, {30000, 2 * d, 1, 1, d, d})});
+                     op(kPreload, {0, 0, 3 * d, d, 0}), op(kComputeAccumulated, {0, d, d}),
+                     op(kMvout, {30000, 2 * d, 1, 1, d, d}), op(kMvout, {50000, 3 * d, 1, 1, d, d})});
+}
+
+// An OS stream of `computes` computes after the loads, in K chains of `per_chain` computes of
+// `rows` rows (A^T and B: the loaded tiles); each chain's last compute drains its PE rows into C
+// rows 0..d-1 (accumulating after the first), stored at the end.
+inline Program os_stream_program(int64_t d, int computes, int per_chain, int64_t rows) {
+  using namespace gemmini;
+  std::vector<Statement> body = {op(kConfigEx, {kOs, 0, 0}), op(kConfigLd, {d}), op(kConfigSt, {4 * d}),
+                                 op(kMvin, {0, 0, 0, d, d}), op(kMvin, {1000, 4 * d, 0, d, d})};
+  for (int i = 0; i < computes; ++i) {
+    const bool first = i % per_chain == 0, last = i % per_chain == per_chain - 1;
+    body.push_back(op(kPreload, {0, 0, 0, last ? d : 0, i >= per_chain ? 1 : 0}));
+    body.push_back(op(first ? kComputePreloaded : kComputeAccumulated, {0, 4 * d, rows}));
+  }
+  body.push_back(op(kMvout, {30000, 0, 1, 1, d, d}));
+  return program_of(body);
 }
 
 // flush waits for every unit; the dataflow switches between computes.

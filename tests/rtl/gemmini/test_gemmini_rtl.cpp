@@ -3,6 +3,8 @@
 // layers with ragged shapes equal the golden reference, for every built DIM in both dataflows.
 #include <catch2/catch.hpp>
 
+#include <functional>
+
 #include "models/common/accelerator.h"
 #include "models/common/golden.h"
 #include "models/common/workload_reader.h"
@@ -29,6 +31,21 @@ SimulationOutput check_against_iss(const Program& p, const AccelConfig& cfg) {
   CHECK(first_diff == expected.size());
   CHECK(out.cycles > 0);
   return out;
+}
+
+// What 8 more computes add: the Program with 16 computes against the one with 8, both checked
+// against the functional model.
+struct EightMore {
+  int64_t cycles = 0, mesh_rows = 0;
+  SimulationOutput longer;  // the run with 16
+};
+EightMore eight_more(const std::function<Program(int computes)>& program, const AccelConfig& cfg) {
+  const SimulationOutput shorter = check_against_iss(program(8), cfg);
+  EightMore m;
+  m.longer = check_against_iss(program(16), cfg);
+  m.cycles = m.longer.cycles - shorter.cycles;
+  m.mesh_rows = m.longer.counters.at("mesh.rows") - shorter.counters.at("mesh.rows");
+  return m;
 }
 
 }  // namespace
@@ -64,11 +81,36 @@ TEST_CASE("gemmini WS computes stream back to back, weight preloads loading whil
   // costs DIM cycles (the mesh takes a row every cycle), the weight loads included.
   const int per_preload = GENERATE(1, 2, 64);
   CAPTURE(dim, per_preload);
-  const SimulationOutput shorter = check_against_iss(ws_stream_program(dim, 8, per_preload), cfg);
-  const SimulationOutput longer = check_against_iss(ws_stream_program(dim, 16, per_preload), cfg);
-  CHECK(longer.counters.at("mesh.rows") - shorter.counters.at("mesh.rows") == 8 * dim);
-  CHECK(longer.cycles - shorter.cycles == 8 * dim);
-  CHECK(longer.counters.at("exe.stall.preload_hazard") == 0);
+  const EightMore m = eight_more([&](int n) { return ws_stream_program(dim, n, per_preload); }, cfg);
+  CHECK(m.mesh_rows == 8 * dim);
+  CHECK(m.cycles == 8 * dim);
+  CHECK(m.longer.counters.at("exe.stall.preload_hazard") == 0);
+}
+
+TEST_CASE("gemmini OS computes stream back to back, each drain overlapping the next computes",
+          "[rtl][gemmini]") {
+  const int64_t dim = GENERATE(from_range(built_dims()));
+  const AccelConfig cfg = shipped_config(dim, "os");
+  // K chains of 1, 2 or 4 computes of DIM rows, each ending in a drain of DIM PE rows: each further
+  // compute costs DIM cycles (A and B stream together, the drain overlaps the next chain; it cost
+  // 2 DIM + 3, and a drain 3 DIM - 2 more, when B was read first and computes did not overlap).
+  const int per_chain = GENERATE(1, 2, 4);
+  CAPTURE(dim, per_chain);
+  const EightMore m = eight_more([&](int n) { return os_stream_program(dim, n, per_chain, dim); }, cfg);
+  CHECK(m.mesh_rows == 8 * dim);
+  CHECK(m.cycles == 8 * dim);
+}
+
+TEST_CASE("gemmini OS drains of short K chains wait for the output registers, DIM cycles apart",
+          "[rtl][gemmini]") {
+  const int64_t dim = GENERATE(from_range(built_dims()));
+  const AccelConfig cfg = shipped_config(dim, "os");
+  // Every compute a chain of 3 rows with a drain: the next drain's last row waits until the PE rows
+  // were read, so each further compute costs DIM cycles, not 3.
+  CAPTURE(dim);
+  const EightMore m = eight_more([&](int n) { return os_stream_program(dim, n, 1, 3); }, cfg);
+  CHECK(m.mesh_rows == 8 * 3);
+  CHECK(m.cycles == 8 * dim);
 }
 
 TEST_CASE("gemmini bank conflicts between units delay the loser without corrupting data", "[rtl][gemmini]") {

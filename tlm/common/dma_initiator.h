@@ -24,8 +24,9 @@ namespace acv {
 //    been handed over by then.
 //  - read_posted() returns like write(), with the data in place, and gives the cycle after the
 //    last response: the caller decides when the rows count as written (a DMA that starts its next
-//    burst while this one's responses are outstanding). The hook set with on_write_acknowledged() gets, per write, the
-//    cycle after its response (LT: at once; AT: when the response arrives).
+//    burst while this one's responses are outstanding).
+//  The hook set with on_write_acknowledged() gets, per write, the cycle after its response (LT: at
+//  once; AT: when the response arrives).
 // LT: one b_transport for the whole list (BurstExtension): the target times every request with
 // the port's rules and may wait() (so bursts of different DMAs reach it in time order); writes
 // are reported acknowledged at the burst's last completion.

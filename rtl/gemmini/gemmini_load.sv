@@ -1,20 +1,31 @@
-// Load unit: runs mvins one at a time. Sends one read request per row (stride apart) as fast as
-// the memory port takes them and writes each response row, zero-padded past `cols`, into the
-// scratchpad or the accumulator. The command leaves its queue when its last row is written.
+// Load unit: a request side and a response side, so mvins overlap. The request side takes the
+// next queued mvin (queue entry issue_ptr_o, not yet started) once its previous mvin's last request
+// was accepted, and sends one read request per row (stride apart) as fast as the memory port takes
+// them; the next mvin starts the cycle after. The response side writes each response row, zero-
+// padded past `cols`, into the scratchpad or the accumulator for the oldest started mvin (the queue
+// head: responses come in request order). A mvin leaves its queue when its last row is written,
+// so the queue holds every started mvin and the dependency tracker sees them until they are done.
+// The unit keeps a copy of the queue's mvins (pushed in step with it, the same slots), since it
+// reads entries behind the head.
 module gemmini_load import gemmini_pkg::*; #(
   parameter int unsigned Dim     = 4,
   parameter int unsigned SpRows  = 1024,
   parameter int unsigned AccRows = 256,
+  parameter int unsigned Depth   = 8,   // load queue entries
   localparam int unsigned SpAw   = $clog2(SpRows),
   localparam int unsigned AccAw  = $clog2(AccRows),
+  localparam int unsigned Aw     = (Depth > 1) ? $clog2(Depth) : 1,
   localparam int unsigned MemBytes = 4 * Dim
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
-  input  logic                   start_i,      // head may start (queued and not blocked)
-  input  ld_cmd_t                cmd_i,        // queue head
+  output logic [Aw-1:0]          issue_ptr_o,  // queue entry the request side starts next
+  output logic                   issue_free_o, // request side free and an unstarted entry slot left
+  input  logic                   push_i,       // the load queue takes push_cmd_i
+  input  ld_cmd_t                push_cmd_i,
+  input  logic                   start_i,      // that entry is queued and not blocked: start it
   output logic                   done_o,       // pop the head: its last row is written
-  output logic                   active_o,
+  output logic                   active_o,     // a mvin sends requests or waits for rows
   output logic                   dma_wait_o,   // active, nothing moved this cycle
   // External memory.
   output logic                   req_valid_o,
@@ -33,77 +44,120 @@ module gemmini_load import gemmini_pkg::*; #(
   output logic [Dim*32-1:0]      acc_wdata_o,
   input  logic                   acc_gnt_i
 );
-  logic active_q, active_d;
-  ld_cmd_t cmd_q, cmd_d;
-  logic [LenWidth-1:0] req_cnt_q, req_cnt_d, rsp_cnt_q, rsp_cnt_d;
-  logic [AddrWidth-1:0] req_addr_q, req_addr_d;
-  logic req_fire, rsp_fire;
+  localparam logic [Aw-1:0] LastPtr = Aw'(Depth - 1);
 
-  assign active_o    = active_q;
-  assign req_valid_o = active_q && (req_cnt_q != cmd_q.rows);
-  assign req_addr_o  = req_addr_q;
-  assign req_bytes_o = cmd_q.to_acc ? 16'(cmd_q.cols) << 2 : 16'(cmd_q.cols);
-  assign req_fire    = req_valid_o && req_ready_i;
+  // Request side: the mvin whose rows are being requested.
+  logic req_busy_q, req_busy_d;
+  ld_cmd_t cmd_q, cmd_d;
+  logic [LenWidth-1:0] req_cnt_q, req_cnt_d;
+  logic [AddrWidth-1:0] req_addr_q, req_addr_d;
+  logic [Aw-1:0] iptr_q, iptr_d;
+  // Response side: started mvins not yet done (queue entries head .. issue_ptr - 1).
+  logic [Aw:0] started_q, started_d;
+  logic [LenWidth-1:0] rsp_cnt_q, rsp_cnt_d;
+  logic req_fire, rsp_fire, has_started;
+  // The queue's mvins, by slot.
+  ld_cmd_t slots_q [Depth];
+  logic [Aw-1:0] wptr_q, hptr_q;
+  ld_cmd_t next_cmd;
+  /* verilator lint_off UNUSEDSIGNAL */  // the response side needs only where the rows go
+  ld_cmd_t head;
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign next_cmd = slots_q[iptr_q];
+  assign head     = slots_q[hptr_q];
+
+  always_ff @(posedge clk_i) begin
+    if (push_i) slots_q[wptr_q] <= push_cmd_i;
+  end
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      wptr_q <= '0;
+      hptr_q <= '0;
+    end else begin
+      if (push_i) wptr_q <= (wptr_q == LastPtr) ? '0 : wptr_q + 1'b1;
+      if (done_o) hptr_q <= (hptr_q == LastPtr) ? '0 : hptr_q + 1'b1;
+    end
+  end
+
+  assign issue_ptr_o  = iptr_q;
+  assign issue_free_o = !req_busy_q && (started_q != (Aw + 1)'(Depth));
+  assign has_started  = started_q != '0;
+  assign active_o     = req_busy_q || has_started;
+  assign req_valid_o  = req_busy_q;
+  assign req_addr_o   = req_addr_q;
+  assign req_bytes_o  = cmd_q.to_acc ? 16'(cmd_q.cols) << 2 : 16'(cmd_q.cols);
+  assign req_fire     = req_valid_o && req_ready_i;
 
   // A response row is written as it arrives; an accumulator write may have to wait for its bank.
-  assign sp_we_o     = active_q && rsp_valid_i && !cmd_q.to_acc;
-  assign acc_we_o    = active_q && rsp_valid_i && cmd_q.to_acc;
-  assign rsp_ready_o = active_q && (!cmd_q.to_acc || acc_gnt_i);
+  assign sp_we_o     = has_started && rsp_valid_i && !head.to_acc;
+  assign acc_we_o    = has_started && rsp_valid_i && head.to_acc;
+  assign rsp_ready_o = has_started && (!head.to_acc || acc_gnt_i);
   assign rsp_fire    = rsp_valid_i && rsp_ready_o;
-  assign sp_waddr_o  = SpAw'(cmd_q.local_addr) + SpAw'(rsp_cnt_q);
-  assign acc_waddr_o = AccAw'(cmd_q.local_addr) + AccAw'(rsp_cnt_q);
-  assign dma_wait_o  = active_q && !req_fire && !rsp_fire;
+  assign sp_waddr_o  = SpAw'(head.local_addr) + SpAw'(rsp_cnt_q);
+  assign acc_waddr_o = AccAw'(head.local_addr) + AccAw'(rsp_cnt_q);
+  assign dma_wait_o  = active_o && !req_fire && !rsp_fire;
 
   always_comb begin
     for (int e = 0; e < Dim; e++) begin
-      sp_wdata_o[e*8 +: 8]   = (LenWidth'(e) < cmd_q.cols) ? rsp_rdata_i[e*8 +: 8] : 8'd0;
-      acc_wdata_o[e*32 +: 32] = (LenWidth'(e) < cmd_q.cols) ? rsp_rdata_i[e*32 +: 32] : 32'd0;
+      sp_wdata_o[e*8 +: 8]   = (LenWidth'(e) < head.cols) ? rsp_rdata_i[e*8 +: 8] : 8'd0;
+      acc_wdata_o[e*32 +: 32] = (LenWidth'(e) < head.cols) ? rsp_rdata_i[e*32 +: 32] : 32'd0;
     end
   end
 
   always_comb begin
-    active_d   = active_q;
+    req_busy_d = req_busy_q;
     cmd_d      = cmd_q;
     req_cnt_d  = req_cnt_q;
-    rsp_cnt_d  = rsp_cnt_q;
     req_addr_d = req_addr_q;
+    iptr_d     = iptr_q;
+    started_d  = started_q;
+    rsp_cnt_d  = rsp_cnt_q;
     done_o     = 1'b0;
-    if (!active_q) begin
+    if (!req_busy_q) begin
       if (start_i) begin
-        active_d   = 1'b1;
-        cmd_d      = cmd_i;
+        req_busy_d = 1'b1;
+        cmd_d      = next_cmd;
         req_cnt_d  = '0;
-        rsp_cnt_d  = '0;
-        req_addr_d = cmd_i.dram_addr;
+        req_addr_d = next_cmd.dram_addr;
+        iptr_d     = (iptr_q == LastPtr) ? '0 : iptr_q + 1'b1;
+        started_d  = started_d + 1'b1;
       end
-    end else begin
-      if (req_fire) begin
-        req_cnt_d  = req_cnt_q + 1'b1;
-        req_addr_d = req_addr_q + cmd_q.stride;
-      end
-      if (rsp_fire) begin
-        rsp_cnt_d = rsp_cnt_q + 1'b1;
-        if (rsp_cnt_d == cmd_q.rows) begin
-          active_d = 1'b0;
-          done_o   = 1'b1;
-        end
+    end else if (req_fire) begin
+      req_cnt_d  = req_cnt_q + 1'b1;
+      req_addr_d = req_addr_q + cmd_q.stride;
+      if (req_cnt_d == cmd_q.rows) req_busy_d = 1'b0;  // the next mvin may start next cycle
+    end
+    if (rsp_fire) begin
+      rsp_cnt_d = rsp_cnt_q + 1'b1;
+      if (rsp_cnt_d == head.rows) begin
+        rsp_cnt_d = '0;
+        started_d = started_d - 1'b1;
+        done_o    = 1'b1;
       end
     end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      active_q   <= 1'b0;
+      req_busy_q <= 1'b0;
       cmd_q      <= '0;
       req_cnt_q  <= '0;
-      rsp_cnt_q  <= '0;
       req_addr_q <= '0;
+      iptr_q     <= '0;
+      started_q  <= '0;
+      rsp_cnt_q  <= '0;
     end else begin
-      active_q   <= active_d;
+      req_busy_q <= req_busy_d;
       cmd_q      <= cmd_d;
       req_cnt_q  <= req_cnt_d;
-      rsp_cnt_q  <= rsp_cnt_d;
       req_addr_q <= req_addr_d;
+      iptr_q     <= iptr_d;
+      started_q  <= started_d;
+      rsp_cnt_q  <= rsp_cnt_d;
     end
   end
+
+  // Invariants (checked when Verilated with --assert): a load response belongs to a started mvin.
+  RspForStarted: assert property (@(posedge clk_i) disable iff (!rst_ni) !(rsp_valid_i && !has_started))
+    else $error("load response with no mvin in flight");
 endmodule

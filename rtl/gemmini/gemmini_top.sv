@@ -217,11 +217,16 @@ module gemmini_top import gemmini_pkg::*; #(
   // -----------------------------------------------------------------------------------------------
   logic ld_done, st_done, ex_pop, ex_retire;
 
+  localparam int unsigned LdAw = (LdQueueDepth > 1) ? $clog2(LdQueueDepth) : 1;
+  /* verilator lint_off UNUSEDSIGNAL */  // the load unit keeps its own copy of the mvins (ld_head)
+  logic unused_ld_head;
+  /* verilator lint_on UNUSEDSIGNAL */
   gemmini_cmd_queue #(.Width($bits(ld_cmd_t)), .Depth(LdQueueDepth)) u_ld_queue (
     .clk_i(clk_i), .rst_ni(rst_ni), .push_i(push_ld), .wdata_i(ld_in), .wdep_i(ld_dep_in),
     .pop_i(ld_done), .head_o(ld_head), .head_dep_o(ld_head_dep), .empty_o(ld_empty), .full_o(ld_full),
     .dep_o(ld_deps), .valid_o(ld_valid)
   );
+  assign unused_ld_head = ^{ld_head, ld_head_dep};
   gemmini_cmd_queue #(.Width($bits(st_cmd_t)), .Depth(StQueueDepth)) u_st_queue (
     .clk_i(clk_i), .rst_ni(rst_ni), .push_i(push_st), .wdata_i(st_in), .wdep_i(st_dep_in),
     .pop_i(st_done), .head_o(st_head), .head_dep_o(st_head_dep), .empty_o(st_empty), .full_o(st_full),
@@ -235,22 +240,29 @@ module gemmini_top import gemmini_pkg::*; #(
 
   // -----------------------------------------------------------------------------------------------
   // Dependency tracker. Load and store commands stay in their queue until done, so their queue
-  // holds every in-flight one; computes move to the execute unit's records when they start.
+  // holds every in-flight one (the load unit starts the entry behind its started mvins while they
+  // wait for rows: ld_issue_ptr); computes move to the execute unit's records when they start.
   // An in-flight command never conflicts with a younger queued one (that one would have waited),
   // so records and active heads need no age check; queued entries count only when older.
   // -----------------------------------------------------------------------------------------------
   logic ld_blocked, st_blocked, ex_blocked;
+  logic [LdAw-1:0] ld_issue_ptr;
+  logic ld_issue_free, ld_next_valid;
+  dep_t ld_next_dep;
+  // The load unit's next entry: queued, not started, and the request side free.
+  assign ld_next_valid = ld_issue_free && ld_valid[ld_issue_ptr];
+  assign ld_next_dep   = ld_deps[ld_issue_ptr];
   // Each head is checked only while it waits to start (saves simulation time while units run).
   always_comb begin
     ld_blocked = 1'b0;
-    if (!ld_active && !ld_empty) begin
+    if (ld_next_valid) begin
       for (int i = 0; i < ExQueueDepth; i++)
-        if (ex_valid[i] && older(ex_deps[i].seq, ld_head_dep.seq) && conflicts(ld_head_dep.r, ex_deps[i].r))
+        if (ex_valid[i] && older(ex_deps[i].seq, ld_next_dep.seq) && conflicts(ld_next_dep.r, ex_deps[i].r))
           ld_blocked = 1'b1;
       for (int i = 0; i < RecDepth; i++)
-        if (rec_valid[i] && conflicts(ld_head_dep.r, rec_deps[i].r)) ld_blocked = 1'b1;
+        if (rec_valid[i] && conflicts(ld_next_dep.r, rec_deps[i].r)) ld_blocked = 1'b1;
       for (int i = 0; i < StQueueDepth; i++)
-        if (st_valid[i] && older(st_deps[i].seq, ld_head_dep.seq) && conflicts(ld_head_dep.r, st_deps[i].r))
+        if (st_valid[i] && older(st_deps[i].seq, ld_next_dep.seq) && conflicts(ld_next_dep.r, st_deps[i].r))
           ld_blocked = 1'b1;
     end
   end
@@ -313,11 +325,14 @@ module gemmini_top import gemmini_pkg::*; #(
   logic [Dim*32-1:0] ex_acc_wdata;
   logic ex_active, ex_preload_haz, ex_overlap_haz, ex_row;
 
-  gemmini_load #(.Dim(Dim), .SpRows(SpRows), .AccRows(AccRows)) u_load (
+  gemmini_load #(.Dim(Dim), .SpRows(SpRows), .AccRows(AccRows), .Depth(LdQueueDepth)) u_load (
     .clk_i      (clk_i),
     .rst_ni     (rst_ni),
-    .start_i    (!ld_empty && !ld_blocked),
-    .cmd_i      (ld_head),
+    .issue_ptr_o(ld_issue_ptr),
+    .issue_free_o(ld_issue_free),
+    .push_i     (push_ld),
+    .push_cmd_i (ld_in),
+    .start_i    (ld_next_valid && !ld_blocked),
     .done_o     (ld_done),
     .active_o   (ld_active),
     .dma_wait_o (ld_dma_wait),
@@ -472,7 +487,7 @@ module gemmini_top import gemmini_pkg::*; #(
     event_inc[1]  = cmd_valid_i && !cmd_ready_o;
     event_inc[2]  = ld_active;
     event_inc[3]  = ld_dma_wait;
-    event_inc[4]  = !ld_active && !ld_empty && ld_blocked;
+    event_inc[4]  = ld_next_valid && ld_blocked;
     event_inc[5]  = st_active;
     event_inc[6]  = st_dma_wait;
     event_inc[7]  = !st_active && !st_empty && st_blocked;

@@ -40,17 +40,20 @@ struct DmaBurst {
 // as the hardware would: row i+1 is presented `gap` cycles after row i was accepted, the first at
 // the request's time.
 //  - LT (b_transport): on return `delay` is the last row's completion - sc_time_stamp(), and the
-//    extension holds the last accept (absolute). A target may wait() inside the call.
+//    extension holds the last accept and the last completion (absolute). A target may wait() inside
+//    the call.
 //  - AT (nb_transport, 4 phases): END_REQ when the last row is accepted (the extension holds that
-//    cycle once END_REQ is sent), BEGIN_RESP at the last row's completion.
+//    cycle and the last completion once END_REQ is sent), BEGIN_RESP at the last row's completion.
 struct BurstExtension : tlm::tlm_extension<BurstExtension> {
-  DmaBurst burst;                // set by the initiator
-  sc_core::sc_time last_accept;  // set by the target
+  DmaBurst burst;                  // set by the initiator
+  sc_core::sc_time last_accept;    // set by the target
+  sc_core::sc_time last_complete;  // set by the target with last_accept (a posted read's end)
   tlm::tlm_extension_base* clone() const override { return new BurstExtension(*this); }
   void copy_from(const tlm::tlm_extension_base& other) override {
     const auto& o = static_cast<const BurstExtension&>(other);
     burst = o.burst;
     last_accept = o.last_accept;
+    last_complete = o.last_complete;
   }
 };
 

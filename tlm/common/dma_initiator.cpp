@@ -47,15 +47,18 @@ void DmaInitiator::check(const tlm::tlm_generic_payload& gp) const {
                        std::to_string(gp.get_address()) + " (" + std::to_string(gp.get_data_length()) + " bytes)");
 }
 
-void DmaInitiator::transfer(const DmaBurst& burst, bool write, LocalTime& lt) {
-  if (burst.count == 0) return;
-  requests_ += burst.requests();
-  bytes_ += static_cast<int64_t>(burst.count) * burst.bytes;
-  if (lt.decoupled()) transfer_lt(burst, write, lt);
-  else transfer_at(burst, write, lt);
+sc_core::sc_time DmaInitiator::read_posted(const DmaBurst& burst, LocalTime& lt) {
+  return transfer(burst, false, lt, true);
 }
 
-void DmaInitiator::transfer_lt(const DmaBurst& rows, bool write, LocalTime& lt) {
+sc_core::sc_time DmaInitiator::transfer(const DmaBurst& burst, bool write, LocalTime& lt, bool posted_read) {
+  if (burst.count == 0) return lt.now();
+  requests_ += burst.requests();
+  bytes_ += static_cast<int64_t>(burst.count) * burst.bytes;
+  return lt.decoupled() ? transfer_lt(burst, write, lt, posted_read) : transfer_at(burst, write, lt, posted_read);
+}
+
+sc_core::sc_time DmaInitiator::transfer_lt(const DmaBurst& rows, bool write, LocalTime& lt, bool posted_read) {
   tlm::tlm_generic_payload& gp = acquire();
   prepare(gp, rows.row(0), write);
   BurstExtension& burst = *gp.get_extension<BurstExtension>();
@@ -68,11 +71,12 @@ void DmaInitiator::transfer_lt(const DmaBurst& rows, bool write, LocalTime& lt) 
   m_last_response = std::max(m_last_response, response);
   if (write && m_write_ack)
     for (uint32_t i = 0; i < rows.count; ++i) m_write_ack(response + clock_.period());
-  // A read ends the cycle after its last response, a posted write the cycle after its last accept.
-  lt.set_now(write ? burst.last_accept + clock_.period() : response + clock_.period());
+  // A read ends the cycle after its last response, a posted write or read the cycle after its last accept.
+  lt.set_now(write || posted_read ? burst.last_accept + clock_.period() : response + clock_.period());
+  return response + clock_.period();
 }
 
-void DmaInitiator::transfer_at(const DmaBurst& burst, bool write, LocalTime& lt) {
+sc_core::sc_time DmaInitiator::transfer_at(const DmaBurst& burst, bool write, LocalTime& lt, bool posted_read) {
   // One 4-phase transaction for the whole burst: the target presents the rows with their timing.
   tlm::tlm_generic_payload& gp = acquire();
   prepare(gp, burst.row(0), write);
@@ -99,18 +103,22 @@ void DmaInitiator::transfer_at(const DmaBurst& burst, bool write, LocalTime& lt)
     m_open = nullptr;
     if (delay > sc_core::SC_ZERO_TIME) sc_core::wait(delay);
     next_cycle();
-  } else if (write) {
+  } else if (write || posted_read) {
     // The last row was accepted in the cycle of END_REQ (which may come mid-cycle): the DMA is free
     // the cycle after (the write is posted). nb_transport_bw wakes it there: one wake per burst.
     while (m_open != nullptr) sc_core::wait(m_end_req);
   }
-  if (!write) {
+  // The target set the last completion with END_REQ (or on completing the burst at once).
+  const sc_core::sc_time complete = gp.get_extension<BurstExtension>()->last_complete + clock_.period();
+  if (posted_read) check(gp);  // the data moved when the request arrived, before END_REQ
+  if (!write && !posted_read) {
     // Data of the last response is in place the cycle after it; nb_transport_bw wakes the DMA
     // there (a read waits for its response only: END_REQ needs no wake).
     while (m_outstanding > 0) sc_core::wait(m_response);
   }
   if (m_error) throw BackendError(std::string(name()) + ": " + m_error_text);
   (void)lt;  // AT: lt.now() is the kernel time
+  return complete;
 }
 
 tlm::tlm_sync_enum DmaInitiator::nb_transport_bw(tlm::tlm_generic_payload& gp, tlm::tlm_phase& phase,

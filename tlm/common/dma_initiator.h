@@ -21,8 +21,12 @@ namespace acv {
 // first request is presented at lt.now().
 //  - read() returns with lt.now() = the cycle after the last response.
 //  - write() is posted: it returns with lt.now() = the cycle after the last accept; the data has
-//    been handed over by then. The hook set with on_write_acknowledged() gets, per write, the
-//    cycle after its response (LT: at once; AT: when the response arrives).
+//    been handed over by then.
+//  - read_posted() returns like write(), with the data in place, and gives the cycle after the
+//    last response: the caller decides when the rows count as written (a DMA that starts its next
+//    burst while this one's responses are outstanding).
+//  The hook set with on_write_acknowledged() gets, per write, the cycle after its response (LT: at
+//  once; AT: when the response arrives).
 // LT: one b_transport for the whole list (BurstExtension): the target times every request with
 // the port's rules and may wait() (so bursts of different DMAs reach it in time order); writes
 // are reported acknowledged at the burst's last completion.
@@ -42,6 +46,7 @@ class DmaInitiator : public sc_core::sc_module {
 
   // Contract: called from one SC_THREAD at a time; throws BackendError on an error response.
   void read(const DmaBurst& burst, LocalTime& lt) { transfer(burst, false, lt); }
+  sc_core::sc_time read_posted(const DmaBurst& burst, LocalTime& lt);
   void write(const DmaBurst& burst, LocalTime& lt) { transfer(burst, true, lt); }
   void on_write_acknowledged(std::function<void(const sc_core::sc_time&)> hook) { m_write_ack = std::move(hook); }
 
@@ -49,9 +54,10 @@ class DmaInitiator : public sc_core::sc_module {
   int64_t bytes() const { return bytes_; }
 
  private:
-  void transfer(const DmaBurst& burst, bool write, LocalTime& lt);
-  void transfer_lt(const DmaBurst& burst, bool write, LocalTime& lt);
-  void transfer_at(const DmaBurst& burst, bool write, LocalTime& lt);
+  // `posted_read`: a read that returns at the last accept; the result is the last completion.
+  sc_core::sc_time transfer(const DmaBurst& burst, bool write, LocalTime& lt, bool posted_read = false);
+  sc_core::sc_time transfer_lt(const DmaBurst& burst, bool write, LocalTime& lt, bool posted_read);
+  sc_core::sc_time transfer_at(const DmaBurst& burst, bool write, LocalTime& lt, bool posted_read);
   tlm::tlm_generic_payload& acquire();
   void prepare(tlm::tlm_generic_payload& gp, const DmaRequest& r, bool write) const;
   void check(const tlm::tlm_generic_payload& gp) const;

@@ -115,8 +115,11 @@ void MemoryTarget::b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc
     m_next_arrival[static_cast<std::size_t>(id)] = -1;
   }
   bursts_.close(handle);
-  if (burst) burst->last_accept = clock_.cycles(r.last_accept);
   const sc_core::sc_time complete = clock_.cycles(r.last_complete);
+  if (burst) {
+    burst->last_accept = clock_.cycles(r.last_accept);
+    burst->last_complete = complete;
+  }
   delay = complete > kernel_now() ? complete - kernel_now() : sc_core::SC_ZERO_TIME;
 }
 
@@ -170,7 +173,10 @@ void MemoryTarget::peq_callback(tlm::tlm_generic_payload& gp, const tlm::tlm_pha
     return;
   }
   bursts_.close(t.handle);
-  if (auto* burst = gp.get_extension<BurstExtension>()) burst->last_accept = clock_.cycles(r.last_accept);
+  if (auto* burst = gp.get_extension<BurstExtension>()) {
+    burst->last_accept = clock_.cycles(r.last_accept);
+    burst->last_complete = clock_.cycles(r.last_complete);
+  }
   m_peq.notify(gp, tlm::BEGIN_RESP, clock_.cycles(r.last_complete) - kernel_now());
   tlm::tlm_phase phase_out = tlm::END_REQ;
   sc_core::sc_time delay = sc_core::SC_ZERO_TIME;

@@ -24,22 +24,28 @@ void LoadUnit::run() {
     state_.tracker.wait_clear(Unit::Load, c.seq, lt);
     dep_wait_.add_cycles(waiting, lt.now());
     const sc_core::sc_time start = lt.now();
-    execute(c, lt);  // returns the cycle after the last row was written
-    // Active from the cycle after the start to the last one (LOAD/STORE_ACTIVE_CYCLE).
-    active_.add_cycles(start + state_.clock.period(), lt.now());
-    state_.tracker.release(Unit::Load, c.seq, lt.now());
-    state_.load_queue.pop(lt);  // the command held its slot until its last row was written
-    state_.run_dispatch();      // LT: the decoder may push into the freed slot or pass a flush
-    command_.retire(lt.now());
+    const sc_core::sc_time done = execute(c, lt);  // lt.now(): the cycle after the last accept
+    // Active from the cycle after the start to the last row (LOAD/STORE_ACTIVE_CYCLE), counted
+    // once where mvins overlap.
+    const sc_core::sc_time from = std::max(start + state_.clock.period(), busy_until_);
+    if (done > from) active_.add_cycles(from, done);
+    busy_until_ = std::max(busy_until_, done);
+    // Released, popped and retired from the cycle after its last row, which is known now; the
+    // mvins complete in order, so these times never decrease.
+    state_.tracker.release(Unit::Load, c.seq, done);
+    state_.load_queue.pop(lt, done - lt.now());  // the command holds its slot until then
+    state_.run_dispatch();  // LT: the decoder may push into the freed slot or pass a flush
+    command_.retire(done);
   }
 }
 
-void LoadUnit::execute(const UnitCommand& c, LocalTime& lt) {
+sc_core::sc_time LoadUnit::execute(const UnitCommand& c, LocalTime& lt) {
   const int64_t dim = state_.params.dim;
   const int64_t rows = c.f[kInRows], cols = c.f[kInCols], local = c.f[kInLocalAddr];
   const bool to_acc = c.f[kInToAcc] == 1;
   lt.advance_cycles(state_.timing.load_first_request);
   DmaBurst burst;
+  sc_core::sc_time done;
   burst.address = static_cast<uint64_t>(c.f[kInDramAddr]);
   burst.stride = static_cast<uint64_t>(c.stride);
   burst.count = static_cast<uint32_t>(rows);
@@ -49,13 +55,13 @@ void LoadUnit::execute(const UnitCommand& c, LocalTime& lt) {
     burst.data = reinterpret_cast<uint8_t*>(state_.sp_row(local));
     burst.pitch = static_cast<uint64_t>(dim);
     burst.bytes = static_cast<uint32_t>(cols);
-    dma_.read(burst, lt);
+    done = dma_.read_posted(burst, lt);
   } else {
     staging_.assign(static_cast<std::size_t>(rows * cols * 4), 0);
     burst.data = staging_.data();
     burst.pitch = static_cast<uint64_t>(cols * 4);
     burst.bytes = static_cast<uint32_t>(cols * 4);
-    dma_.read(burst, lt);
+    done = dma_.read_posted(burst, lt);  // the data is in staging_ on return
     for (int64_t r = 0; r < rows; ++r) {
       int32_t* row = state_.acc_row(local + r);
       const uint8_t* in = staging_.data() + r * cols * 4;
@@ -69,6 +75,7 @@ void LoadUnit::execute(const UnitCommand& c, LocalTime& lt) {
   }
   reads_.add(rows);
   bytes_.add(rows * static_cast<int64_t>(burst.bytes));
+  return done;
 }
 
 }  // namespace acv::gemmini

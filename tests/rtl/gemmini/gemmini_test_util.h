@@ -118,6 +118,19 @@ inline Program ws_stream_program(int64_t d, int computes, int per_preload) {
   return program_of(body);
 }
 
+// n mvins of 2 rows into different rows, then a WS compute with the first one's rows as weights
+// and the last one's as A (it waits for both to be written) and a mvout of its result: the same
+// work after the mvins for every n.
+inline Program mvin_overlap_program(int64_t d, int n) {
+  using namespace gemmini;
+  std::vector<Statement> body = {op(kConfigEx, {kWs, 0, 0}), op(kConfigLd, {d}), op(kConfigSt, {4 * d})};
+  for (int i = 0; i < n; ++i) body.push_back(op(kMvin, {1000 * i, 2 * i, 0, 2, d}));
+  body.push_back(op(kPreload, {0, 2, 0, 2, 0}));
+  body.push_back(op(kComputePreloaded, {2 * (n - 1), 0, 2}));
+  body.push_back(op(kMvout, {30000, 0, 1, 1, 2, d}));
+  return program_of(body);
+}
+
 // OS chains: preload without output, compute_preloaded, compute_accumulated, drain; drains back to
 // back (the second waits for the output registers) and a compute_accumulated continuing after one.
 inline Program os_compute_program(int64_t d) {

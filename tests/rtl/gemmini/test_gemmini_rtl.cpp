@@ -181,6 +181,26 @@ TEST_CASE("the gemmini dependency tracker holds a mvin over rows a queued comput
   CHECK(free.cycles <= war.cycles);
 }
 
+TEST_CASE("gemmini mvins overlap: the next one requests while the previous one's rows are in flight",
+          "[rtl][gemmini]") {
+  const int64_t dim = GENERATE(from_range(built_dims()));
+  const int64_t d = dim;
+  const AccelConfig cfg = shipped_config(dim, "ws");
+  CAPTURE(dim);
+  // All 2n requests fit the port's slots (mvin_overlap_program: the compute reads the first and
+  // the last mvin's rows).
+  const int n = static_cast<int>(std::min<int64_t>(cfg.dram.max_outstanding / 2, d / 2));
+  REQUIRE(n >= 2);
+  const SimulationOutput one = check_against_iss(mvin_overlap_program(d, 1), cfg);
+  const SimulationOutput many = check_against_iss(mvin_overlap_program(d, n), cfg);
+  // One at a time, each further mvin would wait for the previous one's responses (about latency +
+  // 2 rows); overlapped, it starts the cycle after the previous one's last request was accepted
+  // and sends its 2 requests in the next 2 cycles.
+  CAPTURE(one.cycles, many.cycles);
+  CHECK(many.cycles - one.cycles == (n - 1) * (1 + 2));
+  CHECK(many.counters.at("dram.reads") == 2 * n);
+}
+
 TEST_CASE("mapped layers with ragged shapes on the gemmini RTL equal the golden reference",
           "[rtl][gemmini][e2e]") {
   const int64_t dim = GENERATE(from_range(built_dims()));

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,22 @@ void check_against_iss(const Program& p, const AccelConfig& cfg) {
     CAPTURE(first_diff);
     CHECK(first_diff == expected.size());
     CHECK(out.cycles > 0);
+  }
+}
+
+// The program on the RTL and on the TLM model in LT and AT: the same memory, cycles and `counters`.
+void check_cycle_exact(const Program& program, const AccelConfig& cfg, std::initializer_list<const char*> counters) {
+  const std::vector<uint8_t> dram = random_dram(static_cast<std::size_t>(program.dram_bytes));
+  const SimulationOutput rtl = RtlDriverRegistry::create("gemmini")->run(program, cfg, dram, RtlRunOptions{});
+  for (const TlmMode mode : {TlmMode::LooselyTimed, TlmMode::ApproximatelyTimed}) {
+    const SimulationOutput tlm = run_tlm(program, cfg, dram, mode);
+    CAPTURE(to_string(mode));
+    CHECK(tlm.dram == rtl.dram);
+    CHECK(tlm.cycles == rtl.cycles);
+    for (const char* name : counters) {
+      CAPTURE(name);
+      CHECK(tlm.counters.at(name) == rtl.counters.at(name));
+    }
   }
 }
 
@@ -111,20 +128,19 @@ TEST_CASE("mapped layers with ragged shapes on the gemmini TLM model equal the g
 TEST_CASE("gemmini TLM WS back-to-back streaming is cycle-exact against the RTL", "[tlm][gemmini][rtl]") {
   const int64_t dim = GENERATE(from_range(built_dims()));
   const int per_preload = GENERATE(1, 2, 64);
-  const AccelConfig cfg = shipped_config(dim, "ws");
-  const Program program = ws_stream_program(dim, 12, per_preload);
-  const std::vector<uint8_t> dram = random_dram(static_cast<std::size_t>(program.dram_bytes));
-  const SimulationOutput rtl = RtlDriverRegistry::create("gemmini")->run(program, cfg, dram, RtlRunOptions{});
-  for (const TlmMode mode : {TlmMode::LooselyTimed, TlmMode::ApproximatelyTimed}) {
-    const SimulationOutput tlm = run_tlm(program, cfg, dram, mode);
-    CAPTURE(dim, per_preload, to_string(mode));
-    CHECK(tlm.dram == rtl.dram);
-    CHECK(tlm.cycles == rtl.cycles);
-    for (const char* name : {"exe.busy", "exe.stall.preload_hazard", "exe.stall.overlap_hazard", "mesh.rows"}) {
-      CAPTURE(name);
-      CHECK(tlm.counters.at(name) == rtl.counters.at(name));
-    }
-  }
+  CAPTURE(dim, per_preload);
+  check_cycle_exact(ws_stream_program(dim, 12, per_preload), shipped_config(dim, "ws"),
+                    {"exe.busy", "exe.stall.preload_hazard", "exe.stall.overlap_hazard", "mesh.rows"});
+}
+
+// Overlapping mvins (the next one's requests while the previous one's rows are in flight), and a
+// compute that waits for the last one's rows: the same cycles and counters as the RTL.
+TEST_CASE("gemmini TLM overlapping mvins are cycle-exact against the RTL", "[tlm][gemmini][rtl]") {
+  const int64_t dim = GENERATE(from_range(built_dims()));
+  const int n = GENERATE(1, 2, 4);
+  CAPTURE(dim, n);
+  check_cycle_exact(mvin_overlap_program(dim, n), shipped_config(dim, "ws"),
+                    {"load.busy", "load.stall.dependency", "exe.busy", "store.busy"});
 }
 
 // The OS streamer, its drains overlapping later computes and the output registers' wait on short
@@ -133,20 +149,9 @@ TEST_CASE("gemmini TLM OS streaming and overlapped drains are cycle-exact agains
   const int64_t dim = GENERATE(from_range(built_dims()));
   const int per_chain = GENERATE(1, 3);
   const int64_t rows = GENERATE_COPY(int64_t{3}, dim);
-  const AccelConfig cfg = shipped_config(dim, "os");
-  const Program program = os_stream_program(dim, 12, per_chain, rows);
-  const std::vector<uint8_t> dram = random_dram(static_cast<std::size_t>(program.dram_bytes));
-  const SimulationOutput rtl = RtlDriverRegistry::create("gemmini")->run(program, cfg, dram, RtlRunOptions{});
-  for (const TlmMode mode : {TlmMode::LooselyTimed, TlmMode::ApproximatelyTimed}) {
-    const SimulationOutput tlm = run_tlm(program, cfg, dram, mode);
-    CAPTURE(dim, per_chain, rows, to_string(mode));
-    CHECK(tlm.dram == rtl.dram);
-    CHECK(tlm.cycles == rtl.cycles);
-    for (const char* name : {"exe.busy", "exe.stall.overlap_hazard", "mesh.rows"}) {
-      CAPTURE(name);
-      CHECK(tlm.counters.at(name) == rtl.counters.at(name));
-    }
-  }
+  CAPTURE(dim, per_chain, rows);
+  check_cycle_exact(os_stream_program(dim, 12, per_chain, rows), shipped_config(dim, "os"),
+                    {"exe.busy", "exe.stall.overlap_hazard", "mesh.rows"});
 }
 
 // The model follows the RTL's timing rules and is measured cycle-exact (docs/tlm.md); the 1 %

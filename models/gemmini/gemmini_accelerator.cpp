@@ -288,23 +288,38 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
             out.push_back(ld_a);
             out.push_back(make_loop("ka", tk, {mvin_a(ii, idx(d))}));
           };
-          // jj { K chain over the tile's k blocks, PEs accumulating, C written by the last }.
-          auto row = [&](std::vector<Statement>& out, const Expr& ii, int d) {
-            const Expr jj = idx(d);
-            std::vector<Statement> body;
-            auto compute = [&](std::vector<Statement>& into, Opcode op, const Expr& kk, bool last) {
-              into.push_back(last ? make_instruction(kPreload, {0, 0, c_row(ii, jj), m_len(ii), accumulate})
-                                  : make_instruction(kPreload, {0, 0, 0, 0, 0}));
-              into.push_back(make_instruction(op, {a_row(ii, kk), b_row(kk, jj), k_len(kk)}));
+          // jj { K chain over the tile's k blocks, PEs accumulating, C written by the last }. With
+          // `next` the next row's tk mvins are spread over the tj chains (the first takes the
+          // remainder), each chain's before its computes: the in-order decoder then never holds a
+          // block of more mvins than the load queue takes while computes wait behind it.
+          auto row = [&](std::vector<Statement>& out, const Expr& ii, int d, const Expr* next) {
+            const int64_t per = next ? tk / tj : 0, first = next ? tk - (tj - 1) * per : 0;
+            auto chain_body = [&](const Expr& jj, const Expr& k0, int64_t n_mvins) {
+              std::vector<Statement> body;
+              if (n_mvins > 0) {
+                body.push_back(ld_a);
+                body.push_back(make_loop("kn", n_mvins, {mvin_a(*next, k0 + idx(d + 1))}));
+              }
+              auto compute = [&](std::vector<Statement>& into, Opcode op, const Expr& kk, bool last) {
+                into.push_back(last ? make_instruction(kPreload, {0, 0, c_row(ii, jj), m_len(ii), accumulate})
+                                    : make_instruction(kPreload, {0, 0, 0, 0, 0}));
+                into.push_back(make_instruction(op, {a_row(ii, kk), b_row(kk, jj), k_len(kk)}));
+              };
+              compute(body, kComputePreloaded, Expr(0), tk == 1);
+              if (tk > 2) {
+                std::vector<Statement> chain;
+                compute(chain, kComputeAccumulated, idx(d + 1) + 1, false);
+                body.push_back(make_loop("kc", tk - 2, chain));
+              }
+              if (tk > 1) compute(body, kComputeAccumulated, Expr(tk - 1), true);
+              return body;
             };
-            compute(body, kComputePreloaded, Expr(0), tk == 1);
-            if (tk > 2) {
-              std::vector<Statement> chain;
-              compute(chain, kComputeAccumulated, idx(d + 1) + 1, false);
-              body.push_back(make_loop("kc", tk - 2, chain));
+            if (!next) {
+              out.push_back(make_loop("jc", tj, chain_body(idx(d), Expr(0), 0)));
+              return;
             }
-            if (tk > 1) compute(body, kComputeAccumulated, Expr(tk - 1), true);
-            out.push_back(make_loop("jc", tj, body));
+            out.push_back(make_loop("jc", 1, chain_body(idx(d), Expr(0), first)));
+            add_loop(out, "jc", tj - 1, chain_body(idx(d) + 1, Expr(first) + idx(d) * per, per));
           };
           loads(kbody, Expr(0), 5);
           if (!t.resident) {
@@ -312,10 +327,10 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
             kbody.push_back(make_loop("kb", tk, {make_loop("jb", tj, {mvin_b(idx(5), idx(6))})}));
           }
           std::vector<Statement> steady;
-          loads(steady, idx(5) + 1, 6);
-          row(steady, idx(5), 6);
+          const Expr next = idx(5) + 1;
+          row(steady, idx(5), 6, &next);
           add_loop(kbody, "ic", ti - 1, steady);
-          row(kbody, Expr(ti - 1), 5);
+          row(kbody, Expr(ti - 1), 5, nullptr);
         }
         return kbody;
       });

@@ -299,25 +299,25 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
           };
           // jj { K chain over the tile's k blocks, PEs accumulating, C written by the last }. With
           // `next` the next row's tk mvins are spread over the tj chains (the first takes the
-          // remainder), each chain's before its computes: the in-order decoder then never holds a
-          // block of more mvins than the load queue takes while computes wait behind it.
+          // remainder), each chain's after its first compute: the in-order decoder then never holds
+          // a block of more mvins than the load queue takes while computes wait behind it.
           // With `prev` (a resident panel: one k tile) chain jj also stores C[prev][jj], done a row
           // ago, so the tile's mvouts do not queue up behind the store queue at its end.
           auto row = [&](std::vector<Statement>& out, const Expr& ii, int d, const Expr* next, const Expr* prev) {
             const int64_t per = next ? tk / tj : 0, first = next ? tk - (tj - 1) * per : 0;
             auto chain_body = [&](const Expr& jj, const Expr& k0, int64_t n_mvins) {
               std::vector<Statement> body;
-              if (n_mvins > 0) {
-                body.push_back(ld_a);
-                body.push_back(make_loop("kn", n_mvins, {mvin_a(*next, k0 + idx(d + 1))}));
-              }
-              if (prev) body.push_back(mvout(*prev, jj));
               auto compute = [&](std::vector<Statement>& into, Opcode op, const Expr& kk, bool last) {
                 into.push_back(last ? make_instruction(kPreload, {0, 0, c_row(ii, jj), m_len(ii), accumulate})
                                     : make_instruction(kPreload, {0, 0, 0, 0, 0}));
                 into.push_back(make_instruction(op, {a_row(ii, kk), b_row(kk, jj), k_len(kk)}));
               };
               compute(body, kComputePreloaded, Expr(0), tk == 1);
+              if (n_mvins > 0) {
+                body.push_back(ld_a);
+                body.push_back(make_loop("kn", n_mvins, {mvin_a(*next, k0 + idx(d + 1))}));
+              }
+              if (prev) body.push_back(mvout(*prev, jj));
               if (tk > 2) {
                 std::vector<Statement> chain;
                 compute(chain, kComputeAccumulated, idx(d + 1) + 1, false);

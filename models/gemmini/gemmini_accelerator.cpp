@@ -179,11 +179,16 @@ void add_loop(std::vector<Statement>& out, const std::string& name, int64_t trip
 // the edge tile, so loop depths stay fixed: 1 g, 2 j, 3 i (resident B panel mvins: 3, 4), 4 k,
 // 5.. block loops (mvouts: 4, 5).
 Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& lay, const Params& p,
-                 const AutoTiling& t) {
+                 const AutoTiling& t, const DramConfig& dram) {
   const int64_t dim = p.dim;
   const bool ws = p.weight_stationary;
   const int64_t mb = ceil_div(g.m, dim), nb = ceil_div(g.n, dim), kb = ceil_div(g.k, dim);
   const int64_t mt = ceil_div(mb, t.ti), nt = ceil_div(nb, t.tj), ktn = ceil_div(kb, t.tk);
+  // OS with a resident panel stores each row's C among the next row's computes, when a K chain's
+  // computes outlast a mvout's transfers; on store-bound layers (short K) the mvouts would only
+  // contend with the mvins.
+  const bool store_ahead =
+      !ws && t.resident && kb * dim > dim * ceil_div(4 * dim, memory_port(p, dram).bytes_per_cycle);
   // Scratchpad: double-buffered iteration tiles (A, plus B unless resident) in [0, 2 sp_h), the
   // resident B panel after them; accumulator: double-buffered C tiles in [0, 2 acc_h).
   const int64_t sp_h = (t.ti * t.tk + (t.resident ? 0 : t.tk * t.tj)) * dim;
@@ -226,6 +231,10 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
       auto m_len = [&](const Expr& ii) { return min(Expr(g.m) - m_first(ii), dim); };
       const Expr c_iter = ((grp * nt + jt) * mt + it) * acc_h;
       auto c_row = [&](const Expr& ii, const Expr& jj) { return (c_iter + (ii * t.tj + jj) * dim) % (2 * acc_h); };
+      auto mvout = [&](const Expr& ii, const Expr& jj) {
+        return make_instruction(kMvout, {c_group + (m_first(ii) * g.n + n_first(jj)) * 4, c_row(ii, jj), 1, 1,
+                                         m_len(ii), n_len(jj)});
+      };
       std::vector<Statement> ibody;
       tiles(ibody, "k", 4, kb, t.tk, [&](int64_t tk, const Expr& kt) {
         auto k_first = [&](const Expr& kk) { return (kt * t.tk + kk) * dim; };
@@ -288,42 +297,73 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
             out.push_back(ld_a);
             out.push_back(make_loop("ka", tk, {mvin_a(ii, idx(d))}));
           };
-          // jj { K chain over the tile's k blocks, PEs accumulating, C written by the last }.
-          auto row = [&](std::vector<Statement>& out, const Expr& ii, int d) {
-            const Expr jj = idx(d);
-            std::vector<Statement> body;
-            auto compute = [&](std::vector<Statement>& into, Opcode op, const Expr& kk, bool last) {
-              into.push_back(last ? make_instruction(kPreload, {0, 0, c_row(ii, jj), m_len(ii), accumulate})
-                                  : make_instruction(kPreload, {0, 0, 0, 0, 0}));
-              into.push_back(make_instruction(op, {a_row(ii, kk), b_row(kk, jj), k_len(kk)}));
+          // jj { K chain over the tile's k blocks, PEs accumulating, C written by the last }. With
+          // `next` the next row's tk mvins are spread over the tj chains (the first takes the
+          // remainder), each chain's after its first compute: the in-order decoder then never holds
+          // a block of more mvins than the load queue takes while computes wait behind it.
+          // With `prev` (a resident panel: one k tile) chain jj also stores C[prev][jj], done a row
+          // ago, so the tile's mvouts do not queue up behind the store queue at its end.
+          auto row = [&](std::vector<Statement>& out, const Expr& ii, int d, const Expr* next, const Expr* prev) {
+            const int64_t per = next ? tk / tj : 0, first = next ? tk - (tj - 1) * per : 0;
+            auto chain_body = [&](const Expr& jj, const Expr& k0, int64_t n_mvins) {
+              std::vector<Statement> body;
+              auto compute = [&](std::vector<Statement>& into, Opcode op, const Expr& kk, bool last) {
+                into.push_back(last ? make_instruction(kPreload, {0, 0, c_row(ii, jj), m_len(ii), accumulate})
+                                    : make_instruction(kPreload, {0, 0, 0, 0, 0}));
+                into.push_back(make_instruction(op, {a_row(ii, kk), b_row(kk, jj), k_len(kk)}));
+              };
+              compute(body, kComputePreloaded, Expr(0), tk == 1);
+              if (n_mvins > 0) {
+                body.push_back(ld_a);
+                body.push_back(make_loop("kn", n_mvins, {mvin_a(*next, k0 + idx(d + 1))}));
+              }
+              if (prev) body.push_back(mvout(*prev, jj));
+              if (tk > 2) {
+                std::vector<Statement> chain;
+                compute(chain, kComputeAccumulated, idx(d + 1) + 1, false);
+                body.push_back(make_loop("kc", tk - 2, chain));
+              }
+              if (tk > 1) compute(body, kComputeAccumulated, Expr(tk - 1), true);
+              return body;
             };
-            compute(body, kComputePreloaded, Expr(0), tk == 1);
-            if (tk > 2) {
-              std::vector<Statement> chain;
-              compute(chain, kComputeAccumulated, idx(d + 1) + 1, false);
-              body.push_back(make_loop("kc", tk - 2, chain));
+            if (!next && !prev) {
+              out.push_back(make_loop("jc", tj, chain_body(idx(d), Expr(0), 0)));
+              return;
             }
-            if (tk > 1) compute(body, kComputeAccumulated, Expr(tk - 1), true);
-            out.push_back(make_loop("jc", tj, body));
+            out.push_back(make_loop("jc", 1, chain_body(idx(d), Expr(0), first)));
+            add_loop(out, "jc", tj - 1, chain_body(idx(d) + 1, Expr(first) + idx(d) * per, per));
           };
           loads(kbody, Expr(0), 5);
           if (!t.resident) {
             kbody.push_back(ld_b);
             kbody.push_back(make_loop("kb", tk, {make_loop("jb", tj, {mvin_b(idx(5), idx(6))})}));
           }
-          std::vector<Statement> steady;
-          loads(steady, idx(5) + 1, 6);
-          row(steady, idx(5), 6);
-          add_loop(kbody, "ic", ti - 1, steady);
-          row(kbody, Expr(ti - 1), 5);
+          if (!store_ahead || ti == 1) {
+            std::vector<Statement> steady;
+            const Expr next = idx(5) + 1;
+            row(steady, idx(5), 6, &next, nullptr);
+            add_loop(kbody, "ic", ti - 1, steady);
+            row(kbody, Expr(ti - 1), 5, nullptr, nullptr);
+          } else {
+            // Row 0 (nothing to store yet), rows 1 .. ti-2, row ti-1 (nothing to load); the mvouts
+            // of row ti-1 follow the k loop.
+            std::vector<Statement> first_row, steady;
+            const Expr one = Expr(1);
+            row(first_row, idx(5), 6, &one, nullptr);
+            kbody.push_back(make_loop("ic", 1, first_row));
+            const Expr ii = idx(5) + 1, next = idx(5) + 2, prev = idx(5);
+            row(steady, ii, 6, &next, &prev);
+            add_loop(kbody, "ic", ti - 2, steady);
+            const Expr prev_last = Expr(ti - 2);
+            row(kbody, Expr(ti - 1), 5, nullptr, &prev_last);
+          }
         }
         return kbody;
       });
-      const Expr ii = idx(4), jj = idx(5);
-      ibody.push_back(make_loop(
-          "io", ti,
-          {make_loop("jo", tj, {make_instruction(kMvout, {c_group + (m_first(ii) * g.n + n_first(jj)) * 4,
-                                                          c_row(ii, jj), 1, 1, m_len(ii), n_len(jj)})})}));
+      // OS with a resident panel stored all rows but the last among the computes (above).
+      const bool stored_ahead = store_ahead && ti > 1;
+      const Expr ii = idx(4) + (stored_ahead ? ti - 1 : 0), jj = idx(5);
+      ibody.push_back(make_loop("io", stored_ahead ? 1 : ti, {make_loop("jo", tj, {mvout(ii, jj)})}));
       return ibody;
     });
     return jbody;
@@ -357,7 +397,7 @@ Program GemminiAccelerator::map(const Layer& layer, const AccelConfig& config) c
   const int64_t mb = ceil_div(g.m, dim), nb = ceil_div(g.n, dim), kb = ceil_div(g.k, dim);
   if (p.auto_mapping) {
     const AutoTiling at = choose_auto_tiling(mb, nb, kb, p, config.dram);
-    if (at.ti > 0) return map_auto(layer, g, lay, p, at);
+    if (at.ti > 0) return map_auto(layer, g, lay, p, at, config.dram);
   }
   const Tiling t = choose_tiling(mb, nb, kb, p);
   if (t.ti == 0) {

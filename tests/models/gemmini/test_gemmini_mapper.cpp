@@ -106,6 +106,42 @@ TEST_CASE("mapping: auto computes the golden reference with ragged edge tiles in
   check_matches_golden(gemm(37, 29, 61), cfg);  // 10 x 8 x 16 blocks: no tile size divides all
 }
 
+TEST_CASE("mapping: auto (OS) spreads the next row's mvins and the last row's mvouts among the computes",
+          "[gemmini][mapper]") {
+  AccelConfig cfg = config(4, "os", 16, 4);
+  cfg.params["mapping"] = ConfigValue{"auto", SourceLoc{cfg.file, 1, "mapping"}};
+  const gemmini::Params p = gemmini::read_params(cfg);
+  // 10 x 8 x 16 blocks: the B panel resident, several rows per tile (the case that interleaves).
+  const gemmini::AutoTiling t = gemmini::choose_auto_tiling(10, 8, 16, p, cfg.dram);
+  REQUIRE(t.resident);
+  REQUIRE(t.ti > 1);
+  const Layer layer = gemm(37, 29, 61);
+  check_matches_golden(layer, cfg);
+  // The in-order decoder stalls on a mvin when the load queue is full: between two computes of a
+  // tile no more A mvins (config_ld stride M) than the queue holds (a tile's first row, after the
+  // previous tile's mvouts, is exposed by design); and stores start before the last compute.
+  const Program prog = GemminiAccelerator().map(layer, cfg);
+  int64_t stride = 0, run = -1, longest = 0, computes = 0, total_computes = 0, first_mvout_at = -1;
+  prog.for_each([&](const ConcreteInstruction& c) {
+    if (c.opcode == gemmini::kComputePreloaded || c.opcode == gemmini::kComputeAccumulated) ++total_computes;
+  });
+  prog.for_each([&](const ConcreteInstruction& c) {
+    if (c.opcode == gemmini::kConfigLd) stride = c.f[gemmini::kCfgStride];
+    if (c.opcode == gemmini::kMvin && stride == 37 && run >= 0) longest = std::max(longest, ++run);
+    if (c.opcode == gemmini::kComputePreloaded || c.opcode == gemmini::kComputeAccumulated) {
+      ++computes;
+      run = 0;
+    }
+    if (c.opcode == gemmini::kMvout) {
+      if (first_mvout_at < 0) first_mvout_at = computes;
+      run = -1;  // a tile's end
+    }
+  });
+  CHECK(longest > 0);
+  CHECK(longest <= p.ld_queue_depth);
+  CHECK(first_mvout_at < total_computes);
+}
+
 TEST_CASE("mapping: auto picks tiles that need not divide the blocks and fit the memories", "[gemmini][mapper]") {
   AccelConfig cfg = config(4, "ws", 1, 1);
   cfg.params["mapping"] = ConfigValue{"auto", SourceLoc{cfg.file, 1, "mapping"}};

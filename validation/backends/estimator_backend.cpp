@@ -27,7 +27,19 @@ class EstimatorBackend : public Backend {
     eo.explain = options.explain;
     const Estimate e = estimate(arch, program, eo);
     LayerResult r = estimated_layer(layer, program, config, accel.processing_elements(config), e.cycles);
-    describe(e, options.explain, &r);
+    r.counters["evaluated_instructions"] = e.evaluated_instructions;
+    r.counters["represented_instructions"] = e.represented_instructions;
+    r.counters["evaluated_iterations"] = e.evaluated_iterations;
+    r.counters["represented_iterations"] = e.represented_iterations;
+    r.info["bottleneck"] = e.bottleneck;
+    if (options.explain) {
+      for (const auto& kv : e.busy) r.counters[counters::busy(kv.first)] = kv.second;
+      for (const auto& k : e.kernels)
+        r.info["kernel." + (k.loop.empty() ? "depth" + std::to_string(k.depth) : k.loop)] =
+            "period " + std::to_string(k.period) + ", " + std::to_string(k.delta) + " cycles per period, " +
+            std::to_string(k.evaluated) + " of " + std::to_string(k.trips) + " iterations evaluated (" +
+            std::to_string(k.times) + " times)";
+    }
     r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return r;
   }
@@ -49,28 +61,16 @@ class EstimatorBackend : public Backend {
     LayerResult r = network_result(accel, config, workload, network, e.cycles);
     for (std::size_t i = 0; i < network.layers.size(); ++i)
       r.layer_cycles.push_back({network.layers[i], e.top_loops[i].second});
-    describe(e, options.explain, &r);
+    r.counters["evaluated_instructions"] = e.evaluated_instructions;
+    r.counters["represented_instructions"] = e.represented_instructions;
+    r.counters["evaluated_iterations"] = e.evaluated_iterations;
+    r.counters["represented_iterations"] = e.represented_iterations;
+    r.info["bottleneck"] = e.bottleneck;
     r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return r;
   }
 
  private:
-  // What the estimate cost and, with --explain, where its cycles went (layers and whole networks alike).
-  static void describe(const Estimate& e, bool explain, LayerResult* r) {
-    r->counters["evaluated_instructions"] = e.evaluated_instructions;
-    r->counters["represented_instructions"] = e.represented_instructions;
-    r->counters["evaluated_iterations"] = e.evaluated_iterations;
-    r->counters["represented_iterations"] = e.represented_iterations;
-    r->info["bottleneck"] = e.bottleneck;
-    if (!explain) return;
-    for (const auto& kv : e.busy) r->counters[counters::busy(kv.first)] = kv.second;
-    for (const auto& k : e.kernels)
-      r->info["kernel." + (k.loop.empty() ? "depth" + std::to_string(k.depth) : k.loop)] =
-          "period " + std::to_string(k.period) + ", " + std::to_string(k.delta) + " cycles per period, " +
-          std::to_string(k.evaluated) + " of " + std::to_string(k.trips) + " iterations evaluated (" +
-          std::to_string(k.times) + " times)";
-  }
-
   BindingCache bindings_;  // this backend's bindings (one per config, ISA and opcodes used)
 };
 

@@ -40,8 +40,9 @@ MemoryPort::Placed MemoryPort::place(RequestLog* log_in, std::size_t m, const Bo
     e.requests.append(new_.data(), g.k);
     if (g.repeat_count > 0)
       e.requests.append_repeated(new_.data() + g.k - window, window, g.repeat_delta, g.repeat_count);
+    e.requests.append_progression(g.run_first, g.run_count, g.run_da, g.run_dd);
     e.requests.shift(-start);
-    e.first_accept = new_[0].accept - start;
+    e.first_accept = (g.k > 0 ? new_[0].accept : g.run_first.accept) - start;
     e.issue = g.issue - start;
     e.done = g.done - start;
   }
@@ -207,6 +208,40 @@ MemoryPort::Generated MemoryPort::generate_requests(const BoundMemory& bm, const
   // every later request is the one a window back plus that delta (checked once per window).
   const std::size_t tail_start = k;
   int64_t repeat_count = 0, repeat_delta = 0;  // requests left as copies of the last window
+  // Closed form of the recurrence for the `left` requests still to come, when it settles at once:
+  // request i (from 1) accepted at issue + i * interval (no port or slot binds), its response
+  // either latency + xfer after that (xfer <= interval: the port keeps up) or xfer after the one
+  // before (xfer >= interval: responses back to back). Slots are checked against the window
+  // before and, as their margin is linear in i, at both ends of the run itself.
+  const auto progression = [&](int64_t left) -> Generated {
+    Generated g{k, issue, done, 0, 0, MemRequest{0, 0, 0}, 0, 0, 0};
+    if (interval < 1 || left <= 0) return g;
+    const int64_t t1 = issue + interval, w = bm.max_outstanding;
+    int64_t base = 0, dd = 0;  // response of request i: base + i * dd
+    const bool keeps_up = xfer <= interval && prefix_done <= t1 + lat;
+    if (keeps_up) {
+      base = issue + lat + xfer, dd = interval;
+    } else if (xfer >= interval && prefix_done >= t1 + lat) {
+      base = prefix_done, dd = xfer;
+    } else {
+      return g;
+    }
+    // Request i waits for the one w back: a new one of this step (index k - 1 + i - w < k) ...
+    for (int64_t i = std::max<int64_t>(1, w - static_cast<int64_t>(k) + 1); i <= std::min(left, w); ++i)
+      if (nq[static_cast<std::size_t>(static_cast<int64_t>(k) - 1 + i - w)].free > issue + i * interval) return g;
+    // ... or one of the run (i' = i - w >= 1): free base + i' * dd + rd by issue + (i' + w) * interval.
+    for (const int64_t ip : {int64_t{1}, left - w})
+      if (ip >= 1 && base + ip * dd + rd > issue + (ip + w) * interval) return g;
+    g.run_first = MemRequest{t1, base + dd, base + dd + rd};
+    g.run_count = left, g.run_da = interval, g.run_dd = dd;
+    g.issue = issue + left * interval;
+    g.done = std::max(done, base + left * dd);
+    return g;
+  };
+  if (j < n) {
+    const Generated g = progression(n - j);
+    if (g.run_count > 0) return g;
+  }
   std::size_t check_at = std::max(2 * window, tail_start + window + 1);
   for (; j < n; ++j) {
     if (k == check_at) {
@@ -235,7 +270,7 @@ MemoryPort::Generated MemoryPort::generate_requests(const BoundMemory& bm, const
     prefix_done = d;  // d > every response so far (xfer >= 0 on top of their maximum)
     done = std::max(done, d);
   }
-  return Generated{k, issue, done, repeat_count, repeat_delta};
+  return Generated{k, issue, done, repeat_count, repeat_delta, MemRequest{0, 0, 0}, 0, 0, 0};
 }
 
 

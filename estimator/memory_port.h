@@ -39,11 +39,14 @@ class MemoryPort {
 
  private:
   // A step's new requests (see memory()): the first `k` in nq, then `repeat_count` copies of the
-  // last window of max_outstanding shifted by multiples of `repeat_delta`; `issue` / `done` are the
-  // last acceptance and the latest response.
+  // last window of max_outstanding shifted by multiples of `repeat_delta`, or else `run_count`
+  // requests from `run_first` on, each `run_da` / `run_dd` later in acceptance / response and free;
+  // `issue` / `done` are the last acceptance and the latest response.
   struct Generated {
     std::size_t k;
     int64_t issue, done, repeat_count, repeat_delta;
+    MemRequest run_first;
+    int64_t run_count, run_da, run_dd;
   };
 
   Generated generate_requests(const BoundMemory& bm, const MemRequest* rq, std::size_t old_n, MemRequest* nq,

@@ -89,6 +89,11 @@ class RequestLog {
   void append(const MemRequest* r, std::size_t n);
   // Appends `count` requests: request i is window[i % w] + (i / w + 1) * delta in all three cycles.
   void append_repeated(const MemRequest* window, std::size_t w, int64_t delta, int64_t count);
+  // Appends `count` requests from `first` on, each `da` later in acceptance and `dd` in response
+  // and free (accepted at or after the last one).
+  void append_progression(const MemRequest& first, int64_t count, int64_t da, int64_t dd) {
+    if (count > 0) push_run(Run{first.accept, first.done, first.free, count, da, dd, dd, 0, 0});
+  }
   // Appends the requests of `other` from `from` up to `to`, every cycle moved by `shift` (accepted
   // at or after the last one).
   void append_log(const RequestLog& other, int64_t shift) { append_range(other, Pos{}, other.end(), shift); }

@@ -1,0 +1,86 @@
+// The memory port's fast paths (memo, repeated windows, closed-form runs) must place every request
+// where the rule applied one request at a time does.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <random>
+
+#include "estimator/memory_port.h"
+
+using namespace acv;
+
+namespace {
+
+// The rule of memory() request by request on a flat list of every request placed so far: the
+// first cycle from the previous acceptance + interval with a free port and a free slot; the
+// response after every response of a request accepted by then. Placed requests first among equals.
+MemoryPort::Placed place_flat(std::vector<MemRequest>* reqs, const BoundMemory& bm, int64_t n, int64_t xfer,
+                              int64_t interval, int64_t start, int64_t step_start) {
+  int64_t issue = start - interval, done = step_start;
+  std::vector<MemRequest> mine;
+  for (int64_t j = 0; j < n; ++j) {
+    int64_t t = issue + interval;
+    for (;;) {
+      int64_t same = 0, in_flight = 0;
+      for (int w = 0; w < 2; ++w)
+        for (const MemRequest& r : w == 0 ? *reqs : mine) {
+          same += r.accept == t ? 1 : 0;
+          in_flight += r.accept <= t && r.free > t ? 1 : 0;
+        }
+      if (same < bm.ports && in_flight < bm.max_outstanding) break;
+      ++t;
+    }
+    int64_t prefix_done = t + bm.latency;
+    for (int w = 0; w < 2; ++w)
+      for (const MemRequest& r : w == 0 ? *reqs : mine)
+        if (r.accept <= t) prefix_done = std::max(prefix_done, r.done);
+    const int64_t d = prefix_done + xfer;
+    mine.emplace_back(t, d, d + bm.release_delay);
+    issue = t;
+    done = std::max(done, d);
+  }
+  for (const MemRequest& r : mine) {
+    const auto at = std::upper_bound(reqs->begin(), reqs->end(), r.accept,
+                                     [](int64_t a, const MemRequest& x) { return a < x.accept; });
+    reqs->insert(at, r);
+  }
+  return MemoryPort::Placed{issue, done};
+}
+
+}  // namespace
+
+TEST_CASE("the memory port places a step's requests where the request-by-request rule does",
+          "[estimator][memory_port]") {
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<int64_t> small(0, 3), lat(0, 40), outstanding(1, 12), count(1, 60), gap(-30, 60);
+  for (int trial = 0; trial < 300; ++trial) {
+    BoundMemory bm;
+    bm.latency = lat(rng);
+    bm.max_outstanding = outstanding(rng);
+    bm.ports = 1 + small(rng) % 2;
+    bm.release_delay = small(rng) % 2;
+    MemoryPort port;
+    RequestLog log;
+    std::vector<MemRequest> ref;
+    int64_t step_start = 0;
+    for (int step = 0; step < 8; ++step) {
+      // Steps of both kinds: the port keeping up (xfer <= interval) and responses back to back.
+      const int64_t n = count(rng), interval = small(rng), xfer = 1 + small(rng);
+      step_start = std::max<int64_t>(0, step_start + gap(rng));
+      const int64_t start = step_start + small(rng);
+      const MemoryPort::Placed want = place_flat(&ref, bm, n, xfer, interval, start, step_start);
+      const MemoryPort::Placed got = port.place(&log, 0, bm, n, xfer, interval, start, step_start);
+      INFO("trial " << trial << " step " << step);
+      REQUIRE(got.issue == want.issue);
+      REQUIRE(got.done == want.done);
+      std::vector<MemRequest> all;
+      log.materialize(RequestLog::Pos{0, 0}, &all);
+      REQUIRE(all.size() == ref.size());
+      for (std::size_t i = 0; i < all.size(); ++i) {
+        REQUIRE(all[i].accept == ref[i].accept);
+        REQUIRE(all[i].done == ref[i].done);
+        REQUIRE(all[i].free == ref[i].free);
+      }
+    }
+  }
+}

@@ -213,7 +213,7 @@ MemoryPort::Generated MemoryPort::generate_requests(const BoundMemory& bm, const
   // either latency + xfer after that (xfer <= interval: the port keeps up) or xfer after the one
   // before (xfer >= interval: responses back to back). Slots are checked against the window
   // before and, as their margin is linear in i, at both ends of the run itself.
-  const auto progression = [&](int64_t left) -> Generated {
+  const auto progression = [=](int64_t left) -> Generated {
     Generated g{k, issue, done, 0, 0, MemRequest{0, 0, 0}, 0, 0, 0};
     if (interval < 1 || left <= 0) return g;
     const int64_t t1 = issue + interval, w = bm.max_outstanding;

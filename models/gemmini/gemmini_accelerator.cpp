@@ -236,30 +236,49 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
                                          m_len(ii), n_len(jj)});
       };
       std::vector<Statement> ibody;
-      tiles(ibody, "k", 4, kb, t.tk, [&](int64_t tk, const Expr& kt) {
-        auto k_first = [&](const Expr& kk) { return (kt * t.tk + kk) * dim; };
-        auto k_len = [&](const Expr& kk) { return min(Expr(g.k) - k_first(kk), dim); };
-        const Expr sp_iter = (((grp * nt + jt) * mt + it) * ktn + kt) * sp_h;
-        auto a_row = [&](const Expr& ii, const Expr& kk) { return (sp_iter + (ii * t.tk + kk) * dim) % (2 * sp_h); };
-        auto b_row = [&](const Expr& kk, const Expr& jj) {
-          return t.resident ? Expr(panel) + (kk * t.tj + jj) * dim
-                            : (sp_iter + (kk * t.tj + jj + t.ti * t.tk) * dim) % (2 * sp_h);
-        };
+      // Rows and mvins of k tile `kt` (block kk of it): tiles alternate scratchpad halves.
+      auto k_first = [&](const Expr& kt, const Expr& kk) { return (kt * t.tk + kk) * dim; };
+      auto k_len = [&](const Expr& kt, const Expr& kk) { return min(Expr(g.k) - k_first(kt, kk), dim); };
+      auto sp_iter = [&](const Expr& kt) { return (((grp * nt + jt) * mt + it) * ktn + kt) * sp_h; };
+      auto a_row_of = [&](const Expr& kt, const Expr& ii, const Expr& kk) {
+        return (sp_iter(kt) + (ii * t.tk + kk) * dim) % (2 * sp_h);
+      };
+      auto b_row_of = [&](const Expr& kt, const Expr& kk, const Expr& jj) {
+        return t.resident ? Expr(panel) + (kk * t.tj + jj) * dim
+                          : (sp_iter(kt) + (kk * t.tj + jj + t.ti * t.tk) * dim) % (2 * sp_h);
+      };
+      auto mvin_a_of = [&](const Expr& kt, const Expr& ii, const Expr& kk) {
+        return ws ? make_instruction(kMvin, {a_group + m_first(ii) * g.k + k_first(kt, kk), a_row_of(kt, ii, kk), 0,
+                                             m_len(ii), k_len(kt, kk)})
+                  : make_instruction(kMvin, {a_group + k_first(kt, kk) * g.m + m_first(ii), a_row_of(kt, ii, kk), 0,
+                                             k_len(kt, kk), m_len(ii)});
+      };
+      auto mvin_b_of = [&](const Expr& kt, const Expr& kk, const Expr& jj) {
+        return make_instruction(kMvin, {b_group + k_first(kt, kk) * g.n + n_first(jj), b_row_of(kt, kk, jj), 0,
+                                        k_len(kt, kk), n_len(jj)});
+      };
+      const Statement ld_a = make_instruction(kConfigLd, {ws ? g.k : g.m});
+      const Statement ld_b = make_instruction(kConfigLd, {g.n});
+      // OS, not resident, k tiles of equal size: each k tile's B mvins and first A row go among the
+      // previous k tile's last row (the other scratchpad half, read by no compute since the tile
+      // before), so only the i tile's first k tile waits for its loads.
+      const bool k_ahead = !ws && !t.resident && kb % t.tk == 0 && ktn > 1;
+      // The first loads of k tile `kt` (A row 0, the B tile) at loop depth d.
+      auto k_tile_loads = [&](std::vector<Statement>& out, const Expr& kt, int d) {
+        out.push_back(ld_a);
+        out.push_back(make_loop("ka", t.tk, {mvin_a_of(kt, Expr(0), idx(d))}));
+        out.push_back(ld_b);
+        out.push_back(make_loop("kb", t.tk, {make_loop("jb", tj, {mvin_b_of(kt, idx(d), idx(d + 1))})}));
+      };
+      auto k_tile = [&](int64_t tk, const Expr& kt, bool loaded, bool load_next) {
+        auto a_row = [&](const Expr& ii, const Expr& kk) { return a_row_of(kt, ii, kk); };
+        auto b_row = [&](const Expr& kk, const Expr& jj) { return b_row_of(kt, kk, jj); };
+        auto k_len1 = [&](const Expr& kk) { return k_len(kt, kk); };
         // Software-pipelined (as Gemmini's loop_ws unroller issues loads ahead): the decoder is in
         // order, so the mvins of the next A block column (WS) or row (OS) come before the computes
         // of the current one and load while they run; only the first is exposed.
-        auto mvin_a = [&](const Expr& ii, const Expr& kk) {
-          return ws ? make_instruction(kMvin, {a_group + m_first(ii) * g.k + k_first(kk), a_row(ii, kk), 0,
-                                               m_len(ii), k_len(kk)})
-                    : make_instruction(kMvin, {a_group + k_first(kk) * g.m + m_first(ii), a_row(ii, kk), 0,
-                                               k_len(kk), m_len(ii)});
-        };
-        auto mvin_b = [&](const Expr& kk, const Expr& jj) {
-          return make_instruction(kMvin, {b_group + k_first(kk) * g.n + n_first(jj), b_row(kk, jj), 0, k_len(kk),
-                                          n_len(jj)});
-        };
-        const Statement ld_a = make_instruction(kConfigLd, {ws ? g.k : g.m});
-        const Statement ld_b = make_instruction(kConfigLd, {g.n});
+        auto mvin_a = [&](const Expr& ii, const Expr& kk) { return mvin_a_of(kt, ii, kk); };
+        auto mvin_b = [&](const Expr& kk, const Expr& jj) { return mvin_b_of(kt, kk, jj); };
         std::vector<Statement> kbody;
         if (ws) {
           // Column kk: mvins of A[:, kk] (and B[kk, :] unless resident) at loop depth d.
@@ -277,7 +296,7 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
             const Expr jj = idx(d), ii = idx(d + 1) + 1;
             const Expr accumulate = clamp(kt * t.tk + kk, 0, 1);
             std::vector<Statement> body = {
-                make_instruction(kPreload, {b_row(kk, jj), k_len(kk), c_row(0, jj), m_len(0), accumulate}),
+                make_instruction(kPreload, {b_row(kk, jj), k_len1(kk), c_row(0, jj), m_len(0), accumulate}),
                 make_instruction(kComputePreloaded, {a_row(0, kk), 0, m_len(0)})};
             add_loop(body, "ic", ti - 1,
                      {make_instruction(kPreload, {0, 0, c_row(ii, jj), m_len(ii), accumulate}),
@@ -303,19 +322,30 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
           // a block of more mvins than the load queue takes while computes wait behind it.
           // With `prev` (a resident panel: one k tile) chain jj also stores C[prev][jj], done a row
           // ago, so the tile's mvouts do not queue up behind the store queue at its end.
-          auto row = [&](std::vector<Statement>& out, const Expr& ii, int d, const Expr* next, const Expr* prev) {
+          // With `ahead` (the last row, k_ahead) chain jj loads B[:, jj] of the next k tile, the
+          // first chain also its A row 0.
+          auto row = [&](std::vector<Statement>& out, const Expr& ii, int d, const Expr* next, const Expr* prev,
+                         bool ahead = false) {
             const int64_t per = next ? tk / tj : 0, first = next ? tk - (tj - 1) * per : 0;
-            auto chain_body = [&](const Expr& jj, const Expr& k0, int64_t n_mvins) {
+            auto chain_body = [&](const Expr& jj, const Expr& k0, int64_t n_mvins, bool first_chain = false) {
               std::vector<Statement> body;
               auto compute = [&](std::vector<Statement>& into, Opcode op, const Expr& kk, bool last) {
                 into.push_back(last ? make_instruction(kPreload, {0, 0, c_row(ii, jj), m_len(ii), accumulate})
                                     : make_instruction(kPreload, {0, 0, 0, 0, 0}));
-                into.push_back(make_instruction(op, {a_row(ii, kk), b_row(kk, jj), k_len(kk)}));
+                into.push_back(make_instruction(op, {a_row(ii, kk), b_row(kk, jj), k_len1(kk)}));
               };
               compute(body, kComputePreloaded, Expr(0), tk == 1);
               if (n_mvins > 0) {
                 body.push_back(ld_a);
                 body.push_back(make_loop("kn", n_mvins, {mvin_a(*next, k0 + idx(d + 1))}));
+              }
+              if (ahead) {
+                if (first_chain) {
+                  body.push_back(ld_a);
+                  body.push_back(make_loop("kn", tk, {mvin_a_of(kt + 1, Expr(0), idx(d + 1))}));
+                }
+                body.push_back(ld_b);
+                body.push_back(make_loop("kn", tk, {mvin_b_of(kt + 1, idx(d + 1), jj)}));
               }
               if (prev) body.push_back(mvout(*prev, jj));
               if (tk > 2) {
@@ -326,6 +356,11 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
               if (tk > 1) compute(body, kComputeAccumulated, Expr(tk - 1), true);
               return body;
             };
+            if (ahead) {
+              out.push_back(make_loop("jc", 1, chain_body(idx(d), Expr(0), 0, true)));
+              add_loop(out, "jc", tj - 1, chain_body(idx(d) + 1, Expr(0), 0));
+              return;
+            }
             if (!next && !prev) {
               out.push_back(make_loop("jc", tj, chain_body(idx(d), Expr(0), 0)));
               return;
@@ -333,17 +368,19 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
             out.push_back(make_loop("jc", 1, chain_body(idx(d), Expr(0), first)));
             add_loop(out, "jc", tj - 1, chain_body(idx(d) + 1, Expr(first) + idx(d) * per, per));
           };
-          loads(kbody, Expr(0), 5);
-          if (!t.resident) {
-            kbody.push_back(ld_b);
-            kbody.push_back(make_loop("kb", tk, {make_loop("jb", tj, {mvin_b(idx(5), idx(6))})}));
+          if (!loaded) {
+            loads(kbody, Expr(0), 5);
+            if (!t.resident) {
+              kbody.push_back(ld_b);
+              kbody.push_back(make_loop("kb", tk, {make_loop("jb", tj, {mvin_b(idx(5), idx(6))})}));
+            }
           }
           if (!store_ahead || ti == 1) {
             std::vector<Statement> steady;
             const Expr next = idx(5) + 1;
             row(steady, idx(5), 6, &next, nullptr);
             add_loop(kbody, "ic", ti - 1, steady);
-            row(kbody, Expr(ti - 1), 5, nullptr, nullptr);
+            row(kbody, Expr(ti - 1), 5, nullptr, nullptr, load_next);
           } else {
             // Row 0 (nothing to store yet), rows 1 .. ti-2, row ti-1 (nothing to load); the mvouts
             // of row ti-1 follow the k loop.
@@ -359,7 +396,16 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
           }
         }
         return kbody;
-      });
+      };
+      if (k_ahead) {
+        // k tile 0's loads, k tiles 0 .. ktn-2 each loading the next, the last (depths 4, 5..).
+        k_tile_loads(ibody, Expr(0), 4);
+        add_loop(ibody, "k", ktn - 1, k_tile(t.tk, idx(4), true, true));
+        add_loop(ibody, "k_last", 1, k_tile(t.tk, Expr(ktn - 1) + idx(4), true, false));
+      } else {
+        tiles(ibody, "k", 4, kb, t.tk,
+              [&](int64_t tk, const Expr& kt) { return k_tile(tk, kt, false, false); });
+      }
       // OS with a resident panel stored all rows but the last among the computes (above).
       const bool stored_ahead = store_ahead && ti > 1;
       const Expr ii = idx(4) + (stored_ahead ? ti - 1 : 0), jj = idx(5);

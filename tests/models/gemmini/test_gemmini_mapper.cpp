@@ -142,6 +142,37 @@ TEST_CASE("mapping: auto (OS) spreads the next row's mvins and the last row's mv
   CHECK(first_mvout_at < total_computes);
 }
 
+TEST_CASE("mapping: auto (OS) loads the next k tile among the current k tile's computes", "[gemmini][mapper]") {
+  AccelConfig cfg = config(4, "os", 1, 1);
+  cfg.params["mapping"] = ConfigValue{"auto", SourceLoc{cfg.file, 1, "mapping"}};
+  const gemmini::Params p = gemmini::read_params(cfg);
+  // 10 x 6 x 48 blocks: too much K for a resident B panel, so several k tiles per row tile.
+  const Layer layer = gemm(40, 24, 192);
+  const gemmini::AutoTiling t = gemmini::choose_auto_tiling(10, 6, 48, p, cfg.dram);
+  CAPTURE(t.ti, t.tj, t.tk);
+  REQUIRE(!t.resident);
+  REQUIRE(48 % t.tk == 0);
+  REQUIRE(48 / t.tk > 1);
+  REQUIRE(t.tj > 1);
+  check_matches_golden(layer, cfg);
+  // Within a row tile (between its first compute and its mvouts), a k tile's B mvins (config_ld
+  // stride N) are spread one column per chain of the previous k tile's last row, never in one block
+  // of tj columns between two computes (the in-order decoder would hold the computes behind them).
+  const Program prog = GemminiAccelerator().map(layer, cfg);
+  int64_t stride = 0, run = -1, longest = 0, b_mvins_among = 0;
+  prog.for_each([&](const ConcreteInstruction& c) {
+    if (c.opcode == gemmini::kConfigLd) stride = c.f[gemmini::kCfgStride];
+    if (c.opcode == gemmini::kMvin && stride == 24 && run >= 0) {
+      longest = std::max(longest, ++run);
+      ++b_mvins_among;
+    }
+    if (c.opcode == gemmini::kComputePreloaded || c.opcode == gemmini::kComputeAccumulated) run = 0;
+    if (c.opcode == gemmini::kMvout) run = -1;
+  });
+  CHECK(b_mvins_among > 0);
+  CHECK(longest <= t.tk);
+}
+
 TEST_CASE("mapping: auto picks tiles that need not divide the blocks and fit the memories", "[gemmini][mapper]") {
   AccelConfig cfg = config(4, "ws", 1, 1);
   cfg.params["mapping"] = ConfigValue{"auto", SourceLoc{cfg.file, 1, "mapping"}};

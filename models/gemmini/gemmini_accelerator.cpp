@@ -263,12 +263,14 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
       // previous k tile's last row (the other scratchpad half, read by no compute since the tile
       // before), so only the i tile's first k tile waits for its loads.
       const bool k_ahead = !ws && !t.resident && kb % t.tk == 0 && ktn > 1;
-      // The first loads of k tile `kt` (A row 0, the B tile) at loop depth d.
-      auto k_tile_loads = [&](std::vector<Statement>& out, const Expr& kt, int d) {
+      // OS: the first loads of k tile `kt` of `tk` blocks (A row 0, the B tile unless resident) at
+      // loop depth d.
+      auto k_tile_loads = [&](std::vector<Statement>& out, const Expr& kt, int64_t tk, int d) {
         out.push_back(ld_a);
-        out.push_back(make_loop("ka", t.tk, {mvin_a_of(kt, Expr(0), idx(d))}));
+        out.push_back(make_loop("ka", tk, {mvin_a_of(kt, Expr(0), idx(d))}));
+        if (t.resident) return;
         out.push_back(ld_b);
-        out.push_back(make_loop("kb", t.tk, {make_loop("jb", tj, {mvin_b_of(kt, idx(d), idx(d + 1))})}));
+        out.push_back(make_loop("kb", tk, {make_loop("jb", tj, {mvin_b_of(kt, idx(d), idx(d + 1))})}));
       };
       auto k_tile = [&](int64_t tk, const Expr& kt, bool loaded, bool load_next) {
         auto a_row = [&](const Expr& ii, const Expr& kk) { return a_row_of(kt, ii, kk); };
@@ -311,11 +313,6 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
           column(kbody, Expr(tk - 1), 5);
         } else {
           const Expr accumulate = clamp(kt, 0, 1);
-          // Row ii: mvins of A[ii, :] at loop depth d.
-          auto loads = [&](std::vector<Statement>& out, const Expr& ii, int d) {
-            out.push_back(ld_a);
-            out.push_back(make_loop("ka", tk, {mvin_a(ii, idx(d))}));
-          };
           // jj { K chain over the tile's k blocks, PEs accumulating, C written by the last }. With
           // `next` the next row's tk mvins are spread over the tj chains (the first takes the
           // remainder), each chain's after its first compute: the in-order decoder then never holds
@@ -368,13 +365,7 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
             out.push_back(make_loop("jc", 1, chain_body(idx(d), Expr(0), first)));
             add_loop(out, "jc", tj - 1, chain_body(idx(d) + 1, Expr(first) + idx(d) * per, per));
           };
-          if (!loaded) {
-            loads(kbody, Expr(0), 5);
-            if (!t.resident) {
-              kbody.push_back(ld_b);
-              kbody.push_back(make_loop("kb", tk, {make_loop("jb", tj, {mvin_b(idx(5), idx(6))})}));
-            }
-          }
+          if (!loaded) k_tile_loads(kbody, kt, tk, 5);
           if (!store_ahead || ti == 1) {
             std::vector<Statement> steady;
             const Expr next = idx(5) + 1;
@@ -399,7 +390,7 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
       };
       if (k_ahead) {
         // k tile 0's loads, k tiles 0 .. ktn-2 each loading the next, the last (depths 4, 5..).
-        k_tile_loads(ibody, Expr(0), 4);
+        k_tile_loads(ibody, Expr(0), t.tk, 4);
         add_loop(ibody, "k", ktn - 1, k_tile(t.tk, idx(4), true, true));
         add_loop(ibody, "k_last", 1, k_tile(t.tk, Expr(ktn - 1) + idx(4), true, false));
       } else {

@@ -72,6 +72,8 @@ class Evaluator {
         }
       }
     }
+    for (std::size_t o = 0; o < a_.objects.size(); ++o)
+      if (a_.objects[o].from < 0) roots_.push_back(static_cast<int>(o));
     fields_.assign(64, 0);
     field_src_.assign(64, nullptr);
     field_stamp_.assign(64, 0);
@@ -257,6 +259,32 @@ class Evaluator {
     return false;
   }
 
+  // The earliest cycle a later instruction can enter its path (every path starts at a root object),
+  // so the earliest a later step can request memory.
+  int64_t front() const {
+    int64_t f = std::numeric_limits<int64_t>::max();
+    for (int o : roots_) {
+      const BoundObject& ob = a_.objects[static_cast<std::size_t>(o)];
+      const int base = layout_.obj_base(static_cast<std::size_t>(o));
+      if (ob.kind == ObjectKind::Queue) {
+        const int64_t h = s_.head[static_cast<std::size_t>(layout_.obj_ring(static_cast<std::size_t>(o)))];
+        f = std::min(f, s_.t[static_cast<std::size_t>(base + static_cast<int>(h))]);
+      } else {
+        const int64_t n = ob.kind == ObjectKind::Unit ? ob.instances : 1;
+        for (int64_t k = 0; k < n; ++k) f = std::min(f, s_.t[static_cast<std::size_t>(base + k)]);
+      }
+    }
+    return f;
+  }
+  // Whether a later step may still request before the last acceptance of one this instruction
+  // placed: a competing unit is free before it, and later instructions can enter before it.
+  bool may_still_compete() const {
+    if (!may_compete()) return false;
+    int64_t last = std::numeric_limits<int64_t>::min();
+    for (const Placement& p : placed_) last = std::max(last, p.issue);
+    return front() < last;
+  }
+
   void run_instruction(const Instruction& ins) {
     placed_.clear();
     if (speculating_ || !shares_memory_[static_cast<std::size_t>(ins.opcode)]) {
@@ -277,7 +305,7 @@ class Evaluator {
     // they stay (a few rounds at most).
     std::vector<LaterStream> later, before;
     for (int round = 0; round < kRounds; ++round) {
-      if (placed_.empty() || !may_compete()) return;
+      if (placed_.empty() || !may_still_compete()) return;
       look_ahead();
       restore(snapshot_);
       later.swap(later_streams_);
@@ -322,7 +350,7 @@ class Evaluator {
         if (!settle(&w)) break;
         for (std::size_t d = 0; d < w.size(); ++d) idx_[d] = w[d].i;
         run_one(w.back().loop->body[w.back().pos].instr);
-        if (!may_compete()) break;
+        if (!may_still_compete()) break;
       }
     } catch (const InputError&) {
       // Bad input ahead: reported when it is evaluated in program order.
@@ -709,10 +737,12 @@ class Evaluator {
         if (x.m == m) streams_.push_back(x.s);
     const MemoryPort::Placed placed =
         streams_.empty() ? port_.place(&log, m, bm, n, xfer, interval, start, step_start)
-                         : port_.place_among(&log, bm, n, xfer, interval, start, step_start, streams_);
+                         : port_.place_among(&log, bm, n, xfer, interval, start, step_start,
+                                             bm.rank[static_cast<std::size_t>(step.unit)], streams_);
     if (speculating_) {
       for (const Placement& p : placed_)
-        if (p.m == m && start < p.issue) later_streams_.push_back(LaterStream{m, {start, n, xfer, interval}});
+        if (p.m == m && start < p.issue) later_streams_.push_back(
+              LaterStream{m, {start, n, xfer, interval, bm.rank[static_cast<std::size_t>(step.unit)]}});
     } else {
       placed_.push_back(Placement{m, placed.issue});
     }
@@ -991,6 +1021,7 @@ class Evaluator {
   // evaluation then depends on what follows it, so it is not extrapolated / memoized.
   int crossed_seg_ = std::numeric_limits<int>::max(), crossed_end_ = std::numeric_limits<int>::max();
   const std::vector<LaterStream>* later_ = nullptr;  // the running instruction competes with them
+  std::vector<int> roots_;  // objects with no `from`: where every instruction's path starts
   std::vector<LaterStream> later_streams_;            // collected by look_ahead()
   std::vector<Placement> placed_;                     // the running instruction's memory steps
   std::vector<MemoryPort::Stream> streams_;           // scratch of memory()

@@ -1,6 +1,7 @@
 // Parser and validator of architecture descriptions (format: docs/arch-description.md).
 #include "arch_description.h"
 
+#include <algorithm>
 #include <fstream>
 #include <mutex>
 #include <set>
@@ -293,7 +294,8 @@ class DescriptionParser {
     d_->storages.push_back(std::move(s));
   }
   void parse_memory(const std::string& key, const YamlNode& n) {
-    n.check_keys({"latency", "bytes_per_cycle", "max_outstanding", "request_interval", "ports", "release_delay", "lookahead"});
+    n.check_keys({"latency", "bytes_per_cycle", "max_outstanding", "request_interval", "ports", "release_delay", "lookahead",
+                  "priority"});
     if (find_memory(key) >= 0) n.fail("memory defined twice");
     MemorySpec m;
     m.name = key;
@@ -309,6 +311,19 @@ class DescriptionParser {
     if (n.has("ports")) require_positive_if_constant(m.ports, n["ports"]);
     m.release_delay = param_expr_or(n, "release_delay", 0);
     m.lookahead = param_expr_or(n, "lookahead", 0);
+    if (n.has("priority")) {
+      const YamlNode p = n["priority"];
+      p.require_sequence();
+      for (std::size_t i = 0; i < p.size(); ++i) {
+        const std::string u = p.at(i).as_string();
+        const int o = find_object(u);
+        if (o < 0 || d_->objects[static_cast<std::size_t>(o)].kind != ObjectKind::Unit)
+          p.at(i).fail("'" + u + "' is not a unit");
+        if (std::find(m.priority.begin(), m.priority.end(), o) != m.priority.end())
+          p.at(i).fail("unit '" + u + "' listed twice");
+        m.priority.push_back(o);
+      }
+    }
     d_->memories.push_back(std::move(m));
   }
 

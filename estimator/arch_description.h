@@ -67,6 +67,10 @@ struct MemorySpec {
   // Later instructions searched for requests that run before an earlier one's (0: program order).
   // Time order costs a re-evaluation per shared-port instruction, so a description opts in.
   Expression lookahead;
+  // Units whose requests win a cycle over other units' whatever the program order, first listed
+  // first (e.g. a store unit the port arbiter always serves before the load unit); unlisted units
+  // come after them, in program order.
+  std::vector<int> priority;
   SourceLoc loc;
 };
 

@@ -193,6 +193,8 @@ BoundArch bind_arch(std::shared_ptr<const ArchDescription> desc, const std::map<
     x.release_delay = positive(m.release_delay, "release_delay", 0);
     x.lookahead = positive(m.lookahead, "lookahead", 0);
     if (x.lookahead > 256) throw InputError(m.lookahead.loc(), "lookahead above 256");
+    x.rank.assign(d.objects.size(), static_cast<int>(m.priority.size()));
+    for (std::size_t i = 0; i < m.priority.size(); ++i) x.rank[static_cast<std::size_t>(m.priority[i])] = static_cast<int>(i);
     b.memories.push_back(x);
   }
   if (!d.peak_macs_per_cycle.empty()) b.peak_macs_per_cycle = positive(d.peak_macs_per_cycle, "macs_per_cycle");

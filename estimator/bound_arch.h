@@ -44,6 +44,9 @@ struct BoundMemory {
   int64_t ports = 1;
   int64_t release_delay = 0;
   int64_t lookahead = 0;  // later instructions searched for earlier requests (0: program order)
+  // Per object: the rank of a unit's requests where two want one cycle (lower wins; MemorySpec::
+  // priority); equal ranks go by program order.
+  std::vector<int> rank;
 };
 
 // An opcode of the Program's ISA and the class that describes it.

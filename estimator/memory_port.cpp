@@ -56,7 +56,7 @@ MemoryPort::Placed MemoryPort::place(RequestLog* log_in, std::size_t m, const Bo
 }
 
 MemoryPort::Placed MemoryPort::place_among(RequestLog* log, const BoundMemory& bm, int64_t n, int64_t xfer,
-                                           int64_t interval, int64_t start, int64_t step_start,
+                                           int64_t interval, int64_t start, int64_t step_start, int rank,
                                            const std::vector<Stream>& later) {
   // Request by request in time: few steps and requests overlap, so no memo.
   if (n <= 0) return Placed{start - interval, step_start};
@@ -67,15 +67,21 @@ MemoryPort::Placed MemoryPort::place_among(RequestLog* log, const BoundMemory& b
   log->materialize(at, &window_);
   struct Next {
     int64_t t, left, xfer, interval;
+    int rank;
+    bool mine;
   };
-  std::vector<Next> streams{{start, n, xfer, interval}};
+  std::vector<Next> streams{{start, n, xfer, interval, rank, true}};
   for (const Stream& s : later)
-    if (s.n > 0) streams.push_back({s.start, s.n, s.xfer, s.interval});
+    if (s.n > 0) streams.push_back({s.start, s.n, s.xfer, s.interval, s.rank, false});
+  // A cycle two want goes by rank, then program order.
+  std::stable_sort(streams.begin(), streams.end(), [](const Next& a, const Next& b) { return a.rank < b.rank; });
+  std::size_t me = 0;
+  while (!streams[me].mine) ++me;
   std::priority_queue<int64_t, std::vector<int64_t>, std::greater<>> frees;  // of the requests accepted so far
   new_.clear();
   std::size_t w = 0;
   int64_t issue = start - interval, done = step_start, cycle = std::numeric_limits<int64_t>::min(), same = 0;
-  while (streams[0].left > 0) {
+  while (streams[me].left > 0) {
     int64_t t = std::numeric_limits<int64_t>::max();
     for (const Next& s : streams)
       if (s.left > 0) t = std::min(t, s.t);
@@ -99,7 +105,7 @@ MemoryPort::Placed MemoryPort::place_among(RequestLog* log, const BoundMemory& b
       prefix_done = d;
       frees.push(d + bm.release_delay);
       ++same;
-      if (k == 0) {
+      if (s.mine) {
         new_.emplace_back(t, d, d + bm.release_delay);
         issue = t;
         done = std::max(done, d);

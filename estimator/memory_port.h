@@ -26,16 +26,19 @@ class MemoryPort {
                int64_t start, int64_t step_start);
 
   // A step of an instruction later in program order: `n` requests of `xfer` cycles, the first
-  // issued at `start`, each next one `interval` after the previous one was accepted.
+  // issued at `start`, each next one `interval` after the previous one was accepted; its unit's
+  // `rank` (BoundMemory::rank).
   struct Stream {
     int64_t start, n, xfer, interval;
+    int rank = 0;
   };
   // Contract: as place(), but the requests of the `later` steps (in program order) compete for the
   // port and slots in time order too: a cycle two want goes to the placed requests, then to this
-  // step, then to the later steps in order; every request accepted earlier counts against the slots
-  // and the response order. Only this step's requests are appended to `log`.
+  // step and the later steps by rank, equal ranks in program order; every request accepted earlier
+  // counts against the slots and the response order. Only this step's requests (rank `rank`) are
+  // appended to `log`.
   Placed place_among(RequestLog* log, const BoundMemory& bm, int64_t n, int64_t xfer, int64_t interval, int64_t start,
-                     int64_t step_start, const std::vector<Stream>& later);
+                     int64_t step_start, int rank, const std::vector<Stream>& later);
 
  private:
   // A step's new requests (see memory()): the first `k` in nq, then `repeat_count` copies of the

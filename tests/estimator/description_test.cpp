@@ -185,3 +185,21 @@ TEST_CASE("with_param_values replaces params by constants, leaving the original 
   CHECK(d->params[0].value.eval(EvalContext{}) == 3);
   CHECK(e->params[1].value.text() == "A * 2");
 }
+
+TEST_CASE("a memory's priority names units, each once; anything else is an error at its line", "[description]") {
+  const std::string base = "stages:\n  d: {}\nunits:\n  ld: {}\n  st: {}\ninstructions:\n  op: {unit: ld}\nmemory:\n  dram: ";
+  const auto d = parse_arch_description(base + "{latency: 1, bytes_per_cycle: 1, priority: [st, ld]}\n", "p.yaml");
+  REQUIRE(d->memories.size() == 1);
+  const auto object = [&](const std::string& name) {
+    for (std::size_t o = 0; o < d->objects.size(); ++o)
+      if (d->objects[o].name == name) return static_cast<int>(o);
+    return -1;
+  };
+  CHECK(d->memories[0].priority == std::vector<int>{object("st"), object("ld")});
+  CHECK_THROWS_WITH(parse_arch_description(base + "{latency: 1, bytes_per_cycle: 1, priority: [st, d]}\n", "p.yaml"),
+                    Catch::Contains("p.yaml:9") && Catch::Contains("'d' is not a unit"));
+  CHECK_THROWS_WITH(parse_arch_description(base + "{latency: 1, bytes_per_cycle: 1, priority: [st, st]}\n", "p.yaml"),
+                    Catch::Contains("p.yaml:9") && Catch::Contains("unit 'st' listed twice"));
+  CHECK_THROWS_WITH(parse_arch_description(base + "{latency: 1, bytes_per_cycle: 1, priority: st}\n", "p.yaml"),
+                    Catch::Contains("p.yaml:9"));
+}

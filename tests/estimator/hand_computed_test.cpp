@@ -192,6 +192,36 @@ instructions:
   CHECK(run(yaml, looped).cycles == run(yaml, looped, {}, true).cycles);
 }
 
+TEST_CASE("a unit with priority on the port takes a cycle from an earlier instruction's requests") {
+  const auto isa = make_isa({{"load", {"n"}}, {"store", {"n"}}});
+  const std::string yaml = R"(
+units:
+  ld: {}
+  st: {}
+memory:
+  dram: {latency: 10, bytes_per_cycle: 4, max_outstanding: 8, lookahead: 8, priority: [st]}
+instructions:
+  load: {fields: [n], unit: ld, memory: {requests: n, bytes: 4}, latency: mem_done + 1}
+  store: {fields: [n], unit: st, memory: {requests: n, bytes: 4, start: 2}, latency: mem_done + 50}
+)";
+  // The store (later in program order) wins cycles 2 and 3: loads at 0, 1, 4, 5 (done 11, 12, 15, 16),
+  // stores done 13, 14, so the store ends at 64. In program order the loads keep 0..3 (done 11..14),
+  // the stores go at 4, 5 (done 15, 16) and the store ends at 66.
+  const Program p = program(isa, {instr(0, {4}), instr(1, {2})});
+  CHECK(run(yaml, p).cycles == 64);
+  std::string program_order = yaml;
+  program_order.replace(program_order.find(", priority: [st]"), 16, "");
+  CHECK(run(program_order, p).cycles == 66);
+  // Without a look-ahead the store is not seen while the load is placed: program order again.
+  std::string no_lookahead = yaml;
+  no_lookahead.replace(no_lookahead.find(", lookahead: 8"), 14, "");
+  CHECK(run(no_lookahead, p).cycles == 66);
+  // In a loop: extrapolation stays exact, and the priority still decides.
+  const Program looped = program(isa, {loop("t", 30, {instr(0, {4}), instr(1, {2})})});
+  CHECK(run(yaml, looped).cycles == run(yaml, looped, {}, true).cycles);
+  CHECK(run(yaml, looped).cycles != run(program_order, looped).cycles);
+}
+
 TEST_CASE("a carried field is the latest earlier value of another class's field (a decoder register)") {
   const auto isa = make_isa({{"set", {"n"}}, {"run", {"x"}}});
   const std::string yaml = R"(

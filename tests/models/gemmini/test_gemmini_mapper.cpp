@@ -173,6 +173,38 @@ TEST_CASE("mapping: auto (OS) loads the next k tile among the current k tile's c
   CHECK(longest <= t.tk);
 }
 
+TEST_CASE("mapping: auto (WS) loads the next k tile's first column among the current k tile's last column",
+          "[gemmini][mapper]") {
+  AccelConfig cfg = config(4, "ws", 1, 1);
+  cfg.params["mapping"] = ConfigValue{"auto", SourceLoc{cfg.file, 1, "mapping"}};
+  const gemmini::Params p = gemmini::read_params(cfg);
+  // 10 x 6 x 48 blocks: several k tiles per row tile (as the OS case above).
+  const Layer layer = gemm(40, 24, 192);
+  const gemmini::AutoTiling t = gemmini::choose_auto_tiling(10, 6, 48, p, cfg.dram);
+  CAPTURE(t.ti, t.tj, t.tk);
+  REQUIRE(!t.resident);
+  REQUIRE(48 % t.tk == 0);
+  REQUIRE(48 / t.tk > 1);
+  REQUIRE(t.tj > 1);
+  check_matches_golden(layer, cfg);
+  // Within a row tile, the B mvins (config_ld stride N) of a k tile's first row come one per
+  // weight preload of the k tile before, never tj of them in one block between two computes (the
+  // in-order decoder would hold the computes behind them).
+  const Program prog = GemminiAccelerator().map(layer, cfg);
+  int64_t stride = 0, run = -1, longest = 0, b_mvins_among = 0;
+  prog.for_each([&](const ConcreteInstruction& c) {
+    if (c.opcode == gemmini::kConfigLd) stride = c.f[gemmini::kCfgStride];
+    if (c.opcode == gemmini::kMvin && stride == 24 && run >= 0) {
+      longest = std::max(longest, ++run);
+      ++b_mvins_among;
+    }
+    if (c.opcode == gemmini::kComputePreloaded || c.opcode == gemmini::kComputeAccumulated) run = 0;
+    if (c.opcode == gemmini::kMvout) run = -1;
+  });
+  CHECK(b_mvins_among > 0);
+  CHECK(longest == 1);
+}
+
 TEST_CASE("mapping: auto picks tiles that need not divide the blocks and fit the memories", "[gemmini][mapper]") {
   AccelConfig cfg = config(4, "ws", 1, 1);
   cfg.params["mapping"] = ConfigValue{"auto", SourceLoc{cfg.file, 1, "mapping"}};

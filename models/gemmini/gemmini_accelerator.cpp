@@ -201,8 +201,8 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
 
   // Not resident, k tiles of equal size: each k tile's first loads (OS: its B mvins and first A row;
   // WS: its first A column and B row) go among the previous k tile's last row (OS) or column (WS),
-  // to the other scratchpad half, read by no compute since the tile before. So only an i tile's
-  // first k tile waits for its loads.
+  // the next i tile's among the current i tile's last k tile; they go to the other scratchpad half,
+  // read by no compute since the tile before. So only a j tile's first k tile waits for its loads.
   const bool k_ahead = !t.resident && kb % t.tk == 0 && ktn > 1;
   // Whose first loads a k tile's last row (OS) or column (WS) carries: k tile `kt` of i tile `it`
   // (`ti` row blocks).
@@ -238,7 +238,9 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
                                                Expr(panel) + (kk * t.tj + jj) * dim, 0,
                                                min(Expr(g.k) - kk * dim, dim), n_len(jj)})})}));
     }
-    tiles(jbody, "i", 3, mb, t.ti, [&](int64_t ti, const Expr& it) {
+    // i tile `it` of `ti` row blocks; `loaded`: its first k tile's first loads came with the tile
+    // before; `next_ti` > 0: its last k tile loads the next i tile's (of that many row blocks).
+    auto i_tile = [&](int64_t ti, const Expr& it, bool loaded, int64_t next_ti) {
       auto m_first_at = [&](const Expr& itx, const Expr& ii) { return (itx * t.ti + ii) * dim; };
       auto m_len_at = [&](const Expr& itx, const Expr& ii) { return min(Expr(g.m) - m_first_at(itx, ii), dim); };
       auto m_first = [&](const Expr& ii) { return m_first_at(it, ii); };
@@ -434,11 +436,12 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
         return kbody;
       };
       if (k_ahead) {
-        // k tile 0's loads, k tiles 0 .. ktn-2 each loading the next, the last (depths 4, 5..).
-        k_tile_loads(ibody, Expr(0), t.tk, 4);
-        const Ahead next_k{it, idx(4) + 1, ti};
+        // k tile 0's loads (unless the i tile before loaded them), k tiles 0 .. ktn-2 each loading
+        // the next, the last loading the next i tile's first (depths 4, 5..).
+        if (!loaded) k_tile_loads(ibody, Expr(0), t.tk, 4);
+        const Ahead next_k{it, idx(4) + 1, ti}, next_i{it + 1, Expr(0), next_ti};
         add_loop(ibody, "k", ktn - 1, k_tile(t.tk, idx(4), true, &next_k));
-        add_loop(ibody, "k_last", 1, k_tile(t.tk, Expr(ktn - 1) + idx(4), true, nullptr));
+        add_loop(ibody, "k_last", 1, k_tile(t.tk, Expr(ktn - 1) + idx(4), true, next_ti > 0 ? &next_i : nullptr));
       } else {
         tiles(ibody, "k", 4, kb, t.tk,
               [&](int64_t tk, const Expr& kt) { return k_tile(tk, kt, false, nullptr); });
@@ -448,7 +451,18 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
       const Expr ii = idx(4) + (stored_ahead ? ti - 1 : 0), jj = idx(5);
       ibody.push_back(make_loop("io", stored_ahead ? 1 : ti, {make_loop("jo", tj, {mvout(ii, jj)})}));
       return ibody;
-    });
+    };
+    if (!k_ahead) {
+      tiles(jbody, "i", 3, mb, t.ti, [&](int64_t ti, const Expr& it) { return i_tile(ti, it, false, 0); });
+      return jbody;
+    }
+    // Tile 0, tiles 1 .. full-2, tile full-1, the edge: each but the first finds its first loads
+    // done by the one before, each but the last loads the next's.
+    const int64_t full = mb / t.ti, edge = mb % t.ti;
+    if (full >= 1) add_loop(jbody, "i", 1, i_tile(t.ti, idx(3), false, full > 1 ? t.ti : edge));
+    add_loop(jbody, "i", full - 2, i_tile(t.ti, idx(3) + 1, true, t.ti));
+    if (full >= 2) add_loop(jbody, "i", 1, i_tile(t.ti, Expr(full - 1) + idx(3), true, edge));
+    if (edge > 0) add_loop(jbody, "i_edge", 1, i_tile(edge, Expr(full) + idx(3), full >= 1, 0));
     return jbody;
   });
   top.push_back(make_loop("g", g.groups, groups));

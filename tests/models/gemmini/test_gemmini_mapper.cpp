@@ -205,6 +205,42 @@ TEST_CASE("mapping: auto (WS) loads the next k tile's first column among the cur
   CHECK(longest == 1);
 }
 
+TEST_CASE("mapping: auto loads the next row tile's first k tile among the current row tile's last k tile",
+          "[gemmini][mapper]") {
+  const std::string df = GENERATE(std::string("ws"), std::string("os"));
+  CAPTURE(df);
+  AccelConfig cfg = config(4, df, 1, 1);
+  cfg.params["mapping"] = ConfigValue{"auto", SourceLoc{cfg.file, 1, "mapping"}};
+  const gemmini::Params p = gemmini::read_params(cfg);
+  // M of 2 .. 16 blocks, ragged or not: one row tile, a full tile and an edge tile, several full tiles.
+  for (const int64_t m : {8, 13, 24, 37, 40, 61}) {
+    CAPTURE(m);
+    const Layer layer = gemm(m, 24, 192);
+    const int64_t mb = (m + 3) / 4;
+    const gemmini::AutoTiling t = gemmini::choose_auto_tiling(mb, 6, 48, p, cfg.dram);
+    CAPTURE(t.ti, t.tj, t.tk);
+    REQUIRE(!t.resident);
+    REQUIRE(48 % t.tk == 0);
+    REQUIRE(48 / t.tk > 1);
+    check_matches_golden(layer, cfg);
+    // Loads that wait for a row tile's stores: mvins after a mvout with no compute between them.
+    // Only a j tile's first row tile may wait (its loads follow the j tile before's stores).
+    const int64_t mt = (mb + t.ti - 1) / t.ti, nt = (6 + t.tj - 1) / t.tj;
+    const Program prog = GemminiAccelerator().map(layer, cfg);
+    bool after_mvout = false;
+    int64_t waiting_tiles = 0;
+    prog.for_each([&](const ConcreteInstruction& c) {
+      if (c.opcode == gemmini::kMvout) after_mvout = true;
+      if (c.opcode == gemmini::kComputePreloaded || c.opcode == gemmini::kComputeAccumulated) after_mvout = false;
+      if (c.opcode == gemmini::kMvin && after_mvout) {
+        ++waiting_tiles;
+        after_mvout = false;
+      }
+    });
+    if (mt > 1) CHECK(waiting_tiles == nt - 1);
+  }
+}
+
 TEST_CASE("mapping: auto picks tiles that need not divide the blocks and fit the memories", "[gemmini][mapper]") {
   AccelConfig cfg = config(4, "ws", 1, 1);
   cfg.params["mapping"] = ConfigValue{"auto", SourceLoc{cfg.file, 1, "mapping"}};

@@ -116,7 +116,8 @@ Tiling choose_tiling(int64_t mb, int64_t nb, int64_t kb, const Params& p) {
   return best;  // {0,0,0}: not even one block of each fits
 }
 
-AutoTiling choose_auto_tiling(int64_t mb, int64_t nb, int64_t kb, const Params& p, const DramConfig& dram) {
+AutoTiling choose_auto_tiling(int64_t mb, int64_t nb, int64_t kb, const Params& p, const DramConfig& dram,
+                              int64_t groups) {
   // Like tiled_matmul_auto: each row tile as large as the memories allow for every (tj, tk); among
   // those, the least estimated time from the RTL's per-command timing (rtl/gemmini/README.md).
   const int64_t dim = p.dim;
@@ -128,32 +129,41 @@ AutoTiling choose_auto_tiling(int64_t mb, int64_t nb, int64_t kb, const Params& 
       2 + cdiv(dim, port.max_outstanding) * port.latency + dim * cdiv(dim, port.bytes_per_cycle);
   AutoTiling best;
   int64_t best_tiles = 0;
+  // Stores of one C block (DIM accumulator rows of 4 DIM bytes).
+  const int64_t t_store = dim * cdiv(4 * dim, port.bytes_per_cycle);
+  auto consider = [&](int64_t ti, int64_t tj, int64_t tk, bool resident, int64_t extra) {
+    const int64_t mt = cdiv(mb, ti), nt = cdiv(nb, tj), kt = cdiv(kb, tk);
+    const int64_t b_loads = resident ? kb * nb : kb * nb * mt;
+    const int64_t load = (mb * kb * nt + b_loads) * t_block;
+    const int64_t computes = mb * nb * kb;
+    // Rows back to back in both dataflows (WS weights load, OS drains overlap, while rows stream).
+    const int64_t exe = computes * dim;
+    // Loads and computes summed, not max: the in-order decoder lets them overlap only partly,
+    // so the least traffic wins unless the execute time differs more. Not overlapped at all:
+    // the first tile's loads, and a resident panel's reload per j tile.
+    const int64_t exposed = resident ? nt * kb * tj * t_block + ti * kb * t_block : (ti + tj) * tk * t_block;
+    const int64_t cost = load + exe + exposed + extra;
+    const int64_t tiles = mt * nt * kt;
+    if (best.ti == 0 || cost < best.est_cycles || (cost == best.est_cycles && tiles < best_tiles)) {
+      best = {ti, tj, tk, resident, cost};
+      best_tiles = tiles;
+    }
+  };
+  // The layer's whole C (one group) as one tile needs no second buffer: no tile follows it. Its
+  // stores then overlap nothing, so they count in full.
+  const bool whole_fits = groups == 1 && mb * nb <= acc_blocks && 2 * mb * nb > acc_blocks;
   for (int64_t tj = 1; tj <= nb; ++tj) {
     const int64_t acc_ti = acc_blocks / (2 * tj);  // C tiles double-buffered in the accumulator
-    if (acc_ti < 1) break;
+    const bool whole = whole_fits && tj == nb;
+    if (acc_ti < 1 && !whole_fits) break;
     for (int64_t tk = 1; tk <= kb; ++tk) {
       const bool resident = tk == kb;
       // Resident: the B panel (kb x tj blocks) once, A tiles (ti x kb) double-buffered. Otherwise A
       // and B tiles of one iteration double-buffered together.
       const int64_t sp_ti = resident ? (sp_blocks - kb * tj) / (2 * kb) : (sp_blocks / 2 - tk * tj) / tk;
       const int64_t ti = std::min({mb, acc_ti, sp_ti});
-      if (ti < 1) continue;
-      const int64_t mt = cdiv(mb, ti), nt = cdiv(nb, tj), kt = cdiv(kb, tk);
-      const int64_t b_loads = resident ? kb * nb : kb * nb * mt;
-      const int64_t load = (mb * kb * nt + b_loads) * t_block;
-      const int64_t computes = mb * nb * kb;
-      // Rows back to back in both dataflows (WS weights load, OS drains overlap, while rows stream).
-      const int64_t exe = computes * dim;
-      // Loads and computes summed, not max: the in-order decoder lets them overlap only partly,
-      // so the least traffic wins unless the execute time differs more. Not overlapped at all:
-      // the first tile's loads, and a resident panel's reload per j tile.
-      const int64_t exposed = resident ? nt * kb * tj * t_block + ti * kb * t_block : (ti + tj) * tk * t_block;
-      const int64_t cost = load + exe + exposed;
-      const int64_t tiles = mt * nt * kt;
-      if (best.ti == 0 || cost < best.est_cycles || (cost == best.est_cycles && tiles < best_tiles)) {
-        best = {ti, tj, tk, resident, cost};
-        best_tiles = tiles;
-      }
+      if (ti >= 1) consider(ti, tj, tk, resident, 0);
+      if (whole && sp_ti >= mb) consider(mb, tj, tk, resident, mb * nb * t_store);
     }
   }
   return best;  // ti == 0: not even one block of each fits
@@ -190,9 +200,11 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
   const bool store_ahead =
       !ws && t.resident && kb * dim > dim * ceil_div(4 * dim, memory_port(p, dram).bytes_per_cycle);
   // Scratchpad: double-buffered iteration tiles (A, plus B unless resident) in [0, 2 sp_h), the
-  // resident B panel after them; accumulator: double-buffered C tiles in [0, 2 acc_h).
+  // resident B panel after them; accumulator: double-buffered C tiles in [0, 2 acc_h), or the
+  // layer's whole C in [0, acc_h) when it is one tile too large for a half.
   const int64_t sp_h = (t.ti * t.tk + (t.resident ? 0 : t.tk * t.tj)) * dim;
   const int64_t acc_h = t.ti * t.tj * dim;
+  const int64_t acc_span = 2 * acc_h <= p.acc_rows() ? 2 * acc_h : acc_h;
   const int64_t panel = 2 * sp_h;
   const Expr grp = idx(1);
   const Expr a_group = Expr(static_cast<int64_t>(lay.a)) + grp * (g.m * g.k);
@@ -246,7 +258,7 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
       auto m_first = [&](const Expr& ii) { return m_first_at(it, ii); };
       auto m_len = [&](const Expr& ii) { return m_len_at(it, ii); };
       const Expr c_iter = ((grp * nt + jt) * mt + it) * acc_h;
-      auto c_row = [&](const Expr& ii, const Expr& jj) { return (c_iter + (ii * t.tj + jj) * dim) % (2 * acc_h); };
+      auto c_row = [&](const Expr& ii, const Expr& jj) { return (c_iter + (ii * t.tj + jj) * dim) % acc_span; };
       auto mvout = [&](const Expr& ii, const Expr& jj) {
         return make_instruction(kMvout, {c_group + (m_first(ii) * g.n + n_first(jj)) * 4, c_row(ii, jj), 1, 1,
                                          m_len(ii), n_len(jj)});
@@ -493,7 +505,7 @@ Program GemminiAccelerator::map(const Layer& layer, const AccelConfig& config) c
   const int64_t dim = p.dim;
   const int64_t mb = ceil_div(g.m, dim), nb = ceil_div(g.n, dim), kb = ceil_div(g.k, dim);
   if (p.auto_mapping) {
-    const AutoTiling at = choose_auto_tiling(mb, nb, kb, p, config.dram);
+    const AutoTiling at = choose_auto_tiling(mb, nb, kb, p, config.dram, g.groups);
     if (at.ti > 0) return map_auto(layer, g, lay, p, at, config.dram);
   }
   const Tiling t = choose_tiling(mb, nb, kb, p);

@@ -241,6 +241,28 @@ TEST_CASE("mapping: auto loads the next row tile's first k tile among the curren
   }
 }
 
+TEST_CASE("mapping: auto keeps a one-group layer's whole C as one tile when it needs more than half the accumulator",
+          "[gemmini][mapper]") {
+  const std::string df = GENERATE(std::string("ws"), std::string("os"));
+  CAPTURE(df);
+  // DIM 4, accumulator 1 KiB: 16 blocks, 8 per half. C of 3 x 4 blocks fits once, not twice; double-
+  // buffered, 2 row tiles would each load all 100 x 4 B blocks.
+  AccelConfig cfg = config(4, df, 16, 1);
+  cfg.params["mapping"] = ConfigValue{"auto", SourceLoc{cfg.file, 1, "mapping"}};
+  const gemmini::Params p = gemmini::read_params(cfg);
+  const int64_t acc_blocks = p.acc_rows() / 4;
+  const gemmini::AutoTiling t = gemmini::choose_auto_tiling(3, 4, 100, p, cfg.dram);
+  CAPTURE(t.ti, t.tj, t.tk);
+  CHECK(t.ti == 3);
+  CHECK(t.tj == 4);
+  CHECK(2 * t.ti * t.tj > acc_blocks);
+  check_matches_golden(gemm(12, 16, 400), cfg);
+  check_matches_golden(gemm(10, 13, 397), cfg);  // ragged
+  // Several groups: the next group's C would wait for this one's stores, so halves as before.
+  const gemmini::AutoTiling tg = gemmini::choose_auto_tiling(3, 4, 100, p, cfg.dram, 2);
+  CHECK(2 * tg.ti * tg.tj <= acc_blocks);
+}
+
 TEST_CASE("mapping: auto picks tiles that need not divide the blocks and fit the memories", "[gemmini][mapper]") {
   AccelConfig cfg = config(4, "ws", 1, 1);
   cfg.params["mapping"] = ConfigValue{"auto", SourceLoc{cfg.file, 1, "mapping"}};

@@ -116,7 +116,8 @@ Tiling choose_tiling(int64_t mb, int64_t nb, int64_t kb, const Params& p) {
   return best;  // {0,0,0}: not even one block of each fits
 }
 
-AutoTiling choose_auto_tiling(int64_t mb, int64_t nb, int64_t kb, const Params& p, const DramConfig& dram) {
+AutoTiling choose_auto_tiling(int64_t mb, int64_t nb, int64_t kb, const Params& p, const DramConfig& dram,
+                              int64_t groups) {
   // Like tiled_matmul_auto: each row tile as large as the memories allow for every (tj, tk); among
   // those, the least estimated time from the RTL's per-command timing (rtl/gemmini/README.md).
   const int64_t dim = p.dim;
@@ -128,32 +129,41 @@ AutoTiling choose_auto_tiling(int64_t mb, int64_t nb, int64_t kb, const Params& 
       2 + cdiv(dim, port.max_outstanding) * port.latency + dim * cdiv(dim, port.bytes_per_cycle);
   AutoTiling best;
   int64_t best_tiles = 0;
+  // Stores of one C block (DIM accumulator rows of 4 DIM bytes).
+  const int64_t t_store = dim * cdiv(4 * dim, port.bytes_per_cycle);
+  auto consider = [&](int64_t ti, int64_t tj, int64_t tk, bool resident, int64_t extra) {
+    const int64_t mt = cdiv(mb, ti), nt = cdiv(nb, tj), kt = cdiv(kb, tk);
+    const int64_t b_loads = resident ? kb * nb : kb * nb * mt;
+    const int64_t load = (mb * kb * nt + b_loads) * t_block;
+    const int64_t computes = mb * nb * kb;
+    // Rows back to back in both dataflows (WS weights load, OS drains overlap, while rows stream).
+    const int64_t exe = computes * dim;
+    // Loads and computes summed, not max: the in-order decoder lets them overlap only partly,
+    // so the least traffic wins unless the execute time differs more. Not overlapped at all:
+    // the first tile's loads, and a resident panel's reload per j tile.
+    const int64_t exposed = resident ? nt * kb * tj * t_block + ti * kb * t_block : (ti + tj) * tk * t_block;
+    const int64_t cost = load + exe + exposed + extra;
+    const int64_t tiles = mt * nt * kt;
+    if (best.ti == 0 || cost < best.est_cycles || (cost == best.est_cycles && tiles < best_tiles)) {
+      best = {ti, tj, tk, resident, cost};
+      best_tiles = tiles;
+    }
+  };
+  // The layer's whole C (one group) as one tile needs no second buffer: no tile follows it. Its
+  // stores then overlap nothing, so they count in full.
+  const bool whole_fits = groups == 1 && mb * nb <= acc_blocks && 2 * mb * nb > acc_blocks;
   for (int64_t tj = 1; tj <= nb; ++tj) {
     const int64_t acc_ti = acc_blocks / (2 * tj);  // C tiles double-buffered in the accumulator
-    if (acc_ti < 1) break;
+    const bool whole = whole_fits && tj == nb;
+    if (acc_ti < 1 && !whole_fits) break;
     for (int64_t tk = 1; tk <= kb; ++tk) {
       const bool resident = tk == kb;
       // Resident: the B panel (kb x tj blocks) once, A tiles (ti x kb) double-buffered. Otherwise A
       // and B tiles of one iteration double-buffered together.
       const int64_t sp_ti = resident ? (sp_blocks - kb * tj) / (2 * kb) : (sp_blocks / 2 - tk * tj) / tk;
       const int64_t ti = std::min({mb, acc_ti, sp_ti});
-      if (ti < 1) continue;
-      const int64_t mt = cdiv(mb, ti), nt = cdiv(nb, tj), kt = cdiv(kb, tk);
-      const int64_t b_loads = resident ? kb * nb : kb * nb * mt;
-      const int64_t load = (mb * kb * nt + b_loads) * t_block;
-      const int64_t computes = mb * nb * kb;
-      // Rows back to back in both dataflows (WS weights load, OS drains overlap, while rows stream).
-      const int64_t exe = computes * dim;
-      // Loads and computes summed, not max: the in-order decoder lets them overlap only partly,
-      // so the least traffic wins unless the execute time differs more. Not overlapped at all:
-      // the first tile's loads, and a resident panel's reload per j tile.
-      const int64_t exposed = resident ? nt * kb * tj * t_block + ti * kb * t_block : (ti + tj) * tk * t_block;
-      const int64_t cost = load + exe + exposed;
-      const int64_t tiles = mt * nt * kt;
-      if (best.ti == 0 || cost < best.est_cycles || (cost == best.est_cycles && tiles < best_tiles)) {
-        best = {ti, tj, tk, resident, cost};
-        best_tiles = tiles;
-      }
+      if (ti >= 1) consider(ti, tj, tk, resident, 0);
+      if (whole && sp_ti >= mb) consider(mb, tj, tk, resident, mb * nb * t_store);
     }
   }
   return best;  // ti == 0: not even one block of each fits
@@ -190,14 +200,28 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
   const bool store_ahead =
       !ws && t.resident && kb * dim > dim * ceil_div(4 * dim, memory_port(p, dram).bytes_per_cycle);
   // Scratchpad: double-buffered iteration tiles (A, plus B unless resident) in [0, 2 sp_h), the
-  // resident B panel after them; accumulator: double-buffered C tiles in [0, 2 acc_h).
+  // resident B panel after them; accumulator: double-buffered C tiles in [0, 2 acc_h), or the
+  // layer's whole C in [0, acc_h) when it is one tile too large for a half.
   const int64_t sp_h = (t.ti * t.tk + (t.resident ? 0 : t.tk * t.tj)) * dim;
   const int64_t acc_h = t.ti * t.tj * dim;
+  const int64_t acc_span = 2 * acc_h <= p.acc_rows() ? 2 * acc_h : acc_h;
   const int64_t panel = 2 * sp_h;
   const Expr grp = idx(1);
   const Expr a_group = Expr(static_cast<int64_t>(lay.a)) + grp * (g.m * g.k);
   const Expr b_group = Expr(static_cast<int64_t>(lay.b)) + grp * (g.k * g.n);
   const Expr c_group = Expr(static_cast<int64_t>(lay.c)) + grp * (g.m * g.n * 4);
+
+  // Not resident, k tiles of equal size: each k tile's first loads (OS: its B mvins and first A row;
+  // WS: its first A column and B row) go among the previous k tile's last row (OS) or column (WS),
+  // the next i tile's among the current i tile's last k tile; they go to the other scratchpad half,
+  // read by no compute since the tile before. So only a j tile's first k tile waits for its loads.
+  const bool k_ahead = !t.resident && kb % t.tk == 0 && ktn > 1;
+  // Whose first loads a k tile's last row (OS) or column (WS) carries: k tile `kt` of i tile `it`
+  // (`ti` row blocks).
+  struct Ahead {
+    Expr it, kt;
+    int64_t ti;
+  };
 
   // Emits a full-tile loop at `depth` and the edge tile as a one-trip loop; body(tile blocks, index).
   auto tiles = [](std::vector<Statement>& out, const std::string& name, int depth, int64_t blocks, int64_t tile,
@@ -226,11 +250,15 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
                                                Expr(panel) + (kk * t.tj + jj) * dim, 0,
                                                min(Expr(g.k) - kk * dim, dim), n_len(jj)})})}));
     }
-    tiles(jbody, "i", 3, mb, t.ti, [&](int64_t ti, const Expr& it) {
-      auto m_first = [&](const Expr& ii) { return (it * t.ti + ii) * dim; };
-      auto m_len = [&](const Expr& ii) { return min(Expr(g.m) - m_first(ii), dim); };
+    // i tile `it` of `ti` row blocks; `loaded`: its first k tile's first loads came with the tile
+    // before; `next_ti` > 0: its last k tile loads the next i tile's (of that many row blocks).
+    auto i_tile = [&](int64_t ti, const Expr& it, bool loaded, int64_t next_ti) {
+      auto m_first_at = [&](const Expr& itx, const Expr& ii) { return (itx * t.ti + ii) * dim; };
+      auto m_len_at = [&](const Expr& itx, const Expr& ii) { return min(Expr(g.m) - m_first_at(itx, ii), dim); };
+      auto m_first = [&](const Expr& ii) { return m_first_at(it, ii); };
+      auto m_len = [&](const Expr& ii) { return m_len_at(it, ii); };
       const Expr c_iter = ((grp * nt + jt) * mt + it) * acc_h;
-      auto c_row = [&](const Expr& ii, const Expr& jj) { return (c_iter + (ii * t.tj + jj) * dim) % (2 * acc_h); };
+      auto c_row = [&](const Expr& ii, const Expr& jj) { return (c_iter + (ii * t.tj + jj) * dim) % acc_span; };
       auto mvout = [&](const Expr& ii, const Expr& jj) {
         return make_instruction(kMvout, {c_group + (m_first(ii) * g.n + n_first(jj)) * 4, c_row(ii, jj), 1, 1,
                                          m_len(ii), n_len(jj)});
@@ -239,40 +267,50 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
       // Rows and mvins of k tile `kt` (block kk of it): tiles alternate scratchpad halves.
       auto k_first = [&](const Expr& kt, const Expr& kk) { return (kt * t.tk + kk) * dim; };
       auto k_len = [&](const Expr& kt, const Expr& kk) { return min(Expr(g.k) - k_first(kt, kk), dim); };
-      auto sp_iter = [&](const Expr& kt) { return (((grp * nt + jt) * mt + it) * ktn + kt) * sp_h; };
-      auto a_row_of = [&](const Expr& kt, const Expr& ii, const Expr& kk) {
-        return (sp_iter(kt) + (ii * t.tk + kk) * dim) % (2 * sp_h);
+      auto sp_iter = [&](const Expr& itx, const Expr& kt) {
+        return (((grp * nt + jt) * mt + itx) * ktn + kt) * sp_h;
       };
-      auto b_row_of = [&](const Expr& kt, const Expr& kk, const Expr& jj) {
+      auto a_row_at = [&](const Expr& itx, const Expr& kt, const Expr& ii, const Expr& kk) {
+        return (sp_iter(itx, kt) + (ii * t.tk + kk) * dim) % (2 * sp_h);
+      };
+      auto b_row_at = [&](const Expr& itx, const Expr& kt, const Expr& kk, const Expr& jj) {
         return t.resident ? Expr(panel) + (kk * t.tj + jj) * dim
-                          : (sp_iter(kt) + (kk * t.tj + jj + t.ti * t.tk) * dim) % (2 * sp_h);
+                          : (sp_iter(itx, kt) + (kk * t.tj + jj + t.ti * t.tk) * dim) % (2 * sp_h);
       };
-      auto mvin_a_of = [&](const Expr& kt, const Expr& ii, const Expr& kk) {
-        return ws ? make_instruction(kMvin, {a_group + m_first(ii) * g.k + k_first(kt, kk), a_row_of(kt, ii, kk), 0,
-                                             m_len(ii), k_len(kt, kk)})
-                  : make_instruction(kMvin, {a_group + k_first(kt, kk) * g.m + m_first(ii), a_row_of(kt, ii, kk), 0,
-                                             k_len(kt, kk), m_len(ii)});
+      auto a_row_of = [&](const Expr& kt, const Expr& ii, const Expr& kk) { return a_row_at(it, kt, ii, kk); };
+      auto b_row_of = [&](const Expr& kt, const Expr& kk, const Expr& jj) { return b_row_at(it, kt, kk, jj); };
+      // Mvins of block (ii, kk) of A and (kk, jj) of B of k tile `kt` of i tile `itx`.
+      auto mvin_a_at = [&](const Expr& itx, const Expr& kt, const Expr& ii, const Expr& kk) {
+        return ws ? make_instruction(kMvin, {a_group + m_first_at(itx, ii) * g.k + k_first(kt, kk),
+                                             a_row_at(itx, kt, ii, kk), 0, m_len_at(itx, ii), k_len(kt, kk)})
+                  : make_instruction(kMvin, {a_group + k_first(kt, kk) * g.m + m_first_at(itx, ii),
+                                             a_row_at(itx, kt, ii, kk), 0, k_len(kt, kk), m_len_at(itx, ii)});
       };
-      auto mvin_b_of = [&](const Expr& kt, const Expr& kk, const Expr& jj) {
-        return make_instruction(kMvin, {b_group + k_first(kt, kk) * g.n + n_first(jj), b_row_of(kt, kk, jj), 0,
+      auto mvin_b_at = [&](const Expr& itx, const Expr& kt, const Expr& kk, const Expr& jj) {
+        return make_instruction(kMvin, {b_group + k_first(kt, kk) * g.n + n_first(jj), b_row_at(itx, kt, kk, jj), 0,
                                         k_len(kt, kk), n_len(jj)});
       };
+      auto mvin_a_of = [&](const Expr& kt, const Expr& ii, const Expr& kk) { return mvin_a_at(it, kt, ii, kk); };
+      auto mvin_b_of = [&](const Expr& kt, const Expr& kk, const Expr& jj) { return mvin_b_at(it, kt, kk, jj); };
       const Statement ld_a = make_instruction(kConfigLd, {ws ? g.k : g.m});
       const Statement ld_b = make_instruction(kConfigLd, {g.n});
-      // OS, not resident, k tiles of equal size: each k tile's B mvins and first A row go among the
-      // previous k tile's last row (the other scratchpad half, read by no compute since the tile
-      // before), so only the i tile's first k tile waits for its loads.
-      const bool k_ahead = !ws && !t.resident && kb % t.tk == 0 && ktn > 1;
-      // OS: the first loads of k tile `kt` of `tk` blocks (A row 0, the B tile unless resident) at
-      // loop depth d.
+      // The first loads of k tile `kt` of `tk` blocks at loop depth d: OS A row 0 and the B tile
+      // unless resident; WS A column 0 and B row 0 (not resident: k_ahead only).
       auto k_tile_loads = [&](std::vector<Statement>& out, const Expr& kt, int64_t tk, int d) {
+        if (ws) {
+          out.push_back(ld_a);
+          out.push_back(make_loop("ia", ti, {mvin_a_of(kt, idx(d), Expr(0))}));
+          out.push_back(ld_b);
+          out.push_back(make_loop("jb", tj, {mvin_b_of(kt, Expr(0), idx(d))}));
+          return;
+        }
         out.push_back(ld_a);
         out.push_back(make_loop("ka", tk, {mvin_a_of(kt, Expr(0), idx(d))}));
         if (t.resident) return;
         out.push_back(ld_b);
         out.push_back(make_loop("kb", tk, {make_loop("jb", tj, {mvin_b_of(kt, idx(d), idx(d + 1))})}));
       };
-      auto k_tile = [&](int64_t tk, const Expr& kt, bool loaded, bool load_next) {
+      auto k_tile = [&](int64_t tk, const Expr& kt, bool loaded, const Ahead* load_next) {
         auto a_row = [&](const Expr& ii, const Expr& kk) { return a_row_of(kt, ii, kk); };
         auto b_row = [&](const Expr& kk, const Expr& jj) { return b_row_of(kt, kk, jj); };
         auto k_len1 = [&](const Expr& kk) { return k_len(kt, kk); };
@@ -294,23 +332,44 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
           };
           // jj { preload B[kk][jj], C[0][jj]; compute_preloaded A[0][kk]; ii >= 1 { preload C[ii];
           // compute_accumulated A[ii][kk] } }: each weight preload serves the tile's ti row blocks.
-          auto column = [&](std::vector<Statement>& out, const Expr& kk, int d) {
-            const Expr jj = idx(d), ii = idx(d + 1) + 1;
-            const Expr accumulate = clamp(kt * t.tk + kk, 0, 1);
-            std::vector<Statement> body = {
-                make_instruction(kPreload, {b_row(kk, jj), k_len1(kk), c_row(0, jj), m_len(0), accumulate}),
-                make_instruction(kComputePreloaded, {a_row(0, kk), 0, m_len(0)})};
-            add_loop(body, "ic", ti - 1,
-                     {make_instruction(kPreload, {0, 0, c_row(ii, jj), m_len(ii), accumulate}),
-                      make_instruction(kComputeAccumulated, {a_row(ii, kk), 0, m_len(ii)})});
-            out.push_back(make_loop("jc", tj, body));
+          // With `ahead` (the last column, k_ahead) chain jj also loads B[0][jj] of the k tile
+          // `ahead` names and a share of its A column 0 (the first chain the remainder), after its
+          // first compute, so the decoder never holds the computes behind more mvins than the load
+          // queue takes.
+          auto column = [&](std::vector<Statement>& out, const Expr& kk, int d, const Ahead* ahead = nullptr) {
+            auto chain = [&](const Expr& jj, const Expr& i0, int64_t a_mvins) {
+              const Expr ii = idx(d + 1) + 1;
+              const Expr accumulate = clamp(kt * t.tk + kk, 0, 1);
+              std::vector<Statement> body = {
+                  make_instruction(kPreload, {b_row(kk, jj), k_len1(kk), c_row(0, jj), m_len(0), accumulate}),
+                  make_instruction(kComputePreloaded, {a_row(0, kk), 0, m_len(0)})};
+              if (ahead) {
+                if (a_mvins > 0) {
+                  body.push_back(ld_a);
+                  body.push_back(make_loop("in", a_mvins, {mvin_a_at(ahead->it, ahead->kt, i0 + idx(d + 1), Expr(0))}));
+                }
+                body.push_back(ld_b);
+                body.push_back(mvin_b_at(ahead->it, ahead->kt, Expr(0), jj));
+              }
+              add_loop(body, "ic", ti - 1,
+                       {make_instruction(kPreload, {0, 0, c_row(ii, jj), m_len(ii), accumulate}),
+                        make_instruction(kComputeAccumulated, {a_row(ii, kk), 0, m_len(ii)})});
+              return body;
+            };
+            if (!ahead) {
+              out.push_back(make_loop("jc", tj, chain(idx(d), Expr(0), 0)));
+              return;
+            }
+            const int64_t per = ahead->ti / tj, first = ahead->ti - (tj - 1) * per;
+            out.push_back(make_loop("jc", 1, chain(idx(d), Expr(0), first)));
+            add_loop(out, "jc", tj - 1, chain(idx(d) + 1, Expr(first) + idx(d) * per, per));
           };
-          loads(kbody, Expr(0), 5);
+          if (!loaded) loads(kbody, Expr(0), 5);
           std::vector<Statement> steady;
           loads(steady, idx(5) + 1, 6);
           column(steady, idx(5), 6);
           add_loop(kbody, "kc", tk - 1, steady);
-          column(kbody, Expr(tk - 1), 5);
+          column(kbody, Expr(tk - 1), 5, load_next);
         } else {
           const Expr accumulate = clamp(kt, 0, 1);
           // jj { K chain over the tile's k blocks, PEs accumulating, C written by the last }. With
@@ -319,10 +378,10 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
           // a block of more mvins than the load queue takes while computes wait behind it.
           // With `prev` (a resident panel: one k tile) chain jj also stores C[prev][jj], done a row
           // ago, so the tile's mvouts do not queue up behind the store queue at its end.
-          // With `ahead` (the last row, k_ahead) chain jj loads B[:, jj] of the next k tile, the
-          // first chain also its A row 0.
+          // With `ahead` (the last row, k_ahead) chain jj loads B[:, jj] of the k tile `ahead` names,
+          // the first chain also its A row 0.
           auto row = [&](std::vector<Statement>& out, const Expr& ii, int d, const Expr* next, const Expr* prev,
-                         bool ahead = false) {
+                         const Ahead* ahead = nullptr) {
             const int64_t per = next ? tk / tj : 0, first = next ? tk - (tj - 1) * per : 0;
             auto chain_body = [&](const Expr& jj, const Expr& k0, int64_t n_mvins, bool first_chain = false) {
               std::vector<Statement> body;
@@ -339,10 +398,10 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
               if (ahead) {
                 if (first_chain) {
                   body.push_back(ld_a);
-                  body.push_back(make_loop("kn", tk, {mvin_a_of(kt + 1, Expr(0), idx(d + 1))}));
+                  body.push_back(make_loop("kn", tk, {mvin_a_at(ahead->it, ahead->kt, Expr(0), idx(d + 1))}));
                 }
                 body.push_back(ld_b);
-                body.push_back(make_loop("kn", tk, {mvin_b_of(kt + 1, idx(d + 1), jj)}));
+                body.push_back(make_loop("kn", tk, {mvin_b_at(ahead->it, ahead->kt, idx(d + 1), jj)}));
               }
               if (prev) body.push_back(mvout(*prev, jj));
               if (tk > 2) {
@@ -389,20 +448,33 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
         return kbody;
       };
       if (k_ahead) {
-        // k tile 0's loads, k tiles 0 .. ktn-2 each loading the next, the last (depths 4, 5..).
-        k_tile_loads(ibody, Expr(0), t.tk, 4);
-        add_loop(ibody, "k", ktn - 1, k_tile(t.tk, idx(4), true, true));
-        add_loop(ibody, "k_last", 1, k_tile(t.tk, Expr(ktn - 1) + idx(4), true, false));
+        // k tile 0's loads (unless the i tile before loaded them), k tiles 0 .. ktn-2 each loading
+        // the next, the last loading the next i tile's first (depths 4, 5..).
+        if (!loaded) k_tile_loads(ibody, Expr(0), t.tk, 4);
+        const Ahead next_k{it, idx(4) + 1, ti}, next_i{it + 1, Expr(0), next_ti};
+        add_loop(ibody, "k", ktn - 1, k_tile(t.tk, idx(4), true, &next_k));
+        add_loop(ibody, "k_last", 1, k_tile(t.tk, Expr(ktn - 1) + idx(4), true, next_ti > 0 ? &next_i : nullptr));
       } else {
         tiles(ibody, "k", 4, kb, t.tk,
-              [&](int64_t tk, const Expr& kt) { return k_tile(tk, kt, false, false); });
+              [&](int64_t tk, const Expr& kt) { return k_tile(tk, kt, false, nullptr); });
       }
       // OS with a resident panel stored all rows but the last among the computes (above).
       const bool stored_ahead = store_ahead && ti > 1;
       const Expr ii = idx(4) + (stored_ahead ? ti - 1 : 0), jj = idx(5);
       ibody.push_back(make_loop("io", stored_ahead ? 1 : ti, {make_loop("jo", tj, {mvout(ii, jj)})}));
       return ibody;
-    });
+    };
+    if (!k_ahead) {
+      tiles(jbody, "i", 3, mb, t.ti, [&](int64_t ti, const Expr& it) { return i_tile(ti, it, false, 0); });
+      return jbody;
+    }
+    // Tile 0, tiles 1 .. full-2, tile full-1, the edge: each but the first finds its first loads
+    // done by the one before, each but the last loads the next's.
+    const int64_t full = mb / t.ti, edge = mb % t.ti;
+    if (full >= 1) add_loop(jbody, "i", 1, i_tile(t.ti, idx(3), false, full > 1 ? t.ti : edge));
+    add_loop(jbody, "i", full - 2, i_tile(t.ti, idx(3) + 1, true, t.ti));
+    if (full >= 2) add_loop(jbody, "i", 1, i_tile(t.ti, Expr(full - 1) + idx(3), true, edge));
+    if (edge > 0) add_loop(jbody, "i_edge", 1, i_tile(edge, Expr(full) + idx(3), full >= 1, 0));
     return jbody;
   });
   top.push_back(make_loop("g", g.groups, groups));
@@ -433,7 +505,7 @@ Program GemminiAccelerator::map(const Layer& layer, const AccelConfig& config) c
   const int64_t dim = p.dim;
   const int64_t mb = ceil_div(g.m, dim), nb = ceil_div(g.n, dim), kb = ceil_div(g.k, dim);
   if (p.auto_mapping) {
-    const AutoTiling at = choose_auto_tiling(mb, nb, kb, p, config.dram);
+    const AutoTiling at = choose_auto_tiling(mb, nb, kb, p, config.dram, g.groups);
     if (at.ti > 0) return map_auto(layer, g, lay, p, at, config.dram);
   }
   const Tiling t = choose_tiling(mb, nb, kb, p);

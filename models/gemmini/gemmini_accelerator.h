@@ -57,14 +57,15 @@ struct Tiling {
 Tiling choose_tiling(int64_t m_blocks, int64_t n_blocks, int64_t k_blocks, const Params& p);
 
 // mapping: auto. Tiles of any size (ragged edge tiles); `resident`: the B panel of all K blocks
-// and tj N blocks stays in the scratchpad across the row tiles (loaded once per j tile).
+// and tj N blocks stays in the scratchpad across the row tiles (loaded once per j tile). C tiles
+// are double-buffered in the accumulator unless one tile holds a one-group layer's whole C.
 struct AutoTiling {
   int64_t ti = 0, tj = 0, tk = 0;
   bool resident = false;
   int64_t est_cycles = 0;  // the search's cycle estimate (README.md, "mapping: auto")
 };
 AutoTiling choose_auto_tiling(int64_t m_blocks, int64_t n_blocks, int64_t k_blocks, const Params& p,
-                              const DramConfig& dram);
+                              const DramConfig& dram, int64_t groups = 1);
 }  // namespace gemmini
 
 class GemminiAccelerator : public Accelerator {

@@ -173,6 +173,96 @@ TEST_CASE("mapping: auto (OS) loads the next k tile among the current k tile's c
   CHECK(longest <= t.tk);
 }
 
+TEST_CASE("mapping: auto (WS) loads the next k tile's first column among the current k tile's last column",
+          "[gemmini][mapper]") {
+  AccelConfig cfg = config(4, "ws", 1, 1);
+  cfg.params["mapping"] = ConfigValue{"auto", SourceLoc{cfg.file, 1, "mapping"}};
+  const gemmini::Params p = gemmini::read_params(cfg);
+  // 10 x 6 x 48 blocks: several k tiles per row tile (as the OS case above).
+  const Layer layer = gemm(40, 24, 192);
+  const gemmini::AutoTiling t = gemmini::choose_auto_tiling(10, 6, 48, p, cfg.dram);
+  CAPTURE(t.ti, t.tj, t.tk);
+  REQUIRE(!t.resident);
+  REQUIRE(48 % t.tk == 0);
+  REQUIRE(48 / t.tk > 1);
+  REQUIRE(t.tj > 1);
+  check_matches_golden(layer, cfg);
+  // Within a row tile, the B mvins (config_ld stride N) of a k tile's first row come one per
+  // weight preload of the k tile before, never tj of them in one block between two computes (the
+  // in-order decoder would hold the computes behind them).
+  const Program prog = GemminiAccelerator().map(layer, cfg);
+  int64_t stride = 0, run = -1, longest = 0, b_mvins_among = 0;
+  prog.for_each([&](const ConcreteInstruction& c) {
+    if (c.opcode == gemmini::kConfigLd) stride = c.f[gemmini::kCfgStride];
+    if (c.opcode == gemmini::kMvin && stride == 24 && run >= 0) {
+      longest = std::max(longest, ++run);
+      ++b_mvins_among;
+    }
+    if (c.opcode == gemmini::kComputePreloaded || c.opcode == gemmini::kComputeAccumulated) run = 0;
+    if (c.opcode == gemmini::kMvout) run = -1;
+  });
+  CHECK(b_mvins_among > 0);
+  CHECK(longest == 1);
+}
+
+TEST_CASE("mapping: auto loads the next row tile's first k tile among the current row tile's last k tile",
+          "[gemmini][mapper]") {
+  const std::string df = GENERATE(std::string("ws"), std::string("os"));
+  CAPTURE(df);
+  AccelConfig cfg = config(4, df, 1, 1);
+  cfg.params["mapping"] = ConfigValue{"auto", SourceLoc{cfg.file, 1, "mapping"}};
+  const gemmini::Params p = gemmini::read_params(cfg);
+  // M of 2 .. 16 blocks, ragged or not: one row tile, a full tile and an edge tile, several full tiles.
+  for (const int64_t m : {8, 13, 24, 37, 40, 61}) {
+    CAPTURE(m);
+    const Layer layer = gemm(m, 24, 192);
+    const int64_t mb = (m + 3) / 4;
+    const gemmini::AutoTiling t = gemmini::choose_auto_tiling(mb, 6, 48, p, cfg.dram);
+    CAPTURE(t.ti, t.tj, t.tk);
+    REQUIRE(!t.resident);
+    REQUIRE(48 % t.tk == 0);
+    REQUIRE(48 / t.tk > 1);
+    check_matches_golden(layer, cfg);
+    // Loads that wait for a row tile's stores: mvins after a mvout with no compute between them.
+    // Only a j tile's first row tile may wait (its loads follow the j tile before's stores).
+    const int64_t mt = (mb + t.ti - 1) / t.ti, nt = (6 + t.tj - 1) / t.tj;
+    const Program prog = GemminiAccelerator().map(layer, cfg);
+    bool after_mvout = false;
+    int64_t waiting_tiles = 0;
+    prog.for_each([&](const ConcreteInstruction& c) {
+      if (c.opcode == gemmini::kMvout) after_mvout = true;
+      if (c.opcode == gemmini::kComputePreloaded || c.opcode == gemmini::kComputeAccumulated) after_mvout = false;
+      if (c.opcode == gemmini::kMvin && after_mvout) {
+        ++waiting_tiles;
+        after_mvout = false;
+      }
+    });
+    if (mt > 1) CHECK(waiting_tiles == nt - 1);
+  }
+}
+
+TEST_CASE("mapping: auto keeps a one-group layer's whole C as one tile when it needs more than half the accumulator",
+          "[gemmini][mapper]") {
+  const std::string df = GENERATE(std::string("ws"), std::string("os"));
+  CAPTURE(df);
+  // DIM 4, accumulator 1 KiB: 16 blocks, 8 per half. C of 3 x 4 blocks fits once, not twice; double-
+  // buffered, 2 row tiles would each load all 100 x 4 B blocks.
+  AccelConfig cfg = config(4, df, 16, 1);
+  cfg.params["mapping"] = ConfigValue{"auto", SourceLoc{cfg.file, 1, "mapping"}};
+  const gemmini::Params p = gemmini::read_params(cfg);
+  const int64_t acc_blocks = p.acc_rows() / 4;
+  const gemmini::AutoTiling t = gemmini::choose_auto_tiling(3, 4, 100, p, cfg.dram);
+  CAPTURE(t.ti, t.tj, t.tk);
+  CHECK(t.ti == 3);
+  CHECK(t.tj == 4);
+  CHECK(2 * t.ti * t.tj > acc_blocks);
+  check_matches_golden(gemm(12, 16, 400), cfg);
+  check_matches_golden(gemm(10, 13, 397), cfg);  // ragged
+  // Several groups: the next group's C would wait for this one's stores, so halves as before.
+  const gemmini::AutoTiling tg = gemmini::choose_auto_tiling(3, 4, 100, p, cfg.dram, 2);
+  CHECK(2 * tg.ti * tg.tj <= acc_blocks);
+}
+
 TEST_CASE("mapping: auto picks tiles that need not divide the blocks and fit the memories", "[gemmini][mapper]") {
   AccelConfig cfg = config(4, "ws", 1, 1);
   cfg.params["mapping"] = ConfigValue{"auto", SourceLoc{cfg.file, 1, "mapping"}};
@@ -188,12 +278,18 @@ TEST_CASE("mapping: auto picks tiles that need not divide the blocks and fit the
   } else {
     CHECK(2 * (t.ti * t.tk + t.tk * t.tj) <= sp_blocks);
   }
-  // With room for 16 C blocks per half, the row tile grows past the divisors of 11 (1 and 11 only
-  // at tj = 1): an edge tile takes the rest.
+  // With a 64-block accumulator the row tile grows past the divisors of 11 (1 and 11 only at
+  // tj = 1). C tiles fit twice (double-buffered), or one tile is the whole C (one group) and fits once.
   AccelConfig big = config(4, "ws", 16, 4);
   const gemmini::AutoTiling tb = gemmini::choose_auto_tiling(11, 3, 5, gemmini::read_params(big), big.dram);
   CHECK(tb.ti >= 4);
-  CHECK(tb.ti * tb.tj * 2 <= 64);
+  if (tb.ti == 11 && tb.tj == 3)
+    CHECK(tb.ti * tb.tj <= 64);
+  else
+    CHECK(tb.ti * tb.tj * 2 <= 64);
+  const gemmini::AutoTiling tg = gemmini::choose_auto_tiling(11, 3, 5, gemmini::read_params(big), big.dram, 2);
+  CHECK(tg.ti >= 4);
+  CHECK(tg.ti * tg.tj * 2 <= 64);
 }
 
 TEST_CASE("the gemmini memory port is the DRAM's and the DMA's limits in series", "[gemmini][mapper]") {

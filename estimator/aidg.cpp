@@ -72,6 +72,17 @@ class Evaluator {
         }
       }
     }
+    // Per interface: where a later step requesting it could start at the earliest (may_compete()).
+    mem_bounds_.assign(a_.memories.size(), {});
+    for (std::size_t m = 0; m < a_.memories.size(); ++m)
+      for (int u : layout_.mem_units(m)) {
+        const BoundObject& ob = a_.objects[static_cast<std::size_t>(u)];
+        UnitBound b{layout_.obj_base(static_cast<std::size_t>(u)), static_cast<int>(ob.instances), ob.in_order, {}};
+        for (int x = ob.from; x >= 0; x = a_.objects[static_cast<std::size_t>(x)].from)
+          if (a_.objects[static_cast<std::size_t>(x)].kind == ObjectKind::Stage)
+            b.stages.emplace_back(layout_.obj_base(static_cast<std::size_t>(x)), a_.objects[static_cast<std::size_t>(x)].latency);
+        mem_bounds_[m].push_back(std::move(b));
+      }
     fields_.assign(64, 0);
     field_src_.assign(64, nullptr);
     field_stamp_.assign(64, 0);
@@ -245,16 +256,29 @@ class Evaluator {
     if (opt_.schedule) opt_.schedule->resize(x.schedule), why_ = x.why, writers_ = x.writers, readers_ = x.readers;
   }
 
-  // Whether a unit requesting an interface this instruction placed requests on is free before its
-  // last acceptance: only a step on such a unit can request in time to compete.
+  // Whether a later step could start requesting an interface this instruction placed requests on
+  // before its last acceptance: only such a step competes with it.
   bool may_compete() const {
     for (const Placement& p : placed_)
-      for (int o : layout_.mem_units(p.m)) {
-        const int base = layout_.obj_base(static_cast<std::size_t>(o));
-        for (int64_t k = 0; k < a_.objects[static_cast<std::size_t>(o)].instances; ++k)
-          if (s_.t[static_cast<std::size_t>(base + k)] < p.issue) return true;
-      }
+      if (earliest_request(p.m) < p.issue) return true;
     return false;
+  }
+
+  // A lower bound on when a later instruction's step requesting interface `m` starts (its requests
+  // start no earlier): the step's unit is next free then; and every later instruction reaching the
+  // unit passes the stages in front of it, each free no earlier than now (their times only grow),
+  // and the instruction's ready time only grows along its path. Stopping the look-ahead on it
+  // misses no competing step, so the outcome is the same as running the whole window.
+  int64_t earliest_request(std::size_t m) const {
+    int64_t best = std::numeric_limits<int64_t>::max();
+    for (const UnitBound& b : mem_bounds_[m]) {
+      int64_t t = s_.t[static_cast<std::size_t>(b.base)];
+      for (int k = 1; k < b.instances; ++k) t = std::min(t, s_.t[static_cast<std::size_t>(b.base + k)]);
+      if (b.in_order) t = std::max(t, s_.t[static_cast<std::size_t>(b.base + b.instances)]);
+      for (const auto& [slot, lat] : b.stages) t = std::max(t, s_.t[static_cast<std::size_t>(slot)] + lat);
+      best = std::min(best, t);
+    }
+    return best;
   }
 
   void run_instruction(const Instruction& ins) {
@@ -985,6 +1009,13 @@ class Evaluator {
   std::vector<Frame> frames_;
   int cur_depth_ = 0;
   std::vector<char> shares_memory_;
+  // Per memory interface, per unit requesting it: its slots, and the stages in front of it (slot, latency).
+  struct UnitBound {
+    int base, instances;
+    bool in_order;
+    std::vector<std::pair<int, int64_t>> stages;
+  };
+  std::vector<std::vector<UnitBound>> mem_bounds_;
   int64_t look_n_ = 0;  // the largest lookahead of an interface some opcode shares (0: none)
   bool speculating_ = false;
   // The least depth whose segment / loop a look-ahead went past, since the loop there began: its

@@ -24,6 +24,7 @@ class Evaluator {
   Evaluator(const BoundArch& arch, const EstimateOptions& options)
       : a_(arch), opt_(options), layout_(arch), s_(layout_.initial_state()) {
     layout();
+    port_.memoize_among(!opt_.plain_look_ahead);
     if (opt_.schedule || opt_.issues || opt_.ends) {
       if (!opt_.full) throw std::logic_error("estimate: a schedule needs the full evaluation");
       light_ = true;
@@ -274,6 +275,10 @@ class Evaluator {
     for (const UnitBound& b : mem_bounds_[m]) {
       int64_t t = s_.t[static_cast<std::size_t>(b.base)];
       for (int k = 1; k < b.instances; ++k) t = std::min(t, s_.t[static_cast<std::size_t>(b.base + k)]);
+      if (opt_.plain_look_ahead) {
+        best = std::min(best, t);
+        continue;
+      }
       if (b.in_order) t = std::max(t, s_.t[static_cast<std::size_t>(b.base + b.instances)]);
       for (const auto& [slot, lat] : b.stages) t = std::max(t, s_.t[static_cast<std::size_t>(slot)] + lat);
       best = std::min(best, t);
@@ -345,6 +350,7 @@ class Evaluator {
         ++w.back().pos;
         if (!settle(&w)) break;
         for (std::size_t d = 0; d < w.size(); ++d) idx_[d] = w[d].i;
+        walked_ = std::max<int64_t>(walked_, k + 1);
         run_one(w.back().loop->body[w.back().pos].instr);
         if (!may_compete()) break;
       }
@@ -860,10 +866,14 @@ class Evaluator {
     std::vector<ShiftingOperand> shifters;
     const auto segments = iteration_segments(a_, loop, depth, idx_.data(), true, &shifters);
     std::vector<int64_t> key;
+    const int64_t outer_walked = walked_;
+    int64_t seg_walked = 0;
     for (const auto& seg : segments) {
+      walked_ = 0;
       frames_[static_cast<std::size_t>(depth)].seg_end = seg.end;
       if (seg.period == 0) {
         for (int64_t i = seg.begin; i < seg.end; ++i) eval_iteration(loop, depth, i);
+        seg_walked = std::max(seg_walked, walked_);
         continue;
       }
       const bool relative = seg.shifting;
@@ -916,10 +926,12 @@ class Evaluator {
         const Seen from = it->second;
         const int64_t period = i - from.iteration;
         const int64_t delta = s_.max_end - from.ref;
-        // Look-aheads from the skipped iterations stay in the segment: look_n_ instructions
-        // before its end at the latest.
+        // Look-aheads from the skipped iterations stay in the segment: as far before its end as
+        // the longest one run in it so far reached (those of the skipped iterations repeat the
+        // period's, which are among them; at most look_n_).
         const int64_t per = per_iteration(loop);
-        const int64_t margin = look_n_ > 0 ? (look_n_ + per) / per : 0;  // ceil((look_n_ + 1) / per)
+        const int64_t reach = opt_.plain_look_ahead ? look_n_ : walked_;
+        const int64_t margin = reach > 0 ? (reach + per) / per : 0;  // ceil((reach + 1) / per)
         const int64_t n = (seg.end - 1 - margin - i) / period;
         if (n > 0) {
           if (relative && !af.can_move(a_, s_, n * period)) continue;
@@ -943,7 +955,9 @@ class Evaluator {
       if (keyed && !history.empty()) ++stats.misses;  // keyed without a repeat
       rel_ = outer_rel;
       crossed_seg_ = std::min(outer_seg, crossed_seg_);
+      seg_walked = std::max(seg_walked, walked_);
     }
+    walked_ = std::max(outer_walked, seg_walked);
   }
 
   // Instructions in one iteration of `loop` (at least 1, at most look_n_ + 1: all a margin needs).
@@ -1017,6 +1031,7 @@ class Evaluator {
   };
   std::vector<std::vector<UnitBound>> mem_bounds_;
   int64_t look_n_ = 0;  // the largest lookahead of an interface some opcode shares (0: none)
+  int64_t walked_ = 0;  // the most instructions a look-ahead ran since the segment being evaluated began
   bool speculating_ = false;
   // The least depth whose segment / loop a look-ahead went past, since the loop there began: its
   // evaluation then depends on what follows it, so it is not extrapolated / memoized.

@@ -72,7 +72,7 @@ MemoryPort::Placed MemoryPort::place_among(RequestLog* log, const BoundMemory& b
                     step_start - lo, std::max(prefix_done, lo + bm.latency) - lo});
   for (const Stream& s : later) memo_key_.insert(memo_key_.end(), {s.start - lo, s.n, s.xfer, s.interval});
   for (const MemRequest& r : window_) memo_key_.insert(memo_key_.end(), {r.accept - lo, r.done - lo, r.free - lo});
-  if (among_.size() > kMaxMemo) among_.clear();
+  if (among_.size() > kMaxMemo || !memoize_among_) among_.clear();
   auto [entry, fresh] = among_.try_emplace(memo_key_);
   MemoEntry& e = entry->second;
   if (fresh) {

@@ -36,6 +36,8 @@ class MemoryPort {
   // and the response order. Only this step's requests are appended to `log`.
   Placed place_among(RequestLog* log, const BoundMemory& bm, int64_t n, int64_t xfer, int64_t interval, int64_t start,
                      int64_t step_start, const std::vector<Stream>& later);
+  // Tests: place_among() computes every step (the memo gives the same).
+  void memoize_among(bool on) { memoize_among_ = on; }
 
  private:
   // A step's new requests (see memory()): the first `k` in nq, then `repeat_count` copies of the
@@ -67,6 +69,7 @@ class MemoryPort {
   std::unordered_map<std::vector<int64_t>, MemoEntry, KeyHash> memo_;
   std::unordered_map<std::vector<int64_t>, MemoEntry, KeyHash> among_;  // place_among()'s, relative to its first cycle
   std::vector<int64_t> memo_key_;
+  bool memoize_among_ = true;
   std::vector<int64_t> frees_;  // scratch of memory(): free cycles of placed requests, sorted
   std::vector<MemRequest> window_, new_;  // scratch of memory(): placed window, new requests
 };

@@ -257,6 +257,32 @@ class Evaluator {
     if (opt_.schedule) opt_.schedule->resize(x.schedule), why_ = x.why, writers_ = x.writers, readers_ = x.readers;
   }
 
+  // The state after the instruction, before its look-ahead (on top of snapshot_): times copied,
+  // storage locations, request logs and carried operands rewound to where their journals were.
+  struct Mid {
+    std::vector<int64_t> t, head, busy;
+    int64_t max_end = 0, evaluated = 0;
+    uint64_t stamp = 0;
+    std::size_t journal = 0, latch = 0;
+  };
+  void mark_mid() {
+    mid_.t = s_.t, mid_.head = s_.head, mid_.busy = s_.busy;
+    mid_.max_end = s_.max_end, mid_.evaluated = est_.evaluated_instructions, mid_.stamp = stamp_;
+    mid_.journal = journal_.size(), mid_.latch = latch_undo_.size();
+    for (auto& log : s_.requests) log.mark2();
+  }
+  void rewind_mid() {
+    s_.t = mid_.t, s_.head = mid_.head, s_.busy = mid_.busy;
+    s_.max_end = mid_.max_end, est_.evaluated_instructions = mid_.evaluated, stamp_ = mid_.stamp;
+    journal_.rewind_to(&s_, mid_.journal);
+    for (auto& log : s_.requests) log.rewind2();
+    while (latch_undo_.size() > mid_.latch) {
+      const LatchUndo& u = latch_undo_.back();
+      latched_[u.op][u.f] = u.value, latched_src_[u.op][u.f] = u.src, latched_stamp_[u.op][u.f] = u.stamp;
+      latch_undo_.pop_back();
+    }
+  }
+
   // Whether a later step could start requesting an interface this instruction placed requests on
   // before its last acceptance: only such a step competes with it.
   bool may_compete() const {
@@ -307,7 +333,14 @@ class Evaluator {
     std::vector<LaterStream> later, before;
     for (int round = 0; round < kRounds; ++round) {
       if (placed_.empty() || !may_compete()) return;
+      mark_mid();
       look_ahead();
+      // Evaluating it again would give the state the look-ahead started from: with no later
+      // streams in the first round (as placed in program order), or the same ones as last round.
+      if (!opt_.plain_look_ahead && (round == 0 ? later_streams_.empty() : same_streams(later_streams_, before))) {
+        rewind_mid();
+        return;
+      }
       restore(snapshot_);
       later.swap(later_streams_);
       const bool settled = round > 0 && same_streams(later, before);
@@ -1041,6 +1074,7 @@ class Evaluator {
   std::vector<Placement> placed_;                     // the running instruction's memory steps
   std::vector<MemoryPort::Stream> streams_;           // scratch of memory()
   Snapshot snapshot_;
+  Mid mid_;
   struct LatchUndo {
     std::size_t op, f;
     int64_t value;

@@ -164,6 +164,11 @@ TEST_CASE("the look-ahead's shortcuts give the plain look-ahead's cycles on rand
   const std::string dram = "latency: 7, bytes_per_cycle: 4, max_outstanding: 3, release_delay: 1}";
   text.replace(text.find(dram), dram.size(), "latency: LAT, bytes_per_cycle: 4, max_outstanding: MO, release_delay: 1, lookahead: LA}");
   text.replace(text.find("params:\n"), 8, "params:\n  LA: lookahead\n  LAT: latency\n  MO: outstanding\n");
+  // A carried operand the look-ahead's instructions latch too.
+  const std::string mac = "fields: [a, o, k, first, last]\n";
+  text.replace(text.find(mac), mac.size(), mac + "    carried: {lr: ld.rows}\n");
+  const std::string feed = "latency: k + FILL + first\n";
+  text.replace(text.find(feed), feed.size(), "latency: k + FILL + first + lr % 3\n");
   const auto desc = parse_arch_description(text, "machine.yaml");
   std::mt19937_64 rng(777);
   int mattered = 0, trials = 0;

@@ -24,6 +24,7 @@ class Evaluator {
   Evaluator(const BoundArch& arch, const EstimateOptions& options)
       : a_(arch), opt_(options), layout_(arch), s_(layout_.initial_state()) {
     layout();
+    port_.memoize_among(!opt_.plain_look_ahead);
     if (opt_.schedule || opt_.issues || opt_.ends) {
       if (!opt_.full) throw std::logic_error("estimate: a schedule needs the full evaluation");
       light_ = true;
@@ -72,8 +73,17 @@ class Evaluator {
         }
       }
     }
-    for (std::size_t o = 0; o < a_.objects.size(); ++o)
-      if (a_.objects[o].from < 0) roots_.push_back(static_cast<int>(o));
+    // Per interface: where a later step requesting it could start at the earliest (may_compete()).
+    mem_bounds_.assign(a_.memories.size(), {});
+    for (std::size_t m = 0; m < a_.memories.size(); ++m)
+      for (int u : layout_.mem_units(m)) {
+        const BoundObject& ob = a_.objects[static_cast<std::size_t>(u)];
+        UnitBound b{layout_.obj_base(static_cast<std::size_t>(u)), static_cast<int>(ob.instances), ob.in_order, {}};
+        for (int x = ob.from; x >= 0; x = a_.objects[static_cast<std::size_t>(x)].from)
+          if (a_.objects[static_cast<std::size_t>(x)].kind == ObjectKind::Stage)
+            b.stages.emplace_back(layout_.obj_base(static_cast<std::size_t>(x)), a_.objects[static_cast<std::size_t>(x)].latency);
+        mem_bounds_[m].push_back(std::move(b));
+      }
     fields_.assign(64, 0);
     field_src_.assign(64, nullptr);
     field_stamp_.assign(64, 0);
@@ -247,42 +257,59 @@ class Evaluator {
     if (opt_.schedule) opt_.schedule->resize(x.schedule), why_ = x.why, writers_ = x.writers, readers_ = x.readers;
   }
 
-  // Whether a unit requesting an interface this instruction placed requests on is free before its
-  // last acceptance: only a step on such a unit can request in time to compete.
+  // The state after the instruction, before its look-ahead (on top of snapshot_): times copied,
+  // storage locations, request logs and carried operands rewound to where their journals were.
+  struct Mid {
+    std::vector<int64_t> t, head, busy;
+    int64_t max_end = 0, evaluated = 0;
+    uint64_t stamp = 0;
+    std::size_t journal = 0, latch = 0;
+  };
+  void mark_mid() {
+    mid_.t = s_.t, mid_.head = s_.head, mid_.busy = s_.busy;
+    mid_.max_end = s_.max_end, mid_.evaluated = est_.evaluated_instructions, mid_.stamp = stamp_;
+    mid_.journal = journal_.size(), mid_.latch = latch_undo_.size();
+    for (auto& log : s_.requests) log.mark2();
+  }
+  void rewind_mid() {
+    s_.t = mid_.t, s_.head = mid_.head, s_.busy = mid_.busy;
+    s_.max_end = mid_.max_end, est_.evaluated_instructions = mid_.evaluated, stamp_ = mid_.stamp;
+    journal_.rewind_to(&s_, mid_.journal);
+    for (auto& log : s_.requests) log.rewind2();
+    while (latch_undo_.size() > mid_.latch) {
+      const LatchUndo& u = latch_undo_.back();
+      latched_[u.op][u.f] = u.value, latched_src_[u.op][u.f] = u.src, latched_stamp_[u.op][u.f] = u.stamp;
+      latch_undo_.pop_back();
+    }
+  }
+
+  // Whether a later step could start requesting an interface this instruction placed requests on
+  // before its last acceptance: only such a step competes with it.
   bool may_compete() const {
     for (const Placement& p : placed_)
-      for (int o : layout_.mem_units(p.m)) {
-        const int base = layout_.obj_base(static_cast<std::size_t>(o));
-        for (int64_t k = 0; k < a_.objects[static_cast<std::size_t>(o)].instances; ++k)
-          if (s_.t[static_cast<std::size_t>(base + k)] < p.issue) return true;
-      }
+      if (earliest_request(p.m) < p.issue) return true;
     return false;
   }
 
-  // The earliest cycle a later instruction can enter its path (every path starts at a root object),
-  // so the earliest a later step can request memory.
-  int64_t front() const {
-    int64_t f = std::numeric_limits<int64_t>::max();
-    for (int o : roots_) {
-      const BoundObject& ob = a_.objects[static_cast<std::size_t>(o)];
-      const int base = layout_.obj_base(static_cast<std::size_t>(o));
-      if (ob.kind == ObjectKind::Queue) {
-        const int64_t h = s_.head[static_cast<std::size_t>(layout_.obj_ring(static_cast<std::size_t>(o)))];
-        f = std::min(f, s_.t[static_cast<std::size_t>(base + static_cast<int>(h))]);
-      } else {
-        const int64_t n = ob.kind == ObjectKind::Unit ? ob.instances : 1;
-        for (int64_t k = 0; k < n; ++k) f = std::min(f, s_.t[static_cast<std::size_t>(base + k)]);
+  // A lower bound on when a later instruction's step requesting interface `m` starts (its requests
+  // start no earlier): the step's unit is next free then; and every later instruction reaching the
+  // unit passes the stages in front of it, each free no earlier than now (their times only grow),
+  // and the instruction's ready time only grows along its path. Stopping the look-ahead on it
+  // misses no competing step, so the outcome is the same as running the whole window.
+  int64_t earliest_request(std::size_t m) const {
+    int64_t best = std::numeric_limits<int64_t>::max();
+    for (const UnitBound& b : mem_bounds_[m]) {
+      int64_t t = s_.t[static_cast<std::size_t>(b.base)];
+      for (int k = 1; k < b.instances; ++k) t = std::min(t, s_.t[static_cast<std::size_t>(b.base + k)]);
+      if (opt_.plain_look_ahead) {
+        best = std::min(best, t);
+        continue;
       }
+      if (b.in_order) t = std::max(t, s_.t[static_cast<std::size_t>(b.base + b.instances)]);
+      for (const auto& [slot, lat] : b.stages) t = std::max(t, s_.t[static_cast<std::size_t>(slot)] + lat);
+      best = std::min(best, t);
     }
-    return f;
-  }
-  // Whether a later step may still request before the last acceptance of one this instruction
-  // placed: a competing unit is free before it, and later instructions can enter before it.
-  bool may_still_compete() const {
-    if (!may_compete()) return false;
-    int64_t last = std::numeric_limits<int64_t>::min();
-    for (const Placement& p : placed_) last = std::max(last, p.issue);
-    return front() < last;
+    return best;
   }
 
   void run_instruction(const Instruction& ins) {
@@ -305,8 +332,15 @@ class Evaluator {
     // they stay (a few rounds at most).
     std::vector<LaterStream> later, before;
     for (int round = 0; round < kRounds; ++round) {
-      if (placed_.empty() || !may_still_compete()) return;
+      if (placed_.empty() || !may_compete()) return;
+      mark_mid();
       look_ahead();
+      // Evaluating it again would give the state the look-ahead started from: with no later
+      // streams in the first round (as placed in program order), or the same ones as last round.
+      if (!opt_.plain_look_ahead && (round == 0 ? later_streams_.empty() : same_streams(later_streams_, before))) {
+        rewind_mid();
+        return;
+      }
       restore(snapshot_);
       later.swap(later_streams_);
       const bool settled = round > 0 && same_streams(later, before);
@@ -349,8 +383,9 @@ class Evaluator {
         ++w.back().pos;
         if (!settle(&w)) break;
         for (std::size_t d = 0; d < w.size(); ++d) idx_[d] = w[d].i;
+        walked_ = std::max<int64_t>(walked_, k + 1);
         run_one(w.back().loop->body[w.back().pos].instr);
-        if (!may_still_compete()) break;
+        if (!may_compete()) break;
       }
     } catch (const InputError&) {
       // Bad input ahead: reported when it is evaluated in program order.
@@ -866,10 +901,14 @@ class Evaluator {
     std::vector<ShiftingOperand> shifters;
     const auto segments = iteration_segments(a_, loop, depth, idx_.data(), true, &shifters);
     std::vector<int64_t> key;
+    const int64_t outer_walked = walked_;
+    int64_t seg_walked = 0;
     for (const auto& seg : segments) {
+      walked_ = 0;
       frames_[static_cast<std::size_t>(depth)].seg_end = seg.end;
       if (seg.period == 0) {
         for (int64_t i = seg.begin; i < seg.end; ++i) eval_iteration(loop, depth, i);
+        seg_walked = std::max(seg_walked, walked_);
         continue;
       }
       const bool relative = seg.shifting;
@@ -922,10 +961,12 @@ class Evaluator {
         const Seen from = it->second;
         const int64_t period = i - from.iteration;
         const int64_t delta = s_.max_end - from.ref;
-        // Look-aheads from the skipped iterations stay in the segment: look_n_ instructions
-        // before its end at the latest.
+        // Look-aheads from the skipped iterations stay in the segment: as far before its end as
+        // the longest one run in it so far reached (those of the skipped iterations repeat the
+        // period's, which are among them; at most look_n_).
         const int64_t per = per_iteration(loop);
-        const int64_t margin = look_n_ > 0 ? (look_n_ + per) / per : 0;  // ceil((look_n_ + 1) / per)
+        const int64_t reach = opt_.plain_look_ahead ? look_n_ : walked_;
+        const int64_t margin = reach > 0 ? (reach + per) / per : 0;  // ceil((reach + 1) / per)
         const int64_t n = (seg.end - 1 - margin - i) / period;
         if (n > 0) {
           if (relative && !af.can_move(a_, s_, n * period)) continue;
@@ -949,7 +990,9 @@ class Evaluator {
       if (keyed && !history.empty()) ++stats.misses;  // keyed without a repeat
       rel_ = outer_rel;
       crossed_seg_ = std::min(outer_seg, crossed_seg_);
+      seg_walked = std::max(seg_walked, walked_);
     }
+    walked_ = std::max(outer_walked, seg_walked);
   }
 
   // Instructions in one iteration of `loop` (at least 1, at most look_n_ + 1: all a margin needs).
@@ -1015,17 +1058,25 @@ class Evaluator {
   std::vector<Frame> frames_;
   int cur_depth_ = 0;
   std::vector<char> shares_memory_;
+  // Per memory interface, per unit requesting it: its slots, and the stages in front of it (slot, latency).
+  struct UnitBound {
+    int base, instances;
+    bool in_order;
+    std::vector<std::pair<int, int64_t>> stages;
+  };
+  std::vector<std::vector<UnitBound>> mem_bounds_;
   int64_t look_n_ = 0;  // the largest lookahead of an interface some opcode shares (0: none)
+  int64_t walked_ = 0;  // the most instructions a look-ahead ran since the segment being evaluated began
   bool speculating_ = false;
   // The least depth whose segment / loop a look-ahead went past, since the loop there began: its
   // evaluation then depends on what follows it, so it is not extrapolated / memoized.
   int crossed_seg_ = std::numeric_limits<int>::max(), crossed_end_ = std::numeric_limits<int>::max();
   const std::vector<LaterStream>* later_ = nullptr;  // the running instruction competes with them
-  std::vector<int> roots_;  // objects with no `from`: where every instruction's path starts
   std::vector<LaterStream> later_streams_;            // collected by look_ahead()
   std::vector<Placement> placed_;                     // the running instruction's memory steps
   std::vector<MemoryPort::Stream> streams_;           // scratch of memory()
   Snapshot snapshot_;
+  Mid mid_;
   struct LatchUndo {
     std::size_t op, f;
     int64_t value;

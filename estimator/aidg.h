@@ -37,6 +37,10 @@ struct ScheduledInstruction {
 struct EstimateOptions {
   bool full = false;     // evaluate every instruction (no extrapolation)
   bool explain = false;  // record per-kernel steady states
+  // Tests: the look-ahead without its shortcuts (it runs while a requesting unit is free, skipped
+  // iterations keep the whole window from a segment's end, place_among() is not memoized, an
+  // instruction is evaluated again after a look-ahead that changes nothing); the cycles are the same.
+  bool plain_look_ahead = false;
   // With `full` (acv diff), null = off. `issues`: each instruction's issue cycle (cheap).
   // `schedule`: the schedule of instructions schedule_from.. in detail (slow: reasons as text); the
   // evaluation stops after instruction schedule_to (-1: runs to the end; the cycles are then partial).

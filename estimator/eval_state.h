@@ -73,8 +73,11 @@ class LocationJournal {
   // Contract: the storage locations of `s` back as they were at start() (unbounded ones' entries
   // in the same order), provided they changed only through at() and fixed_at() since; the
   // journal stays on.
-  void rewind(State* s) {
-    for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
+  void rewind(State* s) { rewind_to(s, 0); }
+  // Changes noted so far; rewind_to(s, n) undoes those after the first n (the journal stays on).
+  std::size_t size() const { return undo_.size(); }
+  void rewind_to(State* s, std::size_t n) {
+    for (auto it = undo_.rbegin(); it != undo_.rend() - static_cast<std::ptrdiff_t>(n); ++it) {
       if (it->fixed) {
         s->fixed[static_cast<std::size_t>(it->i)] = it->was;
         continue;
@@ -83,7 +86,7 @@ class LocationJournal {
       if (it->inserted) m.pop_back();
       else *m.find(it->i) = it->was;
     }
-    undo_.clear();
+    undo_.erase(undo_.begin() + static_cast<std::ptrdiff_t>(n), undo_.end());
   }
 
  private:

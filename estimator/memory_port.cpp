@@ -58,13 +58,40 @@ MemoryPort::Placed MemoryPort::place(RequestLog* log_in, std::size_t m, const Bo
 MemoryPort::Placed MemoryPort::place_among(RequestLog* log, const BoundMemory& bm, int64_t n, int64_t xfer,
                                            int64_t interval, int64_t start, int64_t step_start, int rank,
                                            const std::vector<Stream>& later) {
-  // Request by request in time: few steps and requests overlap, so no memo.
+  // Request by request in time (sweep_among), memoized.
   if (n <= 0) return Placed{start - interval, step_start};
   int64_t lo = start;
   for (const Stream& s : later) lo = std::min(lo, s.start);
   const RequestLog::Pos at = log->first_relevant(lo);
   int64_t prefix_done = log->done_before(at);
   log->materialize(at, &window_);
+  // The outcome depends only on the inputs relative to `lo` (an earlier response than lo + latency
+  // decides no request, none being accepted before lo): steps of a steady state repeat them, so their
+  // requests are looked up. Exact: the entry holds what the sweep below computed.
+  memo_key_.assign({bm.latency, bm.ports, bm.max_outstanding, bm.release_delay, n, xfer, interval, start - lo,
+                    step_start - lo, std::max(prefix_done, lo + bm.latency) - lo, rank});
+  for (const Stream& s : later) memo_key_.insert(memo_key_.end(), {s.start - lo, s.n, s.xfer, s.interval, s.rank});
+  for (const MemRequest& r : window_) memo_key_.insert(memo_key_.end(), {r.accept - lo, r.done - lo, r.free - lo});
+  if (among_.size() > kMaxMemo || !memoize_among_) among_.clear();
+  auto [entry, fresh] = among_.try_emplace(memo_key_);
+  MemoEntry& e = entry->second;
+  if (fresh) {
+    const Placed p = sweep_among(bm, n, xfer, interval, start, step_start, rank, later, prefix_done);
+    e.requests = RequestLog();
+    e.requests.append(new_.data(), new_.size());
+    e.requests.shift(-lo);
+    e.first_accept = new_[0].accept - lo;
+    e.issue = p.issue - lo;
+    e.done = p.done - lo;
+  }
+  if (log->last_accept() <= lo + e.first_accept) log->append_log(e.requests, lo);
+  else log->merge_in(at, e.requests, lo);
+  return Placed{lo + e.issue, lo + e.done};
+}
+
+MemoryPort::Placed MemoryPort::sweep_among(const BoundMemory& bm, int64_t n, int64_t xfer, int64_t interval,
+                                           int64_t start, int64_t step_start, int rank,
+                                           const std::vector<Stream>& later, int64_t prefix_done) {
   struct Next {
     int64_t t, left, xfer, interval;
     int rank;
@@ -114,10 +141,6 @@ MemoryPort::Placed MemoryPort::place_among(RequestLog* log, const BoundMemory& b
       s.t = t + s.interval;
     }
   }
-  RequestLog mine;
-  mine.append(new_.data(), new_.size());
-  if (log->last_accept() <= new_[0].accept) log->append_log(mine, 0);
-  else log->merge_in(at, mine, 0);
   return Placed{issue, done};
 }
 

@@ -39,6 +39,8 @@ class MemoryPort {
   // appended to `log`.
   Placed place_among(RequestLog* log, const BoundMemory& bm, int64_t n, int64_t xfer, int64_t interval, int64_t start,
                      int64_t step_start, int rank, const std::vector<Stream>& later);
+  // Tests: place_among() computes every step (the memo gives the same).
+  void memoize_among(bool on) { memoize_among_ = on; }
 
  private:
   // A step's new requests (see memory()): the first `k` in nq, then `repeat_count` copies of the
@@ -52,6 +54,11 @@ class MemoryPort {
     int64_t run_count, run_da, run_dd;
   };
 
+  // place_among()'s placement request by request in time after the window (window_) and the
+  // response order before it (prefix_done); this step's new requests in new_.
+  Placed sweep_among(const BoundMemory& bm, int64_t n, int64_t xfer, int64_t interval, int64_t start,
+                     int64_t step_start, int rank, const std::vector<Stream>& later, int64_t prefix_done);
+
   Generated generate_requests(const BoundMemory& bm, const MemRequest* rq, std::size_t old_n, MemRequest* nq,
                               int64_t n, int64_t start, int64_t step_start, int64_t interval, int64_t xfer,
                               int64_t done_before_window);
@@ -63,7 +70,9 @@ class MemoryPort {
   };
   static constexpr std::size_t kMaxMemo = 4096;
   std::unordered_map<std::vector<int64_t>, MemoEntry, KeyHash> memo_;
+  std::unordered_map<std::vector<int64_t>, MemoEntry, KeyHash> among_;  // place_among()'s, relative to its first cycle
   std::vector<int64_t> memo_key_;
+  bool memoize_among_ = true;
   std::vector<int64_t> frees_;  // scratch of memory(): free cycles of placed requests, sorted
   std::vector<MemRequest> window_, new_;  // scratch of memory(): placed window, new requests
 };

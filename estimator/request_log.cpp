@@ -80,6 +80,18 @@ void RequestLog::keep(std::size_t i) {
   touched_ = i;
 }
 
+void RequestLog::keep2(std::size_t i) {
+  const std::size_t to = std::min(touched2_, mark2_size_);
+  if (i < to) saved2_.insert(saved2_.begin(), runs_.begin() + static_cast<std::ptrdiff_t>(i), runs_.begin() + static_cast<std::ptrdiff_t>(to));
+  touched2_ = i;
+}
+
+void RequestLog::rewind2() {
+  runs_.resize(touched2_);
+  runs_.insert(runs_.end(), saved2_.begin(), saved2_.end());
+  marked2_ = false, saved2_.clear();
+}
+
 void RequestLog::rewind() {
   runs_.resize(touched_);
   runs_.insert(runs_.end(), saved_.begin(), saved_.end());

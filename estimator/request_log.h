@@ -107,9 +107,13 @@ class RequestLog {
   // Contract: from mark() on the log notes the runs it changes, so that rewind() brings it back to
   // its runs at mark() (and goes on noting from there) without a copy of the unchanged ones;
   // unmark() stops noting. Appends, truncations and merges at the end cost only what they change.
-  void mark() { marked_ = true, mark_size_ = touched_ = runs_.size(), saved_.clear(); }
+  void mark() { marked_ = true, mark_size_ = touched_ = runs_.size(), saved_.clear(), marked2_ = false, saved2_.clear(); }
   void rewind();
-  void unmark() { marked_ = false, saved_.clear(); }
+  void unmark() { marked_ = false, saved_.clear(), marked2_ = false, saved2_.clear(); }
+  // The same one level further in, while marked: rewind2() brings the log back to its runs at
+  // mark2() and ends it; mark(), rewind() and unmark() end it too.
+  void mark2() { marked2_ = true, mark2_size_ = touched2_ = runs_.size(), saved2_.clear(); }
+  void rewind2();
   // Acceptance cycle of the last request (INT64_MIN when empty).
   int64_t last_accept() const;
   // Drops the requests before first_relevant(t) (free by t and accepted before it).
@@ -128,8 +132,10 @@ class RequestLog {
   // Runs from `i` on are about to change: since mark(), keep the ones not yet kept.
   void touch(std::size_t i) {
     if (marked_ && i < touched_) keep(i);
+    if (marked2_ && i < touched2_) keep2(i);
   }
   void keep(std::size_t i);
+  void keep2(std::size_t i);
   void push(int64_t a, int64_t d, int64_t f);
   void push_run(const Run& r);
   int64_t prev_pd() const;
@@ -141,6 +147,9 @@ class RequestLog {
   bool marked_ = false;
   std::size_t mark_size_ = 0, touched_ = 0;
   std::vector<Run> saved_;
+  bool marked2_ = false;  // since mark2(): the same for rewind2()
+  std::size_t mark2_size_ = 0, touched2_ = 0;
+  std::vector<Run> saved2_;
 };
 
 }  // namespace acv

@@ -241,8 +241,8 @@ TEST_CASE("rewinding a marked request log gives back its requests at the mark", 
     log.append(first.data(), first.size());
     const std::vector<MemRequest> at_mark = flat(log);
     log.mark();
-    // Rounds of what the look-ahead does between rewinds: appends, merges, truncation, pruning.
-    for (int round = 0; round < 3; ++round) {
+    // What the look-ahead does between rewinds: appends, merges, truncation, pruning.
+    const auto change = [&] {
       for (int op = 0; op < 1 + trial % 5; ++op) {
         const std::vector<MemRequest> now = flat(log);
         const int64_t last = now.empty() ? 0 : now.back().accept;
@@ -256,6 +256,18 @@ TEST_CASE("rewinding a marked request log gives back its requests at the mark", 
           case 2: log.truncate(log.first_accepted_from(t)); break;
           default: log.prune(t); break;
         }
+      }
+    };
+    for (int round = 0; round < 3; ++round) {
+      change();
+      // One level further in (the state after an instruction, before its look-ahead).
+      if (round < 2) {
+        const std::vector<MemRequest> at_mark2 = flat(log);
+        log.mark2();
+        change();
+        log.rewind2();
+        REQUIRE(same(flat(log), at_mark2));
+        if (round == 1) change();
       }
       log.rewind();
       const std::vector<MemRequest> back = flat(log);

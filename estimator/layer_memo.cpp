@@ -38,15 +38,19 @@ Estimate LayerMemo::estimate(const BoundArch& arch, const Program& program, cons
   if (options.schedule || options.issues || options.ends) return acv::estimate(arch, program, options);
   std::vector<int64_t> key{reinterpret_cast<intptr_t>(&arch), options.full, options.explain, options.plain_look_ahead};
   add_loop(program.top, &key);
-  const auto it = memo_.find(key);
-  if (it != memo_.end()) {
-    if (same_as) *same_as = it->second.layer_name;
-    Estimate e = it->second.estimate;
-    e.evaluated_instructions = 0;
-    e.evaluated_iterations = 0;
-    return e;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto it = memo_.find(key);
+    if (it != memo_.end()) {
+      if (same_as) *same_as = it->second.layer_name;
+      Estimate e = it->second.estimate;
+      e.evaluated_instructions = 0;
+      e.evaluated_iterations = 0;
+      return e;
+    }
   }
   Estimate e = acv::estimate(arch, program, options);
+  std::lock_guard<std::mutex> lock(mutex_);
   memo_.emplace(std::move(key), Entry{e, program.layer_name});
   return e;
 }

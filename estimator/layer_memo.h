@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -23,7 +24,10 @@ class LayerMemo {
   Estimate estimate(const BoundArch& arch, const Program& program, const EstimateOptions& options,
                     std::string* same_as = nullptr);
   // A new run over the network: what the last one kept is dropped, so that a timed repeat does the work.
-  void clear() { memo_.clear(); }
+  void clear() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    memo_.clear();
+  }
   std::size_t size() const { return memo_.size(); }
 
  private:
@@ -31,6 +35,7 @@ class LayerMemo {
     Estimate estimate;
     std::string layer_name;
   };
+  std::mutex mutex_;  // like BindingCache: a backend may be shared (the estimate runs unlocked)
   std::unordered_map<std::vector<int64_t>, Entry, KeyHash> memo_;
 };
 

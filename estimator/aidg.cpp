@@ -930,6 +930,7 @@ class Evaluator {
       const int outer_seg = crossed_seg_;
       crossed_seg_ = std::numeric_limits<int>::max();
       for (int64_t i = seg.begin; i < seg.end; ++i) {
+        const int64_t end_before = s_.max_end;
         eval_iteration(loop, depth, i);
         if (crossed_seg_ <= depth && !done) {
           // A look-ahead saw the next segment: from here the iterations are not alike.
@@ -945,6 +946,9 @@ class Evaluator {
         // periods (a stream waiting on loads that run at another rate) rarely will; stop paying for it.
         // Rows in flight fill up over the first iterations: no key before the last repeat began.
         if (relative && i - seg.begin < stats.first_key && i + stats.first_key <= last - p) continue;
+        // While the latest end stays where work from before the loop put it (loads in flight), the
+        // state relative to it moves every iteration and cannot repeat: no key, none counted.
+        if (relative && s_.max_end == end_before) continue;
         if (relative && (!keyed || history.size() >= static_cast<std::size_t>(kRelativeKeys + 2 * p))) {
           if (keyed) ++stats.misses, keyed = false;
           rel_ = outer_rel;

@@ -41,6 +41,10 @@ class Backend {
   // Contract: throws InputError when the backend cannot run this config with these options
   // (model not built, no description, bad option), before anything runs.
   virtual void check(const AccelConfig& /*config*/, const BackendOptions& /*options*/) const {}
+  // Contract: a run over a workload's layers begins (acv run; each repeat of acv bench). What a backend
+  // kept for the layers of the last run (the estimator's estimates of identical layers) is dropped, so
+  // that every timed repeat does the same work.
+  virtual void begin_run() {}
   // Contract: runs one mapped layer; fills cycles, wall_seconds and, where the backend computes
   // outputs, outputs_checked/outputs_match against the golden reference. Throws BackendError on failure.
   virtual LayerResult run_layer(const Accelerator& accel, const AccelConfig& config, const Layer& layer,

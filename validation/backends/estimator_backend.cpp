@@ -2,6 +2,7 @@
 #include <chrono>
 
 #include "estimator/aidg.h"
+#include "estimator/layer_memo.h"
 #include "models/common/counters.h"
 #include "validation/backends/backend.h"
 #include "validation/backends/estimator_common.h"
@@ -13,6 +14,7 @@ class EstimatorBackend : public Backend {
   // `explain` only adds text; `full` must give the same cycles but is part of the key so both can be compared.
   std::string options_key(const BackendOptions& options) const override { return options.full ? "full" : ""; }
   std::vector<std::string> options_read() const override { return {"full", "explain"}; }
+  void begin_run() override { memo_.clear(); }
 
   void check(const AccelConfig& config, const BackendOptions& /*options*/) const override {
     check_config_description(config);
@@ -25,13 +27,15 @@ class EstimatorBackend : public Backend {
     EstimateOptions eo;
     eo.full = options.full;
     eo.explain = options.explain;
-    const Estimate e = estimate(arch, program, eo);
+    std::string same_as;
+    const Estimate e = memo_.estimate(arch, program, eo, &same_as);
     LayerResult r = estimated_layer(layer, program, config, accel.processing_elements(config), e.cycles);
     r.counters["evaluated_instructions"] = e.evaluated_instructions;
     r.counters["represented_instructions"] = e.represented_instructions;
     r.counters["evaluated_iterations"] = e.evaluated_iterations;
     r.counters["represented_iterations"] = e.represented_iterations;
     r.info["bottleneck"] = e.bottleneck;
+    if (!same_as.empty()) r.info["same_as"] = same_as;  // its Program and binding are an earlier layer's
     if (options.explain) {
       for (const auto& kv : e.busy) r.counters[counters::busy(kv.first)] = kv.second;
       for (const auto& k : e.kernels)
@@ -72,6 +76,7 @@ class EstimatorBackend : public Backend {
 
  private:
   BindingCache bindings_;  // this backend's bindings (one per config, ISA and opcodes used)
+  LayerMemo memo_;         // the estimates of this run's layers (keyed by the bindings' addresses)
 };
 
 ACV_REGISTER_BACKEND(EstimatorBackend, "estimator")

@@ -132,6 +132,7 @@ class BenchCommand : public Command {
         cycles[v] = 0;
         layer_cycles[v].clear();
         std::vector<LayerResult> results;
+        backends[v]->begin_run();
         const auto start = std::chrono::steady_clock::now();
         for (const Run& run : runs) {
           LayerResult res = run(*backends[v], views[v].options);

@@ -57,6 +57,7 @@ void print_explain(std::ostream& out, const LayerResult& r) {
       << fmt_int(count("represented_instructions")) << " instructions (" << fmt_int(count("evaluated_iterations"))
       << " of " << fmt_int(count("represented_iterations")) << " loop iterations)";
   if (r.info.count("bottleneck")) out << ", bottleneck " << r.info.at("bottleneck");
+  if (r.info.count("same_as")) out << "; same Program as " << r.info.at("same_as") << ", not evaluated again";
   out << "\n";
   for (const auto& [name, value] : r.counters)
     if (name.size() > 5 && name.compare(name.size() - 5, 5, ".busy") == 0) out << "    " << name << ": " << fmt_int(value) << "\n";
@@ -172,6 +173,7 @@ class RunCommand : public Command {
                 << " layers)\n";
       print_header(std::cout);
     }
+    backend->begin_run();
     for (std::size_t i = 0; i < target.layers.size(); ++i) {
       const Layer& layer = *target.layers[i];
       LayerResult r;

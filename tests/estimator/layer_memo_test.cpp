@@ -1,0 +1,146 @@
+// The memo of one run's identical layers (LayerMemo): the same estimates as without it, and only for
+// layers whose Program and binding are an earlier one's.
+#include <catch2/catch.hpp>
+
+#include "estimator/binding_cache.h"
+#include "estimator/layer_memo.h"
+#include "models/common/accelerator.h"
+#include "models/common/workload_reader.h"
+#include "test_helpers.h"
+
+using namespace acv;
+using acv::test::source;
+
+namespace {
+
+struct Mapped {
+  AccelConfig config;
+  std::unique_ptr<Accelerator> accel;
+  std::vector<Program> programs;
+};
+
+Mapped map_network(const std::string& config_file, const std::string& workload_file) {
+  Mapped m;
+  m.config = load_accel_config(source(config_file));
+  m.accel = AcceleratorRegistry::create(m.config.accelerator);
+  for (const auto& layer : load_workload(source(workload_file)).layers) m.programs.push_back(m.accel->map(layer, m.config));
+  return m;
+}
+
+void check_same(const Estimate& a, const Estimate& b) {
+  CHECK(a.cycles == b.cycles);
+  CHECK(a.busy == b.busy);
+  CHECK(a.bottleneck == b.bottleneck);
+  CHECK(a.represented_instructions == b.represented_instructions);
+  CHECK(a.top_loops == b.top_loops);
+}
+
+// The first loop under `loop` (depth first) with at least 3 trips.
+Loop* first_long_loop(Loop& loop) {
+  for (auto& s : loop.body)
+    if (s.loop) {
+      if (s.loop->trips >= 3) return s.loop.get();
+      if (Loop* l = first_long_loop(*s.loop)) return l;
+    }
+  return nullptr;
+}
+
+// The first instruction with operands under `loop` (depth first).
+Statement* first_instruction(Loop& loop) {
+  for (auto& s : loop.body) {
+    if (!s.loop && !s.instr.operands.empty()) return &s;
+    if (s.loop)
+      if (Statement* i = first_instruction(*s.loop)) return i;
+  }
+  return nullptr;
+}
+
+// A deep copy: a Program's loops are shared pointers.
+void deep_copy(Loop& loop) {
+  for (auto& s : loop.body)
+    if (s.loop) {
+      s.loop = std::make_shared<Loop>(*s.loop);
+      deep_copy(*s.loop);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("identical layers of a network are estimated once, with the same cycles as without the memo") {
+  const Mapped m = map_network("models/gemmini/configs/gemmini-16x16-ws-auto.yaml", "models/workloads/Resnet18.csv");
+  BindingCache bindings;
+  LayerMemo memo;
+  int64_t hits = 0;
+  for (const Program& p : m.programs) {
+    const BoundArch& arch = bindings.bind(m.config, p);
+    std::string same_as;
+    const Estimate with = memo.estimate(arch, p, EstimateOptions{}, &same_as);
+    const Estimate without = estimate(arch, p, EstimateOptions{});
+    INFO(p.layer_name << " same as '" << same_as << "'");
+    check_same(with, without);
+    if (same_as.empty()) {
+      CHECK(with.evaluated_instructions == without.evaluated_instructions);
+    } else {
+      ++hits;
+      CHECK(same_as != p.layer_name);
+      CHECK(with.evaluated_instructions == 0);
+    }
+  }
+  // Conv2_1b, 2a, 2b; Conv3_2a, 2b; Conv4_2a, 2b; Conv5_2a, 2b repeat an earlier layer.
+  CHECK(hits == 9);
+  CHECK(memo.size() == m.programs.size() - 9);
+  // A new run does the work again.
+  memo.clear();
+  std::string same_as;
+  memo.estimate(bindings.bind(m.config, m.programs[2]), m.programs[2], EstimateOptions{}, &same_as);
+  CHECK(same_as.empty());
+}
+
+TEST_CASE("a changed layer, another binding or other options are not answered from the memo") {
+  const Mapped m = map_network("models/gemmini/configs/gemmini-16x16-ws-auto.yaml", "models/workloads/Resnet18.csv");
+  const Program& conv2_1a = m.programs.at(1);
+  REQUIRE(conv2_1a.layer_name == "Conv2_1a");
+  BindingCache bindings;
+  const BoundArch& arch = bindings.bind(m.config, conv2_1a);
+  LayerMemo memo;
+  const Estimate first = memo.estimate(arch, conv2_1a, EstimateOptions{});
+  std::string same_as;
+
+  // One loop a trip shorter: fewer cycles.
+  Program shorter = conv2_1a;
+  deep_copy(shorter.top);
+  Loop* l = first_long_loop(shorter.top);
+  REQUIRE(l != nullptr);
+  --l->trips;
+  const Estimate s = memo.estimate(arch, shorter, EstimateOptions{}, &same_as);
+  CHECK(same_as.empty());
+  CHECK(s.cycles == estimate(arch, shorter, EstimateOptions{}).cycles);
+  CHECK(s.cycles != first.cycles);
+
+  // An operand whose value does not change (a clamp's lower bound far below it): other content, no answer.
+  Program clamped = conv2_1a;
+  deep_copy(clamped.top);
+  Statement* inst = first_instruction(*first_long_loop(clamped.top));
+  REQUIRE(inst != nullptr);
+  inst->instr.operands[0].lo = -(int64_t{1} << 40);
+  memo.estimate(arch, clamped, EstimateOptions{}, &same_as);
+  CHECK(same_as.empty());
+
+  // The same Program under another config's binding.
+  const AccelConfig os = load_accel_config(source("models/gemmini/configs/gemmini-16x16-os-auto.yaml"));
+  const BoundArch& os_arch = bindings.bind(os, conv2_1a);
+  memo.estimate(os_arch, conv2_1a, EstimateOptions{}, &same_as);
+  CHECK(same_as.empty());
+
+  // The full evaluation is keyed apart (same cycles, every instruction evaluated).
+  EstimateOptions full;
+  full.full = true;
+  const Estimate f = memo.estimate(arch, conv2_1a, full, &same_as);
+  CHECK(same_as.empty());
+  CHECK(f.evaluated_instructions == conv2_1a.instruction_count());
+
+  // The unchanged layer again is answered.
+  const Estimate again = memo.estimate(arch, conv2_1a, EstimateOptions{}, &same_as);
+  CHECK(same_as == "Conv2_1a");
+  check_same(again, first);
+}

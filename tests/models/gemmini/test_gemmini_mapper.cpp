@@ -46,6 +46,9 @@ void check_matches_golden(const Layer& layer, const AccelConfig& cfg) {
   test::check_functional_golden(GemminiAccelerator(), gemmini::run_functional, layer, cfg, 11);
 }
 
+// N blocks of B per mvin the auto mapper uses on layers whose K blocks are all full.
+int64_t b_blocks(const gemmini::Params& p) { return gemmini::mvin_max_cols(p, false) / p.dim; }
+
 void check_shapes(const AccelConfig& cfg) {
   for (const Layer& layer : test::ragged_layers()) check_matches_golden(layer, cfg);
 }
@@ -148,7 +151,7 @@ TEST_CASE("mapping: auto (OS) loads the next k tile among the current k tile's c
   const gemmini::Params p = gemmini::read_params(cfg);
   // 10 x 6 x 48 blocks: too much K for a resident B panel, so several k tiles per row tile.
   const Layer layer = gemm(40, 24, 192);
-  const gemmini::AutoTiling t = gemmini::choose_auto_tiling(10, 6, 48, p, cfg.dram);
+  const gemmini::AutoTiling t = gemmini::choose_auto_tiling(10, 6, 48, p, cfg.dram, 1, b_blocks(p));
   CAPTURE(t.ti, t.tj, t.tk);
   REQUIRE(!t.resident);
   REQUIRE(48 % t.tk == 0);
@@ -180,7 +183,7 @@ TEST_CASE("mapping: auto (WS) loads the next k tile's first column among the cur
   const gemmini::Params p = gemmini::read_params(cfg);
   // 10 x 6 x 48 blocks: several k tiles per row tile (as the OS case above).
   const Layer layer = gemm(40, 24, 192);
-  const gemmini::AutoTiling t = gemmini::choose_auto_tiling(10, 6, 48, p, cfg.dram);
+  const gemmini::AutoTiling t = gemmini::choose_auto_tiling(10, 6, 48, p, cfg.dram, 1, b_blocks(p));
   CAPTURE(t.ti, t.tj, t.tk);
   REQUIRE(!t.resident);
   REQUIRE(48 % t.tk == 0);
@@ -217,7 +220,7 @@ TEST_CASE("mapping: auto loads the next row tile's first k tile among the curren
     CAPTURE(m);
     const Layer layer = gemm(m, 24, 192);
     const int64_t mb = (m + 3) / 4;
-    const gemmini::AutoTiling t = gemmini::choose_auto_tiling(mb, 6, 48, p, cfg.dram);
+    const gemmini::AutoTiling t = gemmini::choose_auto_tiling(mb, 6, 48, p, cfg.dram, 1, b_blocks(p));
     CAPTURE(t.ti, t.tj, t.tk);
     REQUIRE(!t.resident);
     REQUIRE(48 % t.tk == 0);
@@ -251,7 +254,7 @@ TEST_CASE("mapping: auto keeps a one-group layer's whole C as one tile when it n
   cfg.params["mapping"] = ConfigValue{"auto", SourceLoc{cfg.file, 1, "mapping"}};
   const gemmini::Params p = gemmini::read_params(cfg);
   const int64_t acc_blocks = p.acc_rows() / 4;
-  const gemmini::AutoTiling t = gemmini::choose_auto_tiling(3, 4, 100, p, cfg.dram);
+  const gemmini::AutoTiling t = gemmini::choose_auto_tiling(3, 4, 100, p, cfg.dram, 1, b_blocks(p));
   CAPTURE(t.ti, t.tj, t.tk);
   CHECK(t.ti == 3);
   CHECK(t.tj == 4);
@@ -259,7 +262,7 @@ TEST_CASE("mapping: auto keeps a one-group layer's whole C as one tile when it n
   check_matches_golden(gemm(12, 16, 400), cfg);
   check_matches_golden(gemm(10, 13, 397), cfg);  // ragged
   // Several groups: the next group's C would wait for this one's stores, so halves as before.
-  const gemmini::AutoTiling tg = gemmini::choose_auto_tiling(3, 4, 100, p, cfg.dram, 2);
+  const gemmini::AutoTiling tg = gemmini::choose_auto_tiling(3, 4, 100, p, cfg.dram, 2, b_blocks(p));
   CHECK(2 * tg.ti * tg.tj <= acc_blocks);
 }
 

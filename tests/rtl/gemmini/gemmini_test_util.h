@@ -1,6 +1,7 @@
 // Helpers of the gemmini RTL, TLM and estimator tests: built DIMs, shipped configs, hand-built Programs, layers.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <sstream>
@@ -128,6 +129,31 @@ inline Program mvin_overlap_program(int64_t d, int n) {
   body.push_back(op(kPreload, {0, 2, 0, 2, 0}));
   body.push_back(op(kComputePreloaded, {2 * (n - 1), 0, 2}));
   body.push_back(op(kMvout, {30000, 0, 1, 1, 2, d}));
+  return program_of(body);
+}
+
+// Multi-block scratchpad mvins (cols up to 4 d, block b of row r into row local + b rows + r): with
+// `blocks` > 1 one mvin of `rows` rows and blocks * d - ragged columns (the last block ragged), else
+// the same data as one mvin per block; a compute reads the last block's rows, mvouts store every
+// block's rows. DRAM rows are 4 d + 3 bytes apart (not aligned).
+inline Program multi_block_program(int64_t d, int64_t blocks, int64_t rows, int64_t ragged) {
+  using namespace gemmini;
+  const int64_t cols = 4 * d - ragged, local = 3;
+  std::vector<Statement> body = {op(kConfigEx, {kWs, 0, 0}), op(kConfigLd, {4 * d + 3})};
+  if (blocks > 1) {
+    body.push_back(op(kMvin, {100, local, 0, rows, cols}));
+  } else {
+    for (int64_t b = 0; b < 4; ++b)
+      body.push_back(op(kMvin, {100 + b * d, local + b * rows, 0, rows, std::min(d, cols - b * d)}));
+  }
+  body.push_back(op(kPreload, {local + 3 * rows, rows, 0, rows, 0}));
+  body.push_back(op(kComputePreloaded, {local + 3 * rows, 0, rows}));
+  // The C store first: the scratchpad stores queue behind it, so they do not contend with the
+  // compute for a bank (an arbitration the TLM model leaves out).
+  body.push_back(op(kConfigSt, {4 * d}));
+  body.push_back(op(kMvout, {30000, 0, 1, 1, rows, d}));
+  body.push_back(op(kConfigSt, {d}));
+  for (int64_t b = 0; b < 4; ++b) body.push_back(op(kMvout, {20000 + 2000 * b, local + b * rows, 0, 0, rows, d}));
   return program_of(body);
 }
 

@@ -244,6 +244,52 @@ TEST_CASE("mapping: auto loads the next row tile's first k tile among the curren
   }
 }
 
+TEST_CASE("mapping: auto loads B with multi-block mvins only when every K block is full",
+          "[gemmini][mapper]") {
+  const std::string df = GENERATE(std::string("ws"), std::string("os"));
+  const int64_t sp_kib = GENERATE(1, 16);  // B tiles double-buffered / a resident B panel
+  CAPTURE(df, sp_kib);
+  AccelConfig divisor = config(4, df, sp_kib, 1);
+  AccelConfig cfg = divisor;
+  cfg.params["mapping"] = ConfigValue{"auto", SourceLoc{cfg.file, 1, "mapping"}};
+  // B mvins (config_ld stride N): how many, how many multi-block, their DRAM rows (requests) and
+  // the scratchpad rows they write; the widest mvin.
+  struct Loads {
+    int64_t b_mvins = 0, multi = 0, requests = 0, rows_written = 0, widest = 0;
+  };
+  auto loads = [](const Program& prog, int64_t n) {
+    Loads l;
+    int64_t stride = 0;
+    prog.for_each([&](const ConcreteInstruction& c) {
+      if (c.opcode == gemmini::kConfigLd) stride = c.f[gemmini::kCfgStride];
+      if (c.opcode != gemmini::kMvin) return;
+      const int64_t cols = c.f[gemmini::kInCols], rows = c.f[gemmini::kInRows];
+      l.widest = std::max(l.widest, cols);
+      if (stride != n) return;
+      ++l.b_mvins;
+      if (cols > 4) ++l.multi;
+      l.requests += rows;
+      l.rows_written += rows * ((cols + 3) / 4);
+    });
+    return l;
+  };
+  for (const int64_t n : {24, 37}) {
+    CAPTURE(n);
+    const Layer full = gemm(40, n, 192), ragged = gemm(40, n, 190);
+    check_matches_golden(full, cfg);
+    check_matches_golden(ragged, cfg);
+    const Loads f = loads(GemminiAccelerator().map(full, cfg), n);
+    CHECK(f.multi > 0);
+    CHECK(f.widest <= 16);  // 4 DIM int8: the memory data width, dma_maxbytes 64
+    // Several blocks per request: at least one request in two saved.
+    CHECK(2 * f.requests <= f.rows_written);
+    const Loads r = loads(GemminiAccelerator().map(ragged, cfg), n);
+    CHECK(r.b_mvins > 0);
+    CHECK(r.widest <= 4);
+    CHECK(loads(GemminiAccelerator().map(full, divisor), n).widest <= 4);
+  }
+}
+
 TEST_CASE("mapping: auto keeps a one-group layer's whole C as one tile when it needs more than half the accumulator",
           "[gemmini][mapper]") {
   const std::string df = GENERATE(std::string("ws"), std::string("os"));

@@ -58,3 +58,44 @@ TEST_CASE("the estimator agrees with the plasticine RTL on mapped tiny.yaml laye
   CAPTURE(grid, mape);
   CHECK(mape <= 2.0);
 }
+
+// Shapes nobody wrote the description against (the shared random generator: GEMMs, dense, strided,
+// padded, grouped and depthwise convs, conv1d). In program order alone the estimator missed held-out
+// depthwise layers by up to 6.2 % (a store winning cycles from earlier loads: arch.yaml `priority`,
+// `lookahead`); bounds as above.
+TEST_CASE("the estimator agrees with the plasticine RTL on random layer shapes", "[rtl][plasticine][estimator]") {
+  std::vector<std::string> grids;
+  std::stringstream list(ACV_PLASTICINE_GRIDS_LIST);
+  for (std::string g; std::getline(list, g, ',');) grids.push_back(g);
+  const std::string grid = GENERATE_COPY(from_range(grids));
+  const AccelConfig config =
+      load_accel_config(std::string(ACV_SOURCE_DIR) + "/models/plasticine/configs/plasticine-" + grid + ".yaml");
+  const auto accel = AcceleratorRegistry::create("plasticine");
+  const auto driver = RtlDriverRegistry::create("plasticine");
+  const auto description = load_arch_description(config.description);
+  std::mt19937 rng(static_cast<unsigned>(3000 + grid.size() + static_cast<unsigned char>(grid[0])));
+  double sum_abs_error = 0.0;
+  int count = 0;
+  std::vector<Layer> layers;
+  for (int i = 0; i < 12; ++i) layers.push_back(test::random_layer(rng, i));
+  // calibration.yaml's dw_23, which program order missed by 6.2 % on the 2x2 grid.
+  layers.push_back(test::conv(48, 20, 20, 48, 3, 2, 1, 48));
+  for (const Layer& layer : layers) {
+    CAPTURE(grid, layer.name, layer.kind, layer.in_c, layer.in_h, layer.in_w, layer.out_c, layer.kh, layer.kw,
+            layer.stride_h, layer.pad_h, layer.groups, layer.m, layer.k, layer.n);
+    const Program program = accel->map(layer, config);
+    const LayerData data = make_layer_data(layer, 5);
+    const SimulationOutput out = driver->run(program, config, accel->dram_image(layer, data, program), RtlRunOptions{});
+    REQUIRE(accel->read_output(layer, program, out.dram) == golden_output(layer, data));
+    const BoundArch arch = bind_arch(description, config_values(config), program);
+    const Estimate estimated = estimate(arch, program, EstimateOptions{});
+    REQUIRE(out.cycles > 0);
+    const double error = 100.0 * static_cast<double>(estimated.cycles - out.cycles) / static_cast<double>(out.cycles);
+    CAPTURE(out.cycles, estimated.cycles, error);
+    CHECK(std::abs(error) <= 3.0);
+    sum_abs_error += std::abs(error);
+    ++count;
+  }
+  CAPTURE(grid, sum_abs_error / count);
+  CHECK(sum_abs_error / count <= 1.0);
+}

@@ -17,6 +17,7 @@
 #include "models/common/workload_reader.h"
 #include "rtl/common/rtl_driver.h"
 #include "systolic_test_util.h"
+#include "tests/models/test_layers.h"
 
 using namespace acv;
 
@@ -59,54 +60,6 @@ void check_agreement(const AccelConfig& config, const std::vector<Layer>& layers
   CHECK(mape <= 1.0);
 }
 
-// A layer shape nobody wrote the description against: GEMM, dense, conv2d (strided, padded,
-// grouped), depthwise or conv1d, small enough for the RTL to run in milliseconds.
-Layer random_layer(std::mt19937& rng, int index) {
-  auto pick = [&rng](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
-  for (;;) {
-    Layer l;
-    l.name = "random" + std::to_string(index);
-    switch (pick(0, 4)) {
-      case 0:
-      case 1:
-        l.kind = pick(0, 1) ? LayerKind::Gemm : LayerKind::Dense;
-        l.m = l.kind == LayerKind::Dense ? pick(1, 4) : pick(1, 90);
-        l.k = pick(1, 150);
-        l.n = pick(1, 90);
-        break;
-      case 2:
-      case 3: {
-        l.kind = LayerKind::Conv2d;
-        const bool depthwise = pick(0, 3) == 0;
-        l.in_c = pick(1, 24);
-        l.groups = depthwise ? l.in_c : (pick(0, 3) == 0 && l.in_c % 2 == 0 ? 2 : 1);
-        l.out_c = depthwise ? l.in_c : l.groups * pick(1, 16);
-        l.kh = l.kw = pick(0, 1) ? 1 + 2 * pick(0, 2) : pick(1, 4);
-        l.stride_h = l.stride_w = pick(1, 2);
-        l.pad_h = l.pad_w = pick(0, l.kh / 2);
-        l.in_h = pick(l.kh, 14);
-        l.in_w = pick(l.kw, 14);
-        break;
-      }
-      default:
-        l.kind = LayerKind::Conv1d;
-        l.in_c = pick(1, 24);
-        l.out_c = pick(1, 24);
-        l.in_h = l.kh = 1;
-        l.kw = pick(1, 9);
-        l.stride_w = pick(1, 2);
-        l.pad_w = pick(0, l.kw / 2);
-        l.in_w = pick(l.kw, 60);
-    }
-    try {
-      validate_layer(l);
-      return l;
-    } catch (const InputError&) {
-      // impossible shape drawn: draw again
-    }
-  }
-}
-
 }  // namespace
 
 TEST_CASE("the estimator agrees with the systolic RTL on mapped tiny.yaml layers", "[rtl][systolic][estimator]") {
@@ -134,7 +87,7 @@ TEST_CASE("the estimator agrees with the systolic RTL with DMA bursts on tiny.ya
   const int64_t burst = GENERATE(4, 8);
   std::vector<Layer> layers = load_workload(std::string(ACV_WORKLOADS_DIR) + "/tiny.yaml").layers;
   std::mt19937 rng(static_cast<unsigned>(2000 + size * 8 + burst + (dataflow == "ws")));
-  for (int i = 0; i < 6; ++i) layers.push_back(random_layer(rng, i));
+  for (int i = 0; i < 6; ++i) layers.push_back(test::random_layer(rng, i));
   check_agreement(with_bursts(shipped_config(size, dataflow), burst), layers, 13);
 }
 
@@ -144,6 +97,6 @@ TEST_CASE("the estimator stays within its bounds on random layer shapes never us
   const std::string dataflow = GENERATE(as<std::string>{}, "os", "ws");
   std::mt19937 rng(static_cast<unsigned>(1000 + size * 2 + (dataflow == "ws")));
   std::vector<Layer> layers;
-  for (int i = 0; i < 12; ++i) layers.push_back(random_layer(rng, i));
+  for (int i = 0; i < 12; ++i) layers.push_back(test::random_layer(rng, i));
   check_agreement(shipped_config(size, dataflow), layers, 12);
 }

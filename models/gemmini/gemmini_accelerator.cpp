@@ -117,7 +117,7 @@ Tiling choose_tiling(int64_t mb, int64_t nb, int64_t kb, const Params& p) {
 }
 
 AutoTiling choose_auto_tiling(int64_t mb, int64_t nb, int64_t kb, const Params& p, const DramConfig& dram,
-                              int64_t groups) {
+                              int64_t groups, int64_t b_blocks) {
   // Like tiled_matmul_auto: each row tile as large as the memories allow for every (tj, tk); among
   // those, the least estimated time from the RTL's per-command timing (rtl/gemmini/README.md).
   const int64_t dim = p.dim;
@@ -127,6 +127,10 @@ AutoTiling choose_auto_tiling(int64_t mb, int64_t nb, int64_t kb, const Params& 
   // One DIM-row mvin of int8 rows: start, the latency once per wave of requests in flight, transfers.
   const int64_t t_block =
       2 + cdiv(dim, port.max_outstanding) * port.latency + dim * cdiv(dim, port.bytes_per_cycle);
+  // A B block of a multi-block mvin (b_blocks N blocks per DRAM row): its share of one such mvin.
+  const int64_t t_block_b = cdiv(2 + cdiv(dim, port.max_outstanding) * port.latency +
+                                     dim * cdiv(b_blocks * dim, port.bytes_per_cycle),
+                                 b_blocks);
   AutoTiling best;
   int64_t best_tiles = 0;
   // Stores of one C block (DIM accumulator rows of 4 DIM bytes).
@@ -134,14 +138,15 @@ AutoTiling choose_auto_tiling(int64_t mb, int64_t nb, int64_t kb, const Params& 
   auto consider = [&](int64_t ti, int64_t tj, int64_t tk, bool resident, int64_t extra) {
     const int64_t mt = cdiv(mb, ti), nt = cdiv(nb, tj), kt = cdiv(kb, tk);
     const int64_t b_loads = resident ? kb * nb : kb * nb * mt;
-    const int64_t load = (mb * kb * nt + b_loads) * t_block;
+    const int64_t load = mb * kb * nt * t_block + b_loads * t_block_b;
     const int64_t computes = mb * nb * kb;
     // Rows back to back in both dataflows (WS weights load, OS drains overlap, while rows stream).
     const int64_t exe = computes * dim;
     // Loads and computes summed, not max: the in-order decoder lets them overlap only partly,
     // so the least traffic wins unless the execute time differs more. Not overlapped at all:
     // the first tile's loads, and a resident panel's reload per j tile.
-    const int64_t exposed = resident ? nt * kb * tj * t_block + ti * kb * t_block : (ti + tj) * tk * t_block;
+    const int64_t exposed =
+        resident ? nt * kb * tj * t_block_b + ti * kb * t_block : (ti * t_block + tj * t_block_b) * tk;
     const int64_t cost = load + exe + exposed + extra;
     const int64_t tiles = mt * nt * kt;
     if (best.ti == 0 || cost < best.est_cycles || (cost == best.est_cycles && tiles < best_tiles)) {
@@ -189,8 +194,10 @@ void add_loop(std::vector<Statement>& out, const std::string& name, int64_t trip
 // the edge tile, so loop depths stay fixed: 1 g, 2 j, 3 i (resident B panel mvins: 3, 4), 4 k,
 // 5.. block loops (mvouts: 4, 5).
 Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& lay, const Params& p,
-                 const AutoTiling& t, const DramConfig& dram) {
+                 const AutoTiling& t, const DramConfig& dram, int64_t bg) {
   const int64_t dim = p.dim;
+  // bg: N blocks of B per mvin (multi-block, README.md "Multi-block mvins"); only with full K
+  // blocks, so a group's blocks land DIM rows apart where the single-block layout has them.
   const bool ws = p.weight_stationary;
   const int64_t mb = ceil_div(g.m, dim), nb = ceil_div(g.n, dim), kb = ceil_div(g.k, dim);
   const int64_t mt = ceil_div(mb, t.ti), nt = ceil_div(nb, t.tj), ktn = ceil_div(kb, t.tk);
@@ -238,17 +245,26 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
   tiles(groups, "j", 2, nb, t.tj, [&](int64_t tj, const Expr& jt) {
     auto n_first = [&](const Expr& jj) { return (jt * t.tj + jj) * dim; };
     auto n_len = [&](const Expr& jj) { return min(Expr(g.n) - n_first(jj), dim); };
+    // Columns of the `blocks` N blocks from j0 (one mvin).
+    auto n_cols = [&](const Expr& j0, int64_t blocks) { return min(Expr(g.n) - n_first(j0), blocks * dim); };
+    // The B mvins of `tj` N blocks at loop depth d: groups of bg blocks, the tile's rest last.
+    auto b_groups = [&](std::vector<Statement>& out, int64_t tj, int d,
+                        const std::function<Statement(const Expr&, int64_t)>& mvin) {
+      add_loop(out, "jb", tj / bg, {mvin(idx(d) * bg, bg)});
+      if (tj % bg != 0) add_loop(out, "jb_edge", 1, {mvin(Expr(tj / bg * bg) + idx(d), tj % bg)});
+    };
     std::vector<Statement> jbody;
     if (t.resident) {
       // The B panel: every K block of this j tile, once (depths 3, 4).
       const Expr kk = idx(3), jj = idx(4);
       jbody.push_back(make_instruction(kConfigLd, {g.n}));
-      jbody.push_back(make_loop(
-          "kp", kb,
-          {make_loop("jp", tj,
-                     {make_instruction(kMvin, {b_group + kk * (dim * g.n) + n_first(jj),
-                                               Expr(panel) + (kk * t.tj + jj) * dim, 0,
-                                               min(Expr(g.k) - kk * dim, dim), n_len(jj)})})}));
+      auto panel_mvin = [&](const Expr& j0, int64_t blocks) {
+        return make_instruction(kMvin, {b_group + kk * (dim * g.n) + n_first(j0), Expr(panel) + (kk * t.tj + j0) * dim,
+                                        0, min(Expr(g.k) - kk * dim, dim), n_cols(j0, blocks)});
+      };
+      std::vector<Statement> row;
+      b_groups(row, tj, 4, panel_mvin);
+      jbody.push_back(make_loop("kp", kb, row));
     }
     // i tile `it` of `ti` row blocks; `loaded`: its first k tile's first loads came with the tile
     // before; `next_ti` > 0: its last k tile loads the next i tile's (of that many row blocks).
@@ -286,12 +302,29 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
                   : make_instruction(kMvin, {a_group + k_first(kt, kk) * g.m + m_first_at(itx, ii),
                                              a_row_at(itx, kt, ii, kk), 0, k_len(kt, kk), m_len_at(itx, ii)});
       };
-      auto mvin_b_at = [&](const Expr& itx, const Expr& kt, const Expr& kk, const Expr& jj) {
+      auto mvin_b_at = [&](const Expr& itx, const Expr& kt, const Expr& kk, const Expr& jj, int64_t blocks = 1) {
         return make_instruction(kMvin, {b_group + k_first(kt, kk) * g.n + n_first(jj), b_row_at(itx, kt, kk, jj), 0,
-                                        k_len(kt, kk), n_len(jj)});
+                                        k_len(kt, kk), blocks == 1 ? n_len(jj) : n_cols(jj, blocks)});
       };
       auto mvin_a_of = [&](const Expr& kt, const Expr& ii, const Expr& kk) { return mvin_a_at(it, kt, ii, kk); };
-      auto mvin_b_of = [&](const Expr& kt, const Expr& kk, const Expr& jj) { return mvin_b_at(it, kt, kk, jj); };
+      auto mvin_b_of = [&](const Expr& kt, const Expr& kk, const Expr& jj, int64_t blocks = 1) {
+        return mvin_b_at(it, kt, kk, jj, blocks);
+      };
+      // Chains that load the B groups of a k tile ahead: chain c loads group c (blocks c bg ..), the
+      // last loading chain the tile's rest; the others none. Splits chains [from, from + count) into
+      // runs of equal group size: f(first chain, chains, blocks per mvin, 0 for none).
+      const int64_t b_full = tj / bg, b_rest = tj % bg, b_chains = b_full + (b_rest > 0 ? 1 : 0);
+      auto b_chain_runs = [&](int64_t from, int64_t count, const std::function<void(int64_t, int64_t, int64_t)>& f) {
+        const int64_t end = from + count;
+        auto run = [&](int64_t lo, int64_t hi, int64_t blocks) {
+          lo = std::max(lo, from);
+          hi = std::min(hi, end);
+          if (hi > lo) f(lo, hi - lo, blocks);
+        };
+        run(0, b_full, bg);
+        run(b_full, b_chains, b_rest);
+        run(b_chains, tj, 0);
+      };
       const Statement ld_a = make_instruction(kConfigLd, {ws ? g.k : g.m});
       const Statement ld_b = make_instruction(kConfigLd, {g.n});
       // The first loads of k tile `kt` of `tk` blocks at loop depth d: OS A row 0 and the B tile
@@ -301,14 +334,16 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
           out.push_back(ld_a);
           out.push_back(make_loop("ia", ti, {mvin_a_of(kt, idx(d), Expr(0))}));
           out.push_back(ld_b);
-          out.push_back(make_loop("jb", tj, {mvin_b_of(kt, Expr(0), idx(d))}));
+          b_groups(out, tj, d, [&](const Expr& j0, int64_t blocks) { return mvin_b_of(kt, Expr(0), j0, blocks); });
           return;
         }
         out.push_back(ld_a);
         out.push_back(make_loop("ka", tk, {mvin_a_of(kt, Expr(0), idx(d))}));
         if (t.resident) return;
         out.push_back(ld_b);
-        out.push_back(make_loop("kb", tk, {make_loop("jb", tj, {mvin_b_of(kt, idx(d), idx(d + 1))})}));
+        std::vector<Statement> row;
+        b_groups(row, tj, d + 1, [&](const Expr& j0, int64_t blocks) { return mvin_b_of(kt, idx(d), j0, blocks); });
+        out.push_back(make_loop("kb", tk, row));
       };
       auto k_tile = [&](int64_t tk, const Expr& kt, bool loaded, const Ahead* load_next) {
         auto a_row = [&](const Expr& ii, const Expr& kk) { return a_row_of(kt, ii, kk); };
@@ -318,7 +353,6 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
         // order, so the mvins of the next A block column (WS) or row (OS) come before the computes
         // of the current one and load while they run; only the first is exposed.
         auto mvin_a = [&](const Expr& ii, const Expr& kk) { return mvin_a_of(kt, ii, kk); };
-        auto mvin_b = [&](const Expr& kk, const Expr& jj) { return mvin_b_of(kt, kk, jj); };
         std::vector<Statement> kbody;
         if (ws) {
           // Column kk: mvins of A[:, kk] (and B[kk, :] unless resident) at loop depth d.
@@ -327,7 +361,7 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
             out.push_back(make_loop("ia", ti, {mvin_a(idx(d), kk)}));
             if (!t.resident) {
               out.push_back(ld_b);
-              out.push_back(make_loop("jb", tj, {mvin_b(kk, idx(d))}));
+              b_groups(out, tj, d, [&](const Expr& j0, int64_t blocks) { return mvin_b_of(kt, kk, j0, blocks); });
             }
           };
           // jj { preload B[kk][jj], C[0][jj]; compute_preloaded A[0][kk]; ii >= 1 { preload C[ii];
@@ -337,7 +371,7 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
           // first compute, so the decoder never holds the computes behind more mvins than the load
           // queue takes.
           auto column = [&](std::vector<Statement>& out, const Expr& kk, int d, const Ahead* ahead = nullptr) {
-            auto chain = [&](const Expr& jj, const Expr& i0, int64_t a_mvins) {
+            auto chain = [&](const Expr& jj, const Expr& i0, int64_t a_mvins, int64_t b_blocks = 1) {
               const Expr ii = idx(d + 1) + 1;
               const Expr accumulate = clamp(kt * t.tk + kk, 0, 1);
               std::vector<Statement> body = {
@@ -348,8 +382,10 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
                   body.push_back(ld_a);
                   body.push_back(make_loop("in", a_mvins, {mvin_a_at(ahead->it, ahead->kt, i0 + idx(d + 1), Expr(0))}));
                 }
-                body.push_back(ld_b);
-                body.push_back(mvin_b_at(ahead->it, ahead->kt, Expr(0), jj));
+                if (b_blocks > 0) {
+                  body.push_back(ld_b);
+                  body.push_back(mvin_b_at(ahead->it, ahead->kt, Expr(0), jj * bg, b_blocks));
+                }
               }
               add_loop(body, "ic", ti - 1,
                        {make_instruction(kPreload, {0, 0, c_row(ii, jj), m_len(ii), accumulate}),
@@ -361,8 +397,12 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
               return;
             }
             const int64_t per = ahead->ti / tj, first = ahead->ti - (tj - 1) * per;
-            out.push_back(make_loop("jc", 1, chain(idx(d), Expr(0), first)));
-            add_loop(out, "jc", tj - 1, chain(idx(d) + 1, Expr(first) + idx(d) * per, per));
+            b_chain_runs(0, 1, [&](int64_t, int64_t, int64_t blocks) {
+              out.push_back(make_loop("jc", 1, chain(idx(d), Expr(0), first, blocks)));
+            });
+            b_chain_runs(1, tj - 1, [&](int64_t from, int64_t n, int64_t blocks) {
+              add_loop(out, "jc", n, chain(idx(d) + from, Expr(first) + (idx(d) + (from - 1)) * per, per, blocks));
+            });
           };
           if (!loaded) loads(kbody, Expr(0), 5);
           std::vector<Statement> steady;
@@ -383,7 +423,8 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
           auto row = [&](std::vector<Statement>& out, const Expr& ii, int d, const Expr* next, const Expr* prev,
                          const Ahead* ahead = nullptr) {
             const int64_t per = next ? tk / tj : 0, first = next ? tk - (tj - 1) * per : 0;
-            auto chain_body = [&](const Expr& jj, const Expr& k0, int64_t n_mvins, bool first_chain = false) {
+            auto chain_body = [&](const Expr& jj, const Expr& k0, int64_t n_mvins, bool first_chain = false,
+                                  int64_t b_blocks = 1) {
               std::vector<Statement> body;
               auto compute = [&](std::vector<Statement>& into, Opcode op, const Expr& kk, bool last) {
                 into.push_back(last ? make_instruction(kPreload, {0, 0, c_row(ii, jj), m_len(ii), accumulate})
@@ -400,8 +441,11 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
                   body.push_back(ld_a);
                   body.push_back(make_loop("kn", tk, {mvin_a_at(ahead->it, ahead->kt, Expr(0), idx(d + 1))}));
                 }
-                body.push_back(ld_b);
-                body.push_back(make_loop("kn", tk, {mvin_b_at(ahead->it, ahead->kt, idx(d + 1), jj)}));
+                if (b_blocks > 0) {
+                  body.push_back(ld_b);
+                  body.push_back(
+                      make_loop("kn", tk, {mvin_b_at(ahead->it, ahead->kt, idx(d + 1), jj * bg, b_blocks)}));
+                }
               }
               if (prev) body.push_back(mvout(*prev, jj));
               if (tk > 2) {
@@ -413,8 +457,12 @@ Program map_auto(const Layer& layer, const GemmShape& g, const GemmDramLayout& l
               return body;
             };
             if (ahead) {
-              out.push_back(make_loop("jc", 1, chain_body(idx(d), Expr(0), 0, true)));
-              add_loop(out, "jc", tj - 1, chain_body(idx(d) + 1, Expr(0), 0));
+              b_chain_runs(0, 1, [&](int64_t, int64_t, int64_t blocks) {
+                out.push_back(make_loop("jc", 1, chain_body(idx(d), Expr(0), 0, true, blocks)));
+              });
+              b_chain_runs(1, tj - 1, [&](int64_t from, int64_t n, int64_t blocks) {
+                add_loop(out, "jc", n, chain_body(idx(d) + from, Expr(0), 0, false, blocks));
+              });
               return;
             }
             if (!next && !prev) {
@@ -505,8 +553,10 @@ Program GemminiAccelerator::map(const Layer& layer, const AccelConfig& config) c
   const int64_t dim = p.dim;
   const int64_t mb = ceil_div(g.m, dim), nb = ceil_div(g.n, dim), kb = ceil_div(g.k, dim);
   if (p.auto_mapping) {
-    const AutoTiling at = choose_auto_tiling(mb, nb, kb, p, config.dram, g.groups);
-    if (at.ti > 0) return map_auto(layer, g, lay, p, at, config.dram);
+    // Multi-block B mvins (README.md, "Multi-block mvins") when every K block is full.
+    const int64_t bg = g.k % dim == 0 ? mvin_max_cols(p, false) / dim : 1;
+    const AutoTiling at = choose_auto_tiling(mb, nb, kb, p, config.dram, g.groups, bg);
+    if (at.ti > 0) return map_auto(layer, g, lay, p, at, config.dram, bg);
   }
   const Tiling t = choose_tiling(mb, nb, kb, p);
   if (t.ti == 0) {

@@ -2,6 +2,8 @@
 // compute / mvout commands (contract in README.md).
 #pragma once
 
+#include <algorithm>
+
 #include <memory>
 
 #include "models/common/accelerator.h"
@@ -45,6 +47,17 @@ struct Params {
 };
 Params read_params(const AccelConfig& config);
 
+// A scratchpad mvin carries up to 4 DIM int8 columns (Gemmini's MAX_BLOCK_LEN 4, within
+// dma_maxbytes): block b (columns b DIM ..) goes to rows local_addr + b rows ..; an accumulator
+// mvin one block of DIM int32 (MAX_BLOCK_LEN_ACC 1). README.md, "mvin".
+inline int64_t mvin_max_cols(const Params& p, bool to_acc) {
+  return to_acc ? p.dim : std::min(4 * p.dim, p.dma_maxbytes);
+}
+// Scratchpad rows a mvin writes: rows per block times its blocks.
+inline int64_t mvin_local_rows(const Params& p, bool to_acc, int64_t rows, int64_t cols) {
+  return to_acc ? rows : rows * ((cols + p.dim - 1) / p.dim);
+}
+
 // The memory port the accelerator sees: the DRAM's own limits and the DMA's in series (fewer
 // requests in flight, the narrower of DRAM port and DMA bus). The RTL driver's DRAM model and the
 // TLM memory target run with it; the description (arch.yaml) composes the same minimum.
@@ -64,8 +77,9 @@ struct AutoTiling {
   bool resident = false;
   int64_t est_cycles = 0;  // the search's cycle estimate (README.md, "mapping: auto")
 };
+// b_blocks: N blocks of B one mvin loads (multi-block mvins).
 AutoTiling choose_auto_tiling(int64_t m_blocks, int64_t n_blocks, int64_t k_blocks, const Params& p,
-                              const DramConfig& dram, int64_t groups = 1);
+                              const DramConfig& dram, int64_t groups = 1, int64_t b_blocks = 1);
 }  // namespace gemmini
 
 class GemminiAccelerator : public Accelerator {

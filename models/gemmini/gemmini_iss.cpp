@@ -52,21 +52,26 @@ class Machine {
         break;
       case kMvin: {
         const bool to_acc = flag(f[kInToAcc], "to_acc");
-        check_rows_cols(f[kInRows], f[kInCols]);
-        check_local(f[kInLocalAddr], f[kInRows], to_acc);
+        check_rows_cols(f[kInRows], f[kInCols], mvin_max_cols(p_, to_acc));
+        const int64_t rows = f[kInRows], cols = f[kInCols];
+        check_local(f[kInLocalAddr], mvin_local_rows(p_, to_acc, rows, cols), to_acc);
         const int64_t elem = to_acc ? 4 : 1;
-        for (int64_t r = 0; r < f[kInRows]; ++r) {
-          const uint64_t addr = dram_range(f[kInDramAddr] + r * ld_stride_, f[kInCols] * elem);
-          const int64_t row = (f[kInLocalAddr] + r) * dim;
-          for (int64_t e = 0; e < dim; ++e) {
-            int32_t v = 0;
-            if (e < f[kInCols]) {
-              if (to_acc)
-                std::memcpy(&v, &dram_[addr + 4 * e], 4);
-              else
-                v = static_cast<int8_t>(dram_[addr + e]);
+        for (int64_t r = 0; r < rows; ++r) {
+          const uint64_t addr = dram_range(f[kInDramAddr] + r * ld_stride_, cols * elem);
+          // Block b (columns b DIM ..) into row local_addr + b rows + r, zero past cols.
+          for (int64_t b = 0; b * dim < cols; ++b) {
+            const int64_t row = (f[kInLocalAddr] + b * rows + r) * dim;
+            for (int64_t e = 0; e < dim; ++e) {
+              const int64_t col = b * dim + e;
+              int32_t v = 0;
+              if (col < cols) {
+                if (to_acc)
+                  std::memcpy(&v, &dram_[addr + 4 * col], 4);
+                else
+                  v = static_cast<int8_t>(dram_[addr + col]);
+              }
+              (to_acc ? acc_ : sp_)[row + e] = v;
             }
-            (to_acc ? acc_ : sp_)[row + e] = v;
           }
         }
         break;
@@ -170,9 +175,11 @@ class Machine {
     if (v != 0 && v != 1) fail(std::string(name) + " must be 0 or 1");
     return v == 1;
   }
-  void check_rows_cols(int64_t rows, int64_t cols) const {
+  void check_rows_cols(int64_t rows, int64_t cols, int64_t max_cols = 0) const {
     if (rows < 1 || rows > p_.dim) fail("rows must be in 1..DIM (" + std::to_string(rows) + ")");
-    if (cols < 1 || cols > p_.dim) fail("cols must be in 1..DIM (" + std::to_string(cols) + ")");
+    if (max_cols == 0) max_cols = p_.dim;
+    if (cols < 1 || cols > max_cols)
+      fail("cols must be in 1.." + std::to_string(max_cols) + " (" + std::to_string(cols) + ")");
   }
   void check_local(int64_t addr, int64_t rows, bool acc) const {
     const int64_t size = acc ? p_.acc_rows() : p_.sp_rows();

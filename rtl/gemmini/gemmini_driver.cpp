@@ -50,8 +50,10 @@ class CommandEncoder {
       case kMvin:
         range("to_acc", a[2], 0, 1);
         range("rows", a[3], 1, dim);
-        range("cols", a[4], 1, dim);
-        local("local_addr", a[1], a[3], a[2] == 1);
+        // Multi-block to the scratchpad: up to 4 DIM int8 (the memory data width), block b at
+        // local_addr + b rows.
+        range("cols", a[4], 1, a[2] == 1 ? dim : 4 * dim);
+        local("local_addr", a[1], a[2] == 1 ? a[3] : a[3] * ((a[4] + dim - 1) / dim), a[2] == 1);
         break;
       case kMvout:
         range("from_acc", a[2], 0, 1);

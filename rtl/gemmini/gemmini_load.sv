@@ -7,6 +7,10 @@
 // so the queue holds every started mvin and the dependency tracker sees them until they are done.
 // The unit keeps a copy of the queue's mvins (pushed in step with it, the same slots), since it
 // reads entries behind the head.
+// A scratchpad mvin may be multi-block (Gemmini's MAX_BLOCK_LEN 4): cols up to 4 DIM int8, one
+// request per DRAM row of cols bytes, block b (columns b DIM .. b DIM + DIM - 1) written to
+// scratchpad row local_addr + b rows + r. A response's blocks are written in the cycle it arrives,
+// one write lane per block (the scratchpad's; rtl/gemmini/README.md, "mvin").
 module gemmini_load import gemmini_pkg::*; #(
   parameter int unsigned Dim     = 4,
   parameter int unsigned SpRows  = 1024,
@@ -15,7 +19,8 @@ module gemmini_load import gemmini_pkg::*; #(
   localparam int unsigned SpAw   = $clog2(SpRows),
   localparam int unsigned AccAw  = $clog2(AccRows),
   localparam int unsigned Aw     = (Depth > 1) ? $clog2(Depth) : 1,
-  localparam int unsigned MemBytes = 4 * Dim
+  localparam int unsigned MemBytes = 4 * Dim,
+  localparam int unsigned Blocks   = 4     // int8 blocks of DIM in one response (MemBytes / Dim)
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
@@ -36,9 +41,9 @@ module gemmini_load import gemmini_pkg::*; #(
   input  logic [MemBytes*8-1:0]  rsp_rdata_i,
   output logic                   rsp_ready_o,
   // Local memories.
-  output logic                   sp_we_o,
-  output logic [SpAw-1:0]        sp_waddr_o,
-  output logic [Dim*8-1:0]       sp_wdata_o,
+  output logic [Blocks-1:0]      sp_we_o,     // one write lane per block
+  output logic [SpAw-1:0]        sp_waddr_o [Blocks],
+  output logic [Dim*8-1:0]       sp_wdata_o [Blocks],
   output logic                   acc_we_o,
   output logic [AccAw-1:0]       acc_waddr_o,
   output logic [Dim*32-1:0]      acc_wdata_o,
@@ -89,19 +94,23 @@ module gemmini_load import gemmini_pkg::*; #(
   assign req_fire     = req_valid_o && req_ready_i;
 
   // A response row is written as it arrives; an accumulator write may have to wait for its bank.
-  assign sp_we_o     = has_started && rsp_valid_i && !head.to_acc;
+  // Block b of a row is written when columns b DIM .. exist (cols > b DIM); block 0 always.
+  for (genvar b = 0; b < Blocks; b++) begin : g_lane
+    assign sp_we_o[b]    = has_started && rsp_valid_i && !head.to_acc && (b == 0 || 32'(head.cols) > b * Dim);
+    assign sp_waddr_o[b] = SpAw'(head.local_addr) + SpAw'(b) * SpAw'(head.rows) + SpAw'(rsp_cnt_q);
+  end
   assign acc_we_o    = has_started && rsp_valid_i && head.to_acc;
   assign rsp_ready_o = has_started && (!head.to_acc || acc_gnt_i);
   assign rsp_fire    = rsp_valid_i && rsp_ready_o;
-  assign sp_waddr_o  = SpAw'(head.local_addr) + SpAw'(rsp_cnt_q);
   assign acc_waddr_o = AccAw'(head.local_addr) + AccAw'(rsp_cnt_q);
   assign dma_wait_o  = active_o && !req_fire && !rsp_fire;
 
   always_comb begin
-    for (int e = 0; e < Dim; e++) begin
-      sp_wdata_o[e*8 +: 8]   = (LenWidth'(e) < head.cols) ? rsp_rdata_i[e*8 +: 8] : 8'd0;
+    for (int b = 0; b < Blocks; b++)
+      for (int e = 0; e < Dim; e++)
+        sp_wdata_o[b][e*8 +: 8] = (32'(head.cols) > b * Dim + e) ? rsp_rdata_i[(b*Dim + e)*8 +: 8] : 8'd0;
+    for (int e = 0; e < Dim; e++)
       acc_wdata_o[e*32 +: 32] = (LenWidth'(e) < head.cols) ? rsp_rdata_i[e*32 +: 32] : 32'd0;
-    end
   end
 
   always_comb begin

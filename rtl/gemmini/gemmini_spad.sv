@@ -4,8 +4,13 @@
 // cycle after the read and is valid for that cycle. Each bank has a replica (same writes) that
 // serves the execute unit's weight reads only, so a WS weight preload never waits for the A
 // stream or the store (a 2-read-port bank built from two 1r1w SRAMs).
+// Writes come in Lanes lanes (one per block of a multi-block mvin response, all in one cycle):
+// Gemmini writes a 64-byte response's rows one bus beat per cycle as the beats arrive; acv's DRAM
+// model presents a response only after its transfer cycles, so its rows are written together then
+// (a bank with a write port per lane stands for those beat writes).
 module gemmini_spad #(
   parameter int unsigned Dim   = 4,
+  parameter int unsigned Lanes = 4,
   parameter int unsigned Rows  = 1024,
   parameter int unsigned Banks = 4,
   localparam int unsigned Aw   = $clog2(Rows),
@@ -15,9 +20,9 @@ module gemmini_spad #(
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
-  input  logic               we_i,
-  input  logic [Aw-1:0]      waddr_i,
-  input  logic [Dim*8-1:0]   wdata_i,
+  input  logic [Lanes-1:0]   we_i,
+  input  logic [Aw-1:0]      waddr_i [Lanes],
+  input  logic [Dim*8-1:0]   wdata_i [Lanes],
   input  logic               ex_re_i,
   input  logic [Aw-1:0]      ex_raddr_i,
   output logic [Dim*8-1:0]   ex_rdata_o,
@@ -29,13 +34,16 @@ module gemmini_spad #(
   output logic               st_gnt_o,      // the store unit's read happens this cycle
   output logic [Dim*8-1:0]   st_rdata_o
 );
-  logic [Bw-1:0] ex_bank, st_bank, w_bank, ex_bank_q, st_bank_q, wr_bank, wr_bank_q;
+  logic [Bw-1:0] ex_bank, st_bank, ex_bank_q, st_bank_q, wr_bank, wr_bank_q;
+  logic [Bw-1:0] w_bank [Lanes];
   logic [Dim*8-1:0] rdata [Banks];
   logic [Dim*8-1:0] wrdata [Banks];
 
   assign ex_bank  = Bw'(ex_raddr_i / Aw'(BankRows));
   assign st_bank  = Bw'(st_raddr_i / Aw'(BankRows));
-  assign w_bank   = Bw'(waddr_i / Aw'(BankRows));
+  for (genvar l = 0; l < Lanes; l++) begin : g_wbank
+    assign w_bank[l] = Bw'(waddr_i[l] / Aw'(BankRows));
+  end
   assign wr_bank  = Bw'(w_raddr_i / Aw'(BankRows));
   assign st_gnt_o = st_re_i && !(ex_re_i && ex_bank == st_bank);
 
@@ -44,25 +52,25 @@ module gemmini_spad #(
     logic [Rw-1:0] raddr;
     assign re    = (ex_re_i && ex_bank == Bw'(b)) || (st_gnt_o && st_bank == Bw'(b));
     assign raddr = (ex_re_i && ex_bank == Bw'(b)) ? Rw'(ex_raddr_i % Aw'(BankRows)) : Rw'(st_raddr_i % Aw'(BankRows));
-    acv_sram_1r1w #(
-      .Width(Dim * 8),
-      .Depth(BankRows)
-    ) u_sram (
+    logic [Lanes-1:0] we;
+    logic [Rw-1:0] waddr [Lanes];
+    for (genvar l = 0; l < Lanes; l++) begin : g_lane
+      assign we[l]    = we_i[l] && w_bank[l] == Bw'(b);
+      assign waddr[l] = Rw'(waddr_i[l] % Aw'(BankRows));
+    end
+    gemmini_spad_bank #(.Width(Dim * 8), .Depth(BankRows), .Lanes(Lanes)) u_sram (
       .clk_i  (clk_i),
-      .we_i   (we_i && w_bank == Bw'(b)),
-      .waddr_i(Rw'(waddr_i % Aw'(BankRows))),
+      .we_i   (we),
+      .waddr_i(waddr),
       .wdata_i(wdata_i),
       .re_i   (re),
       .raddr_i(raddr),
       .rdata_o(rdata[b])
     );
-    acv_sram_1r1w #(
-      .Width(Dim * 8),
-      .Depth(BankRows)
-    ) u_replica (
+    gemmini_spad_bank #(.Width(Dim * 8), .Depth(BankRows), .Lanes(Lanes)) u_replica (
       .clk_i  (clk_i),
-      .we_i   (we_i && w_bank == Bw'(b)),
-      .waddr_i(Rw'(waddr_i % Aw'(BankRows))),
+      .we_i   (we),
+      .waddr_i(waddr),
       .wdata_i(wdata_i),
       .re_i   (w_re_i && wr_bank == Bw'(b)),
       .raddr_i(Rw'(w_raddr_i % Aw'(BankRows))),
@@ -86,3 +94,4 @@ module gemmini_spad #(
   assign st_rdata_o = rdata[st_bank_q];
   assign w_rdata_o  = wrdata[wr_bank_q];
 endmodule
+

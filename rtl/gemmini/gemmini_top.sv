@@ -160,7 +160,7 @@ module gemmini_top import gemmini_pkg::*; #(
     ld_dep_in = '0;
     ld_dep_in.seq = seq_q;
     if (arg[2][0]) ld_dep_in.r.acc_wr = mk_range(LocalAw'(arg[1]), LenWidth'(arg[3]));
-    else ld_dep_in.r.sp_wr = mk_range(LocalAw'(arg[1]), LenWidth'(arg[3]));
+    else ld_dep_in.r.sp_wr = mk_range(LocalAw'(arg[1]), LenWidth'(arg[3] * ((arg[4] + Dim - 1) / Dim)));  // all blocks
     st_dep_in = '0;
     st_dep_in.seq = seq_q;
     if (arg[2][0]) st_dep_in.r.acc_rd = mk_range(LocalAw'(arg[1]), LenWidth'(arg[4]));
@@ -305,10 +305,11 @@ module gemmini_top import gemmini_pkg::*; #(
   logic [AddrWidth-1:0] st_req_addr;
   logic [15:0] st_req_bytes;
   logic [MemWidth-1:0] st_req_wdata;
-  logic ld_sp_we, ld_acc_we, ld_acc_gnt;
-  logic [SpAw-1:0] ld_sp_waddr;
+  logic ld_acc_we, ld_acc_gnt;
+  logic [3:0] ld_sp_we;
+  logic [SpAw-1:0] ld_sp_waddr [4];
   logic [AccAw-1:0] ld_acc_waddr;
-  logic [Dim*8-1:0] ld_sp_wdata;
+  logic [Dim*8-1:0] ld_sp_wdata [4];
   logic [Dim*32-1:0] ld_acc_wdata;
   logic st_sp_re, st_sp_gnt, st_acc_re;
   logic [SpAw-1:0] st_sp_raddr;

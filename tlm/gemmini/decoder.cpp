@@ -79,8 +79,9 @@ void Decoder::check(const ConcreteInstruction& in, int64_t number) const {
     case kMvin:
       range("to_acc", f[kInToAcc], 0, 1);
       range("rows", f[kInRows], 1, p.dim);
-      range("cols", f[kInCols], 1, p.dim);
-      local("local_addr", f[kInLocalAddr], f[kInRows], f[kInToAcc] == 1);
+      range("cols", f[kInCols], 1, gemmini::mvin_max_cols(p, f[kInToAcc] == 1));
+      local("local_addr", f[kInLocalAddr], gemmini::mvin_local_rows(p, f[kInToAcc] == 1, f[kInRows], f[kInCols]),
+            f[kInToAcc] == 1);
       break;
     case kMvout:
       range("from_acc", f[kOutFromAcc], 0, 1);
@@ -126,7 +127,8 @@ Decoder::Kind Decoder::decode(const ConcreteInstruction& in, UnitCommand& cmd) {
     case kFlush: return Kind::Flush;
     case kMvin:
       cmd.stride = ld_stride_;
-      (f[kInToAcc] ? r.acc_wr : r.sp_wr) = RowRange{f[kInLocalAddr], f[kInRows]};
+      (f[kInToAcc] ? r.acc_wr : r.sp_wr) =
+          RowRange{f[kInLocalAddr], gemmini::mvin_local_rows(state_.params, f[kInToAcc] == 1, f[kInRows], f[kInCols])};
       cmd.seq = state_.tracker.add(Unit::Load, r);
       return Kind::Load;
     case kMvout:

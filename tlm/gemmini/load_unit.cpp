@@ -49,13 +49,27 @@ sc_core::sc_time LoadUnit::execute(const UnitCommand& c, LocalTime& lt) {
   burst.address = static_cast<uint64_t>(c.f[kInDramAddr]);
   burst.stride = static_cast<uint64_t>(c.stride);
   burst.count = static_cast<uint32_t>(rows);
-  if (!to_acc) {
+  if (!to_acc && cols <= dim) {
     // Elements cols .. DIM-1 of each written row are zero (ragged tiles).
     for (int64_t r = 0; r < rows; ++r) std::fill(state_.sp_row(local + r) + cols, state_.sp_row(local + r) + dim, 0);
     burst.data = reinterpret_cast<uint8_t*>(state_.sp_row(local));
     burst.pitch = static_cast<uint64_t>(dim);
     burst.bytes = static_cast<uint32_t>(cols);
     done = dma_.read_posted(burst, lt);
+  } else if (!to_acc) {
+    // Multi-block: one request per row of cols bytes; block b of row r into row local + b rows + r
+    // (written in the cycle its response arrives, as the RTL's write lanes).
+    staging_.assign(static_cast<std::size_t>(rows * cols), 0);
+    burst.data = staging_.data();
+    burst.pitch = static_cast<uint64_t>(cols);
+    burst.bytes = static_cast<uint32_t>(cols);
+    done = dma_.read_posted(burst, lt);
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t b = 0; b * dim < cols; ++b) {
+        int8_t* row = state_.sp_row(local + b * rows + r);
+        for (int64_t e = 0; e < dim; ++e)
+          row[e] = b * dim + e < cols ? static_cast<int8_t>(staging_[r * cols + b * dim + e]) : 0;
+      }
   } else {
     staging_.assign(static_cast<std::size_t>(rows * cols * 4), 0);
     burst.data = staging_.data();

@@ -46,6 +46,9 @@ void check_matches_golden(const Layer& layer, const AccelConfig& cfg) {
   test::check_functional_golden(GemminiAccelerator(), gemmini::run_functional, layer, cfg, 11);
 }
 
+// N blocks of B per mvin the auto mapper uses on layers whose K blocks are all full.
+int64_t b_blocks(const gemmini::Params& p) { return gemmini::mvin_max_cols(p, false) / p.dim; }
+
 void check_shapes(const AccelConfig& cfg) {
   for (const Layer& layer : test::ragged_layers()) check_matches_golden(layer, cfg);
 }
@@ -148,7 +151,7 @@ TEST_CASE("mapping: auto (OS) loads the next k tile among the current k tile's c
   const gemmini::Params p = gemmini::read_params(cfg);
   // 10 x 6 x 48 blocks: too much K for a resident B panel, so several k tiles per row tile.
   const Layer layer = gemm(40, 24, 192);
-  const gemmini::AutoTiling t = gemmini::choose_auto_tiling(10, 6, 48, p, cfg.dram);
+  const gemmini::AutoTiling t = gemmini::choose_auto_tiling(10, 6, 48, p, cfg.dram, 1, b_blocks(p));
   CAPTURE(t.ti, t.tj, t.tk);
   REQUIRE(!t.resident);
   REQUIRE(48 % t.tk == 0);
@@ -180,7 +183,7 @@ TEST_CASE("mapping: auto (WS) loads the next k tile's first column among the cur
   const gemmini::Params p = gemmini::read_params(cfg);
   // 10 x 6 x 48 blocks: several k tiles per row tile (as the OS case above).
   const Layer layer = gemm(40, 24, 192);
-  const gemmini::AutoTiling t = gemmini::choose_auto_tiling(10, 6, 48, p, cfg.dram);
+  const gemmini::AutoTiling t = gemmini::choose_auto_tiling(10, 6, 48, p, cfg.dram, 1, b_blocks(p));
   CAPTURE(t.ti, t.tj, t.tk);
   REQUIRE(!t.resident);
   REQUIRE(48 % t.tk == 0);
@@ -217,7 +220,7 @@ TEST_CASE("mapping: auto loads the next row tile's first k tile among the curren
     CAPTURE(m);
     const Layer layer = gemm(m, 24, 192);
     const int64_t mb = (m + 3) / 4;
-    const gemmini::AutoTiling t = gemmini::choose_auto_tiling(mb, 6, 48, p, cfg.dram);
+    const gemmini::AutoTiling t = gemmini::choose_auto_tiling(mb, 6, 48, p, cfg.dram, 1, b_blocks(p));
     CAPTURE(t.ti, t.tj, t.tk);
     REQUIRE(!t.resident);
     REQUIRE(48 % t.tk == 0);
@@ -241,6 +244,52 @@ TEST_CASE("mapping: auto loads the next row tile's first k tile among the curren
   }
 }
 
+TEST_CASE("mapping: auto loads B with multi-block mvins only when every K block is full",
+          "[gemmini][mapper]") {
+  const std::string df = GENERATE(std::string("ws"), std::string("os"));
+  const int64_t sp_kib = GENERATE(1, 16);  // B tiles double-buffered / a resident B panel
+  CAPTURE(df, sp_kib);
+  AccelConfig divisor = config(4, df, sp_kib, 1);
+  AccelConfig cfg = divisor;
+  cfg.params["mapping"] = ConfigValue{"auto", SourceLoc{cfg.file, 1, "mapping"}};
+  // B mvins (config_ld stride N): how many, how many multi-block, their DRAM rows (requests) and
+  // the scratchpad rows they write; the widest mvin.
+  struct Loads {
+    int64_t b_mvins = 0, multi = 0, requests = 0, rows_written = 0, widest = 0;
+  };
+  auto loads = [](const Program& prog, int64_t n) {
+    Loads l;
+    int64_t stride = 0;
+    prog.for_each([&](const ConcreteInstruction& c) {
+      if (c.opcode == gemmini::kConfigLd) stride = c.f[gemmini::kCfgStride];
+      if (c.opcode != gemmini::kMvin) return;
+      const int64_t cols = c.f[gemmini::kInCols], rows = c.f[gemmini::kInRows];
+      l.widest = std::max(l.widest, cols);
+      if (stride != n) return;
+      ++l.b_mvins;
+      if (cols > 4) ++l.multi;
+      l.requests += rows;
+      l.rows_written += rows * ((cols + 3) / 4);
+    });
+    return l;
+  };
+  for (const int64_t n : {24, 37}) {
+    CAPTURE(n);
+    const Layer full = gemm(40, n, 192), ragged = gemm(40, n, 190);
+    check_matches_golden(full, cfg);
+    check_matches_golden(ragged, cfg);
+    const Loads f = loads(GemminiAccelerator().map(full, cfg), n);
+    CHECK(f.multi > 0);
+    CHECK(f.widest <= 16);  // 4 DIM int8: the memory data width, dma_maxbytes 64
+    // Several blocks per request: at least one request in two saved.
+    CHECK(2 * f.requests <= f.rows_written);
+    const Loads r = loads(GemminiAccelerator().map(ragged, cfg), n);
+    CHECK(r.b_mvins > 0);
+    CHECK(r.widest <= 4);
+    CHECK(loads(GemminiAccelerator().map(full, divisor), n).widest <= 4);
+  }
+}
+
 TEST_CASE("mapping: auto keeps a one-group layer's whole C as one tile when it needs more than half the accumulator",
           "[gemmini][mapper]") {
   const std::string df = GENERATE(std::string("ws"), std::string("os"));
@@ -251,7 +300,7 @@ TEST_CASE("mapping: auto keeps a one-group layer's whole C as one tile when it n
   cfg.params["mapping"] = ConfigValue{"auto", SourceLoc{cfg.file, 1, "mapping"}};
   const gemmini::Params p = gemmini::read_params(cfg);
   const int64_t acc_blocks = p.acc_rows() / 4;
-  const gemmini::AutoTiling t = gemmini::choose_auto_tiling(3, 4, 100, p, cfg.dram);
+  const gemmini::AutoTiling t = gemmini::choose_auto_tiling(3, 4, 100, p, cfg.dram, 1, b_blocks(p));
   CAPTURE(t.ti, t.tj, t.tk);
   CHECK(t.ti == 3);
   CHECK(t.tj == 4);
@@ -259,7 +308,7 @@ TEST_CASE("mapping: auto keeps a one-group layer's whole C as one tile when it n
   check_matches_golden(gemm(12, 16, 400), cfg);
   check_matches_golden(gemm(10, 13, 397), cfg);  // ragged
   // Several groups: the next group's C would wait for this one's stores, so halves as before.
-  const gemmini::AutoTiling tg = gemmini::choose_auto_tiling(3, 4, 100, p, cfg.dram, 2);
+  const gemmini::AutoTiling tg = gemmini::choose_auto_tiling(3, 4, 100, p, cfg.dram, 2, b_blocks(p));
   CHECK(2 * tg.ti * tg.tj <= acc_blocks);
 }
 

@@ -1,6 +1,7 @@
 // Helpers of the gemmini RTL, TLM and estimator tests: built DIMs, shipped configs, hand-built Programs, layers.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <sstream>
@@ -131,6 +132,31 @@ inline Program mvin_overlap_program(int64_t d, int n) {
   return program_of(body);
 }
 
+// Multi-block scratchpad mvins (cols up to 4 d, block b of row r into row local + b rows + r): with
+// `blocks` > 1 one mvin of `rows` rows and blocks * d - ragged columns (the last block ragged), else
+// the same data as one mvin per block; a compute reads the last block's rows, mvouts store every
+// block's rows. DRAM rows are 4 d + 3 bytes apart (not aligned).
+inline Program multi_block_program(int64_t d, int64_t blocks, int64_t rows, int64_t ragged) {
+  using namespace gemmini;
+  const int64_t cols = 4 * d - ragged, local = 3;
+  std::vector<Statement> body = {op(kConfigEx, {kWs, 0, 0}), op(kConfigLd, {4 * d + 3})};
+  if (blocks > 1) {
+    body.push_back(op(kMvin, {100, local, 0, rows, cols}));
+  } else {
+    for (int64_t b = 0; b < 4; ++b)
+      body.push_back(op(kMvin, {100 + b * d, local + b * rows, 0, rows, std::min(d, cols - b * d)}));
+  }
+  body.push_back(op(kPreload, {local + 3 * rows, rows, 0, rows, 0}));
+  body.push_back(op(kComputePreloaded, {local + 3 * rows, 0, rows}));
+  // The C store first: the scratchpad stores queue behind it, so they do not contend with the
+  // compute for a bank (an arbitration the TLM model leaves out).
+  body.push_back(op(kConfigSt, {4 * d}));
+  body.push_back(op(kMvout, {30000, 0, 1, 1, rows, d}));
+  body.push_back(op(kConfigSt, {d}));
+  for (int64_t b = 0; b < 4; ++b) body.push_back(op(kMvout, {20000 + 2000 * b, local + b * rows, 0, 0, rows, d}));
+  return program_of(body);
+}
+
 // OS chains: preload without output, compute_preloaded, compute_accumulated, drain; drains back to
 // back (the second waits for the output registers) and a compute_accumulated continuing after one.
 inline Program os_compute_program(int64_t d) {
@@ -181,6 +207,17 @@ inline std::vector<Layer> tiny_layers() {
 }
 
 // The end-to-end layers: tiny_layers() and a GEMM with K split into several k tiles.
+// A GEMM layer of M x N x K.
+inline Layer gemm_layer(const std::string& name, int64_t m, int64_t n, int64_t k) {
+  Layer l;
+  l.name = name;
+  l.kind = LayerKind::Gemm;
+  l.m = m;
+  l.n = n;
+  l.k = k;
+  return l;
+}
+
 inline std::vector<Layer> mapped_layers() {
   std::vector<Layer> layers = tiny_layers();
   Layer big;

@@ -8,60 +8,25 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <cmath>
 #include <random>
 #include <string>
 
-#include "estimator/aidg.h"
-#include "estimator/arch_description.h"
-#include "estimator/bound_arch.h"
 #include "models/common/accel_config.h"
-#include "models/common/accelerator.h"
-#include "models/common/golden.h"
 #include "models/common/workload_reader.h"
-#include "rtl/common/rtl_driver.h"
 #include "gemmini_test_util.h"
 #include "tests/models/test_layers.h"
+#include "tests/rtl/estimator_agreement.h"
 
 using namespace acv;
 using namespace acv::test;
 
-namespace {
-
-// Runs each layer on the RTL (outputs = golden) and the estimator: no layer over 3 %, MAPE at most 1 %.
-void check_agreement(const AccelConfig& config, const std::vector<Layer>& layers) {
-  const auto accel = AcceleratorRegistry::create("gemmini");
-  const auto driver = RtlDriverRegistry::create("gemmini");
-  const auto description = load_arch_description(config.description);
-  double sum_abs_error = 0.0;
-  for (const Layer& layer : layers) {
-    CAPTURE(config.name, layer.name, layer.kind, layer.in_c, layer.in_h, layer.in_w, layer.out_c, layer.kh,
-            layer.stride_h, layer.pad_h, layer.groups, layer.m, layer.k, layer.n);
-    const Program program = accel->map(layer, config);
-    const LayerData data = make_layer_data(layer, 7);
-    const SimulationOutput out = driver->run(program, config, accel->dram_image(layer, data, program), RtlRunOptions{});
-    REQUIRE(accel->read_output(layer, program, out.dram) == golden_output(layer, data));
-    const BoundArch arch = bind_arch(description, config_values(config), program);
-    const Estimate estimated = estimate(arch, program, EstimateOptions{});
-    REQUIRE(out.cycles > 0);
-    const double error = 100.0 * static_cast<double>(estimated.cycles - out.cycles) / static_cast<double>(out.cycles);
-    CAPTURE(out.cycles, estimated.cycles, error);
-    CHECK(std::abs(error) <= 3.0);
-    sum_abs_error += std::abs(error);
-  }
-  const double mape = sum_abs_error / static_cast<double>(layers.size());
-  CAPTURE(config.name, mape);
-  CHECK(mape <= 1.0);
-}
-
-}  // namespace
 
 TEST_CASE("the estimator agrees with the gemmini RTL on mapped tiny.yaml layers", "[rtl][gemmini][estimator]") {
   const int64_t dim = GENERATE(from_range(built_dims()));
   const std::string dataflow = GENERATE(as<std::string>{}, "os", "ws");
   const std::vector<Layer> layers = tiny_layers();
   REQUIRE(layers.size() >= 7);
-  check_agreement(shipped_config(dim, dataflow), layers);
+  check_estimator_agreement("gemmini", shipped_config(dim, dataflow), layers);
 }
 
 // Gemmini's DMA defaults and `mapping: auto` on shapes nobody wrote the description against, and
@@ -81,5 +46,5 @@ TEST_CASE("the estimator agrees with the gemmini RTL on random shapes (mapping a
   std::vector<Layer> layers;
   for (int i = 0; i < 12; ++i) layers.push_back(random_layer(rng, i));
   layers.push_back(conv(48, 20, 20, 48, 3, 2, 1, 48));
-  check_agreement(config, layers);
+  check_estimator_agreement("gemmini", config, layers);
 }

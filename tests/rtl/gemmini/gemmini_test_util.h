@@ -207,17 +207,6 @@ inline std::vector<Layer> tiny_layers() {
 }
 
 // The end-to-end layers: tiny_layers() and a GEMM with K split into several k tiles.
-// A GEMM layer of M x N x K.
-inline Layer gemm_layer(const std::string& name, int64_t m, int64_t n, int64_t k) {
-  Layer l;
-  l.name = name;
-  l.kind = LayerKind::Gemm;
-  l.m = m;
-  l.n = n;
-  l.k = k;
-  return l;
-}
-
 inline std::vector<Layer> mapped_layers() {
   std::vector<Layer> layers = tiny_layers();
   Layer big;

@@ -16,6 +16,7 @@
 #include "models/gemmini/gemmini_iss.h"
 #include "rtl/common/rtl_driver.h"
 #include "gemmini_test_util.h"
+#include "tests/models/test_layers.h"
 
 using namespace acv;
 using namespace acv::gemmini;
@@ -256,7 +257,9 @@ TEST_CASE("mapping: auto layers with multi-block B mvins on the gemmini RTL equa
   const auto driver = RtlDriverRegistry::create("gemmini");
   const auto description = load_arch_description(cfg.description);
   std::vector<Layer> layers = mapped_layers();
-  layers.push_back(test::gemm_layer("gemm_full_k", 40, 9 * dim, 6 * dim));
+  Layer full_k = test::gemm(40, 9 * dim, 6 * dim);
+  full_k.name = "gemm_full_k";
+  layers.push_back(full_k);
   int64_t multi_block = 0;
   for (const Layer& layer : layers) {
     CAPTURE(dim, dataflow, layer.name);

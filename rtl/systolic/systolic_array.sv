@@ -3,16 +3,19 @@
 // PE (i, j) each cycle (see systolic_pkg::pe_product):
 //   a_q <= a_in;  b_q <= b_in;                 operands pass right / down
 //   OS: acc_q <= (clear ? 0 : acc_q) + a_in * b_in   (acc_q is the stationary accumulator)
-//   WS: acc_q <= psum_in + a_in * w_q                 (acc_q is the partial sum passed down)
-//   w_q <= w_i[j] when w_load_i[i] (WS weight preload, one row per cycle)
+//   WS: acc_q <= psum_in + a_in * w_q[sel_in]         (acc_q is the partial sum passed down)
+//   sel_q <= sel_in                            the weight bank travels right with a
+//   w_q[w_bank_i] <= w_i[j] when w_load_i[i]   (WS weight preload, one row per cycle)
+// Two weight banks: a fold preloads one while the previous fold's inputs still use the other;
+// sel enters each row with the fold's inputs, so the switch follows the diagonal wavefront.
 // row_o returns the registers of one row: OS drain (any row) or WS column sums (row Rows-1).
 //
 // Activity gating (simulation speed only, no change in behaviour): the PE registers update
 // only while something may change them. Every edge input that can change a PE (a_i, b_i,
-// clear_i, w_load_i, a change of ws_i) reloads a counter with Rows + Cols + 1; while it is
+// clear_i, w_load_i, a change of ws_i or sel_i) reloads a counter with Rows + Cols + 1; while it is
 // non-zero the array updates. Once it has run out, no non-zero operand has entered for
 // Rows + Cols + 1 cycles, so every a_q / b_q is zero (an operand leaves after Cols / Rows
-// cycles), every product is zero and w_q holds: OS acc_q <= acc_q + 0 holds, and the WS
+// cycles), every sel_q equals its row's (constant) sel_i, every product is zero and w_q holds: OS acc_q <= acc_q + 0 holds, and the WS
 // partial sums have all left through the bottom row (acc_q all zero, acc_q <= 0 + 0 holds).
 // Holding the registers then gives exactly the values the update would have written.
 //
@@ -32,7 +35,9 @@ module systolic_array import systolic_pkg::*; #(
   input  logic               ws_i,
   input  logic               clear_i,
   input  logic [Rows-1:0]    w_load_i,   // one-hot: the PE row that takes w_i
+  input  logic               w_bank_i,   // the bank it goes to
   input  logic [Cols*8-1:0]  w_i,
+  input  logic [Rows-1:0]    sel_i,      // skewed like a_i: the bank row i's inputs use
   input  logic [Rows*8-1:0]  a_i,
   input  logic [Cols*8-1:0]  b_i,
   input  logic [Rw-1:0]      row_sel_i,
@@ -43,18 +48,21 @@ module systolic_array import systolic_pkg::*; #(
   localparam int unsigned Qw = $clog2(Rows + Cols + 2);
   localparam logic [Qw-1:0] QuietCycles = Qw'(Rows + Cols + 1);
   logic          in_active, active, ws_prev_q;
+  logic [Rows-1:0] sel_prev_q;
   logic [Qw-1:0] busy_cnt_q;
 
   assign in_active = (a_i != '0) || (b_i != '0) || clear_i || (w_load_i != '0) ||
-                     (ws_i != ws_prev_q);
+                     (ws_i != ws_prev_q) || (sel_i != sel_prev_q);
   assign active    = in_active || (busy_cnt_q != '0);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       busy_cnt_q <= '0;
       ws_prev_q  <= 1'b0;
+      sel_prev_q <= '0;
     end else begin
-      ws_prev_q <= ws_i;
+      ws_prev_q  <= ws_i;
+      sel_prev_q <= sel_i;
       if (in_active) begin
         busy_cnt_q <= QuietCycles;
       end else if (busy_cnt_q != '0) begin
@@ -72,14 +80,20 @@ module systolic_array import systolic_pkg::*; #(
       /* verilator lint_off UNUSEDSIGNAL */
       logic [7:0]  a_q, b_q;
       /* verilator lint_on UNUSEDSIGNAL */
-      logic [7:0]  w_q;
+      logic [7:0]  w0_q, w1_q;
+      /* verilator lint_off UNUSEDSIGNAL */
+      logic        sel_q;
+      /* verilator lint_on UNUSEDSIGNAL */
       logic [31:0] acc_q;
       logic [7:0]  a_in, b_in;
+      logic        sel_in;
       logic [31:0] psum_in;
       if (j == 0) begin : g_left
-        assign a_in = a_i[i*8 +: 8];
+        assign a_in   = a_i[i*8 +: 8];
+        assign sel_in = sel_i[i];
       end else begin : g_inner_a
-        assign a_in = g_row[i].g_col[j-1].a_q;
+        assign a_in   = g_row[i].g_col[j-1].a_q;
+        assign sel_in = g_row[i].g_col[j-1].sel_q;
       end
       if (i == 0) begin : g_top
         assign b_in    = b_i[j*8 +: 8];
@@ -93,14 +107,18 @@ module systolic_array import systolic_pkg::*; #(
         if (!rst_ni) begin
           a_q   <= '0;
           b_q   <= '0;
-          w_q   <= '0;
+          w0_q  <= '0;
+          w1_q  <= '0;
+          sel_q <= 1'b0;
           acc_q <= '0;
         end else if (active) begin
-          a_q <= a_in;
-          b_q <= b_in;
-          if (w_load_i[i]) w_q <= w_i[j*8 +: 8];
+          a_q   <= a_in;
+          b_q   <= b_in;
+          sel_q <= sel_in;
+          if (w_load_i[i] && !w_bank_i) w0_q <= w_i[j*8 +: 8];
+          if (w_load_i[i] && w_bank_i) w1_q <= w_i[j*8 +: 8];
           if (ws_i) begin
-            acc_q <= psum_in + 32'($signed(a_in)) * 32'($signed(w_q));
+            acc_q <= psum_in + 32'($signed(a_in)) * 32'($signed(sel_in ? w1_q : w0_q));
           end else begin
             acc_q <= (clear_i ? 32'd0 : acc_q) + 32'($signed(a_in)) * 32'($signed(b_in));
           end

@@ -182,6 +182,7 @@ module systolic_top import systolic_pkg::*; #(
   logic [1:0] ibuf_full_q, wbuf_full_q, obuf_full_q;
   logic [1:0] ibuf_full_d, wbuf_full_d, obuf_full_d;
   logic load_set_full, release_a, release_b, set_obuf_full, store_clear_full;
+  logic obuf_whalf, obuf_rhalf;  // the compute unit's OBUF half (a WS tail outlives its command)
 
   always_comb begin
     ibuf_full_d = ibuf_full_q;
@@ -192,7 +193,7 @@ module systolic_top import systolic_pkg::*; #(
     if (load_set_full && !load_head.wbuf) ibuf_full_d[load_head.half] = 1'b1;
     if (load_set_full && load_head.wbuf) wbuf_full_d[load_head.half] = 1'b1;
     if (store_clear_full) obuf_full_d[store_head.half] = 1'b0;
-    if (set_obuf_full) obuf_full_d[compute_head.o_half] = 1'b1;
+    if (set_obuf_full) obuf_full_d[obuf_whalf] = 1'b1;
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -271,11 +272,11 @@ module systolic_top import systolic_pkg::*; #(
     .clk_i    (clk_i),
     .rst_ni   (rst_ni),
     .we_i     (obuf_we),
-    .whalf_i  (compute_head.o_half),
+    .whalf_i  (obuf_whalf),
     .waddr_i  (obuf_waddr),
     .wdata_i  (obuf_wdata),
     .re_a_i   (obuf_re),
-    .rhalf_a_i(compute_head.o_half),
+    .rhalf_a_i(obuf_rhalf),
     .raddr_a_i(obuf_raddr),
     .rdata_a_o(obuf_rdata),
     .re_b_i   (store_re),
@@ -356,6 +357,8 @@ module systolic_top import systolic_pkg::*; #(
     .obuf_wdata_o   (obuf_wdata),
     .obuf_re_o      (obuf_re),
     .obuf_raddr_o   (obuf_raddr),
+    .obuf_whalf_o   (obuf_whalf),
+    .obuf_rhalf_o   (obuf_rhalf),
     .obuf_rdata_i   (obuf_rdata),
     .idle_o         (compute_idle),
     .busy_o         (compute_busy),

@@ -1,5 +1,7 @@
 #include "systolic_timing.h"
 
+#include <algorithm>
+
 namespace acv::systolic {
 
 Timing::Compute Timing::compute(const Params& p, int64_t k_len, int64_t m_len, bool last) const {
@@ -11,9 +13,13 @@ Timing::Compute Timing::compute(const Params& p, int64_t k_len, int64_t m_len, b
     c.before_obuf = k_len + (last ? p.cols : 0);
     c.after_obuf = last ? p.rows : 0;
   } else {
-    // Weight preload overlaps the input stream; the last column sum of entry m_len-1 is
-    // written R + C + 1 cycles after that entry's read, which starts one cycle in.
-    c.after_obuf = m_len + p.rows + p.cols + 1;
+    // Weight preload (R cycles, into the idle bank) overlaps the input stream. A last fold ends
+    // with its last column sum, written R + C + 1 cycles after the read of entry m_len-1, which
+    // starts one cycle in; a non-last fold ends after its stream and preload, and no sooner than
+    // C - 1 cycles after the previous fold (the bank it loads: rtl/systolic/README.md), its sums
+    // following while the next fold streams.
+    c.after_obuf = last ? m_len + p.rows + p.cols + 1
+                        : std::max({m_len, p.rows - 1, p.cols - 2, int64_t{1}}) + 1;
   }
   return c;
 }

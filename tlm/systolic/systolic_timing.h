@@ -19,7 +19,7 @@ struct Timing {
   // Cycles the array is busy with one compute, split around the wait for the OBUF half.
   struct Compute {
     int64_t before_obuf = 0;  // OS: feed k_len entries, then (last) flush C cycles
-    int64_t after_obuf = 0;   // OS (last): drain R rows; WS: preload, stream and deskew
+    int64_t after_obuf = 0;   // OS (last): drain R rows; WS: preload and stream (last: and deskew)
   };
   Compute compute(const Params& p, int64_t k_len, int64_t m_len, bool last) const;
 };

@@ -1,5 +1,6 @@
 // The systolic RTL on hand-built Programs: GEMMs with ragged shapes and K-tiling in both
 // dataflows on every built size, documented instruction timing, and the driver's errors.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstring>
@@ -197,6 +198,22 @@ TEST_CASE("systolic RTL instruction timing matches rtl/systolic/README.md", "[rt
                            4096);
     const SimulationOutput out = run(p, config, std::vector<uint8_t>(4096));
     CHECK(out.counters.at("compute.busy") == m_len + n + n + 1);
+  }
+  SECTION("back-to-back WS folds of one output tile stream: a non-last fold is busy max(m_len, rows - 1) + 1") {
+    // The second fold's weights preload into the other bank while the first fold's inputs stream,
+    // and the first fold's sums reach OBUF while the second runs: no fill / drain between them
+    // (the RTL before double-buffered weights took m_len + rows + cols + 1 for each).
+    config = systolic_config(n, "ws");
+    for (const int64_t m : {int64_t{2}, int64_t{3 * n}}) {
+      const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, m, n, n}),
+                              make_instruction(kDmaLoad, {kWbuf, 0, 0, 2 * n, n, n}),
+                              make_instruction(kCompute, {0, 0, 0, n, m, 1, 0, 0, 0, 0}),
+                              make_instruction(kCompute, {0, 0, 0, n, m, 0, 1, 1, 1, n}),
+                              make_instruction(kDmaStore, {0, 1024, m, n, 4 * n})},
+                             4096);
+      const SimulationOutput out = run(p, config, std::vector<uint8_t>(4096));
+      CHECK(out.counters.at("compute.busy") == (std::max(m, n - 1) + 1) + (m + n + n + 1));
+    }
   }
 }
 

@@ -112,12 +112,15 @@ module systolic_array import systolic_pkg::*; #(
           sel_q <= 1'b0;
           acc_q <= '0;
         end else if (active) begin
-          a_q   <= a_in;
-          b_q   <= b_in;
-          sel_q <= sel_in;
-          if (w_load_i[i] && !w_bank_i) w0_q <= w_i[j*8 +: 8];
-          if (w_load_i[i] && w_bank_i) w1_q <= w_i[j*8 +: 8];
+          a_q <= a_in;
+          b_q <= b_in;
+          // Bank select and weights are WS-only (OS never loads weights): no OS cost.
           if (ws_i) begin
+            sel_q <= sel_in;
+            if (w_load_i[i]) begin
+              if (w_bank_i) w1_q <= w_i[j*8 +: 8];
+              else w0_q <= w_i[j*8 +: 8];
+            end
             acc_q <= psum_in + 32'($signed(a_in)) * 32'($signed(sel_in ? w1_q : w0_q));
           end else begin
             acc_q <= (clear_i ? 32'd0 : acc_q) + 32'($signed(a_in)) * 32'($signed(b_in));

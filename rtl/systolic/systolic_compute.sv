@@ -77,8 +77,11 @@ module systolic_compute import systolic_pkg::*; #(
   logic [Tw-1:0] k_len, m_len, ws_end;
   logic fold_bank_q, fold_bank_d, w_bank;
   tail_t tail_push;
-  tail_t tail_q [TailDepth];
-  logic tail_busy;
+  // Packed: Verilator shifts it as one variable.
+  tail_t [TailDepth-1:0] tail_q;
+  localparam int unsigned TcW = $clog2(TailDepth + 1);
+  logic [TcW-1:0] tail_cnt_q;  // cycles until the last element pushed has left
+  logic tail_busy, tail_in;
 
   assign k_len = Tw'(cmd_i.k_len);
   assign m_len = Tw'(cmd_i.m_len);
@@ -234,19 +237,17 @@ module systolic_compute import systolic_pkg::*; #(
     end
   end
 
-  // The tail is a shift register (a valid bit per element; only pushed / read in WS).
+  // The tail is a shift register (only pushed / read in WS), held while it holds nothing.
+  assign tail_in   = tail_push.entry || tail_push.done;
+  assign tail_busy = (tail_cnt_q != '0);
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      for (int k = 0; k < TailDepth; k++) tail_q[k] <= '0;
-    end else if (tail_busy || tail_push.entry || tail_push.done) begin
-      tail_q[0] <= (tail_push.entry || tail_push.done) ? tail_push : '0;
-      for (int k = 1; k < TailDepth; k++) tail_q[k] <= tail_q[k-1];
+      tail_q     <= '0;
+      tail_cnt_q <= '0;
+    end else if (tail_busy || tail_in) begin
+      tail_q     <= {tail_q[TailDepth-2:0], tail_in ? tail_push : tail_t'('0)};
+      tail_cnt_q <= tail_in ? TcW'(TailDepth) : tail_cnt_q - 1'b1;
     end
-  end
-
-  always_comb begin
-    tail_busy = 1'b0;
-    for (int k = 0; k < TailDepth; k++) tail_busy |= tail_q[k].entry || tail_q[k].done;
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin

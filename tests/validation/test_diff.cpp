@@ -127,8 +127,10 @@ TEST_CASE("diff finds a wrong latency expression at its first use, through that 
     std::string shipped, broken, opcode, entry;
   };
   const std::vector<Break> breaks = {
-      {kSmall[0], "", "", "latency: m_len + R + C + 1\n", "latency: m_len + R + C + 5\n", "compute",
-       "latency `m_len + R + C + 5`"},
+      // The WS step of a non-last fold: the layer's first compute is one.
+      {kSmall[0], "", "", "latency: \"max(max(m_len, R - 1), max(C - 2, 1)) + 1\"\n",
+       "latency: \"max(max(m_len, R - 1), max(C - 2, 1)) + 5\"\n", "compute",
+       "latency `max(max(m_len, R - 1), max(C - 2, 1)) + 5`"},
       {kSmall[1], "", "", "latency: rows + OUT_LATENCY\n", "latency: rows + 1 + OUT_LATENCY\n", "compute_preloaded",
        "latency `rows + 1 + OUT_LATENCY`"},
       {kSmall[2], "", "", "latency: \"words == 0 ? 1 : mem_done + 1\"\n\n  cfg_shape",

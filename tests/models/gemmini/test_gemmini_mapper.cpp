@@ -145,67 +145,60 @@ TEST_CASE("mapping: auto (OS) spreads the next row's mvins and the last row's mv
   CHECK(first_mvout_at < total_computes);
 }
 
-TEST_CASE("mapping: auto (OS) loads the next k tile among the current k tile's computes", "[gemmini][mapper]") {
-  AccelConfig cfg = config(4, "os", 1, 1);
+namespace {
+
+// A 40 x 24 x 192 GEMM (10 x 6 x 48 blocks of DIM 4) under `mapping: auto`: too much K for a resident
+// B panel, so several equal k tiles per row tile (required), outputs = golden; and, within a row tile
+// (between its first compute and its mvouts), the longest run of B mvins (config_ld stride N) between
+// two computes and how many B mvins come among the computes at all.
+struct KTileLoads {
+  gemmini::AutoTiling t;
+  int64_t longest = 0, among = 0;
+};
+
+KTileLoads k_tile_loads_of(const std::string& dataflow) {
+  AccelConfig cfg = config(4, dataflow, 1, 1);
   cfg.params["mapping"] = ConfigValue{"auto", SourceLoc{cfg.file, 1, "mapping"}};
   const gemmini::Params p = gemmini::read_params(cfg);
-  // 10 x 6 x 48 blocks: too much K for a resident B panel, so several k tiles per row tile.
   const Layer layer = gemm(40, 24, 192);
-  const gemmini::AutoTiling t = gemmini::choose_auto_tiling(10, 6, 48, p, cfg.dram, 1, b_blocks(p));
-  CAPTURE(t.ti, t.tj, t.tk);
-  REQUIRE(!t.resident);
-  REQUIRE(48 % t.tk == 0);
-  REQUIRE(48 / t.tk > 1);
-  REQUIRE(t.tj > 1);
+  KTileLoads r;
+  r.t = gemmini::choose_auto_tiling(10, 6, 48, p, cfg.dram, 1, b_blocks(p));
+  CAPTURE(dataflow, r.t.ti, r.t.tj, r.t.tk);
+  REQUIRE(!r.t.resident);
+  REQUIRE(48 % r.t.tk == 0);
+  REQUIRE(48 / r.t.tk > 1);
+  REQUIRE(r.t.tj > 1);
   check_matches_golden(layer, cfg);
-  // Within a row tile (between its first compute and its mvouts), a k tile's B mvins (config_ld
-  // stride N) are spread one column per chain of the previous k tile's last row, never in one block
-  // of tj columns between two computes (the in-order decoder would hold the computes behind them).
   const Program prog = GemminiAccelerator().map(layer, cfg);
-  int64_t stride = 0, run = -1, longest = 0, b_mvins_among = 0;
+  int64_t stride = 0, run = -1;
   prog.for_each([&](const ConcreteInstruction& c) {
     if (c.opcode == gemmini::kConfigLd) stride = c.f[gemmini::kCfgStride];
     if (c.opcode == gemmini::kMvin && stride == 24 && run >= 0) {
-      longest = std::max(longest, ++run);
-      ++b_mvins_among;
+      r.longest = std::max(r.longest, ++run);
+      ++r.among;
     }
     if (c.opcode == gemmini::kComputePreloaded || c.opcode == gemmini::kComputeAccumulated) run = 0;
     if (c.opcode == gemmini::kMvout) run = -1;
   });
-  CHECK(b_mvins_among > 0);
-  CHECK(longest <= t.tk);
+  return r;
 }
 
+}  // namespace
+
+// A k tile's B mvins are spread one column per chain of the previous k tile's last row, never in one
+// block of tj columns between two computes (the in-order decoder would hold the computes behind them).
+TEST_CASE("mapping: auto (OS) loads the next k tile among the current k tile's computes", "[gemmini][mapper]") {
+  const KTileLoads r = k_tile_loads_of("os");
+  CHECK(r.among > 0);
+  CHECK(r.longest <= r.t.tk);
+}
+
+// The B mvins of a k tile's first row come one per weight preload of the k tile before.
 TEST_CASE("mapping: auto (WS) loads the next k tile's first column among the current k tile's last column",
           "[gemmini][mapper]") {
-  AccelConfig cfg = config(4, "ws", 1, 1);
-  cfg.params["mapping"] = ConfigValue{"auto", SourceLoc{cfg.file, 1, "mapping"}};
-  const gemmini::Params p = gemmini::read_params(cfg);
-  // 10 x 6 x 48 blocks: several k tiles per row tile (as the OS case above).
-  const Layer layer = gemm(40, 24, 192);
-  const gemmini::AutoTiling t = gemmini::choose_auto_tiling(10, 6, 48, p, cfg.dram, 1, b_blocks(p));
-  CAPTURE(t.ti, t.tj, t.tk);
-  REQUIRE(!t.resident);
-  REQUIRE(48 % t.tk == 0);
-  REQUIRE(48 / t.tk > 1);
-  REQUIRE(t.tj > 1);
-  check_matches_golden(layer, cfg);
-  // Within a row tile, the B mvins (config_ld stride N) of a k tile's first row come one per
-  // weight preload of the k tile before, never tj of them in one block between two computes (the
-  // in-order decoder would hold the computes behind them).
-  const Program prog = GemminiAccelerator().map(layer, cfg);
-  int64_t stride = 0, run = -1, longest = 0, b_mvins_among = 0;
-  prog.for_each([&](const ConcreteInstruction& c) {
-    if (c.opcode == gemmini::kConfigLd) stride = c.f[gemmini::kCfgStride];
-    if (c.opcode == gemmini::kMvin && stride == 24 && run >= 0) {
-      longest = std::max(longest, ++run);
-      ++b_mvins_among;
-    }
-    if (c.opcode == gemmini::kComputePreloaded || c.opcode == gemmini::kComputeAccumulated) run = 0;
-    if (c.opcode == gemmini::kMvout) run = -1;
-  });
-  CHECK(b_mvins_among > 0);
-  CHECK(longest == 1);
+  const KTileLoads r = k_tile_loads_of("ws");
+  CHECK(r.among > 0);
+  CHECK(r.longest == 1);
 }
 
 TEST_CASE("mapping: auto loads the next row tile's first k tile among the current row tile's last k tile",

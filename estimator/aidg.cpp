@@ -766,18 +766,17 @@ class Evaluator {
     if (log.runs() > 512) log.prune(layout_.memory_floor(s_, m, layout_.floor_time(s_)));
     const int64_t interval = step.memory.interval.empty() ? bm.request_interval : step.memory.interval.eval(ctx);
     if (interval < 0) bad(step.memory.loc, "negative request interval " + std::to_string(interval));
+    const int rank = bm.rank[static_cast<std::size_t>(step.unit)];  // where two want one cycle
     streams_.clear();
     if (later_)
       for (const LaterStream& x : *later_)
         if (x.m == m) streams_.push_back(x.s);
     const MemoryPort::Placed placed =
         streams_.empty() ? port_.place(&log, m, bm, n, xfer, interval, start, step_start)
-                         : port_.place_among(&log, bm, n, xfer, interval, start, step_start,
-                                             bm.rank[static_cast<std::size_t>(step.unit)], streams_);
+                         : port_.place_among(&log, bm, n, xfer, interval, start, step_start, rank, streams_);
     if (speculating_) {
       for (const Placement& p : placed_)
-        if (p.m == m && start < p.issue) later_streams_.push_back(
-              LaterStream{m, {start, n, xfer, interval, bm.rank[static_cast<std::size_t>(step.unit)]}});
+        if (p.m == m && start < p.issue) later_streams_.push_back(LaterStream{m, {start, n, xfer, interval, rank}});
     } else {
       placed_.push_back(Placement{m, placed.issue});
     }

@@ -47,6 +47,18 @@ MemoryPort::Placed place_flat(std::vector<MemRequest>* reqs, const BoundMemory& 
   return MemoryPort::Placed{issue, done};
 }
 
+// A port of random latency and slots (the given draws), 1 or 2 ports, release delay 0 or 1.
+BoundMemory random_port(std::mt19937& rng, std::uniform_int_distribution<int64_t>& latency,
+                        std::uniform_int_distribution<int64_t>& outstanding) {
+  std::uniform_int_distribution<int64_t> small(0, 3);
+  BoundMemory bm;
+  bm.latency = latency(rng);
+  bm.max_outstanding = outstanding(rng);
+  bm.ports = 1 + small(rng) % 2;
+  bm.release_delay = small(rng) % 2;
+  return bm;
+}
+
 }  // namespace
 
 TEST_CASE("the memory port places a step's requests where the request-by-request rule does",
@@ -54,11 +66,7 @@ TEST_CASE("the memory port places a step's requests where the request-by-request
   std::mt19937 rng(11);
   std::uniform_int_distribution<int64_t> small(0, 3), lat(0, 40), outstanding(1, 12), count(1, 60), gap(-30, 60);
   for (int trial = 0; trial < 300; ++trial) {
-    BoundMemory bm;
-    bm.latency = lat(rng);
-    bm.max_outstanding = outstanding(rng);
-    bm.ports = 1 + small(rng) % 2;
-    bm.release_delay = small(rng) % 2;
+    const BoundMemory bm = random_port(rng, lat, outstanding);
     MemoryPort port;
     RequestLog log;
     std::vector<MemRequest> ref;
@@ -91,11 +99,7 @@ TEST_CASE("place_among's memo places a step's requests where computing them does
   std::mt19937 rng(5);
   std::uniform_int_distribution<int64_t> small(0, 3), lat(0, 20), outstanding(1, 6), pick(0, 5), gap(0, 40);
   for (int trial = 0; trial < 300; ++trial) {
-    BoundMemory bm;
-    bm.latency = lat(rng);
-    bm.max_outstanding = outstanding(rng);
-    bm.ports = 1 + small(rng) % 2;
-    bm.release_delay = small(rng) % 2;
+    const BoundMemory bm = random_port(rng, lat, outstanding);
     struct Template {
       int64_t n, xfer, interval, offset;
       std::vector<MemoryPort::Stream> later;  // starts relative to the step's

@@ -7,7 +7,7 @@
 // Writes come in Lanes lanes (one per block of a multi-block mvin response, all in one cycle):
 // Gemmini writes a 64-byte response's rows one bus beat per cycle as the beats arrive; acv's DRAM
 // model presents a response only after its transfer cycles, so its rows are written together then
-// (a bank with a write port per lane stands for those beat writes).
+// (a bank with a write port per lane, acv_sram_1r1w's WritePorts, stands for those beat writes).
 module gemmini_spad #(
   parameter int unsigned Dim   = 4,
   parameter int unsigned Lanes = 4,
@@ -38,6 +38,11 @@ module gemmini_spad #(
   logic [Bw-1:0] w_bank [Lanes];
   logic [Dim*8-1:0] rdata [Banks];
   logic [Dim*8-1:0] wrdata [Banks];
+  logic [Lanes-1:0][Dim*8-1:0] wdata;
+
+  for (genvar l = 0; l < Lanes; l++) begin : g_wdata
+    assign wdata[l] = wdata_i[l];
+  end
 
   assign ex_bank  = Bw'(ex_raddr_i / Aw'(BankRows));
   assign st_bank  = Bw'(st_raddr_i / Aw'(BankRows));
@@ -53,25 +58,25 @@ module gemmini_spad #(
     assign re    = (ex_re_i && ex_bank == Bw'(b)) || (st_gnt_o && st_bank == Bw'(b));
     assign raddr = (ex_re_i && ex_bank == Bw'(b)) ? Rw'(ex_raddr_i % Aw'(BankRows)) : Rw'(st_raddr_i % Aw'(BankRows));
     logic [Lanes-1:0] we;
-    logic [Rw-1:0] waddr [Lanes];
+    logic [Lanes-1:0][Rw-1:0] waddr;
     for (genvar l = 0; l < Lanes; l++) begin : g_lane
       assign we[l]    = we_i[l] && w_bank[l] == Bw'(b);
       assign waddr[l] = Rw'(waddr_i[l] % Aw'(BankRows));
     end
-    gemmini_spad_bank #(.Width(Dim * 8), .Depth(BankRows), .Lanes(Lanes)) u_sram (
+    acv_sram_1r1w #(.Width(Dim * 8), .Depth(BankRows), .WritePorts(Lanes)) u_sram (
       .clk_i  (clk_i),
       .we_i   (we),
       .waddr_i(waddr),
-      .wdata_i(wdata_i),
+      .wdata_i(wdata),
       .re_i   (re),
       .raddr_i(raddr),
       .rdata_o(rdata[b])
     );
-    gemmini_spad_bank #(.Width(Dim * 8), .Depth(BankRows), .Lanes(Lanes)) u_replica (
+    acv_sram_1r1w #(.Width(Dim * 8), .Depth(BankRows), .WritePorts(Lanes)) u_replica (
       .clk_i  (clk_i),
       .we_i   (we),
       .waddr_i(waddr),
-      .wdata_i(wdata_i),
+      .wdata_i(wdata),
       .re_i   (w_re_i && wr_bank == Bw'(b)),
       .raddr_i(Rw'(w_raddr_i % Aw'(BankRows))),
       .rdata_o(wrdata[b])

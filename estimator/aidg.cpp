@@ -118,6 +118,21 @@ class Evaluator {
         step_holds_[op].push_back(std::move(holds));
       }
     }
+    // Per opcode: the class fields (own, then carried) its steps' `when`s read.
+    // A `when` reading an earlier step's outcome (mem_done...) is not known before the instruction
+    // runs: the scan gives up there.
+    when_fields_.assign(a_.opcodes.size(), {});
+    when_special_.assign(a_.opcodes.size(), 0);
+    for (std::size_t op = 0; op < a_.opcodes.size(); ++op) {
+      if (!a_.opcodes[op].cls) continue;
+      for (const auto& step : a_.opcodes[op].cls->steps)
+        for (const auto& v : step.when.variables()) {
+          if (v.kind == VarKind::Special) when_special_[op] = 1;
+          if (v.kind == VarKind::Field &&
+              std::find(when_fields_[op].begin(), when_fields_[op].end(), v.index) == when_fields_[op].end())
+            when_fields_[op].push_back(v.index);
+        }
+    }
     fields_.assign(64, 0);
     field_src_.assign(64, nullptr);
     field_stamp_.assign(64, 0);
@@ -396,9 +411,13 @@ class Evaluator {
   // could have reached is noted (walked_, crossed_*) as if it had run (as far or further).
   bool window_competes() {
     competing_.clear();
+    below_.clear();
     for (const Placement& p : placed_)
       for (const UnitBound& b : mem_bounds_[p.m])
-        if (unit_bound(b) < p.issue) competing_.emplace_back(p.m, b.unit);
+        if (unit_bound(b) < p.issue) {
+          competing_.emplace_back(p.m, b.unit);
+          below_.push_back(Below{&b, p.issue, unit_bound(UnitBound{b.unit, b.base, b.instances, b.in_order, {}, {}})});
+        }
     if (competing_.empty()) return false;
     std::vector<Walk>& w = scan_;
     w.clear();
@@ -418,11 +437,14 @@ class Evaluator {
       while (k < look_n_) {
         ++w.back().pos;
         if (!settle(&w)) break;
-        for (std::size_t d = 0; d < w.size(); ++d) idx_[d] = w[d].i;
+        const Instruction& ins = w.back().loop->body[w.back().pos].instr;
+        const auto op = static_cast<std::size_t>(ins.opcode);
+        if (!when_fields_[op].empty() || !a_.opcodes[op].latch.empty())
+          for (std::size_t d = 0; d < w.size(); ++d) idx_[d] = w[d].i;
         ++k;
         uint64_t passed = 0;
         scan_holds_.clear();
-        if (scan_competes(w.back().loop->body[w.back().pos].instr, &passed)) {
+        if (scan_competes(ins, &passed)) {
           found = true;
           break;
         }
@@ -464,23 +486,24 @@ class Evaluator {
   }
 
   // Whether `ins` (at idx_, carried operands as latched by the instructions scanned before it) runs
-  // a memory step on a competing unit; `passed` gets the stages it passes.
+  // a memory step on a competing unit, or may; `passed` gets the stages it passes.
   bool scan_competes(const Instruction& ins, uint64_t* passed) {
     const BoundOpcode& bo = a_.opcodes[static_cast<std::size_t>(ins.opcode)];
     const InstructionClassSpec& cls = *bo.cls;
     const std::size_t nf = cls.fields.size();
-    if (scan_fields_.size() < nf + cls.carried.size()) scan_fields_.resize(nf + cls.carried.size());
-    for (std::size_t f = 0; f < nf; ++f) {
-      const auto pf = static_cast<std::size_t>(bo.program_field[f]);
-      scan_fields_[f] = bo.field_used[f] && pf < ins.operands.size() ? operand_value(ins.operands[pf], idx_.data()) : 0;
-    }
-    for (std::size_t j = 0; j < bo.carried.size(); ++j) {
-      const auto& c = bo.carried[j];
-      scan_fields_[nf + j] = c.first >= 0 && bo.field_used[nf + j]
-                                 ? latched_[static_cast<std::size_t>(c.first)][static_cast<std::size_t>(c.second)]
-                                 : 0;
-    }
     const auto op = static_cast<std::size_t>(ins.opcode);
+    if (when_special_[op]) return true;
+    if (scan_fields_.size() < nf + cls.carried.size()) scan_fields_.resize(nf + cls.carried.size());
+    for (int fi : when_fields_[op]) {  // as run_one() sets them
+      const auto f = static_cast<std::size_t>(fi);
+      if (f < nf) {
+        const auto pf = static_cast<std::size_t>(bo.program_field[f]);
+        scan_fields_[f] = pf < ins.operands.size() ? operand_value(ins.operands[pf], idx_.data()) : 0;
+      } else {
+        const auto& c = bo.carried[f - nf];
+        scan_fields_[f] = c.first >= 0 ? latched_[static_cast<std::size_t>(c.first)][static_cast<std::size_t>(c.second)] : 0;
+      }
+    }
     for (int pf : bo.latch) {
       const auto f = static_cast<std::size_t>(pf);
       latch_undo_.push_back(LatchUndo{op, f, latched_[op][f], nullptr, 0});
@@ -506,15 +529,15 @@ class Evaluator {
 
   // may_compete() on the bounds as they at least are after the scanned instructions passed their stages.
   bool bound_below_issue() const {
-    for (const Placement& p : placed_)
-      for (const UnitBound& b : mem_bounds_[p.m]) {
-        int64_t t = unit_bound(b);
-        for (std::size_t j = 0; j < b.stages.size(); ++j) {
-          const int x = b.stage_index[j];
-          if (x >= 0) t = std::max(t, passes_[static_cast<std::size_t>(x)] + b.stages[j].second);
-        }
-        if (t < p.issue) return true;
+    for (const Below& u : below_) {
+      const UnitBound& b = *u.bound;
+      int64_t t = u.unit;
+      for (std::size_t j = 0; j < b.stages.size(); ++j) {
+        const int x = b.stage_index[j];
+        t = std::max(t, (x >= 0 ? passes_[static_cast<std::size_t>(x)] : s_.t[static_cast<std::size_t>(b.stages[j].first)]) + b.stages[j].second);
       }
+      if (t < u.issue) return true;
+    }
     return false;
   }
 
@@ -1246,6 +1269,14 @@ class Evaluator {
 
   std::vector<std::vector<std::pair<std::size_t, int>>> mem_steps_;  // per opcode: (interface, unit) of its memory steps
   std::vector<std::pair<std::size_t, int>> competing_;              // scratch of window_competes()
+  // ... the units below an acceptance: the acceptance, and the unit's own part of its bound
+  struct Below {
+    const UnitBound* bound;
+    int64_t issue, unit;
+  };
+  std::vector<Below> below_;
+  std::vector<std::vector<int>> when_fields_;  // per opcode: class fields its steps' `when`s read
+  std::vector<char> when_special_;             // ... and whether one reads an earlier step's outcome
   std::vector<Walk> scan_;
   std::vector<int> stage_obj_;                       // stage objects by stage_bit()
   std::vector<int64_t> stage_ii_, passes_;           // ... their ii, and a lower bound of their slot in the scan

@@ -56,13 +56,26 @@ class Evaluator {
   }
 
  private:
+  // Stage object `x`'s bit in the masks of window_competes() (-1 past 64 stages: its bound then
+  // does not grow there, which only makes the scan longer).
+  int stage_bit(int x) {
+    const auto it = std::find(stage_obj_.begin(), stage_obj_.end(), x);
+    if (it != stage_obj_.end()) return static_cast<int>(it - stage_obj_.begin());
+    if (stage_obj_.size() >= 64) return -1;
+    stage_obj_.push_back(x);
+    stage_ii_.push_back(std::max<int64_t>(a_.objects[static_cast<std::size_t>(x)].ii, 0));
+    return static_cast<int>(stage_obj_.size()) - 1;
+  }
+
   // Per opcode: which fields are addresses, and the carried values with where they came from.
   void layout() {
     shares_memory_.assign(a_.opcodes.size(), 0);
+    mem_steps_.assign(a_.opcodes.size(), {});
     for (std::size_t op = 0; op < a_.opcodes.size(); ++op) {
       if (!a_.opcodes[op].cls) continue;
       for (const auto& step : a_.opcodes[op].cls->steps) {
         if (!step.has_memory) continue;
+        mem_steps_[op].emplace_back(static_cast<std::size_t>(step.memory.memory), step.unit);
         int64_t instances = 0;
         for (int o : layout_.mem_units(static_cast<std::size_t>(step.memory.memory)))
           instances += a_.objects[static_cast<std::size_t>(o)].instances;
@@ -78,12 +91,48 @@ class Evaluator {
     for (std::size_t m = 0; m < a_.memories.size(); ++m)
       for (int u : layout_.mem_units(m)) {
         const BoundObject& ob = a_.objects[static_cast<std::size_t>(u)];
-        UnitBound b{layout_.obj_base(static_cast<std::size_t>(u)), static_cast<int>(ob.instances), ob.in_order, {}};
+        UnitBound b{u, layout_.obj_base(static_cast<std::size_t>(u)), static_cast<int>(ob.instances), ob.in_order, {}, {}};
         for (int x = ob.from; x >= 0; x = a_.objects[static_cast<std::size_t>(x)].from)
-          if (a_.objects[static_cast<std::size_t>(x)].kind == ObjectKind::Stage)
+          if (a_.objects[static_cast<std::size_t>(x)].kind == ObjectKind::Stage) {
             b.stages.emplace_back(layout_.obj_base(static_cast<std::size_t>(x)), a_.objects[static_cast<std::size_t>(x)].latency);
+            b.stage_index.push_back(stage_bit(x));
+          }
         mem_bounds_[m].push_back(std::move(b));
       }
+    // Per opcode, per step: the stages in front of its unit, and the queues right behind them
+    // (window_competes()).
+    step_stages_.assign(a_.opcodes.size(), {});
+    step_holds_.assign(a_.opcodes.size(), {});
+    for (std::size_t op = 0; op < a_.opcodes.size(); ++op) {
+      if (!a_.opcodes[op].cls) continue;
+      for (const auto& step : a_.opcodes[op].cls->steps) {
+        uint64_t mask = 0;
+        std::vector<std::pair<int, int>> holds;
+        for (int y = step.unit, x = a_.objects[static_cast<std::size_t>(y)].from; x >= 0;
+             y = x, x = a_.objects[static_cast<std::size_t>(x)].from) {
+          if (a_.objects[static_cast<std::size_t>(x)].kind != ObjectKind::Stage || stage_bit(x) < 0) continue;
+          mask |= uint64_t{1} << stage_bit(x);
+          if (a_.objects[static_cast<std::size_t>(y)].kind == ObjectKind::Queue) holds.emplace_back(stage_bit(x), y);
+        }
+        step_stages_[op].push_back(mask);
+        step_holds_[op].push_back(std::move(holds));
+      }
+    }
+    // Per opcode: the class fields (own, then carried) its steps' `when`s read.
+    // A `when` reading an earlier step's outcome (mem_done...) is not known before the instruction
+    // runs: the scan gives up there.
+    when_fields_.assign(a_.opcodes.size(), {});
+    when_special_.assign(a_.opcodes.size(), 0);
+    for (std::size_t op = 0; op < a_.opcodes.size(); ++op) {
+      if (!a_.opcodes[op].cls) continue;
+      for (const auto& step : a_.opcodes[op].cls->steps)
+        for (const auto& v : step.when.variables()) {
+          if (v.kind == VarKind::Special) when_special_[op] = 1;
+          if (v.kind == VarKind::Field &&
+              std::find(when_fields_[op].begin(), when_fields_[op].end(), v.index) == when_fields_[op].end())
+            when_fields_[op].push_back(v.index);
+        }
+    }
     fields_.assign(64, 0);
     field_src_.assign(64, nullptr);
     field_stamp_.assign(64, 0);
@@ -333,6 +382,7 @@ class Evaluator {
     std::vector<LaterStream> later, before;
     for (int round = 0; round < kRounds; ++round) {
       if (placed_.empty() || !may_compete()) return;
+      if (round == 0 && !opt_.plain_look_ahead && !window_competes()) return;
       mark_mid();
       look_ahead();
       // Evaluating it again would give the state the look-ahead started from: with no later
@@ -351,6 +401,144 @@ class Evaluator {
       if (later.empty() || settled) return;
       before.swap(later);
     }
+  }
+
+  // Whether an instruction of the look-ahead's window could place a request before the running
+  // one's last acceptance, decided without evaluating it: only an executed memory step on a unit
+  // whose bound (earliest_request) is below that acceptance can, and the bounds only grow, each
+  // stage's by at least its ii per instruction passing it. When none can before every bound has
+  // passed every acceptance, look_ahead() would collect nothing and is not run: the window it
+  // could have reached is noted (walked_, crossed_*) as if it had run (as far or further).
+  bool window_competes() {
+    competing_.clear();
+    below_.clear();
+    for (const Placement& p : placed_)
+      for (const UnitBound& b : mem_bounds_[p.m])
+        if (unit_bound(b) < p.issue) {
+          competing_.emplace_back(p.m, b.unit);
+          below_.push_back(Below{&b, p.issue, unit_bound(UnitBound{b.unit, b.base, b.instances, b.in_order, {}, {}})});
+        }
+    if (competing_.empty()) return false;
+    std::vector<Walk>& w = scan_;
+    w.clear();
+    for (int d = 0; d <= cur_depth_; ++d) {
+      const Frame& f = frames_[static_cast<std::size_t>(d)];
+      w.push_back(Walk{f.loop, f.pos, idx_[static_cast<std::size_t>(d)], f.seg_end});
+    }
+    passes_.resize(stage_ii_.size());
+    for (std::size_t x = 0; x < stage_ii_.size(); ++x) passes_[x] = s_.t[static_cast<std::size_t>(layout_.obj_base(static_cast<std::size_t>(stage_obj_[x])))];
+    entered_.assign(a_.objects.size(), 0);
+    scan_idx_ = idx_;
+    latch_undo_mark_ = latch_undo_.size();
+    const int seg = crossed_seg_, end = crossed_end_;
+    bool found = false;
+    int64_t k = 0;
+    try {
+      while (k < look_n_) {
+        ++w.back().pos;
+        if (!settle(&w)) break;
+        const Instruction& ins = w.back().loop->body[w.back().pos].instr;
+        const auto op = static_cast<std::size_t>(ins.opcode);
+        if (!when_fields_[op].empty() || !a_.opcodes[op].latch.empty())
+          for (std::size_t d = 0; d < w.size(); ++d) idx_[d] = w[d].i;
+        ++k;
+        uint64_t passed = 0;
+        scan_holds_.clear();
+        if (scan_competes(ins, &passed)) {
+          found = true;
+          break;
+        }
+        // A stage passed is next free ii later at least, and no earlier than the queue behind it
+        // takes the instruction: the entry `capacity` entrants back frees it, known for the next
+        // `capacity` entrants (each releases its entry in its own evaluation).
+        for (std::size_t x = 0; x < stage_ii_.size(); ++x)
+          if ((passed >> x) & 1) passes_[x] += stage_ii_[x];
+        for (std::size_t h = 0; h < scan_holds_.size(); ++h) {
+          const auto [x, q] = scan_holds_[h];
+          bool seen = false;
+          for (std::size_t g = 0; g < h; ++g) seen |= scan_holds_[g].second == q;
+          if (seen) continue;
+          const BoundObject& ob = a_.objects[static_cast<std::size_t>(q)];
+          int64_t& j = entered_[static_cast<std::size_t>(q)];
+          if (j < ob.capacity) {
+            const int64_t at = (s_.head[static_cast<std::size_t>(layout_.obj_ring(static_cast<std::size_t>(q)))] + j) % ob.capacity;
+            passes_[static_cast<std::size_t>(x)] = std::max(passes_[static_cast<std::size_t>(x)], s_.t[static_cast<std::size_t>(layout_.obj_base(static_cast<std::size_t>(q)) + at)]);
+          }
+          ++j;
+        }
+        if (!bound_below_issue()) break;
+      }
+    } catch (const InputError&) {
+      found = true;  // reported when evaluated in program order
+    }
+    idx_ = scan_idx_;
+    while (latch_undo_.size() > latch_undo_mark_) {
+      const LatchUndo& u = latch_undo_.back();
+      latched_[u.op][u.f] = u.value;
+      latch_undo_.pop_back();
+    }
+    if (found) {
+      crossed_seg_ = seg, crossed_end_ = end;
+      return true;
+    }
+    walked_ = std::max(walked_, k);
+    return false;
+  }
+
+  // Whether `ins` (at idx_, carried operands as latched by the instructions scanned before it) runs
+  // a memory step on a competing unit, or may; `passed` gets the stages it passes.
+  bool scan_competes(const Instruction& ins, uint64_t* passed) {
+    const BoundOpcode& bo = a_.opcodes[static_cast<std::size_t>(ins.opcode)];
+    const InstructionClassSpec& cls = *bo.cls;
+    const std::size_t nf = cls.fields.size();
+    const auto op = static_cast<std::size_t>(ins.opcode);
+    if (when_special_[op]) return true;
+    if (scan_fields_.size() < nf + cls.carried.size()) scan_fields_.resize(nf + cls.carried.size());
+    for (int fi : when_fields_[op]) {  // as run_one() sets them
+      const auto f = static_cast<std::size_t>(fi);
+      if (f < nf) {
+        const auto pf = static_cast<std::size_t>(bo.program_field[f]);
+        scan_fields_[f] = pf < ins.operands.size() ? operand_value(ins.operands[pf], idx_.data()) : 0;
+      } else {
+        const auto& c = bo.carried[f - nf];
+        scan_fields_[f] = c.first >= 0 ? latched_[static_cast<std::size_t>(c.first)][static_cast<std::size_t>(c.second)] : 0;
+      }
+    }
+    for (int pf : bo.latch) {
+      const auto f = static_cast<std::size_t>(pf);
+      latch_undo_.push_back(LatchUndo{op, f, latched_[op][f], nullptr, 0});
+      latched_[op][f] = f < ins.operands.size() ? operand_value(ins.operands[f], idx_.data()) : 0;
+    }
+    int64_t special[kNumSpecials] = {0};
+    const EvalContext ctx = a_.context(scan_fields_.data(), special);
+    const auto& masks = step_stages_[op];
+    for (std::size_t i = 0; i < cls.steps.size(); ++i) {
+      const StepSpec& step = cls.steps[i];
+      if (!step.when.empty() && step.when.eval(ctx) == 0) continue;
+      // A stage is held by the queue behind it on the path of the first step passing it only.
+      for (const auto& h : step_holds_[op][i])
+        if (!((*passed >> h.first) & 1)) scan_holds_.push_back(h);
+      *passed |= masks[i];
+      if (step.has_memory &&
+          std::find(competing_.begin(), competing_.end(),
+                    std::make_pair(static_cast<std::size_t>(step.memory.memory), step.unit)) != competing_.end())
+        return true;
+    }
+    return false;
+  }
+
+  // may_compete() on the bounds as they at least are after the scanned instructions passed their stages.
+  bool bound_below_issue() const {
+    for (const Below& u : below_) {
+      const UnitBound& b = *u.bound;
+      int64_t t = u.unit;
+      for (std::size_t j = 0; j < b.stages.size(); ++j) {
+        const int x = b.stage_index[j];
+        t = std::max(t, (x >= 0 ? passes_[static_cast<std::size_t>(x)] : s_.t[static_cast<std::size_t>(b.stages[j].first)]) + b.stages[j].second);
+      }
+      if (t < u.issue) return true;
+    }
+    return false;
   }
 
   static bool same_streams(const std::vector<LaterStream>& x, const std::vector<LaterStream>& y) {
@@ -385,6 +573,7 @@ class Evaluator {
         for (std::size_t d = 0; d < w.size(); ++d) idx_[d] = w[d].i;
         walked_ = std::max<int64_t>(walked_, k + 1);
         run_one(w.back().loop->body[w.back().pos].instr);
+        ++est_.look_ahead_instructions;
         if (!may_compete()) break;
       }
     } catch (const InputError&) {
@@ -1063,11 +1252,41 @@ class Evaluator {
   std::vector<char> shares_memory_;
   // Per memory interface, per unit requesting it: its slots, and the stages in front of it (slot, latency).
   struct UnitBound {
-    int base, instances;
+    int unit, base, instances;
     bool in_order;
     std::vector<std::pair<int, int64_t>> stages;
+    std::vector<int> stage_index;  // of each stage: its stage_bit()
   };
   std::vector<std::vector<UnitBound>> mem_bounds_;
+  // earliest_request() of one unit's steps.
+  int64_t unit_bound(const UnitBound& b) const {
+    int64_t t = s_.t[static_cast<std::size_t>(b.base)];
+    for (int k = 1; k < b.instances; ++k) t = std::min(t, s_.t[static_cast<std::size_t>(b.base + k)]);
+    if (b.in_order) t = std::max(t, s_.t[static_cast<std::size_t>(b.base + b.instances)]);
+    for (const auto& [slot, lat] : b.stages) t = std::max(t, s_.t[static_cast<std::size_t>(slot)] + lat);
+    return t;
+  }
+
+  std::vector<std::vector<std::pair<std::size_t, int>>> mem_steps_;  // per opcode: (interface, unit) of its memory steps
+  std::vector<std::pair<std::size_t, int>> competing_;              // scratch of window_competes()
+  // ... the units below an acceptance: the acceptance, and the unit's own part of its bound
+  struct Below {
+    const UnitBound* bound;
+    int64_t issue, unit;
+  };
+  std::vector<Below> below_;
+  std::vector<std::vector<int>> when_fields_;  // per opcode: class fields its steps' `when`s read
+  std::vector<char> when_special_;             // ... and whether one reads an earlier step's outcome
+  std::vector<Walk> scan_;
+  std::vector<int> stage_obj_;                       // stage objects by stage_bit()
+  std::vector<int64_t> stage_ii_, passes_;           // ... their ii, and a lower bound of their slot in the scan
+  std::vector<std::vector<uint64_t>> step_stages_;   // per opcode, per step: stage_bit()s in front of its unit
+  // ... and (stage_bit(), queue) where the queue takes from the stage: the stage is held until it does
+  std::vector<std::vector<std::vector<std::pair<int, int>>>> step_holds_;
+  std::vector<int64_t> entered_;                     // per object: scanned instructions that entered the queue
+  std::vector<std::pair<int, int>> scan_holds_;
+  std::vector<int64_t> scan_idx_, scan_fields_;
+  std::size_t latch_undo_mark_ = 0;
   int64_t look_n_ = 0;  // the largest lookahead of an interface some opcode shares (0: none)
   int64_t walked_ = 0;  // the most instructions a look-ahead ran since the segment being evaluated began
   bool speculating_ = false;

@@ -64,6 +64,7 @@ struct Estimate {
   int64_t represented_instructions = 0;
   int64_t evaluated_iterations = 0;
   int64_t represented_iterations = 0;
+  int64_t look_ahead_instructions = 0;  // evaluated ahead of program order (shared memory port), undone
   std::map<std::string, int64_t> busy;  // cycles each stage / unit / memory interface was busy
   std::string bottleneck;               // the busiest object
   std::vector<KernelInfo> kernels;      // explain only: first extrapolation of each loop

@@ -211,8 +211,8 @@ State& s_ = *sp;
         const Location& l = e.second;
         return l.write_ready <= fl && l.write_end <= fl && l.read_end <= fl;
       });
+      open.sort_by_index();
       live.assign(open.begin(), open.end());
-      std::sort(live.begin(), live.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
       if (frame && !frame->relative_key(bs, st, i, &live)) return false;
       const std::size_t moving = frame ? frame->moving().size() : 0;
       // Sized once and written in place: keys are long and made often.

@@ -2,6 +2,7 @@
 // addressing index over them), since evaluation looks rows up per access and copies whole states.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -57,6 +58,17 @@ class LocationMap {
       if (!dead(e)) entries_[n++] = e;
     if (n == entries_.size()) return;
     entries_.resize(n);
+    rehash(slots_.size() / 2);
+  }
+  // Puts the entries in index order (iteration then visits them so), and keeps it cheap to do again:
+  // only those appended since the last time are sorted and merged in, and the index is rebuilt only
+  // when an entry moved.
+  void sort_by_index() {
+    const auto less = [](const Entry& x, const Entry& y) { return x.first < y.first; };
+    const auto mid = std::is_sorted_until(entries_.begin(), entries_.end(), less);
+    if (mid == entries_.end()) return;
+    std::sort(mid, entries_.end(), less);
+    std::inplace_merge(entries_.begin(), mid, entries_.end(), less);
     rehash(slots_.size() / 2);
   }
   // Removes the entry inserted last (an undo of its insert: the other entries keep their order).

@@ -67,7 +67,7 @@ int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 // WS: B, read tile by tile through b_off), or for K up to twice a half in two K-chunks over both
 // halves. WS m-tiles: every power of two up to the buffers' bound and the bound itself. Each
 // candidate must fit the halves; the least entries loaded wins, ties going to fewer dma_loads
-// (each pays the DRAM latency: the load unit does not overlap commands), then to fewer computes
+// (a load that waits for its half pays the DRAM latency after the release), then to fewer computes
 // (array fills and drains), then to the earlier one.
 Tiling choose_tiling(const Params& p, int64_t m, int64_t n, int64_t k) {
   const bool ws = p.weight_stationary;

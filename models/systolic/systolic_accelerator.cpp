@@ -65,10 +65,13 @@ int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 // Candidates: both operand tiles per output tile (the only choice under mapping: per_tile), or one
 // operand's block over the whole K kept in a buffer half while the other streams (OS: A or B;
 // WS: B, read tile by tile through b_off), or for K up to twice a half in two K-chunks over both
-// halves. WS m-tiles: every power of two up to the buffers' bound and the bound itself. Each
-// candidate must fit the halves; the least entries loaded wins, ties going to fewer dma_loads
-// (each pays the DRAM latency: the load unit does not overlap commands), then to fewer computes
-// (array fills and drains), then to the earlier one.
+// halves. WS m-tiles: every power of two up to the buffers' bound and the bound itself. A block
+// is kept resident only across two or more tiles of the other operand: across one it saves no
+// entry, and its one K-long dma_load holds the in-order load unit while the array waits for the
+// streamed tiles queued behind it (per-tile loads overlap the array instead). Each candidate must
+// fit the halves; the least entries loaded wins, ties going to fewer dma_loads (a load that waits
+// for its half pays the DRAM latency after the release), then to fewer computes (array fills and
+// drains), then to the earlier one.
 Tiling choose_tiling(const Params& p, int64_t m, int64_t n, int64_t k) {
   const bool ws = p.weight_stationary;
   const int64_t tn = p.cols, nn = ceil_div(n, tn);
@@ -82,8 +85,8 @@ Tiling choose_tiling(const Params& p, int64_t m, int64_t n, int64_t k) {
     for (const int64_t c : {int64_t{1}, int64_t{2}}) {
       if (!p.reuse || ceil_div(k, c) > depth) continue;
       const int64_t kc = ceil_div(k, c);
-      candidates.push_back({Resident::kB, p.rows, tn, kc, nn * k + nn * nm * k, c, nn * c + nn * nm * c});
-      candidates.push_back({Resident::kA, p.rows, tn, kc, nm * k + nm * nn * k, c, nm * c + nm * nn * c});
+      if (nm > 1) candidates.push_back({Resident::kB, p.rows, tn, kc, nn * k + nn * nm * k, c, nn * c + nn * nm * c});
+      if (nn > 1) candidates.push_back({Resident::kA, p.rows, tn, kc, nm * k + nm * nn * k, c, nm * c + nm * nn * c});
     }
   } else {
     const int64_t cap = std::min({m, p.ibuf_depth, p.obuf_depth}), nk = ceil_div(k, p.rows);
@@ -96,7 +99,7 @@ Tiling choose_tiling(const Params& p, int64_t m, int64_t n, int64_t k) {
       candidates.push_back({Resident::kNone, tm, tn, p.rows, nn * nk * m + nm * nn * k, 1, 2 * nm * nn * nk});
       for (const int64_t c : {int64_t{1}, int64_t{2}}) {
         // Chunks of whole k-tiles: nk must split evenly (Program loops have fixed trip counts).
-        if (!p.reuse || nk % c != 0 || nk / c * p.rows > p.wbuf_depth) continue;
+        if (!p.reuse || nm == 1 || nk % c != 0 || nk / c * p.rows > p.wbuf_depth) continue;
         candidates.push_back({Resident::kB, tm, tn, p.rows, nn * k + nn * nk * m, c, nn * c + nn * nm * nk});
       }
     }

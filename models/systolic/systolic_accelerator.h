@@ -38,7 +38,7 @@ struct Tiling {
   int64_t tm = 0, tn = 0, tk = 0;  // tile extents (OS with a resident operand: tk = K / chunks)
   int64_t loaded_entries = 0;      // IBUF + WBUF entries loaded per group
   int64_t chunks = 1;              // resident block over both halves of its buffer: 2 K-chunks
-  int64_t loads = 0;               // dma_load commands per group (each pays the DRAM latency)
+  int64_t loads = 0;               // dma_load commands per group (each may pay the DRAM latency)
 };
 Tiling choose_tiling(const Params& p, int64_t m, int64_t n, int64_t k);
 Params read_params(const AccelConfig& config);

@@ -1,19 +1,27 @@
-// Load DMA unit: runs dma_load commands in order. Waits until the target half is not full, then
-// sends the command's entries (entry i: `bytes` bytes at addr + i*stride) in bursts of up to
-// 2^burst_log2_i entries, one read request per burst: the first burst carries the remainder
-// ((rows-1) mod B) + 1, every later one B. A response carries its burst's entries (beat j at
-// byte j*BeatBytes of rsp_data_i); its first entry is written in the cycle it arrives, the others
-// one per cycle after it (bytes beyond `bytes` zeroed). The half is marked full with the last
-// entry written. With B = 1 this is one request per entry, each written as it arrives.
+// Load DMA unit: runs dma_load commands in order, with the requests of several commands in flight.
+// A request side takes the next queued command once it is free (from the cycle after the previous
+// command's last request was accepted) and the command's half is neither full nor
+// the target of a command still in flight; it sends the command's entries (entry i: `bytes` bytes
+// at addr + i*stride) in bursts of up to 2^burst_log2_i entries, one read request per burst: the
+// first burst carries the remainder ((rows-1) mod B) + 1, every later one B. A response side
+// writes the responses (in request order) for the oldest started command, the queue head: a
+// response's first entry in the cycle it arrives, the others one per cycle after it (bytes beyond
+// `bytes` zeroed; beat j at byte j*BeatBytes of rsp_data_i). The head's half is marked full and the
+// head popped with its last entry written, so commands complete in order. The unit keeps a copy of
+// the queue's commands (pushed in step with it, the same slots), since it reads entries behind
+// the head, as gemmini_load does.
 module systolic_load import systolic_pkg::*; #(
   parameter int unsigned EntryBytes = 16,   // widest entry of IBUF and WBUF
   parameter int unsigned BeatBytes  = 64,   // a beat's pitch on the memory port (>= EntryBytes)
-  parameter int unsigned Aw         = 8     // buffer address width
+  parameter int unsigned Aw         = 8,    // buffer address width
+  parameter int unsigned Depth      = 4     // load queue entries
 ) (
   input  logic                  clk_i,
   input  logic                  rst_ni,
   input  logic [BurstLog2Width-1:0] burst_log2_i,  // configuration: B = 2^burst_log2_i, held
-  // Head of the load queue; popped when the command is complete.
+  // The load queue: its pushes (mirrored here) and its head, popped when the head is complete.
+  input  logic                  push_i,
+  input  load_cmd_t             push_cmd_i,
   input  logic                  cmd_valid_i,
   input  load_cmd_t             cmd_i,
   output logic                  cmd_pop_o,
@@ -27,33 +35,49 @@ module systolic_load import systolic_pkg::*; #(
   output logic [AddrWidth-1:0]  req_addr_o,
   output logic [LenWidth-1:0]   req_bytes_o,
   output logic [LenWidth-1:0]   req_beats_o,
+  output logic [AddrWidth-1:0]  req_stride_o,
   input  logic                  rsp_valid_i,
   input  logic [MaxBurst*BeatBytes*8-1:0] rsp_data_i,
-  // Buffer write port (IBUF or WBUF by cmd_i.wbuf).
+  // Buffer write port (IBUF or WBUF by cmd_i.wbuf, half cmd_i.half).
   output logic                  buf_we_o,
   output logic [Aw-1:0]         buf_waddr_o,
   output logic [EntryBytes*8-1:0] buf_wdata_o,
   // Status.
   output logic                  idle_o,
-  output logic                  busy_o,      // a command is running
-  output logic                  stall_o      // the head waits for its half to be emptied
+  output logic                  busy_o,      // a command is started or in flight
+  output logic                  stall_o      // the next command waits for its half
 );
   localparam int unsigned EntryWidth = EntryBytes * 8;
   localparam int unsigned BeatW = $clog2(MaxBurst + 1);
+  localparam int unsigned Pw    = (Depth > 1) ? $clog2(Depth) : 1;
+  localparam int unsigned Cw    = $clog2(Depth + 1);
+  localparam logic [Pw-1:0] LastPtr = Pw'(Depth - 1);
 
-  typedef enum logic {
-    StIdle,
-    StRun
-  } state_e;
+  // The queue's commands by slot: written at the push pointer, the head at hptr_q, the next
+  // command to start at iptr_q (queued_q entries in all, started_q of them started).
+  load_cmd_t slots_q [Depth];
+  logic [Pw-1:0] wptr_q, hptr_q, iptr_q, iptr_d;
+  logic [Cw-1:0] queued_q, queued_d, started_q, started_d;
+  load_cmd_t next_cmd, head_copy;
+  assign next_cmd  = slots_q[iptr_q];
+  assign head_copy = slots_q[hptr_q];  // equals cmd_i (asserted)
 
-  state_e state_q, state_d;
-  logic [LenWidth-1:0]  issued_q, issued_d, written_q, written_d;
+  // Request side: the command whose requests are being sent.
+  logic                 req_busy_q, req_busy_d;
+  load_cmd_t            rcmd_q, rcmd_d;
+  logic [LenWidth-1:0]  issued_q, issued_d;
   logic [AddrWidth-1:0] addr_q, addr_d;
-  logic [LenWidth-1:0]  burst, first_beats, beats;
-  // The burst being written: its entries after the first, and how many are left.
+  // Halves a started command will fill: [1:0] IBUF, [3:2] WBUF, by half.
+  logic [3:0]           pend_q, pend_d;
+  // Response side: entries of the head written, and its burst being written (its entries after
+  // the first, and how many are left).
+  logic [LenWidth-1:0]  written_q, written_d;
   logic [(MaxBurst-1)*EntryWidth-1:0] rest_q, rest_d;
-  logic [BeatW-1:0] left_q, left_d;
-  logic half_full, write;
+  logic [BeatW-1:0]     left_q, left_d;
+
+  logic [LenWidth-1:0]  burst, beats, rsp_beats;
+  logic req_fire, req_last, req_free, unstarted, next_blocked, start, done, write;
+  logic [1:0] next_slot, head_slot;
   logic [EntryWidth-1:0] byte_mask, entry;
   logic [(MaxBurst-1)*EntryWidth-1:0] rsp_rest;  // beats 1.. of the response, packed
 
@@ -61,10 +85,33 @@ module systolic_load import systolic_pkg::*; #(
     assign rsp_rest[(j-1)*EntryWidth +: EntryWidth] = rsp_data_i[j*BeatBytes*8 +: EntryWidth];
   end
 
-  assign half_full   = cmd_i.wbuf ? wbuf_full_i[cmd_i.half] : ibuf_full_i[cmd_i.half];
-  assign burst       = LenWidth'(1) << burst_log2_i;
-  assign first_beats = ((cmd_i.rows - 1'b1) & (burst - 1'b1)) + 1'b1;
-  assign beats       = (issued_q == '0) ? first_beats : burst;
+  function automatic logic [LenWidth-1:0] first_beats(logic [LenWidth-1:0] rows, logic [LenWidth-1:0] b);
+    return ((rows - 1'b1) & (b - 1'b1)) + 1'b1;
+  endfunction
+
+  assign burst     = LenWidth'(1) << burst_log2_i;
+  assign beats     = (issued_q == '0) ? first_beats(rcmd_q.rows, burst) : burst;
+  assign rsp_beats = (written_q == '0) ? first_beats(cmd_i.rows, burst) : burst;
+  assign next_slot = {next_cmd.wbuf, next_cmd.half};
+  assign head_slot = {cmd_i.wbuf, cmd_i.half};
+
+  assign req_valid_o  = req_busy_q;
+  assign req_addr_o   = addr_q;
+  assign req_bytes_o  = rcmd_q.bytes;
+  assign req_beats_o  = beats;
+  assign req_stride_o = rcmd_q.stride;
+  assign req_fire     = req_valid_o && req_ready_i;
+  assign req_last     = issued_q + beats == rcmd_q.rows;
+
+  // The next command starts once the request side is free (from the cycle after the previous
+  // command's last request was accepted), with its half neither full nor still to be filled by a
+  // started command. A command of no rows starts only with nothing in flight, so it completes
+  // (marks its half full) in order, in its start cycle.
+  assign req_free     = !req_busy_q;
+  assign unstarted    = queued_q != started_q;
+  assign next_blocked = (next_cmd.wbuf ? wbuf_full_i[next_cmd.half] : ibuf_full_i[next_cmd.half])
+                        || pend_q[next_slot] || (next_cmd.rows == '0 && started_q != '0);
+  assign start        = req_free && unstarted && !next_blocked;
 
   always_comb begin
     for (int b = 0; b < EntryBytes; b++) begin
@@ -72,88 +119,101 @@ module systolic_load import systolic_pkg::*; #(
     end
   end
 
-  assign req_valid_o = (state_q == StRun) && (issued_q != cmd_i.rows);
-  assign req_addr_o  = addr_q;
-  assign req_bytes_o = cmd_i.bytes;
-  assign req_beats_o = beats;
-
   // A response's first entry goes straight to the buffer; the rest follow from rest_q.
-  assign write       = (state_q == StRun) && (rsp_valid_i || left_q != '0);
+  assign write       = rsp_valid_i || left_q != '0;
   assign entry       = rsp_valid_i ? rsp_data_i[EntryWidth-1:0] : rest_q[EntryWidth-1:0];
   assign buf_we_o    = write;
   assign buf_waddr_o = written_q[Aw-1:0];
   assign buf_wdata_o = entry & byte_mask;
+  // The head is done with its last entry written, or (no rows) when it starts.
+  assign done        = (write && written_q + 1'b1 == cmd_i.rows) || (start && next_cmd.rows == '0);
+  assign set_full_o  = done;
+  assign cmd_pop_o   = done;
 
   always_comb begin
-    state_d    = state_q;
+    req_busy_d = req_busy_q;
+    rcmd_d     = rcmd_q;
     issued_d   = issued_q;
-    written_d  = written_q;
     addr_d     = addr_q;
+    iptr_d     = iptr_q;
+    queued_d   = queued_q;
+    started_d  = started_q;
+    pend_d     = pend_q;
+    written_d  = written_q;
     rest_d     = rest_q;
     left_d     = left_q;
-    set_full_o = 1'b0;
-    cmd_pop_o  = 1'b0;
-    unique case (state_q)
-      StIdle: begin
-        if (cmd_valid_i && !half_full) begin
-          if (cmd_i.rows == '0) begin
-            set_full_o = 1'b1;
-            cmd_pop_o  = 1'b1;
-          end else begin
-            state_d   = StRun;
-            issued_d  = '0;
-            written_d = '0;
-            left_d    = '0;
-            addr_d    = cmd_i.addr;
-          end
-        end
+    if (req_fire) begin
+      issued_d = issued_q + beats;
+      addr_d   = addr_q + AddrWidth'(beats) * rcmd_q.stride;
+      if (req_last) req_busy_d = 1'b0;
+    end
+    if (start) begin
+      iptr_d    = (iptr_q == LastPtr) ? '0 : iptr_q + 1'b1;
+      started_d = started_d + 1'b1;
+      if (next_cmd.rows != '0) begin
+        req_busy_d        = 1'b1;
+        rcmd_d            = next_cmd;
+        issued_d          = '0;
+        addr_d            = next_cmd.addr;
+        pend_d[next_slot] = 1'b1;
       end
-      StRun: begin
-        if (req_valid_o && req_ready_i) begin
-          issued_d = issued_q + beats;
-          addr_d   = addr_q + AddrWidth'(beats) * cmd_i.stride;
-        end
-        if (rsp_valid_i) begin
-          rest_d = rsp_rest;
-          left_d = BeatW'(((written_q == '0) ? first_beats : burst) - 1'b1);
-        end else if (left_q != '0) begin
-          rest_d = rest_q >> EntryWidth;
-          left_d = left_q - 1'b1;
-        end
-        if (write) begin
-          written_d = written_q + 1'b1;
-          if (written_q + 1'b1 == cmd_i.rows) begin
-            set_full_o = 1'b1;
-            cmd_pop_o  = 1'b1;
-            state_d    = StIdle;
-          end
-        end
-      end
-      default: state_d = StIdle;
-    endcase
+    end
+    if (rsp_valid_i) begin
+      rest_d = rsp_rest;
+      left_d = BeatW'(rsp_beats - 1'b1);
+    end else if (left_q != '0) begin
+      rest_d = rest_q >> EntryWidth;
+      left_d = left_q - 1'b1;
+    end
+    if (write) written_d = written_q + 1'b1;
+    if (done) begin
+      written_d         = '0;
+      started_d         = started_d - 1'b1;
+      pend_d[head_slot] = 1'b0;
+    end
+    if (push_i) queued_d = queued_d + 1'b1;
+    if (done) queued_d = queued_d - 1'b1;
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (push_i) slots_q[wptr_q] <= push_cmd_i;
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      state_q   <= StIdle;
-      issued_q  <= '0;
-      written_q <= '0;
-      addr_q    <= '0;
-      rest_q    <= '0;
-      left_q    <= '0;
+      wptr_q     <= '0;
+      hptr_q     <= '0;
+      iptr_q     <= '0;
+      queued_q   <= '0;
+      started_q  <= '0;
+      req_busy_q <= 1'b0;
+      rcmd_q     <= '0;
+      issued_q   <= '0;
+      addr_q     <= '0;
+      pend_q     <= '0;
+      written_q  <= '0;
+      rest_q     <= '0;
+      left_q     <= '0;
     end else begin
-      state_q   <= state_d;
-      issued_q  <= issued_d;
-      written_q <= written_d;
-      addr_q    <= addr_d;
-      rest_q    <= rest_d;
-      left_q    <= left_d;
+      if (push_i) wptr_q <= (wptr_q == LastPtr) ? '0 : wptr_q + 1'b1;
+      if (done) hptr_q <= (hptr_q == LastPtr) ? '0 : hptr_q + 1'b1;
+      iptr_q     <= iptr_d;
+      queued_q   <= queued_d;
+      started_q  <= started_d;
+      req_busy_q <= req_busy_d;
+      rcmd_q     <= rcmd_d;
+      issued_q   <= issued_d;
+      addr_q     <= addr_d;
+      pend_q     <= pend_d;
+      written_q  <= written_d;
+      rest_q     <= rest_d;
+      left_q     <= left_d;
     end
   end
 
-  assign idle_o  = (state_q == StIdle) && !cmd_valid_i;
-  assign busy_o  = (state_q == StRun) || (cmd_valid_i && !half_full);
-  assign stall_o = (state_q == StIdle) && cmd_valid_i && half_full;
+  assign idle_o  = (started_q == '0) && !cmd_valid_i;
+  assign busy_o  = (started_q != '0) || start;
+  assign stall_o = req_free && unstarted && next_blocked;
 
   // Beat bytes beyond the widest entry carry nothing for this unit.
   logic unused_rsp;
@@ -163,4 +223,18 @@ module systolic_load import systolic_pkg::*; #(
   // a response never arrives while the previous one is still being written.
   NoOverrun: assert property (@(posedge clk_i) disable iff (!rst_ni) !(rsp_valid_i && left_q != '0))
     else $error("load response while the previous burst is still being written");
+  // Responses come in request order, for the oldest started command: one is started, and the
+  // entries written never outrun the ones requested.
+  RspForStarted: assert property (@(posedge clk_i) disable iff (!rst_ni) !(write && started_q == '0))
+    else $error("load response with no command in flight");
+  // The mirrored queue is the load queue: same head, same occupancy.
+  MirrorHead: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                               cmd_valid_i == (queued_q != '0) && (!cmd_valid_i || head_copy == cmd_i))
+    else $error("load unit's copy of the queue differs from the queue");
+  // A half is filled by one command at a time, and only once it is empty.
+  OneFillPerHalf: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                   !(start && next_cmd.rows != '0 && pend_q[next_slot]))
+    else $error("load started into a half a command in flight fills");
+  NoneStartedBeyondQueue: assert property (@(posedge clk_i) disable iff (!rst_ni) started_q <= queued_q)
+    else $error("more load commands started than queued");
 endmodule

@@ -290,7 +290,7 @@ module systolic_top import systolic_pkg::*; #(
   // -----------------------------------------------------------------------------------------------
   logic load_req_valid, load_req_ready, store_req_valid, store_req_ready;
   logic load_rsp_valid, store_rsp_valid, mem_conflict;
-  logic [AddrWidth-1:0] load_req_addr, store_req_addr;
+  logic [AddrWidth-1:0] load_req_addr, store_req_addr, load_req_stride;
   logic [LenWidth-1:0] load_req_bytes, store_req_bytes, load_req_beats, store_req_beats;
   logic [MemWidth-1:0] store_req_data;
   logic arb_wdata_unused;
@@ -301,11 +301,14 @@ module systolic_top import systolic_pkg::*; #(
   systolic_load #(
     .EntryBytes(LoadEntryBytes),
     .BeatBytes (MemBytes),
-    .Aw        (LoadAw)
+    .Aw        (LoadAw),
+    .Depth     (QueueDepth)
   ) u_load (
     .clk_i      (clk_i),
     .rst_ni     (rst_ni),
     .burst_log2_i(burst_log2_q),
+    .push_i     (push_load),
+    .push_cmd_i (load_in),
     .cmd_valid_i(!load_empty),
     .cmd_i      (load_head),
     .cmd_pop_o  (load_pop),
@@ -317,6 +320,7 @@ module systolic_top import systolic_pkg::*; #(
     .req_addr_o (load_req_addr),
     .req_bytes_o(load_req_bytes),
     .req_beats_o(load_req_beats),
+    .req_stride_o(load_req_stride),
     .rsp_valid_i(load_rsp_valid),
     .rsp_data_i (mem_rsp_rdata_i),
     .buf_we_o   (load_we),
@@ -452,7 +456,7 @@ module systolic_top import systolic_pkg::*; #(
 
   // The burst shape travels beside the arbiter's request, from the same winner (store first).
   assign mem_req_beats_o  = store_req_valid ? store_req_beats : load_req_beats;
-  assign mem_req_stride_o = store_req_valid ? store_head.stride : load_head.stride;
+  assign mem_req_stride_o = store_req_valid ? store_head.stride : load_req_stride;
 
   assign idle_o = load_empty && compute_empty && store_empty && load_idle && compute_idle && store_idle;
   // Each unit pops its command at the command's last cycle (acv diff's end events).

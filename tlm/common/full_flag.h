@@ -19,6 +19,13 @@ class FullFlag {
     changed_at_ = lt.now();
     lt.notify(changed_, waiters_);
   }
+  // Changes the flag now, visible only from `at` (>= lt.now()): a change a unit decides before its
+  // cycle (a load whose last responses are still outstanding). Waiters move to `at`.
+  void set_at(bool full, const sc_core::sc_time& at, const LocalTime& lt) {
+    full_ = full;
+    changed_at_ = at;
+    lt.notify(changed_, waiters_);
+  }
   // Returns once the flag equals `want`, with lt.now() >= the cycle from which that is visible.
   void wait_until(bool want, LocalTime& lt) {
     lt.block_until(changed_, waiters_, [this, want] { return full_ == want; });

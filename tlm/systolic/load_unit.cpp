@@ -12,18 +12,32 @@ LoadUnit::LoadUnit(sc_core::sc_module_name name, SharedState& state, CommandTarg
   SC_THREAD(run);
 }
 
+// As rtl/systolic/systolic_load.sv: a command starts once the previous one's last request was
+// accepted (lt.now() after execute), its half is not full and, with no rows, nothing is in flight.
+// It completes (half marked full, popped, retired) with its last entry written, which is known
+// when its requests are out: the flag, the queue slot and the retire are stamped with that cycle,
+// so the next command's requests go out while this one's responses are outstanding. A command
+// into a half another in flight fills finds the flag set already and waits for its release.
 void LoadUnit::run() {
   LocalTime lt(state_.mode, state_.clock);
+  sc_core::sc_time in_flight_until;  // the cycle after the last started command's last entry
+  sc_core::sc_time busy_until;       // end of the busy cycles counted so far (commands overlap)
   for (;;) {
-    const ConcreteInstruction in = state_.load_queue.front(lt);
-    execute(in, lt);
-    state_.load_queue.pop(lt);  // the command held its slot until its last cycle
+    const ConcreteInstruction in = state_.load_queue.front(lt);  // a copy: popped before it is done
+    const sc_core::sc_time done = execute(in, lt, in_flight_until);
+    in_flight_until = done;
+    state_.load_queue.pop(lt, done - lt.now());  // the command holds its slot until its last cycle
     state_.popped();
-    command_.retire(lt.now());
+    command_.retire(done);
+    // Busy from the start cycle to the last entry written, counted once where commands overlap.
+    const sc_core::sc_time from = std::max(start_, busy_until);
+    if (done > from) state_.add_cycles(SharedState::kLoadBusy, from, done);
+    busy_until = std::max(busy_until, done);
   }
 }
 
-void LoadUnit::execute(const ConcreteInstruction& in, LocalTime& lt) {
+sc_core::sc_time LoadUnit::execute(const ConcreteInstruction& in, LocalTime& lt,
+                                   const sc_core::sc_time& in_flight_until) {
   const int64_t buf = in.f[kLdBuf], half = in.f[kLdHalf], rows = in.f[kLdRows], bytes = in.f[kLdBytes];
   const int64_t addr = in.f[kLdDramAddr], stride = in.f[kLdStride];
   if ((buf != kIbuf && buf != kWbuf) || (half != 0 && half != 1))
@@ -34,13 +48,15 @@ void LoadUnit::execute(const ConcreteInstruction& in, LocalTime& lt) {
                        " do not fit the buffer (depth " + std::to_string(b.depth()) + ", width " +
                        std::to_string(b.width()) + ")");
   const sc_core::sc_time waiting = lt.now();
+  if (rows == 0) lt.advance_to(in_flight_until);  // completes in order, in its start cycle
   b.flag(half).wait_until(false, lt);
-  const sc_core::sc_time start = lt.now();
-  state_.add_cycles(SharedState::kLoadWait, waiting, start);
+  start_ = lt.now();
+  state_.add_cycles(SharedState::kLoadWait, waiting, start_);
+  const sc_core::sc_time cycle = state_.clock.period();
   if (rows == 0) {  // nothing to move: the half is marked full in the start cycle
+    b.flag(half).set_at(true, start_ + cycle, lt);
     lt.advance_cycles(1);
-    b.flag(half).set(true, lt);
-    return;
+    return start_ + cycle;
   }
   lt.advance_cycles(state_.timing.dma_setup);
   if (bytes < b.width())  // bytes beyond `bytes` are zeroed
@@ -53,11 +69,12 @@ void LoadUnit::execute(const ConcreteInstruction& in, LocalTime& lt) {
   burst.bytes = static_cast<uint32_t>(bytes);
   burst.count = static_cast<uint32_t>(rows);
   burst.rows_per_request = static_cast<uint32_t>(state_.params.dma_burst);
-  dma_.read(burst, lt);  // returns the cycle after the last response
-  // The last response's entries after its first are written one per cycle (the RTL's burst).
-  lt.advance_cycles(std::min(rows, state_.params.dma_burst) - 1);
-  b.flag(half).set(true, lt);
-  state_.add_cycles(SharedState::kLoadBusy, start, lt.now());
+  // Returns at the cycle after the last accept, with the cycle after the last response; the last
+  // response's entries after its first are written one per cycle (the RTL's burst).
+  const sc_core::sc_time done =
+      dma_.read_posted(burst, lt) + state_.clock.cycles(std::min(rows, state_.params.dma_burst) - 1);
+  b.flag(half).set_at(true, done, lt);
+  return done;
 }
 
 }  // namespace acv::systolic

@@ -1,4 +1,5 @@
-// The load unit: dma_load instructions, DRAM rows into an IBUF or WBUF half through its DMA.
+// The load unit: dma_load instructions, DRAM rows into an IBUF or WBUF half through its DMA; the
+// next command's requests go out while earlier ones' responses are outstanding (completion in order).
 #pragma once
 
 #include <systemc>
@@ -15,10 +16,13 @@ class LoadUnit : public sc_core::sc_module {
 
  private:
   void run();
-  void execute(const ConcreteInstruction& in, LocalTime& lt);
+  // Starts the command and sends its requests: returns with lt.now() the cycle after the last
+  // accept, and the cycle after its last entry is written (its completion).
+  sc_core::sc_time execute(const ConcreteInstruction& in, LocalTime& lt, const sc_core::sc_time& in_flight_until);
   SharedState& state_;
   CommandTarget& command_;
   DmaInitiator& dma_;
+  sc_core::sc_time start_;  // the start cycle of the command execute() ran last
 };
 
 }  // namespace acv::systolic

@@ -184,10 +184,15 @@ TEST_CASE("the reuse mapping keeps the operand with the longer reuse resident an
   CHECK(w.resident == Resident::kB);
   CHECK(w.tm == 1024);  // the largest m-tile: equal traffic, fewest computes
   CHECK(w.loaded_entries == 4 * 576 + 4 * 36 * 2916);
-  // One m-tile: the traffic ties, the resident block needs half the dma_loads (each pays the latency).
+  // One m-tile: a resident block would serve one tile, saving no entry, and its K-long load would
+  // hold the load unit while the array waits (rtl/systolic/README.md, "Load unit"): per tile.
   const Tiling one_m = choose_tiling(ws, 144, 256, 1024);
-  CHECK(one_m.resident == Resident::kB);
-  CHECK(one_m.loads == 16 + 16 * 64);
+  CHECK(one_m.resident == Resident::kNone);
+  CHECK(one_m.tm == 144);
+  CHECK(one_m.loaded_entries == 16 * 64 * 144 + 16 * 1024);
+  // OS likewise: one m-tile keeps no B block, one n-tile no A block.
+  CHECK(choose_tiling(os, 16, 64, 576).resident != Resident::kB);
+  CHECK(choose_tiling(os, 2916, 16, 576).resident != Resident::kA);
   // K beyond the half: two chunks of whole k-tiles over both halves, when the k-tiles split evenly.
   const Tiling two = choose_tiling(ws, 2916, 64, 2048);
   CHECK(two.resident == Resident::kB);

@@ -167,6 +167,47 @@ TEST_CASE("systolic RTL instruction timing matches rtl/systolic/README.md", "[rt
     CHECK(out.cycles == 1 + 1 + config.dram.latency + 1 + 1);
     CHECK(out.counters.at("load.busy") == 1 + 1 + config.dram.latency + 1);
   }
+  SECTION("back-to-back dma_loads overlap: the second's request goes out before the first's response") {
+    // The first starts in cycle 1 and requests in cycle 2; the second starts the cycle after that
+    // accept and requests in cycle 4, while the first's response is still 39 cycles away. Both
+    // complete in order, the second in cycle 4 + latency + 1 (the unit that ran one command at a
+    // time requested it only after the first's response: 2 * (latency + 3) + 1 cycles in all).
+    const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, 1, n, n}),
+                            make_instruction(kDmaLoad, {kIbuf, 1, 64, 1, n, n})},
+                           4096);
+    const SimulationOutput out = run(p, config, std::vector<uint8_t>(4096));
+    CHECK(out.cycles == 4 + config.dram.latency + 1 + 1);
+    CHECK(out.counters.at("load.busy") == 4 + config.dram.latency + 1);
+    CHECK(out.counters.at("load.stall.compute") == 0);
+    CHECK(out.counters.at("dram.reads") == 2);
+  }
+  SECTION("a dma_load into a half an earlier load still fills waits until it is filled and released") {
+    // Load 3 targets IBUF half 0 while load 1 fills it: it starts only after the compute released
+    // the half, so the compute reads load 1's entry (A = 1 x 1 of 2, B = 3: C = 6), and the second
+    // compute load 3's (A = 5: C = 15).
+    const int64_t k = 1;
+    std::vector<uint8_t> dram(4096, 0);
+    dram[0] = 2;
+    dram[64] = 3;
+    dram[128] = 5;
+    dram[192] = 3;
+    const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, k, 1, n}),
+                            make_instruction(kDmaLoad, {kWbuf, 0, 64, k, 1, n}),
+                            make_instruction(kDmaLoad, {kIbuf, 0, 128, k, 1, n}),
+                            make_instruction(kDmaLoad, {kWbuf, 0, 192, k, 1, n}),
+                            make_instruction(kCompute, {0, 0, 0, k, n, 1, 1, 1, 1, 0}),
+                            make_instruction(kDmaStore, {0, 1024, 1, 1, 4}),
+                            make_instruction(kCompute, {0, 0, 1, k, n, 1, 1, 1, 1, 0}),
+                            make_instruction(kDmaStore, {1, 2048, 1, 1, 4})},
+                           4096);
+    const SimulationOutput out = run(p, config, dram);
+    int32_t c0 = 0, c1 = 0;
+    std::memcpy(&c0, out.dram.data() + 1024, 4);
+    std::memcpy(&c1, out.dram.data() + 2048, 4);
+    CHECK(c0 == 6);
+    CHECK(c1 == 15);
+    CHECK(out.counters.at("load.stall.compute") > 0);
+  }
   SECTION("a 6-row dma_load in bursts of 4: requests of 2 and 4 entries, 4 beats each, then 3 more writes") {
     config = systolic_config(n, "os", 256, 4, 4);
     const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, 6, n, n})}, 4096);

@@ -181,6 +181,27 @@ TEST_CASE("systolic TLM: LT cycles equal AT cycles with DMA bursts") {
         }
 }
 
+// rtl/systolic/README.md, "Load unit": the next dma_load's requests go out the cycle after the
+// previous one's last accept, while its responses are outstanding; the RTL test of the same
+// Program checks the same cycles.
+TEST_CASE("systolic TLM: back-to-back dma_loads overlap as in the RTL, in LT and AT") {
+  const AccelConfig cfg = config("os");
+  Program p;
+  p.isa = systolic::isa();
+  p.layer_name = "hand-built";
+  p.top.name = "top";
+  p.top.body = {make_instruction(systolic::kDmaLoad, {systolic::kIbuf, 0, 0, 1, 4, 4}),
+                make_instruction(systolic::kDmaLoad, {systolic::kIbuf, 1, 64, 1, 4, 4})};
+  p.dram_bytes = 4096;
+  for (const TlmMode mode : {TlmMode::LooselyTimed, TlmMode::ApproximatelyTimed}) {
+    const SimulationOutput out = run_in_child_process(
+        [&] { return TlmRunnerRegistry::create("systolic")->run(p, cfg, std::vector<uint8_t>(4096), mode); });
+    CHECK(out.cycles == 4 + cfg.dram.latency + 1 + 1);
+    CHECK(out.counters.at("load.busy") == 4 + cfg.dram.latency + 1);
+    CHECK(out.counters.at("load.stall.compute") == 0);
+  }
+}
+
 TEST_CASE("systolic TLM: a Program that waits on a flag nobody sets is reported as a deadlock") {
   SystolicAccelerator accel;
   const AccelConfig cfg = config("os");

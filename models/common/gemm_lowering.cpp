@@ -8,6 +8,7 @@
 #endif
 
 #include "error.h"
+#include "prefault.h"
 
 namespace acv {
 
@@ -146,7 +147,7 @@ std::vector<uint8_t> gemm_dram_image(const Layer& layer, const LayerData& data, 
   const GemmShape g = gemm_shape(layer);
   const GemmDramLayout lay = gemm_dram_layout(g);
   const bool transposed = a_is_transposed(program);
-  std::vector<uint8_t> dram(program.dram_bytes, 0);
+  std::vector<uint8_t> dram = prefaulted_vector<uint8_t>(program.dram_bytes);
   if (dram.size() < lay.end)
     throw BackendError("Program '" + program.layer_name + "' reserves too little external memory");
   constexpr int64_t kBlockRows = 16;
@@ -191,7 +192,7 @@ std::vector<int32_t> gemm_read_output(const Layer& layer, const std::vector<uint
   const GemmDramLayout lay = gemm_dram_layout(g);
   if (dram.size() < lay.end)
     throw BackendError("external memory image is smaller than the layer's output region");
-  std::vector<int32_t> out(static_cast<std::size_t>(g.groups * g.m * g.n));
+  std::vector<int32_t> out = prefaulted_vector<int32_t>(static_cast<std::size_t>(g.groups * g.m * g.n));
   for (int64_t grp = 0; grp < g.groups; ++grp)
     for (int64_t m = 0; m < g.m; ++m)
       for (int64_t n = 0; n < g.n; ++n) {

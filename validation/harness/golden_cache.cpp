@@ -9,6 +9,7 @@
 #include <iterator>
 #include <sstream>
 
+#include "models/common/prefault.h"
 #include "validation/harness/content_hash.h"
 #include "validation/harness/result_cache.h"
 #include "validation/harness/suite.h"
@@ -37,9 +38,9 @@ bool read_exact(const std::string& path, const Layer& layer, GoldenCase* out) {
       h.input != static_cast<uint64_t>(layer.input_elems()) || h.weights != static_cast<uint64_t>(layer.weight_elems()) ||
       h.outputs != static_cast<uint64_t>(layer.output_elems()))
     return false;
-  out->data.input.resize(h.input);
-  out->data.weights.resize(h.weights);
-  out->expected.resize(h.outputs);
+  out->data.input = prefaulted_vector<int8_t>(h.input);
+  out->data.weights = prefaulted_vector<int8_t>(h.weights);
+  out->expected = prefaulted_vector<int32_t>(h.outputs);
   out->expected_hash = h.output_hash;
   in.read(reinterpret_cast<char*>(out->data.input.data()), static_cast<std::streamsize>(h.input));
   in.read(reinterpret_cast<char*>(out->data.weights.data()), static_cast<std::streamsize>(h.weights));

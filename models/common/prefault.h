@@ -25,4 +25,14 @@ std::vector<T> prefaulted_vector(std::size_t n) {
   return v;
 }
 
+// A copy of [data, data + n) (trivially copyable T), its pages faulted in first and never zero-filled.
+template <class T>
+std::vector<T> prefaulted_copy(const T* data, std::size_t n) {
+  std::vector<T> v;
+  v.reserve(n);
+  prefault_for_write(v.data(), n * sizeof(T));
+  v.assign(data, data + n);
+  return v;
+}
+
 }  // namespace acv

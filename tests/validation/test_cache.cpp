@@ -246,6 +246,14 @@ TEST_CASE("golden cache: a hit returns the computed tensors, a changed seed or s
   CHECK(other_seed.data.input != first.data.input);
   // A damaged file is recomputed, not trusted.
   const std::string path = dir.path() + "/" + cache.key(l, 7).substr(0, 2) + "/" + cache.key(l, 7) + ".bin";
-  write_file(path, "ACVGOLD2 truncated");
+  std::string stored = read_file(path);
+  write_file(path, "ACVGOLD3 truncated");
+  CHECK(cache.get(l, 7).expected == first.expected);
+  // So is a file with bytes after the tensors (here its tensors damaged too, so that reading it
+  // would show), or with none at all.
+  for (std::size_t i = 40; i < stored.size(); ++i) stored[i] = static_cast<char>(~stored[i]);
+  write_file(path, stored + "tail");
+  CHECK(cache.get(l, 7).expected == first.expected);
+  write_file(path, "");
   CHECK(cache.get(l, 7).expected == first.expected);
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "models/common/error.h"
+#include "models/common/prefault.h"
 
 namespace acv {
 namespace {
@@ -69,6 +70,9 @@ class Reader {
   bool bytes(Container& out) {
     int64_t n = 0;
     if (!i64(n) || n < 0 || static_cast<uint64_t>(n) > size_ - pos_) return false;
+    out.clear();
+    out.reserve(static_cast<std::size_t>(n));
+    prefault_for_write(out.data(), static_cast<std::size_t>(n));  // the memory image: megabytes
     out.assign(buf_ + pos_, buf_ + pos_ + static_cast<std::size_t>(n));
     pos_ += static_cast<std::size_t>(n);
     return true;
@@ -172,7 +176,9 @@ SimulationOutput run_in_child_process(const std::function<SimulationOutput()>& s
   std::size_t size = 0;
   struct stat st {};
   if (got == 1 && ::fstat(result_fd, &st) == 0 && st.st_size > 0) {
-    void* map = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_SHARED, result_fd, 0);
+    // Populated at once: one system call instead of a page fault per page of the memory image.
+    void* map =
+        ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_SHARED | MAP_POPULATE, result_fd, 0);
     if (map != MAP_FAILED) {
       buf = static_cast<const uint8_t*>(map);
       size = static_cast<std::size_t>(st.st_size);

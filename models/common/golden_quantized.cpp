@@ -22,39 +22,83 @@ int8_t requantize(int64_t v, int t) {
   return static_cast<int8_t>(std::min<int64_t>(127, std::max<int64_t>(-128, q)));
 }
 
-std::vector<int8_t> golden_quantized_conv1d(const QuantizedConv1d& op, const std::vector<int8_t>& input,
-                                            const std::vector<int8_t>& weights, const std::vector<int32_t>& bias,
-                                            const std::vector<int8_t>& residual) {
-  const int64_t conv_len = op.conv_len(), out_len = op.out_len();
-  if (static_cast<int64_t>(input.size()) != op.in_c * op.in_len ||
-      static_cast<int64_t>(weights.size()) != op.out_c * op.in_c * op.kernel ||
-      static_cast<int64_t>(bias.size()) != op.out_c ||
-      (op.residual && static_cast<int64_t>(residual.size()) != op.out_c * conv_len) || op.shift < 1 ||
-      op.pool < 1 || conv_len < 1) {
-    throw std::invalid_argument("golden_quantized_conv1d: operand sizes do not match the shape");
+namespace {
+
+// The convolution sums of output channel oc at every conv position, into acc[conv_len]. Loops run
+// tap by tap over the positions (contiguous for stride 1, so they vectorize); Acc is int32 where no
+// sum can overflow it, int64 otherwise: the sums are exact either way.
+template <typename Acc>
+void conv_sums(const QuantizedConv1d& op, const int8_t* input, const int8_t* weights, int64_t oc,
+               std::vector<Acc>& acc) {
+  const int64_t conv_len = op.conv_len();
+  std::fill(acc.begin(), acc.end(), Acc{0});
+  Acc* a = acc.data();
+  for (int64_t ic = 0; ic < op.in_c; ++ic) {
+    const int8_t* row = input + ic * op.in_len;
+    const int8_t* w = weights + (oc * op.in_c + ic) * op.kernel;
+    for (int64_t k = 0; k < op.kernel; ++k) {
+      const int16_t wk = w[k];
+      if (wk == 0) continue;
+      // Positions x whose input pos = x * stride - pad + k lies in [0, in_len).
+      const int64_t lo_num = op.pad - k, hi_num = op.in_len - 1 + op.pad - k;
+      if (hi_num < 0) continue;
+      const int64_t x_lo = lo_num <= 0 ? 0 : (lo_num + op.stride - 1) / op.stride;
+      const int64_t x_hi = std::min(conv_len, hi_num / op.stride + 1);
+      if (x_lo >= x_hi) continue;
+      const int8_t* in = row + (x_lo * op.stride + k - op.pad);  // the input of position x_lo
+      Acc* out = a + x_lo;
+      const int64_t n = x_hi - x_lo;
+      // An int8 x int8 product fits int16 (|p| <= 2^14): 16-bit multiplies, 8 per SSE2 instruction.
+      if (op.stride == 1) {
+        for (int64_t i = 0; i < n; ++i) out[i] += static_cast<int16_t>(wk * in[i]);
+      } else {
+        for (int64_t i = 0; i < n; ++i) out[i] += static_cast<int16_t>(wk * in[i * op.stride]);
+      }
+    }
   }
+}
+
+template <typename Acc>
+void output_channels(const QuantizedConv1d& op, const std::vector<int8_t>& input, const std::vector<int8_t>& weights,
+                     const std::vector<int32_t>& bias, const std::vector<int8_t>& residual, std::vector<int8_t>& out) {
+  const int64_t conv_len = op.conv_len(), out_len = op.out_len();
   const int t = op.shift + op.pool_shift();
-  std::vector<int8_t> out(static_cast<std::size_t>(op.out_c * out_len));
+  std::vector<Acc> acc(static_cast<std::size_t>(conv_len));
   for (int64_t oc = 0; oc < op.out_c; ++oc) {
+    conv_sums(op, input.data(), weights.data(), oc, acc);
     for (int64_t o = 0; o < out_len; ++o) {
       int64_t sum = 0;
       for (int64_t p = 0; p < op.pool; ++p) {
         const int64_t x = o * op.pool + p;  // conv output position
-        int64_t acc = 0;
-        for (int64_t ic = 0; ic < op.in_c; ++ic) {
-          for (int64_t k = 0; k < op.kernel; ++k) {
-            const int64_t pos = x * op.stride - op.pad + k;
-            if (pos < 0 || pos >= op.in_len) continue;
-            acc += int64_t{input[ic * op.in_len + pos]} * weights[(oc * op.in_c + ic) * op.kernel + k];
-          }
-        }
-        int64_t y = acc + bias[oc];
-        if (op.residual) y += int64_t{residual[oc * conv_len + x]} * (int64_t{1} << op.shift);
+        int64_t y = int64_t{acc[static_cast<std::size_t>(x)]} + bias[static_cast<std::size_t>(oc)];
+        if (op.residual) y += int64_t{residual[static_cast<std::size_t>(oc * conv_len + x)]} * (int64_t{1} << op.shift);
         if (op.relu) y = std::max<int64_t>(y, 0);
         sum += y;
       }
-      out[oc * out_len + o] = requantize(sum, t);
+      out[static_cast<std::size_t>(oc * out_len + o)] = requantize(sum, t);
     }
+  }
+}
+
+}  // namespace
+
+std::vector<int8_t> golden_quantized_conv1d(const QuantizedConv1d& op, const std::vector<int8_t>& input,
+                                            const std::vector<int8_t>& weights, const std::vector<int32_t>& bias,
+                                            const std::vector<int8_t>& residual) {
+  const int64_t conv_len = op.conv_len();
+  if (static_cast<int64_t>(input.size()) != op.in_c * op.in_len ||
+      static_cast<int64_t>(weights.size()) != op.out_c * op.in_c * op.kernel ||
+      static_cast<int64_t>(bias.size()) != op.out_c ||
+      (op.residual && static_cast<int64_t>(residual.size()) != op.out_c * conv_len) || op.shift < 1 ||
+      op.pool < 1 || conv_len < 1 || op.stride < 1 || op.pad < 0) {
+    throw std::invalid_argument("golden_quantized_conv1d: operand sizes do not match the shape");
+  }
+  std::vector<int8_t> out(static_cast<std::size_t>(op.out_c * op.out_len()));
+  // |int8 x int8| <= 2^14: int32 holds any sum of fewer than 2^17 products.
+  if (op.in_c * op.kernel < (int64_t{1} << 17)) {
+    output_channels<int32_t>(op, input, weights, bias, residual, out);
+  } else {
+    output_channels<int64_t>(op, input, weights, bias, residual, out);
   }
   return out;
 }

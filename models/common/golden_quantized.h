@@ -30,8 +30,8 @@ struct QuantizedConv1d {
 //   y    = relu ? max(y, 0) : y
 //   s    = sum of y over the pool window
 //   out  = saturate_int8((s + 2^(t-1)) >> t),  t = shift + pool_shift   (round half up)
-// Accumulation is exact (int64); the hardware's widths are chosen so that it is for the layers
-// its mapper accepts.
+// Accumulation is exact (int32 where no sum can overflow it, else int64); the hardware's widths
+// are chosen so that it is for the layers its mapper accepts.
 std::vector<int8_t> golden_quantized_conv1d(const QuantizedConv1d& op, const std::vector<int8_t>& input,
                                             const std::vector<int8_t>& weights, const std::vector<int32_t>& bias,
                                             const std::vector<int8_t>& residual);

@@ -2,6 +2,8 @@
 // errors naming the layer and the limit, and the golden reference of quantized 1-D convolutions.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "models/common/golden.h"
 #include "models/common/golden_quantized.h"
 #include "models/common/workload_reader.h"
@@ -206,6 +208,87 @@ TEST_CASE("the quantized conv1d equals the int32 golden conv requantized, and ad
       CHECK(full[static_cast<std::size_t>(oc * (len / 3) + o)] == requantize(sum, 9 + 2));
     }
   }
+}
+
+// The golden's definition (golden_quantized.h) written out as plain int64 loops.
+std::vector<int8_t> quantized_conv1d_by_definition(const QuantizedConv1d& op, const std::vector<int8_t>& in,
+                                                   const std::vector<int8_t>& w, const std::vector<int32_t>& bias,
+                                                   const std::vector<int8_t>& res) {
+  const int64_t conv_len = op.conv_len(), out_len = op.out_len();
+  std::vector<int8_t> out(static_cast<std::size_t>(op.out_c * out_len));
+  for (int64_t oc = 0; oc < op.out_c; ++oc) {
+    for (int64_t o = 0; o < out_len; ++o) {
+      int64_t sum = 0;
+      for (int64_t p = 0; p < op.pool; ++p) {
+        const int64_t x = o * op.pool + p;
+        int64_t acc = 0;
+        for (int64_t ic = 0; ic < op.in_c; ++ic) {
+          for (int64_t k = 0; k < op.kernel; ++k) {
+            const int64_t pos = x * op.stride - op.pad + k;
+            if (pos >= 0 && pos < op.in_len)
+              acc += int64_t{in[static_cast<std::size_t>(ic * op.in_len + pos)]} *
+                     w[static_cast<std::size_t>((oc * op.in_c + ic) * op.kernel + k)];
+          }
+        }
+        int64_t y = acc + bias[static_cast<std::size_t>(oc)];
+        if (op.residual) y += int64_t{res[static_cast<std::size_t>(oc * conv_len + x)]} * (int64_t{1} << op.shift);
+        if (op.relu) y = std::max<int64_t>(y, 0);
+        sum += y;
+      }
+      out[static_cast<std::size_t>(oc * out_len + o)] = requantize(sum, op.shift + op.pool_shift());
+    }
+  }
+  return out;
+}
+
+TEST_CASE("the quantized conv1d equals its definition on random shapes, strides, padding and pools, and on sums "
+          "past int32",
+          "[ultratrail][golden]") {
+  uint64_t state = 0x9e3779b97f4a7c15ull;
+  auto draw = [&](int64_t lo, int64_t hi) {  // uniform in [lo, hi]
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return lo + static_cast<int64_t>((state >> 33) % static_cast<uint64_t>(hi - lo + 1));
+  };
+  auto bytes = [&](int64_t n, bool extreme) {
+    std::vector<int8_t> v(static_cast<std::size_t>(n));
+    for (auto& b : v) b = static_cast<int8_t>(extreme ? -128 : draw(-128, 127));
+    return v;
+  };
+  for (int trial = 0; trial < 300; ++trial) {
+    QuantizedConv1d op;
+    op.in_c = draw(1, 24);
+    op.out_c = draw(1, 12);
+    op.kernel = draw(1, 16);
+    op.stride = draw(1, 8);
+    op.pad = draw(0, op.kernel - 1);
+    op.in_len = draw(std::max<int64_t>(1, op.kernel - 2 * op.pad), 128);
+    op.pool = draw(1, std::min<int64_t>(4, op.conv_len()));
+    op.shift = static_cast<int>(draw(1, 14));
+    op.relu = draw(0, 1) == 1;
+    op.residual = draw(0, 1) == 1;
+    const auto in = bytes(op.in_c * op.in_len, false);
+    auto w = bytes(op.out_c * op.in_c * op.kernel, false);
+    for (auto& x : w)
+      if (draw(0, 9) == 0) x = 0;  // zero weights are skipped: still exact
+    std::vector<int32_t> bias(static_cast<std::size_t>(op.out_c));
+    for (auto& b : bias) b = static_cast<int32_t>(draw(-100000, 100000));
+    const auto res = op.residual ? bytes(op.out_c * op.conv_len(), false) : std::vector<int8_t>{};
+    INFO("trial " << trial << ": in_c " << op.in_c << " out_c " << op.out_c << " len " << op.in_len << " k "
+                  << op.kernel << " s " << op.stride << " pad " << op.pad << " pool " << op.pool);
+    REQUIRE(golden_quantized_conv1d(op, in, w, bias, res) == quantized_conv1d_by_definition(op, in, w, bias, res));
+  }
+  // -128 x -128 over 2^17 products: 2^31, one past int32; the sum must stay exact.
+  QuantizedConv1d big;
+  big.in_c = 8192;
+  big.out_c = 2;
+  big.in_len = 16;
+  big.kernel = 16;
+  big.shift = 30;
+  const auto in = bytes(big.in_c * big.in_len, true), w = bytes(big.out_c * big.in_c * big.kernel, true);
+  const std::vector<int32_t> bias(2, 0);
+  const auto out = golden_quantized_conv1d(big, in, w, bias, {});
+  CHECK(out == quantized_conv1d_by_definition(big, in, w, bias, {}));
+  CHECK(out[0] == 2);  // 2^31 >> 30
 }
 
 TEST_CASE("network data and DRAM image round-trip through the output layout", "[ultratrail]") {

@@ -1,6 +1,9 @@
 // The golden reference of quantized 1-D convolutions with output processing (golden_quantized.h).
 #include "golden_quantized.h"
 
+#include "golden.h"
+#include "layer.h"
+
 #include <algorithm>
 #include <stdexcept>
 #include <string>
@@ -24,20 +27,18 @@ int8_t requantize(int64_t v, int t) {
 
 namespace {
 
-// The convolution sums of output channel oc at every conv position, into acc[conv_len]. Loops run
-// tap by tap over the positions (contiguous for stride 1, so they vectorize); Acc is int32 where no
-// sum can overflow it, int64 otherwise: the sums are exact either way.
-template <typename Acc>
+// The convolution sums of output channel oc at every conv position, into acc[conv_len], in int64
+// (sums too wide for the int32 golden GEMM), tap by tap over the positions.
 void conv_sums(const QuantizedConv1d& op, const int8_t* input, const int8_t* weights, int64_t oc,
-               std::vector<Acc>& acc) {
+               std::vector<int64_t>& acc) {
   const int64_t conv_len = op.conv_len();
-  std::fill(acc.begin(), acc.end(), Acc{0});
-  Acc* a = acc.data();
+  std::fill(acc.begin(), acc.end(), int64_t{0});
+  int64_t* a = acc.data();
   for (int64_t ic = 0; ic < op.in_c; ++ic) {
     const int8_t* row = input + ic * op.in_len;
     const int8_t* w = weights + (oc * op.in_c + ic) * op.kernel;
     for (int64_t k = 0; k < op.kernel; ++k) {
-      const int16_t wk = w[k];
+      const int64_t wk = w[k];
       if (wk == 0) continue;
       // Positions x whose input pos = x * stride - pad + k lies in [0, in_len).
       const int64_t lo_num = op.pad - k, hi_num = op.in_len - 1 + op.pad - k;
@@ -46,31 +47,25 @@ void conv_sums(const QuantizedConv1d& op, const int8_t* input, const int8_t* wei
       const int64_t x_hi = std::min(conv_len, hi_num / op.stride + 1);
       if (x_lo >= x_hi) continue;
       const int8_t* in = row + (x_lo * op.stride + k - op.pad);  // the input of position x_lo
-      Acc* out = a + x_lo;
-      const int64_t n = x_hi - x_lo;
-      // An int8 x int8 product fits int16 (|p| <= 2^14): 16-bit multiplies, 8 per SSE2 instruction.
-      if (op.stride == 1) {
-        for (int64_t i = 0; i < n; ++i) out[i] += static_cast<int16_t>(wk * in[i]);
-      } else {
-        for (int64_t i = 0; i < n; ++i) out[i] += static_cast<int16_t>(wk * in[i * op.stride]);
-      }
+      int64_t* out = a + x_lo;
+      for (int64_t i = 0; i < x_hi - x_lo; ++i) out[i] += wk * in[i * op.stride];
     }
   }
 }
 
-template <typename Acc>
-void output_channels(const QuantizedConv1d& op, const std::vector<int8_t>& input, const std::vector<int8_t>& weights,
-                     const std::vector<int32_t>& bias, const std::vector<int8_t>& residual, std::vector<int8_t>& out) {
+// Output processing of every channel; sums(oc) gives channel oc's conv sums at every position.
+template <typename Sums>
+void output_channels(const QuantizedConv1d& op, const std::vector<int32_t>& bias, const std::vector<int8_t>& residual,
+                     Sums sums, std::vector<int8_t>& out) {
   const int64_t conv_len = op.conv_len(), out_len = op.out_len();
   const int t = op.shift + op.pool_shift();
-  std::vector<Acc> acc(static_cast<std::size_t>(conv_len));
   for (int64_t oc = 0; oc < op.out_c; ++oc) {
-    conv_sums(op, input.data(), weights.data(), oc, acc);
+    const auto* acc = sums(oc);
     for (int64_t o = 0; o < out_len; ++o) {
       int64_t sum = 0;
       for (int64_t p = 0; p < op.pool; ++p) {
         const int64_t x = o * op.pool + p;  // conv output position
-        int64_t y = int64_t{acc[static_cast<std::size_t>(x)]} + bias[static_cast<std::size_t>(oc)];
+        int64_t y = int64_t{acc[x]} + bias[static_cast<std::size_t>(oc)];
         if (op.residual) y += int64_t{residual[static_cast<std::size_t>(oc * conv_len + x)]} * (int64_t{1} << op.shift);
         if (op.relu) y = std::max<int64_t>(y, 0);
         sum += y;
@@ -94,11 +89,26 @@ std::vector<int8_t> golden_quantized_conv1d(const QuantizedConv1d& op, const std
     throw std::invalid_argument("golden_quantized_conv1d: operand sizes do not match the shape");
   }
   std::vector<int8_t> out(static_cast<std::size_t>(op.out_c * op.out_len()));
-  // |int8 x int8| <= 2^14: int32 holds any sum of fewer than 2^17 products.
+  // |int8 x int8| <= 2^14: int32 holds any sum of fewer than 2^17 products, so the layers' golden
+  // GEMM (golden_output, SIMD, sums mod 2^32) is exact there; wider sums take int64 loops.
   if (op.in_c * op.kernel < (int64_t{1} << 17)) {
-    output_channels<int32_t>(op, input, weights, bias, residual, out);
+    Layer l;
+    l.kind = LayerKind::Conv1d;
+    l.in_c = op.in_c;
+    l.out_c = op.out_c;
+    l.in_h = 1;
+    l.in_w = op.in_len;
+    l.kw = op.kernel;
+    l.stride_w = op.stride;
+    l.pad_w = op.pad;
+    const std::vector<int32_t> sums = golden_output(l, LayerData{input, weights});
+    output_channels(op, bias, residual, [&](int64_t oc) { return sums.data() + oc * conv_len; }, out);
   } else {
-    output_channels<int64_t>(op, input, weights, bias, residual, out);
+    std::vector<int64_t> acc(static_cast<std::size_t>(conv_len));
+    output_channels(op, bias, residual, [&](int64_t oc) {
+      conv_sums(op, input.data(), weights.data(), oc, acc);
+      return acc.data();
+    }, out);
   }
   return out;
 }

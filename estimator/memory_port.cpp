@@ -125,8 +125,15 @@ MemoryPort::Placed MemoryPort::sweep_among(const BoundMemory& bm, int64_t n, int
       if (streams[k].t < t) h = t, t = streams[k].t, x = k;
       else h = std::min(h, streams[k].t);
     }
-    if (lone_ && h - t > 2 * streams[x].interval && streams[x].interval >= 1 && lone_stream(bm, streams[x].left,
-        streams[x].xfer, streams[x].interval, streams[x].t, h, streams[x].mine, &prefix_done, &w, accept)) {
+    // Worth trying when a few of its requests fit before h and a port and a slot are free at t
+    // (else it is held, as by the others: they alternate).
+    while (!frees.empty() && frees.top() <= t) frees.pop();
+    std::size_t due = w;
+    while (due < window_.size() && window_[due].accept <= t) ++due;
+    if (lone_ && streams[x].interval >= 1 && h - t > 3 * streams[x].interval &&
+        static_cast<int64_t>(frees.size() + (due - w)) < bm.max_outstanding && (t != cycle || same < bm.ports) &&
+        lone_stream(bm, streams[x].left, streams[x].xfer, streams[x].interval, streams[x].t, h, streams[x].mine,
+                    &prefix_done, &w, accept)) {
       // Stream x alone before cycle h (the later streams' loads waiting on no store, a store's
       // tail): its requests up to there follow place()'s rule among those accepted and the
       // window, so generate_requests() places them (closed forms included) instead of the sweep.
@@ -190,6 +197,9 @@ bool MemoryPort::lone_stream(const BoundMemory& bm, int64_t n, int64_t xfer, int
     accepted_.push_back(window_[i]);
     accepted_.back().prefix_done = pd, accepted_.back().prefix_free = pf;
   }
+  // No more than one per interval from t on fits before h (a step's first requests do not depend on
+  // its later ones).
+  if (h < std::numeric_limits<int64_t>::max()) n = std::min(n, (h - t - 1) / interval + 1);
   lone_nq_.resize(static_cast<std::size_t>(n));
   const Generated g = generate_requests(bm, accepted_.data(), accepted_.size(), lone_nq_.data(), n, t, t, interval,
                                         xfer, *prefix_done);

@@ -283,6 +283,37 @@ MemoryPort::Generated MemoryPort::generate_requests(const BoundMemory& bm, const
   int64_t done = step_start, issue = start - interval;
   const int64_t lat = bm.latency, rd = bm.release_delay;
   int64_t j = 0;
+  // Closed form of the recurrence below for the `left` requests still to come (only this step's
+  // counting), when it settles at once:
+  // request i (from 1) accepted at issue + i * interval (no port or slot binds), its response
+  // either latency + xfer after that (xfer <= interval: the port keeps up) or xfer after the one
+  // before (xfer >= interval: responses back to back). Slots are checked against the window
+  // before and, as their margin is linear in i, at both ends of the run itself.
+  const auto progression = [&](int64_t left) -> Generated {
+    Generated g{k, issue, done, 0, 0, MemRequest{0, 0, 0}, 0, 0, 0};
+    if (interval < 1 || left <= 0) return g;
+    const int64_t t1 = issue + interval, w = bm.max_outstanding;
+    int64_t base = 0, dd = 0;  // response of request i: base + i * dd
+    const bool keeps_up = xfer <= interval && prefix_done <= t1 + lat;
+    if (keeps_up) {
+      base = issue + lat + xfer, dd = interval;
+    } else if (xfer >= interval && prefix_done >= t1 + lat) {
+      base = prefix_done, dd = xfer;
+    } else {
+      return g;
+    }
+    // Request i waits for the one w back: a new one of this step (index k - 1 + i - w < k) ...
+    for (int64_t i = std::max<int64_t>(1, w - static_cast<int64_t>(k) + 1); i <= std::min(left, w); ++i)
+      if (nq[static_cast<std::size_t>(static_cast<int64_t>(k) - 1 + i - w)].free > issue + i * interval) return g;
+    // ... or one of the run (i' = i - w >= 1): free base + i' * dd + rd by issue + (i' + w) * interval.
+    for (const int64_t ip : {int64_t{1}, left - w})
+      if (ip >= 1 && base + ip * dd + rd > issue + (ip + w) * interval) return g;
+    g.run_first = MemRequest{t1, base + dd, base + dd + rd};
+    g.run_count = left, g.run_da = interval, g.run_dd = dd;
+    g.issue = issue + left * interval;
+    g.done = std::max(done, base + left * dd);
+    return g;
+  };
   for (; j < n; ++j) {
     // Every placed request accepted before t and free by then (at j == 0 the pointers stand at
     // start itself, where a request accepted at start still takes a port): see below.
@@ -291,6 +322,11 @@ MemoryPort::Generated MemoryPort::generate_requests(const BoundMemory& bm, const
     // until the next placed one is accepted only this step's requests count, as in the loop below.
     if (j > 0 && interval >= 1 && static_cast<int64_t>(ia) == freed_base + static_cast<int64_t>(jf)) {
       const int64_t next_placed = ia < old_n ? rq[ia].accept : std::numeric_limits<int64_t>::max();
+      // All the rest before it: the closed form (a load's requests before a store placed later).
+      if (issue + (n - j) * interval < next_placed) {
+        const Generated g = progression(n - j);
+        if (g.run_count > 0) return g;
+      }
       for (; j < n; ++j) {
         int64_t t = issue + interval;
         if (k >= window) t = std::max(t, nq[k - window].free);
@@ -350,36 +386,6 @@ MemoryPort::Generated MemoryPort::generate_requests(const BoundMemory& bm, const
   // every later request is the one a window back plus that delta (checked once per window).
   const std::size_t tail_start = k;
   int64_t repeat_count = 0, repeat_delta = 0;  // requests left as copies of the last window
-  // Closed form of the recurrence for the `left` requests still to come, when it settles at once:
-  // request i (from 1) accepted at issue + i * interval (no port or slot binds), its response
-  // either latency + xfer after that (xfer <= interval: the port keeps up) or xfer after the one
-  // before (xfer >= interval: responses back to back). Slots are checked against the window
-  // before and, as their margin is linear in i, at both ends of the run itself.
-  const auto progression = [=](int64_t left) -> Generated {
-    Generated g{k, issue, done, 0, 0, MemRequest{0, 0, 0}, 0, 0, 0};
-    if (interval < 1 || left <= 0) return g;
-    const int64_t t1 = issue + interval, w = bm.max_outstanding;
-    int64_t base = 0, dd = 0;  // response of request i: base + i * dd
-    const bool keeps_up = xfer <= interval && prefix_done <= t1 + lat;
-    if (keeps_up) {
-      base = issue + lat + xfer, dd = interval;
-    } else if (xfer >= interval && prefix_done >= t1 + lat) {
-      base = prefix_done, dd = xfer;
-    } else {
-      return g;
-    }
-    // Request i waits for the one w back: a new one of this step (index k - 1 + i - w < k) ...
-    for (int64_t i = std::max<int64_t>(1, w - static_cast<int64_t>(k) + 1); i <= std::min(left, w); ++i)
-      if (nq[static_cast<std::size_t>(static_cast<int64_t>(k) - 1 + i - w)].free > issue + i * interval) return g;
-    // ... or one of the run (i' = i - w >= 1): free base + i' * dd + rd by issue + (i' + w) * interval.
-    for (const int64_t ip : {int64_t{1}, left - w})
-      if (ip >= 1 && base + ip * dd + rd > issue + (ip + w) * interval) return g;
-    g.run_first = MemRequest{t1, base + dd, base + dd + rd};
-    g.run_count = left, g.run_da = interval, g.run_dd = dd;
-    g.issue = issue + left * interval;
-    g.done = std::max(done, base + left * dd);
-    return g;
-  };
   if (j < n) {
     const Generated g = progression(n - j);
     if (g.run_count > 0) return g;

@@ -265,7 +265,8 @@ class Evaluator {
   };
   struct Placement {
     std::size_t m;
-    int64_t issue;  // its last acceptance
+    int64_t issue, done;  // its last acceptance, its latest response
+    bool operator==(const Placement& o) const { return m == o.m && issue == o.issue && done == o.done; }
   };
   struct Snapshot {
     State s;  // times, queue heads and busy counters only
@@ -308,17 +309,34 @@ class Evaluator {
 
   // The state after the instruction, before its look-ahead (on top of snapshot_): times copied,
   // storage locations, request logs and carried operands rewound to where their journals were.
+  // Also its memory placements and the requests they left (same_as_mid()).
   struct Mid {
     std::vector<int64_t> t, head, busy;
     int64_t max_end = 0, evaluated = 0;
     uint64_t stamp = 0;
     std::size_t journal = 0, latch = 0;
+    std::vector<Placement> placed;
+    std::vector<int64_t> logs;
   };
   void mark_mid() {
     mid_.t = s_.t, mid_.head = s_.head, mid_.busy = s_.busy;
     mid_.max_end = s_.max_end, mid_.evaluated = est_.evaluated_instructions, mid_.stamp = stamp_;
     mid_.journal = journal_.size(), mid_.latch = latch_undo_.size();
     for (auto& log : s_.requests) log.mark2();
+    if (opt_.plain_look_ahead) return;
+    mid_.placed = placed_;
+    mid_.logs.clear();
+    for (const auto& log : s_.requests) log.since_mark(&mid_.logs);
+  }
+  // Whether the instruction, evaluated again from snapshot_ among the later streams, placed every
+  // memory step as it did at mark_mid() (the same last acceptance and response, the same requests in
+  // the logs). The later streams only change its memory steps' placement, so it then left the
+  // state mark_mid() saw, and the look-ahead from there would collect the same streams again.
+  bool same_as_mid() {
+    if (placed_.size() != mid_.placed.size() || !std::equal(placed_.begin(), placed_.end(), mid_.placed.begin())) return false;
+    logs_code_.clear();
+    for (const auto& log : s_.requests) log.since_mark(&logs_code_);
+    return logs_code_ == mid_.logs;
   }
   void rewind_mid() {
     s_.t = mid_.t, s_.head = mid_.head, s_.busy = mid_.busy;
@@ -399,6 +417,9 @@ class Evaluator {
       run_one(ins);
       later_ = nullptr;
       if (later.empty() || settled) return;
+      // Placed as before the look-ahead: another one would collect these streams again, and the
+      // round after it would end here (settled) on this state.
+      if (!opt_.plain_look_ahead && same_as_mid()) return;
       before.swap(later);
     }
   }
@@ -967,7 +988,7 @@ class Evaluator {
       for (const Placement& p : placed_)
         if (p.m == m && start < p.issue) later_streams_.push_back(LaterStream{m, {start, n, xfer, interval, rank}});
     } else {
-      placed_.push_back(Placement{m, placed.issue});
+      placed_.push_back(Placement{m, placed.issue, placed.done});
     }
     const int64_t issue = placed.issue, done = placed.done;
     s_.busy[a_.objects.size() + m] += n * xfer;
@@ -1295,6 +1316,7 @@ class Evaluator {
   int crossed_seg_ = std::numeric_limits<int>::max(), crossed_end_ = std::numeric_limits<int>::max();
   const std::vector<LaterStream>* later_ = nullptr;  // the running instruction competes with them
   std::vector<LaterStream> later_streams_;            // collected by look_ahead()
+  std::vector<int64_t> logs_code_;                    // scratch of same_as_mid()
   std::vector<Placement> placed_;                     // the running instruction's memory steps
   std::vector<MemoryPort::Stream> streams_;           // scratch of memory()
   Snapshot snapshot_;

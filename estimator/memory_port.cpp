@@ -106,18 +106,59 @@ MemoryPort::Placed MemoryPort::sweep_among(const BoundMemory& bm, int64_t n, int
   while (!streams[me].mine) ++me;
   std::priority_queue<int64_t, std::vector<int64_t>, std::greater<>> frees;  // of the requests accepted so far
   new_.clear();
+  accepted_.clear();
   std::size_t w = 0;
   int64_t issue = start - interval, done = step_start, cycle = std::numeric_limits<int64_t>::min(), same = 0;
+  int64_t prefix_free = std::numeric_limits<int64_t>::min();
+  // The requests accepted so far that may still be in flight, in order, with their prefix maxima
+  // (for generate_requests(), which reads the last one's prefix_done: the response order).
+  const auto accept = [&](const MemRequest& r) {
+    prefix_free = std::max(prefix_free, r.free);
+    accepted_.push_back(r);
+    accepted_.back().prefix_done = prefix_done, accepted_.back().prefix_free = prefix_free;
+  };
   while (streams[me].left > 0) {
-    int64_t t = std::numeric_limits<int64_t>::max();
-    for (const Next& s : streams)
-      if (s.left > 0) t = std::min(t, s.t);
+    int64_t t = std::numeric_limits<int64_t>::max(), h = t;  // the least and second least next cycle
+    std::size_t x = 0;
+    for (std::size_t k = 0; k < streams.size(); ++k) {
+      if (streams[k].left == 0) continue;
+      if (streams[k].t < t) h = t, t = streams[k].t, x = k;
+      else h = std::min(h, streams[k].t);
+    }
+    // Worth trying when a few of its requests fit before h and a port and a slot are free at t
+    // (else it is held, as by the others: they alternate).
+    while (!frees.empty() && frees.top() <= t) frees.pop();
+    std::size_t due = w;
+    while (due < window_.size() && window_[due].accept <= t) ++due;
+    if (lone_ && streams[x].interval >= 1 && h - t > 3 * streams[x].interval &&
+        static_cast<int64_t>(frees.size() + (due - w)) < bm.max_outstanding && (t != cycle || same < bm.ports) &&
+        lone_stream(bm, streams[x].left, streams[x].xfer, streams[x].interval, streams[x].t, h, streams[x].mine,
+                    &prefix_done, &w, accept)) {
+      // Stream x alone before cycle h (the later streams' loads waiting on no store, a store's
+      // tail): its requests up to there follow place()'s rule among those accepted and the
+      // window, so generate_requests() places them (closed forms included) instead of the sweep.
+      Next& s = streams[x];
+      const int64_t last = lone_req_.back().accept;  // only those still in flight after it matter
+      for (const MemRequest& r : lone_req_) {
+        if (r.free > last) frees.push(r.free);
+        if (s.mine) new_.push_back(r), issue = r.accept, done = std::max(done, r.done);
+      }
+      for (std::size_t i = lone_from_; i < w; ++i)
+        if (window_[i].free > last) frees.push(window_[i].free);
+      s.left -= lone_count_;
+      s.t = lone_req_.back().accept + s.interval;
+      // The state after the cycle of its last request: the requests accepted in it.
+      cycle = lone_req_.back().accept, same = 1;
+      for (std::size_t i = lone_from_; i < w; ++i) same += window_[i].accept == cycle ? 1 : 0;
+      continue;
+    }
     if (t != cycle) cycle = t, same = 0;
     // Placed requests keep their cycles: first among equals.
     for (; w < window_.size() && window_[w].accept <= t; ++w) {
       frees.push(window_[w].free);
       prefix_done = std::max(prefix_done, window_[w].done);
       same += window_[w].accept == t ? 1 : 0;
+      accept(window_[w]);
     }
     while (!frees.empty() && frees.top() <= t) frees.pop();
     for (std::size_t k = 0; k < streams.size(); ++k) {
@@ -132,6 +173,7 @@ MemoryPort::Placed MemoryPort::sweep_among(const BoundMemory& bm, int64_t n, int
       prefix_done = d;
       frees.push(d + bm.release_delay);
       ++same;
+      accept(MemRequest{t, d, d + bm.release_delay});
       if (s.mine) {
         new_.emplace_back(t, d, d + bm.release_delay);
         issue = t;
@@ -142,6 +184,77 @@ MemoryPort::Placed MemoryPort::sweep_among(const BoundMemory& bm, int64_t n, int
     }
   }
   return Placed{issue, done};
+}
+
+template <class Accept>
+bool MemoryPort::lone_stream(const BoundMemory& bm, int64_t n, int64_t xfer, int64_t interval, int64_t t, int64_t h,
+                             bool all, int64_t* prefix_done, std::size_t* w, const Accept& accept) {
+  // The placed requests: those accepted, then the window's still to come (taken off again).
+  const std::size_t na = accepted_.size();
+  int64_t pd = *prefix_done, pf = na > 0 ? accepted_.back().prefix_free : std::numeric_limits<int64_t>::min();
+  for (std::size_t i = *w; i < window_.size(); ++i) {
+    pd = std::max(pd, window_[i].done), pf = std::max(pf, window_[i].free);
+    accepted_.push_back(window_[i]);
+    accepted_.back().prefix_done = pd, accepted_.back().prefix_free = pf;
+  }
+  // No more than one per interval from t on fits before h (a step's first requests do not depend on
+  // its later ones).
+  if (h < std::numeric_limits<int64_t>::max()) n = std::min(n, (h - t - 1) / interval + 1);
+  lone_nq_.resize(static_cast<std::size_t>(n));
+  const Generated g = generate_requests(bm, accepted_.data(), accepted_.size(), lone_nq_.data(), n, t, t, interval,
+                                        xfer, *prefix_done);
+  accepted_.resize(na);
+  // Its requests accepted before h, in order: the explicit ones, the repeated windows, the run
+  // (acceptance cycles grow along them). Only the last max_outstanding can be in flight after the
+  // last of them, and its response is the latest: the others are left out unless they are this
+  // step's own (`all`).
+  const auto window = static_cast<std::size_t>(bm.max_outstanding);
+  const auto nth = [&](int64_t i) {
+    if (i < static_cast<int64_t>(g.k)) return lone_nq_[static_cast<std::size_t>(i)];
+    i -= static_cast<int64_t>(g.k);
+    if (i < g.repeat_count) {
+      MemRequest q = lone_nq_[g.k - window + static_cast<std::size_t>(i % bm.max_outstanding)];
+      const int64_t shift = (i / bm.max_outstanding + 1) * g.repeat_delta;
+      q.accept += shift, q.done += shift, q.free += shift;
+      return q;
+    }
+    i -= g.repeat_count;
+    return MemRequest(g.run_first.accept + i * g.run_da, g.run_first.done + i * g.run_dd,
+                      g.run_first.free + i * g.run_dd);
+  };
+  int64_t lo = 0, hi = static_cast<int64_t>(g.k) + g.repeat_count + g.run_count;  // first accepted at h or later
+  while (lo < hi) {
+    const int64_t mid = lo + (hi - lo) / 2;
+    if (nth(mid).accept < h) lo = mid + 1;
+    else hi = mid;
+  }
+  lone_count_ = lo;
+  lone_req_.clear();
+  for (int64_t i = all ? 0 : std::max<int64_t>(0, lo - bm.max_outstanding); i < lo; ++i) lone_req_.push_back(nth(i));
+  if (lone_req_.empty()) return false;
+  // Into the accepted ones, the window's first among equals, up to its last request's cycle.
+  lone_from_ = *w;
+  const int64_t last = lone_req_.back().accept;
+  std::size_t i = *w;
+  for (const MemRequest& r : lone_req_) {
+    for (; i < window_.size() && window_[i].accept <= r.accept; ++i) {
+      *prefix_done = std::max(*prefix_done, window_[i].done);
+      accept(window_[i]);
+    }
+    *prefix_done = std::max(*prefix_done, r.done);
+    accept(r);
+  }
+  for (; i < window_.size() && window_[i].accept <= last; ++i) {
+    *prefix_done = std::max(*prefix_done, window_[i].done);
+    accept(window_[i]);
+  }
+  *w = i;
+  // Those free by the last cycle decide nothing after it but the response order, which the
+  // next one's prefix_done (or prefix_done) holds.
+  const auto freed = std::partition_point(accepted_.begin(), accepted_.end(),
+                                          [last](const MemRequest& r) { return r.prefix_free <= last; });
+  accepted_.erase(accepted_.begin(), freed);
+  return true;
 }
 
 MemoryPort::Generated MemoryPort::generate_requests(const BoundMemory& bm, const MemRequest* rq, std::size_t old_n, MemRequest* nq, int64_t n, int64_t start, int64_t step_start, int64_t interval, int64_t xfer, int64_t done_before_window) {
@@ -170,6 +283,37 @@ MemoryPort::Generated MemoryPort::generate_requests(const BoundMemory& bm, const
   int64_t done = step_start, issue = start - interval;
   const int64_t lat = bm.latency, rd = bm.release_delay;
   int64_t j = 0;
+  // Closed form of the recurrence below for the `left` requests still to come (only this step's
+  // counting), when it settles at once:
+  // request i (from 1) accepted at issue + i * interval (no port or slot binds), its response
+  // either latency + xfer after that (xfer <= interval: the port keeps up) or xfer after the one
+  // before (xfer >= interval: responses back to back). Slots are checked against the window
+  // before and, as their margin is linear in i, at both ends of the run itself.
+  const auto progression = [&](int64_t left) -> Generated {
+    Generated g{k, issue, done, 0, 0, MemRequest{0, 0, 0}, 0, 0, 0};
+    if (interval < 1 || left <= 0) return g;
+    const int64_t t1 = issue + interval, w = bm.max_outstanding;
+    int64_t base = 0, dd = 0;  // response of request i: base + i * dd
+    const bool keeps_up = xfer <= interval && prefix_done <= t1 + lat;
+    if (keeps_up) {
+      base = issue + lat + xfer, dd = interval;
+    } else if (xfer >= interval && prefix_done >= t1 + lat) {
+      base = prefix_done, dd = xfer;
+    } else {
+      return g;
+    }
+    // Request i waits for the one w back: a new one of this step (index k - 1 + i - w < k) ...
+    for (int64_t i = std::max<int64_t>(1, w - static_cast<int64_t>(k) + 1); i <= std::min(left, w); ++i)
+      if (nq[static_cast<std::size_t>(static_cast<int64_t>(k) - 1 + i - w)].free > issue + i * interval) return g;
+    // ... or one of the run (i' = i - w >= 1): free base + i' * dd + rd by issue + (i' + w) * interval.
+    for (const int64_t ip : {int64_t{1}, left - w})
+      if (ip >= 1 && base + ip * dd + rd > issue + (ip + w) * interval) return g;
+    g.run_first = MemRequest{t1, base + dd, base + dd + rd};
+    g.run_count = left, g.run_da = interval, g.run_dd = dd;
+    g.issue = issue + left * interval;
+    g.done = std::max(done, base + left * dd);
+    return g;
+  };
   for (; j < n; ++j) {
     // Every placed request accepted before t and free by then (at j == 0 the pointers stand at
     // start itself, where a request accepted at start still takes a port): see below.
@@ -178,6 +322,11 @@ MemoryPort::Generated MemoryPort::generate_requests(const BoundMemory& bm, const
     // until the next placed one is accepted only this step's requests count, as in the loop below.
     if (j > 0 && interval >= 1 && static_cast<int64_t>(ia) == freed_base + static_cast<int64_t>(jf)) {
       const int64_t next_placed = ia < old_n ? rq[ia].accept : std::numeric_limits<int64_t>::max();
+      // All the rest before it: the closed form (a load's requests before a store placed later).
+      if (issue + (n - j) * interval < next_placed) {
+        const Generated g = progression(n - j);
+        if (g.run_count > 0) return g;
+      }
       for (; j < n; ++j) {
         int64_t t = issue + interval;
         if (k >= window) t = std::max(t, nq[k - window].free);
@@ -237,36 +386,6 @@ MemoryPort::Generated MemoryPort::generate_requests(const BoundMemory& bm, const
   // every later request is the one a window back plus that delta (checked once per window).
   const std::size_t tail_start = k;
   int64_t repeat_count = 0, repeat_delta = 0;  // requests left as copies of the last window
-  // Closed form of the recurrence for the `left` requests still to come, when it settles at once:
-  // request i (from 1) accepted at issue + i * interval (no port or slot binds), its response
-  // either latency + xfer after that (xfer <= interval: the port keeps up) or xfer after the one
-  // before (xfer >= interval: responses back to back). Slots are checked against the window
-  // before and, as their margin is linear in i, at both ends of the run itself.
-  const auto progression = [=](int64_t left) -> Generated {
-    Generated g{k, issue, done, 0, 0, MemRequest{0, 0, 0}, 0, 0, 0};
-    if (interval < 1 || left <= 0) return g;
-    const int64_t t1 = issue + interval, w = bm.max_outstanding;
-    int64_t base = 0, dd = 0;  // response of request i: base + i * dd
-    const bool keeps_up = xfer <= interval && prefix_done <= t1 + lat;
-    if (keeps_up) {
-      base = issue + lat + xfer, dd = interval;
-    } else if (xfer >= interval && prefix_done >= t1 + lat) {
-      base = prefix_done, dd = xfer;
-    } else {
-      return g;
-    }
-    // Request i waits for the one w back: a new one of this step (index k - 1 + i - w < k) ...
-    for (int64_t i = std::max<int64_t>(1, w - static_cast<int64_t>(k) + 1); i <= std::min(left, w); ++i)
-      if (nq[static_cast<std::size_t>(static_cast<int64_t>(k) - 1 + i - w)].free > issue + i * interval) return g;
-    // ... or one of the run (i' = i - w >= 1): free base + i' * dd + rd by issue + (i' + w) * interval.
-    for (const int64_t ip : {int64_t{1}, left - w})
-      if (ip >= 1 && base + ip * dd + rd > issue + (ip + w) * interval) return g;
-    g.run_first = MemRequest{t1, base + dd, base + dd + rd};
-    g.run_count = left, g.run_da = interval, g.run_dd = dd;
-    g.issue = issue + left * interval;
-    g.done = std::max(done, base + left * dd);
-    return g;
-  };
   if (j < n) {
     const Generated g = progression(n - j);
     if (g.run_count > 0) return g;

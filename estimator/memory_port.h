@@ -41,6 +41,8 @@ class MemoryPort {
                      int64_t step_start, int rank, const std::vector<Stream>& later);
   // Tests: place_among() computes every step (the memo gives the same).
   void memoize_among(bool on) { memoize_among_ = on; }
+  // Tests: place_among() sweeps every request, also a stream's while it is the only one (the same).
+  void jump_lone(bool on) { lone_ = on; }
 
  private:
   // A step's new requests (see memory()): the first `k` in nq, then `repeat_count` copies of the
@@ -59,6 +61,15 @@ class MemoryPort {
   Placed sweep_among(const BoundMemory& bm, int64_t n, int64_t xfer, int64_t interval, int64_t start,
                      int64_t step_start, int rank, const std::vector<Stream>& later, int64_t prefix_done);
 
+  // sweep_among()'s stream alone from cycle `t` until `h` (every other one's next cycle): its `n`
+  // requests placed by generate_requests() among the accepted ones and the window from `w` on;
+  // lone_count_ of them are accepted before h. Those (`all`) or the last max_outstanding of them go
+  // to lone_req_ and, with the window's up to the last of them, to `accept` (prefix_done, w moved
+  // on; the window's from lone_from_). False if none is.
+  template <class Accept>
+  bool lone_stream(const BoundMemory& bm, int64_t n, int64_t xfer, int64_t interval, int64_t t, int64_t h,
+                   bool all, int64_t* prefix_done, std::size_t* w, const Accept& accept);
+
   Generated generate_requests(const BoundMemory& bm, const MemRequest* rq, std::size_t old_n, MemRequest* nq,
                               int64_t n, int64_t start, int64_t step_start, int64_t interval, int64_t xfer,
                               int64_t done_before_window);
@@ -73,6 +84,12 @@ class MemoryPort {
   std::unordered_map<std::vector<int64_t>, MemoEntry, KeyHash> among_;  // place_among()'s, relative to its first cycle
   std::vector<int64_t> memo_key_;
   bool memoize_among_ = true;
+  bool lone_ = true;
+  // Scratch of sweep_among(): the requests accepted so far (lone_stream() drops those free by its
+  // last cycle), in order; a lone stream's requests.
+  std::vector<MemRequest> accepted_, lone_nq_, lone_req_;
+  std::size_t lone_from_ = 0;
+  int64_t lone_count_ = 0;
   std::vector<int64_t> frees_;  // scratch of memory(): free cycles of placed requests, sorted
   std::vector<MemRequest> window_, new_;  // scratch of memory(): placed window, new requests
 };

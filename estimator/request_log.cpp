@@ -86,6 +86,16 @@ void RequestLog::keep2(std::size_t i) {
   touched2_ = i;
 }
 
+void RequestLog::since_mark(std::vector<int64_t>* out) const {
+  const std::size_t from = std::min(touched_, runs_.size());
+  out->push_back(static_cast<int64_t>(from));
+  out->push_back(static_cast<int64_t>(runs_.size()));
+  for (std::size_t i = from; i < runs_.size(); ++i) {
+    const Run& r = runs_[i];
+    out->insert(out->end(), {r.a, r.d, r.f, r.n, r.da, r.dd, r.df, r.pd, r.pf});
+  }
+}
+
 void RequestLog::rewind2() {
   runs_.resize(touched2_);
   runs_.insert(runs_.end(), saved2_.begin(), saved2_.end());

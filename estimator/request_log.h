@@ -114,6 +114,9 @@ class RequestLog {
   // mark2() and ends it; mark(), rewind() and unmark() end it too.
   void mark2() { marked2_ = true, mark2_size_ = touched2_ = runs_.size(), saved2_.clear(); }
   void rewind2();
+  // Appends what changed since mark(): the runs from the first changed one on (those before it
+  // are as at mark()). Equal codes of one log since one mark() mean equal requests.
+  void since_mark(std::vector<int64_t>* out) const;
   // Acceptance cycle of the last request (INT64_MIN when empty).
   int64_t last_accept() const;
   // Drops the requests before first_relevant(t) (free by t and accepted before it).

@@ -149,3 +149,51 @@ TEST_CASE("place_among's memo places a step's requests where computing them does
     }
   }
 }
+
+TEST_CASE("place_among places a stream alone before the others' first cycle where sweeping it does",
+          "[estimator][memory_port]") {
+  // Long later streams starting well before the step or after it, so that each runs alone for a
+  // while, among placed requests of random steps: jumping over a lone stream's requests must leave
+  // every request where the request-by-request sweep puts it.
+  std::mt19937 rng(23);
+  std::uniform_int_distribution<int64_t> small(0, 3), lat(0, 40), outstanding(1, 12), count(1, 150), rel(-200, 60),
+      gap(0, 80);
+  for (int trial = 0; trial < 400; ++trial) {
+    const BoundMemory bm = random_port(rng, lat, outstanding);
+    MemoryPort jump, sweep;
+    jump.memoize_among(false), sweep.memoize_among(false);
+    sweep.jump_lone(false);
+    RequestLog a, b;
+    int64_t step_start = 0;
+    for (int step = 0; step < 10; ++step) {
+      step_start += gap(rng);
+      const int64_t n = count(rng) / (small(rng) + 1), xfer = 1 + small(rng), interval = small(rng);
+      const int64_t start = step_start + small(rng);
+      INFO("trial " << trial << " step " << step);
+      MemoryPort::Placed x, y;
+      if (small(rng) == 0) {  // a step in program order: placed requests among the later ones
+        x = jump.place(&a, 0, bm, n, xfer, interval, start, step_start);
+        y = sweep.place(&b, 0, bm, n, xfer, interval, start, step_start);
+      } else {
+        std::vector<MemoryPort::Stream> later;
+        for (int64_t s = small(rng); s > 0; --s)
+          later.push_back({start + rel(rng), count(rng), 1 + small(rng), small(rng) % 3 == 0 ? 0 : 1 + small(rng) % 2,
+                           static_cast<int>(small(rng) % 2)});
+        const int rank = static_cast<int>(small(rng) % 2);
+        x = jump.place_among(&a, bm, n, xfer, interval, start, step_start, rank, later);
+        y = sweep.place_among(&b, bm, n, xfer, interval, start, step_start, rank, later);
+      }
+      REQUIRE(x.issue == y.issue);
+      REQUIRE(x.done == y.done);
+      std::vector<MemRequest> ra, rb;
+      a.materialize(RequestLog::Pos{0, 0}, &ra);
+      b.materialize(RequestLog::Pos{0, 0}, &rb);
+      REQUIRE(ra.size() == rb.size());
+      for (std::size_t i = 0; i < ra.size(); ++i) {
+        REQUIRE(ra[i].accept == rb[i].accept);
+        REQUIRE(ra[i].done == rb[i].done);
+        REQUIRE(ra[i].free == rb[i].free);
+      }
+    }
+  }
+}

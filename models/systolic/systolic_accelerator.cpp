@@ -15,7 +15,7 @@ std::shared_ptr<const IsaSpec> isa() {
               {{"dma_load", {"buf", "half", "dram_addr", "rows", "bytes", "stride"}},
                {"compute",
                 {"a_half", "b_half", "o_half", "k_len", "m_len", "first", "last", "release_a", "release_b",
-                 "b_off"}},
+                 "b_off", "a_off"}},
                {"dma_store", {"half", "dram_addr", "rows", "elems", "stride"}}}});
   return spec;
 }
@@ -175,7 +175,7 @@ Program SystolicAccelerator::map(const Layer& layer, const AccelConfig& config) 
     const Expr first = clamp(Expr(1) - kt, 0, 1);
     const Expr last = clamp(kt - (nk - 2), 0, 1);
     const Statement compute = make_instruction(
-        kCompute, {in_half, in_half, out_half, k_len, ws ? m_len : Expr(p.rows), first, last, 1, 1, 0});
+        kCompute, {in_half, in_half, out_half, k_len, ws ? m_len : Expr(p.rows), first, last, 1, 1, 0, 0});
     body.push_back(make_loop(
         "g", g.groups,
         {make_loop("m", nm,
@@ -202,7 +202,7 @@ Program SystolicAccelerator::map(const Layer& layer, const AccelConfig& config) 
     const Expr first = clamp(Expr(1) - kc, 0, 1), last = clamp(kc - (nc - 2), 0, 1);
     const Statement compute =
         make_instruction(kCompute, {a_half, b_half, out_half, k_len, p.rows, first, last,
-                                    keep_b ? Expr(1) : release_res, keep_b ? release_res : Expr(1), 0});
+                                    keep_b ? Expr(1) : release_res, keep_b ? release_res : Expr(1), 0, 0});
     // The resident block's chunk loads: depth 3 is their chunk loop (kx), with the chunk as half.
     const Expr kx = idx(3);
     const Expr res_half_load = nc == 1 ? res_half : kx;
@@ -233,7 +233,7 @@ Program SystolicAccelerator::map(const Layer& layer, const AccelConfig& config) 
     const Expr last = clamp(kt - (nk - 2), 0, 1);
     const Expr release_b = clamp(mt * nkc + kin - (nm * nkc - 2), 0, 1);  // the chunk's last use
     const Statement compute = make_instruction(
-        kCompute, {in_half, res_half, out_half, k_len, m_len, first, last, 1, release_b, kin * tk});
+        kCompute, {in_half, res_half, out_half, k_len, m_len, first, last, 1, release_b, kin * tk, 0});
     const Expr kx = idx(3);  // the chunk loads' loop
     const Statement chunk_load =
         load_b(nc == 1 ? res_half : kx, kx * nkc, nt, len(g.k, nkc * tk, kx), n_len);

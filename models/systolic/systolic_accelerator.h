@@ -12,7 +12,7 @@ namespace systolic {
 enum Opcode { kDmaLoad = 0, kCompute = 1, kDmaStore = 2 };
 enum LoadField { kLdBuf, kLdHalf, kLdDramAddr, kLdRows, kLdBytes, kLdStride };
 enum ComputeField {
-  kCpAHalf, kCpBHalf, kCpOHalf, kCpKLen, kCpMLen, kCpFirst, kCpLast, kCpReleaseA, kCpReleaseB, kCpBOff
+  kCpAHalf, kCpBHalf, kCpOHalf, kCpKLen, kCpMLen, kCpFirst, kCpLast, kCpReleaseA, kCpReleaseB, kCpBOff, kCpAOff
 };
 enum StoreField { kStHalf, kStDramAddr, kStRows, kStElems, kStStride };
 enum Buffer { kIbuf = 0, kWbuf = 1 };

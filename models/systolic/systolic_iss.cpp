@@ -58,6 +58,8 @@ void run_functional(const Program& program, const AccelConfig& config, std::vect
       if (!a.full || !w.full) fail(n, "compute reads a buffer half that is not full");
       const int64_t k_len = f[kCpKLen], b_off = f[kCpBOff];
       if (b_off < 0 || b_off + k_len > p.wbuf_depth) fail(n, "compute b_off out of range");
+      const int64_t a_off = f[kCpAOff];
+      if (!p.weight_stationary && a_off != 0) fail(n, "compute a_off must be 0 under output-stationary");
       if (!p.weight_stationary) {
         if (k_len < 1 || k_len > p.ibuf_depth || k_len > p.wbuf_depth) fail(n, "compute k_len out of range");
         if (f[kCpFirst]) std::fill(acc.begin(), acc.end(), 0);
@@ -74,11 +76,12 @@ void run_functional(const Program& program, const AccelConfig& config, std::vect
         const int64_t m_len = f[kCpMLen];
         if (k_len < 1 || k_len > p.rows) fail(n, "compute k_len out of range");
         if (m_len < 1 || m_len > p.ibuf_depth || m_len > p.obuf_depth) fail(n, "compute m_len out of range");
+        if (a_off < 0 || a_off + m_len > p.ibuf_depth) fail(n, "compute a_off out of range");
         if (o.full) fail(n, "compute writes a full output half");
         for (int64_t m = 0; m < m_len; ++m)
           for (int64_t j = 0; j < p.cols; ++j) {
             int32_t sum = 0;
-            for (int64_t k = 0; k < k_len; ++k) sum += a.data[m * p.rows + k] * w.data[(b_off + k) * p.cols + j];
+            for (int64_t k = 0; k < k_len; ++k) sum += a.data[(a_off + m) * p.rows + k] * w.data[(b_off + k) * p.cols + j];
             int32_t& out = o.data[m * p.cols + j];
             out = f[kCpFirst] ? sum : out + sum;
           }

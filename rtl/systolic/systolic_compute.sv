@@ -207,7 +207,7 @@ module systolic_compute import systolic_pkg::*; #(
         wbuf_re_o       = (t_q < k_len);
         wbuf_raddr_o    = WbufAw'(cmd_i.b_off) + WbufAw'(t_q);
         ibuf_re_o       = (t_q <= m_len);
-        ibuf_raddr_o    = IbufAw'(t_q - 1'b1);
+        ibuf_raddr_o    = IbufAw'(cmd_i.a_off) + IbufAw'(t_q - 1'b1);
         tail_push.entry = (t_q <= m_len);
         tail_push.addr  = ObufAw'(t_q - 1'b1);
         tail_push.done  = (t_q == m_len) && cmd_i.last;

@@ -26,8 +26,8 @@ struct SystolicShape {
   int64_t dma_burst = 1;  // entries per DMA request (a run-time input, not a build parameter)
 };
 
-// op: systolic_pkg::opcode_e == systolic::Opcode; 10 arguments: systolic_pkg::NumArgs.
-using HwCommand = acv::HwCommand<10>;
+// op: systolic_pkg::opcode_e == systolic::Opcode; 11 arguments: systolic_pkg::NumArgs.
+using HwCommand = acv::HwCommand<11>;
 
 // Turns the Program's instructions into hardware commands, checking every operand against the
 // ISA contract (models/systolic/README.md) and the hardware's geometry: a violation is a mapper
@@ -61,6 +61,11 @@ class CommandEncoder {
         }
         // The weights read, entries b_off .. b_off + (WS: min(k_len, R); OS: k_len) - 1, lie in the half.
         range("b_off", a[kCpBOff], 0, shape_.wbuf_depth - a[kCpKLen]);
+        // WS streams IBUF entries a_off .. a_off + m_len - 1 of the half; OS always feeds from entry 0.
+        if (shape_.ws)
+          range("a_off", a[kCpAOff], 0, shape_.ibuf_depth - a[kCpMLen]);
+        else
+          range("a_off", a[kCpAOff], 0, 0);
         break;
       }
       default: {

@@ -4,7 +4,7 @@ package systolic_pkg;
 
   // The command port carries an opcode and NumArgs 32-bit arguments; argument i sits in
   // cmd_args_i[32*i +: 32], in the instruction's field order.
-  localparam int unsigned NumArgs  = 10;
+  localparam int unsigned NumArgs  = 11;
   localparam int unsigned ArgWidth = 32;
   localparam int unsigned CmdArgsWidth = NumArgs * ArgWidth;
   // Width of entry counts (rows, k_len, m_len, bytes, elems): buffers hold at most 65535 entries.
@@ -53,6 +53,7 @@ package systolic_pkg;
     logic                release_a;
     logic                release_b;
     logic [LenWidth-1:0] b_off;     // first WBUF entry read (a resident weight block's tile)
+    logic [LenWidth-1:0] a_off;     // WS: first IBUF entry read (a resident input block's tile)
   } compute_cmd_t;
 
   typedef struct packed {

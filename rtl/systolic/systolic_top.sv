@@ -107,7 +107,8 @@ module systolic_top import systolic_pkg::*; #(
     last:      arg[6][0],
     release_a: arg[7][0],
     release_b: arg[8][0],
-    b_off:     arg[9][LenWidth-1:0]
+    b_off:     arg[9][LenWidth-1:0],
+    a_off:     arg[10][LenWidth-1:0]
   };
   assign store_in = '{
     half:   arg[0][0],

@@ -34,9 +34,9 @@ void SystolicArray::accumulate_os(int64_t a, int64_t b, int64_t b_off, int64_t k
            state_.params.cols, scratch_);
 }
 
-void SystolicArray::multiply_ws(int64_t a, int64_t b, int64_t b_off, int64_t o, int64_t k_len, int64_t m_len,
-                                bool first) {
-  gemm::ws(state_.obuf.entry(o, 0), state_.ibuf.entry(a, 0), state_.ibuf.width(), state_.wbuf.entry(b, b_off), k_len,
+void SystolicArray::multiply_ws(int64_t a, int64_t a_off, int64_t b, int64_t b_off, int64_t o, int64_t k_len,
+                                int64_t m_len, bool first) {
+  gemm::ws(state_.obuf.entry(o, 0), state_.ibuf.entry(a, a_off), state_.ibuf.width(), state_.wbuf.entry(b, b_off), k_len,
            m_len, state_.params.cols, first, scratch_);
 }
 
@@ -44,15 +44,20 @@ void SystolicArray::execute(const ConcreteInstruction& in, LocalTime& lt) {
   const Params& p = state_.params;
   const int64_t a = in.f[kCpAHalf], b = in.f[kCpBHalf], o = in.f[kCpOHalf];
   const int64_t k_len = in.f[kCpKLen], m_len = in.f[kCpMLen], b_off = in.f[kCpBOff];
+  const int64_t a_off = in.f[kCpAOff];
   const bool first = in.f[kCpFirst] != 0, last = in.f[kCpLast] != 0;
   auto halves_ok = [](int64_t h) { return h == 0 || h == 1; };
   const bool fits = p.weight_stationary
                         ? k_len >= 0 && k_len <= p.rows && k_len <= p.wbuf_depth && m_len >= 0 &&
                               m_len <= std::min(p.ibuf_depth, p.obuf_depth)
                         : k_len >= 0 && k_len <= p.ibuf_depth && k_len <= p.wbuf_depth;
-  if (!halves_ok(a) || !halves_ok(b) || !halves_ok(o) || !fits || b_off < 0 || b_off + k_len > p.wbuf_depth)
+  // WS streams IBUF entries a_off .. a_off + m_len - 1; OS feeds from entry 0.
+  const bool a_off_ok = p.weight_stationary ? a_off >= 0 && a_off + m_len <= p.ibuf_depth : a_off == 0;
+  if (!halves_ok(a) || !halves_ok(b) || !halves_ok(o) || !fits || b_off < 0 || b_off + k_len > p.wbuf_depth ||
+      !a_off_ok)
     throw BackendError("systolic compute: operands out of range (k_len " + std::to_string(k_len) + ", m_len " +
-                       std::to_string(m_len) + ", b_off " + std::to_string(b_off) + ")");
+                       std::to_string(m_len) + ", b_off " + std::to_string(b_off) + ", a_off " +
+                       std::to_string(a_off) + ")");
 
   const sc_core::sc_time waiting = lt.now();
   // Both halves must be full; only the load unit fills them and only this unit empties them, so
@@ -96,7 +101,7 @@ void SystolicArray::execute(const ConcreteInstruction& in, LocalTime& lt) {
     view.run();
     state_.add_cycles(SharedState::kComputeWaitStore, obuf_wait, lt.now());
     start = lt.now();
-    multiply_ws(a, b, b_off, o, k_len, m_len, first);
+    multiply_ws(a, a_off, b, b_off, o, k_len, m_len, first);
     lt.advance_cycles(t.after_obuf);
     if (last) state_.obuf.flag(o).set(true, lt);
   }

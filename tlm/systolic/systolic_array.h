@@ -19,7 +19,8 @@ class SystolicArray : public sc_core::sc_module {
   void run();
   void execute(const ConcreteInstruction& in, LocalTime& lt);
   void accumulate_os(int64_t a, int64_t b, int64_t b_off, int64_t k_len);
-  void multiply_ws(int64_t a, int64_t b, int64_t b_off, int64_t o, int64_t k_len, int64_t m_len, bool first);
+  void multiply_ws(int64_t a, int64_t a_off, int64_t b, int64_t b_off, int64_t o, int64_t k_len, int64_t m_len,
+                   bool first);
   SharedState& state_;
   CommandTarget& command_;
   std::vector<int32_t> acc_;  // OS: the R x C PE accumulators, row-major

@@ -87,7 +87,7 @@ struct GemmRun {
     const Expr first = clamp(Expr(1) - kt, 0, 1);
     const Expr last = clamp(kt - (nk - 2), 0, 1);
     const Statement compute = make_instruction(
-        kCompute, {in_half, in_half, out_half, k_len, ws ? m_len : Expr(rows), first, last, 1, 1, 0});
+        kCompute, {in_half, in_half, out_half, k_len, ws ? m_len : Expr(rows), first, last, 1, 1, 0, 0});
     const Statement store = make_instruction(
         kDmaStore, {out_half, Expr(cb) + mt * (t_m * n * 4) + nt * (t_n * 4), m_len, n_len, n * 4});
     return flat(
@@ -195,9 +195,9 @@ TEST_CASE("systolic RTL instruction timing matches rtl/systolic/README.md", "[rt
                             make_instruction(kDmaLoad, {kWbuf, 0, 64, k, 1, n}),
                             make_instruction(kDmaLoad, {kIbuf, 0, 128, k, 1, n}),
                             make_instruction(kDmaLoad, {kWbuf, 0, 192, k, 1, n}),
-                            make_instruction(kCompute, {0, 0, 0, k, n, 1, 1, 1, 1, 0}),
+                            make_instruction(kCompute, {0, 0, 0, k, n, 1, 1, 1, 1, 0, 0}),
                             make_instruction(kDmaStore, {0, 1024, 1, 1, 4}),
-                            make_instruction(kCompute, {0, 0, 1, k, n, 1, 1, 1, 1, 0}),
+                            make_instruction(kCompute, {0, 0, 1, k, n, 1, 1, 1, 1, 0, 0}),
                             make_instruction(kDmaStore, {1, 2048, 1, 1, 4})},
                            4096);
     const SimulationOutput out = run(p, config, dram);
@@ -224,7 +224,7 @@ TEST_CASE("systolic RTL instruction timing matches rtl/systolic/README.md", "[rt
   SECTION("an OS compute with last = 1 is busy k_len + cols + rows cycles") {
     const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, k_len, n, n}),
                             make_instruction(kDmaLoad, {kWbuf, 0, 0, k_len, n, n}),
-                            make_instruction(kCompute, {0, 0, 0, k_len, n, 1, 1, 1, 1, 0}),
+                            make_instruction(kCompute, {0, 0, 0, k_len, n, 1, 1, 1, 1, 0, 0}),
                             make_instruction(kDmaStore, {0, 1024, n, n, 4 * n})},
                            4096);
     const SimulationOutput out = run(p, config, std::vector<uint8_t>(4096));
@@ -234,7 +234,7 @@ TEST_CASE("systolic RTL instruction timing matches rtl/systolic/README.md", "[rt
     config = systolic_config(n, "ws");
     const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, m_len, n, n}),
                             make_instruction(kDmaLoad, {kWbuf, 0, 0, n, n, n}),
-                            make_instruction(kCompute, {0, 0, 0, n, m_len, 1, 1, 1, 1, 0}),
+                            make_instruction(kCompute, {0, 0, 0, n, m_len, 1, 1, 1, 1, 0, 0}),
                             make_instruction(kDmaStore, {0, 1024, m_len, n, 4 * n})},
                            4096);
     const SimulationOutput out = run(p, config, std::vector<uint8_t>(4096));
@@ -248,8 +248,8 @@ TEST_CASE("systolic RTL instruction timing matches rtl/systolic/README.md", "[rt
     for (const int64_t m : {int64_t{2}, int64_t{3 * n}}) {
       const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, m, n, n}),
                               make_instruction(kDmaLoad, {kWbuf, 0, 0, 2 * n, n, n}),
-                              make_instruction(kCompute, {0, 0, 0, n, m, 1, 0, 0, 0, 0}),
-                              make_instruction(kCompute, {0, 0, 0, n, m, 0, 1, 1, 1, n}),
+                              make_instruction(kCompute, {0, 0, 0, n, m, 1, 0, 0, 0, 0, 0}),
+                              make_instruction(kCompute, {0, 0, 0, n, m, 0, 1, 1, 1, n, 0}),
                               make_instruction(kDmaStore, {0, 1024, m, n, 4 * n})},
                              4096);
       const SimulationOutput out = run(p, config, std::vector<uint8_t>(4096));
@@ -258,13 +258,46 @@ TEST_CASE("systolic RTL instruction timing matches rtl/systolic/README.md", "[rt
   }
 }
 
+TEST_CASE("a WS compute streams its A tile from IBUF entry a_off: the golden GEMM, the timing of a_off = 0",
+          "[rtl][systolic]") {
+  using namespace systolic;
+  const int64_t n = built_sizes().front(), m = 5;
+  // One IBUF half holds two A tiles (2m entries of n int8); the computes read tile t at a_off t*m.
+  std::mt19937 rng(7);
+  std::vector<uint8_t> dram(4096, 0);
+  for (int64_t i = 0; i < 2 * m * n + n * n; ++i) dram[static_cast<size_t>(i)] = static_cast<uint8_t>(rng());
+  const int64_t w = 2 * m * n;  // B (n x n) after A
+  auto program = [&](int64_t off) {
+    return flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, 2 * m, n, n}),
+                 make_instruction(kDmaLoad, {kWbuf, 0, w, n, n, n}),
+                 make_instruction(kCompute, {0, 0, 0, n, m, 1, 1, 0, 0, 0, 0}),
+                 make_instruction(kCompute, {0, 0, 1, n, m, 1, 1, 1, 1, 0, off}),
+                 make_instruction(kDmaStore, {0, 1024, m, n, 4 * n}),
+                 make_instruction(kDmaStore, {1, 2048, m, n, 4 * n})},
+                4096);
+  };
+  const AccelConfig config = systolic_config(n, "ws");
+  const SimulationOutput out = run(program(m), config, dram);
+  for (int64_t t = 0; t < 2; ++t)
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        int32_t want = 0, got = 0;
+        for (int64_t k = 0; k < n; ++k)
+          want += int32_t{static_cast<int8_t>(dram[static_cast<size_t>((t * m + i) * n + k)])} *
+                  int32_t{static_cast<int8_t>(dram[static_cast<size_t>(w + k * n + j)])};
+        std::memcpy(&got, out.dram.data() + 1024 * (t + 1) + (i * n + j) * 4, 4);
+        CHECK(got == want);
+      }
+  CHECK(out.cycles == run(program(0), config, dram).cycles);
+}
+
 TEST_CASE("a Program that deadlocks hits the cycle limit with a BackendError", "[rtl][systolic]") {
   using namespace systolic;
   const int64_t n = built_sizes().front();
   // The compute waits for IBUF half 1, which nothing loads.
   const Program p = flat(
       {make_instruction(kDmaLoad, {kIbuf, 0, 0, 1, n, n}), make_instruction(kDmaLoad, {kWbuf, 0, 0, 1, n, n}),
-       make_instruction(kCompute, {1, 0, 0, 1, n, 1, 1, 1, 1, 0})},
+       make_instruction(kCompute, {1, 0, 0, 1, n, 1, 1, 1, 1, 0, 0})},
       4096);
   CHECK_THROWS_WITH(run(p, systolic_config(n, "os"), std::vector<uint8_t>(4096), 3000),
                     Catch::Contains("did not finish within 3000 cycles"));
@@ -295,9 +328,20 @@ TEST_CASE("the systolic driver rejects instructions outside the hardware's range
   const Program too_wide = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, 1, n + 1, n})}, 4096);
   CHECK_THROWS_WITH(run(too_wide, systolic_config(n, "os"), std::vector<uint8_t>(4096)),
                     Catch::Contains("instruction 0 (dma_load") && Catch::Contains("bytes"));
-  const Program ws_k = flat({make_instruction(kCompute, {0, 0, 0, n + 1, 1, 1, 1, 1, 1, 0})}, 4096);
+  const Program ws_k = flat({make_instruction(kCompute, {0, 0, 0, n + 1, 1, 1, 1, 1, 1, 0, 0})}, 4096);
   CHECK_THROWS_WITH(run(ws_k, systolic_config(n, "ws"), std::vector<uint8_t>(4096)),
                     Catch::Contains("k_len"));
+  // WS reads IBUF entries a_off .. a_off + m_len - 1: they must lie in the half (256 entries).
+  const Program past_half = flat({make_instruction(kCompute, {0, 0, 0, n, 8, 1, 1, 1, 1, 0, 249})}, 4096);
+  CHECK_THROWS_WITH(run(past_half, systolic_config(n, "ws"), std::vector<uint8_t>(4096)),
+                    Catch::Contains("instruction 0 (compute") && Catch::Contains("a_off"));
+  // The last fitting offset passes the check (and then waits for loads nothing issues).
+  CHECK_THROWS_WITH(run(flat({make_instruction(kCompute, {0, 0, 0, n, 8, 1, 1, 1, 1, 0, 248})}, 4096),
+                        systolic_config(n, "ws"), std::vector<uint8_t>(4096), 200),
+                    Catch::Contains("did not finish"));
+  // OS feeds entry 0 on: a_off must be 0.
+  const Program os_off = flat({make_instruction(kCompute, {0, 0, 0, 1, n, 1, 1, 1, 1, 0, 1})}, 4096);
+  CHECK_THROWS_WITH(run(os_off, systolic_config(n, "os"), std::vector<uint8_t>(4096)), Catch::Contains("a_off"));
   const Program outside = flat({make_instruction(kDmaLoad, {kIbuf, 0, 4090, 2, n, n})}, 4096);
   CHECK_THROWS_WITH(run(outside, systolic_config(n, "os"), std::vector<uint8_t>(4096)),
                     Catch::Contains("address"));

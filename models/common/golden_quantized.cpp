@@ -2,7 +2,6 @@
 #include "golden_quantized.h"
 
 #include "golden.h"
-#include "layer.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -14,6 +13,19 @@ int QuantizedConv1d::pool_shift() const {
   int s = 0;
   while ((int64_t{1} << s) < pool) ++s;
   return s;
+}
+
+Layer QuantizedConv1d::as_conv1d() const {
+  Layer l;
+  l.kind = LayerKind::Conv1d;
+  l.in_c = in_c;
+  l.out_c = out_c;
+  l.in_h = 1;
+  l.in_w = in_len;
+  l.kw = kernel;
+  l.stride_w = stride;
+  l.pad_w = pad;
+  return l;
 }
 
 int8_t requantize(int64_t v, int t) {
@@ -92,16 +104,7 @@ std::vector<int8_t> golden_quantized_conv1d(const QuantizedConv1d& op, const std
   // |int8 x int8| <= 2^14: int32 holds any sum of fewer than 2^17 products, so the layers' golden
   // GEMM (golden_output, SIMD, sums mod 2^32) is exact there; wider sums take int64 loops.
   if (op.in_c * op.kernel < (int64_t{1} << 17)) {
-    Layer l;
-    l.kind = LayerKind::Conv1d;
-    l.in_c = op.in_c;
-    l.out_c = op.out_c;
-    l.in_h = 1;
-    l.in_w = op.in_len;
-    l.kw = op.kernel;
-    l.stride_w = op.stride;
-    l.pad_w = op.pad;
-    const std::vector<int32_t> sums = golden_output(l, LayerData{input, weights});
+    const std::vector<int32_t> sums = golden_output(op.as_conv1d(), LayerData{input, weights});
     output_channels(op, bias, residual, [&](int64_t oc) { return sums.data() + oc * conv_len; }, out);
   } else {
     std::vector<int64_t> acc(static_cast<std::size_t>(conv_len));

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "layer.h"
+
 namespace acv {
 
 // One 1-D convolution step of a quantized network. Layouts: input [in_c][in_len], weights
@@ -22,6 +24,8 @@ struct QuantizedConv1d {
   int64_t out_len() const { return conv_len() / pool; }
   // log2 of the pool divisor: the window rounded up to a power of two (a shift, as in hardware).
   int pool_shift() const;
+  // The convolution as an int8 Conv1d layer (same operand layouts, no output processing).
+  Layer as_conv1d() const;
 };
 
 // Per output element, exactly:

@@ -275,14 +275,8 @@ NetworkData make_network_data(const NetworkMap& net, uint64_t seed) {
   NetworkData d;
   for (std::size_t i = 0; i < net.layers.size(); ++i) {
     const QuantizedConv1d& op = net.layers[i].op;
-    Layer eq;  // the layer as a conv1d, for its operands
+    Layer eq = op.as_conv1d();  // for its operands
     eq.name = net.layers[i].name;
-    eq.kind = LayerKind::Conv1d;
-    eq.in_c = op.in_c;
-    eq.out_c = op.out_c;
-    eq.in_h = 1;
-    eq.in_w = op.in_len;
-    eq.kw = op.kernel;
     const uint64_t layer_seed = seed + 0x100000001b3ull * i;  // layers of one shape still differ
     LayerData ld = make_layer_data(eq, layer_seed);
     if (i == 0) d.input = std::move(ld.input);

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <random>
+#include <utility>
 
 #include "test_helpers.h"
 
@@ -158,6 +159,26 @@ TEST_CASE("extrapolation of a double-buffered kernel evaluates a few iterations 
   CHECK(estimate(arch, small, full).cycles == estimate(arch, small, EstimateOptions{}).cycles);
 }
 
+namespace {
+
+// The plain look-ahead in full is the reference; the shortcut look-aheads, in full and extrapolated,
+// must give its cycles and busy counters. Returns {reference, shortcut in full}.
+std::pair<Estimate, Estimate> require_shortcuts_match(const BoundArch& arch, const Program& p) {
+  EstimateOptions full, plain_full;
+  full.full = true;
+  plain_full.full = plain_full.plain_look_ahead = true;
+  Estimate reference = estimate(arch, p, plain_full);
+  Estimate shortcut = estimate(arch, p, full);
+  REQUIRE(shortcut.cycles == reference.cycles);
+  REQUIRE(shortcut.busy == reference.busy);
+  const Estimate extrapolated = estimate(arch, p, EstimateOptions{});
+  REQUIRE(extrapolated.cycles == reference.cycles);
+  REQUIRE(extrapolated.busy == reference.busy);
+  return {std::move(reference), std::move(shortcut)};
+}
+
+}  // namespace
+
 TEST_CASE("the look-ahead's shortcuts give the plain look-ahead's cycles on random nests where it matters") {
   // kMachine with loads and stores that run ahead of each other on the shared port.
   std::string text = kMachine;
@@ -188,19 +209,12 @@ TEST_CASE("the look-ahead's shortcuts give the plain look-ahead's cycles on rand
     };
     const BoundArch arch = bind_arch(desc, params(la), p);
     const BoundArch off = bind_arch(desc, params(0), p);
-    EstimateOptions full, plain, plain_full;
-    full.full = true;
-    plain.plain_look_ahead = true;
-    plain_full.full = plain_full.plain_look_ahead = true;
-    const Estimate reference = estimate(arch, p, plain_full);
     INFO("trial " << trial << " qd " << qd << " fill " << fill << " lookahead " << la << " latency " << lat
                    << " outstanding " << mo << "\n" << p.to_text());
-    const Estimate shortcut = estimate(arch, p, full);
-    REQUIRE(shortcut.cycles == reference.cycles);
-    REQUIRE(shortcut.busy == reference.busy);
-    const Estimate extrapolated = estimate(arch, p, EstimateOptions{});
-    REQUIRE(extrapolated.cycles == reference.cycles);
-    REQUIRE(extrapolated.busy == reference.busy);
+    const Estimate reference = require_shortcuts_match(arch, p).first;
+    EstimateOptions full, plain;
+    full.full = true;
+    plain.plain_look_ahead = true;
     CHECK(estimate(arch, p, plain).cycles == reference.cycles);
     ++trials;
     mattered += estimate(off, p, full).cycles != reference.cycles ? 1 : 0;
@@ -237,17 +251,8 @@ TEST_CASE("an instruction placed among later streams as before its look-ahead is
                                                      {"latency", std::uniform_int_distribution<int64_t>(1, 30)(rng)},
                                                      {"outstanding", std::uniform_int_distribution<int64_t>(1, 8)(rng)}};
       const BoundArch arch = bind_arch(desc, params, p);
-      EstimateOptions full, plain_full;
-      full.full = true;
-      plain_full.full = plain_full.plain_look_ahead = true;
-      const Estimate reference = estimate(arch, p, plain_full);
       INFO("priority '" << priority << "' trial " << trial << "\n" << p.to_text());
-      const Estimate shortcut = estimate(arch, p, full);
-      REQUIRE(shortcut.cycles == reference.cycles);
-      REQUIRE(shortcut.busy == reference.busy);
-      const Estimate extrapolated = estimate(arch, p, EstimateOptions{});
-      REQUIRE(extrapolated.cycles == reference.cycles);
-      REQUIRE(extrapolated.busy == reference.busy);
+      const auto [reference, shortcut] = require_shortcuts_match(arch, p);
       skipped += reference.look_ahead_instructions - shortcut.look_ahead_instructions;
       ++trials;
     }

@@ -11,6 +11,22 @@ using namespace acv;
 
 namespace {
 
+// Two placements of the same step agree: issue, done, and every logged request's timing.
+void require_same_placement(const MemoryPort::Placed& x, const MemoryPort::Placed& y, const RequestLog& a,
+                            const RequestLog& b) {
+  REQUIRE(x.issue == y.issue);
+  REQUIRE(x.done == y.done);
+  std::vector<MemRequest> ra, rb;
+  a.materialize(RequestLog::Pos{0, 0}, &ra);
+  b.materialize(RequestLog::Pos{0, 0}, &rb);
+  REQUIRE(ra.size() == rb.size());
+  for (std::size_t i = 0; i < ra.size(); ++i) {
+    REQUIRE(ra[i].accept == rb[i].accept);
+    REQUIRE(ra[i].done == rb[i].done);
+    REQUIRE(ra[i].free == rb[i].free);
+  }
+}
+
 // The rule of memory() request by request on a flat list of every request placed so far: the
 // first cycle from the previous acceptance + interval with a free port and a free slot; the
 // response after every response of a request accepted by then. Placed requests first among equals.
@@ -135,17 +151,7 @@ TEST_CASE("place_among's memo places a step's requests where computing them does
         x = memo.place_among(&a, bm, t.n, t.xfer, t.interval, start, step_start, t.rank, later);
         y = plain.place_among(&b, bm, t.n, t.xfer, t.interval, start, step_start, t.rank, later);
       }
-      REQUIRE(x.issue == y.issue);
-      REQUIRE(x.done == y.done);
-      std::vector<MemRequest> ra, rb;
-      a.materialize(RequestLog::Pos{0, 0}, &ra);
-      b.materialize(RequestLog::Pos{0, 0}, &rb);
-      REQUIRE(ra.size() == rb.size());
-      for (std::size_t i = 0; i < ra.size(); ++i) {
-        REQUIRE(ra[i].accept == rb[i].accept);
-        REQUIRE(ra[i].done == rb[i].done);
-        REQUIRE(ra[i].free == rb[i].free);
-      }
+      require_same_placement(x, y, a, b);
     }
   }
 }
@@ -183,17 +189,7 @@ TEST_CASE("place_among places a stream alone before the others' first cycle wher
         x = jump.place_among(&a, bm, n, xfer, interval, start, step_start, rank, later);
         y = sweep.place_among(&b, bm, n, xfer, interval, start, step_start, rank, later);
       }
-      REQUIRE(x.issue == y.issue);
-      REQUIRE(x.done == y.done);
-      std::vector<MemRequest> ra, rb;
-      a.materialize(RequestLog::Pos{0, 0}, &ra);
-      b.materialize(RequestLog::Pos{0, 0}, &rb);
-      REQUIRE(ra.size() == rb.size());
-      for (std::size_t i = 0; i < ra.size(); ++i) {
-        REQUIRE(ra[i].accept == rb[i].accept);
-        REQUIRE(ra[i].done == rb[i].done);
-        REQUIRE(ra[i].free == rb[i].free);
-      }
+      require_same_placement(x, y, a, b);
     }
   }
 }

@@ -8,6 +8,7 @@
 #include "models/common/workload_reader.h"
 #include "models/systolic/systolic_accelerator.h"
 #include "models/systolic/systolic_iss.h"
+#include "tests/models/systolic/a_off_program.h"
 #include "tests/models/test_layers.h"
 
 using namespace acv;
@@ -224,37 +225,16 @@ TEST_CASE("weight-stationary reuse reads each k-tile of the resident block throu
 
 TEST_CASE("the functional model streams a WS compute's A tile from IBUF entry a_off; OS requires 0",
           "[systolic][iss]") {
-  using namespace systolic;
-  const int64_t n = 4, m = 3, w = 2 * m * n;
-  auto program = [&](int64_t off) {
-    Program p;
-    p.isa = isa();
-    p.layer_name = "hand-built";
-    p.top.name = "top";
-    p.top.body = {make_instruction(kDmaLoad, {kIbuf, 0, 0, 2 * m, n, n}),
-                  make_instruction(kDmaLoad, {kWbuf, 0, w, n, n, n}),
-                  make_instruction(kCompute, {0, 0, 0, n, m, 1, 1, 1, 1, 0, off}),
-                  make_instruction(kDmaStore, {0, 1024, m, n, 4 * n})};
-    p.dram_bytes = 4096;
-    return p;
-  };
-  std::vector<uint8_t> dram(4096, 0);
-  for (int64_t i = 0; i < w + n * n; ++i) dram[static_cast<size_t>(i)] = static_cast<uint8_t>(i * 37 + 11);
-  const std::vector<uint8_t> image = dram;
-  run_functional(program(m), config(n, "ws", 16), dram);
-  for (int64_t i = 0; i < m; ++i)
-    for (int64_t j = 0; j < n; ++j) {
-      int32_t want = 0, got = 0;
-      for (int64_t k = 0; k < n; ++k)
-        want += int32_t{static_cast<int8_t>(image[static_cast<size_t>((m + i) * n + k)])} *
-                int32_t{static_cast<int8_t>(image[static_cast<size_t>(w + k * n + j)])};
-      std::memcpy(&got, dram.data() + 1024 + (i * n + j) * 4, 4);
-      CHECK(got == want);
-    }
+  using systolic::run_functional;
+  const int64_t n = 4, m = 3;
+  const std::vector<uint8_t> image = test::a_off_dram(n, m);
+  std::vector<uint8_t> dram = image;
+  run_functional(test::a_off_program(n, m, m), config(n, "ws", 16), dram);
+  CHECK(test::a_off_mismatches(image, dram, n, m) == 0);
   dram = image;
-  CHECK_THROWS_WITH(run_functional(program(14), config(n, "ws", 16), dram), Catch::Contains("a_off"));
+  CHECK_THROWS_WITH(run_functional(test::a_off_program(n, m, 14), config(n, "ws", 16), dram), Catch::Contains("a_off"));
   dram = image;
-  CHECK_THROWS_WITH(run_functional(program(1), config(n, "os", 16), dram), Catch::Contains("a_off"));
+  CHECK_THROWS_WITH(run_functional(test::a_off_program(n, m, 1), config(n, "os", 16), dram), Catch::Contains("a_off"));
 }
 
 TEST_CASE("a bad mapping value names the file, line and parameter", "[systolic][mapper]") {

@@ -161,18 +161,6 @@ TEST_CASE("requantization rounds half up and saturates to int8", "[ultratrail][g
 
 TEST_CASE("the quantized conv1d equals the int32 golden conv requantized, and adds bias, residual, ReLU, pool",
           "[ultratrail][golden]") {
-  Layer l;
-  l.name = "c";
-  l.kind = LayerKind::Conv1d;
-  l.in_c = 5;
-  l.out_c = 3;
-  l.in_h = 1;
-  l.in_w = 17;
-  l.kw = 4;
-  l.stride_w = 2;
-  l.pad_w = 2;
-  const LayerData d = make_layer_data(l, 7);
-  const std::vector<int32_t> raw = golden_output(l, d, GoldenPath::Naive);
   QuantizedConv1d op;
   op.in_c = 5;
   op.out_c = 3;
@@ -181,6 +169,11 @@ TEST_CASE("the quantized conv1d equals the int32 golden conv requantized, and ad
   op.stride = 2;
   op.pad = 2;
   op.shift = 9;
+  const Layer l = op.as_conv1d();
+  REQUIRE((l.kind == LayerKind::Conv1d && l.in_c == 5 && l.out_c == 3 && l.in_h == 1 && l.in_w == 17 && l.kw == 4 &&
+           l.stride_w == 2 && l.pad_w == 2));
+  const LayerData d = make_layer_data(l, 7);
+  const std::vector<int32_t> raw = golden_output(l, d, GoldenPath::Naive);
   const int64_t len = op.conv_len();
   REQUIRE(len == l.out_w());
   const std::vector<int32_t> zero_bias(3, 0);

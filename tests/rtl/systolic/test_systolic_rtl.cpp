@@ -11,6 +11,7 @@
 #include "models/common/program.h"
 #include "models/systolic/systolic_accelerator.h"
 #include "rtl/common/rtl_driver.h"
+#include "tests/models/systolic/a_off_program.h"
 #include "systolic_test_util.h"
 
 using namespace acv;
@@ -260,35 +261,12 @@ TEST_CASE("systolic RTL instruction timing matches rtl/systolic/README.md", "[rt
 
 TEST_CASE("a WS compute streams its A tile from IBUF entry a_off: the golden GEMM, the timing of a_off = 0",
           "[rtl][systolic]") {
-  using namespace systolic;
   const int64_t n = built_sizes().front(), m = 5;
-  // One IBUF half holds two A tiles (2m entries of n int8); the computes read tile t at a_off t*m.
-  std::mt19937 rng(7);
-  std::vector<uint8_t> dram(4096, 0);
-  for (int64_t i = 0; i < 2 * m * n + n * n; ++i) dram[static_cast<size_t>(i)] = static_cast<uint8_t>(rng());
-  const int64_t w = 2 * m * n;  // B (n x n) after A
-  auto program = [&](int64_t off) {
-    return flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, 2 * m, n, n}),
-                 make_instruction(kDmaLoad, {kWbuf, 0, w, n, n, n}),
-                 make_instruction(kCompute, {0, 0, 0, n, m, 1, 1, 0, 0, 0, 0}),
-                 make_instruction(kCompute, {0, 0, 1, n, m, 1, 1, 1, 1, 0, off}),
-                 make_instruction(kDmaStore, {0, 1024, m, n, 4 * n}),
-                 make_instruction(kDmaStore, {1, 2048, m, n, 4 * n})},
-                4096);
-  };
+  const std::vector<uint8_t> dram = test::a_off_dram(n, m);
   const AccelConfig config = systolic_config(n, "ws");
-  const SimulationOutput out = run(program(m), config, dram);
-  for (int64_t t = 0; t < 2; ++t)
-    for (int64_t i = 0; i < m; ++i)
-      for (int64_t j = 0; j < n; ++j) {
-        int32_t want = 0, got = 0;
-        for (int64_t k = 0; k < n; ++k)
-          want += int32_t{static_cast<int8_t>(dram[static_cast<size_t>((t * m + i) * n + k)])} *
-                  int32_t{static_cast<int8_t>(dram[static_cast<size_t>(w + k * n + j)])};
-        std::memcpy(&got, out.dram.data() + 1024 * (t + 1) + (i * n + j) * 4, 4);
-        CHECK(got == want);
-      }
-  CHECK(out.cycles == run(program(0), config, dram).cycles);
+  const SimulationOutput out = run(test::a_off_program(n, m, m), config, dram);
+  CHECK(test::a_off_mismatches(dram, out.dram, n, m) == 0);
+  CHECK(out.cycles == run(test::a_off_program(n, m, 0), config, dram).cycles);
 }
 
 TEST_CASE("a Program that deadlocks hits the cycle limit with a BackendError", "[rtl][systolic]") {

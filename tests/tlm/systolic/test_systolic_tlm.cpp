@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "models/common/golden.h"
+#include "tests/models/systolic/a_off_program.h"
 #include "models/common/workload_reader.h"
 #include "models/systolic/systolic_accelerator.h"
 #include "tlm/common/child_process.h"
@@ -205,40 +206,16 @@ TEST_CASE("systolic TLM: back-to-back dma_loads overlap as in the RTL, in LT and
 
 // The RTL test of the same Program (tests/rtl/systolic/test_systolic_rtl.cpp) checks the same.
 TEST_CASE("systolic TLM: a WS compute streams its A tile from IBUF entry a_off, with the timing of a_off = 0") {
-  using namespace systolic;
-  const int64_t n = 4, m = 5, w = 2 * m * n;
-  std::vector<uint8_t> dram(4096, 0);
-  for (int64_t i = 0; i < w + n * n; ++i) dram[static_cast<size_t>(i)] = static_cast<uint8_t>(i * 37 + 11);
-  auto program = [&](int64_t off) {
-    Program p;
-    p.isa = isa();
-    p.layer_name = "hand-built";
-    p.top.name = "top";
-    p.top.body = {make_instruction(kDmaLoad, {kIbuf, 0, 0, 2 * m, n, n}),
-                  make_instruction(kDmaLoad, {kWbuf, 0, w, n, n, n}),
-                  make_instruction(kCompute, {0, 0, 0, n, m, 1, 1, 0, 0, 0, 0}),
-                  make_instruction(kCompute, {0, 0, 1, n, m, 1, 1, 1, 1, 0, off}),
-                  make_instruction(kDmaStore, {0, 1024, m, n, 4 * n}),
-                  make_instruction(kDmaStore, {1, 2048, m, n, 4 * n})};
-    p.dram_bytes = 4096;
-    return p;
-  };
+  const int64_t n = 4, m = 5;
+  const std::vector<uint8_t> dram = test::a_off_dram(n, m);
   const AccelConfig cfg = config("ws");
   for (const TlmMode mode : {TlmMode::LooselyTimed, TlmMode::ApproximatelyTimed}) {
     auto run = [&](int64_t off) {
-      return run_in_child_process([&] { return TlmRunnerRegistry::create("systolic")->run(program(off), cfg, dram, mode); });
+      return run_in_child_process(
+          [&] { return TlmRunnerRegistry::create("systolic")->run(test::a_off_program(n, m, off), cfg, dram, mode); });
     };
     const SimulationOutput out = run(m);
-    for (int64_t t = 0; t < 2; ++t)
-      for (int64_t i = 0; i < m; ++i)
-        for (int64_t j = 0; j < n; ++j) {
-          int32_t want = 0, got = 0;
-          for (int64_t k = 0; k < n; ++k)
-            want += int32_t{static_cast<int8_t>(dram[static_cast<size_t>((t * m + i) * n + k)])} *
-                    int32_t{static_cast<int8_t>(dram[static_cast<size_t>(w + k * n + j)])};
-          std::memcpy(&got, out.dram.data() + 1024 * (t + 1) + (i * n + j) * 4, 4);
-          CHECK(got == want);
-        }
+    CHECK(test::a_off_mismatches(dram, out.dram, n, m) == 0);
     CHECK(out.cycles == run(0).cycles);
   }
 }

@@ -61,8 +61,24 @@ function(acv_add_rtl_accelerator name)
   set(variants "${${arg_VARIANTS_OPTION}}")
   set(includes "")
   set(rows "")
+  get_target_property(models_binary_dir acv_rtl_models BINARY_DIR)
   foreach(variant IN LISTS ${arg_VARIANTS_OPTION})
     cmake_language(CALL ${arg_VARIANT_FUNCTION} ${variant})
+    # verilate() reads its last run's source list back from the build folder; a source deleted since
+    # (a module folded into another) would stop the configure, so such a stale run is dropped.
+    set(vdir ${models_binary_dir}/CMakeFiles/acv_rtl_models.dir/V${name}_${variant}.dir)
+    if(EXISTS ${vdir}/V${name}_${variant}.cmake)
+      file(STRINGS ${vdir}/V${name}_${variant}.cmake deps REGEX "^set\\(V${name}_${variant}_DEPS ")
+      string(REGEX MATCHALL "\"[^\"]+[.]s?v\"" listed "${deps}")
+      foreach(quoted IN LISTS listed)
+        string(REPLACE "\"" "" file "${quoted}")
+        if(NOT EXISTS ${file})
+          message(STATUS "V${name}_${variant}: ${file} is gone; Verilating afresh")
+          file(REMOVE_RECURSE ${vdir})
+          break()
+        endif()
+      endforeach()
+    endif()
     # -O2 for the eval code: as fast as -O3 here and quicker to build (build-notes.md section 7).
     # SYNCASYNCNET: the assertions' `disable iff (!rst_ni)` samples the asynchronous reset at the clock.
     verilate(acv_rtl_models

@@ -70,12 +70,10 @@ class Evaluator {
   // Per opcode: which fields are addresses, and the carried values with where they came from.
   void layout() {
     shares_memory_.assign(a_.opcodes.size(), 0);
-    mem_steps_.assign(a_.opcodes.size(), {});
     for (std::size_t op = 0; op < a_.opcodes.size(); ++op) {
       if (!a_.opcodes[op].cls) continue;
       for (const auto& step : a_.opcodes[op].cls->steps) {
         if (!step.has_memory) continue;
-        mem_steps_[op].emplace_back(static_cast<std::size_t>(step.memory.memory), step.unit);
         int64_t instances = 0;
         for (int o : layout_.mem_units(static_cast<std::size_t>(step.memory.memory)))
           instances += a_.objects[static_cast<std::size_t>(o)].instances;
@@ -365,17 +363,8 @@ class Evaluator {
   // misses no competing step, so the outcome is the same as running the whole window.
   int64_t earliest_request(std::size_t m) const {
     int64_t best = std::numeric_limits<int64_t>::max();
-    for (const UnitBound& b : mem_bounds_[m]) {
-      int64_t t = s_.t[static_cast<std::size_t>(b.base)];
-      for (int k = 1; k < b.instances; ++k) t = std::min(t, s_.t[static_cast<std::size_t>(b.base + k)]);
-      if (opt_.plain_look_ahead) {
-        best = std::min(best, t);
-        continue;
-      }
-      if (b.in_order) t = std::max(t, s_.t[static_cast<std::size_t>(b.base + b.instances)]);
-      for (const auto& [slot, lat] : b.stages) t = std::max(t, s_.t[static_cast<std::size_t>(slot)] + lat);
-      best = std::min(best, t);
-    }
+    for (const UnitBound& b : mem_bounds_[m])
+      best = std::min(best, opt_.plain_look_ahead ? instance_free(b) : unit_bound(b));
     return best;
   }
 
@@ -437,7 +426,7 @@ class Evaluator {
       for (const UnitBound& b : mem_bounds_[p.m])
         if (unit_bound(b) < p.issue) {
           competing_.emplace_back(p.m, b.unit);
-          below_.push_back(Below{&b, p.issue, unit_bound(UnitBound{b.unit, b.base, b.instances, b.in_order, {}, {}})});
+          below_.push_back(Below{&b, p.issue, unit_own_bound(b)});
         }
     if (competing_.empty()) return false;
     std::vector<Walk>& w = scan_;
@@ -1279,16 +1268,24 @@ class Evaluator {
     std::vector<int> stage_index;  // of each stage: its stage_bit()
   };
   std::vector<std::vector<UnitBound>> mem_bounds_;
-  // earliest_request() of one unit's steps.
-  int64_t unit_bound(const UnitBound& b) const {
+  // earliest_request() of one unit's steps: its first free instance, ...
+  int64_t instance_free(const UnitBound& b) const {
     int64_t t = s_.t[static_cast<std::size_t>(b.base)];
     for (int k = 1; k < b.instances; ++k) t = std::min(t, s_.t[static_cast<std::size_t>(b.base + k)]);
-    if (b.in_order) t = std::max(t, s_.t[static_cast<std::size_t>(b.base + b.instances)]);
+    return t;
+  }
+  // ... no earlier than its last start if it runs in order (the unit's own part), ...
+  int64_t unit_own_bound(const UnitBound& b) const {
+    const int64_t t = instance_free(b);
+    return b.in_order ? std::max(t, s_.t[static_cast<std::size_t>(b.base + b.instances)]) : t;
+  }
+  // ... and no earlier than each stage in front of it allows.
+  int64_t unit_bound(const UnitBound& b) const {
+    int64_t t = unit_own_bound(b);
     for (const auto& [slot, lat] : b.stages) t = std::max(t, s_.t[static_cast<std::size_t>(slot)] + lat);
     return t;
   }
 
-  std::vector<std::vector<std::pair<std::size_t, int>>> mem_steps_;  // per opcode: (interface, unit) of its memory steps
   std::vector<std::pair<std::size_t, int>> competing_;              // scratch of window_competes()
   // ... the units below an acceptance: the acceptance, and the unit's own part of its bound
   struct Below {

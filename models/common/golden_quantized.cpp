@@ -39,29 +39,19 @@ int8_t requantize(int64_t v, int t) {
 
 namespace {
 
-// The convolution sums of output channel oc at every conv position, into acc[conv_len], in int64
-// (sums too wide for the int32 golden GEMM), tap by tap over the positions.
+// The convolution sums of output channel oc at every conv position, into acc[conv_len], by the
+// definition in int64: for sums too wide for the golden GEMM's int32, which no accepted layer has.
 void conv_sums(const QuantizedConv1d& op, const int8_t* input, const int8_t* weights, int64_t oc,
                std::vector<int64_t>& acc) {
-  const int64_t conv_len = op.conv_len();
-  std::fill(acc.begin(), acc.end(), int64_t{0});
-  int64_t* a = acc.data();
-  for (int64_t ic = 0; ic < op.in_c; ++ic) {
-    const int8_t* row = input + ic * op.in_len;
-    const int8_t* w = weights + (oc * op.in_c + ic) * op.kernel;
-    for (int64_t k = 0; k < op.kernel; ++k) {
-      const int64_t wk = w[k];
-      if (wk == 0) continue;
-      // Positions x whose input pos = x * stride - pad + k lies in [0, in_len).
-      const int64_t lo_num = op.pad - k, hi_num = op.in_len - 1 + op.pad - k;
-      if (hi_num < 0) continue;
-      const int64_t x_lo = lo_num <= 0 ? 0 : (lo_num + op.stride - 1) / op.stride;
-      const int64_t x_hi = std::min(conv_len, hi_num / op.stride + 1);
-      if (x_lo >= x_hi) continue;
-      const int8_t* in = row + (x_lo * op.stride + k - op.pad);  // the input of position x_lo
-      int64_t* out = a + x_lo;
-      for (int64_t i = 0; i < x_hi - x_lo; ++i) out[i] += wk * in[i * op.stride];
-    }
+  for (int64_t x = 0; x < op.conv_len(); ++x) {
+    int64_t sum = 0;
+    for (int64_t ic = 0; ic < op.in_c; ++ic)
+      for (int64_t k = 0; k < op.kernel; ++k) {
+        const int64_t pos = x * op.stride - op.pad + k;
+        if (pos >= 0 && pos < op.in_len)
+          sum += int64_t{input[ic * op.in_len + pos]} * weights[(oc * op.in_c + ic) * op.kernel + k];
+      }
+    acc[static_cast<std::size_t>(x)] = sum;
   }
 }
 

@@ -66,19 +66,30 @@ class Reader {
     v = static_cast<int64_t>(u);
     return true;
   }
-  template <class Container>
-  bool bytes(Container& out) {
-    int64_t n = 0;
-    if (!i64(n) || n < 0 || static_cast<uint64_t>(n) > size_ - pos_) return false;
-    out.clear();
-    out.reserve(static_cast<std::size_t>(n));
-    prefault_for_write(out.data(), static_cast<std::size_t>(n));  // the memory image: megabytes
-    out.assign(buf_ + pos_, buf_ + pos_ + static_cast<std::size_t>(n));
-    pos_ += static_cast<std::size_t>(n);
+  bool bytes(std::string& out) {
+    const uint8_t* p = nullptr;
+    std::size_t n = 0;
+    if (!span(&p, &n)) return false;
+    out.assign(p, p + n);
+    return true;
+  }
+  bool bytes(std::vector<uint8_t>& out) {  // the memory image: megabytes
+    const uint8_t* p = nullptr;
+    std::size_t n = 0;
+    if (!span(&p, &n)) return false;
+    out = prefaulted_copy(p, n);
     return true;
   }
 
  private:
+  // A length-prefixed byte string: where it is and how long.
+  bool span(const uint8_t** p, std::size_t* n) {
+    int64_t len = 0;
+    if (!i64(len) || len < 0 || static_cast<uint64_t>(len) > size_ - pos_) return false;
+    *p = buf_ + pos_, *n = static_cast<std::size_t>(len);
+    pos_ += *n;
+    return true;
+  }
   const uint8_t* buf_;
   std::size_t size_;
   std::size_t pos_ = 0;

@@ -64,18 +64,20 @@ MemoryPort::Placed MemoryPort::place_among(RequestLog* log, const BoundMemory& b
   for (const Stream& s : later) lo = std::min(lo, s.start);
   const RequestLog::Pos at = log->first_relevant(lo);
   int64_t prefix_done = log->done_before(at);
-  log->materialize(at, &window_);
   // The outcome depends only on the inputs relative to `lo` (an earlier response than lo + latency
   // decides no request, none being accepted before lo): steps of a steady state repeat them, so their
-  // requests are looked up. Exact: the entry holds what the sweep below computed.
+  // requests are looked up. Exact: the entry holds what the sweep below computed. The window is
+  // keyed by its runs (equal codes, equal requests) and listed request by request only to sweep.
   memo_key_.assign({bm.latency, bm.ports, bm.max_outstanding, bm.release_delay, n, xfer, interval, start - lo,
-                    step_start - lo, std::max(prefix_done, lo + bm.latency) - lo, rank});
+                    step_start - lo, std::max(prefix_done, lo + bm.latency) - lo, rank,
+                    static_cast<int64_t>(later.size())});
   for (const Stream& s : later) memo_key_.insert(memo_key_.end(), {s.start - lo, s.n, s.xfer, s.interval, s.rank});
-  for (const MemRequest& r : window_) memo_key_.insert(memo_key_.end(), {r.accept - lo, r.done - lo, r.free - lo});
+  log->window_key(at, lo, &memo_key_);
   if (among_.size() > kMaxMemo || !memoize_among_) among_.clear();
   auto [entry, fresh] = among_.try_emplace(memo_key_);
   MemoEntry& e = entry->second;
   if (fresh) {
+    log->materialize(at, &window_);
     const Placed p = sweep_among(bm, n, xfer, interval, start, step_start, rank, later, prefix_done);
     e.requests = RequestLog();
     e.requests.append(new_.data(), new_.size());

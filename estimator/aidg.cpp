@@ -1125,8 +1125,17 @@ class Evaluator {
     trips[static_cast<std::size_t>(depth)] = loop.trips;
     loop_signature(a_, loop, depth, depth, idx_.data(), &trips, &key);
     for (const auto& l : latched_) key.insert(key.end(), l.begin(), l.end());
+    // A loop whose look-aheads went past its end is keyed with the instructions after it as far as
+    // they ran (the most so far; an evaluation that runs further is not recorded under this key).
+    const auto out = reaches_out_.find(&loop);
+    const int64_t reach = out == reaches_out_.end() ? -1 : out->second;
+    if (reach >= 0) append_continuation(depth, reach, &key);
     const int64_t ref = s_.max_end;
     if (const LoopMemo::Exit* x = loop_memo_.find(&loop, key)) {
+      // As evaluating it would: what its look-aheads crossed and how far they ran.
+      crossed_seg_ = std::min(crossed_seg_, x->crossed_seg);
+      crossed_end_ = std::min(crossed_end_, x->crossed_end);
+      if (x->crossed_end <= depth) walked_ = std::max(walked_, x->walked);
       loop_busy_ = s_.busy;
       s_ = x->state;  // reuses s_'s buffers
       shift(ref);
@@ -1140,13 +1149,22 @@ class Evaluator {
     }
     const std::vector<int64_t> busy_before = s_.busy;
     std::vector<int64_t> own_key = key;  // loop_key_ is reused by the loops inside
-    const int outer_end = crossed_end_;
-    crossed_end_ = std::numeric_limits<int>::max();
+    const int outer_end = crossed_end_, outer_seg = crossed_seg_;
+    const int64_t outer_walked = walked_;
+    crossed_end_ = crossed_seg_ = std::numeric_limits<int>::max();
+    walked_ = 0;
     eval_loop_body(loop, depth);
-    const bool crossed = crossed_end_ <= depth;  // its exit depends on what follows it
-    crossed_end_ = std::min(outer_end, crossed_end_);
-    if (crossed) return;
+    const int own_end = crossed_end_, own_seg = crossed_seg_;
+    const int64_t own_walked = walked_;
+    crossed_end_ = std::min(outer_end, own_end);
+    crossed_seg_ = std::min(outer_seg, own_seg);
+    walked_ = std::max(outer_walked, own_walked);
+    // Its exit depends on what follows it: recorded only under a key that holds that.
+    const bool crossed = own_end <= depth;
+    if (crossed) reaches_out_[&loop] = std::max(reach, own_walked);
+    if (crossed && own_walked > reach) return;
     LoopMemo::Exit& x = loop_memo_.record(std::move(own_key));
+    x.crossed_seg = own_seg, x.crossed_end = own_end, x.walked = own_walked;
     x.state = s_;
     shift_times(&x.state, -ref);
     x.busy = s_.busy;
@@ -1271,6 +1289,38 @@ class Evaluator {
     walked_ = std::max(outer_walked, seg_walked);
   }
 
+  // What a look-ahead of up to `reach` instructions from inside the loop at `depth` (its statement at
+  // frames_[depth - 1]) can see after it, appended to its memo key: those instructions' opcodes and
+  // timing-relevant operands, and where the walk to each leaves a segment or loop around it
+  // (crossed_seg_ / crossed_end_ as a look-ahead going that far would note them).
+  void append_continuation(int depth, int64_t reach, std::vector<int64_t>* key) {
+    std::vector<Walk>& w = scan_;
+    w.clear();
+    for (int d = 0; d < depth; ++d) {
+      const Frame& f = frames_[static_cast<std::size_t>(d)];
+      w.push_back(Walk{f.loop, f.pos, idx_[static_cast<std::size_t>(d)], f.seg_end});
+    }
+    const int seg = crossed_seg_, end = crossed_end_;
+    crossed_seg_ = crossed_end_ = std::numeric_limits<int>::max();
+    cont_idx_.assign(idx_.size(), 0);
+    key->push_back(reach);
+    const std::size_t at = key->size();
+    for (int64_t k = 0; k < reach; ++k) {
+      ++w.back().pos;
+      if (!settle(&w)) break;
+      for (std::size_t d = 0; d < w.size(); ++d) cont_idx_[d] = w[d].i;
+      const Instruction& ins = w.back().loop->body[w.back().pos].instr;
+      key->push_back(ins.opcode);
+      for (int f : a_.opcodes[static_cast<std::size_t>(ins.opcode)].relevant)
+        key->push_back(static_cast<std::size_t>(f) < ins.operands.size()
+                           ? operand_value(ins.operands[static_cast<std::size_t>(f)], cont_idx_.data())
+                           : 0);
+      key->insert(key->end(), {crossed_seg_, crossed_end_});
+    }
+    key->insert(key->end(), {static_cast<int64_t>(key->size() - at), -1});
+    crossed_seg_ = seg, crossed_end_ = end;
+  }
+
   // Instructions in one iteration of `loop` (at least 1, at most look_n_ + 1: all a margin needs).
   int64_t per_iteration(const Loop& loop) const {
     int64_t n = 0;
@@ -1306,6 +1356,8 @@ class Evaluator {
   std::size_t cur_op_ = 0;                     // opcode of the running instruction
   AddressFrame* rel_ = nullptr;  // the innermost address-relative segment looking for its repeat
   LoopMemo loop_memo_;
+  std::unordered_map<const Loop*, int64_t> reaches_out_;  // loops a look-ahead went past the end of: its longest run
+  std::vector<int64_t> cont_idx_;               // scratch of append_continuation()
   std::unordered_map<const Loop*, LoopMemoStats> relative_stats_;  // address-relative keying per loop
   std::unordered_map<const Loop*, LoopMemoStats> absolute_stats_;  // absolute keying per loop
   std::vector<int64_t> entries_at_ = {1};  // per depth: product of the enclosing loops' trips

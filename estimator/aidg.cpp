@@ -1023,7 +1023,8 @@ class Evaluator {
   // Requests of a step to external memory from `step_start`: sets mem_done / mem_issued, the cycles
   // until the last request completes / was issued.
   void memory(const StepSpec& step, const EvalContext& ctx, int64_t step_start, int64_t* special) {
-    const int64_t start = step_start + step.memory.start.eval(ctx);
+    const int64_t offset = step.memory.start.eval(ctx);
+    const int64_t start = step_start + offset;
     const auto m = static_cast<std::size_t>(step.memory.memory);
     const BoundMemory& bm = a_.memories[m];
     const int64_t n = step.memory.requests.eval(ctx);
@@ -1031,7 +1032,7 @@ class Evaluator {
     if (n < 0 || n > (int64_t{1} << 24) || bytes < 0 || bytes > (int64_t{1} << 40))
       bad(step.memory.loc, "memory access of " + std::to_string(n) + " requests of " + std::to_string(bytes) +
                                " bytes out of range");
-    if (n == 0 || step.memory.start.eval(ctx) < 0) return;
+    if (n == 0 || offset < 0) return;
     const int64_t xfer = (bytes + bm.bytes_per_cycle - 1) / bm.bytes_per_cycle;
     RequestLog& log = s_.requests[m];
     // Requests that can no longer matter cost only a binary search there; make_key drops them, and

@@ -42,14 +42,17 @@ void run_functional(const Program& program, const AccelConfig& config, std::vect
       Half& h = (is_w ? wbuf : ibuf)[f[kLdHalf] & 1];
       const int64_t width = is_w ? p.cols : p.rows, depth = is_w ? p.wbuf_depth : p.ibuf_depth;
       if (h.full) fail(n, "dma_load into a full half");
-      if (f[kLdRows] < 1 || f[kLdRows] > depth || f[kLdBytes] < 1 || f[kLdBytes] > width)
-        fail(n, "dma_load rows/bytes out of range");
-      for (int64_t r = 0; r < f[kLdRows]; ++r) {
-        const uint64_t addr = static_cast<uint64_t>(f[kLdDramAddr] + r * f[kLdStride]);
-        check_range(addr, static_cast<uint64_t>(f[kLdBytes]));
-        for (int64_t b = 0; b < width; ++b)
-          h.data[r * width + b] = b < f[kLdBytes] ? static_cast<int8_t>(dram[addr + b]) : 0;
-      }
+      const int64_t rows = f[kLdRows], reps = f[kLdReps];
+      if (rows < 1 || reps < 1 || rows * reps > depth || f[kLdBytes] < 1 || f[kLdBytes] > width)
+        fail(n, "dma_load rows/reps/bytes out of range");
+      // Entry r * rows + i from dram_addr + r * rep_stride + i * stride.
+      for (int64_t r = 0; r < reps; ++r)
+        for (int64_t i = 0; i < rows; ++i) {
+          const uint64_t addr = static_cast<uint64_t>(f[kLdDramAddr] + r * f[kLdRepStride] + i * f[kLdStride]);
+          check_range(addr, static_cast<uint64_t>(f[kLdBytes]));
+          for (int64_t b = 0; b < width; ++b)
+            h.data[(r * rows + i) * width + b] = b < f[kLdBytes] ? static_cast<int8_t>(dram[addr + b]) : 0;
+        }
       h.full = true;
     } else if (c.opcode == kCompute) {
       Half& a = ibuf[f[kCpAHalf] & 1];

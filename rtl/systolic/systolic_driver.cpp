@@ -46,8 +46,11 @@ class CommandEncoder {
         range("buf", a[kLdBuf], 0, 1);
         range("half", a[kLdHalf], 0, 1);
         const bool wbuf = a[kLdBuf] == kWbuf;
-        range("rows", a[kLdRows], 0, wbuf ? shape_.wbuf_depth : shape_.ibuf_depth);
+        const int64_t depth = wbuf ? shape_.wbuf_depth : shape_.ibuf_depth;
+        range("rows", a[kLdRows], 0, depth);
         range("bytes", a[kLdBytes], 1, wbuf ? shape_.cols : shape_.rows);
+        // reps x rows entries fill the half from entry 0 (a row count of 0 moves nothing).
+        range("reps", a[kLdReps], 1, a[kLdRows] == 0 ? depth : depth / a[kLdRows]);
         break;
       }
       case kCompute: {
@@ -139,7 +142,8 @@ class SystolicRun : public AcceleratorRun<SystolicRun<Model>, Model> {
     const auto& a = c.args;
     switch (c.op) {
       case systolic::kDmaLoad:
-        return static_cast<int64_t>(a[3]) * (dram.latency + (a[4] + bpc - 1) / bpc + 2) + 8;
+        return static_cast<int64_t>(a[systolic::kLdRows]) * a[systolic::kLdReps] *
+                   (dram.latency + (a[systolic::kLdBytes] + bpc - 1) / bpc + 2) + 8;
       case systolic::kCompute:
         return a[3] + a[4] + 2 * (shape.rows + shape.cols) + 8;
       default:

@@ -95,7 +95,9 @@ module systolic_top import systolic_pkg::*; #(
     addr:   arg[2],
     rows:   arg[3][LenWidth-1:0],
     bytes:  arg[4][LenWidth-1:0],
-    stride: arg[5]
+    stride: arg[5],
+    reps:   arg[6][LenWidth-1:0],
+    rep_stride: arg[7]
   };
   assign compute_in = '{
     a_half:    arg[0][0],

@@ -4,6 +4,7 @@
 // target: no layer off by more than 3 %, MAPE at most 1 %). No cycle counts are written down here.
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <random>
 #include <string>
 
@@ -11,6 +12,8 @@
 #include "models/common/workload_reader.h"
 #include "systolic_test_util.h"
 #include "tests/models/test_layers.h"
+#include "models/systolic/systolic_accelerator.h"
+#include "tests/models/systolic/rep_load_program.h"
 #include "tests/rtl/estimator_agreement.h"
 
 using namespace acv;
@@ -71,4 +74,38 @@ TEST_CASE("the estimator stays within its bounds on random layer shapes never us
   std::vector<Layer> layers;
   for (int i = 0; i < 12; ++i) layers.push_back(test::random_layer(rng, i));
   check_agreement(shipped_config(size, dataflow), layers, 12);
+}
+
+// Two-level dma_loads (reps x rows, rtl/systolic/README.md "Load unit") and the WS Programs that keep
+// A's m-tile resident through them (models/systolic/README.md, Mapping): the hand-built Program of
+// the RTL / TLM / functional-model tests and mapped layers whose search picks the A block (one
+// chunk, two chunks, ragged m-tiles), with and without bursts: the estimator gives the RTL's cycles.
+TEST_CASE("the estimator agrees with the systolic RTL on two-level dma_loads and WS Programs that keep A resident",
+          "[rtl][systolic][estimator]") {
+  const int64_t n = GENERATE(from_range(acv::test::built_sizes()));
+  const int64_t burst = GENERATE(1, 4);
+  AccelConfig config = acv::test::systolic_config(n, "ws", 40, 4, burst);
+  config.params["mapping"] = ConfigValue{"reuse", SourceLoc{config.file, 20, "params.mapping"}};
+  config.description = std::string(ACV_WORKLOADS_DIR) + "/../systolic/arch.yaml";
+  CAPTURE(n, burst);
+
+  const auto description = load_arch_description(config.description);
+  const Program hand = test::rep_load_program(n, 5);
+  const std::vector<uint8_t> dram = test::rep_load_dram(n, 5);
+  const SimulationOutput out = RtlDriverRegistry::create("systolic")->run(hand, config, dram, RtlRunOptions{});
+  CHECK(test::rep_load_mismatches(dram, out.dram, n, 5) == 0);
+  CHECK(estimate(bind_arch(description, config_values(config), hand), hand, EstimateOptions{}).cycles == out.cycles);
+
+  const systolic::Params p = systolic::read_params(config);
+  std::vector<Layer> layers;
+  for (const auto& s : {std::array<int64_t, 3>{16, 2 * n + 3, 2 * n}, std::array<int64_t, 3>{55, 3 * n, 4 * n},
+                        std::array<int64_t, 3>{75, 2 * n + 3, n}}) {
+    REQUIRE(systolic::choose_tiling(p, s[0], s[1], s[2]).resident == systolic::Resident::kA);
+    layers.push_back(test::gemm(s[0], s[1], s[2]));
+  }
+  test::AgreementBounds exact;
+  exact.max_error_pct = 0.0;
+  exact.mape_pct = 0.0;
+  exact.check_full = true;
+  test::check_estimator_agreement("systolic", config, layers, exact);
 }

@@ -9,6 +9,7 @@
 #include "models/common/workload_reader.h"
 #include "models/systolic/systolic_accelerator.h"
 #include "models/systolic/systolic_iss.h"
+#include "models/systolic/systolic_operands.h"
 #include "tests/models/systolic/a_off_program.h"
 #include "tests/models/systolic/rep_load_program.h"
 #include "tests/models/test_layers.h"
@@ -317,4 +318,28 @@ TEST_CASE("a bad mapping value names the file, line and parameter", "[systolic][
   SystolicAccelerator accel;
   CHECK_THROWS_WITH(accel.check_config(config(4, "os", 256, "greedy")),
                     Catch::Contains("test-config.yaml") && Catch::Contains("mapping"));
+}
+
+// The one operand check the RTL driver, the TLM units and the functional model share.
+TEST_CASE("operand_error names the first operand outside its range on the config's geometry", "[systolic][mapper]") {
+  using namespace systolic;
+  auto instr = [](int opcode, std::vector<int64_t> f) {
+    ConcreteInstruction c;
+    c.opcode = opcode;
+    c.num_fields = static_cast<int>(f.size());
+    std::copy(f.begin(), f.end(), c.f.begin());
+    return c;
+  };
+  const Params ws = read_params(config(4, "ws", 16));
+  CHECK(operand_error(ws, instr(kDmaLoad, {kIbuf, 1, 0, 5, 4, 8, 3, 4})).empty());
+  CHECK(operand_error(ws, instr(kDmaLoad, {kIbuf, 1, 0, 5, 4, 8, 4, 4})) == "reps = 4 outside [1, 3]");
+  CHECK(operand_error(ws, instr(kDmaLoad, {kWbuf, 0, 0, 5, 5, 8, 1, 0})) == "bytes = 5 outside [1, 4]");
+  CHECK(operand_error(ws, instr(kCompute, {0, 0, 0, 4, 5, 1, 1, 1, 1, 0, 11})).empty());
+  CHECK(operand_error(ws, instr(kCompute, {0, 0, 0, 4, 5, 1, 1, 1, 1, 0, 12})) == "a_off = 12 outside [0, 11]");
+  CHECK(operand_error(ws, instr(kCompute, {0, 0, 2, 4, 5, 1, 1, 1, 1, 0, 0})) == "o_half = 2 outside [0, 1]");
+  const Params os = read_params(config(4, "os", 16));
+  CHECK(operand_error(os, instr(kCompute, {0, 0, 0, 16, 4, 1, 1, 1, 1, 0, 1})) == "a_off = 1 outside [0, 0]");
+  CHECK(operand_error(os, instr(kCompute, {0, 0, 0, 16, 4, 1, 1, 1, 1, 1, 0})) == "b_off = 1 outside [0, 0]");
+  CHECK(operand_error(os, instr(kDmaStore, {0, 0, 17, 4, 16})) == "rows = 17 outside [0, 16]");
+  CHECK(operand_error(os, instr(7, {})) == "unknown opcode 7");
 }

@@ -103,20 +103,23 @@ Tiling choose_tiling(const Params& p, int64_t m, int64_t n, int64_t k) {
         candidates.push_back({Resident::kB, tm, tn, p.rows, nn * k + nn * nk * m, c, nn * c + nn * nm * nk});
       }
     }
-    // A's m-tile resident, its K-chunk c in IBUF half c (nkc k-tiles x tm entries), with B's chunk
-    // per output tile (nkc x R entries in a WBUF half): A loaded once, B once per output tile. Its
-    // k-tiles are whole R-byte reps of one dma_load (K a multiple of R). The m-tiles: those above
-    // that fit, and the largest that fits (the fewest m-tiles, so the least B traffic).
-    for (const int64_t c : {int64_t{1}, int64_t{2}}) {
-      if (!p.reuse || nn == 1 || k % p.rows != 0 || nk % c != 0 || nk / c * p.rows > p.wbuf_depth) continue;
-      const int64_t nkc = nk / c, fit = std::min(cap, p.ibuf_depth / nkc);
+    // A's m-tile resident, its K-chunk c in IBUF half c (the first ceil(nk / 2) k-tiles x tm
+    // entries, then the rest), with B's chunk per output tile (k-tiles x R entries in WBUF half c):
+    // A loaded once, B once per output tile. Two chunks whenever there are two k-tiles, also where
+    // one would fit: the first compute waits for its whole A chunk (a half is full only with its
+    // last entry), and half the block halves that wait. Its k-tiles are whole R-byte reps of one
+    // dma_load (K a multiple of R). The m-tiles: those above that fit, and the largest that fits
+    // (the fewest m-tiles, so the least B traffic).
+    const int64_t ac = std::min<int64_t>(nk, 2), akc = ceil_div(nk, ac);
+    if (p.reuse && nn > 1 && k % p.rows == 0 && akc * p.rows <= p.wbuf_depth) {
+      const int64_t fit = std::min(cap, p.ibuf_depth / akc);
       std::vector<int64_t> a_tms;
       for (const int64_t tm : tms)
         if (tm < fit) a_tms.push_back(tm);
       if (fit >= 1) a_tms.push_back(fit);
       for (const int64_t tm : a_tms) {
         const int64_t nm = ceil_div(m, tm);
-        candidates.push_back({Resident::kA, tm, tn, p.rows, nk * m + nm * nn * k, c, nm * c + nm * nn * c});
+        candidates.push_back({Resident::kA, tm, tn, p.rows, nk * m + nm * nn * k, ac, nm * ac + nm * nn * ac});
       }
     }
   }
@@ -247,23 +250,26 @@ Program SystolicAccelerator::map(const Layer& layer, const AccelConfig& config) 
     // an m-tile's first n-tile also loads A's next chunk, its last the next m-tile's first A and B
     // chunks; a ragged last m-tile is its own loop of one trip (a_off = kin * m_len needs a
     // constant m_len). Loop depths: 1 group, 2 m-tile, 3 n-tile (the middle ones), then the k-tile.
-    const int64_t nc = t.chunks, nkc = nk / nc, r = p.rows;
+    // Chunk c: k-tiles c * nkc0 on, chunk_len(c) of them (the second may be one shorter).
+    const int64_t nc = t.chunks, nkc0 = ceil_div(nk, nc), r = p.rows;
+    auto chunk_len = [&](int64_t kc) { return kc == 0 ? nkc0 : nk - nkc0; };
     const Expr grp = idx(1);
     auto tile_half = [&](const Expr& mt, const Expr& nt) { return (grp * (nm * nn) + mt * nn + nt) % 2; };
     auto a_half = [&](const Expr& mt, int64_t kc) { return nc == 1 ? (grp * nm + mt) % 2 : Expr(kc); };
     auto b_half = [&](const Expr& mt, const Expr& nt, int64_t kc) { return nc == 1 ? tile_half(mt, nt) : Expr(kc); };
     auto load_a_chunk = [&](const Expr& mt, int64_t m_len, int64_t kc) {
       return make_instruction(
-          kDmaLoad, {kIbuf, a_half(mt, kc), a_group + mt * (tm * g.k) + Expr(kc * nkc * r), m_len, r, g.k, nkc, r});
+          kDmaLoad,
+          {kIbuf, a_half(mt, kc), a_group + mt * (tm * g.k) + Expr(kc * nkc0 * r), m_len, r, g.k, chunk_len(kc), r});
     };
     auto load_b_chunk = [&](const Expr& mt, const Expr& nt, int64_t kc) {
-      return load_b(b_half(mt, nt, kc), kc * nkc, nt, nkc * r, len(g.n, tn, nt));
+      return load_b(b_half(mt, nt, kc), kc * nkc0, nt, chunk_len(kc) * r, len(g.n, tn, nt));
     };
     // Chunk kc of output tile (mt, nt), its k-tile loop at `depth`; the last n-tile releases A.
     auto computes = [&](const Expr& mt, int64_t m_len, const Expr& nt, int64_t kc, int depth, bool release_a) {
-      const Expr kin = idx(depth), kt = kin + Expr(kc * nkc);
-      const Expr last_k = clamp(kin - (nkc - 2), 0, 1);
-      return make_loop("k", nkc,
+      const Expr kin = idx(depth), kt = kin + Expr(kc * nkc0);
+      const Expr last_k = clamp(kin - (chunk_len(kc) - 2), 0, 1);
+      return make_loop("k", chunk_len(kc),
                        {make_instruction(kCompute, {a_half(mt, kc), b_half(mt, nt, kc), tile_half(mt, nt), r, m_len,
                                                     clamp(Expr(1) - kt, 0, 1), clamp(kt - (nk - 2), 0, 1),
                                                     release_a ? last_k : Expr(0), last_k, kin * r, kin * m_len})});

@@ -266,6 +266,7 @@ TEST_CASE("the reuse mapping with A resident computes the golden reference: one 
     check_matches_golden(gemm(s[0], s[1], s[2]), cfg);
   }
   check_matches_golden(conv(2 * n, 6, 6, 2 * n + 1, 1, 1, 0, 1), cfg);  // K = 2n, N > n
+  check_matches_golden(conv(4 * n, 6, 6, 4 * n + 2, 1, 1, 0, 2), cfg);  // two groups of the same
 }
 
 TEST_CASE("the functional model fills a half rep by rep with a two-level dma_load", "[systolic][mapper]") {

@@ -8,9 +8,8 @@
 // writes the responses (in request order) for the oldest started command, the queue head: a
 // response's first entry in the cycle it arrives, the others one per cycle after it (bytes beyond
 // `bytes` zeroed; beat j at byte j*BeatBytes of rsp_data_i). The head's half is marked full and the
-// head popped with its last entry written, so commands complete in order. The unit keeps a copy of
-// the queue's commands (pushed in step with it, the same slots), since it reads entries behind
-// the head, as gemmini_load does.
+// head popped with its last entry written, so commands complete in order. It reads the commands
+// behind the head where they are queued (acv_slot_fifo's slots, as gemmini_load does).
 module systolic_load import systolic_pkg::*; #(
   parameter int unsigned EntryBytes = 16,   // widest entry of IBUF and WBUF
   parameter int unsigned BeatBytes  = 64,   // a beat's pitch on the memory port (>= EntryBytes)
@@ -20,11 +19,15 @@ module systolic_load import systolic_pkg::*; #(
   input  logic                  clk_i,
   input  logic                  rst_ni,
   input  logic [BurstLog2Width-1:0] burst_log2_i,  // configuration: B = 2^burst_log2_i, held
-  // The load queue: its pushes (mirrored here) and its head, popped when the head is complete.
-  input  logic                  push_i,
-  input  load_cmd_t             push_cmd_i,
+  // The load queue: its slots (commands behind the head) and its head, popped when the head is
+  // complete.
+  input  logic [$bits(load_cmd_t)-1:0] slots_i [Depth],
+  input  logic [Depth-1:0]      slot_valid_i,
+  input  logic [((Depth > 1) ? $clog2(Depth) : 1)-1:0] head_ptr_i,
   input  logic                  cmd_valid_i,
+  /* verilator lint_off UNUSEDSIGNAL */  // the response side needs only where the entries go
   input  load_cmd_t             cmd_i,
+  /* verilator lint_on UNUSEDSIGNAL */
   output logic                  cmd_pop_o,
   // Full flags: [0] IBUF, [1] WBUF, per half.
   input  logic [1:0]            ibuf_full_i,
@@ -54,14 +57,12 @@ module systolic_load import systolic_pkg::*; #(
   localparam int unsigned Cw    = $clog2(Depth + 1);
   localparam logic [Pw-1:0] LastPtr = Pw'(Depth - 1);
 
-  // The queue's commands by slot: written at the push pointer, the head at hptr_q, the next
-  // command to start at iptr_q (queued_q entries in all, started_q of them started).
-  load_cmd_t slots_q [Depth];
-  logic [Pw-1:0] wptr_q, hptr_q, iptr_q, iptr_d;
-  logic [Cw-1:0] queued_q, queued_d, started_q, started_d;
-  load_cmd_t next_cmd, head_copy;
-  assign next_cmd  = slots_q[iptr_q];
-  assign head_copy = slots_q[hptr_q];  // equals cmd_i (asserted)
+  // The next command to start is in slot iptr_q; started_q commands from the head on are started.
+  logic [Pw-1:0] iptr_q, iptr_d, last_started;
+  logic [Cw-1:0] started_q, started_d;
+  load_cmd_t next_cmd;
+  assign next_cmd     = load_cmd_t'(slots_i[iptr_q]);
+  assign last_started = (iptr_q == '0) ? LastPtr : iptr_q - 1'b1;
 
   // Request side: the command whose requests are being sent; entries requested of the current
   // rep, reps requested before it, the next request's address and the current rep's first.
@@ -112,7 +113,7 @@ module systolic_load import systolic_pkg::*; #(
   // started command. A command of no rows starts only with nothing in flight, so it completes
   // (marks its half full) in order, in its start cycle.
   assign req_free     = !req_busy_q;
-  assign unstarted    = queued_q != started_q;
+  assign unstarted    = slot_valid_i[iptr_q] && started_q != Cw'(Depth);
   assign next_blocked = (next_cmd.wbuf ? wbuf_full_i[next_cmd.half] : ibuf_full_i[next_cmd.half])
                         || pend_q[next_slot] || (next_cmd.rows == '0 && started_q != '0);
   assign start        = req_free && unstarted && !next_blocked;
@@ -143,7 +144,6 @@ module systolic_load import systolic_pkg::*; #(
     rep_d      = rep_q;
     rep_addr_d = rep_addr_q;
     iptr_d     = iptr_q;
-    queued_d   = queued_q;
     started_d  = started_q;
     pend_d     = pend_q;
     written_d  = written_q;
@@ -197,20 +197,11 @@ module systolic_load import systolic_pkg::*; #(
       started_d         = started_d - 1'b1;
       pend_d[head_slot] = 1'b0;
     end
-    if (push_i) queued_d = queued_d + 1'b1;
-    if (done) queued_d = queued_d - 1'b1;
-  end
-
-  always_ff @(posedge clk_i) begin
-    if (push_i) slots_q[wptr_q] <= push_cmd_i;
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      wptr_q     <= '0;
-      hptr_q     <= '0;
       iptr_q     <= '0;
-      queued_q   <= '0;
       started_q  <= '0;
       req_busy_q <= 1'b0;
       rcmd_q     <= '0;
@@ -225,10 +216,7 @@ module systolic_load import systolic_pkg::*; #(
       rest_q     <= '0;
       left_q     <= '0;
     end else begin
-      if (push_i) wptr_q <= (wptr_q == LastPtr) ? '0 : wptr_q + 1'b1;
-      if (done) hptr_q <= (hptr_q == LastPtr) ? '0 : hptr_q + 1'b1;
       iptr_q     <= iptr_d;
-      queued_q   <= queued_d;
       started_q  <= started_d;
       req_busy_q <= req_busy_d;
       rcmd_q     <= rcmd_d;
@@ -261,10 +249,10 @@ module systolic_load import systolic_pkg::*; #(
   // entries written never outrun the ones requested.
   RspForStarted: assert property (@(posedge clk_i) disable iff (!rst_ni) !(write && started_q == '0))
     else $error("load response with no command in flight");
-  // The mirrored queue is the load queue: same head, same occupancy.
-  MirrorHead: assert property (@(posedge clk_i) disable iff (!rst_ni)
-                               cmd_valid_i == (queued_q != '0) && (!cmd_valid_i || head_copy == cmd_i))
-    else $error("load unit's copy of the queue differs from the queue");
+  // The started commands are the queue's oldest: the first at its head.
+  StartedFromHead: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                    started_q == '0 || iptr_q == Pw'((32'(head_ptr_i) + 32'(started_q)) % Depth))
+    else $error("load unit's started commands are not the queue's oldest");
   // A half is filled by one command at a time, and only once it is empty.
   OneFillPerHalf: assert property (@(posedge clk_i) disable iff (!rst_ni)
                                    !(start && next_cmd.rows != '0 && pend_q[next_slot]))
@@ -273,6 +261,7 @@ module systolic_load import systolic_pkg::*; #(
   SomeReps: assert property (@(posedge clk_i) disable iff (!rst_ni)
                              !(start && next_cmd.rows != '0 && next_cmd.reps == '0))
     else $error("load started with rows but no reps");
-  NoneStartedBeyondQueue: assert property (@(posedge clk_i) disable iff (!rst_ni) started_q <= queued_q)
-    else $error("more load commands started than queued");
+  NoneStartedBeyondQueue: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                           started_q == '0 || slot_valid_i[last_started])
+    else $error("a started load command is not in the queue");
 endmodule

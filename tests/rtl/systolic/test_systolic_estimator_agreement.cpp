@@ -105,6 +105,17 @@ TEST_CASE("the estimator agrees with the systolic RTL on two-level dma_loads and
     REQUIRE(systolic::choose_tiling(p, s[0], s[1], s[2]).resident == systolic::Resident::kA);
     layers.push_back(test::gemm(s[0], s[1], s[2]));
   }
+  // And random shapes of the kind the candidate serves (K a multiple of R, several n-tiles), those
+  // the search gives to it.
+  std::mt19937 rng(static_cast<unsigned>(3000 + n * 2 + burst));
+  auto pick = [&rng](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
+  for (int i = 0; layers.size() < 9 && i < 200; ++i) {
+    const int64_t m = pick(1, 120), nn = pick(n + 1, 5 * n), k = n * pick(1, 8);
+    if (systolic::choose_tiling(p, m, nn, k).resident != systolic::Resident::kA) continue;
+    layers.push_back(test::gemm(m, nn, k));
+    layers.back().name = "random" + std::to_string(i);
+  }
+  REQUIRE(layers.size() == 9);
   test::AgreementBounds exact;
   exact.max_error_pct = 0.0;
   exact.mape_pct = 0.0;

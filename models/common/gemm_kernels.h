@@ -142,10 +142,11 @@ inline void pack_entries(const int8_t* in, int64_t in_width, int64_t k_len, int6
     for (int r = 0; r < RT; ++r)                                                                            \
       for (int v = 0; v < V; ++v) store(acc + (i + r) * C + v * L, s[r][v]);                                \
   }                                                                                                         \
-  template <int V, int RT>                                                                                  \
-  TARGET inline void ws_rows_##ISA(int32_t* out, const uint32_t* xp, const uint32_t* wp, int64_t pairs,     \
+  template <int V, int RT, int P = 0>                                                                       \
+  TARGET inline void ws_rows_##ISA(int32_t* out, const uint32_t* xp, const uint32_t* wp, int64_t n_pairs,   \
                                    int64_t m, bool first) {                                                 \
     constexpr int C = V * L;                                                                                \
+    const int64_t pairs = P > 0 ? P : n_pairs; /* P: known at compile time (unrolled) */                   \
     Vec s[RT][V];                                                                                           \
     for (int r = 0; r < RT; ++r)                                                                            \
       for (int v = 0; v < V; ++v) s[r][v] = first ? zero() : load(out + (m + r) * C + v * L);              \
@@ -174,17 +175,29 @@ inline void pack_entries(const int8_t* in, int64_t in_width, int64_t k_len, int6
     for (; i < rows; ++i) os_rows_##ISA<V, 1>(acc, s.x.data(), s.w.data(), pairs, rows, i);                 \
   }                                                                                                         \
   template <int V>                                                                                          \
-  TARGET inline void ws_##ISA(int32_t* out, const int8_t* in, int64_t in_width, const int8_t* w,            \
-                              int64_t k_len, int64_t m_len, bool first, Scratch& s) {                       \
-    constexpr int C = V * L, RT = V <= 2 ? 4 : 2;                                                           \
+  TARGET inline void ws_packed_##ISA(int32_t* out, const int8_t* in, int64_t in_width, const uint32_t* wp,  \
+                                     int64_t k_len, int64_t m_len, bool first, Scratch& s) {                \
+    constexpr int RT = V <= 2 ? 4 : 2, Square = V * L / 2;                                                  \
     const int64_t pairs = (k_len + 1) / 2;                                                                  \
     s.x.resize(static_cast<std::size_t>(std::max<int64_t>(pairs * m_len, 1)));                              \
-    s.w.resize(static_cast<std::size_t>(std::max<int64_t>(pairs * C, 1)));                                  \
-    pack_entries(in, in_width, k_len, m_len, s.x.data());                                                   \
-    pack_rows(w, k_len, C, s.w.data());                                                                     \
     int64_t m = 0;                                                                                          \
-    for (; m + RT <= m_len; m += RT) ws_rows_##ISA<V, RT>(out, s.x.data(), s.w.data(), pairs, m, first);    \
-    for (; m < m_len; ++m) ws_rows_##ISA<V, 1>(out, s.x.data(), s.w.data(), pairs, m, first);               \
+    if (k_len == 2 * Square) { /* k_len = cols, as on a square array: the loops unrolled */                 \
+      pack_entries(in, in_width, 2 * Square, m_len, s.x.data());                                            \
+      for (; m + RT <= m_len; m += RT) ws_rows_##ISA<V, RT, Square>(out, s.x.data(), wp, pairs, m, first);  \
+      for (; m < m_len; ++m) ws_rows_##ISA<V, 1, Square>(out, s.x.data(), wp, pairs, m, first);             \
+      return;                                                                                               \
+    }                                                                                                       \
+    pack_entries(in, in_width, k_len, m_len, s.x.data());                                                   \
+    for (; m + RT <= m_len; m += RT) ws_rows_##ISA<V, RT>(out, s.x.data(), wp, pairs, m, first);            \
+    for (; m < m_len; ++m) ws_rows_##ISA<V, 1>(out, s.x.data(), wp, pairs, m, first);                       \
+  }                                                                                                         \
+  template <int V>                                                                                          \
+  TARGET inline void ws_##ISA(int32_t* out, const int8_t* in, int64_t in_width, const int8_t* w,            \
+                              int64_t k_len, int64_t m_len, bool first, Scratch& s) {                       \
+    constexpr int C = V * L;                                                                                \
+    s.w.resize(static_cast<std::size_t>(std::max<int64_t>((k_len + 1) / 2 * C, 1)));                        \
+    pack_rows(w, k_len, C, s.w.data());                                                                     \
+    ws_packed_##ISA<V>(out, in, in_width, s.w.data(), k_len, m_len, first, s);                              \
   }
 
 ACV_GEMM_KERNELS(sse2, , __m128i, 4, load128, store128, _mm_set1_epi32, _mm_madd_epi16, _mm_add_epi32,
@@ -263,6 +276,59 @@ inline void ws(int32_t* out, const int8_t* in, int64_t in_width, const int8_t* w
   (void)isa;
 #endif
   ws_reference(out, in, in_width, w, k_len, m_len, cols, first);
+}
+
+// Weights packed once for several ws_packed() calls: a weight-stationary array keeps its weights for
+// a run of computes, and packing them was a sizeable part of a small (DIM 8) compute.
+struct PackedWeights {
+  std::vector<int8_t> raw;      // k_len rows of cols (the reference loops)
+  std::vector<uint32_t> pairs;  // the SIMD kernels' layout (pack_rows)
+  int64_t k_len = 0, cols = 0;
+};
+
+// Packs k_len rows of `cols` weights (row r = PE row r) for ws_packed().
+inline void pack_weights(const int8_t* w, int64_t k_len, int64_t cols, PackedWeights& p) {
+  p.k_len = k_len;
+  p.cols = cols;
+  p.raw.assign(w, w + k_len * cols);
+#if ACV_GEMM_X86
+  p.pairs.resize(static_cast<std::size_t>(std::max<int64_t>((k_len + 1) / 2 * cols, 1)));
+  if (k_len > 0) detail::pack_rows(w, k_len, cols, p.pairs.data());
+#endif
+}
+
+// ws() with the weights `p` (k_len and cols from p): ws_reference's contract.
+inline void ws_packed(int32_t* out, const int8_t* in, int64_t in_width, const PackedWeights& p, int64_t m_len,
+                      bool first, Scratch& s, Isa isa = Isa::Best) {
+  const int64_t k_len = p.k_len, cols = p.cols;
+  if (m_len <= 0) return;
+  if (k_len <= 0) {
+    if (first) std::fill(out, out + m_len * cols, 0);
+    return;
+  }
+#if ACV_GEMM_X86
+  using namespace detail;
+  const uint32_t* wp = p.pairs.data();
+  if (isa == Isa::Best && has_avx2()) {
+    switch (cols) {
+      case 8: return ws_packed_avx2<1>(out, in, in_width, wp, k_len, m_len, first, s);
+      case 16: return ws_packed_avx2<2>(out, in, in_width, wp, k_len, m_len, first, s);
+      case 32: return ws_packed_avx2<4>(out, in, in_width, wp, k_len, m_len, first, s);
+      default: break;
+    }
+  }
+  if (isa != Isa::Reference) switch (cols) {
+    case 4: return ws_packed_sse2<1>(out, in, in_width, wp, k_len, m_len, first, s);
+    case 8: return ws_packed_sse2<2>(out, in, in_width, wp, k_len, m_len, first, s);
+    case 16: return ws_packed_sse2<4>(out, in, in_width, wp, k_len, m_len, first, s);
+    case 32: return ws_packed_sse2<8>(out, in, in_width, wp, k_len, m_len, first, s);
+    default: break;
+  }
+#else
+  (void)s;
+  (void)isa;
+#endif
+  ws_reference(out, in, in_width, p.raw.data(), k_len, m_len, cols, first);
 }
 
 }  // namespace acv::gemm

@@ -1,5 +1,6 @@
 #include "program_feeder.h"
 
+#include <cstring>
 #include <string>
 
 #include "command_registers.h"
@@ -24,7 +25,7 @@ void ProgramFeeder::write(uint64_t address, std::vector<uint8_t>& bytes, LocalTi
   socket->b_transport(gp, delay);
   if (gp.is_response_error())
     throw BackendError(std::string(name()) + ": command port: " + gp.get_response_string());
-  lt.set_now(sc_core::sc_time_stamp() + delay);
+  lt.set_now(LocalTime::kernel_time() + delay);
 }
 
 void ProgramFeeder::run() {
@@ -32,8 +33,9 @@ void ProgramFeeder::run() {
   std::vector<uint8_t> burst((cmdreg::kNumFields + 1) * 8);
   auto put = [&burst](std::size_t word, uint64_t v) { cmdreg::store_le64(burst.data() + word * 8, v); };
   m_program.for_each([&](const ConcreteInstruction& in) {  // blocks inside while the queue is full
-    for (std::size_t i = 0; i < cmdreg::kNumFields; ++i)
-      put(i, i < static_cast<std::size_t>(in.num_fields) ? static_cast<uint64_t>(in.f[i]) : 0);
+    const std::size_t n = static_cast<std::size_t>(in.num_fields);
+    for (std::size_t i = 0; i < n; ++i) put(i, static_cast<uint64_t>(in.f[i]));
+    std::memset(burst.data() + 8 * n, 0, 8 * (cmdreg::kNumFields - n));  // unused fields read as 0
     put(cmdreg::kNumFields,
         static_cast<uint64_t>(static_cast<uint32_t>(in.opcode)) | (static_cast<uint64_t>(in.num_fields) << 32));
     write(cmdreg::kField0, burst, lt);

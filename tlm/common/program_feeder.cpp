@@ -1,6 +1,5 @@
 #include "program_feeder.h"
 
-#include <cstring>
 #include <string>
 
 #include "command_registers.h"
@@ -32,10 +31,10 @@ void ProgramFeeder::run() {
   LocalTime lt(mode_, clock_);
   std::vector<uint8_t> burst((cmdreg::kNumFields + 1) * 8);
   auto put = [&burst](std::size_t word, uint64_t v) { cmdreg::store_le64(burst.data() + word * 8, v); };
+  static_assert(cmdreg::kNumFields == kMaxFields, "one register per instruction field");
   m_program.for_each([&](const ConcreteInstruction& in) {  // blocks inside while the queue is full
-    const std::size_t n = static_cast<std::size_t>(in.num_fields);
-    for (std::size_t i = 0; i < n; ++i) put(i, static_cast<uint64_t>(in.f[i]));
-    std::memset(burst.data() + 8 * n, 0, 8 * (cmdreg::kNumFields - n));  // unused fields read as 0
+    // Fields past num_fields are 0 (ConcreteInstruction's default, as Program::for_each leaves them).
+    for (std::size_t i = 0; i < cmdreg::kNumFields; ++i) put(i, static_cast<uint64_t>(in.f[i]));
     put(cmdreg::kNumFields,
         static_cast<uint64_t>(static_cast<uint32_t>(in.opcode)) | (static_cast<uint64_t>(in.num_fields) << 32));
     write(cmdreg::kField0, burst, lt);

@@ -193,11 +193,11 @@ void Decoder::drain() {
     if (!pending_) {  // take the next command, as the thread's command_.next(lt)
       if (!command_.has_next()) return;
       if (command_.peek_next_stamp() > now_) now_ = command_.peek_next_stamp();
-      const ConcreteInstruction in = command_.peek_next();
-      command_.pop_next_at(now_);
+      const ConcreteInstruction& in = command_.peek_next();  // its slot is reused only by a later push
       check(in, number_++);
       pending_cmd_ = UnitCommand{};
       pending_kind_ = decode(in, pending_cmd_);
+      command_.pop_next_at(now_);
       pending_ = true;
       flush_pending_ = pending_kind_ == Kind::Flush;
     }
@@ -215,7 +215,7 @@ void Decoder::drain() {
       if (!q->has_free_slot()) return;  // the unit's pop resumes it, with the same now_
       now_ = q->push_at(pending_cmd_, now_, to_unit_);
     }
-    stall_.add_cycles(waiting, now_);
+    if (now_ > waiting) stall_.add_cycles(waiting, now_);
     now_ += decode_;
     pending_ = false;
     if (q == nullptr) command_.retire(now_);

@@ -216,6 +216,7 @@ void Decoder::drain() {
       now_ = q->push_at(pending_cmd_, now_, to_unit_);
     }
     if (now_ > waiting) stall_.add_cycles(waiting, now_);
+    else stall_.add(0);  // the counter exists from the first command on, as in AT
     now_ += decode_;
     pending_ = false;
     if (q == nullptr) command_.retire(now_);

@@ -210,6 +210,28 @@ ACV_GEMM_KERNELS(avx2, ACV_TARGET_AVX2, __m256i, 8, load256, store256, _mm256_se
                  _mm256_add_epi32, _mm256_setzero_si256)
 #undef ACV_GEMM_KERNELS
 
+// WS with k_len = cols = 8 V (a square array's compute): each entry's int8 widened and its k pairs
+// broadcast in registers (pmovsxbw, vpshufd) rather than packed first; C rows of V registers.
+template <int V>
+ACV_TARGET_AVX2 inline void ws_square_avx2(int32_t* out, const int8_t* in, int64_t in_width, const uint32_t* wp,
+                                           int64_t m_len, bool first) {
+  constexpr int C = V * 8;
+  for (int64_t m = 0; m < m_len; ++m, in += in_width, out += C) {
+    __m256i s[V];
+    for (int v = 0; v < V; ++v) s[v] = first ? _mm256_setzero_si256() : load256(out + v * 8);
+    for (int g = 0; g < V; ++g) {  // elements 8g .. 8g+7: pairs 4g .. 4g+3
+      const __m128i x = _mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(in + 8 * g)));
+      const __m256i y = _mm256_broadcastsi128_si256(x);
+      const __m256i b[4] = {_mm256_shuffle_epi32(y, 0x00), _mm256_shuffle_epi32(y, 0x55),
+                            _mm256_shuffle_epi32(y, 0xaa), _mm256_shuffle_epi32(y, 0xff)};
+      for (int q = 0; q < 4; ++q)
+        for (int v = 0; v < V; ++v)
+          s[v] = _mm256_add_epi32(s[v], _mm256_madd_epi16(b[q], load256(wp + (4 * g + q) * C + v * 8)));
+    }
+    for (int v = 0; v < V; ++v) store256(out + v * 8, s[v]);
+  }
+}
+
 inline bool has_avx2() {
   static const bool yes = __builtin_cpu_supports("avx2");
   return yes;
@@ -310,6 +332,8 @@ inline void ws_packed(int32_t* out, const int8_t* in, int64_t in_width, const Pa
   using namespace detail;
   const uint32_t* wp = p.pairs.data();
   if (isa == Isa::Best && has_avx2()) {
+    if (k_len == cols && cols == 8) return ws_square_avx2<1>(out, in, in_width, wp, m_len, first);
+    if (k_len == cols && cols == 16) return ws_square_avx2<2>(out, in, in_width, wp, m_len, first);
     switch (cols) {
       case 8: return ws_packed_avx2<1>(out, in, in_width, wp, k_len, m_len, first, s);
       case 16: return ws_packed_avx2<2>(out, in, in_width, wp, k_len, m_len, first, s);

@@ -1,6 +1,7 @@
 // The TLM models' SIMD GEMM kernels equal the reference loops bit for bit, over shapes, extreme values and odd k.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <vector>
@@ -61,9 +62,9 @@ TEST_CASE("TLM GEMM kernels: WS on packed weights equals the reference, the weig
   gemm::PackedWeights packed;
   for (const gemm::Isa isa : {gemm::Isa::Best, gemm::Isa::Sse2, gemm::Isa::Reference})
     for (const bool extreme : {false, true})
-      for (const int64_t in_width : {4, 8, 16})
+      for (const int64_t in_width : {4, 8, 16, 24})  // k_len = cols (a square array) below in_width too
         for (const int64_t cols : {1, 4, 8, 12, 16, 32})
-          for (const int64_t k_len : {int64_t{0}, int64_t{1}, int64_t{3}, in_width}) {
+          for (const int64_t k_len : {int64_t{0}, int64_t{1}, int64_t{3}, in_width, std::min(cols, in_width)}) {
             const std::vector<int8_t> w = operands(static_cast<std::size_t>(in_width * cols), rng, extreme);
             gemm::pack_weights(w.data(), k_len, cols, packed);
             for (const bool first : {false, true})

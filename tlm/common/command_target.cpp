@@ -59,8 +59,7 @@ void CommandTarget::push(uint64_t value, LocalTime& lt) {
   ConcreteInstruction& instr = pushing_;  // a member: no zeroing of a fresh one per push
   instr.opcode = static_cast<int>(value & 0xffffffffu);
   instr.num_fields = num_fields;
-  std::copy(staged_.begin(), staged_.begin() + num_fields, instr.f.begin());
-  std::fill(instr.f.begin() + num_fields, instr.f.end(), 0);
+  for (int i = 0; i < kMaxFields; ++i) instr.f[i] = i < num_fields ? staged_[i] : 0;  // fixed length: no libc calls
   ++pushed_;
   queue_.push(instr, lt);
   if (on_push_) on_push_();

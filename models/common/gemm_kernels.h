@@ -232,6 +232,34 @@ ACV_TARGET_AVX2 inline void ws_square_avx2(int32_t* out, const int8_t* in, int64
   }
 }
 
+// OS on an 8 x 8 array (rows = cols = 8, any k_len): the eight accumulator rows stay in registers;
+// per k pair, the two input and weight rows are interleaved and widened in registers, and each
+// input pair is broadcast to its row (vpshufd) instead of packed first.
+ACV_TARGET_AVX2 inline void os_square8_avx2(int32_t* acc, const int8_t* in, const int8_t* w, int64_t k_len) {
+  __m256i s[8];
+  for (int i = 0; i < 8; ++i) s[i] = load256(acc + i * 8);
+  const __m128i zero = _mm_setzero_si128();
+  for (int64_t k = 0; k < k_len; k += 2, in += 16, w += 16) {
+    const bool pair = k + 1 < k_len;  // an odd k_len's last row pairs with zeros
+    const __m128i x = _mm_unpacklo_epi8(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(in)),
+                                        pair ? _mm_loadl_epi64(reinterpret_cast<const __m128i*>(in + 8)) : zero);
+    const __m128i y = _mm_unpacklo_epi8(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(w)),
+                                        pair ? _mm_loadl_epi64(reinterpret_cast<const __m128i*>(w + 8)) : zero);
+    const __m256i wv = _mm256_cvtepi8_epi16(y);  // pair(w[k][j], w[k+1][j]) in lane j
+    const __m256i xv = _mm256_cvtepi8_epi16(x);  // pair(in[k][i], in[k+1][i]) in lane i
+    const __m256i lo = _mm256_permute2x128_si256(xv, xv, 0x00), hi = _mm256_permute2x128_si256(xv, xv, 0x11);
+    s[0] = _mm256_add_epi32(s[0], _mm256_madd_epi16(_mm256_shuffle_epi32(lo, 0x00), wv));
+    s[1] = _mm256_add_epi32(s[1], _mm256_madd_epi16(_mm256_shuffle_epi32(lo, 0x55), wv));
+    s[2] = _mm256_add_epi32(s[2], _mm256_madd_epi16(_mm256_shuffle_epi32(lo, 0xaa), wv));
+    s[3] = _mm256_add_epi32(s[3], _mm256_madd_epi16(_mm256_shuffle_epi32(lo, 0xff), wv));
+    s[4] = _mm256_add_epi32(s[4], _mm256_madd_epi16(_mm256_shuffle_epi32(hi, 0x00), wv));
+    s[5] = _mm256_add_epi32(s[5], _mm256_madd_epi16(_mm256_shuffle_epi32(hi, 0x55), wv));
+    s[6] = _mm256_add_epi32(s[6], _mm256_madd_epi16(_mm256_shuffle_epi32(hi, 0xaa), wv));
+    s[7] = _mm256_add_epi32(s[7], _mm256_madd_epi16(_mm256_shuffle_epi32(hi, 0xff), wv));
+  }
+  for (int i = 0; i < 8; ++i) store256(acc + i * 8, s[i]);
+}
+
 inline bool has_avx2() {
   static const bool yes = __builtin_cpu_supports("avx2");
   return yes;
@@ -247,6 +275,7 @@ inline void os(int32_t* acc, const int8_t* in, const int8_t* w, int64_t k_len, i
 #if ACV_GEMM_X86
   using namespace detail;
   if (isa == Isa::Best && has_avx2()) {
+    if (rows == 8 && cols == 8) return os_square8_avx2(acc, in, w, k_len);
     switch (cols) {
       case 8: return os_avx2<1>(acc, in, w, k_len, rows, s);
       case 16: return os_avx2<2>(acc, in, w, k_len, rows, s);

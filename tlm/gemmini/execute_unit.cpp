@@ -114,9 +114,10 @@ void ExecuteUnit::run() {
     records_.push_back(k.retire);
     mesh_free_at_ = k.last_present + t.mesh_free_after();
     if (c.ws) bank_free_at_[cur_bank_] = k.last_present + t.bank_free_after();
-    state_.tracker.release(Unit::Execute, c.seq, clock.cycles(k.retire + 1));
+    const sc_core::sc_time retired = clock.cycles(k.retire + 1);
+    state_.tracker.release(Unit::Execute, c.seq, retired);
     state_.run_dispatch();  // LT: a flush may pass
-    command_.retire(clock.cycles(k.retire + 1));
+    command_.retire(retired);
     // Active while a compute runs (from the cycle after its start) or has records in flight
     // (EXE_ACTIVE_CYCLE).
     const int64_t end = std::max(k.idle, k.retire + 1);

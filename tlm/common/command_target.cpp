@@ -56,12 +56,14 @@ void CommandTarget::push(uint64_t value, LocalTime& lt) {
     SC_REPORT_WARNING("acv/command_target", "push after END or with a bad field count ignored");
     return;
   }
-  ConcreteInstruction& instr = pushing_;  // a member: no zeroing of a fresh one per push
-  instr.opcode = static_cast<int>(value & 0xffffffffu);
-  instr.num_fields = num_fields;
-  for (int i = 0; i < kMaxFields; ++i) instr.f[i] = i < num_fields ? staged_[i] : 0;  // fixed length: no libc calls
   ++pushed_;
-  queue_.push(instr, lt);
+  queue_.push_with(  // written into its queue slot: no intermediate instruction to zero and copy
+      [&](ConcreteInstruction& instr) {
+        instr.opcode = static_cast<int>(value & 0xffffffffu);
+        instr.num_fields = num_fields;
+        for (int i = 0; i < kMaxFields; ++i) instr.f[i] = i < num_fields ? staged_[i] : 0;
+      },
+      lt);
   if (on_push_) on_push_();
 }
 

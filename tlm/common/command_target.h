@@ -68,7 +68,6 @@ class CommandTarget : public sc_core::sc_module {
   Clock clock_;
   int64_t access_cycles_;
   std::array<int64_t, cmdreg::kNumFields> staged_{};
-  ConcreteInstruction pushing_;  // push()'s instruction under construction
   int64_t pushed_ = 0;
   int64_t retired_ = 0;
   int64_t pending_ = 0;

@@ -52,11 +52,16 @@ class TimedFifo {
 
   // Blocks while full; `extra` is the latency from push to visibility at the consumer.
   void push(const T& item, LocalTime& lt, const sc_core::sc_time& extra = sc_core::SC_ZERO_TIME) {
+    push_with([&item](T& slot) { slot = item; }, lt, extra);
+  }
+  // push(), with the entry written into its slot by fill(T&) (no copy of a finished entry).
+  template <class Fill>
+  void push_with(Fill fill, LocalTime& lt, const sc_core::sc_time& extra = sc_core::SC_ZERO_TIME) {
     lt.block_until(popped_, push_waiters_, [this] { return !free_at_.empty(); });
     lt.advance_to(free_at_.front());
     free_at_.pop_front();
     auto& slot = items_.push_slot();
-    slot.first = item;
+    fill(slot.first);
     slot.second = lt.now() + extra;
     lt.notify(pushed_, pop_waiters_);
   }

@@ -64,6 +64,7 @@ class Evaluator {
     if (stage_obj_.size() >= 64) return -1;
     stage_obj_.push_back(x);
     stage_ii_.push_back(std::max<int64_t>(a_.objects[static_cast<std::size_t>(x)].ii, 0));
+    stage_lat_.push_back(a_.objects[static_cast<std::size_t>(x)].latency);
     return static_cast<int>(stage_obj_.size()) - 1;
   }
 
@@ -116,20 +117,46 @@ class Evaluator {
         step_holds_[op].push_back(std::move(holds));
       }
     }
-    // Per opcode: the class fields (own, then carried) its steps' `when`s read.
+    // Per opcode: the class fields (own, then carried) its steps' `when`s read, and those its
+    // storage accesses read where the scan uses them (RAW reads, writes the scan notes).
     // A `when` reading an earlier step's outcome (mem_done...) is not known before the instruction
-    // runs: the scan gives up there.
+    // runs: the scan gives up there. An access reading one is not used by the scan.
     when_fields_.assign(a_.opcodes.size(), {});
+    access_fields_.assign(a_.opcodes.size(), {});
     when_special_.assign(a_.opcodes.size(), 0);
+    scan_accesses_.assign(a_.opcodes.size(), {});
+    const auto note = [](std::vector<int>* fields, const Expression& e) {
+      bool special = false;
+      for (const auto& v : e.variables()) {
+        special |= v.kind == VarKind::Special;
+        if (v.kind == VarKind::Field && std::find(fields->begin(), fields->end(), v.index) == fields->end())
+          fields->push_back(v.index);
+      }
+      return special;
+    };
+    const auto note_fields = [&](std::size_t op, const Expression& e) {
+      note(&access_fields_[op], e);
+      return note(&when_fields_[op], e);
+    };
     for (std::size_t op = 0; op < a_.opcodes.size(); ++op) {
       if (!a_.opcodes[op].cls) continue;
-      for (const auto& step : a_.opcodes[op].cls->steps)
-        for (const auto& v : step.when.variables()) {
-          if (v.kind == VarKind::Special) when_special_[op] = 1;
-          if (v.kind == VarKind::Field &&
-              std::find(when_fields_[op].begin(), when_fields_[op].end(), v.index) == when_fields_[op].end())
-            when_fields_[op].push_back(v.index);
-        }
+      for (const auto& step : a_.opcodes[op].cls->steps) {
+        if (note_fields(op, step.when)) when_special_[op] = 1;
+        std::vector<ScanAccess> used;
+        for (int write = 0; write < 2; ++write)
+          for (const auto& acc : write ? step.writes : step.reads) {
+            const StorageSpec& sp = a_.desc->storages[static_cast<std::size_t>(acc.storage)];
+            // Only RAW waits are bounded from below by what the scan knows (write_ready only grows).
+            if (!sp.raw || (write && acc.at_free)) continue;
+            bool special = false;
+            for (const Expression* e : {&acc.index, &acc.count, &acc.when})
+              for (const auto& v : e->variables()) special |= v.kind == VarKind::Special;
+            if (special) continue;
+            for (const Expression* e : {&acc.index, &acc.count, &acc.when}) note(&access_fields_[op], *e);
+            used.push_back(ScanAccess{&acc, write != 0});
+          }
+        scan_accesses_[op].push_back(std::move(used));
+      }
     }
     fields_.assign(64, 0);
     field_src_.assign(64, nullptr);
@@ -429,6 +456,14 @@ class Evaluator {
           below_.push_back(Below{&b, p.issue, unit_own_bound(b)});
         }
     if (competing_.empty()) return false;
+    // The cheap scan first; where it finds a step that may compete, the one with the steps' lower
+    // bounds (only then: it costs more per instruction).
+    return scan_window(false) && scan_window(true);
+  }
+
+  // window_competes()'s scan of the window; `bounded`: a step on a competing unit competes only if
+  // its lower bound (scan_competes()) is below an acceptance.
+  bool scan_window(bool bounded) {
     std::vector<Walk>& w = scan_;
     w.clear();
     for (int d = 0; d <= cur_depth_; ++d) {
@@ -438,6 +473,11 @@ class Evaluator {
     passes_.resize(stage_ii_.size());
     for (std::size_t x = 0; x < stage_ii_.size(); ++x) passes_[x] = s_.t[static_cast<std::size_t>(layout_.obj_base(static_cast<std::size_t>(stage_obj_[x])))];
     entered_.assign(a_.objects.size(), 0);
+    unit_lb_.assign(a_.objects.size(), std::numeric_limits<int64_t>::min());
+    for (std::size_t o = 0; o < a_.objects.size(); ++o)
+      if (a_.objects[o].kind == ObjectKind::Unit) unit_lb_[o] = object_own_bound(static_cast<int>(o));
+    scan_writes_.clear();
+    const auto& fields = bounded ? access_fields_ : when_fields_;
     scan_idx_ = idx_;
     latch_undo_mark_ = latch_undo_.size();
     const int seg = crossed_seg_, end = crossed_end_;
@@ -449,12 +489,12 @@ class Evaluator {
         if (!settle(&w)) break;
         const Instruction& ins = w.back().loop->body[w.back().pos].instr;
         const auto op = static_cast<std::size_t>(ins.opcode);
-        if (!when_fields_[op].empty() || !a_.opcodes[op].latch.empty())
+        if (!fields[op].empty() || !a_.opcodes[op].latch.empty())
           for (std::size_t d = 0; d < w.size(); ++d) idx_[d] = w[d].i;
         ++k;
         uint64_t passed = 0;
         scan_holds_.clear();
-        if (scan_competes(ins, &passed)) {
+        if (scan_competes(ins, bounded, &passed)) {
           found = true;
           break;
         }
@@ -497,14 +537,14 @@ class Evaluator {
 
   // Whether `ins` (at idx_, carried operands as latched by the instructions scanned before it) runs
   // a memory step on a competing unit, or may; `passed` gets the stages it passes.
-  bool scan_competes(const Instruction& ins, uint64_t* passed) {
+  bool scan_competes(const Instruction& ins, bool bounded, uint64_t* passed) {
     const BoundOpcode& bo = a_.opcodes[static_cast<std::size_t>(ins.opcode)];
     const InstructionClassSpec& cls = *bo.cls;
     const std::size_t nf = cls.fields.size();
     const auto op = static_cast<std::size_t>(ins.opcode);
     if (when_special_[op]) return true;
     if (scan_fields_.size() < nf + cls.carried.size()) scan_fields_.resize(nf + cls.carried.size());
-    for (int fi : when_fields_[op]) {  // as run_one() sets them
+    for (int fi : bounded ? access_fields_[op] : when_fields_[op]) {  // as run_one() sets them
       const auto f = static_cast<std::size_t>(fi);
       if (f < nf) {
         const auto pf = static_cast<std::size_t>(bo.program_field[f]);
@@ -522,17 +562,51 @@ class Evaluator {
     int64_t special[kNumSpecials] = {0};
     const EvalContext ctx = a_.context(scan_fields_.data(), special);
     const auto& masks = step_stages_[op];
+    // A lower bound of each step's start: no earlier than the previous step's, each stage in front
+    // of its unit passed (its bound + latency), its unit's bound, and the writes its RAW reads wait
+    // for (the state's write_ready, which only grows, and the scanned instructions' writes, each at
+    // its step's bound or later).
+    int64_t lb = std::numeric_limits<int64_t>::min();
     for (std::size_t i = 0; i < cls.steps.size(); ++i) {
       const StepSpec& step = cls.steps[i];
       if (!step.when.empty() && step.when.eval(ctx) == 0) continue;
       // A stage is held by the queue behind it on the path of the first step passing it only.
       for (const auto& h : step_holds_[op][i])
         if (!((*passed >> h.first) & 1)) scan_holds_.push_back(h);
+      const uint64_t in_front = masks[i];
       *passed |= masks[i];
-      if (step.has_memory &&
-          std::find(competing_.begin(), competing_.end(),
-                    std::make_pair(static_cast<std::size_t>(step.memory.memory), step.unit)) != competing_.end())
-        return true;
+      const bool may = step.has_memory && std::find(competing_.begin(), competing_.end(),
+                                                    std::make_pair(static_cast<std::size_t>(step.memory.memory), step.unit)) !=
+                                              competing_.end();
+      if (!bounded) {
+        if (may) return true;
+        continue;
+      }
+      for (std::size_t x = 0; x < stage_lat_.size(); ++x)
+        if ((in_front >> x) & 1) lb = std::max(lb, passes_[x] + stage_lat_[x]);
+      const auto u = static_cast<std::size_t>(step.unit);
+      lb = std::max(lb, unit_lb_[u]);
+      const auto& accesses = scan_accesses_[op][i];
+      for (const ScanAccess& x : accesses) {
+        if (x.write || (!x.spec->when.empty() && x.spec->when.eval(ctx) == 0)) continue;
+        const int64_t index = x.spec->index.eval(ctx), count = x.spec->count.eval(ctx);
+        if (count > kScanRows) continue;  // a weaker bound: the scan stays cheap
+        for (int64_t k = 0; k < count; ++k) lb = std::max(lb, peek(x.spec->storage, index + k, *x.spec).write_ready);
+        for (const ScanWrite& w : scan_writes_)
+          if (w.storage == x.spec->storage && w.index < index + count && index < w.index + w.count) lb = std::max(lb, w.ready);
+      }
+      if (may)
+        for (const Placement& p : placed_)
+          if (p.m == static_cast<std::size_t>(step.memory.memory) && lb < p.issue) return true;
+      // Its unit starts no later instruction before it: in order, or one instance held from then on.
+      const BoundObject& ob = a_.objects[u];
+      if (ob.in_order || ob.instances == 1) unit_lb_[u] = std::max(unit_lb_[u], lb);
+      for (const ScanAccess& x : accesses) {
+        if (!x.write || (!x.spec->when.empty() && x.spec->when.eval(ctx) == 0)) continue;
+        const auto st = static_cast<std::size_t>(x.spec->storage);
+        scan_writes_.push_back(ScanWrite{x.spec->storage, x.spec->index.eval(ctx), x.spec->count.eval(ctx),
+                                         lb + a_.storages[st].latency});
+      }
     }
     return false;
   }
@@ -541,7 +615,7 @@ class Evaluator {
   bool bound_below_issue() const {
     for (const Below& u : below_) {
       const UnitBound& b = *u.bound;
-      int64_t t = u.unit;
+      int64_t t = std::max(u.unit, unit_lb_[static_cast<std::size_t>(b.unit)]);
       for (std::size_t j = 0; j < b.stages.size(); ++j) {
         const int x = b.stage_index[j];
         t = std::max(t, (x >= 0 ? passes_[static_cast<std::size_t>(x)] : s_.t[static_cast<std::size_t>(b.stages[j].first)]) + b.stages[j].second);
@@ -949,7 +1023,8 @@ class Evaluator {
   // Requests of a step to external memory from `step_start`: sets mem_done / mem_issued, the cycles
   // until the last request completes / was issued.
   void memory(const StepSpec& step, const EvalContext& ctx, int64_t step_start, int64_t* special) {
-    const int64_t start = step_start + step.memory.start.eval(ctx);
+    const int64_t offset = step.memory.start.eval(ctx);
+    const int64_t start = step_start + offset;
     const auto m = static_cast<std::size_t>(step.memory.memory);
     const BoundMemory& bm = a_.memories[m];
     const int64_t n = step.memory.requests.eval(ctx);
@@ -957,7 +1032,7 @@ class Evaluator {
     if (n < 0 || n > (int64_t{1} << 24) || bytes < 0 || bytes > (int64_t{1} << 40))
       bad(step.memory.loc, "memory access of " + std::to_string(n) + " requests of " + std::to_string(bytes) +
                                " bytes out of range");
-    if (n == 0 || step.memory.start.eval(ctx) < 0) return;
+    if (n == 0 || offset < 0) return;
     const int64_t xfer = (bytes + bm.bytes_per_cycle - 1) / bm.bytes_per_cycle;
     RequestLog& log = s_.requests[m];
     // Requests that can no longer matter cost only a binary search there; make_key drops them, and
@@ -1051,8 +1126,17 @@ class Evaluator {
     trips[static_cast<std::size_t>(depth)] = loop.trips;
     loop_signature(a_, loop, depth, depth, idx_.data(), &trips, &key);
     for (const auto& l : latched_) key.insert(key.end(), l.begin(), l.end());
+    // A loop whose look-aheads went past its end is keyed with the instructions after it as far as
+    // they ran (the most so far; an evaluation that runs further is not recorded under this key).
+    const auto out = reaches_out_.find(&loop);
+    const int64_t reach = out == reaches_out_.end() ? -1 : out->second;
+    if (reach >= 0) append_continuation(depth, reach, &key);
     const int64_t ref = s_.max_end;
     if (const LoopMemo::Exit* x = loop_memo_.find(&loop, key)) {
+      // As evaluating it would: what its look-aheads crossed and how far they ran.
+      crossed_seg_ = std::min(crossed_seg_, x->crossed_seg);
+      crossed_end_ = std::min(crossed_end_, x->crossed_end);
+      if (x->crossed_end <= depth) walked_ = std::max(walked_, x->walked);
       loop_busy_ = s_.busy;
       s_ = x->state;  // reuses s_'s buffers
       shift(ref);
@@ -1066,13 +1150,22 @@ class Evaluator {
     }
     const std::vector<int64_t> busy_before = s_.busy;
     std::vector<int64_t> own_key = key;  // loop_key_ is reused by the loops inside
-    const int outer_end = crossed_end_;
-    crossed_end_ = std::numeric_limits<int>::max();
+    const int outer_end = crossed_end_, outer_seg = crossed_seg_;
+    const int64_t outer_walked = walked_;
+    crossed_end_ = crossed_seg_ = std::numeric_limits<int>::max();
+    walked_ = 0;
     eval_loop_body(loop, depth);
-    const bool crossed = crossed_end_ <= depth;  // its exit depends on what follows it
-    crossed_end_ = std::min(outer_end, crossed_end_);
-    if (crossed) return;
+    const int own_end = crossed_end_, own_seg = crossed_seg_;
+    const int64_t own_walked = walked_;
+    crossed_end_ = std::min(outer_end, own_end);
+    crossed_seg_ = std::min(outer_seg, own_seg);
+    walked_ = std::max(outer_walked, own_walked);
+    // Its exit depends on what follows it: recorded only under a key that holds that.
+    const bool crossed = own_end <= depth;
+    if (crossed) reaches_out_[&loop] = std::max(reach, own_walked);
+    if (crossed && own_walked > reach) return;
     LoopMemo::Exit& x = loop_memo_.record(std::move(own_key));
+    x.crossed_seg = own_seg, x.crossed_end = own_end, x.walked = own_walked;
     x.state = s_;
     shift_times(&x.state, -ref);
     x.busy = s_.busy;
@@ -1197,6 +1290,38 @@ class Evaluator {
     walked_ = std::max(outer_walked, seg_walked);
   }
 
+  // What a look-ahead of up to `reach` instructions from inside the loop at `depth` (its statement at
+  // frames_[depth - 1]) can see after it, appended to its memo key: those instructions' opcodes and
+  // timing-relevant operands, and where the walk to each leaves a segment or loop around it
+  // (crossed_seg_ / crossed_end_ as a look-ahead going that far would note them).
+  void append_continuation(int depth, int64_t reach, std::vector<int64_t>* key) {
+    std::vector<Walk>& w = scan_;
+    w.clear();
+    for (int d = 0; d < depth; ++d) {
+      const Frame& f = frames_[static_cast<std::size_t>(d)];
+      w.push_back(Walk{f.loop, f.pos, idx_[static_cast<std::size_t>(d)], f.seg_end});
+    }
+    const int seg = crossed_seg_, end = crossed_end_;
+    crossed_seg_ = crossed_end_ = std::numeric_limits<int>::max();
+    cont_idx_.assign(idx_.size(), 0);
+    key->push_back(reach);
+    const std::size_t at = key->size();
+    for (int64_t k = 0; k < reach; ++k) {
+      ++w.back().pos;
+      if (!settle(&w)) break;
+      for (std::size_t d = 0; d < w.size(); ++d) cont_idx_[d] = w[d].i;
+      const Instruction& ins = w.back().loop->body[w.back().pos].instr;
+      key->push_back(ins.opcode);
+      for (int f : a_.opcodes[static_cast<std::size_t>(ins.opcode)].relevant)
+        key->push_back(static_cast<std::size_t>(f) < ins.operands.size()
+                           ? operand_value(ins.operands[static_cast<std::size_t>(f)], cont_idx_.data())
+                           : 0);
+      key->insert(key->end(), {crossed_seg_, crossed_end_});
+    }
+    key->insert(key->end(), {static_cast<int64_t>(key->size() - at), -1});
+    crossed_seg_ = seg, crossed_end_ = end;
+  }
+
   // Instructions in one iteration of `loop` (at least 1, at most look_n_ + 1: all a margin needs).
   int64_t per_iteration(const Loop& loop) const {
     int64_t n = 0;
@@ -1232,6 +1357,8 @@ class Evaluator {
   std::size_t cur_op_ = 0;                     // opcode of the running instruction
   AddressFrame* rel_ = nullptr;  // the innermost address-relative segment looking for its repeat
   LoopMemo loop_memo_;
+  std::unordered_map<const Loop*, int64_t> reaches_out_;  // loops a look-ahead went past the end of: its longest run
+  std::vector<int64_t> cont_idx_;               // scratch of append_continuation()
   std::unordered_map<const Loop*, LoopMemoStats> relative_stats_;  // address-relative keying per loop
   std::unordered_map<const Loop*, LoopMemoStats> absolute_stats_;  // absolute keying per loop
   std::vector<int64_t> entries_at_ = {1};  // per depth: product of the enclosing loops' trips
@@ -1274,6 +1401,14 @@ class Evaluator {
     for (int k = 1; k < b.instances; ++k) t = std::min(t, s_.t[static_cast<std::size_t>(b.base + k)]);
     return t;
   }
+  // The same for any unit object `o`.
+  int64_t object_own_bound(int o) const {
+    const BoundObject& ob = a_.objects[static_cast<std::size_t>(o)];
+    const auto base = static_cast<std::size_t>(layout_.obj_base(static_cast<std::size_t>(o)));
+    int64_t t = s_.t[base];
+    for (int64_t k = 1; k < ob.instances; ++k) t = std::min(t, s_.t[base + static_cast<std::size_t>(k)]);
+    return ob.in_order ? std::max(t, s_.t[base + static_cast<std::size_t>(ob.instances)]) : t;
+  }
   // ... no earlier than its last start if it runs in order (the unit's own part), ...
   int64_t unit_own_bound(const UnitBound& b) const {
     const int64_t t = instance_free(b);
@@ -1294,10 +1429,26 @@ class Evaluator {
   };
   std::vector<Below> below_;
   std::vector<std::vector<int>> when_fields_;  // per opcode: class fields its steps' `when`s read
+  std::vector<std::vector<int>> access_fields_;  // ... and those, with those its scanned accesses read
   std::vector<char> when_special_;             // ... and whether one reads an earlier step's outcome
   std::vector<Walk> scan_;
   std::vector<int> stage_obj_;                       // stage objects by stage_bit()
-  std::vector<int64_t> stage_ii_, passes_;           // ... their ii, and a lower bound of their slot in the scan
+  std::vector<int64_t> stage_ii_, stage_lat_, passes_;  // ... their ii and latency, and a lower bound of their slot in the scan
+  // The scan's lower bounds: per unit, of the next start; per scanned write to a storage with RAW
+  // hazards, of its write_ready.
+  std::vector<int64_t> unit_lb_;
+  struct ScanWrite {
+    int storage;
+    int64_t index, count, ready;
+  };
+  std::vector<ScanWrite> scan_writes_;
+  // Per opcode, per step: the accesses the scan bounds starts with (RAW reads, their writes).
+  struct ScanAccess {
+    const AccessSpec* spec;
+    bool write;
+  };
+  std::vector<std::vector<std::vector<ScanAccess>>> scan_accesses_;
+  static constexpr int64_t kScanRows = 64;  // locations of one access the scan looks up at most
   std::vector<std::vector<uint64_t>> step_stages_;   // per opcode, per step: stage_bit()s in front of its unit
   // ... and (stage_bit(), queue) where the queue takes from the stage: the stage is held until it does
   std::vector<std::vector<std::vector<std::pair<int, int>>>> step_holds_;

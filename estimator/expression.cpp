@@ -247,7 +247,13 @@ std::vector<VarRef> Expression::variables() const {
 
 int64_t Expression::eval_node(int i, const EvalContext& ctx) const {
   const Node& n = nodes_[static_cast<std::size_t>(i)];
-  auto a = [&](std::size_t k) { return eval_node(n.args[k], ctx); };
+  // Most operands are a constant or a name: read in place, without a call.
+  auto a = [&](std::size_t k) {
+    const Node& c = nodes_[static_cast<std::size_t>(n.args[k])];
+    if (c.op == Op::Const) return c.value;
+    if (c.op == Op::Var) return var_value(c.var, ctx);
+    return eval_node(n.args[k], ctx);
+  };
   // Checked arithmetic: a result outside int64 is bad input (an absurd parameter or a typo in a
   // description), never a silently wrapped cycle count.
   int64_t r = 0;

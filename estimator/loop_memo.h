@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <unordered_map>
 #include <vector>
 
@@ -25,6 +26,9 @@ class LoopMemo {
     State state;                // relative to the entry's latest end
     std::vector<int64_t> busy;  // added during the loop
     std::vector<int64_t> latched;  // the carried operands, opcode after opcode
+    // The least depths whose segment / loop its look-aheads went past, and their longest run.
+    int crossed_seg = std::numeric_limits<int>::max(), crossed_end = std::numeric_limits<int>::max();
+    int64_t walked = 0;
   };
   // Whether entering `loop` is worth a key: while it pays (one entry in five hits) and the state is
   // cheap to copy.

@@ -64,18 +64,20 @@ MemoryPort::Placed MemoryPort::place_among(RequestLog* log, const BoundMemory& b
   for (const Stream& s : later) lo = std::min(lo, s.start);
   const RequestLog::Pos at = log->first_relevant(lo);
   int64_t prefix_done = log->done_before(at);
-  log->materialize(at, &window_);
   // The outcome depends only on the inputs relative to `lo` (an earlier response than lo + latency
   // decides no request, none being accepted before lo): steps of a steady state repeat them, so their
-  // requests are looked up. Exact: the entry holds what the sweep below computed.
+  // requests are looked up. Exact: the entry holds what the sweep below computed. The window is
+  // keyed by its runs (equal codes, equal requests) and listed request by request only to sweep.
   memo_key_.assign({bm.latency, bm.ports, bm.max_outstanding, bm.release_delay, n, xfer, interval, start - lo,
-                    step_start - lo, std::max(prefix_done, lo + bm.latency) - lo, rank});
+                    step_start - lo, std::max(prefix_done, lo + bm.latency) - lo, rank,
+                    static_cast<int64_t>(later.size())});
   for (const Stream& s : later) memo_key_.insert(memo_key_.end(), {s.start - lo, s.n, s.xfer, s.interval, s.rank});
-  for (const MemRequest& r : window_) memo_key_.insert(memo_key_.end(), {r.accept - lo, r.done - lo, r.free - lo});
+  log->window_key(at, lo, &memo_key_);
   if (among_.size() > kMaxMemo || !memoize_among_) among_.clear();
   auto [entry, fresh] = among_.try_emplace(memo_key_);
   MemoEntry& e = entry->second;
   if (fresh) {
+    log->materialize(at, &window_);
     const Placed p = sweep_among(bm, n, xfer, interval, start, step_start, rank, later, prefix_done);
     e.requests = RequestLog();
     e.requests.append(new_.data(), new_.size());
@@ -106,17 +108,9 @@ MemoryPort::Placed MemoryPort::sweep_among(const BoundMemory& bm, int64_t n, int
   while (!streams[me].mine) ++me;
   std::priority_queue<int64_t, std::vector<int64_t>, std::greater<>> frees;  // of the requests accepted so far
   new_.clear();
-  accepted_.clear();
+  accepted_.start(prefix_done);
   std::size_t w = 0;
   int64_t issue = start - interval, done = step_start, cycle = std::numeric_limits<int64_t>::min(), same = 0;
-  int64_t prefix_free = std::numeric_limits<int64_t>::min();
-  // The requests accepted so far that may still be in flight, in order, with their prefix maxima
-  // (for generate_requests(), which reads the last one's prefix_done: the response order).
-  const auto accept = [&](const MemRequest& r) {
-    prefix_free = std::max(prefix_free, r.free);
-    accepted_.push_back(r);
-    accepted_.back().prefix_done = prefix_done, accepted_.back().prefix_free = prefix_free;
-  };
   while (streams[me].left > 0) {
     int64_t t = std::numeric_limits<int64_t>::max(), h = t;  // the least and second least next cycle
     std::size_t x = 0;
@@ -132,8 +126,7 @@ MemoryPort::Placed MemoryPort::sweep_among(const BoundMemory& bm, int64_t n, int
     while (due < window_.size() && window_[due].accept <= t) ++due;
     if (lone_ && streams[x].interval >= 1 && h - t > 3 * streams[x].interval &&
         static_cast<int64_t>(frees.size() + (due - w)) < bm.max_outstanding && (t != cycle || same < bm.ports) &&
-        lone_stream(bm, streams[x].left, streams[x].xfer, streams[x].interval, streams[x].t, h, streams[x].mine,
-                    &prefix_done, &w, accept)) {
+        lone_stream(bm, streams[x].left, streams[x].xfer, streams[x].interval, streams[x].t, h, streams[x].mine, &w)) {
       // Stream x alone before cycle h (the later streams' loads waiting on no store, a store's
       // tail): its requests up to there follow place()'s rule among those accepted and the
       // window, so generate_requests() places them (closed forms included) instead of the sweep.
@@ -154,11 +147,11 @@ MemoryPort::Placed MemoryPort::sweep_among(const BoundMemory& bm, int64_t n, int
     }
     if (t != cycle) cycle = t, same = 0;
     // Placed requests keep their cycles: first among equals.
-    for (; w < window_.size() && window_[w].accept <= t; ++w) {
-      frees.push(window_[w].free);
-      prefix_done = std::max(prefix_done, window_[w].done);
-      same += window_[w].accept == t ? 1 : 0;
-      accept(window_[w]);
+    const std::size_t from = w;
+    w = accepted_.take_window(window_, w, t);
+    for (std::size_t i = from; i < w; ++i) {
+      frees.push(window_[i].free);
+      same += window_[i].accept == t ? 1 : 0;
     }
     while (!frees.empty() && frees.top() <= t) frees.pop();
     for (std::size_t k = 0; k < streams.size(); ++k) {
@@ -169,11 +162,10 @@ MemoryPort::Placed MemoryPort::sweep_among(const BoundMemory& bm, int64_t n, int
         s.t = static_cast<int64_t>(frees.size()) >= bm.max_outstanding ? std::max(t + 1, frees.top()) : t + 1;
         continue;
       }
-      const int64_t d = std::max(t + bm.latency, prefix_done) + s.xfer;
-      prefix_done = d;
+      const int64_t d = std::max(t + bm.latency, accepted_.done) + s.xfer;
       frees.push(d + bm.release_delay);
       ++same;
-      accept(MemRequest{t, d, d + bm.release_delay});
+      accepted_.take(MemRequest{t, d, d + bm.release_delay});
       if (s.mine) {
         new_.emplace_back(t, d, d + bm.release_delay);
         issue = t;
@@ -186,24 +178,18 @@ MemoryPort::Placed MemoryPort::sweep_among(const BoundMemory& bm, int64_t n, int
   return Placed{issue, done};
 }
 
-template <class Accept>
 bool MemoryPort::lone_stream(const BoundMemory& bm, int64_t n, int64_t xfer, int64_t interval, int64_t t, int64_t h,
-                             bool all, int64_t* prefix_done, std::size_t* w, const Accept& accept) {
+                             bool all, std::size_t* w) {
   // The placed requests: those accepted, then the window's still to come (taken off again).
-  const std::size_t na = accepted_.size();
-  int64_t pd = *prefix_done, pf = na > 0 ? accepted_.back().prefix_free : std::numeric_limits<int64_t>::min();
-  for (std::size_t i = *w; i < window_.size(); ++i) {
-    pd = std::max(pd, window_[i].done), pf = std::max(pf, window_[i].free);
-    accepted_.push_back(window_[i]);
-    accepted_.back().prefix_done = pd, accepted_.back().prefix_free = pf;
-  }
+  const Accepted::Mark before = accepted_.mark();
+  accepted_.take_window(window_, *w, std::numeric_limits<int64_t>::max());
   // No more than one per interval from t on fits before h (a step's first requests do not depend on
   // its later ones).
   if (h < std::numeric_limits<int64_t>::max()) n = std::min(n, (h - t - 1) / interval + 1);
   lone_nq_.resize(static_cast<std::size_t>(n));
-  const Generated g = generate_requests(bm, accepted_.data(), accepted_.size(), lone_nq_.data(), n, t, t, interval,
-                                        xfer, *prefix_done);
-  accepted_.resize(na);
+  const Generated g = generate_requests(bm, accepted_.list.data(), accepted_.list.size(), lone_nq_.data(), n, t, t,
+                                        interval, xfer, before.done);
+  accepted_.rewind(before);
   // Its requests accepted before h, in order: the explicit ones, the repeated windows, the run
   // (acceptance cycles grow along them). Only the last max_outstanding can be in flight after the
   // last of them, and its response is the latest: the others are left out unless they are this
@@ -237,23 +223,13 @@ bool MemoryPort::lone_stream(const BoundMemory& bm, int64_t n, int64_t xfer, int
   const int64_t last = lone_req_.back().accept;
   std::size_t i = *w;
   for (const MemRequest& r : lone_req_) {
-    for (; i < window_.size() && window_[i].accept <= r.accept; ++i) {
-      *prefix_done = std::max(*prefix_done, window_[i].done);
-      accept(window_[i]);
-    }
-    *prefix_done = std::max(*prefix_done, r.done);
-    accept(r);
+    i = accepted_.take_window(window_, i, r.accept);
+    accepted_.take(r);
   }
-  for (; i < window_.size() && window_[i].accept <= last; ++i) {
-    *prefix_done = std::max(*prefix_done, window_[i].done);
-    accept(window_[i]);
-  }
-  *w = i;
+  *w = accepted_.take_window(window_, i, last);
   // Those free by the last cycle decide nothing after it but the response order, which the
-  // next one's prefix_done (or prefix_done) holds.
-  const auto freed = std::partition_point(accepted_.begin(), accepted_.end(),
-                                          [last](const MemRequest& r) { return r.prefix_free <= last; });
-  accepted_.erase(accepted_.begin(), freed);
+  // next one's prefix_done (or Accepted::done) holds.
+  accepted_.drop_free_by(last);
   return true;
 }
 

@@ -3,7 +3,9 @@
 // "Shared memory port").
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <unordered_map>
 #include <vector>
 
@@ -64,11 +66,10 @@ class MemoryPort {
   // sweep_among()'s stream alone from cycle `t` until `h` (every other one's next cycle): its `n`
   // requests placed by generate_requests() among the accepted ones and the window from `w` on;
   // lone_count_ of them are accepted before h. Those (`all`) or the last max_outstanding of them go
-  // to lone_req_ and, with the window's up to the last of them, to `accept` (prefix_done, w moved
-  // on; the window's from lone_from_). False if none is.
-  template <class Accept>
+  // to lone_req_ and, with the window's up to the last of them, to accepted_ (w moved on; the
+  // window's from lone_from_). False if none is.
   bool lone_stream(const BoundMemory& bm, int64_t n, int64_t xfer, int64_t interval, int64_t t, int64_t h,
-                   bool all, int64_t* prefix_done, std::size_t* w, const Accept& accept);
+                   bool all, std::size_t* w);
 
   Generated generate_requests(const BoundMemory& bm, const MemRequest* rq, std::size_t old_n, MemRequest* nq,
                               int64_t n, int64_t start, int64_t step_start, int64_t interval, int64_t xfer,
@@ -85,9 +86,38 @@ class MemoryPort {
   std::vector<int64_t> memo_key_;
   bool memoize_among_ = true;
   bool lone_ = true;
-  // Scratch of sweep_among(): the requests accepted so far (lone_stream() drops those free by its
-  // last cycle), in order; a lone stream's requests.
-  std::vector<MemRequest> accepted_, lone_nq_, lone_req_;
+  // sweep_among()'s requests accepted so far, in order, each with the prefix maxima of done and free
+  // over every request accepted up to it (generate_requests() reads them: the response order and
+  // the slots); lone_stream() drops those free by its last cycle, the maxima still count them.
+  struct Accepted {
+    std::vector<MemRequest> list;
+    int64_t done = 0, free = 0;  // the prefix maxima so far
+    // Empty, the responses before it done by `prefix_done`.
+    void start(int64_t prefix_done) { list.clear(), done = prefix_done, free = std::numeric_limits<int64_t>::min(); }
+    void take(const MemRequest& r) {
+      done = std::max(done, r.done), free = std::max(free, r.free);
+      list.push_back(r);
+      list.back().prefix_done = done, list.back().prefix_free = free;
+    }
+    // Takes window[w], window[w + 1], ... while accepted by `until`; returns where it stopped.
+    std::size_t take_window(const std::vector<MemRequest>& window, std::size_t w, int64_t until) {
+      for (; w < window.size() && window[w].accept <= until; ++w) take(window[w]);
+      return w;
+    }
+    void drop_free_by(int64_t t) {
+      list.erase(list.begin(), std::partition_point(list.begin(), list.end(),
+                                                    [t](const MemRequest& r) { return r.prefix_free <= t; }));
+    }
+    struct Mark {
+      std::size_t size;
+      int64_t done, free;
+    };
+    Mark mark() const { return Mark{list.size(), done, free}; }
+    void rewind(const Mark& m) { list.resize(m.size), done = m.done, free = m.free; }
+  };
+  Accepted accepted_;
+  // Scratch of sweep_among(): a lone stream's requests.
+  std::vector<MemRequest> lone_nq_, lone_req_;
   std::size_t lone_from_ = 0;
   int64_t lone_count_ = 0;
   std::vector<int64_t> frees_;  // scratch of memory(): free cycles of placed requests, sorted

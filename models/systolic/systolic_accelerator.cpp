@@ -12,7 +12,7 @@ namespace systolic {
 std::shared_ptr<const IsaSpec> isa() {
   static const auto spec = std::make_shared<const IsaSpec>(
       IsaSpec{"systolic",
-              {{"dma_load", {"buf", "half", "dram_addr", "rows", "bytes", "stride"}},
+              {{"dma_load", {"buf", "half", "dram_addr", "rows", "bytes", "stride", "reps", "rep_stride"}},
                {"compute",
                 {"a_half", "b_half", "o_half", "k_len", "m_len", "first", "last", "release_a", "release_b",
                  "b_off", "a_off"}},
@@ -103,6 +103,25 @@ Tiling choose_tiling(const Params& p, int64_t m, int64_t n, int64_t k) {
         candidates.push_back({Resident::kB, tm, tn, p.rows, nn * k + nn * nk * m, c, nn * c + nn * nm * nk});
       }
     }
+    // A's m-tile resident, its K-chunk c in IBUF half c (the first ceil(nk / 2) k-tiles x tm
+    // entries, then the rest), with B's chunk per output tile (k-tiles x R entries in WBUF half c):
+    // A loaded once, B once per output tile. Two chunks whenever there are two k-tiles, also where
+    // one would fit: the first compute waits for its whole A chunk (a half is full only with its
+    // last entry), and half the block halves that wait. Its k-tiles are whole R-byte reps of one
+    // dma_load (K a multiple of R). The m-tiles: those above that fit, and the largest that fits
+    // (the fewest m-tiles, so the least B traffic).
+    const int64_t ac = std::min<int64_t>(nk, 2), akc = ceil_div(nk, ac);
+    if (p.reuse && nn > 1 && k % p.rows == 0 && akc * p.rows <= p.wbuf_depth) {
+      const int64_t fit = std::min(cap, p.ibuf_depth / akc);
+      std::vector<int64_t> a_tms;
+      for (const int64_t tm : tms)
+        if (tm < fit) a_tms.push_back(tm);
+      if (fit >= 1) a_tms.push_back(fit);
+      for (const int64_t tm : a_tms) {
+        const int64_t nm = ceil_div(m, tm);
+        candidates.push_back({Resident::kA, tm, tn, p.rows, nk * m + nm * nn * k, ac, nm * ac + nm * nn * ac});
+      }
+    }
   }
   auto computes = [&](const Tiling& t) {
     return ceil_div(m, t.tm) * ceil_div(n, t.tn) * ceil_div(k, t.tk);
@@ -153,11 +172,11 @@ Program SystolicAccelerator::map(const Layer& layer, const AccelConfig& config) 
   // A at (m-tile, k-tile) and B at (k-tile, n-tile); OS reads A transposed (K x M) so that an IBUF
   // entry (R values of m for one k) is contiguous, WS reads it as stored (M x K).
   auto load_a = [&](const Expr& half, const Expr& mt, const Expr& kt, const Expr& m_len, const Expr& k_len) {
-    return ws ? make_instruction(kDmaLoad, {kIbuf, half, a_group + mt * (tm * g.k) + kt * tk, m_len, k_len, g.k})
-              : make_instruction(kDmaLoad, {kIbuf, half, a_group + kt * (tk * g.m) + mt * tm, k_len, m_len, g.m});
+    return ws ? make_instruction(kDmaLoad, {kIbuf, half, a_group + mt * (tm * g.k) + kt * tk, m_len, k_len, g.k, 1, 0})
+              : make_instruction(kDmaLoad, {kIbuf, half, a_group + kt * (tk * g.m) + mt * tm, k_len, m_len, g.m, 1, 0});
   };
   auto load_b = [&](const Expr& half, const Expr& kt, const Expr& nt, const Expr& k_len, const Expr& n_len) {
-    return make_instruction(kDmaLoad, {kWbuf, half, b_group + kt * (tk * g.n) + nt * tn, k_len, n_len, g.n});
+    return make_instruction(kDmaLoad, {kWbuf, half, b_group + kt * (tk * g.n) + nt * tn, k_len, n_len, g.n, 1, 0});
   };
   auto store = [&](const Expr& half, const Expr& mt, const Expr& nt, const Expr& m_len, const Expr& n_len) {
     return make_instruction(kDmaStore, {half, c_group + mt * (tm * g.n * 4) + nt * (tn * 4), m_len, n_len, g.n * 4});
@@ -218,6 +237,80 @@ Program SystolicAccelerator::map(const Layer& layer, const AccelConfig& config) 
                     make_loop(keep_b ? "m" : "n", n_inner,
                               {make_loop("k", nc, {streamed_load, compute}),
                                store(out_half, mt, nt, m_len, n_len)})})}));
+  } else if (t.resident == Resident::kA) {
+    // WS with A's m-tile resident: its K-chunk c (nkc k-tiles, entry kin * m_len + m: one two-level
+    // dma_load, rep kin = the k-tile's R bytes of every row) sits in IBUF half c (one chunk:
+    // halves alternate per m-tile), each compute reading its k-tile through a_off; every output
+    // tile loads B's chunk c (nkc x R rows) into WBUF half c (one chunk: halves alternate per
+    // output tile), read through b_off and released by the chunk's last compute. The computes of
+    // a chunk are the step; the loads of the next step come just before them in program order,
+    // so the dispatcher hands them to the load unit while this step computes (placed after them
+    // they would wait behind its computes in the compute queue). The next step's halves are free
+    // once the previous step ends. So the loops are peeled where the next step's loads differ:
+    // an m-tile's first n-tile also loads A's next chunk, its last the next m-tile's first A and B
+    // chunks; a ragged last m-tile is its own loop of one trip (a_off = kin * m_len needs a
+    // constant m_len). Loop depths: 1 group, 2 m-tile, 3 n-tile (the middle ones), then the k-tile.
+    // Chunk c: k-tiles c * nkc0 on, chunk_len(c) of them (the second may be one shorter).
+    const int64_t nc = t.chunks, nkc0 = ceil_div(nk, nc), r = p.rows;
+    auto chunk_len = [&](int64_t kc) { return kc == 0 ? nkc0 : nk - nkc0; };
+    const Expr grp = idx(1);
+    auto tile_half = [&](const Expr& mt, const Expr& nt) { return (grp * (nm * nn) + mt * nn + nt) % 2; };
+    auto a_half = [&](const Expr& mt, int64_t kc) { return nc == 1 ? (grp * nm + mt) % 2 : Expr(kc); };
+    auto b_half = [&](const Expr& mt, const Expr& nt, int64_t kc) { return nc == 1 ? tile_half(mt, nt) : Expr(kc); };
+    auto load_a_chunk = [&](const Expr& mt, int64_t m_len, int64_t kc) {
+      return make_instruction(
+          kDmaLoad,
+          {kIbuf, a_half(mt, kc), a_group + mt * (tm * g.k) + Expr(kc * nkc0 * r), m_len, r, g.k, chunk_len(kc), r});
+    };
+    auto load_b_chunk = [&](const Expr& mt, const Expr& nt, int64_t kc) {
+      return load_b(b_half(mt, nt, kc), kc * nkc0, nt, chunk_len(kc) * r, len(g.n, tn, nt));
+    };
+    // Chunk kc of output tile (mt, nt), its k-tile loop at `depth`; the last n-tile releases A.
+    auto computes = [&](const Expr& mt, int64_t m_len, const Expr& nt, int64_t kc, int depth, bool release_a) {
+      const Expr kin = idx(depth), kt = kin + Expr(kc * nkc0);
+      const Expr last_k = clamp(kin - (chunk_len(kc) - 2), 0, 1);
+      return make_loop("k", chunk_len(kc),
+                       {make_instruction(kCompute, {a_half(mt, kc), b_half(mt, nt, kc), tile_half(mt, nt), r, m_len,
+                                                    clamp(Expr(1) - kt, 0, 1), clamp(kt - (nk - 2), 0, 1),
+                                                    release_a ? last_k : Expr(0), last_k, kin * r, kin * m_len})});
+    };
+    struct Next {
+      Expr mt;
+      int64_t m_len;
+    };
+    auto output_tile = [&](const Expr& mt, int64_t m_len, const Expr& nt, int depth, bool first, bool last,
+                           const Next* next) {
+      std::vector<Statement> body_nt;
+      for (int64_t kc = 0; kc < nc; ++kc) {
+        if (kc + 1 < nc) {
+          body_nt.push_back(load_b_chunk(mt, nt, kc + 1));
+          if (first) body_nt.push_back(load_a_chunk(mt, m_len, kc + 1));
+        } else if (!last) {
+          body_nt.push_back(load_b_chunk(mt, nt + 1, 0));
+        } else if (next != nullptr) {
+          body_nt.push_back(load_a_chunk(next->mt, next->m_len, 0));
+          body_nt.push_back(load_b_chunk(next->mt, 0, 0));
+        }
+        body_nt.push_back(computes(mt, m_len, nt, kc, depth, last));
+      }
+      body_nt.push_back(store(tile_half(mt, nt), mt, nt, m_len, len(g.n, tn, nt)));
+      return body_nt;
+    };
+    // An m-tile: its first n-tile, the middle ones, its last (nn >= 2: a candidate only then).
+    auto m_tile = [&](const Expr& mt, int64_t m_len, const Next* next) {
+      std::vector<Statement> out = output_tile(mt, m_len, 0, 3, true, false, nullptr);
+      if (nn > 2) out.push_back(make_loop("n", nn - 2, output_tile(mt, m_len, idx(3) + 1, 4, false, false, nullptr)));
+      for (Statement& st : output_tile(mt, m_len, nn - 1, 3, false, true, next)) out.push_back(std::move(st));
+      return out;
+    };
+    const int64_t full = g.m / tm, rem = g.m % tm;
+    std::vector<Statement> group = {load_a_chunk(0, full > 0 ? tm : rem, 0), load_b_chunk(0, 0, 0)};
+    const Next next_full{idx(2) + 1, tm};
+    if (full > 1) group.push_back(make_loop("m", full - 1, m_tile(idx(2), tm, &next_full)));
+    const Next next_rem{Expr(full), rem};
+    group.push_back(make_loop("m_full_last", 1, m_tile(Expr(full - 1), tm, rem > 0 ? &next_rem : nullptr)));
+    if (rem > 0) group.push_back(make_loop("m_last", 1, m_tile(Expr(full), rem, nullptr)));
+    body.push_back(make_loop("g", g.groups, group));
   } else {
     // WS with B's K x C block resident: loop depths 1 group, 2 n-tile, 3 m-tile, 4 K-chunk, 5
     // k-tile in the chunk; the compute preloads the k-tile's R weights from entry k*R of the

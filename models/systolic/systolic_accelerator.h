@@ -10,7 +10,7 @@ namespace acv {
 // Field order of each opcode; the RTL driver, TLM model and description rely on it.
 namespace systolic {
 enum Opcode { kDmaLoad = 0, kCompute = 1, kDmaStore = 2 };
-enum LoadField { kLdBuf, kLdHalf, kLdDramAddr, kLdRows, kLdBytes, kLdStride };
+enum LoadField { kLdBuf, kLdHalf, kLdDramAddr, kLdRows, kLdBytes, kLdStride, kLdReps, kLdRepStride };
 enum ComputeField {
   kCpAHalf, kCpBHalf, kCpOHalf, kCpKLen, kCpMLen, kCpFirst, kCpLast, kCpReleaseA, kCpReleaseB, kCpBOff, kCpAOff
 };

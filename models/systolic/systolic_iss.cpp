@@ -5,6 +5,7 @@
 
 #include "models/common/error.h"
 #include "models/systolic/systolic_accelerator.h"
+#include "models/systolic/systolic_operands.h"
 
 namespace acv::systolic {
 
@@ -37,31 +38,33 @@ void run_functional(const Program& program, const AccelConfig& config, std::vect
 
   program.for_each([&](const ConcreteInstruction& c) {
     const int64_t* f = c.f.data();
+    const std::string error = operand_error(p, c);
+    if (!error.empty()) {
+      const auto& ops = isa()->opcodes;
+      fail(n, (c.opcode >= 0 && c.opcode < static_cast<int>(ops.size()) ? ops[c.opcode].name + ": " : "") + error);
+    }
     if (c.opcode == kDmaLoad) {
       const bool is_w = f[kLdBuf] == kWbuf;
       Half& h = (is_w ? wbuf : ibuf)[f[kLdHalf] & 1];
-      const int64_t width = is_w ? p.cols : p.rows, depth = is_w ? p.wbuf_depth : p.ibuf_depth;
+      const int64_t width = is_w ? p.cols : p.rows;
       if (h.full) fail(n, "dma_load into a full half");
-      if (f[kLdRows] < 1 || f[kLdRows] > depth || f[kLdBytes] < 1 || f[kLdBytes] > width)
-        fail(n, "dma_load rows/bytes out of range");
-      for (int64_t r = 0; r < f[kLdRows]; ++r) {
-        const uint64_t addr = static_cast<uint64_t>(f[kLdDramAddr] + r * f[kLdStride]);
-        check_range(addr, static_cast<uint64_t>(f[kLdBytes]));
-        for (int64_t b = 0; b < width; ++b)
-          h.data[r * width + b] = b < f[kLdBytes] ? static_cast<int8_t>(dram[addr + b]) : 0;
-      }
+      const int64_t rows = f[kLdRows], reps = f[kLdReps];
+      // Entry r * rows + i from dram_addr + r * rep_stride + i * stride.
+      for (int64_t r = 0; r < reps; ++r)
+        for (int64_t i = 0; i < rows; ++i) {
+          const uint64_t addr = static_cast<uint64_t>(f[kLdDramAddr] + r * f[kLdRepStride] + i * f[kLdStride]);
+          check_range(addr, static_cast<uint64_t>(f[kLdBytes]));
+          for (int64_t b = 0; b < width; ++b)
+            h.data[(r * rows + i) * width + b] = b < f[kLdBytes] ? static_cast<int8_t>(dram[addr + b]) : 0;
+        }
       h.full = true;
     } else if (c.opcode == kCompute) {
       Half& a = ibuf[f[kCpAHalf] & 1];
       Half& w = wbuf[f[kCpBHalf] & 1];
       Half& o = obuf[f[kCpOHalf] & 1];
       if (!a.full || !w.full) fail(n, "compute reads a buffer half that is not full");
-      const int64_t k_len = f[kCpKLen], b_off = f[kCpBOff];
-      if (b_off < 0 || b_off + k_len > p.wbuf_depth) fail(n, "compute b_off out of range");
-      const int64_t a_off = f[kCpAOff];
-      if (!p.weight_stationary && a_off != 0) fail(n, "compute a_off must be 0 under output-stationary");
+      const int64_t k_len = f[kCpKLen], b_off = f[kCpBOff], a_off = f[kCpAOff];
       if (!p.weight_stationary) {
-        if (k_len < 1 || k_len > p.ibuf_depth || k_len > p.wbuf_depth) fail(n, "compute k_len out of range");
         if (f[kCpFirst]) std::fill(acc.begin(), acc.end(), 0);
         for (int64_t k = 0; k < k_len; ++k)
           for (int64_t i = 0; i < p.rows; ++i)
@@ -74,9 +77,6 @@ void run_functional(const Program& program, const AccelConfig& config, std::vect
         }
       } else {
         const int64_t m_len = f[kCpMLen];
-        if (k_len < 1 || k_len > p.rows) fail(n, "compute k_len out of range");
-        if (m_len < 1 || m_len > p.ibuf_depth || m_len > p.obuf_depth) fail(n, "compute m_len out of range");
-        if (a_off < 0 || a_off + m_len > p.ibuf_depth) fail(n, "compute a_off out of range");
         if (o.full) fail(n, "compute writes a full output half");
         for (int64_t m = 0; m < m_len; ++m)
           for (int64_t j = 0; j < p.cols; ++j) {
@@ -92,16 +92,12 @@ void run_functional(const Program& program, const AccelConfig& config, std::vect
     } else if (c.opcode == kDmaStore) {
       Half& o = obuf[f[kStHalf] & 1];
       if (!o.full) fail(n, "dma_store of an output half that is not full");
-      if (f[kStRows] < 1 || f[kStRows] > p.obuf_depth || f[kStElems] < 1 || f[kStElems] > p.cols)
-        fail(n, "dma_store rows/elems out of range");
       for (int64_t r = 0; r < f[kStRows]; ++r) {
         const uint64_t addr = static_cast<uint64_t>(f[kStDramAddr] + r * f[kStStride]);
         check_range(addr, static_cast<uint64_t>(4 * f[kStElems]));
         std::memcpy(&dram[addr], &o.data[r * p.cols], static_cast<std::size_t>(4 * f[kStElems]));
       }
       o.full = false;
-    } else {
-      fail(n, "unknown opcode " + std::to_string(c.opcode));
     }
     ++n;
   });

@@ -1,5 +1,6 @@
-// A unit's command queue (reservation station): in-order FIFO whose entries' dependency records
-// are all visible, so the tracker can check a head against every older command still queued.
+// A unit's command queue (reservation station): an acv_slot_fifo of commands with their dependency
+// records, all visible, so the tracker can check a head against every older command still queued
+// and a unit can read the commands behind its head (the load unit's mvins in flight).
 module gemmini_cmd_queue import gemmini_pkg::*; #(
   parameter int unsigned Width = 8,  // payload bits
   parameter int unsigned Depth = 4
@@ -15,64 +16,35 @@ module gemmini_cmd_queue import gemmini_pkg::*; #(
   output logic             empty_o,
   output logic             full_o,
   output dep_t             dep_o [Depth],
+  output logic [Width-1:0] data_o [Depth],  // the commands by slot (slot order: acv_slot_fifo)
   output logic [Depth-1:0] valid_o
 );
+  localparam int unsigned EntryW = Width + $bits(dep_t);
   localparam int unsigned Aw = (Depth > 1) ? $clog2(Depth) : 1;
-  localparam logic [Aw-1:0] LastPtr = Aw'(Depth - 1);
 
-  logic [Width-1:0] data_q [Depth];
-  dep_t dep_q [Depth];
-  logic [Depth-1:0] valid_q, valid_d;
-  logic [Aw-1:0] wptr_q, wptr_d, rptr_q, rptr_d;
-  logic push, pop;
+  logic [EntryW-1:0] head, slots [Depth];
+  /* verilator lint_off UNUSEDSIGNAL */  // the head's slot number: the units count their own
+  logic [Aw-1:0] head_ptr;
+  /* verilator lint_on UNUSEDSIGNAL */
 
-  assign empty_o = !valid_q[rptr_q];
-  assign full_o  = valid_q[wptr_q];
-  assign push    = push_i && !full_o;
-  assign pop     = pop_i && !empty_o;
-  assign head_o  = data_q[rptr_q];
-  assign head_dep_o = dep_q[rptr_q];
-  assign valid_o = valid_q;
-  assign dep_o   = dep_q;
+  acv_slot_fifo #(.Width(EntryW), .Depth(Depth)) u_fifo (
+    .clk_i     (clk_i),
+    .rst_ni    (rst_ni),
+    .push_i    (push_i),
+    .wdata_i   ({wdep_i, wdata_i}),
+    .pop_i     (pop_i),
+    .head_o    (head),
+    .head_ptr_o(head_ptr),
+    .empty_o   (empty_o),
+    .full_o    (full_o),
+    .slots_o   (slots),
+    .valid_o   (valid_o)
+  );
 
-  always_comb begin
-    wptr_d  = wptr_q;
-    rptr_d  = rptr_q;
-    valid_d = valid_q;
-    if (push) begin
-      wptr_d = (wptr_q == LastPtr) ? '0 : wptr_q + 1'b1;
-      valid_d[wptr_q] = 1'b1;
-    end
-    if (pop) begin
-      rptr_d = (rptr_q == LastPtr) ? '0 : rptr_q + 1'b1;
-      valid_d[rptr_q] = 1'b0;
-    end
-  end
-
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      wptr_q  <= '0;
-      rptr_q  <= '0;
-      valid_q <= '0;
-    end else begin
-      wptr_q  <= wptr_d;
-      rptr_q  <= rptr_d;
-      valid_q <= valid_d;
-    end
-  end
-
-  // Invariants (checked when Verilated with --assert).
-  NoPushWhenFull: assert property (@(posedge clk_i) disable iff (!rst_ni) !(push_i && full_o))
-    else $error("push while full");
-  NoPopWhenEmpty: assert property (@(posedge clk_i) disable iff (!rst_ni) !(pop_i && empty_o))
-    else $error("pop while empty");
-
-  // Storage is not reset: entries are only read while valid (dependency records are qualified
-  // by valid_o).
-  always_ff @(posedge clk_i) begin
-    if (push) begin
-      data_q[wptr_q] <= wdata_i;
-      dep_q[wptr_q]  <= wdep_i;
-    end
+  assign head_o     = head[Width-1:0];
+  assign head_dep_o = dep_t'(head[EntryW-1:Width]);
+  for (genvar i = 0; i < Depth; i++) begin : g_slot
+    assign data_o[i] = slots[i][Width-1:0];
+    assign dep_o[i]  = dep_t'(slots[i][EntryW-1:Width]);
   end
 endmodule

@@ -145,6 +145,7 @@ module gemmini_execute import gemmini_pkg::*; #(
   // Records of in-flight computes.
   logic rec_push, rec_pop, rec_empty, rec_full;
   logic [0:0] rec_unused_head;
+  logic [0:0] rec_unused_data [RecDepth];
   dep_t rec_unused_head_dep;
 
   gemmini_cmd_queue #(
@@ -162,6 +163,7 @@ module gemmini_execute import gemmini_pkg::*; #(
     .empty_o   (rec_empty),
     .full_o    (rec_full),
     .dep_o     (rec_dep_o),
+    .data_o    (rec_unused_data),
     .valid_o   (rec_valid_o)
   );
 

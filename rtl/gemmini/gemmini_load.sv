@@ -5,8 +5,8 @@
 // padded past `cols`, into the scratchpad or the accumulator for the oldest started mvin (the queue
 // head: responses come in request order). A mvin leaves its queue when its last row is written,
 // so the queue holds every started mvin and the dependency tracker sees them until they are done.
-// The unit keeps a copy of the queue's mvins (pushed in step with it, the same slots), since it
-// reads entries behind the head.
+// It reads the mvins behind the head where they are queued (the load queue's slots, an
+// acv_slot_fifo in gemmini_cmd_queue).
 // A scratchpad mvin may be multi-block (Gemmini's MAX_BLOCK_LEN 4): cols up to 4 DIM int8, one
 // request per DRAM row of cols bytes, block b (columns b DIM .. b DIM + DIM - 1) written to
 // scratchpad row local_addr + b rows + r. A response's blocks are written in the cycle it arrives,
@@ -26,8 +26,8 @@ module gemmini_load import gemmini_pkg::*; #(
   input  logic                   rst_ni,
   output logic [Aw-1:0]          issue_ptr_o,  // queue entry the request side starts next
   output logic                   issue_free_o, // request side free and an unstarted entry slot left
-  input  logic                   push_i,       // the load queue takes push_cmd_i
-  input  ld_cmd_t                push_cmd_i,
+  input  logic [$bits(ld_cmd_t)-1:0] cmds_i [Depth],  // the load queue's mvins, by slot
+  input  ld_cmd_t                head_cmd_i,   // its head
   input  logic                   start_i,      // that entry is queued and not blocked: start it
   output logic                   done_o,       // pop the head: its last row is written
   output logic                   active_o,     // a mvin sends requests or waits for rows
@@ -61,28 +61,13 @@ module gemmini_load import gemmini_pkg::*; #(
   logic [Aw:0] started_q, started_d;
   logic [LenWidth-1:0] rsp_cnt_q, rsp_cnt_d;
   logic req_fire, rsp_fire, has_started;
-  // The queue's mvins, by slot.
-  ld_cmd_t slots_q [Depth];
-  logic [Aw-1:0] wptr_q, hptr_q;
+  // The next mvin to start (slot iptr_q) and the oldest started one (the head).
   ld_cmd_t next_cmd;
   /* verilator lint_off UNUSEDSIGNAL */  // the response side needs only where the rows go
   ld_cmd_t head;
   /* verilator lint_on UNUSEDSIGNAL */
-  assign next_cmd = slots_q[iptr_q];
-  assign head     = slots_q[hptr_q];
-
-  always_ff @(posedge clk_i) begin
-    if (push_i) slots_q[wptr_q] <= push_cmd_i;
-  end
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      wptr_q <= '0;
-      hptr_q <= '0;
-    end else begin
-      if (push_i) wptr_q <= (wptr_q == LastPtr) ? '0 : wptr_q + 1'b1;
-      if (done_o) hptr_q <= (hptr_q == LastPtr) ? '0 : hptr_q + 1'b1;
-    end
-  end
+  assign next_cmd = ld_cmd_t'(cmds_i[iptr_q]);
+  assign head     = head_cmd_i;
 
   assign issue_ptr_o  = iptr_q;
   assign issue_free_o = !req_busy_q && (started_q != (Aw + 1)'(Depth));

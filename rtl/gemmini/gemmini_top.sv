@@ -218,24 +218,29 @@ module gemmini_top import gemmini_pkg::*; #(
   logic ld_done, st_done, ex_pop, ex_retire;
 
   localparam int unsigned LdAw = (LdQueueDepth > 1) ? $clog2(LdQueueDepth) : 1;
-  /* verilator lint_off UNUSEDSIGNAL */  // the load unit keeps its own copy of the mvins (ld_head)
-  logic unused_ld_head;
+  // The load unit reads its queue's mvins by slot (those behind the head are in flight); the
+  // store and execute units only their heads.
+  logic [$bits(ld_cmd_t)-1:0] ld_cmds [LdQueueDepth];
+  logic [$bits(st_cmd_t)-1:0] st_unused_cmds [StQueueDepth];
+  logic [$bits(ex_cmd_t)-1:0] ex_unused_cmds [ExQueueDepth];
+  /* verilator lint_off UNUSEDSIGNAL */  // the load head's dependency record: the tracker reads ld_deps
+  logic unused_ld_head_dep;
   /* verilator lint_on UNUSEDSIGNAL */
   gemmini_cmd_queue #(.Width($bits(ld_cmd_t)), .Depth(LdQueueDepth)) u_ld_queue (
     .clk_i(clk_i), .rst_ni(rst_ni), .push_i(push_ld), .wdata_i(ld_in), .wdep_i(ld_dep_in),
     .pop_i(ld_done), .head_o(ld_head), .head_dep_o(ld_head_dep), .empty_o(ld_empty), .full_o(ld_full),
-    .dep_o(ld_deps), .valid_o(ld_valid)
+    .dep_o(ld_deps), .data_o(ld_cmds), .valid_o(ld_valid)
   );
-  assign unused_ld_head = ^{ld_head, ld_head_dep};
+  assign unused_ld_head_dep = ^ld_head_dep;
   gemmini_cmd_queue #(.Width($bits(st_cmd_t)), .Depth(StQueueDepth)) u_st_queue (
     .clk_i(clk_i), .rst_ni(rst_ni), .push_i(push_st), .wdata_i(st_in), .wdep_i(st_dep_in),
     .pop_i(st_done), .head_o(st_head), .head_dep_o(st_head_dep), .empty_o(st_empty), .full_o(st_full),
-    .dep_o(st_deps), .valid_o(st_valid)
+    .dep_o(st_deps), .data_o(st_unused_cmds), .valid_o(st_valid)
   );
   gemmini_cmd_queue #(.Width($bits(ex_cmd_t)), .Depth(ExQueueDepth)) u_ex_queue (
     .clk_i(clk_i), .rst_ni(rst_ni), .push_i(push_ex), .wdata_i(ex_in), .wdep_i(ex_dep_in),
     .pop_i(ex_pop), .head_o(ex_head), .head_dep_o(ex_head_dep), .empty_o(ex_empty), .full_o(ex_full),
-    .dep_o(ex_deps), .valid_o(ex_valid)
+    .dep_o(ex_deps), .data_o(ex_unused_cmds), .valid_o(ex_valid)
   );
 
   // -----------------------------------------------------------------------------------------------
@@ -331,8 +336,8 @@ module gemmini_top import gemmini_pkg::*; #(
     .rst_ni     (rst_ni),
     .issue_ptr_o(ld_issue_ptr),
     .issue_free_o(ld_issue_free),
-    .push_i     (push_ld),
-    .push_cmd_i (ld_in),
+    .cmds_i     (ld_cmds),
+    .head_cmd_i (ld_head),
     .start_i    (ld_next_valid && !ld_blocked),
     .done_o     (ld_done),
     .active_o   (ld_active),

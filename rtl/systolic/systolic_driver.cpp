@@ -10,6 +10,7 @@
 
 #include "models/common/error.h"
 #include "models/systolic/systolic_accelerator.h"
+#include "models/systolic/systolic_operands.h"
 #include "rtl/common/accelerator_run.h"
 #include "rtl/common/command_check.h"
 #include "rtl/common/rtl_driver.h"
@@ -30,58 +31,30 @@ struct SystolicShape {
 using HwCommand = acv::HwCommand<11>;
 
 // Turns the Program's instructions into hardware commands, checking every operand against the
-// ISA contract (models/systolic/README.md) and the hardware's geometry: a violation is a mapper
-// bug, reported with the instruction's number and text.
+// ISA contract (models/systolic/README.md; systolic::operand_error, shared with the TLM model and
+// the functional model) on the config's geometry: a violation is a mapper bug, reported with the
+// instruction's number and text.
 class CommandEncoder {
  public:
   CommandEncoder(const IsaSpec& isa, const SystolicShape& shape)
-      : shape_(shape), check_("systolic RTL", isa, *systolic::isa()) {}
+      : check_("systolic RTL", isa, *systolic::isa()) {
+    geometry_.rows = shape.rows;
+    geometry_.cols = shape.cols;
+    geometry_.weight_stationary = shape.ws;
+    geometry_.ibuf_depth = shape.ibuf_depth;
+    geometry_.wbuf_depth = shape.wbuf_depth;
+    geometry_.obuf_depth = shape.obuf_depth;
+  }
 
   HwCommand encode(const ConcreteInstruction& in, int64_t number) {
-    using namespace systolic;
     HwCommand cmd = check_.begin(in, number);
-    const auto& a = cmd.args;
-    switch (in.opcode) {
-      case kDmaLoad: {
-        range("buf", a[kLdBuf], 0, 1);
-        range("half", a[kLdHalf], 0, 1);
-        const bool wbuf = a[kLdBuf] == kWbuf;
-        range("rows", a[kLdRows], 0, wbuf ? shape_.wbuf_depth : shape_.ibuf_depth);
-        range("bytes", a[kLdBytes], 1, wbuf ? shape_.cols : shape_.rows);
-        break;
-      }
-      case kCompute: {
-        for (int i : {kCpAHalf, kCpBHalf, kCpOHalf, kCpFirst, kCpLast, kCpReleaseA, kCpReleaseB})
-          range("half/flag operand", a[i], 0, 1);
-        if (shape_.ws) {
-          range("k_len", a[kCpKLen], 1, std::min(shape_.rows, shape_.wbuf_depth));
-          range("m_len", a[kCpMLen], 1, std::min(shape_.ibuf_depth, shape_.obuf_depth));
-        } else {
-          range("k_len", a[kCpKLen], 1, std::min(shape_.ibuf_depth, shape_.wbuf_depth));
-        }
-        // The weights read, entries b_off .. b_off + (WS: min(k_len, R); OS: k_len) - 1, lie in the half.
-        range("b_off", a[kCpBOff], 0, shape_.wbuf_depth - a[kCpKLen]);
-        // WS streams IBUF entries a_off .. a_off + m_len - 1 of the half; OS always feeds from entry 0.
-        if (shape_.ws)
-          range("a_off", a[kCpAOff], 0, shape_.ibuf_depth - a[kCpMLen]);
-        else
-          range("a_off", a[kCpAOff], 0, 0);
-        break;
-      }
-      default: {
-        range("half", a[kStHalf], 0, 1);
-        range("rows", a[kStRows], 0, shape_.obuf_depth);
-        range("elems", a[kStElems], 1, shape_.cols);
-        break;
-      }
-    }
+    const std::string error = systolic::operand_error(geometry_, in);
+    if (!error.empty()) check_.fail(error);
     return cmd;
   }
 
  private:
-  void range(const char* field, uint32_t v, int64_t lo, int64_t hi) const { check_.range(field, v, lo, hi); }
-
-  SystolicShape shape_;
+  systolic::Params geometry_;
   CommandCheck<HwCommand::kNumArgs> check_;
 };
 
@@ -139,7 +112,8 @@ class SystolicRun : public AcceleratorRun<SystolicRun<Model>, Model> {
     const auto& a = c.args;
     switch (c.op) {
       case systolic::kDmaLoad:
-        return static_cast<int64_t>(a[3]) * (dram.latency + (a[4] + bpc - 1) / bpc + 2) + 8;
+        return static_cast<int64_t>(a[systolic::kLdRows]) * a[systolic::kLdReps] *
+                   (dram.latency + (a[systolic::kLdBytes] + bpc - 1) / bpc + 2) + 8;
       case systolic::kCompute:
         return a[3] + a[4] + 2 * (shape.rows + shape.cols) + 8;
       default:

@@ -1,15 +1,15 @@
 // Load DMA unit: runs dma_load commands in order, with the requests of several commands in flight.
 // A request side takes the next queued command once it is free (from the cycle after the previous
 // command's last request was accepted) and the command's half is neither full nor
-// the target of a command still in flight; it sends the command's entries (entry i: `bytes` bytes
-// at addr + i*stride) in bursts of up to 2^burst_log2_i entries, one read request per burst: the
-// first burst carries the remainder ((rows-1) mod B) + 1, every later one B. A response side
+// the target of a command still in flight; it sends the command's reps x rows entries (entry
+// r*rows + i: `bytes` bytes at addr + r*rep_stride + i*stride) rep by rep, in bursts of up to
+// 2^burst_log2_i entries, one read request per burst: a rep's first burst carries the remainder
+// ((rows-1) mod B) + 1, every later one B (no burst crosses a rep). A response side
 // writes the responses (in request order) for the oldest started command, the queue head: a
 // response's first entry in the cycle it arrives, the others one per cycle after it (bytes beyond
 // `bytes` zeroed; beat j at byte j*BeatBytes of rsp_data_i). The head's half is marked full and the
-// head popped with its last entry written, so commands complete in order. The unit keeps a copy of
-// the queue's commands (pushed in step with it, the same slots), since it reads entries behind
-// the head, as gemmini_load does.
+// head popped with its last entry written, so commands complete in order. It reads the commands
+// behind the head where they are queued (acv_slot_fifo's slots, as gemmini_load does).
 module systolic_load import systolic_pkg::*; #(
   parameter int unsigned EntryBytes = 16,   // widest entry of IBUF and WBUF
   parameter int unsigned BeatBytes  = 64,   // a beat's pitch on the memory port (>= EntryBytes)
@@ -19,11 +19,15 @@ module systolic_load import systolic_pkg::*; #(
   input  logic                  clk_i,
   input  logic                  rst_ni,
   input  logic [BurstLog2Width-1:0] burst_log2_i,  // configuration: B = 2^burst_log2_i, held
-  // The load queue: its pushes (mirrored here) and its head, popped when the head is complete.
-  input  logic                  push_i,
-  input  load_cmd_t             push_cmd_i,
+  // The load queue: its slots (commands behind the head) and its head, popped when the head is
+  // complete.
+  input  logic [$bits(load_cmd_t)-1:0] slots_i [Depth],
+  input  logic [Depth-1:0]      slot_valid_i,
+  input  logic [((Depth > 1) ? $clog2(Depth) : 1)-1:0] head_ptr_i,
   input  logic                  cmd_valid_i,
+  /* verilator lint_off UNUSEDSIGNAL */  // the response side needs only where the entries go
   input  load_cmd_t             cmd_i,
+  /* verilator lint_on UNUSEDSIGNAL */
   output logic                  cmd_pop_o,
   // Full flags: [0] IBUF, [1] WBUF, per half.
   input  logic [1:0]            ibuf_full_i,
@@ -53,30 +57,30 @@ module systolic_load import systolic_pkg::*; #(
   localparam int unsigned Cw    = $clog2(Depth + 1);
   localparam logic [Pw-1:0] LastPtr = Pw'(Depth - 1);
 
-  // The queue's commands by slot: written at the push pointer, the head at hptr_q, the next
-  // command to start at iptr_q (queued_q entries in all, started_q of them started).
-  load_cmd_t slots_q [Depth];
-  logic [Pw-1:0] wptr_q, hptr_q, iptr_q, iptr_d;
-  logic [Cw-1:0] queued_q, queued_d, started_q, started_d;
-  load_cmd_t next_cmd, head_copy;
-  assign next_cmd  = slots_q[iptr_q];
-  assign head_copy = slots_q[hptr_q];  // equals cmd_i (asserted)
+  // The next command to start is in slot iptr_q; started_q commands from the head on are started.
+  logic [Pw-1:0] iptr_q, iptr_d, last_started;
+  logic [Cw-1:0] started_q, started_d;
+  load_cmd_t next_cmd;
+  assign next_cmd     = load_cmd_t'(slots_i[iptr_q]);
+  assign last_started = (iptr_q == '0) ? LastPtr : iptr_q - 1'b1;
 
-  // Request side: the command whose requests are being sent.
+  // Request side: the command whose requests are being sent; entries requested of the current
+  // rep, reps requested before it, the next request's address and the current rep's first.
   logic                 req_busy_q, req_busy_d;
   load_cmd_t            rcmd_q, rcmd_d;
-  logic [LenWidth-1:0]  issued_q, issued_d;
-  logic [AddrWidth-1:0] addr_q, addr_d;
+  logic [LenWidth-1:0]  issued_q, issued_d, rep_q, rep_d;
+  logic [AddrWidth-1:0] addr_q, addr_d, rep_addr_q, rep_addr_d;
   // Halves a started command will fill: [1:0] IBUF, [3:2] WBUF, by half.
   logic [3:0]           pend_q, pend_d;
-  // Response side: entries of the head written, and its burst being written (its entries after
-  // the first, and how many are left).
-  logic [LenWidth-1:0]  written_q, written_d;
+  // Response side: entries of the head's current rep written, reps written before it, the buffer
+  // entry written next, and its burst being written (its entries after the first, and how many
+  // are left).
+  logic [LenWidth-1:0]  written_q, written_d, wrep_q, wrep_d, waddr_q, waddr_d;
   logic [(MaxBurst-1)*EntryWidth-1:0] rest_q, rest_d;
   logic [BeatW-1:0]     left_q, left_d;
 
   logic [LenWidth-1:0]  burst, beats, rsp_beats;
-  logic req_fire, req_last, req_free, unstarted, next_blocked, start, done, write;
+  logic req_fire, req_rep_end, req_last, req_free, unstarted, next_blocked, start, done, write, rep_written;
   logic [1:0] next_slot, head_slot;
   logic [EntryWidth-1:0] byte_mask, entry;
   logic [(MaxBurst-1)*EntryWidth-1:0] rsp_rest;  // beats 1.. of the response, packed
@@ -101,14 +105,15 @@ module systolic_load import systolic_pkg::*; #(
   assign req_beats_o  = beats;
   assign req_stride_o = rcmd_q.stride;
   assign req_fire     = req_valid_o && req_ready_i;
-  assign req_last     = issued_q + beats == rcmd_q.rows;
+  assign req_rep_end  = issued_q + beats == rcmd_q.rows;
+  assign req_last     = req_rep_end && rep_q + 1'b1 == rcmd_q.reps;
 
   // The next command starts once the request side is free (from the cycle after the previous
   // command's last request was accepted), with its half neither full nor still to be filled by a
   // started command. A command of no rows starts only with nothing in flight, so it completes
   // (marks its half full) in order, in its start cycle.
   assign req_free     = !req_busy_q;
-  assign unstarted    = queued_q != started_q;
+  assign unstarted    = slot_valid_i[iptr_q] && started_q != Cw'(Depth);
   assign next_blocked = (next_cmd.wbuf ? wbuf_full_i[next_cmd.half] : ibuf_full_i[next_cmd.half])
                         || pend_q[next_slot] || (next_cmd.rows == '0 && started_q != '0);
   assign start        = req_free && unstarted && !next_blocked;
@@ -123,10 +128,11 @@ module systolic_load import systolic_pkg::*; #(
   assign write       = rsp_valid_i || left_q != '0;
   assign entry       = rsp_valid_i ? rsp_data_i[EntryWidth-1:0] : rest_q[EntryWidth-1:0];
   assign buf_we_o    = write;
-  assign buf_waddr_o = written_q[Aw-1:0];
+  assign buf_waddr_o = waddr_q[Aw-1:0];
   assign buf_wdata_o = entry & byte_mask;
-  // The head is done with its last entry written, or (no rows) when it starts.
-  assign done        = (write && written_q + 1'b1 == cmd_i.rows) || (start && next_cmd.rows == '0);
+  // The head is done with its last rep's last entry written, or (no rows) when it starts.
+  assign rep_written = write && written_q + 1'b1 == cmd_i.rows;
+  assign done        = (rep_written && wrep_q + 1'b1 == cmd_i.reps) || (start && next_cmd.rows == '0);
   assign set_full_o  = done;
   assign cmd_pop_o   = done;
 
@@ -135,16 +141,25 @@ module systolic_load import systolic_pkg::*; #(
     rcmd_d     = rcmd_q;
     issued_d   = issued_q;
     addr_d     = addr_q;
+    rep_d      = rep_q;
+    rep_addr_d = rep_addr_q;
     iptr_d     = iptr_q;
-    queued_d   = queued_q;
     started_d  = started_q;
     pend_d     = pend_q;
     written_d  = written_q;
+    wrep_d     = wrep_q;
+    waddr_d    = waddr_q;
     rest_d     = rest_q;
     left_d     = left_q;
     if (req_fire) begin
       issued_d = issued_q + beats;
       addr_d   = addr_q + AddrWidth'(beats) * rcmd_q.stride;
+      if (req_rep_end) begin  // the next rep's first request follows in the next cycle
+        issued_d   = '0;
+        rep_d      = rep_q + 1'b1;
+        rep_addr_d = rep_addr_q + rcmd_q.rep_stride;
+        addr_d     = rep_addr_q + rcmd_q.rep_stride;
+      end
       if (req_last) req_busy_d = 1'b0;
     end
     if (start) begin
@@ -155,6 +170,8 @@ module systolic_load import systolic_pkg::*; #(
         rcmd_d            = next_cmd;
         issued_d          = '0;
         addr_d            = next_cmd.addr;
+        rep_d             = '0;
+        rep_addr_d        = next_cmd.addr;
         pend_d[next_slot] = 1'b1;
       end
     end
@@ -165,47 +182,52 @@ module systolic_load import systolic_pkg::*; #(
       rest_d = rest_q >> EntryWidth;
       left_d = left_q - 1'b1;
     end
-    if (write) written_d = written_q + 1'b1;
+    if (write) begin
+      written_d = written_q + 1'b1;
+      waddr_d   = waddr_q + 1'b1;
+    end
+    if (rep_written) begin
+      written_d = '0;
+      wrep_d    = wrep_q + 1'b1;
+    end
     if (done) begin
       written_d         = '0;
+      wrep_d            = '0;
+      waddr_d           = '0;
       started_d         = started_d - 1'b1;
       pend_d[head_slot] = 1'b0;
     end
-    if (push_i) queued_d = queued_d + 1'b1;
-    if (done) queued_d = queued_d - 1'b1;
-  end
-
-  always_ff @(posedge clk_i) begin
-    if (push_i) slots_q[wptr_q] <= push_cmd_i;
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      wptr_q     <= '0;
-      hptr_q     <= '0;
       iptr_q     <= '0;
-      queued_q   <= '0;
       started_q  <= '0;
       req_busy_q <= 1'b0;
       rcmd_q     <= '0;
       issued_q   <= '0;
       addr_q     <= '0;
+      rep_q      <= '0;
+      rep_addr_q <= '0;
       pend_q     <= '0;
       written_q  <= '0;
+      wrep_q     <= '0;
+      waddr_q    <= '0;
       rest_q     <= '0;
       left_q     <= '0;
     end else begin
-      if (push_i) wptr_q <= (wptr_q == LastPtr) ? '0 : wptr_q + 1'b1;
-      if (done) hptr_q <= (hptr_q == LastPtr) ? '0 : hptr_q + 1'b1;
       iptr_q     <= iptr_d;
-      queued_q   <= queued_d;
       started_q  <= started_d;
       req_busy_q <= req_busy_d;
       rcmd_q     <= rcmd_d;
       issued_q   <= issued_d;
       addr_q     <= addr_d;
+      rep_q      <= rep_d;
+      rep_addr_q <= rep_addr_d;
       pend_q     <= pend_d;
       written_q  <= written_d;
+      wrep_q     <= wrep_d;
+      waddr_q    <= waddr_d;
       rest_q     <= rest_d;
       left_q     <= left_d;
     end
@@ -227,14 +249,19 @@ module systolic_load import systolic_pkg::*; #(
   // entries written never outrun the ones requested.
   RspForStarted: assert property (@(posedge clk_i) disable iff (!rst_ni) !(write && started_q == '0))
     else $error("load response with no command in flight");
-  // The mirrored queue is the load queue: same head, same occupancy.
-  MirrorHead: assert property (@(posedge clk_i) disable iff (!rst_ni)
-                               cmd_valid_i == (queued_q != '0) && (!cmd_valid_i || head_copy == cmd_i))
-    else $error("load unit's copy of the queue differs from the queue");
+  // The started commands are the queue's oldest: the first at its head.
+  StartedFromHead: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                    started_q == '0 || iptr_q == Pw'((32'(head_ptr_i) + 32'(started_q)) % Depth))
+    else $error("load unit's started commands are not the queue's oldest");
   // A half is filled by one command at a time, and only once it is empty.
   OneFillPerHalf: assert property (@(posedge clk_i) disable iff (!rst_ni)
                                    !(start && next_cmd.rows != '0 && pend_q[next_slot]))
     else $error("load started into a half a command in flight fills");
-  NoneStartedBeyondQueue: assert property (@(posedge clk_i) disable iff (!rst_ni) started_q <= queued_q)
-    else $error("more load commands started than queued");
+  // A command with rows moves at least one rep (the driver checks reps >= 1).
+  SomeReps: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                             !(start && next_cmd.rows != '0 && next_cmd.reps == '0))
+    else $error("load started with rows but no reps");
+  NoneStartedBeyondQueue: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                           started_q == '0 || slot_valid_i[last_started])
+    else $error("a started load command is not in the queue");
 endmodule

@@ -37,9 +37,11 @@ package systolic_pkg;
     logic                 wbuf;    // buf: 0 = IBUF, 1 = WBUF
     logic                 half;
     logic [AddrWidth-1:0] addr;
-    logic [LenWidth-1:0]  rows;
+    logic [LenWidth-1:0]  rows;      // per rep
     logic [LenWidth-1:0]  bytes;
     logic [AddrWidth-1:0] stride;
+    logic [LenWidth-1:0]  reps;      // reps x rows entries: entry r*rows + i at addr + r*rep_stride + i*stride
+    logic [AddrWidth-1:0] rep_stride;
   } load_cmd_t;
 
   typedef struct packed {

@@ -95,7 +95,9 @@ module systolic_top import systolic_pkg::*; #(
     addr:   arg[2],
     rows:   arg[3][LenWidth-1:0],
     bytes:  arg[4][LenWidth-1:0],
-    stride: arg[5]
+    stride: arg[5],
+    reps:   arg[6][LenWidth-1:0],
+    rep_stride: arg[7]
   };
   assign compute_in = '{
     a_half:    arg[0][0],
@@ -135,18 +137,26 @@ module systolic_top import systolic_pkg::*; #(
   assign push_compute = cmd_valid_i && cmd_ready_o && (opcode_e'(cmd_op_i) == OpCompute);
   assign push_store   = cmd_valid_i && cmd_ready_o && (opcode_e'(cmd_op_i) == OpDmaStore);
 
-  acv_fifo #(
+  // The load unit reads the commands behind the head (loads in flight): every slot is visible.
+  localparam int unsigned LoadQw = (QueueDepth > 1) ? $clog2(QueueDepth) : 1;
+  logic [$bits(load_cmd_t)-1:0] load_slots [QueueDepth];
+  logic [QueueDepth-1:0] load_valid;
+  logic [LoadQw-1:0] load_head_ptr;
+  acv_slot_fifo #(
     .Width($bits(load_cmd_t)),
     .Depth(QueueDepth)
   ) u_load_queue (
-    .clk_i  (clk_i),
-    .rst_ni (rst_ni),
-    .push_i (push_load),
-    .wdata_i(load_in),
-    .pop_i  (load_pop),
-    .rdata_o(load_head),
-    .empty_o(load_empty),
-    .full_o (load_full)
+    .clk_i     (clk_i),
+    .rst_ni    (rst_ni),
+    .push_i    (push_load),
+    .wdata_i   (load_in),
+    .pop_i     (load_pop),
+    .head_o    (load_head),
+    .head_ptr_o(load_head_ptr),
+    .empty_o   (load_empty),
+    .full_o    (load_full),
+    .slots_o   (load_slots),
+    .valid_o   (load_valid)
   );
 
   acv_fifo #(
@@ -308,8 +318,9 @@ module systolic_top import systolic_pkg::*; #(
     .clk_i      (clk_i),
     .rst_ni     (rst_ni),
     .burst_log2_i(burst_log2_q),
-    .push_i     (push_load),
-    .push_cmd_i (load_in),
+    .slots_i    (load_slots),
+    .slot_valid_i(load_valid),
+    .head_ptr_i (load_head_ptr),
     .cmd_valid_i(!load_empty),
     .cmd_i      (load_head),
     .cmd_pop_o  (load_pop),

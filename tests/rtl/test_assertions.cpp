@@ -6,6 +6,7 @@
 #include "Vacv_double_buffer.h"
 #include "Vacv_fifo.h"
 #include "Vacv_mem_arbiter.h"
+#include "Vacv_slot_fifo.h"
 #include "models/common/error.h"
 #include "rtl/common/verilated_driver.h"
 
@@ -59,6 +60,34 @@ TEST_CASE("the FIFO asserts no push while full and no pop while empty", "[rtl][a
     again.model().pop_i = 1;
     CHECK_THROWS_AS(again.tick(), BackendError);  // acv run maps it to exit code 3
   }
+}
+
+TEST_CASE("the slot FIFO shows every slot in place, wraps in order and asserts no push while full",
+          "[rtl][assertions]") {
+  BlockUnderTest<Vacv_slot_fifo> fifo("slot fifo");
+  fifo.reset();
+  auto& m = fifo.model();
+  m.push_i = 1;
+  for (int v : {10, 11, 12}) {
+    m.wdata_i = static_cast<uint8_t>(v);
+    fifo.tick();
+  }
+  m.push_i = 0;
+  REQUIRE(m.full_o);
+  CHECK(m.valid_o == 0x7);
+  CHECK((m.slots_o[0] == 10 && m.slots_o[1] == 11 && m.slots_o[2] == 12));
+  m.pop_i = 1;  // the head leaves; the next push takes its slot
+  fifo.tick();
+  m.pop_i = 0;
+  CHECK(m.head_ptr_o == 1);
+  CHECK(m.head_o == 11);
+  CHECK(m.valid_o == 0x6);
+  m.push_i = 1;
+  m.wdata_i = 13;
+  fifo.tick();
+  CHECK(m.slots_o[0] == 13);
+  CHECK(m.valid_o == 0x7);
+  CHECK_THROWS_WITH(fifo.tick(), Catch::Contains("module acv_slot_fifo"));
 }
 
 TEST_CASE("the double buffer asserts one reader per half, its SRAMs an address in range",

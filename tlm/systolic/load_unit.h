@@ -16,13 +16,15 @@ class LoadUnit : public sc_core::sc_module {
 
  private:
   void run();
-  // Starts the command and sends its requests: returns with lt.now() the cycle after the last
-  // accept, and the cycle after its last entry is written (its completion).
-  sc_core::sc_time execute(const ConcreteInstruction& in, LocalTime& lt, const sc_core::sc_time& in_flight_until);
+  // A command's start cycle and the cycle after its last entry is written (its completion).
+  struct Span {
+    sc_core::sc_time start, done;
+  };
+  // Starts the command and sends its requests: returns with lt.now() the cycle after the last accept.
+  Span execute(const ConcreteInstruction& in, LocalTime& lt, const sc_core::sc_time& in_flight_until);
   SharedState& state_;
   CommandTarget& command_;
   DmaInitiator& dma_;
-  sc_core::sc_time start_;  // the start cycle of the command execute() ran last
 };
 
 }  // namespace acv::systolic

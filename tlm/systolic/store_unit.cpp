@@ -5,6 +5,7 @@
 #include <string>
 
 #include "models/common/error.h"
+#include "models/systolic/systolic_operands.h"
 
 namespace acv::systolic {
 
@@ -31,10 +32,11 @@ void StoreUnit::execute(const ConcreteInstruction& in, LocalTime& lt) {
   const int64_t half = in.f[kStHalf], addr = in.f[kStDramAddr], rows = in.f[kStRows];
   const int64_t elems = in.f[kStElems], stride = in.f[kStStride];
   DoubleBuffer<int32_t>& b = state_.obuf;
-  if ((half != 0 && half != 1) || rows < 0 || rows > b.depth() || elems < 1 || elems > b.width() || addr < 0 ||
-      stride < 0)
-    throw BackendError("systolic dma_store: half " + std::to_string(half) + " rows " + std::to_string(rows) +
-                       " elems " + std::to_string(elems) + " do not fit the output buffer");
+  const std::string error = operand_error(state_.params, in);
+  if (!error.empty()) throw BackendError("systolic dma_store: " + error);
+  if (addr < 0 || stride < 0)
+    throw BackendError("systolic dma_store: negative address or stride (" + std::to_string(addr) + ", " +
+                       std::to_string(stride) + ")");
   const sc_core::sc_time waiting = lt.now();
   state_.store_view.block(UnitView::kFlag, lt, &b.flag(half), true);
   b.flag(half).wait_until(true, lt);

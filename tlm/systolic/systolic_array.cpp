@@ -4,6 +4,7 @@
 #include <string>
 
 #include "models/common/error.h"
+#include "models/systolic/systolic_operands.h"
 
 namespace acv::systolic {
 
@@ -46,18 +47,8 @@ void SystolicArray::execute(const ConcreteInstruction& in, LocalTime& lt) {
   const int64_t k_len = in.f[kCpKLen], m_len = in.f[kCpMLen], b_off = in.f[kCpBOff];
   const int64_t a_off = in.f[kCpAOff];
   const bool first = in.f[kCpFirst] != 0, last = in.f[kCpLast] != 0;
-  auto halves_ok = [](int64_t h) { return h == 0 || h == 1; };
-  const bool fits = p.weight_stationary
-                        ? k_len >= 0 && k_len <= p.rows && k_len <= p.wbuf_depth && m_len >= 0 &&
-                              m_len <= std::min(p.ibuf_depth, p.obuf_depth)
-                        : k_len >= 0 && k_len <= p.ibuf_depth && k_len <= p.wbuf_depth;
-  // WS streams IBUF entries a_off .. a_off + m_len - 1; OS feeds from entry 0.
-  const bool a_off_ok = p.weight_stationary ? a_off >= 0 && a_off + m_len <= p.ibuf_depth : a_off == 0;
-  if (!halves_ok(a) || !halves_ok(b) || !halves_ok(o) || !fits || b_off < 0 || b_off + k_len > p.wbuf_depth ||
-      !a_off_ok)
-    throw BackendError("systolic compute: operands out of range (k_len " + std::to_string(k_len) + ", m_len " +
-                       std::to_string(m_len) + ", b_off " + std::to_string(b_off) + ", a_off " +
-                       std::to_string(a_off) + ")");
+  const std::string error = operand_error(p, in);
+  if (!error.empty()) throw BackendError("systolic compute: " + error);
 
   const sc_core::sc_time waiting = lt.now();
   // Both halves must be full; only the load unit fills them and only this unit empties them, so

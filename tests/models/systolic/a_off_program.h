@@ -19,8 +19,8 @@ inline Program a_off_program(int64_t n, int64_t m, int64_t off) {
   p.isa = isa();
   p.layer_name = "hand-built";
   p.top.name = "top";
-  p.top.body = {make_instruction(kDmaLoad, {kIbuf, 0, 0, 2 * m, n, n}),
-                make_instruction(kDmaLoad, {kWbuf, 0, 2 * m * n, n, n, n}),
+  p.top.body = {make_instruction(kDmaLoad, {kIbuf, 0, 0, 2 * m, n, n, 1, 0}),
+                make_instruction(kDmaLoad, {kWbuf, 0, 2 * m * n, n, n, n, 1, 0}),
                 make_instruction(kCompute, {0, 0, 0, n, m, 1, 1, 0, 0, 0, 0}),
                 make_instruction(kCompute, {0, 0, 1, n, m, 1, 1, 1, 1, 0, off}),
                 make_instruction(kDmaStore, {0, 1024, m, n, 4 * n}),

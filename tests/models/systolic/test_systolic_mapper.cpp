@@ -1,6 +1,7 @@
 // The systolic mapper: tiling within the buffers, clear errors, and Programs that compute the
 // golden reference on the functional instruction-set model.
 #include <algorithm>
+#include <array>
 #include <catch2/catch.hpp>
 #include <cstring>
 
@@ -8,7 +9,9 @@
 #include "models/common/workload_reader.h"
 #include "models/systolic/systolic_accelerator.h"
 #include "models/systolic/systolic_iss.h"
+#include "models/systolic/systolic_operands.h"
 #include "tests/models/systolic/a_off_program.h"
+#include "tests/models/systolic/rep_load_program.h"
 #include "tests/models/test_layers.h"
 
 using namespace acv;
@@ -182,16 +185,18 @@ TEST_CASE("the reuse mapping keeps the operand with the longer reuse resident an
   CHECK(big_k.tk == 4096);
 
   const Params ws = read_params(config(16, "ws", 1024, "reuse"));
-  const Tiling w = choose_tiling(ws, 2916, 64, 576);
+  // One n-tile: no A block (it would serve one tile); B's block serves the 3 m-tiles.
+  const Tiling w = choose_tiling(ws, 2916, 16, 576);
   CHECK(w.resident == Resident::kB);
   CHECK(w.tm == 1024);  // the largest m-tile: equal traffic, fewest computes
-  CHECK(w.loaded_entries == 4 * 576 + 4 * 36 * 2916);
-  // One m-tile: a resident block would serve one tile, saving no entry, and its K-long load would
-  // hold the load unit while the array waits (rtl/systolic/README.md, "Load unit"): per tile.
-  const Tiling one_m = choose_tiling(ws, 144, 256, 1024);
+  CHECK(w.loaded_entries == 576 + 36 * 2916);
+  // One m-tile and one n-tile: a resident block would serve one tile, saving no entry, and its
+  // K-long load would hold the load unit while the array waits (rtl/systolic/README.md, "Load
+  // unit"): per tile.
+  const Tiling one_m = choose_tiling(ws, 144, 16, 1024);
   CHECK(one_m.resident == Resident::kNone);
   CHECK(one_m.tm == 144);
-  CHECK(one_m.loaded_entries == 16 * 64 * 144 + 16 * 1024);
+  CHECK(one_m.loaded_entries == 64 * 144 + 1024);
   // OS likewise: one m-tile keeps no B block, one n-tile no A block.
   CHECK(choose_tiling(os, 16, 64, 576).resident != Resident::kB);
   CHECK(choose_tiling(os, 2916, 16, 576).resident != Resident::kA);
@@ -201,6 +206,79 @@ TEST_CASE("the reuse mapping keeps the operand with the longer reuse resident an
   CHECK(two.chunks == 2);
   CHECK(choose_tiling(ws, 2916, 64, 2064).resident == Resident::kNone);  // 129 k-tiles
   CHECK(choose_tiling(ws, 2916, 64, 4096).resident == Resident::kNone);  // beyond both halves
+}
+
+TEST_CASE("weight-stationary reuse keeps A's m-tile resident across n-tiles where that loads least",
+          "[systolic][mapper]") {
+  using namespace systolic;
+  // ResNet-18 Conv5_1b on the 64 kB halves: A's 25 rows over K = 4608 (288 k-tiles) in two
+  // chunks of 144 x 25 entries, one per IBUF half, loaded once; B's chunks once per n-tile.
+  const Tiling conv5 = choose_tiling(read_params(config(16, "ws", 4096, "reuse")), 25, 512, 4608);
+  CHECK(conv5.resident == Resident::kA);
+  CHECK(conv5.chunks == 2);
+  CHECK(conv5.tm == 25);
+  CHECK(conv5.loaded_entries == 288 * 25 + 32 * 4608);  // per tile: 32 * 288 * 25 + 32 * 4608
+  // Depth 1024: the largest m-tile whose chunk fits (1024 / 18 k-tiles = 56 rows), 53 m-tiles.
+  const Tiling conv2 = choose_tiling(read_params(config(16, "ws", 1024, "reuse")), 2916, 64, 576);
+  CHECK(conv2.resident == Resident::kA);
+  CHECK(conv2.tm == 56);
+  CHECK(conv2.loaded_entries == 36 * 2916 + 53 * 4 * 576);
+  // K not a multiple of R (k-tiles are whole reps of R bytes): no A block.
+  CHECK(choose_tiling(read_params(config(16, "ws", 4096, "reuse")), 25, 512, 4600).resident != Resident::kA);
+  // OS keeps its own candidates; per_tile keeps both operands per tile.
+  CHECK(choose_tiling(read_params(config(16, "ws", 4096, "per_tile")), 25, 512, 4608).resident == Resident::kNone);
+
+  // The Program: one two-level dma_load per chunk and m-tile (reps = the chunk's k-tiles, R bytes
+  // of every row each), each compute reading its k-tile at a_off = kin * m_len, b_off = kin * R.
+  SystolicAccelerator accel;
+  const int64_t n = 4;
+  const AccelConfig cfg = config(n, "ws", 40, "reuse");
+  // M = 60, N = 2n + 3 (3 n-tiles), K = 2n (2 k-tiles): 2 chunks of one k-tile, 2 m-tiles (of 32
+  // and 28 rows: the first of the candidates that load as little, 40 fits too).
+  const Program p = accel.map(gemm(60, 2 * n + 3, 2 * n), cfg);
+  REQUIRE(choose_tiling(read_params(cfg), 60, 2 * n + 3, 2 * n).resident == Resident::kA);
+  std::vector<std::vector<int64_t>> a_loads;
+  std::vector<std::pair<int64_t, int64_t>> offsets;
+  p.for_each([&](const ConcreteInstruction& c) {
+    if (c.opcode == kDmaLoad && c.f[kLdBuf] == kIbuf)
+      a_loads.push_back({c.f[kLdHalf], c.f[kLdRows], c.f[kLdBytes], c.f[kLdReps], c.f[kLdRepStride]});
+    if (c.opcode == kCompute) offsets.emplace_back(c.f[kCpAOff], c.f[kCpBOff]);
+  });
+  const std::vector<std::vector<int64_t>> want_loads = {{0, 32, n, 1, n}, {1, 32, n, 1, n},
+                                                        {0, 28, n, 1, n}, {1, 28, n, 1, n}};
+  CHECK(a_loads == want_loads);  // chunk c in half c, once per m-tile (not per n-tile)
+  CHECK(offsets.size() == 2 * 3 * 2);  // m-tiles x n-tiles x k-tiles
+}
+
+TEST_CASE("the reuse mapping with A resident computes the golden reference: one or two chunks, ragged m-tiles",
+          "[systolic][mapper]") {
+  using namespace systolic;
+  const int64_t n = GENERATE(4, 8);
+  const AccelConfig cfg = config(n, "ws", 40, "reuse");
+  CAPTURE(n);
+  const Params p = read_params(cfg);
+  // {M, N, K}: one chunk, one m-tile; two chunks, m-tiles of 20, 20 and 15 rows; one chunk over
+  // m-tiles of 40 and 35 rows.
+  for (const auto& s : {std::array<int64_t, 3>{16, 2 * n + 3, 2 * n}, std::array<int64_t, 3>{55, 3 * n, 4 * n},
+                        std::array<int64_t, 3>{75, 2 * n + 3, n}}) {
+    CAPTURE(s[0], s[1], s[2]);
+    REQUIRE(choose_tiling(p, s[0], s[1], s[2]).resident == Resident::kA);
+    check_matches_golden(gemm(s[0], s[1], s[2]), cfg);
+  }
+  check_matches_golden(conv(2 * n, 6, 6, 2 * n + 1, 1, 1, 0, 1), cfg);  // K = 2n, N > n
+  check_matches_golden(conv(4 * n, 6, 6, 4 * n + 2, 1, 1, 0, 2), cfg);  // two groups of the same
+}
+
+TEST_CASE("the functional model fills a half rep by rep with a two-level dma_load", "[systolic][mapper]") {
+  const int64_t n = 4, m = 5;
+  const std::vector<uint8_t> image = test::rep_load_dram(n, m);
+  std::vector<uint8_t> dram = image;
+  systolic::run_functional(test::rep_load_program(n, m), config(n, "ws", 16), dram);
+  CHECK(test::rep_load_mismatches(image, dram, n, m) == 0);
+  // 2 reps of 5 rows do not fit a half of 8 entries.
+  dram = image;
+  CHECK_THROWS_WITH(systolic::run_functional(test::rep_load_program(n, m), config(n, "ws", 8), dram),
+                    Catch::Contains("reps"));
 }
 
 TEST_CASE("weight-stationary reuse reads each k-tile of the resident block through b_off", "[systolic][mapper]") {
@@ -241,4 +319,28 @@ TEST_CASE("a bad mapping value names the file, line and parameter", "[systolic][
   SystolicAccelerator accel;
   CHECK_THROWS_WITH(accel.check_config(config(4, "os", 256, "greedy")),
                     Catch::Contains("test-config.yaml") && Catch::Contains("mapping"));
+}
+
+// The one operand check the RTL driver, the TLM units and the functional model share.
+TEST_CASE("operand_error names the first operand outside its range on the config's geometry", "[systolic][mapper]") {
+  using namespace systolic;
+  auto instr = [](int opcode, std::vector<int64_t> f) {
+    ConcreteInstruction c;
+    c.opcode = opcode;
+    c.num_fields = static_cast<int>(f.size());
+    std::copy(f.begin(), f.end(), c.f.begin());
+    return c;
+  };
+  const Params ws = read_params(config(4, "ws", 16));
+  CHECK(operand_error(ws, instr(kDmaLoad, {kIbuf, 1, 0, 5, 4, 8, 3, 4})).empty());
+  CHECK(operand_error(ws, instr(kDmaLoad, {kIbuf, 1, 0, 5, 4, 8, 4, 4})) == "reps = 4 outside [1, 3]");
+  CHECK(operand_error(ws, instr(kDmaLoad, {kWbuf, 0, 0, 5, 5, 8, 1, 0})) == "bytes = 5 outside [1, 4]");
+  CHECK(operand_error(ws, instr(kCompute, {0, 0, 0, 4, 5, 1, 1, 1, 1, 0, 11})).empty());
+  CHECK(operand_error(ws, instr(kCompute, {0, 0, 0, 4, 5, 1, 1, 1, 1, 0, 12})) == "a_off = 12 outside [0, 11]");
+  CHECK(operand_error(ws, instr(kCompute, {0, 0, 2, 4, 5, 1, 1, 1, 1, 0, 0})) == "o_half = 2 outside [0, 1]");
+  const Params os = read_params(config(4, "os", 16));
+  CHECK(operand_error(os, instr(kCompute, {0, 0, 0, 16, 4, 1, 1, 1, 1, 0, 1})) == "a_off = 1 outside [0, 0]");
+  CHECK(operand_error(os, instr(kCompute, {0, 0, 0, 16, 4, 1, 1, 1, 1, 1, 0})) == "b_off = 1 outside [0, 0]");
+  CHECK(operand_error(os, instr(kDmaStore, {0, 0, 17, 4, 16})) == "rows = 17 outside [0, 16]");
+  CHECK(operand_error(os, instr(7, {})) == "unknown opcode 7");
 }

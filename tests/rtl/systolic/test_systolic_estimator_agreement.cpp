@@ -4,6 +4,7 @@
 // target: no layer off by more than 3 %, MAPE at most 1 %). No cycle counts are written down here.
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <random>
 #include <string>
 
@@ -11,6 +12,8 @@
 #include "models/common/workload_reader.h"
 #include "systolic_test_util.h"
 #include "tests/models/test_layers.h"
+#include "models/systolic/systolic_accelerator.h"
+#include "tests/models/systolic/rep_load_program.h"
 #include "tests/rtl/estimator_agreement.h"
 
 using namespace acv;
@@ -71,4 +74,51 @@ TEST_CASE("the estimator stays within its bounds on random layer shapes never us
   std::vector<Layer> layers;
   for (int i = 0; i < 12; ++i) layers.push_back(test::random_layer(rng, i));
   check_agreement(shipped_config(size, dataflow), layers, 12);
+}
+
+// Two-level dma_loads (reps x rows, rtl/systolic/README.md "Load unit") and the WS Programs that keep
+// A's m-tile resident through them (models/systolic/README.md, Mapping): the hand-built Program of
+// the RTL / TLM / functional-model tests and mapped layers whose search picks the A block (one
+// chunk, two chunks, ragged m-tiles), with and without bursts: the estimator gives the RTL's cycles.
+// The shipped WS config's memory (as above: with few requests in flight the shared-port
+// approximation misses also without these), 40-entry halves, the reuse mapping.
+TEST_CASE("the estimator agrees with the systolic RTL on two-level dma_loads and WS Programs that keep A resident",
+          "[rtl][systolic][estimator]") {
+  const int64_t n = GENERATE(from_range(acv::test::built_sizes()));
+  const int64_t burst = GENERATE(1, 4);
+  AccelConfig config = with_bursts(shipped_config(n, "ws"), burst);
+  for (const char* depth : {"ibuf_depth", "wbuf_depth", "obuf_depth"}) config.params.at(depth).text = "40";
+  config.params.at("mapping").text = "reuse";
+  CAPTURE(n, burst);
+
+  const auto description = load_arch_description(config.description);
+  const Program hand = test::rep_load_program(n, 5);
+  const std::vector<uint8_t> dram = test::rep_load_dram(n, 5);
+  const SimulationOutput out = RtlDriverRegistry::create("systolic")->run(hand, config, dram, RtlRunOptions{});
+  CHECK(test::rep_load_mismatches(dram, out.dram, n, 5) == 0);
+  CHECK(estimate(bind_arch(description, config_values(config), hand), hand, EstimateOptions{}).cycles == out.cycles);
+
+  const systolic::Params p = systolic::read_params(config);
+  std::vector<Layer> layers;
+  for (const auto& s : {std::array<int64_t, 3>{16, 2 * n + 3, 2 * n}, std::array<int64_t, 3>{55, 3 * n, 4 * n},
+                        std::array<int64_t, 3>{75, 2 * n + 3, n}}) {
+    REQUIRE(systolic::choose_tiling(p, s[0], s[1], s[2]).resident == systolic::Resident::kA);
+    layers.push_back(test::gemm(s[0], s[1], s[2]));
+  }
+  // And random shapes of the kind the candidate serves (K a multiple of R, several n-tiles), those
+  // the search gives to it.
+  std::mt19937 rng(static_cast<unsigned>(3000 + n * 2 + burst));
+  auto pick = [&rng](int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng); };
+  for (int i = 0; layers.size() < 9 && i < 200; ++i) {
+    const int64_t m = pick(1, 120), nn = pick(n + 1, 5 * n), k = n * pick(1, 8);
+    if (systolic::choose_tiling(p, m, nn, k).resident != systolic::Resident::kA) continue;
+    layers.push_back(test::gemm(m, nn, k));
+    layers.back().name = "random" + std::to_string(i);
+  }
+  REQUIRE(layers.size() == 9);
+  test::AgreementBounds exact;
+  exact.max_error_pct = 0.0;
+  exact.mape_pct = 0.0;
+  exact.check_full = true;
+  test::check_estimator_agreement("systolic", config, layers, exact);
 }

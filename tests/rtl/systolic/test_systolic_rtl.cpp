@@ -12,6 +12,7 @@
 #include "models/systolic/systolic_accelerator.h"
 #include "rtl/common/rtl_driver.h"
 #include "tests/models/systolic/a_off_program.h"
+#include "tests/models/systolic/rep_load_program.h"
 #include "systolic_test_util.h"
 
 using namespace acv;
@@ -80,11 +81,11 @@ struct GemmRun {
                   cb = static_cast<int64_t>(c_base);
     const Statement load_a =
         ws ? make_instruction(kDmaLoad,
-                              {kIbuf, in_half, Expr(ab) + mt * (t_m * k) + kt * t_k, m_len, k_len, k})
+                              {kIbuf, in_half, Expr(ab) + mt * (t_m * k) + kt * t_k, m_len, k_len, k, 1, 0})
            : make_instruction(kDmaLoad,
-                              {kIbuf, in_half, Expr(ab) + kt * (t_k * m) + mt * t_m, k_len, m_len, m});
+                              {kIbuf, in_half, Expr(ab) + kt * (t_k * m) + mt * t_m, k_len, m_len, m, 1, 0});
     const Statement load_b =
-        make_instruction(kDmaLoad, {kWbuf, in_half, Expr(bb) + kt * (t_k * n) + nt * t_n, k_len, n_len, n});
+        make_instruction(kDmaLoad, {kWbuf, in_half, Expr(bb) + kt * (t_k * n) + nt * t_n, k_len, n_len, n, 1, 0});
     const Expr first = clamp(Expr(1) - kt, 0, 1);
     const Expr last = clamp(kt - (nk - 2), 0, 1);
     const Statement compute = make_instruction(
@@ -163,7 +164,7 @@ TEST_CASE("systolic RTL instruction timing matches rtl/systolic/README.md", "[rt
   AccelConfig config = systolic_config(n, "os");
 
   SECTION("a one-row dma_load: dispatch 1, start 1, then the DRAM latency and transfer") {
-    const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, 1, n, n})}, 4096);
+    const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, 1, n, n, 1, 0})}, 4096);
     const SimulationOutput out = run(p, config, std::vector<uint8_t>(4096));
     CHECK(out.cycles == 1 + 1 + config.dram.latency + 1 + 1);
     CHECK(out.counters.at("load.busy") == 1 + 1 + config.dram.latency + 1);
@@ -173,8 +174,8 @@ TEST_CASE("systolic RTL instruction timing matches rtl/systolic/README.md", "[rt
     // accept and requests in cycle 4, while the first's response is still 39 cycles away. Both
     // complete in order, the second in cycle 4 + latency + 1 (the unit that ran one command at a
     // time requested it only after the first's response: 2 * (latency + 3) + 1 cycles in all).
-    const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, 1, n, n}),
-                            make_instruction(kDmaLoad, {kIbuf, 1, 64, 1, n, n})},
+    const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, 1, n, n, 1, 0}),
+                            make_instruction(kDmaLoad, {kIbuf, 1, 64, 1, n, n, 1, 0})},
                            4096);
     const SimulationOutput out = run(p, config, std::vector<uint8_t>(4096));
     CHECK(out.cycles == 4 + config.dram.latency + 1 + 1);
@@ -192,10 +193,10 @@ TEST_CASE("systolic RTL instruction timing matches rtl/systolic/README.md", "[rt
     dram[64] = 3;
     dram[128] = 5;
     dram[192] = 3;
-    const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, k, 1, n}),
-                            make_instruction(kDmaLoad, {kWbuf, 0, 64, k, 1, n}),
-                            make_instruction(kDmaLoad, {kIbuf, 0, 128, k, 1, n}),
-                            make_instruction(kDmaLoad, {kWbuf, 0, 192, k, 1, n}),
+    const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, k, 1, n, 1, 0}),
+                            make_instruction(kDmaLoad, {kWbuf, 0, 64, k, 1, n, 1, 0}),
+                            make_instruction(kDmaLoad, {kIbuf, 0, 128, k, 1, n, 1, 0}),
+                            make_instruction(kDmaLoad, {kWbuf, 0, 192, k, 1, n, 1, 0}),
                             make_instruction(kCompute, {0, 0, 0, k, n, 1, 1, 1, 1, 0, 0}),
                             make_instruction(kDmaStore, {0, 1024, 1, 1, 4}),
                             make_instruction(kCompute, {0, 0, 1, k, n, 1, 1, 1, 1, 0, 0}),
@@ -211,7 +212,7 @@ TEST_CASE("systolic RTL instruction timing matches rtl/systolic/README.md", "[rt
   }
   SECTION("a 6-row dma_load in bursts of 4: requests of 2 and 4 entries, 4 beats each, then 3 more writes") {
     config = systolic_config(n, "os", 256, 4, 4);
-    const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, 6, n, n})}, 4096);
+    const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, 6, n, n, 1, 0})}, 4096);
     const SimulationOutput out = run(p, config, std::vector<uint8_t>(4096));
     const int64_t transfer = std::max<int64_t>(4, ceil_div(4 * n, config.dram.bytes_per_cycle));
     // Requests in cycles 2 and 3; the second completes `transfer` after the first, its last entry
@@ -221,10 +222,30 @@ TEST_CASE("systolic RTL instruction timing matches rtl/systolic/README.md", "[rt
     CHECK(out.counters.at("load.busy") == last_response + 3);
     CHECK(out.cycles == last_response + 4);
   }
+  SECTION("a two-rep dma_load sends its reps back to back: requests in cycles 2 and 3, done with the second") {
+    // One command of 2 reps x 1 row: no idle request cycle between reps (two loads take one more).
+    const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, 1, n, n, 2, 64})}, 4096);
+    const SimulationOutput out = run(p, config, std::vector<uint8_t>(4096));
+    CHECK(out.counters.at("dram.reads") == 2);
+    CHECK(out.cycles == config.dram.latency + 5);
+    CHECK(out.counters.at("load.busy") == config.dram.latency + 4);
+  }
+  SECTION("a 2 x 6-row dma_load in bursts of 4: each rep's first burst carries its remainder") {
+    config = systolic_config(n, "os", 256, 4, 4);
+    const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, 6, n, n, 2, 512})}, 4096);
+    const SimulationOutput out = run(p, config, std::vector<uint8_t>(4096));
+    const int64_t transfer = std::max<int64_t>(4, ceil_div(4 * n, config.dram.bytes_per_cycle));
+    // Requests of 2, 4, 2 and 4 entries in cycles 2 to 5, responses `transfer` apart; the last
+    // burst's 3 more writes, then idle.
+    const int64_t last_response = 2 + config.dram.latency + 4 * transfer;
+    CHECK(out.counters.at("dram.reads") == 4);
+    CHECK(out.counters.at("load.busy") == last_response + 3);
+    CHECK(out.cycles == last_response + 4);
+  }
   const int64_t k_len = 9, m_len = 5;
   SECTION("an OS compute with last = 1 is busy k_len + cols + rows cycles") {
-    const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, k_len, n, n}),
-                            make_instruction(kDmaLoad, {kWbuf, 0, 0, k_len, n, n}),
+    const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, k_len, n, n, 1, 0}),
+                            make_instruction(kDmaLoad, {kWbuf, 0, 0, k_len, n, n, 1, 0}),
                             make_instruction(kCompute, {0, 0, 0, k_len, n, 1, 1, 1, 1, 0, 0}),
                             make_instruction(kDmaStore, {0, 1024, n, n, 4 * n})},
                            4096);
@@ -233,8 +254,8 @@ TEST_CASE("systolic RTL instruction timing matches rtl/systolic/README.md", "[rt
   }
   SECTION("a WS compute is busy m_len + rows + cols + 1 cycles") {
     config = systolic_config(n, "ws");
-    const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, m_len, n, n}),
-                            make_instruction(kDmaLoad, {kWbuf, 0, 0, n, n, n}),
+    const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, m_len, n, n, 1, 0}),
+                            make_instruction(kDmaLoad, {kWbuf, 0, 0, n, n, n, 1, 0}),
                             make_instruction(kCompute, {0, 0, 0, n, m_len, 1, 1, 1, 1, 0, 0}),
                             make_instruction(kDmaStore, {0, 1024, m_len, n, 4 * n})},
                            4096);
@@ -247,8 +268,8 @@ TEST_CASE("systolic RTL instruction timing matches rtl/systolic/README.md", "[rt
     // (the RTL before double-buffered weights took m_len + rows + cols + 1 for each).
     config = systolic_config(n, "ws");
     for (const int64_t m : {int64_t{2}, int64_t{3 * n}}) {
-      const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, m, n, n}),
-                              make_instruction(kDmaLoad, {kWbuf, 0, 0, 2 * n, n, n}),
+      const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, m, n, n, 1, 0}),
+                              make_instruction(kDmaLoad, {kWbuf, 0, 0, 2 * n, n, n, 1, 0}),
                               make_instruction(kCompute, {0, 0, 0, n, m, 1, 0, 0, 0, 0, 0}),
                               make_instruction(kCompute, {0, 0, 0, n, m, 0, 1, 1, 1, n, 0}),
                               make_instruction(kDmaStore, {0, 1024, m, n, 4 * n})},
@@ -269,12 +290,23 @@ TEST_CASE("a WS compute streams its A tile from IBUF entry a_off: the golden GEM
   CHECK(out.cycles == run(test::a_off_program(n, m, 0), config, dram).cycles);
 }
 
+TEST_CASE("a two-level dma_load fills an IBUF half rep by rep: the golden GEMM through a_off and b_off",
+          "[rtl][systolic]") {
+  const int64_t n = built_sizes().front(), m = 5;
+  const std::vector<uint8_t> dram = test::rep_load_dram(n, m);
+  for (const int64_t burst : {1, 4}) {
+    CAPTURE(burst);
+    const SimulationOutput out = run(test::rep_load_program(n, m), systolic_config(n, "ws", 256, 4, burst), dram);
+    CHECK(test::rep_load_mismatches(dram, out.dram, n, m) == 0);
+  }
+}
+
 TEST_CASE("a Program that deadlocks hits the cycle limit with a BackendError", "[rtl][systolic]") {
   using namespace systolic;
   const int64_t n = built_sizes().front();
   // The compute waits for IBUF half 1, which nothing loads.
   const Program p = flat(
-      {make_instruction(kDmaLoad, {kIbuf, 0, 0, 1, n, n}), make_instruction(kDmaLoad, {kWbuf, 0, 0, 1, n, n}),
+      {make_instruction(kDmaLoad, {kIbuf, 0, 0, 1, n, n, 1, 0}), make_instruction(kDmaLoad, {kWbuf, 0, 0, 1, n, n, 1, 0}),
        make_instruction(kCompute, {1, 0, 0, 1, n, 1, 1, 1, 1, 0, 0})},
       4096);
   CHECK_THROWS_WITH(run(p, systolic_config(n, "os"), std::vector<uint8_t>(4096), 3000),
@@ -303,7 +335,7 @@ TEST_CASE("the systolic driver rejects configs whose size, deeper buffers or que
 TEST_CASE("the systolic driver rejects instructions outside the hardware's ranges", "[rtl][systolic]") {
   using namespace systolic;
   const int64_t n = built_sizes().front();
-  const Program too_wide = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, 1, n + 1, n})}, 4096);
+  const Program too_wide = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, 1, n + 1, n, 1, 0})}, 4096);
   CHECK_THROWS_WITH(run(too_wide, systolic_config(n, "os"), std::vector<uint8_t>(4096)),
                     Catch::Contains("instruction 0 (dma_load") && Catch::Contains("bytes"));
   const Program ws_k = flat({make_instruction(kCompute, {0, 0, 0, n + 1, 1, 1, 1, 1, 1, 0, 0})}, 4096);
@@ -320,7 +352,11 @@ TEST_CASE("the systolic driver rejects instructions outside the hardware's range
   // OS feeds entry 0 on: a_off must be 0.
   const Program os_off = flat({make_instruction(kCompute, {0, 0, 0, 1, n, 1, 1, 1, 1, 0, 1})}, 4096);
   CHECK_THROWS_WITH(run(os_off, systolic_config(n, "os"), std::vector<uint8_t>(4096)), Catch::Contains("a_off"));
-  const Program outside = flat({make_instruction(kDmaLoad, {kIbuf, 0, 4090, 2, n, n})}, 4096);
+  // reps x rows entries must fit the half (256 entries).
+  const Program too_many = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, 100, n, n, 3, 0})}, 4096);
+  CHECK_THROWS_WITH(run(too_many, systolic_config(n, "os"), std::vector<uint8_t>(4096)),
+                    Catch::Contains("instruction 0 (dma_load") && Catch::Contains("reps"));
+  const Program outside = flat({make_instruction(kDmaLoad, {kIbuf, 0, 4090, 2, n, n, 1, 0})}, 4096);
   CHECK_THROWS_WITH(run(outside, systolic_config(n, "os"), std::vector<uint8_t>(4096)),
                     Catch::Contains("address"));
 }
@@ -328,7 +364,7 @@ TEST_CASE("the systolic driver rejects instructions outside the hardware's range
 TEST_CASE("the systolic driver writes an FST waveform only when asked", "[rtl][systolic]") {
   using namespace systolic;
   const int64_t n = built_sizes().front();
-  const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, 2, n, n})}, 4096);
+  const Program p = flat({make_instruction(kDmaLoad, {kIbuf, 0, 0, 2, n, n, 1, 0})}, 4096);
   const std::string path = "systolic_trace_test.fst";
   std::remove(path.c_str());
   RtlRunOptions options;

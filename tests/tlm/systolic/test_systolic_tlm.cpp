@@ -9,6 +9,7 @@
 
 #include "models/common/golden.h"
 #include "tests/models/systolic/a_off_program.h"
+#include "tests/models/systolic/rep_load_program.h"
 #include "models/common/workload_reader.h"
 #include "models/systolic/systolic_accelerator.h"
 #include "tlm/common/child_process.h"
@@ -192,8 +193,8 @@ TEST_CASE("systolic TLM: back-to-back dma_loads overlap as in the RTL, in LT and
   p.isa = systolic::isa();
   p.layer_name = "hand-built";
   p.top.name = "top";
-  p.top.body = {make_instruction(systolic::kDmaLoad, {systolic::kIbuf, 0, 0, 1, 4, 4}),
-                make_instruction(systolic::kDmaLoad, {systolic::kIbuf, 1, 64, 1, 4, 4})};
+  p.top.body = {make_instruction(systolic::kDmaLoad, {systolic::kIbuf, 0, 0, 1, 4, 4, 1, 0}),
+                make_instruction(systolic::kDmaLoad, {systolic::kIbuf, 1, 64, 1, 4, 4, 1, 0})};
   p.dram_bytes = 4096;
   for (const TlmMode mode : {TlmMode::LooselyTimed, TlmMode::ApproximatelyTimed}) {
     const SimulationOutput out = run_in_child_process(
@@ -217,6 +218,39 @@ TEST_CASE("systolic TLM: a WS compute streams its A tile from IBUF entry a_off, 
     const SimulationOutput out = run(m);
     CHECK(test::a_off_mismatches(dram, out.dram, n, m) == 0);
     CHECK(out.cycles == run(0).cycles);
+  }
+}
+
+// rtl/systolic/README.md, "Load unit": a two-level dma_load sends its reps' requests back to back
+// (no idle cycle between reps) and completes with its last rep; the RTL tests of the same Programs
+// (tests/rtl/systolic/test_systolic_rtl.cpp) check the same cycles and outputs.
+TEST_CASE("systolic TLM: a two-level dma_load fills its half rep by rep, as in the RTL, in LT and AT") {
+  const int64_t n = 4, m = 5;
+  const std::vector<uint8_t> dram = test::rep_load_dram(n, m);
+  Program two_reps;
+  two_reps.isa = systolic::isa();
+  two_reps.layer_name = "hand-built";
+  two_reps.top.name = "top";
+  two_reps.top.body = {make_instruction(systolic::kDmaLoad, {systolic::kIbuf, 0, 0, 1, 4, 4, 2, 64})};
+  two_reps.dram_bytes = 4096;
+  for (const int64_t burst : {1, 4}) {
+    const AccelConfig cfg = config("ws", n, 16, 4, burst);
+    int64_t cycles[2] = {0, 0};
+    for (const TlmMode mode : {TlmMode::LooselyTimed, TlmMode::ApproximatelyTimed}) {
+      CAPTURE(burst, static_cast<int>(mode));
+      const SimulationOutput out = run_in_child_process(
+          [&] { return TlmRunnerRegistry::create("systolic")->run(test::rep_load_program(n, m), cfg, dram, mode); });
+      CHECK(test::rep_load_mismatches(dram, out.dram, n, m) == 0);
+      cycles[mode == TlmMode::LooselyTimed ? 0 : 1] = out.cycles;
+      if (burst == 1) {
+        // Requests in cycles 2 and 3, the second response in cycle latency + 4.
+        const SimulationOutput load = run_in_child_process(
+            [&] { return TlmRunnerRegistry::create("systolic")->run(two_reps, cfg, std::vector<uint8_t>(4096), mode); });
+        CHECK(load.cycles == cfg.dram.latency + 5);
+        CHECK(load.counters.at("load.busy") == cfg.dram.latency + 4);
+      }
+    }
+    CHECK(cycles[0] == cycles[1]);
   }
 }
 

@@ -142,10 +142,11 @@ inline void pack_entries(const int8_t* in, int64_t in_width, int64_t k_len, int6
     for (int r = 0; r < RT; ++r)                                                                            \
       for (int v = 0; v < V; ++v) store(acc + (i + r) * C + v * L, s[r][v]);                                \
   }                                                                                                         \
-  template <int V, int RT>                                                                                  \
-  TARGET inline void ws_rows_##ISA(int32_t* out, const uint32_t* xp, const uint32_t* wp, int64_t pairs,     \
+  template <int V, int RT, int P = 0>                                                                       \
+  TARGET inline void ws_rows_##ISA(int32_t* out, const uint32_t* xp, const uint32_t* wp, int64_t n_pairs,   \
                                    int64_t m, bool first) {                                                 \
     constexpr int C = V * L;                                                                                \
+    const int64_t pairs = P > 0 ? P : n_pairs; /* P: known at compile time (unrolled) */                   \
     Vec s[RT][V];                                                                                           \
     for (int r = 0; r < RT; ++r)                                                                            \
       for (int v = 0; v < V; ++v) s[r][v] = first ? zero() : load(out + (m + r) * C + v * L);              \
@@ -174,17 +175,29 @@ inline void pack_entries(const int8_t* in, int64_t in_width, int64_t k_len, int6
     for (; i < rows; ++i) os_rows_##ISA<V, 1>(acc, s.x.data(), s.w.data(), pairs, rows, i);                 \
   }                                                                                                         \
   template <int V>                                                                                          \
-  TARGET inline void ws_##ISA(int32_t* out, const int8_t* in, int64_t in_width, const int8_t* w,            \
-                              int64_t k_len, int64_t m_len, bool first, Scratch& s) {                       \
-    constexpr int C = V * L, RT = V <= 2 ? 4 : 2;                                                           \
+  TARGET inline void ws_packed_##ISA(int32_t* out, const int8_t* in, int64_t in_width, const uint32_t* wp,  \
+                                     int64_t k_len, int64_t m_len, bool first, Scratch& s) {                \
+    constexpr int RT = V <= 2 ? 4 : 2, Square = V * L / 2;                                                  \
     const int64_t pairs = (k_len + 1) / 2;                                                                  \
     s.x.resize(static_cast<std::size_t>(std::max<int64_t>(pairs * m_len, 1)));                              \
-    s.w.resize(static_cast<std::size_t>(std::max<int64_t>(pairs * C, 1)));                                  \
-    pack_entries(in, in_width, k_len, m_len, s.x.data());                                                   \
-    pack_rows(w, k_len, C, s.w.data());                                                                     \
     int64_t m = 0;                                                                                          \
-    for (; m + RT <= m_len; m += RT) ws_rows_##ISA<V, RT>(out, s.x.data(), s.w.data(), pairs, m, first);    \
-    for (; m < m_len; ++m) ws_rows_##ISA<V, 1>(out, s.x.data(), s.w.data(), pairs, m, first);               \
+    if (k_len == 2 * Square) { /* k_len = cols, as on a square array: the loops unrolled */                 \
+      pack_entries(in, in_width, 2 * Square, m_len, s.x.data());                                            \
+      for (; m + RT <= m_len; m += RT) ws_rows_##ISA<V, RT, Square>(out, s.x.data(), wp, pairs, m, first);  \
+      for (; m < m_len; ++m) ws_rows_##ISA<V, 1, Square>(out, s.x.data(), wp, pairs, m, first);             \
+      return;                                                                                               \
+    }                                                                                                       \
+    pack_entries(in, in_width, k_len, m_len, s.x.data());                                                   \
+    for (; m + RT <= m_len; m += RT) ws_rows_##ISA<V, RT>(out, s.x.data(), wp, pairs, m, first);            \
+    for (; m < m_len; ++m) ws_rows_##ISA<V, 1>(out, s.x.data(), wp, pairs, m, first);                       \
+  }                                                                                                         \
+  template <int V>                                                                                          \
+  TARGET inline void ws_##ISA(int32_t* out, const int8_t* in, int64_t in_width, const int8_t* w,            \
+                              int64_t k_len, int64_t m_len, bool first, Scratch& s) {                       \
+    constexpr int C = V * L;                                                                                \
+    s.w.resize(static_cast<std::size_t>(std::max<int64_t>((k_len + 1) / 2 * C, 1)));                        \
+    pack_rows(w, k_len, C, s.w.data());                                                                     \
+    ws_packed_##ISA<V>(out, in, in_width, s.w.data(), k_len, m_len, first, s);                              \
   }
 
 ACV_GEMM_KERNELS(sse2, , __m128i, 4, load128, store128, _mm_set1_epi32, _mm_madd_epi16, _mm_add_epi32,
@@ -196,6 +209,56 @@ ACV_TARGET_AVX2 inline void store256(void* p, __m256i v) { _mm256_storeu_si256(s
 ACV_GEMM_KERNELS(avx2, ACV_TARGET_AVX2, __m256i, 8, load256, store256, _mm256_set1_epi32, _mm256_madd_epi16,
                  _mm256_add_epi32, _mm256_setzero_si256)
 #undef ACV_GEMM_KERNELS
+
+// WS with k_len = cols = 8 V (a square array's compute): each entry's int8 widened and its k pairs
+// broadcast in registers (pmovsxbw, vpshufd) rather than packed first; C rows of V registers.
+template <int V>
+ACV_TARGET_AVX2 inline void ws_square_avx2(int32_t* out, const int8_t* in, int64_t in_width, const uint32_t* wp,
+                                           int64_t m_len, bool first) {
+  constexpr int C = V * 8;
+  for (int64_t m = 0; m < m_len; ++m, in += in_width, out += C) {
+    __m256i s[V];
+    for (int v = 0; v < V; ++v) s[v] = first ? _mm256_setzero_si256() : load256(out + v * 8);
+    for (int g = 0; g < V; ++g) {  // elements 8g .. 8g+7: pairs 4g .. 4g+3
+      const __m128i x = _mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(in + 8 * g)));
+      const __m256i y = _mm256_broadcastsi128_si256(x);
+      const __m256i b[4] = {_mm256_shuffle_epi32(y, 0x00), _mm256_shuffle_epi32(y, 0x55),
+                            _mm256_shuffle_epi32(y, 0xaa), _mm256_shuffle_epi32(y, 0xff)};
+      for (int q = 0; q < 4; ++q)
+        for (int v = 0; v < V; ++v)
+          s[v] = _mm256_add_epi32(s[v], _mm256_madd_epi16(b[q], load256(wp + (4 * g + q) * C + v * 8)));
+    }
+    for (int v = 0; v < V; ++v) store256(out + v * 8, s[v]);
+  }
+}
+
+// OS on an 8 x 8 array (rows = cols = 8, any k_len): the eight accumulator rows stay in registers;
+// per k pair, the two input and weight rows are interleaved and widened in registers, and each
+// input pair is broadcast to its row (vpshufd) instead of packed first.
+ACV_TARGET_AVX2 inline void os_square8_avx2(int32_t* acc, const int8_t* in, const int8_t* w, int64_t k_len) {
+  __m256i s[8];
+  for (int i = 0; i < 8; ++i) s[i] = load256(acc + i * 8);
+  const __m128i zero = _mm_setzero_si128();
+  for (int64_t k = 0; k < k_len; k += 2, in += 16, w += 16) {
+    const bool pair = k + 1 < k_len;  // an odd k_len's last row pairs with zeros
+    const __m128i x = _mm_unpacklo_epi8(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(in)),
+                                        pair ? _mm_loadl_epi64(reinterpret_cast<const __m128i*>(in + 8)) : zero);
+    const __m128i y = _mm_unpacklo_epi8(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(w)),
+                                        pair ? _mm_loadl_epi64(reinterpret_cast<const __m128i*>(w + 8)) : zero);
+    const __m256i wv = _mm256_cvtepi8_epi16(y);  // pair(w[k][j], w[k+1][j]) in lane j
+    const __m256i xv = _mm256_cvtepi8_epi16(x);  // pair(in[k][i], in[k+1][i]) in lane i
+    const __m256i lo = _mm256_permute2x128_si256(xv, xv, 0x00), hi = _mm256_permute2x128_si256(xv, xv, 0x11);
+    s[0] = _mm256_add_epi32(s[0], _mm256_madd_epi16(_mm256_shuffle_epi32(lo, 0x00), wv));
+    s[1] = _mm256_add_epi32(s[1], _mm256_madd_epi16(_mm256_shuffle_epi32(lo, 0x55), wv));
+    s[2] = _mm256_add_epi32(s[2], _mm256_madd_epi16(_mm256_shuffle_epi32(lo, 0xaa), wv));
+    s[3] = _mm256_add_epi32(s[3], _mm256_madd_epi16(_mm256_shuffle_epi32(lo, 0xff), wv));
+    s[4] = _mm256_add_epi32(s[4], _mm256_madd_epi16(_mm256_shuffle_epi32(hi, 0x00), wv));
+    s[5] = _mm256_add_epi32(s[5], _mm256_madd_epi16(_mm256_shuffle_epi32(hi, 0x55), wv));
+    s[6] = _mm256_add_epi32(s[6], _mm256_madd_epi16(_mm256_shuffle_epi32(hi, 0xaa), wv));
+    s[7] = _mm256_add_epi32(s[7], _mm256_madd_epi16(_mm256_shuffle_epi32(hi, 0xff), wv));
+  }
+  for (int i = 0; i < 8; ++i) store256(acc + i * 8, s[i]);
+}
 
 inline bool has_avx2() {
   static const bool yes = __builtin_cpu_supports("avx2");
@@ -212,6 +275,7 @@ inline void os(int32_t* acc, const int8_t* in, const int8_t* w, int64_t k_len, i
 #if ACV_GEMM_X86
   using namespace detail;
   if (isa == Isa::Best && has_avx2()) {
+    if (rows == 8 && cols == 8) return os_square8_avx2(acc, in, w, k_len);
     switch (cols) {
       case 8: return os_avx2<1>(acc, in, w, k_len, rows, s);
       case 16: return os_avx2<2>(acc, in, w, k_len, rows, s);
@@ -263,6 +327,61 @@ inline void ws(int32_t* out, const int8_t* in, int64_t in_width, const int8_t* w
   (void)isa;
 #endif
   ws_reference(out, in, in_width, w, k_len, m_len, cols, first);
+}
+
+// Weights packed once for several ws_packed() calls: a weight-stationary array keeps its weights for
+// a run of computes, and packing them was a sizeable part of a small (DIM 8) compute.
+struct PackedWeights {
+  std::vector<int8_t> raw;      // k_len rows of cols (the reference loops)
+  std::vector<uint32_t> pairs;  // the SIMD kernels' layout (pack_rows)
+  int64_t k_len = 0, cols = 0;
+};
+
+// Packs k_len rows of `cols` weights (row r = PE row r) for ws_packed().
+inline void pack_weights(const int8_t* w, int64_t k_len, int64_t cols, PackedWeights& p) {
+  p.k_len = k_len;
+  p.cols = cols;
+  p.raw.assign(w, w + k_len * cols);
+#if ACV_GEMM_X86
+  p.pairs.resize(static_cast<std::size_t>(std::max<int64_t>((k_len + 1) / 2 * cols, 1)));
+  if (k_len > 0) detail::pack_rows(w, k_len, cols, p.pairs.data());
+#endif
+}
+
+// ws() with the weights `p` (k_len and cols from p): ws_reference's contract.
+inline void ws_packed(int32_t* out, const int8_t* in, int64_t in_width, const PackedWeights& p, int64_t m_len,
+                      bool first, Scratch& s, Isa isa = Isa::Best) {
+  const int64_t k_len = p.k_len, cols = p.cols;
+  if (m_len <= 0) return;
+  if (k_len <= 0) {
+    if (first) std::fill(out, out + m_len * cols, 0);
+    return;
+  }
+#if ACV_GEMM_X86
+  using namespace detail;
+  const uint32_t* wp = p.pairs.data();
+  if (isa == Isa::Best && has_avx2()) {
+    if (k_len == cols && cols == 8) return ws_square_avx2<1>(out, in, in_width, wp, m_len, first);
+    if (k_len == cols && cols == 16) return ws_square_avx2<2>(out, in, in_width, wp, m_len, first);
+    switch (cols) {
+      case 8: return ws_packed_avx2<1>(out, in, in_width, wp, k_len, m_len, first, s);
+      case 16: return ws_packed_avx2<2>(out, in, in_width, wp, k_len, m_len, first, s);
+      case 32: return ws_packed_avx2<4>(out, in, in_width, wp, k_len, m_len, first, s);
+      default: break;
+    }
+  }
+  if (isa != Isa::Reference) switch (cols) {
+    case 4: return ws_packed_sse2<1>(out, in, in_width, wp, k_len, m_len, first, s);
+    case 8: return ws_packed_sse2<2>(out, in, in_width, wp, k_len, m_len, first, s);
+    case 16: return ws_packed_sse2<4>(out, in, in_width, wp, k_len, m_len, first, s);
+    case 32: return ws_packed_sse2<8>(out, in, in_width, wp, k_len, m_len, first, s);
+    default: break;
+  }
+#else
+  (void)s;
+  (void)isa;
+#endif
+  ws_reference(out, in, in_width, p.raw.data(), k_len, m_len, cols, first);
 }
 
 }  // namespace acv::gemm

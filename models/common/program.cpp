@@ -190,7 +190,121 @@ void print(const Loop& loop, int depth, const IsaSpec* isa, std::vector<std::str
 
 }  // namespace
 
+namespace {
+
+// for_each's walk with the operands' linear parts (base + terms) kept up to date as loop indices
+// step, instead of evaluated from every index per instruction (the RTL and TLM hosts stream millions
+// of instructions; the evaluation was most of the walk). Each loop lists the operands whose value
+// its index moves and by how much per step; an instruction only finishes its operands (mod, clamp).
+class IncrementalWalk {
+ public:
+  // Whether every operand refers only to loops enclosing it (otherwise walk() is the definition).
+  static bool applies(const Loop& loop, int depth) {
+    for (const Statement& s : loop.body) {
+      if (s.loop) {
+        if (!applies(*s.loop, depth + 1)) return false;
+        continue;
+      }
+      for (const Expr& e : s.instr.operands)
+        for (const auto& t : e.terms)
+          if (t.first < 0 || t.first > depth) return false;
+    }
+    return true;
+  }
+
+  explicit IncrementalWalk(const Loop& top) : root_(compile(top, 0)) {}
+
+  void run(const std::function<void(const ConcreteInstruction&)>& visit) { run(root_, visit); }
+
+ private:
+  struct Node {
+    int64_t trips = 0;
+    std::vector<std::pair<std::size_t, int64_t>> steps;  // (operand slot, increment per index step)
+    // Body in order: an instruction (its index in instructions_) or a nested loop (in loops).
+    std::vector<std::pair<bool, std::size_t>> body;  // (is loop, index)
+    std::vector<Node> loops;
+  };
+  struct Op {
+    int opcode = 0;
+    int num_fields = 0;
+    std::size_t slot = 0;  // its operands' first slot
+    const Instruction* source = nullptr;
+  };
+
+  Node compile(const Loop& loop, int depth) {
+    Node n;
+    n.trips = loop.trips;
+    for (const Statement& s : loop.body) {
+      if (s.loop) {
+        n.body.emplace_back(true, n.loops.size());
+        n.loops.push_back(compile(*s.loop, depth + 1));
+        continue;
+      }
+      Op op;
+      op.opcode = s.instr.opcode;
+      op.num_fields = static_cast<int>(s.instr.operands.size());
+      op.slot = linear_.size();
+      op.source = &s.instr;
+      for (const Expr& e : s.instr.operands) {
+        for (const auto& t : e.terms)
+          if (t.second != 0) pending_.push_back({t.first, linear_.size(), t.second});
+        linear_.push_back(e.base);  // every index starts at 0
+      }
+      n.body.emplace_back(false, ops_.size());
+      ops_.push_back(op);
+    }
+    // This loop's steps: the terms of its depth collected so far below it (deeper loops took theirs).
+    const auto mine = std::stable_partition(pending_.begin(), pending_.end(),
+                                            [depth](const Term& t) { return t.depth != depth; });
+    for (auto it = mine; it != pending_.end(); ++it) n.steps.emplace_back(it->slot, it->coeff);
+    pending_.erase(mine, pending_.end());
+    return n;
+  }
+
+  void run(const Node& n, const std::function<void(const ConcreteInstruction&)>& visit) {
+    for (int64_t i = 0; i < n.trips; ++i) {
+      if (i > 0)
+        for (const auto& [slot, step] : n.steps) linear_[slot] += step;
+      for (const auto& [is_loop, k] : n.body) {
+        if (is_loop) {
+          run(n.loops[k], visit);
+          continue;
+        }
+        const Op& op = ops_[k];
+        // One instruction for the whole walk (zeroing a fresh one per instruction showed as a
+        // `rep stos` in the profile): only the fields a shorter instruction leaves are cleared.
+        ConcreteInstruction& c = current_;
+        for (int f = op.num_fields; f < c.num_fields; ++f) c.f[f] = 0;
+        c.opcode = op.opcode;
+        c.num_fields = op.num_fields;
+        for (int f = 0; f < op.num_fields; ++f)
+          c.f[f] = op.source->operands[f].finish(linear_[op.slot + static_cast<std::size_t>(f)]);
+        visit(c);
+      }
+    }
+    if (n.trips > 1)  // back to index 0 for the enclosing loop's next iteration
+      for (const auto& [slot, step] : n.steps) linear_[slot] -= step * (n.trips - 1);
+  }
+
+  struct Term {
+    int depth;
+    std::size_t slot;
+    int64_t coeff;
+  };
+  std::vector<int64_t> linear_;  // per operand slot: base + sum(coeff * index) at the current indices
+  ConcreteInstruction current_;  // the instruction run() hands to visit
+  std::vector<Op> ops_;
+  std::vector<Term> pending_;    // compile(): terms not yet given to their loop
+  Node root_;
+};
+
+}  // namespace
+
 void Program::for_each(const std::function<void(const ConcreteInstruction&)>& visit) const {
+  if (IncrementalWalk::applies(top, 0)) {
+    IncrementalWalk(top).run(visit);
+    return;
+  }
   std::vector<int64_t> index(static_cast<std::size_t>(max_depth()) + 1, 0);
   walk(top, 0, index, visit);
 }

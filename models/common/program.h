@@ -34,6 +34,10 @@ struct Expr {
   int64_t eval(const int64_t* loop_index) const {
     int64_t v = base;
     for (const auto& t : terms) v += t.second * loop_index[t.first];
+    return finish(v);
+  }
+  // The mod and clamp applied to the linear part `v` (base + terms).
+  int64_t finish(int64_t v) const {
     if (mod > 0) {  // v mod mod in [0, mod); a power of two (the double-buffer halves): a mask, exact in two's complement
       if ((mod & (mod - 1)) == 0) {
         v &= mod - 1;
@@ -116,7 +120,8 @@ struct Program {
   std::vector<DramRegion> regions;
   uint64_t dram_bytes = 0;  // external memory the run needs
 
-  // Streams every instruction in program order with operands evaluated.
+  // Streams every instruction in program order with operands evaluated (fields past an
+  // instruction's operands are 0).
   void for_each(const std::function<void(const ConcreteInstruction&)>& visit) const;
   // Instructions the nest represents (loop trips multiplied out).
   int64_t instruction_count() const;

@@ -20,6 +20,12 @@ class Clock {
   sc_core::sc_time cycles(int64_t n) const { return n == 1 ? period_ : period_ * static_cast<double>(n); }
   // Whole cycles elapsed at `t` (rounded down).
   int64_t to_cycles(const sc_core::sc_time& t) const { return static_cast<int64_t>(t.value() / period_.value()); }
+  // The cycle of the first clock edge at or after `t`: to_cycles(align_up(t)) without building the
+  // sc_time (a from_value library call, several per memory burst).
+  int64_t cycles_up(const sc_core::sc_time& t) const {
+    const uint64_t p = period_.value();
+    return static_cast<int64_t>((t.value() + p - 1) / p);
+  }
   // The first clock edge at or after `t`.
   sc_core::sc_time align_up(const sc_core::sc_time& t) const {
     const uint64_t p = period_.value();

@@ -49,22 +49,29 @@ uint64_t CommandTarget::read_register(uint64_t offset, const sc_core::sc_time& a
   }
 }
 
+void CommandTarget::push(uint64_t value, LocalTime& lt) {
+  const int num_fields = static_cast<int>(value >> 32);
+  if (num_fields < 0 || num_fields > kMaxFields || end_) {
+    error_ = true;
+    SC_REPORT_WARNING("acv/command_target", "push after END or with a bad field count ignored");
+    return;
+  }
+  ++pushed_;
+  queue_.push_with(  // written into its queue slot: no intermediate instruction to zero and copy
+      [&](ConcreteInstruction& instr) {
+        instr.opcode = static_cast<int>(value & 0xffffffffu);
+        instr.num_fields = num_fields;
+        for (int i = 0; i < kMaxFields; ++i) instr.f[i] = i < num_fields ? staged_[i] : 0;
+      },
+      lt);
+  if (on_push_) on_push_();
+}
+
 void CommandTarget::write_register(uint64_t offset, uint64_t value, LocalTime& lt) {
   if (offset >= cmdreg::kField0 && offset < cmdreg::kField0 + 8 * cmdreg::kNumFields) {
     staged_[(offset - cmdreg::kField0) / 8] = static_cast<int64_t>(value);
   } else if (offset == cmdreg::kPush) {
-    ConcreteInstruction instr;
-    instr.opcode = static_cast<int>(value & 0xffffffffu);
-    instr.num_fields = static_cast<int>(value >> 32);
-    if (instr.num_fields < 0 || instr.num_fields > kMaxFields || end_) {
-      error_ = true;
-      SC_REPORT_WARNING("acv/command_target", "push after END or with a bad field count ignored");
-      return;
-    }
-    std::copy(staged_.begin(), staged_.begin() + instr.num_fields, instr.f.begin());
-    ++pushed_;
-    queue_.push(instr, lt);
-    if (on_push_) on_push_();
+    push(value, lt);
   } else if (offset == cmdreg::kControl) {
     if (value & cmdreg::kControlEnd) {
       end_ = true;
@@ -92,9 +99,9 @@ void CommandTarget::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& 
     // The usual access, one whole instruction (fields, then PUSH): the same as the loop below,
     // without decoding each offset.
     for (std::size_t f = 0; f < cmdreg::kNumFields; ++f) staged_[f] = static_cast<int64_t>(cmdreg::load_le64(data + 8 * f));
-    write_register(cmdreg::kPush, cmdreg::load_le64(data + 8 * cmdreg::kNumFields), lt);
+    push(cmdreg::load_le64(data + 8 * cmdreg::kNumFields), lt);
     lt.advance_cycles(access_cycles_);
-    delay = lt.now() - sc_core::sc_time_stamp();
+    delay = lt.offset();  // lt.now() - the kernel time
     gp.set_response_status(tlm::TLM_OK_RESPONSE);
     return;
   }

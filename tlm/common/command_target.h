@@ -60,6 +60,8 @@ class CommandTarget : public sc_core::sc_module {
   unsigned int transport_dbg(tlm::tlm_generic_payload& gp);
   uint64_t read_register(uint64_t offset, const sc_core::sc_time& at) const;
   void write_register(uint64_t offset, uint64_t value, LocalTime& lt);
+  // The PUSH register: queues the staged fields as one instruction (`value`: opcode | fields << 32).
+  void push(uint64_t value, LocalTime& lt);
 
   TimedFifo<ConcreteInstruction> queue_;
   TlmMode mode_;

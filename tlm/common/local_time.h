@@ -121,6 +121,13 @@ class LocalTime {
       m_next_sync_point = kernel_time() + compute_local_quantum();
     }
     sc_core::sc_time get_current_time() const override { return kernel_time() + m_local_time; }
+    // tlm_global_quantum::compute_local_quantum's arithmetic inline (it was a library call and a
+    // from_value per LocalTime, i.e. per command-port access): the time to the next quantum boundary.
+    sc_core::sc_time compute_local_quantum() override {
+      const sc_core::sc_time& quantum = tlm::tlm_global_quantum::instance().get();
+      if (quantum == sc_core::SC_ZERO_TIME) return sc_core::SC_ZERO_TIME;
+      return quantum - kernel_time() % quantum;
+    }
   };
 
   TlmMode mode_;

@@ -80,14 +80,14 @@ void MemoryTarget::b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc
   // Bring the kernel to the request's time, so requests of all initiators reach the port in time
   // order (unless the look-ahead shows that no other request can arrive before it).
   if (can_wait && delay > sc_core::SC_ZERO_TIME) {
-    const int64_t arrival = clock_.to_cycles(clock_.align_up(kernel_now() + delay));
+    const int64_t arrival = clock_.cycles_up(kernel_now() + delay);
     if (!(lookahead_ && (!top || others_arrive_after(id, arrival)))) {
       sc_core::wait(delay);
       delay = sc_core::SC_ZERO_TIME;
     }
   }
   const sc_core::sc_time start = kernel_now() + delay;
-  const int64_t arrival = clock_.to_cycles(clock_.align_up(start));
+  const int64_t arrival = clock_.cycles_up(start);
   auto* burst = gp.get_extension<BurstExtension>();
   const Shape shape = perform(gp);
   gp.set_dmi_allowed(mode_ == TlmMode::LooselyTimed);
@@ -98,7 +98,7 @@ void MemoryTarget::b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc
   // in a gap delays its next row).
   const int prio = priority(id);
   const bool final_at_once = top && shape.gap == 1;
-  auto kernel_cycle = [this] { return clock_.to_cycles(clock_.align_up(kernel_now())); };
+  auto kernel_cycle = [this] { return clock_.cycles_up(kernel_now()); };
   // No burst arrives before the kernel's cycle any more (every thread's local time is at or after it).
   const int64_t handle = bursts_.open(prio, arrival, shape.count, shape.bytes, kernel_cycle(), shape.gap);
   BurstSchedule::Result r = bursts_.schedule(handle, kernel_cycle());
@@ -155,7 +155,7 @@ void MemoryTarget::peq_callback(tlm::tlm_generic_payload& gp, const tlm::tlm_pha
     return;
   }
   // Cycle c is "passed" from mid-cycle c on: every request presented in cycle c has arrived.
-  const int64_t now_cycle = clock_.to_cycles(clock_.align_up(kernel_now()));
+  const int64_t now_cycle = clock_.cycles_up(kernel_now());
   if (t.handle < 0) {  // arrival: the data moves now, the burst joins the port's schedule
     const Shape shape = perform(gp);
     gp.set_dmi_allowed(false);

@@ -24,16 +24,17 @@ void ProgramFeeder::write(uint64_t address, std::vector<uint8_t>& bytes, LocalTi
   socket->b_transport(gp, delay);
   if (gp.is_response_error())
     throw BackendError(std::string(name()) + ": command port: " + gp.get_response_string());
-  lt.set_now(sc_core::sc_time_stamp() + delay);
+  lt.set_now(LocalTime::kernel_time() + delay);
 }
 
 void ProgramFeeder::run() {
   LocalTime lt(mode_, clock_);
   std::vector<uint8_t> burst((cmdreg::kNumFields + 1) * 8);
   auto put = [&burst](std::size_t word, uint64_t v) { cmdreg::store_le64(burst.data() + word * 8, v); };
+  static_assert(cmdreg::kNumFields == kMaxFields, "one register per instruction field");
   m_program.for_each([&](const ConcreteInstruction& in) {  // blocks inside while the queue is full
-    for (std::size_t i = 0; i < cmdreg::kNumFields; ++i)
-      put(i, i < static_cast<std::size_t>(in.num_fields) ? static_cast<uint64_t>(in.f[i]) : 0);
+    // Fields past num_fields are 0 (ConcreteInstruction's default, as Program::for_each leaves them).
+    for (std::size_t i = 0; i < cmdreg::kNumFields; ++i) put(i, static_cast<uint64_t>(in.f[i]));
     put(cmdreg::kNumFields,
         static_cast<uint64_t>(static_cast<uint32_t>(in.opcode)) | (static_cast<uint64_t>(in.num_fields) << 32));
     write(cmdreg::kField0, burst, lt);

@@ -21,11 +21,14 @@ class Ring {
   std::size_t size() const { return size_; }
   T& front() { return slots_[head_]; }
   const T& front() const { return slots_[head_]; }
-  void push_back(T v) {  // Contract: size() < capacity
+  void push_back(T v) { push_slot() = std::move(v); }  // Contract: size() < capacity
+  // push_back, leaving the new entry's slot (its old value) for the caller to fill: no temporary
+  // (the entries are 100+ byte instructions, pushed several times per instruction).
+  T& push_slot() {  // Contract: size() < capacity
     std::size_t tail = head_ + size_;
     if (tail >= slots_.size()) tail -= slots_.size();
-    slots_[tail] = std::move(v);
     ++size_;
+    return slots_[tail];
   }
   void pop_front() {
     head_ = head_ + 1 == slots_.size() ? 0 : head_ + 1;
@@ -48,11 +51,18 @@ class TimedFifo {
   }
 
   // Blocks while full; `extra` is the latency from push to visibility at the consumer.
-  void push(T item, LocalTime& lt, const sc_core::sc_time& extra = sc_core::SC_ZERO_TIME) {
+  void push(const T& item, LocalTime& lt, const sc_core::sc_time& extra = sc_core::SC_ZERO_TIME) {
+    push_with([&item](T& slot) { slot = item; }, lt, extra);
+  }
+  // push(), with the entry written into its slot by fill(T&) (no copy of a finished entry).
+  template <class Fill>
+  void push_with(Fill fill, LocalTime& lt, const sc_core::sc_time& extra = sc_core::SC_ZERO_TIME) {
     lt.block_until(popped_, push_waiters_, [this] { return !free_at_.empty(); });
     lt.advance_to(free_at_.front());
     free_at_.pop_front();
-    items_.push_back({std::move(item), lt.now() + extra});
+    auto& slot = items_.push_slot();
+    fill(slot.first);
+    slot.second = lt.now() + extra;
     lt.notify(pushed_, pop_waiters_);
   }
 
@@ -82,10 +92,12 @@ class TimedFifo {
   const sc_core::sc_time& peek_stamp() const { return items_.front().second; }
   // push() at time `at` with a free slot (Contract: has_free_slot()); returns the push time
   // (at, or later if the slot frees later), as push() leaves lt.now().
-  sc_core::sc_time push_at(T item, sc_core::sc_time at, const sc_core::sc_time& extra = sc_core::SC_ZERO_TIME) {
+  sc_core::sc_time push_at(const T& item, sc_core::sc_time at, const sc_core::sc_time& extra = sc_core::SC_ZERO_TIME) {
     if (free_at_.front() > at) at = free_at_.front();
     free_at_.pop_front();
-    items_.push_back({std::move(item), at + extra});
+    auto& slot = items_.push_slot();
+    slot.first = item;
+    slot.second = at + extra;
     if (pop_waiters_ > 0) pushed_.notify();
     return at;
   }

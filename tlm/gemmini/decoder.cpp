@@ -110,8 +110,14 @@ void Decoder::check(const ConcreteInstruction& in, int64_t number) const {
 
 Decoder::Kind Decoder::decode(const ConcreteInstruction& in, UnitCommand& cmd) {
   const auto& f = in.f;
+  cmd.seq = 0;
   cmd.opcode = in.opcode;
   for (int i = 0; i < 6; ++i) cmd.f[i] = f[i];
+  cmd.stride = 0;
+  cmd.relu = false;
+  cmd.shift = 0;
+  cmd.ws = true;
+  for (int i = 0; i < 5; ++i) cmd.pre[i] = 0;
   Ranges r;
   switch (in.opcode) {
     case kConfigEx:
@@ -193,11 +199,10 @@ void Decoder::drain() {
     if (!pending_) {  // take the next command, as the thread's command_.next(lt)
       if (!command_.has_next()) return;
       if (command_.peek_next_stamp() > now_) now_ = command_.peek_next_stamp();
-      const ConcreteInstruction in = command_.peek_next();
-      command_.pop_next_at(now_);
+      const ConcreteInstruction& in = command_.peek_next();  // its slot is reused only by a later push
       check(in, number_++);
-      pending_cmd_ = UnitCommand{};
-      pending_kind_ = decode(in, pending_cmd_);
+      pending_kind_ = decode(in, pending_cmd_);  // sets every field (no zeroing of the whole command first)
+      command_.pop_next_at(now_);
       pending_ = true;
       flush_pending_ = pending_kind_ == Kind::Flush;
     }
@@ -215,7 +220,8 @@ void Decoder::drain() {
       if (!q->has_free_slot()) return;  // the unit's pop resumes it, with the same now_
       now_ = q->push_at(pending_cmd_, now_, to_unit_);
     }
-    stall_.add_cycles(waiting, now_);
+    if (now_ > waiting) stall_.add_cycles(waiting, now_);
+    else stall_.add(0);  // the counter exists from the first command on, as in AT
     now_ += decode_;
     pending_ = false;
     if (q == nullptr) command_.retire(now_);

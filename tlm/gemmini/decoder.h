@@ -31,7 +31,8 @@ class Decoder : public sc_core::sc_module {
   void drain();
   enum class Kind { Register, Flush, Load, Execute, Store };
   // The decoder registers' part of one command, as the thread does it between taking the command
-  // and pushing it: updates the registers, fills `cmd` and registers unit commands with the tracker.
+  // and pushing it: updates the registers, sets every field of `cmd` and registers unit commands
+  // with the tracker.
   Kind decode(const ConcreteInstruction& in, UnitCommand& cmd);
   TimedFifo<UnitCommand>* queue_of(Kind k);
   // Checks the operands the hardware would truncate; BackendError naming the command otherwise.

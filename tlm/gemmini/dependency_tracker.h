@@ -6,7 +6,6 @@
 
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <vector>
 
 #include "tlm/common/local_time.h"
@@ -75,7 +74,34 @@ class DependencyTracker {
     bool released = false;
     sc_core::sc_time at;
   };
-  using Entries = std::deque<Entry>;  // one unit's commands, in program order
+  // One unit's commands, in program order: a FIFO with the indexing of a vector (std::deque's blocks
+  // hold four entries; its indexing showed in the scans). Entries leave from the front; the vector
+  // drops them in bulk. References to entries do not outlive a push (the scans re-find by position).
+  class Entries {
+   public:
+    bool empty() const { return head_ == v_.size(); }
+    std::size_t size() const { return v_.size() - head_; }
+    Entry& operator[](std::size_t i) { return v_[head_ + i]; }
+    const Entry& operator[](std::size_t i) const { return v_[head_ + i]; }
+    Entry& front() { return v_[head_]; }
+    const Entry& back() const { return v_.back(); }
+    std::vector<Entry>::iterator begin() { return v_.begin() + static_cast<std::ptrdiff_t>(head_); }
+    std::vector<Entry>::iterator end() { return v_.end(); }
+    void push_back(const Entry& x) { v_.push_back(x); }
+    void pop_front() {
+      if (++head_ == v_.size()) {
+        v_.clear();
+        head_ = 0;
+      } else if (head_ >= 256 && 2 * head_ >= v_.size()) {
+        v_.erase(v_.begin(), begin());
+        head_ = 0;
+      }
+    }
+
+   private:
+    std::vector<Entry> v_;
+    std::size_t head_ = 0;
+  };
   // The entry of `seq` in `e`, or nullptr once it was dropped.
   static Entry* find(Entries& e, int64_t seq);
   void drop_old(Entries& e, int64_t& dropped);

@@ -14,11 +14,11 @@ ExecuteUnit::ExecuteUnit(sc_core::sc_module_name name, SharedState& state, Comma
       mesh_rows_(state, "mesh.rows"),
       dep_wait_(state, "exe.stall.dependency"),
       active_(state, "exe.busy"),
-      weights_{std::vector<int8_t>(static_cast<std::size_t>(state.params.dim * state.params.dim), 0),
-               std::vector<int8_t>(static_cast<std::size_t>(state.params.dim * state.params.dim), 0)},
+      staged_(static_cast<std::size_t>(state.params.dim * state.params.dim), 0),
       pe_(static_cast<std::size_t>(state.params.dim * state.params.dim), 0) {
   // After reset the mesh runs 2*DIM cycles to flush its registers (mesh_busy starts at 2*DIM).
   mesh_free_at_ = 2 * state.params.dim;
+  for (gemm::PackedWeights& w : weights_) gemm::pack_weights(staged_.data(), state.params.dim, state.params.dim, w);
   SC_THREAD(run);
 }
 
@@ -46,34 +46,31 @@ void ExecuteUnit::compute(const UnitCommand& c) {
   const int64_t c_addr = c.pre[kPreCAddr], c_rows = c.pre[kPreCRows];
   const bool accumulate = c.pre[kPreCAccumulate] == 1;
   const bool preloaded = c.opcode == kComputePreloaded;
-  // Overwrites or adds (mod 2^32, as the RTL's adders) result row i to accumulator row c_addr + i.
-  auto write_c = [&](int64_t i, const int32_t* v) {
-    int32_t* dst = state_.acc_row(c_addr + i);
-    for (int64_t j = 0; j < dim; ++j)
-      dst[j] = accumulate ? static_cast<int32_t>(static_cast<uint32_t>(dst[j]) + static_cast<uint32_t>(v[j])) : v[j];
-  };
   if (c.ws) {
-    std::vector<int8_t>& w = weights_[preloaded ? 1 - cur_bank_ : cur_bank_];
+    gemm::PackedWeights& w = weights_[preloaded ? 1 - cur_bank_ : cur_bank_];
     if (preloaded) {  // mesh rows from b_rows on get zero weights
       const int64_t w_rows = c.pre[kPreBRows], w_addr = c.pre[kPreBAddr];
-      for (int64_t k = 0; k < dim; ++k) {
-        int8_t* wk = w.data() + k * dim;
-        if (k < w_rows) std::memcpy(wk, state_.sp_row(w_addr + k), static_cast<std::size_t>(dim));
-        else std::fill(wk, wk + dim, int8_t{0});
-      }
+      std::fill(staged_.begin() + w_rows * dim, staged_.end(), int8_t{0});
+      if (w_rows > 0) std::memcpy(staged_.data(), state_.sp_row(w_addr), static_cast<std::size_t>(w_rows * dim));
+      gemm::pack_weights(staged_.data(), dim, dim, w);  // once for every compute on these weights
     }
-    // Scratchpad rows are contiguous: A rows a_addr.. are the kernel's input entries of DIM.
-    const int64_t m_rows = std::min(rows, c_rows);
-    if (m_rows > 0) {
-      out_.resize(static_cast<std::size_t>(m_rows * dim));
-      gemm::ws(out_.data(), state_.sp_row(a_addr), dim, w.data(), dim, m_rows, dim, true, scratch_);
-      for (int64_t m = 0; m < m_rows; ++m) write_c(m, out_.data() + m * dim);
-    }
+    // Scratchpad and accumulator rows are contiguous: A rows a_addr.. are the kernel's input entries
+    // of DIM, and result row m overwrites or adds (mod 2^32, as the RTL's adders) to row c_addr + m.
+    gemm::ws_packed(state_.acc_row(c_addr), state_.sp_row(a_addr), dim, w, std::min(rows, c_rows), !accumulate,
+                    scratch_);
   } else {
     if (preloaded) std::fill(pe_.begin(), pe_.end(), 0);
     // PE (i, j) += A^T row k [i] * B row k [j]: scratchpad row a_addr + k holds column k of A.
     gemm::os(pe_.data(), state_.sp_row(a_addr), state_.sp_row(b_addr), rows, dim, dim, scratch_);
-    for (int64_t i = 0; i < c_rows; ++i) write_c(i, pe_.data() + i * dim);
+    // PE row i overwrites or adds (mod 2^32) to accumulator row c_addr + i.
+    int32_t* dst = state_.acc_row(c_addr);
+    const int64_t n = c_rows * dim;
+    if (accumulate) {
+      for (int64_t e = 0; e < n; ++e)
+        dst[e] = static_cast<int32_t>(static_cast<uint32_t>(dst[e]) + static_cast<uint32_t>(pe_[e]));
+    } else {
+      std::copy(pe_.begin(), pe_.begin() + n, dst);
+    }
   }
   mesh_rows_.add(rows);
 }
@@ -117,9 +114,10 @@ void ExecuteUnit::run() {
     records_.push_back(k.retire);
     mesh_free_at_ = k.last_present + t.mesh_free_after();
     if (c.ws) bank_free_at_[cur_bank_] = k.last_present + t.bank_free_after();
-    state_.tracker.release(Unit::Execute, c.seq, clock.cycles(k.retire + 1));
+    const sc_core::sc_time retired = clock.cycles(k.retire + 1);
+    state_.tracker.release(Unit::Execute, c.seq, retired);
     state_.run_dispatch();  // LT: a flush may pass
-    command_.retire(clock.cycles(k.retire + 1));
+    command_.retire(retired);
     // Active while a compute runs (from the cycle after its start) or has records in flight
     // (EXE_ACTIVE_CYCLE).
     const int64_t end = std::max(k.idle, k.retire + 1);

@@ -27,8 +27,7 @@ class ExecuteUnit : public sc_core::sc_module {
   // hazards.
   int64_t earliest_start(const UnitCommand& c, int64_t from);
   void compute(const UnitCommand& c);
-  std::vector<int32_t> out_;  // WS: the compute's output rows before they reach the accumulator
-  gemm::Scratch scratch_;     // packed operands of the GEMM kernels
+  gemm::Scratch scratch_;  // packed operands of the GEMM kernels
   SharedState& state_;
   CommandTarget& command_;
   SharedState::Counter overlap_haz_, preload_haz_, mesh_rows_, dep_wait_, active_;
@@ -48,7 +47,8 @@ class ExecuteUnit : public sc_core::sc_module {
   int64_t active_until_ = 0;                  // end of the computes (and records) counted active
 
   // Functional state.
-  std::vector<int8_t> weights_[2];  // WS: DIM x DIM per bank (row k = mesh row k)
+  gemm::PackedWeights weights_[2];  // WS: DIM x DIM per bank (row k = mesh row k), packed at the preload
+  std::vector<int8_t> staged_;      // WS: the weights a compute_preloaded loads, before packing
   std::vector<int32_t> pe_;         // OS: the PE accumulators, DIM x DIM
 };
 

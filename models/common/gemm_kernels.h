@@ -191,14 +191,6 @@ inline void pack_entries(const int8_t* in, int64_t in_width, int64_t k_len, int6
     for (; m + RT <= m_len; m += RT) ws_rows_##ISA<V, RT>(out, s.x.data(), wp, pairs, m, first);            \
     for (; m < m_len; ++m) ws_rows_##ISA<V, 1>(out, s.x.data(), wp, pairs, m, first);                       \
   }                                                                                                         \
-  template <int V>                                                                                          \
-  TARGET inline void ws_##ISA(int32_t* out, const int8_t* in, int64_t in_width, const int8_t* w,            \
-                              int64_t k_len, int64_t m_len, bool first, Scratch& s) {                       \
-    constexpr int C = V * L;                                                                                \
-    s.w.resize(static_cast<std::size_t>(std::max<int64_t>((k_len + 1) / 2 * C, 1)));                        \
-    pack_rows(w, k_len, C, s.w.data());                                                                     \
-    ws_packed_##ISA<V>(out, in, in_width, s.w.data(), k_len, m_len, first, s);                              \
-  }
 
 ACV_GEMM_KERNELS(sse2, , __m128i, 4, load128, store128, _mm_set1_epi32, _mm_madd_epi16, _mm_add_epi32,
                  _mm_setzero_si128)
@@ -265,6 +257,30 @@ inline bool has_avx2() {
   return yes;
 }
 
+// WS on weights packed by pack_rows at wp, with the best kernel `isa` allows for `cols`; false where
+// none fits (the caller then runs the reference loops). One dispatch for ws() and ws_packed().
+inline bool ws_packed_simd(int32_t* out, const int8_t* in, int64_t in_width, const uint32_t* wp, int64_t k_len,
+                           int64_t cols, int64_t m_len, bool first, Scratch& s, Isa isa) {
+  if (isa == Isa::Best && has_avx2()) {
+    if (k_len == cols && cols == 8) return ws_square_avx2<1>(out, in, in_width, wp, m_len, first), true;
+    if (k_len == cols && cols == 16) return ws_square_avx2<2>(out, in, in_width, wp, m_len, first), true;
+    switch (cols) {
+      case 8: return ws_packed_avx2<1>(out, in, in_width, wp, k_len, m_len, first, s), true;
+      case 16: return ws_packed_avx2<2>(out, in, in_width, wp, k_len, m_len, first, s), true;
+      case 32: return ws_packed_avx2<4>(out, in, in_width, wp, k_len, m_len, first, s), true;
+      default: break;
+    }
+  }
+  if (isa == Isa::Reference) return false;
+  switch (cols) {
+    case 4: return ws_packed_sse2<1>(out, in, in_width, wp, k_len, m_len, first, s), true;
+    case 8: return ws_packed_sse2<2>(out, in, in_width, wp, k_len, m_len, first, s), true;
+    case 16: return ws_packed_sse2<4>(out, in, in_width, wp, k_len, m_len, first, s), true;
+    case 32: return ws_packed_sse2<8>(out, in, in_width, wp, k_len, m_len, first, s), true;
+    default: return false;
+  }
+}
+
 }  // namespace detail
 #endif
 
@@ -306,21 +322,10 @@ inline void ws(int32_t* out, const int8_t* in, int64_t in_width, const int8_t* w
     return;
   }
 #if ACV_GEMM_X86
-  using namespace detail;
-  if (isa == Isa::Best && has_avx2()) {
-    switch (cols) {
-      case 8: return ws_avx2<1>(out, in, in_width, w, k_len, m_len, first, s);
-      case 16: return ws_avx2<2>(out, in, in_width, w, k_len, m_len, first, s);
-      case 32: return ws_avx2<4>(out, in, in_width, w, k_len, m_len, first, s);
-      default: break;
-    }
-  }
-  if (isa != Isa::Reference) switch (cols) {
-    case 4: return ws_sse2<1>(out, in, in_width, w, k_len, m_len, first, s);
-    case 8: return ws_sse2<2>(out, in, in_width, w, k_len, m_len, first, s);
-    case 16: return ws_sse2<4>(out, in, in_width, w, k_len, m_len, first, s);
-    case 32: return ws_sse2<8>(out, in, in_width, w, k_len, m_len, first, s);
-    default: break;
+  if (isa != Isa::Reference) {
+    s.w.resize(static_cast<std::size_t>((k_len + 1) / 2 * cols));
+    detail::pack_rows(w, k_len, cols, s.w.data());
+    if (detail::ws_packed_simd(out, in, in_width, s.w.data(), k_len, cols, m_len, first, s, isa)) return;
   }
 #else
   (void)s;
@@ -358,25 +363,9 @@ inline void ws_packed(int32_t* out, const int8_t* in, int64_t in_width, const Pa
     return;
   }
 #if ACV_GEMM_X86
-  using namespace detail;
-  const uint32_t* wp = p.pairs.data();
-  if (isa == Isa::Best && has_avx2()) {
-    if (k_len == cols && cols == 8) return ws_square_avx2<1>(out, in, in_width, wp, m_len, first);
-    if (k_len == cols && cols == 16) return ws_square_avx2<2>(out, in, in_width, wp, m_len, first);
-    switch (cols) {
-      case 8: return ws_packed_avx2<1>(out, in, in_width, wp, k_len, m_len, first, s);
-      case 16: return ws_packed_avx2<2>(out, in, in_width, wp, k_len, m_len, first, s);
-      case 32: return ws_packed_avx2<4>(out, in, in_width, wp, k_len, m_len, first, s);
-      default: break;
-    }
-  }
-  if (isa != Isa::Reference) switch (cols) {
-    case 4: return ws_packed_sse2<1>(out, in, in_width, wp, k_len, m_len, first, s);
-    case 8: return ws_packed_sse2<2>(out, in, in_width, wp, k_len, m_len, first, s);
-    case 16: return ws_packed_sse2<4>(out, in, in_width, wp, k_len, m_len, first, s);
-    case 32: return ws_packed_sse2<8>(out, in, in_width, wp, k_len, m_len, first, s);
-    default: break;
-  }
+  if (isa != Isa::Reference &&
+      detail::ws_packed_simd(out, in, in_width, p.pairs.data(), k_len, cols, m_len, first, s, isa))
+    return;
 #else
   (void)s;
   (void)isa;

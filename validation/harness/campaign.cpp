@@ -351,7 +351,12 @@ Outcomes run_campaign(const Manifest& manifest, const CampaignOptions& options, 
   }
 
   std::optional<ProgressDisplay> progress;
-  if (options.progress) progress.emplace(*options.progress, specs.size(), options.tty);
+  if (options.progress) {
+    std::vector<std::pair<int64_t, bool>> work;
+    for (std::size_t i : to_run)
+      work.emplace_back(manifest.cases[i].macs, manifest.cases[i].view.name == manifest.reference);
+    progress.emplace(*options.progress, specs.size(), options.tty, std::move(work));
+  }
   ProcessPool pool(options.jobs);
   pool.run(
       specs, [&](std::size_t s) { if (progress) progress->started(manifest.cases[to_run[s]].key); },
@@ -377,7 +382,7 @@ Outcomes run_campaign(const Manifest& manifest, const CampaignOptions& options, 
         } else if (cache) {
           cache->store(keys[c.index], json_text);
         }
-        if (progress) progress->finished(c.key, to_string(o.status), r.wall_seconds);
+        if (progress) progress->finished(s, c.key, to_string(o.status), r.wall_seconds);
         outcomes[c.index] = std::move(o);
       },
       [&] { if (progress) progress->tick(); });

@@ -321,10 +321,7 @@ class Evaluator {
     s_.max_end = x.s.max_end, s_.busy = x.s.busy;
     journal_.rewind(&s_);
     for (auto& log : s_.requests) log.rewind();
-    for (auto it = latch_undo_.rbegin(); it != latch_undo_.rend(); ++it) {
-      latched_[it->op][it->f] = it->value, latched_src_[it->op][it->f] = it->src, latched_stamp_[it->op][it->f] = it->stamp;
-    }
-    latch_undo_.clear();
+    unlatch_to(0);
     stamp_ = x.stamp;
     est_.evaluated_instructions = x.evaluated;
     if (opt_.issues) opt_.issues->resize(x.issues);
@@ -368,7 +365,11 @@ class Evaluator {
     s_.max_end = mid_.max_end, est_.evaluated_instructions = mid_.evaluated, stamp_ = mid_.stamp;
     journal_.rewind_to(&s_, mid_.journal);
     for (auto& log : s_.requests) log.rewind2();
-    while (latch_undo_.size() > mid_.latch) {
+    unlatch_to(mid_.latch);
+  }
+  // Undoes the carried operands latched since latch_undo_ held `mark` entries, latest first.
+  void unlatch_to(std::size_t mark) {
+    while (latch_undo_.size() > mark) {
       const LatchUndo& u = latch_undo_.back();
       latched_[u.op][u.f] = u.value, latched_src_[u.op][u.f] = u.src, latched_stamp_[u.op][u.f] = u.stamp;
       latch_undo_.pop_back();
@@ -391,7 +392,7 @@ class Evaluator {
   int64_t earliest_request(std::size_t m) const {
     int64_t best = std::numeric_limits<int64_t>::max();
     for (const UnitBound& b : mem_bounds_[m])
-      best = std::min(best, opt_.plain_look_ahead ? instance_free(b) : unit_bound(b));
+      best = std::min(best, opt_.plain_look_ahead ? instance_free(b.base, b.instances) : unit_bound(b));
     return best;
   }
 
@@ -453,7 +454,7 @@ class Evaluator {
       for (const UnitBound& b : mem_bounds_[p.m])
         if (unit_bound(b) < p.issue) {
           competing_.emplace_back(p.m, b.unit);
-          below_.push_back(Below{&b, p.issue, unit_own_bound(b)});
+          below_.push_back(Below{&b, p.issue, own_bound(b.unit)});
         }
     if (competing_.empty()) return false;
     // The cheap scan first; where it finds a step that may compete, the one with the steps' lower
@@ -475,11 +476,11 @@ class Evaluator {
     entered_.assign(a_.objects.size(), 0);
     unit_lb_.assign(a_.objects.size(), std::numeric_limits<int64_t>::min());
     for (std::size_t o = 0; o < a_.objects.size(); ++o)
-      if (a_.objects[o].kind == ObjectKind::Unit) unit_lb_[o] = object_own_bound(static_cast<int>(o));
+      if (a_.objects[o].kind == ObjectKind::Unit) unit_lb_[o] = own_bound(static_cast<int>(o));
     scan_writes_.clear();
     const auto& fields = bounded ? access_fields_ : when_fields_;
     scan_idx_ = idx_;
-    latch_undo_mark_ = latch_undo_.size();
+    const std::size_t latch_mark = latch_undo_.size();
     const int seg = crossed_seg_, end = crossed_end_;
     bool found = false;
     int64_t k = 0;
@@ -522,11 +523,7 @@ class Evaluator {
       found = true;  // reported when evaluated in program order
     }
     idx_ = scan_idx_;
-    while (latch_undo_.size() > latch_undo_mark_) {
-      const LatchUndo& u = latch_undo_.back();
-      latched_[u.op][u.f] = u.value;
-      latch_undo_.pop_back();
-    }
+    unlatch_to(latch_mark);
     if (found) {
       crossed_seg_ = seg, crossed_end_ = end;
       return true;
@@ -556,7 +553,7 @@ class Evaluator {
     }
     for (int pf : bo.latch) {
       const auto f = static_cast<std::size_t>(pf);
-      latch_undo_.push_back(LatchUndo{op, f, latched_[op][f], nullptr, 0});
+      latch_undo_.push_back(LatchUndo{op, f, latched_[op][f], latched_src_[op][f], latched_stamp_[op][f]});
       latched_[op][f] = f < ins.operands.size() ? operand_value(ins.operands[f], idx_.data()) : 0;
     }
     int64_t special[kNumSpecials] = {0};
@@ -1417,28 +1414,24 @@ class Evaluator {
     std::vector<int> stage_index;  // of each stage: its stage_bit()
   };
   std::vector<std::vector<UnitBound>> mem_bounds_;
-  // earliest_request() of one unit's steps: its first free instance, ...
-  int64_t instance_free(const UnitBound& b) const {
-    int64_t t = s_.t[static_cast<std::size_t>(b.base)];
-    for (int k = 1; k < b.instances; ++k) t = std::min(t, s_.t[static_cast<std::size_t>(b.base + k)]);
+  // earliest_request() of one unit's steps: its first free instance (of `instances` slots from `base`), ...
+  int64_t instance_free(int base, int64_t instances) const {
+    int64_t t = s_.t[static_cast<std::size_t>(base)];
+    for (int64_t k = 1; k < instances; ++k) t = std::min(t, s_.t[static_cast<std::size_t>(base + k)]);
     return t;
   }
-  // The same for any unit object `o`.
-  int64_t object_own_bound(int o) const {
-    const BoundObject& ob = a_.objects[static_cast<std::size_t>(o)];
-    const auto base = static_cast<std::size_t>(layout_.obj_base(static_cast<std::size_t>(o)));
-    int64_t t = s_.t[base];
-    for (int64_t k = 1; k < ob.instances; ++k) t = std::min(t, s_.t[base + static_cast<std::size_t>(k)]);
-    return ob.in_order ? std::max(t, s_.t[base + static_cast<std::size_t>(ob.instances)]) : t;
+  // ... no earlier than its last start (slot base + instances) if it runs in order: the unit's own part, ...
+  int64_t own_bound(int base, int64_t instances, bool in_order) const {
+    const int64_t t = instance_free(base, instances);
+    return in_order ? std::max(t, s_.t[static_cast<std::size_t>(base + instances)]) : t;
   }
-  // ... no earlier than its last start if it runs in order (the unit's own part), ...
-  int64_t unit_own_bound(const UnitBound& b) const {
-    const int64_t t = instance_free(b);
-    return b.in_order ? std::max(t, s_.t[static_cast<std::size_t>(b.base + b.instances)]) : t;
+  int64_t own_bound(int o) const {  // of any unit object `o`
+    const BoundObject& ob = a_.objects[static_cast<std::size_t>(o)];
+    return own_bound(layout_.obj_base(static_cast<std::size_t>(o)), ob.instances, ob.in_order);
   }
   // ... and no earlier than each stage in front of it allows.
   int64_t unit_bound(const UnitBound& b) const {
-    int64_t t = unit_own_bound(b);
+    int64_t t = own_bound(b.base, b.instances, b.in_order);
     for (const auto& [slot, lat] : b.stages) t = std::max(t, s_.t[static_cast<std::size_t>(slot)] + lat);
     return t;
   }
@@ -1477,7 +1470,6 @@ class Evaluator {
   std::vector<int64_t> entered_;                     // per object: scanned instructions that entered the queue
   std::vector<std::pair<int, int>> scan_holds_;
   std::vector<int64_t> scan_idx_, scan_fields_;
-  std::size_t latch_undo_mark_ = 0;
   int64_t look_n_ = 0;  // the largest lookahead of an interface some opcode shares (0: none)
   int64_t walked_ = 0;  // the most instructions a look-ahead ran since the segment being evaluated began
   bool speculating_ = false;

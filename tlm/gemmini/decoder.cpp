@@ -110,14 +110,10 @@ void Decoder::check(const ConcreteInstruction& in, int64_t number) const {
 
 Decoder::Kind Decoder::decode(const ConcreteInstruction& in, UnitCommand& cmd) {
   const auto& f = in.f;
-  cmd.seq = 0;
+  static const UnitCommand kDefault{};  // copied, not zero-filled: the fields' defaults in one place
+  cmd = kDefault;
   cmd.opcode = in.opcode;
   for (int i = 0; i < 6; ++i) cmd.f[i] = f[i];
-  cmd.stride = 0;
-  cmd.relu = false;
-  cmd.shift = 0;
-  cmd.ws = true;
-  for (int i = 0; i < 5; ++i) cmd.pre[i] = 0;
   Ranges r;
   switch (in.opcode) {
     case kConfigEx:
@@ -201,7 +197,7 @@ void Decoder::drain() {
       if (command_.peek_next_stamp() > now_) now_ = command_.peek_next_stamp();
       const ConcreteInstruction& in = command_.peek_next();  // its slot is reused only by a later push
       check(in, number_++);
-      pending_kind_ = decode(in, pending_cmd_);  // sets every field (no zeroing of the whole command first)
+      pending_kind_ = decode(in, pending_cmd_);  // sets every field of the command
       command_.pop_next_at(now_);
       pending_ = true;
       flush_pending_ = pending_kind_ == Kind::Flush;

@@ -261,13 +261,21 @@ TEST_CASE("an instruction placed among later streams as before its look-ahead is
   CHECK(skipped > 0);
 }
 
+namespace {
+// kMachine with its shared port looked ahead of `lookahead` instructions.
+std::shared_ptr<const ArchDescription> machine_with_lookahead(int lookahead) {
+  std::string text = kMachine;
+  const std::string dram = "max_outstanding: 3, release_delay: 1}";
+  text.replace(text.find(dram), dram.size(),
+               "max_outstanding: 3, release_delay: 1, lookahead: " + std::to_string(lookahead) + "}");
+  return parse_arch_description(text, "machine.yaml");
+}
+}  // namespace
+
 TEST_CASE("a look-ahead whose window has no competing memory step is not evaluated, with the same cycles") {
   // kMachine's port shared by loads and stores, looked ahead of; the store unit is idle, so every
   // long load's look-ahead could meet a store.
-  std::string text = kMachine;
-  const std::string dram = "max_outstanding: 3, release_delay: 1}";
-  text.replace(text.find(dram), dram.size(), "max_outstanding: 3, release_delay: 1, lookahead: 16}");
-  const auto desc = parse_arch_description(text, "machine.yaml");
+  const auto desc = machine_with_lookahead(16);
   const auto ld = [](int64_t rows) { return instr(0, {Expr(0), Expr(rows), Expr(4), Expr(0), Expr(0)}); };
   const auto mac = instr(1, {Expr(0), Expr(0), Expr(3), Expr(0), Expr(0)});
   const auto st = instr(2, {Expr(0), Expr(6)});
@@ -301,10 +309,7 @@ TEST_CASE("a look-ahead whose window's stores wait on the load through storage i
   // the load's last acceptance, but it reads acc[0], which the compute writes after reading in[0],
   // which the load writes at its end. The scan's lower bounds (RAW through the scanned writes) rule
   // it out. A store that reads another accumulator (no such chain) is still looked ahead to.
-  std::string text = kMachine;
-  const std::string dram = "max_outstanding: 3, release_delay: 1}";
-  text.replace(text.find(dram), dram.size(), "max_outstanding: 3, release_delay: 1, lookahead: 8}");
-  const auto desc = parse_arch_description(text, "machine.yaml");
+  const auto desc = machine_with_lookahead(8);
   const auto ld = instr(0, {Expr(0), Expr(40), Expr(4), Expr(0), Expr(0)});
   const auto mac_last = instr(1, {Expr(0), Expr(0), Expr(3), Expr(0), Expr(1)});
   const auto mac = instr(1, {Expr(1), Expr(1), Expr(3), Expr(0), Expr(0)});
@@ -334,10 +339,7 @@ TEST_CASE("a loop whose look-aheads reach past its end is taken from the memo wh
   // B's loads look ahead to the store after B. Its exit depends on that store, so B is memoized
   // with the instructions after it in its key. No loop here is long enough to extrapolate: fewer
   // evaluated than represented instructions means B was taken from the memo.
-  std::string text = kMachine;
-  const std::string dram = "max_outstanding: 3, release_delay: 1}";
-  text.replace(text.find(dram), dram.size(), "max_outstanding: 3, release_delay: 1, lookahead: 4}");
-  const auto desc = parse_arch_description(text, "machine.yaml");
+  const auto desc = machine_with_lookahead(4);
   const auto ld = instr(0, {Expr(0), Expr(6), Expr(4), Expr(0), Expr(0)});
   const auto mac = instr(1, {Expr(0), Expr(0), Expr(2), Expr(0), Expr(1)});
   for (const int64_t store_rows : {1, 3}) {

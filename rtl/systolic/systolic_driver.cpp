@@ -19,13 +19,9 @@
 namespace acv {
 namespace {
 
-// The hardware's geometry, from the config (and what a Verilated variant was built with).
-struct SystolicShape {
-  int64_t rows = 0, cols = 0;
-  int64_t ibuf_depth = 0, wbuf_depth = 0, obuf_depth = 0, queue_depth = 0;
-  bool ws = false;
-  int64_t dma_burst = 1;  // entries per DMA request (a run-time input, not a build parameter)
-};
+// The hardware's geometry: the config's (systolic::read_params) or what a Verilated variant was
+// built with; dma_burst is a run-time input, not a build parameter.
+using SystolicShape = systolic::Params;
 
 // op: systolic_pkg::opcode_e == systolic::Opcode; 11 arguments: systolic_pkg::NumArgs.
 using HwCommand = acv::HwCommand<11>;
@@ -37,14 +33,7 @@ using HwCommand = acv::HwCommand<11>;
 class CommandEncoder {
  public:
   CommandEncoder(const IsaSpec& isa, const SystolicShape& shape)
-      : check_("systolic RTL", isa, *systolic::isa()) {
-    geometry_.rows = shape.rows;
-    geometry_.cols = shape.cols;
-    geometry_.weight_stationary = shape.ws;
-    geometry_.ibuf_depth = shape.ibuf_depth;
-    geometry_.wbuf_depth = shape.wbuf_depth;
-    geometry_.obuf_depth = shape.obuf_depth;
-  }
+      : geometry_(shape), check_("systolic RTL", isa, *systolic::isa()) {}
 
   HwCommand encode(const ConcreteInstruction& in, int64_t number) {
     HwCommand cmd = check_.begin(in, number);
@@ -71,7 +60,7 @@ class SystolicRun : public AcceleratorRun<SystolicRun<Model>, Model> {
               const std::string& trace_file)
       : Base("systolic " + std::to_string(shape.rows) + "x" + std::to_string(shape.cols) + " RTL",
              dram_config, std::move(dram), trace_file) {
-    this->model().cfg_ws_i = shape.ws ? 1 : 0;
+    this->model().cfg_ws_i = shape.weight_stationary ? 1 : 0;
     int log2 = 0;
     while ((int64_t{1} << log2) < shape.dma_burst) ++log2;
     this->model().cfg_burst_log2_i = static_cast<uint8_t>(log2);
@@ -152,11 +141,7 @@ class SystolicRun : public AcceleratorRun<SystolicRun<Model>, Model> {
 
 // The config's geometry: the encoder holds the Program to the config's depths and dataflow, not
 // to the (possibly deeper) built variant's.
-SystolicShape config_shape(const AccelConfig& config) {
-  const systolic::Params p = systolic::read_params(config);
-  return SystolicShape{p.rows,        p.cols,        p.ibuf_depth,        p.wbuf_depth,
-                       p.obuf_depth,  p.queue_depth, p.weight_stationary, p.dma_burst};
-}
+SystolicShape config_shape(const AccelConfig& config) { return systolic::read_params(config); }
 
 // Runs the Program on variant Model with the config's geometry.
 template <class Model>
@@ -167,12 +152,21 @@ SimulationOutput run_config(const SystolicShape& /*built*/, const Program& progr
 
 using Variant = RtlVariant<SystolicShape>;
 
+SystolicShape built_shape(int64_t n, int64_t ibuf_depth, int64_t wbuf_depth, int64_t obuf_depth, int64_t queue_depth) {
+  SystolicShape s;
+  s.rows = s.cols = n;
+  s.ibuf_depth = ibuf_depth;
+  s.wbuf_depth = wbuf_depth;
+  s.obuf_depth = obuf_depth;
+  s.queue_depth = queue_depth;
+  return s;
+}
+
 const std::vector<Variant>& built_variants() {
   static const std::vector<Variant> variants = [] {
     std::vector<Variant> v;
 #define ACV_SYSTOLIC_ADD_VARIANT(n, ibuf_depth, wbuf_depth, obuf_depth, queue_depth, Model)        \
-  v.push_back(Variant{SystolicShape{n, n, ibuf_depth, wbuf_depth, obuf_depth, queue_depth, false, 1}, \
-                      &run_config<Model>});
+  v.push_back(Variant{built_shape(n, ibuf_depth, wbuf_depth, obuf_depth, queue_depth), &run_config<Model>});
     ACV_SYSTOLIC_VARIANTS(ACV_SYSTOLIC_ADD_VARIANT)
 #undef ACV_SYSTOLIC_ADD_VARIANT
     return v;

@@ -92,7 +92,8 @@ TEST_CASE("extrapolation equals full evaluation on every network of the ultratra
       CHECK(a.busy == b.busy);
       CHECK(a.top_loops == b.top_loops);
       CHECK(b.top_loops.size() == np.layers.size());
-      CHECK(b.evaluated_instructions * 10 < a.evaluated_instructions);
+      // A mac per conv position (all its array steps): small nets hold a few hundred instructions.
+      CHECK(b.evaluated_instructions * 4 < a.evaluated_instructions);
     }
   }
 }

@@ -251,7 +251,7 @@ Program network_program(const NetworkMap& net, const Params& /*p*/) {
                Expr(c.in_blocks * c.op.kernel)});
     const Statement opu = make_instruction(
         kOpu, {n, ob * c.op.out_len() + o, c.op.residual ? ob * c.op.conv_len() + pos : Expr(0),
-               clamp(pw - Expr(c.op.pool - 2), 0, 1)});
+               pooled ? clamp(pw - Expr(c.op.pool - 2), 0, 1) : Expr(1)});
     body.push_back(make_loop(
         c.name, 1,
         {make_instruction(kSetup, {n}),

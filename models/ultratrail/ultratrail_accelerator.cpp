@@ -12,7 +12,7 @@ std::shared_ptr<const IsaSpec> isa() {
                {"cfg_shape", {"layer", "in_c", "out_c", "in_len", "kernel", "stride", "pad", "pool"}},
                {"cfg_route", {"layer", "src", "dst", "res", "w_base", "b_base", "relu", "shift"}},
                {"start", {"layers"}},
-               {"mac", {"layer", "f_addr", "w_addr"}},
+               {"mac", {"layer", "f_addr", "w_addr", "steps"}},
                {"opu", {"layer", "f_addr", "res_addr", "write"}},
                {"store", {"mem", "addr", "dram_addr", "words"}},
                {"setup", {"layer"}}}});

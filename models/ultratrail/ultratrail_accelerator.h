@@ -19,7 +19,7 @@ enum CfgShapeField { kShLayer, kShInC, kShOutC, kShInLen, kShKernel, kShStride, 
 enum CfgRouteField { kRtLayer, kRtSrc, kRtDst, kRtRes, kRtWBase, kRtBBase, kRtRelu, kRtShift };
 enum StartField { kStLayers };
 enum SetupField { kSuLayer };
-enum MacField { kMacLayer, kMacFAddr, kMacWAddr };
+enum MacField { kMacLayer, kMacFAddr, kMacWAddr, kMacSteps };
 enum OpuField { kOpuLayer, kOpuFAddr, kOpuResAddr, kOpuWrite };
 // Memories a load or store names; a layer with no residual names kNoResidual.
 enum Memory { kFmem0 = 0, kFmem1 = 1, kFmem2 = 2, kWmem = 3, kBmem = 4 };

@@ -236,26 +236,29 @@ Program network_program(const NetworkMap& net, const Params& /*p*/) {
   }
   body.push_back(make_instruction(kStart, {static_cast<int64_t>(net.layers.size())}));
   // The controller's steps per layer. Depths: 1 layer, 2 output block, 3 output position,
-  // 4 position in the pool window, 5 input block, 6 kernel tap.
+  // 4 position in the pool window (a layer without a pool has no such loop: its one trip would
+  // only cost the estimator a loop entry per output). One `mac` is one conv position's
+  // accumulation: the array's in_blocks x kernel steps (ib, k) from step_first to step_last, which
+  // the controller runs back to back into the same sums before the OPU takes them.
   for (std::size_t i = 0; i < net.layers.size(); ++i) {
     const LayerConfig& c = net.layers[i];
     const auto n = static_cast<int64_t>(i);
-    const Expr ob = idx(2), o = idx(3), pw = idx(4), ib = idx(5), k = idx(6);
+    const bool pooled = c.op.pool > 1;
+    const Expr ob = idx(2), o = idx(3), pw = pooled ? idx(4) : Expr(0);
     const Expr pos = o * c.op.pool + pw;  // conv output position
     const Statement mac = make_instruction(
-        kMac, {n, ib * c.op.in_len + pos * c.op.stride + k - Expr(c.op.pad),
-               Expr(c.w_base) + ob * (c.in_blocks * c.op.kernel) + ib * c.op.kernel + k});
+        kMac, {n, pos * c.op.stride - Expr(c.op.pad), Expr(c.w_base) + ob * (c.in_blocks * c.op.kernel),
+               Expr(c.in_blocks * c.op.kernel)});
     const Statement opu = make_instruction(
         kOpu, {n, ob * c.op.out_len() + o, c.op.residual ? ob * c.op.conv_len() + pos : Expr(0),
-               clamp(pw - Expr(c.op.pool - 2), 0, 1)});
+               pooled ? clamp(pw - Expr(c.op.pool - 2), 0, 1) : Expr(1)});
     body.push_back(make_loop(
         c.name, 1,
         {make_instruction(kSetup, {n}),
          make_loop("ob", c.out_blocks,
                    {make_loop("o", c.op.out_len(),
-                              {make_loop("p", c.op.pool,
-                                         {make_loop("ib", c.in_blocks, {make_loop("k", c.op.kernel, {mac})}),
-                                          opu})})})}));
+                              pooled ? std::vector<Statement>{make_loop("p", c.op.pool, {mac, opu})}
+                                     : std::vector<Statement>{mac, opu})})}));
   }
   const LayerConfig& last = net.layers.back();
   body.push_back(make_instruction(kStore, {last.dst, 0, static_cast<int64_t>(net.output_base), net.output_words}));

@@ -84,24 +84,26 @@ TEST_CASE("TC-ResNet14 maps, with identity residuals from the block input", "[ul
                     Catch::Contains("'block6_conv2'") && Catch::Contains("wmem_words=2048"));
 }
 
-TEST_CASE("the network Program lists loads, configurations, start, every step and the store", "[ultratrail]") {
+TEST_CASE("the network Program lists loads, configurations, start, every accumulation and the store", "[ultratrail]") {
   const Workload w = load_workload(kWorkloads + "tc_resnet8.yaml");
   const Params p = read_params(config());
   const NetworkMap net = map_network(w.name, w.layers, p, "c.yaml");
   const Program prog = network_program(net, p);
-  int64_t steps = 0, opus = 0;
+  int64_t steps = 0, positions = 0;
   for (const LayerConfig& c : net.layers) {
     steps += c.mac_steps();
-    opus += c.out_blocks * c.conv_positions();
+    positions += c.out_blocks * c.conv_positions();
   }
-  CHECK(prog.instruction_count() == 3 + 2 * 11 + 1 + 11 + steps + opus + 1);
-  int64_t macs = 0, writes = 0, commands = 0;
+  // Per conv position of each output block one mac (its in_blocks x kernel steps) and one opu.
+  CHECK(prog.instruction_count() == 3 + 2 * 11 + 1 + 11 + 2 * positions + 1);
+  int64_t macs = 0, mac_steps = 0, writes = 0, commands = 0;
   prog.for_each([&](const ConcreteInstruction& in) {
-    if (in.opcode == kMac) ++macs;
+    if (in.opcode == kMac) ++macs, mac_steps += in.f[kMacSteps];
     if (in.opcode == kOpu && in.f[kOpuWrite] == 1) ++writes;
     if (!is_internal(in.opcode)) ++commands;
   });
-  CHECK(macs == steps);
+  CHECK(macs == positions);
+  CHECK(mac_steps == steps);
   CHECK(commands == 27);
   // Pooled layer: one write per output, after its 13 positions.
   int64_t expected_writes = 0;

@@ -61,6 +61,26 @@ class LocationMap {
   template <class F>
   Change apply(int64_t lo, int64_t n, F f, std::vector<LocationRange>* was) {
     const int64_t hi = lo + n;
+    // Most accesses hit one range exactly (rows written together are read together) or rows none
+    // holds; where the result merges with no neighbour that is one range changed or inserted.
+    const auto k = static_cast<std::size_t>(first_ending_after(lo) - r_.begin());
+    const bool exact = k < r_.size() && r_[k].lo == lo && r_[k].n == n;
+    if (exact || k == r_.size() || r_[k].lo >= hi) {
+      Location l = exact ? r_[k].l : Location{};
+      f(l);
+      const bool merges = (k > 0 && r_[k - 1].end() == lo && r_[k - 1].l == l) ||
+                          (k + exact < r_.size() && r_[k + exact].lo == hi && r_[k + exact].l == l);
+      if (!merges) {
+        if (was && exact) was->push_back(r_[k]);
+        if (exact) {
+          r_[k].l = l;
+          return Change{k, 1, 1, 0};
+        }
+        r_.insert(r_.begin() + static_cast<std::ptrdiff_t>(k), LocationRange{lo, n, l});
+        rows_ += static_cast<std::size_t>(n);
+        return Change{k, 0, 1, static_cast<std::size_t>(n)};
+      }
+    }
     // The ranges overlapping or touching lo .. hi - 1 (touching ones may merge).
     const auto p = static_cast<std::size_t>(first_ending_after(lo - 1) - r_.begin());
     std::size_t q = p;

@@ -1120,9 +1120,9 @@ class Evaluator {
       eval_loop_body(loop, depth);
       return;
     }
-    std::size_t open_locations = 0;
-    for (const auto& open : s_.open) open_locations += open.size();
-    if (!loop_memo_.worth_trying(&loop, open_locations)) {
+    std::size_t open_ranges = 0;  // the locations held cost a copy per range
+    for (const auto& open : s_.open) open_ranges += open.ranges();
+    if (!loop_memo_.worth_trying(&loop, open_ranges)) {
       eval_loop_body(loop, depth);
       return;
     }

@@ -63,38 +63,48 @@ const AddressFrame::Band* AddressFrame::band_of(const std::vector<Band>& bands, 
   return address <= it->hi ? &*it : nullptr;
 }
 
-bool AddressFrame::relative_key(const BoundStorage& bs, std::size_t storage, int64_t i,
-                                std::vector<std::pair<int64_t, Location>>* live) {
+template <class F>
+void AddressFrame::pieces(const std::vector<Band>& bands, const LocationRange& x, F f) {
+  // The first interval ending at or after x.lo, then those starting before its end.
+  auto it = std::partition_point(bands.begin(), bands.end(), [&](const Band& b) { return b.hi < x.lo; });
+  int64_t at = x.lo;
+  for (; it != bands.end() && it->lo < x.end(); ++it) {
+    if (at < it->lo) f(at, it->lo - at, static_cast<const Band*>(nullptr)), at = it->lo;
+    const int64_t to = std::min(x.end(), it->hi + 1);
+    f(at, to - at, &*it);
+    at = to;
+  }
+  if (at < x.end()) f(at, x.end() - at, static_cast<const Band*>(nullptr));
+}
+
+bool AddressFrame::relative_key(const BoundStorage& bs, std::size_t storage, int64_t i, std::vector<LocationRange>* live) {
   const auto st = static_cast<int64_t>(storage);
   for (const Stream& x : streams_)
     if (x.storage == st && (x.c * period_) % bs.banks != 0) return false;
   if (!merge_bands(st, &bands_)) return false;
   moving_.clear();
-  std::size_t kept = 0, b = 0;
+  kept_.clear();
   bool strides = false;  // more than one nonzero stride among the moving locations
-  for (const auto& l : *live) {
-    // Both sorted by address: one sweep.
-    while (b < bands_.size() && bands_[b].hi < l.first) ++b;
-    if (b == bands_.size()) break;
-    if (l.first < bands_[b].lo) continue;
-    const int64_t c = bands_[b].c;
-    if (c != 0) {
-      strides |= !moving_.empty() && moving_.back().c != c;
-      moving_.push_back(MovingLocation{c, l.first - c * i, l.second});
-    } else {
-      (*live)[kept++] = l;
-    }
-  }
-  live->resize(kept);
+  for (const auto& x : *live)
+    pieces(bands_, x, [&](int64_t lo, int64_t n, const Band* b) {
+      if (!b) return;
+      if (b->c == 0) {
+        kept_.push_back(LocationRange{lo, n, x.l});
+        return;
+      }
+      strides |= !moving_.empty() && moving_.back().c != b->c;
+      moving_.push_back(MovingRange{b->c, lo - b->c * i, n, x.l});
+    });
+  live->swap(kept_);
   // Offsets of one stride are already sorted (addresses are): grouped by stride, few, in order.
   if (strides) {
     strides_.clear();
-    for (const MovingLocation& m : moving_)
+    for (const MovingRange& m : moving_)
       if (std::find(strides_.begin(), strides_.end(), m.c) == strides_.end()) strides_.push_back(m.c);
     std::sort(strides_.begin(), strides_.end());
     grouped_.clear();
     for (int64_t c : strides_)
-      for (const MovingLocation& m : moving_)
+      for (const MovingRange& m : moving_)
         if (m.c == c) grouped_.push_back(m);
     moving_.swap(grouped_);
   }
@@ -110,11 +120,23 @@ bool AddressFrame::can_move(const BoundArch& a, const State& s, int64_t k) const
   for (std::size_t st = 0; st < s.open.size(); ++st) {
     if (a.storages[st].locations != 0) continue;
     if (!merge_bands(static_cast<int64_t>(st), &bands)) return false;
-    for (const auto& kv : s.open[st]) {
-      const Band* x = band_of(bands, kv.first);
-      if (!x || x->c == 0) continue;
-      const Band* y = band_of(bands, kv.first + k * x->c);
-      if (!y || y->c != x->c) return false;
+    bool ok = true;
+    for (const auto& x : s.open[st]) {
+      pieces(bands, x, [&](int64_t lo, int64_t n, const Band* b) {
+        if (!ok || !b || b->c == 0) return;
+        // Every location moved lands in an interval of the same stride: lo .. hi covered by such
+        // intervals side by side.
+        int64_t from = lo + k * b->c;
+        const int64_t to = from + n - 1;
+        const Band* y = band_of(bands, from);
+        while (ok && y && y->c == b->c && y->hi < to) {
+          from = y->hi + 1;
+          const Band* next = y + 1 != bands.data() + bands.size() ? y + 1 : nullptr;
+          y = next && next->lo == from ? next : nullptr;
+        }
+        ok = y && y->c == b->c;
+      });
+      if (!ok) return false;
     }
   }
   return true;
@@ -122,19 +144,19 @@ bool AddressFrame::can_move(const BoundArch& a, const State& s, int64_t k) const
 
 void AddressFrame::move(const BoundArch& a, State* s, int64_t k, int64_t by) const {
   std::vector<Band> bands;
+  std::vector<LocationRange> moved;
   for (std::size_t st = 0; st < s->open.size(); ++st) {
     if (a.storages[st].locations != 0) continue;
     auto& open = s->open[st];
     merge_bands(static_cast<int64_t>(st), &bands);  // can_move() checked they do not overlap
-    LocationMap moved;
-    moved.reserve(open.size());
-    for (const auto& kv : open) {
-      const Band* x = band_of(bands, kv.first);
-      Location l = kv.second;
-      if (!x) l.write_ready -= by, l.write_end -= by, l.read_end -= by;
-      moved.emplace(kv.first + k * (x ? x->c : 0), l);
-    }
-    open.swap(moved);
+    moved.clear();
+    for (const auto& x : open)
+      pieces(bands, x, [&](int64_t lo, int64_t n, const Band* b) {
+        Location l = x.l;
+        if (!b) l.write_ready -= by, l.write_end -= by, l.read_end -= by;
+        moved.push_back(LocationRange{lo + k * (b ? b->c : 0), n, l});
+      });
+    open.assign(&moved);
   }
 }
 

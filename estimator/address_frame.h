@@ -21,9 +21,9 @@ namespace acv {
 // band is never accessed in the segment: it is left out of the key and keeps its times.
 class AddressFrame {
  public:
-  // A live location of a band of stride c != 0 as the key holds it.
-  struct MovingLocation {
-    int64_t c, offset;
+  // Live locations of a band of stride c != 0 as the key holds them: offset .. offset + n - 1.
+  struct MovingRange {
+    int64_t c, offset, n;
     Location l;
   };
 
@@ -46,13 +46,12 @@ class AddressFrame {
   // After extrapolating up to iteration `i`: `to` (an enclosing segment's frame, its indices in idx)
   // observes the accesses of the skipped iterations, each stream's offsets at the stride it moved.
   void observe_moved(AddressFrame* to, int64_t i, const int64_t* idx) const;
-  // Contract: splits the live locations (sorted by address) of unbounded `storage` (bound as `bs`) at
-  // iteration `i`: those
-  // in a band of stride 0 stay in `live`, those of stride c != 0 go to moving() (sorted), the others
-  // are dropped. False when bands of different strides overlap or a move would change a bank.
-  bool relative_key(const BoundStorage& bs, std::size_t storage, int64_t i,
-                    std::vector<std::pair<int64_t, Location>>* live);
-  const std::vector<MovingLocation>& moving() const { return moving_; }
+  // Contract: splits the live locations (ranges sorted by address) of unbounded `storage` (bound as
+  // `bs`) at iteration `i`: those in a band of stride 0 stay in `live`, those of stride c != 0 go to
+  // moving() (by stride, then offset), the others are dropped. False when bands of different strides
+  // overlap or a move would change a bank.
+  bool relative_key(const BoundStorage& bs, std::size_t storage, int64_t i, std::vector<LocationRange>* live);
+  const std::vector<MovingRange>& moving() const { return moving_; }
   // The streams (their bands decide which locations move), for the key.
   void append_streams(std::vector<int64_t>* key) const;
   // Whether every location of `s` in a band of stride c stays in such a band when moved by k * c.
@@ -77,6 +76,9 @@ class AddressFrame {
   bool merge_bands(int64_t storage, std::vector<Band>* bands) const;
   // The interval of `bands` holding `address`, or null.
   static const Band* band_of(const std::vector<Band>& bands, int64_t address);
+  // Calls f(lo, n, band) on the pieces of `x` each in one interval of `bands` (band) or in none (null).
+  template <class F>
+  static void pieces(const std::vector<Band>& bands, const LocationRange& x, F f);
 
   int depth_;
   int64_t begin_, end_, period_;
@@ -84,10 +86,11 @@ class AddressFrame {
   std::vector<ShiftingOperand> shifters_;  // sorted by operand
   AddressFrame* parent_;
   std::vector<Stream> streams_;
-  std::vector<MovingLocation> moving_;  // scratch of relative_key()
+  std::vector<MovingRange> moving_;     // scratch of relative_key()
   std::vector<Band> bands_;             // scratch of relative_key()
   std::vector<int64_t> strides_;        // scratch of relative_key()
-  std::vector<MovingLocation> grouped_;  // scratch of relative_key()
+  std::vector<MovingRange> grouped_;    // scratch of relative_key()
+  std::vector<LocationRange> kept_;     // scratch of relative_key()
 };
 
 }  // namespace acv

@@ -239,10 +239,23 @@ class Evaluator {
     return l ? *l : untouched;
   }
 
-  Location* location(int st, int64_t i, const AccessSpec& spec) {
+  // The latest `field` over locations i .. i + n - 1 (n > 0) of storage `st`, for a hazard check:
+  // nothing is inserted.
+  int64_t latest(int st, int64_t i, int64_t n, int64_t Location::*field, const AccessSpec& spec) {
     const auto u = static_cast<std::size_t>(st);
-    if (a_.storages[u].locations == 0) return &journal_.at(&s_, u, i);
-    return &journal_.fixed_at(&s_, layout_.fixed_base(u) + inside(st, i, spec));
+    if (a_.storages[u].locations == 0) return s_.open[u].latest(i, n, field);
+    int64_t t = kNever;
+    for (int64_t k = 0; k < n; ++k) t = std::max(t, s_.fixed[layout_.fixed_base(u) + inside(st, i + k, spec)].*field);
+    return t;
+  }
+  // Calls f(Location&) on locations i .. i + n - 1 of storage `st`, noted in the journal: per range of
+  // an unbounded storage, per location of a fixed one.
+  template <class F>
+  void update(int st, int64_t i, int64_t n, const AccessSpec& spec, F f) {
+    if (n <= 0) return;
+    const auto u = static_cast<std::size_t>(st);
+    if (a_.storages[u].locations == 0) return journal_.apply(&s_, u, i, n, f);
+    for (int64_t k = 0; k < n; ++k) f(journal_.fixed_at(&s_, layout_.fixed_base(u) + inside(st, i + k, spec)));
   }
   // `i` as a location of storage `st` with a fixed location count; bad input outside it.
   std::size_t inside(int st, int64_t i, const AccessSpec& spec) const {
@@ -588,7 +601,7 @@ class Evaluator {
         if (x.write || (!x.spec->when.empty() && x.spec->when.eval(ctx) == 0)) continue;
         const int64_t index = x.spec->index.eval(ctx), count = x.spec->count.eval(ctx);
         if (count > kScanRows) continue;  // a weaker bound: the scan stays cheap
-        for (int64_t k = 0; k < count; ++k) lb = std::max(lb, peek(x.spec->storage, index + k, *x.spec).write_ready);
+        if (count > 0) lb = std::max(lb, latest(x.spec->storage, index, count, &Location::write_ready, *x.spec));
         for (const ScanWrite& w : scan_writes_)
           if (w.storage == x.spec->storage && w.index < index + count && index < w.index + w.count) lb = std::max(lb, w.ready);
       }
@@ -909,31 +922,28 @@ class Evaluator {
         if (trace_) {
           if (sp.raw)
             for (int64_t i = 0; i < r.count; ++i)
-              later(&s, &why, location(r.spec->storage, r.index + i, *r.spec)->write_ready,
+              later(&s, &why, peek(r.spec->storage, r.index + i, *r.spec).write_ready,
                     "storage '" + sp.name + "' (" + loc_text(sp.loc) + ") [" + std::to_string(r.index + i) +
                         "]: read after the write of " + who(writer(r.spec->storage, r.index + i)) +
                         " + storage latency " + std::to_string(a_.storages[static_cast<std::size_t>(r.spec->storage)].latency) +
                         ", by the read at " + loc_text(r.spec->loc));
           if (r.port >= 0) later(&s, &why, slot(r.port), why_[static_cast<std::size_t>(r.port)]);
         }
-        if (sp.raw)
-          for (int64_t i = 0; i < r.count; ++i) s = std::max(s, peek(r.spec->storage, r.index + i, *r.spec).write_ready);
+        if (sp.raw && r.count > 0) s = std::max(s, latest(r.spec->storage, r.index, r.count, &Location::write_ready, *r.spec));
         if (r.port >= 0) s = std::max(s, slot(r.port));
       }
       for (const auto& w : writes_) {
         const StorageSpec& sp = a_.desc->storages[static_cast<std::size_t>(w.spec->storage)];
-        if (sp.war || sp.waw)
+        if (trace_ && (sp.war || sp.waw))
           for (int64_t i = 0; i < w.count; ++i) {
             const Location* l = &peek(w.spec->storage, w.index + i, *w.spec);
-            if (trace_) {
-              const std::string at = "storage '" + sp.name + "' (" + loc_text(sp.loc) + ") [" + std::to_string(w.index + i) + "]: ";
-              const std::string by = ", by the write at " + loc_text(w.spec->loc);
-              if (sp.war) later(&s, &why, l->read_end, at + "write after the reads up to " + who(reader(w.spec->storage, w.index + i)) + by);
-              if (sp.waw) later(&s, &why, l->write_end, at + "write after the write of " + who(writer(w.spec->storage, w.index + i)) + by);
-            }
-            if (sp.war) s = std::max(s, l->read_end);
-            if (sp.waw) s = std::max(s, l->write_end);
+            const std::string at = "storage '" + sp.name + "' (" + loc_text(sp.loc) + ") [" + std::to_string(w.index + i) + "]: ";
+            const std::string by = ", by the write at " + loc_text(w.spec->loc);
+            if (sp.war) later(&s, &why, l->read_end, at + "write after the reads up to " + who(reader(w.spec->storage, w.index + i)) + by);
+            if (sp.waw) later(&s, &why, l->write_end, at + "write after the write of " + who(writer(w.spec->storage, w.index + i)) + by);
           }
+        if (sp.war && w.count > 0) s = std::max(s, latest(w.spec->storage, w.index, w.count, &Location::read_end, *w.spec));
+        if (sp.waw && w.count > 0) s = std::max(s, latest(w.spec->storage, w.index, w.count, &Location::write_end, *w.spec));
         if (trace_ && w.port >= 0) later(&s, &why, slot(w.port), why_[static_cast<std::size_t>(w.port)]);
         if (w.port >= 0) s = std::max(s, slot(w.port));
       }
@@ -984,20 +994,16 @@ class Evaluator {
     }
     s_.busy[static_cast<std::size_t>(o)] += occ;
     for (const auto& r : reads_) {
-      for (int64_t i = 0; i < r.count; ++i) {
-        Location* l = location(r.spec->storage, r.index + i, *r.spec);
-        l->read_end = std::max(l->read_end, end);
-      }
+      update(r.spec->storage, r.index, r.count, *r.spec, [end](Location& l) { l.read_end = std::max(l.read_end, end); });
       if (r.port >= 0) slot(r.port) = s + r.cycles;
     }
     for (const auto& w : writes_) {
       const int64_t lat_w = a_.storages[static_cast<std::size_t>(w.spec->storage)].latency;
       const int64_t at = w.spec->at_free ? was_free : end;
-      for (int64_t i = 0; i < w.count; ++i) {
-        Location* l = location(w.spec->storage, w.index + i, *w.spec);
-        l->write_end = std::max(l->write_end, at);
-        l->write_ready = std::max(l->write_ready, at + lat_w);
-      }
+      update(w.spec->storage, w.index, w.count, *w.spec, [at, lat_w](Location& l) {
+        l.write_end = std::max(l.write_end, at);
+        l.write_ready = std::max(l.write_ready, at + lat_w);
+      });
       if (w.port >= 0) slot(w.port) = s + w.cycles;
     }
     s_.max_end = std::max(s_.max_end, end);
@@ -1114,9 +1120,9 @@ class Evaluator {
       eval_loop_body(loop, depth);
       return;
     }
-    std::size_t open_locations = 0;
-    for (const auto& open : s_.open) open_locations += open.size();
-    if (!loop_memo_.worth_trying(&loop, open_locations)) {
+    std::size_t open_ranges = 0;  // the locations held cost a copy per range
+    for (const auto& open : s_.open) open_ranges += open.ranges();
+    if (!loop_memo_.worth_trying(&loop, open_ranges)) {
       eval_loop_body(loop, depth);
       return;
     }
@@ -1256,7 +1262,7 @@ class Evaluator {
         }
         if (!keyed) continue;
         if (!make_key(relative ? &af : nullptr, (i - seg.begin) % seg.period, &key)) continue;
-        stats.key_words = key.size();
+        stats.key_words = static_cast<std::size_t>(static_cast<int64_t>(key.size()) + layout_.extra_words());
         // Moves the key into the history only when inserted (try_emplace leaves it alone otherwise).
         const auto [it, inserted] = history.try_emplace(std::move(key), Seen{i, s_.max_end, seen_busy_.size()});
         if (inserted) {

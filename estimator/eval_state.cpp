@@ -16,10 +16,10 @@ void shift_times(State* s, int64_t by) {
     l.read_end += by;
   }
   for (auto& open : s->open)
-    for (auto& kv : open) {
-      kv.second.write_ready += by;
-      kv.second.write_end += by;
-      kv.second.read_end += by;
+    for (auto& x : open) {
+      x.l.write_ready += by;
+      x.l.write_end += by;
+      x.l.read_end += by;
     }
   for (auto& log : s->requests) log.shift(by);
   s->max_end += by;
@@ -200,43 +200,63 @@ State& s_ = *sp;
     put(l.write_end);
     put(l.read_end);
   }
+  // Locations as maximal runs of consecutive ones with the same clamped times: equal keys for equal
+  // locations however their ranges are cut. (index, n, times), or (stride, offset, n, times) moving.
+  auto times = [&](int64_t* w, const Location& l) {
+    w[0] = std::max(l.write_ready, fl) - ref;
+    w[1] = std::max(l.write_end, fl) - ref;
+    w[2] = std::max(l.read_end, fl) - ref;
+  };
+  auto same_times = [](const int64_t* x, const int64_t* y) { return x[0] == y[0] && x[1] == y[1] && x[2] == y[2]; };
+  extra_words_ = 0;
   for (std::size_t st = 0; st < a_.storages.size(); ++st) {
     const BoundStorage& bs = a_.storages[st];
     if (bs.locations == 0) {
       auto& open = s_.open[st];
       auto& live = key_live_;
-      live.clear();
       // Locations as good as never touched are dropped.
-      open.erase_if([&](const LocationMap::Entry& e) {
-        const Location& l = e.second;
-        return l.write_ready <= fl && l.write_end <= fl && l.read_end <= fl;
-      });
-      open.sort_by_index();
+      open.erase_if([&](const Location& l) { return l.write_ready <= fl && l.write_end <= fl && l.read_end <= fl; });
       live.assign(open.begin(), open.end());
       if (frame && !frame->relative_key(bs, st, i, &live)) return false;
-      const std::size_t moving = frame ? frame->moving().size() : 0;
-      // Sized once and written in place: keys are long and made often.
+      static const std::vector<AddressFrame::MovingRange> none;
+      const auto& moving = frame ? frame->moving() : none;
+      // Sized for the most runs and written in place: keys are long and made often.
       const std::size_t at = key->size();
-      key->resize(at + 1 + 4 * live.size() + (frame ? 1 + 5 * moving : 0));
+      key->resize(at + 1 + 5 * live.size() + (frame ? 1 + 6 * moving.size() : 0));
       int64_t* w = key->data() + at;
-      auto loc = [&](const Location& l) {
-        *w++ = std::max(l.write_ready, fl) - ref;
-        *w++ = std::max(l.write_end, fl) - ref;
-        *w++ = std::max(l.read_end, fl) - ref;
-      };
-      *w++ = static_cast<int64_t>(live.size());
-      for (const auto& l : live) {
-        *w++ = l.first;
-        loc(l.second);
-      }
-      if (frame) {
-        *w++ = static_cast<int64_t>(moving);
-        for (const auto& l : frame->moving()) {
-          *w++ = l.c;
-          *w++ = l.offset;
-          loc(l.l);
+      int64_t* count = w++;
+      int64_t rows = 0, runs = 0, end = 0;
+      for (const auto& x : live) {
+        rows += x.n;
+        times(w + 2, x.l);
+        if (runs > 0 && end == x.lo && same_times(w - 3, w + 2)) {
+          w[-4] += x.n;
+        } else {
+          w[0] = x.lo, w[1] = x.n;
+          w += 5, ++runs;
         }
+        end = x.end();
       }
+      *count = runs;
+      extra_words_ += 4 * rows - 5 * runs;
+      if (frame) {
+        count = w++;
+        rows = runs = 0;
+        for (const auto& x : moving) {
+          rows += x.n;
+          times(w + 3, x.l);
+          if (runs > 0 && w[-6] == x.c && end == x.offset && same_times(w - 3, w + 3)) {
+            w[-4] += x.n;
+          } else {
+            w[0] = x.c, w[1] = x.offset, w[2] = x.n;
+            w += 6, ++runs;
+          }
+          end = x.offset + x.n;
+        }
+        *count = runs;
+        extra_words_ += 5 * rows - 6 * runs;
+      }
+      key->resize(static_cast<std::size_t>(w - key->data()));
     }
   }
   if (frame) frame->append_streams(key);

@@ -53,51 +53,55 @@ struct State {
 class LocationJournal {
  public:
   bool on() const { return on_; }
-  void start() { undo_.clear(), on_ = true; }
-  void stop() { undo_.clear(), on_ = false; }
-  // Location `i` of unbounded storage `st` of `s`, inserted when new; its times as they were noted.
-  Location& at(State* s, std::size_t st, int64_t i) {
+  void start() { clear(), on_ = true; }
+  void stop() { clear(), on_ = false; }
+  // Calls f(Location&) on locations lo .. lo + n - 1 of unbounded storage `st` of `s` (inserted
+  // when new), noting what they were.
+  template <class F>
+  void apply(State* s, std::size_t st, int64_t lo, int64_t n, F f) {
     LocationMap& m = s->open[st];
-    if (!on_) return m[i];
-    const std::size_t before = m.size();
-    Location& l = m[i];
-    undo_.push_back(Undo{st, i, m.size() != before, l});
-    return l;
+    if (!on_) {
+      m.apply(lo, n, f, nullptr);
+      return;
+    }
+    const std::size_t at = was_.size();
+    undo_.push_back(Undo{st, m.apply(lo, n, f, &was_), at, {}, false});
   }
   // Location `at` of the storages with a fixed location count (State::fixed).
   Location& fixed_at(State* s, std::size_t at) {
     Location& l = s->fixed[at];
-    if (on_) undo_.push_back(Undo{0, static_cast<int64_t>(at), false, l, true});
+    if (on_) undo_.push_back(Undo{0, {at, 0, 0, 0}, 0, l, true});
     return l;
   }
-  // Contract: the storage locations of `s` back as they were at start() (unbounded ones' entries
-  // in the same order), provided they changed only through at() and fixed_at() since; the
-  // journal stays on.
+  // Contract: the storage locations of `s` back as they were at start(), provided they changed only
+  // through apply() and fixed_at() since; the journal stays on.
   void rewind(State* s) { rewind_to(s, 0); }
   // Changes noted so far; rewind_to(s, n) undoes those after the first n (the journal stays on).
   std::size_t size() const { return undo_.size(); }
   void rewind_to(State* s, std::size_t n) {
-    for (auto it = undo_.rbegin(); it != undo_.rend() - static_cast<std::ptrdiff_t>(n); ++it) {
-      if (it->fixed) {
-        s->fixed[static_cast<std::size_t>(it->i)] = it->was;
-        continue;
+    while (undo_.size() > n) {
+      const Undo& u = undo_.back();
+      if (u.fixed) {
+        s->fixed[u.change.at] = u.fixed_was;
+      } else {
+        s->open[u.st].undo(u.change, was_.data() + u.was);
+        was_.resize(u.was);
       }
-      LocationMap& m = s->open[it->st];
-      if (it->inserted) m.pop_back();
-      else *m.find(it->i) = it->was;
+      undo_.pop_back();
     }
-    undo_.erase(undo_.begin() + static_cast<std::ptrdiff_t>(n), undo_.end());
   }
 
  private:
+  void clear() { undo_.clear(), was_.clear(); }
   struct Undo {
     std::size_t st;
-    int64_t i;
-    bool inserted;
-    Location was;
-    bool fixed = false;
+    LocationMap::Change change;  // fixed: the location in change.at
+    std::size_t was;             // where its replaced ranges start in was_
+    Location fixed_was;
+    bool fixed;
   };
   std::vector<Undo> undo_;
+  std::vector<LocationRange> was_;
   bool on_ = false;
 };
 
@@ -127,6 +131,9 @@ class StateLayout {
   // equal futures up to a shift in time. With `frame`, unbounded storages are keyed relative to
   // iteration `i`'s addresses (AddressFrame); false when they cannot be.
   bool make_key(State* s, int64_t phase, AddressFrame* frame, int64_t i, std::vector<int64_t>* key);
+  // How many words longer the last key would be with one entry per location instead of per run (the
+  // keying cost tests were measured on such keys).
+  int64_t extra_words() const { return extra_words_; }
 
  private:
   const BoundArch& a_;
@@ -136,6 +143,7 @@ class StateLayout {
   std::size_t fixed_key_size_ = 0;           // phase, objects and fixed storages: the first part of every key
   int slots_ = 0, rings_ = 0;
   std::size_t last_key_size_ = 0;                       // of the last key made
+  int64_t extra_words_ = 0;                             // of the last key made
   // Slots of the key's fixed part: `n` from `first`, a queue ring rotated by its head (`ring` >= 0),
   // sorted (interchangeable instances or ports) or as they are.
   struct KeyGroup {
@@ -143,7 +151,7 @@ class StateLayout {
     bool sorted;
   };
   std::vector<KeyGroup> key_groups_;
-  std::vector<std::pair<int64_t, Location>> key_live_;  // scratch of make_key()
+  std::vector<LocationRange> key_live_;  // scratch of make_key()
 };
 
 }  // namespace acv

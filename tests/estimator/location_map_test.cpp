@@ -1,5 +1,5 @@
-// LocationMap: the flat map of an unbounded storage's locations behaves as a map from index to
-// Location, through growth, removal and swaps (checked against std::map on random operations).
+// LocationMap: the ranges of an unbounded storage's locations behave as a map from index to Location
+// (checked against a per-row std::map on random accesses), and always hold maximal ranges.
 #include <catch2/catch.hpp>
 
 #include <map>
@@ -11,55 +11,96 @@ using namespace acv;
 
 namespace {
 
-// Every entry of `ref` is found in `m` with its times, and `m` holds nothing else.
-void require_same(LocationMap& m, const std::map<int64_t, Location>& ref) {
-  REQUIRE(m.size() == ref.size());
-  std::map<int64_t, Location> seen;
-  for (const auto& e : m) REQUIRE(seen.emplace(e.first, e.second).second);
+using Rows = std::map<int64_t, Location>;
+
+// The maximal ranges of consecutive rows with equal times in `ref`.
+std::vector<LocationRange> ranges_of(const Rows& ref) {
+  std::vector<LocationRange> out;
   for (const auto& kv : ref) {
-    REQUIRE(seen.count(kv.first) == 1);
-    CHECK(seen[kv.first].write_ready == kv.second.write_ready);
-    CHECK(seen[kv.first].write_end == kv.second.write_end);
-    CHECK(seen[kv.first].read_end == kv.second.read_end);
+    if (!out.empty() && out.back().end() == kv.first && out.back().l == kv.second) ++out.back().n;
+    else out.push_back(LocationRange{kv.first, 1, kv.second});
   }
+  return out;
+}
+
+// `m` holds exactly the rows of `ref`, in maximal ranges (so equal rows mean equal ranges).
+void require_same(const LocationMap& m, const Rows& ref) {
+  REQUIRE(m.size() == ref.size());
+  const auto want = ranges_of(ref);
+  REQUIRE(m.ranges() == want.size());
+  auto it = m.begin();
+  for (const auto& x : want) {
+    REQUIRE(it->lo == x.lo);
+    REQUIRE(it->n == x.n);
+    REQUIRE(it->l == x.l);
+    ++it;
+  }
+}
+
+int64_t latest_of(const Rows& ref, int64_t lo, int64_t n, int64_t Location::*field) {
+  int64_t t = kNever;
+  for (auto it = ref.lower_bound(lo); it != ref.end() && it->first < lo + n; ++it) t = std::max(t, it->second.*field);
+  return t;
 }
 
 }  // namespace
 
-TEST_CASE("the location map agrees with an ordered map through inserts, updates and removals") {
+TEST_CASE("the range map agrees with a per-row map on random accesses") {
   std::mt19937_64 rng(7);
   LocationMap m;
-  std::map<int64_t, Location> ref;
+  Rows ref;
+  std::vector<LocationRange> was;
   for (int step = 0; step < 20000; ++step) {
-    const int op = static_cast<int>(rng() % 10);
-    // Rows in blocks far apart (as strided storage is used) and negative indices.
-    const int64_t index = static_cast<int64_t>(rng() % 64) * 4096 + static_cast<int64_t>(rng() % 40) - 20;
-    if (op < 6) {
-      Location& l = m[index];
-      Location& r = ref[index];
-      CHECK(l.write_end == r.write_end);
-      l.write_end = r.write_end = step;
-      l.read_end = r.read_end = step + 1;
-    } else if (op < 8) {
-      const Location l{step, step, step};
-      m.emplace(index, l);  // keeps an existing entry
-      ref.emplace(index, l);
-    } else if (op == 8) {
-      const int64_t cut = step - 500;
-      auto dead = [cut](const LocationMap::Entry& e) { return e.second.read_end < cut; };
-      m.erase_if(dead);
-      for (auto it = ref.begin(); it != ref.end();) it = it->second.read_end < cut ? ref.erase(it) : std::next(it);
-    } else if (step % 1000 == 9) {
-      LocationMap copy = m;  // states are copied and swapped whole
-      LocationMap other;
-      other.swap(copy);
-      m.swap(other);
+    const int op = static_cast<int>(rng() % 12);
+    // Blocks of rows far apart (as strided storage is used), negative indices, runs of 1-20 rows that
+    // overlap, touch and split the ranges held.
+    const int64_t lo = static_cast<int64_t>(rng() % 8) * 4096 + static_cast<int64_t>(rng() % 60) - 20;
+    const int64_t n = 1 + static_cast<int64_t>(rng() % 20);
+    const int64_t t = step / 4 + static_cast<int64_t>(rng() % 8);  // times mostly grow, not always
+    if (op < 4) {
+      m.apply(lo, n, [t](Location& l) { l.read_end = std::max(l.read_end, t); }, nullptr);
+      for (int64_t r = lo; r < lo + n; ++r) ref[r].read_end = std::max(ref[r].read_end, t);
+    } else if (op < 7) {
+      auto f = [t](Location& l) {
+        l.write_end = std::max(l.write_end, t);
+        l.write_ready = std::max(l.write_ready, t + 2);
+      };
+      m.apply(lo, n, f, nullptr);
+      for (int64_t r = lo; r < lo + n; ++r) f(ref[r]);
+    } else if (op < 9) {
+      for (auto field : {&Location::write_ready, &Location::write_end, &Location::read_end})
+        REQUIRE(m.latest(lo, n, field) == latest_of(ref, lo, n, field));
+      for (int64_t r = lo - 1; r <= lo + n; ++r) {
+        const Location* l = m.find(r);
+        REQUIRE((l != nullptr) == (ref.count(r) == 1));
+        if (l) REQUIRE(*l == ref[r]);
+      }
+    } else if (op == 9) {
+      // An apply undone leaves the ranges exactly as they were.
+      const LocationMap before = m;
+      was.clear();
+      const auto c = m.apply(lo, n, [t](Location& l) { l.write_end = t + 1000; }, &was);
+      m.undo(c, was.data());
+      require_same(m, ref);
+      REQUIRE(m.ranges() == before.ranges());
+    } else if (op == 10) {
+      const int64_t cut = step / 4 - 300;
+      m.erase_if([cut](const Location& l) { return l.read_end < cut && l.write_end < cut; });
+      for (auto it = ref.begin(); it != ref.end();)
+        it = it->second.read_end < cut && it->second.write_end < cut ? ref.erase(it) : std::next(it);
+    } else if (step % 200 == 11) {
+      // Rebuilt from pieces in any order (as a move of addresses does), copied and swapped whole.
+      std::vector<LocationRange> pieces;
+      for (const auto& kv : ref) pieces.push_back(LocationRange{kv.first, 1, kv.second});
+      std::shuffle(pieces.begin(), pieces.end(), rng);
+      LocationMap rebuilt;
+      rebuilt.assign(&pieces);
+      LocationMap copy = rebuilt;
+      m.swap(copy);
     }
-    if (step % 997 == 0) require_same(m, ref);
+    if (step % 97 == 0) require_same(m, ref);
   }
   require_same(m, ref);
-  const Location& fresh = m[123456789];
-  CHECK(fresh.write_ready == kNever);
-  CHECK(fresh.write_end == kNever);
-  CHECK(fresh.read_end == kNever);
+  CHECK(m.find(123456789) == nullptr);
+  CHECK(m.latest(123456789, 4, &Location::read_end) == kNever);
 }

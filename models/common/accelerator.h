@@ -38,7 +38,8 @@ class Accelerator {
   virtual void check_config(const AccelConfig& config) const = 0;
   virtual int64_t processing_elements(const AccelConfig& config) const = 0;
   // Contract: throws UnsupportedLayer for kinds it cannot run, MappingError when a layer
-  // cannot be tiled into its memories (naming the layer and the memory).
+  // cannot be tiled into its memories (MappingError(layer.loc, ...): the workload line, the layer
+  // and the memory).
   virtual Program map(const Layer& layer, const AccelConfig& config) const = 0;
   // External memory contents before the run, of size program.dram_bytes.
   virtual std::vector<uint8_t> dram_image(const Layer& layer, const LayerData& data,

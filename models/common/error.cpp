@@ -12,4 +12,7 @@ std::string format_location(const SourceLoc& where) {
 InputError::InputError(const SourceLoc& where, const std::string& reason)
     : std::runtime_error(format_location(where) + ": " + reason) {}
 
+MappingError::MappingError(const SourceLoc& where, const std::string& reason)
+    : std::runtime_error(where.file.empty() ? reason : format_location(where) + ": " + reason) {}
+
 }  // namespace acv

@@ -24,6 +24,9 @@ class InputError : public std::runtime_error {
 class MappingError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+  // "file:line: field: reason" for a layer read from a file (Layer::loc), the reason alone for one
+  // built in code: the user edits the workload line, not the mapper.
+  MappingError(const SourceLoc& where, const std::string& reason);
 };
 
 // A backend that ran but failed (simulation timeout, output mismatch is not an error but a result).

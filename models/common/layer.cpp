@@ -47,7 +47,7 @@ int64_t Layer::output_elems() const {
 // A pool has no GEMM form; asking for one is a mapper bug or an unsupported layer.
 static void require_gemm_form(const Layer& layer) {
   if (layer.is_pool()) {
-    throw MappingError("layer '" + layer.name + "': " + to_string(layer.kind) + " has no GEMM form");
+    throw MappingError(layer.loc, "layer '" + layer.name + "': " + to_string(layer.kind) + " has no GEMM form");
   }
 }
 

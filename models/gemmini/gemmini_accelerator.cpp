@@ -547,7 +547,7 @@ Program GemminiAccelerator::map(const Layer& layer, const AccelConfig& config) c
   const GemmShape g = gemm_shape(layer);
   const GemmDramLayout lay = gemm_dram_layout(g);
   if (lay.end > static_cast<uint64_t>(p.dram_bytes))
-    throw MappingError("layer '" + layer.name + "' needs " + std::to_string(lay.end) +
+    throw MappingError(layer.loc, "layer '" + layer.name + "' needs " + std::to_string(lay.end) +
                        " bytes of external memory; config " + config.file +
                        " has dram_bytes=" + std::to_string(p.dram_bytes));
   const int64_t dim = p.dim;
@@ -562,7 +562,7 @@ Program GemminiAccelerator::map(const Layer& layer, const AccelConfig& config) c
   if (t.ti == 0) {
     const bool sp_short = p.sp_rows() / 2 < 2 * dim;
     throw MappingError(
-        "layer '" + layer.name + "' does not fit the " +
+        layer.loc, "layer '" + layer.name + "' does not fit the " +
         (sp_short ? "scratchpad (half of " + std::to_string(p.sp_rows()) + " rows < 2 DIM blocks)"
                   : "accumulator (half of " + std::to_string(p.acc_rows()) + " rows < 1 DIM block)") +
         " of config " + config.file);

@@ -144,13 +144,13 @@ Program PlasticineAccelerator::map(const Layer& layer, const AccelConfig& config
   const GemmDramLayout lay = gemm_dram_layout(g);
   const PaddedOperands ops = padded_operands(g, lay, p.burst_bytes);
   if (ops.end > static_cast<uint64_t>(p.dram_bytes))
-    throw MappingError("layer '" + layer.name + "' needs " + std::to_string(ops.end) +
+    throw MappingError(layer.loc, "layer '" + layer.name + "' needs " + std::to_string(ops.end) +
                        " bytes of external memory; config " + config.file +
                        " has dram_bytes=" + std::to_string(p.dram_bytes));
   const int64_t kc = ceil_div(g.k, p.lanes);
   const Tiling t = choose_tiling(g.m, g.n, g.k, p, config.dram);
   if (t.tm == 0)
-    throw MappingError("layer '" + layer.name + "' does not fit a PMU: one row of A and one of B need 2 x " +
+    throw MappingError(layer.loc, "layer '" + layer.name + "' does not fit a PMU: one row of A and one of B need 2 x " +
                        std::to_string(kc) + " entries per bank (K=" + std::to_string(g.k) + " over " +
                        std::to_string(p.lanes) + " banks), a half of bank_depth=" + std::to_string(p.bank_depth) +
                        " holds " + std::to_string(p.half_entries()) + " (config " + config.file + ")");

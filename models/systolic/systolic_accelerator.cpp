@@ -156,7 +156,7 @@ Program SystolicAccelerator::map(const Layer& layer, const AccelConfig& config) 
   const GemmShape g = gemm_shape(layer);
   const GemmDramLayout lay = gemm_dram_layout(g);
   if (lay.end > static_cast<uint64_t>(p.dram_bytes))
-    throw MappingError("layer '" + layer.name + "' needs " + std::to_string(lay.end) +
+    throw MappingError(layer.loc, "layer '" + layer.name + "' needs " + std::to_string(lay.end) +
                        " bytes of external memory; config " + config.file +
                        " has dram_bytes=" + std::to_string(p.dram_bytes));
 

@@ -27,7 +27,7 @@ int ceil_log2(int64_t v) {
 int choose_shift(int64_t in_c, int64_t kernel) { return 7 + (ceil_log2(in_c * kernel) + 1) / 2; }
 
 [[noreturn]] void fail(const Layer& l, const std::string& reason) {
-  throw MappingError("layer '" + l.name + "': " + reason);
+  throw MappingError(l.loc, "layer '" + l.name + "': " + reason);
 }
 
 std::string limit(const std::string& what, int64_t value, const std::string& key, int64_t max,
@@ -192,7 +192,8 @@ NetworkMap map_network(const std::string& name, const std::vector<Layer>& layers
     prev = static_cast<int>(net.layers.size()) - 1;
     mapped[l.name] = prev;
   }
-  if (net.layers.empty()) throw MappingError("network '" + name + "': no conv1d or dense layer");
+  const SourceLoc file{layers.empty() ? std::string() : layers.front().loc.file, 0, ""};
+  if (net.layers.empty()) throw MappingError(file, "network '" + name + "': no conv1d or dense layer");
   for (const LayerConfig& c : net.layers)
     if (c.op.out_len() < 1) fail(*by_name.at(c.pool_layer), "the pool window is longer than its input");
   assign_fmems(net, by_name);
@@ -210,7 +211,7 @@ NetworkMap map_network(const std::string& name, const std::vector<Layer>& layers
   net.output_base = align(net.bias_base + static_cast<uint64_t>(net.bias_words * p.bmem_word_bytes()));
   net.dram_bytes = align(net.output_base + static_cast<uint64_t>(net.output_words * p.fmem_word_bytes()));
   if (net.dram_bytes > static_cast<uint64_t>(p.dram_bytes))
-    throw MappingError("network '" + name + "' needs " + std::to_string(net.dram_bytes) +
+    throw MappingError(file, "network '" + name + "' needs " + std::to_string(net.dram_bytes) +
                        " bytes of external memory; config " + config_file + " has dram_bytes=" +
                        std::to_string(p.dram_bytes));
   return net;

@@ -158,6 +158,25 @@ class Evaluator {
         scan_accesses_[op].push_back(std::move(used));
       }
     }
+    scan_steps_.assign(a_.opcodes.size(), {});
+    for (int bounded = 0; bounded < 2; ++bounded) {
+      auto& latch = scan_latch_[bounded];
+      latch.assign(a_.opcodes.size(), {});
+      for (std::size_t op = 0; op < a_.opcodes.size(); ++op)
+        for (int pf : a_.opcodes[op].latch) {
+          bool read = false;
+          for (std::size_t o2 = 0; o2 < a_.opcodes.size() && !read; ++o2) {
+            const BoundOpcode& b2 = a_.opcodes[o2];
+            if (!b2.cls) continue;
+            const std::size_t nf2 = b2.cls->fields.size();
+            for (int fi : bounded ? access_fields_[o2] : when_fields_[o2]) {
+              const auto f = static_cast<std::size_t>(fi);
+              read |= f >= nf2 && b2.carried[f - nf2].first == static_cast<int>(op) && b2.carried[f - nf2].second == pf;
+            }
+          }
+          if (read) latch[op].push_back(pf);
+        }
+    }
     fields_.assign(64, 0);
     field_src_.assign(64, nullptr);
     field_stamp_.assign(64, 0);
@@ -503,7 +522,7 @@ class Evaluator {
         if (!settle(&w)) break;
         const Instruction& ins = w.back().loop->body[w.back().pos].instr;
         const auto op = static_cast<std::size_t>(ins.opcode);
-        if (!fields[op].empty() || !a_.opcodes[op].latch.empty())
+        if (!fields[op].empty() || !scan_latch_[bounded][op].empty())
           for (std::size_t d = 0; d < w.size(); ++d) idx_[d] = w[d].i;
         ++k;
         uint64_t passed = 0;
@@ -515,8 +534,10 @@ class Evaluator {
         // A stage passed is next free ii later at least, and no earlier than the queue behind it
         // takes the instruction: the entry `capacity` entrants back frees it, known for the next
         // `capacity` entrants (each releases its entry in its own evaluation).
-        for (std::size_t x = 0; x < stage_ii_.size(); ++x)
-          if ((passed >> x) & 1) passes_[x] += stage_ii_[x];
+        for (uint64_t b = passed; b; b &= b - 1) {
+          const auto x = static_cast<std::size_t>(__builtin_ctzll(b));
+          passes_[x] += stage_ii_[x];
+        }
         for (std::size_t h = 0; h < scan_holds_.size(); ++h) {
           const auto [x, q] = scan_holds_[h];
           bool seen = false;
@@ -554,7 +575,8 @@ class Evaluator {
     const auto op = static_cast<std::size_t>(ins.opcode);
     if (when_special_[op]) return true;
     if (scan_fields_.size() < nf + cls.carried.size()) scan_fields_.resize(nf + cls.carried.size());
-    for (int fi : bounded ? access_fields_[op] : when_fields_[op]) {  // as run_one() sets them
+    const auto& fields = bounded ? access_fields_[op] : when_fields_[op];
+    for (int fi : fields) {  // as run_one() sets them
       const auto f = static_cast<std::size_t>(fi);
       if (f < nf) {
         const auto pf = static_cast<std::size_t>(bo.program_field[f]);
@@ -564,13 +586,44 @@ class Evaluator {
         scan_fields_[f] = c.first >= 0 ? latched_[static_cast<std::size_t>(c.first)][static_cast<std::size_t>(c.second)] : 0;
       }
     }
-    for (int pf : bo.latch) {
+    // Only the carried operands the scan reads (scan_latch_) are latched.
+    for (int pf : scan_latch_[bounded][op]) {
       const auto f = static_cast<std::size_t>(pf);
       latch_undo_.push_back(LatchUndo{op, f, latched_[op][f], latched_src_[op][f], latched_stamp_[op][f]});
       latched_[op][f] = f < ins.operands.size() ? operand_value(ins.operands[f], idx_.data()) : 0;
     }
     int64_t special[kNumSpecials] = {0};
     const EvalContext ctx = a_.context(scan_fields_.data(), special);
+    if (!bounded) {
+      // The steps the `when`s select depend only on the fields they read: what they pass and hold,
+      // and the memory steps among them, are worked out once per opcode and values.
+      const ScanSteps* sel = nullptr;
+      for (const ScanSteps& x : scan_steps_[op])
+        if (std::equal(fields.begin(), fields.end(), x.values.begin(),
+                       [&](int fi, int64_t v) { return scan_fields_[static_cast<std::size_t>(fi)] == v; })) {
+          sel = &x;
+          break;
+        }
+      ScanSteps made;
+      if (!sel) {
+        for (int fi : fields) made.values.push_back(scan_fields_[static_cast<std::size_t>(fi)]);
+        for (std::size_t i = 0; i < cls.steps.size(); ++i) {
+          const StepSpec& step = cls.steps[i];
+          if (!step.when.empty() && step.when.eval(ctx) == 0) continue;
+          for (const auto& h : step_holds_[op][i])
+            if (!((made.passed >> h.first) & 1)) made.holds.push_back(h);
+          made.passed |= step_stages_[op][i];
+          if (step.has_memory) made.mem.emplace_back(static_cast<std::size_t>(step.memory.memory), step.unit);
+        }
+        if (scan_steps_[op].size() < kScanStepsKept) scan_steps_[op].push_back(made);
+        sel = &made;
+      }
+      for (const auto& mu : sel->mem)
+        if (std::find(competing_.begin(), competing_.end(), mu) != competing_.end()) return true;
+      scan_holds_.insert(scan_holds_.end(), sel->holds.begin(), sel->holds.end());
+      *passed |= sel->passed;
+      return false;
+    }
     const auto& masks = step_stages_[op];
     // A lower bound of each step's start: no earlier than the previous step's, each stage in front
     // of its unit passed (its bound + latency), its unit's bound, and the writes its RAW reads wait
@@ -720,6 +773,7 @@ class Evaluator {
     if (fields_.size() < nf + cls.carried.size()) fields_.resize(nf + cls.carried.size());
     if (field_src_.size() < fields_.size()) field_src_.resize(fields_.size()), field_stamp_.resize(fields_.size());
     ++stamp_;
+    observed_.clear();
     cur_op_ = static_cast<std::size_t>(ins.opcode);
     for (std::size_t f = 0; f < nf; ++f) {
       if (!bo.field_used[f]) continue;
@@ -911,6 +965,10 @@ class Evaluator {
             const VarRef* v = x.spec->index.single_variable();
             if (!v || v->kind != VarKind::Field || !addr[static_cast<std::size_t>(v->index)]) continue;
             const auto f = static_cast<std::size_t>(v->index);
+            // The same access in another step of the instruction observes nothing new.
+            const Observed ob_key{x.spec->storage, f, x.index, x.count};
+            if (std::find(observed_.begin(), observed_.end(), ob_key) != observed_.end()) continue;
+            observed_.push_back(ob_key);
             // Every segment looking for its repeat observes it (an inner loop's accesses are the
             // enclosing segment's too).
             for (AddressFrame* r = rel_; r; r = r->parent())
@@ -1453,6 +1511,16 @@ class Evaluator {
   std::vector<std::vector<int>> access_fields_;  // ... and those, with those its scanned accesses read
   std::vector<char> when_special_;             // ... and whether one reads an earlier step's outcome
   std::vector<Walk> scan_;
+  // The accesses the running instruction's steps had the address frames observe (occupy()).
+  struct Observed {
+    int storage;
+    std::size_t field;
+    int64_t index, count;
+    bool operator==(const Observed& o) const {
+      return storage == o.storage && field == o.field && index == o.index && count == o.count;
+    }
+  };
+  std::vector<Observed> observed_;
   std::vector<int> stage_obj_;                       // stage objects by stage_bit()
   std::vector<int64_t> stage_ii_, stage_lat_, passes_;  // ... their ii and latency, and a lower bound of their slot in the scan
   // The scan's lower bounds: per unit, of the next start; per scanned write to a storage with RAW
@@ -1473,6 +1541,17 @@ class Evaluator {
   std::vector<std::vector<uint64_t>> step_stages_;   // per opcode, per step: stage_bit()s in front of its unit
   // ... and (stage_bit(), queue) where the queue takes from the stage: the stage is held until it does
   std::vector<std::vector<std::vector<std::pair<int, int>>>> step_holds_;
+  // Per opcode: the steps selected for values of the fields its `when`s read (the unbounded scan).
+  struct ScanSteps {
+    std::vector<int64_t> values;  // of when_fields_
+    uint64_t passed = 0;          // stage_bit()s in front of their units
+    std::vector<std::pair<int, int>> holds;             // step_holds_ of the first step passing each
+    std::vector<std::pair<std::size_t, int>> mem;       // (interface, unit) of their memory steps
+  };
+  static constexpr std::size_t kScanStepsKept = 16;
+  std::vector<std::vector<ScanSteps>> scan_steps_;
+  // [bounded][opcode]: the operands it latches that a scanned field reads (carried).
+  std::vector<std::vector<int>> scan_latch_[2];
   std::vector<int64_t> entered_;                     // per object: scanned instructions that entered the queue
   std::vector<std::pair<int, int>> scan_holds_;
   std::vector<int64_t> scan_idx_, scan_fields_;

@@ -159,6 +159,7 @@ class Evaluator {
       }
     }
     scan_steps_.assign(a_.opcodes.size(), {});
+    plans_.assign(a_.opcodes.size(), {});
     for (int bounded = 0; bounded < 2; ++bounded) {
       auto& latch = scan_latch_[bounded];
       latch.assign(a_.opcodes.size(), {});
@@ -176,6 +177,14 @@ class Evaluator {
           }
           if (read) latch[op].push_back(pf);
         }
+      scan_uses_idx_[bounded].assign(a_.opcodes.size(), 0);
+      for (std::size_t op = 0; op < a_.opcodes.size(); ++op) {
+        if (!a_.opcodes[op].cls) continue;
+        const std::size_t nf = a_.opcodes[op].cls->fields.size();
+        char& need = scan_uses_idx_[bounded][op];
+        need = !latch[op].empty();
+        for (int fi : bounded ? access_fields_[op] : when_fields_[op]) need |= static_cast<std::size_t>(fi) < nf;
+      }
     }
     fields_.assign(64, 0);
     field_src_.assign(64, nullptr);
@@ -510,7 +519,6 @@ class Evaluator {
     for (std::size_t o = 0; o < a_.objects.size(); ++o)
       if (a_.objects[o].kind == ObjectKind::Unit) unit_lb_[o] = own_bound(static_cast<int>(o));
     scan_writes_.clear();
-    const auto& fields = bounded ? access_fields_ : when_fields_;
     scan_idx_ = idx_;
     const std::size_t latch_mark = latch_undo_.size();
     const int seg = crossed_seg_, end = crossed_end_;
@@ -522,12 +530,13 @@ class Evaluator {
         if (!settle(&w)) break;
         const Instruction& ins = w.back().loop->body[w.back().pos].instr;
         const auto op = static_cast<std::size_t>(ins.opcode);
-        if (!fields[op].empty() || !scan_latch_[bounded][op].empty())
+        if (scan_uses_idx_[bounded][op])  // an own field or a latched operand is evaluated
           for (std::size_t d = 0; d < w.size(); ++d) idx_[d] = w[d].i;
         ++k;
         uint64_t passed = 0;
         scan_holds_.clear();
-        if (scan_competes(ins, bounded, &passed)) {
+        const std::vector<std::pair<int, int>>* holds = nullptr;
+        if (scan_competes(ins, bounded, &passed, &holds)) {
           found = true;
           break;
         }
@@ -538,10 +547,10 @@ class Evaluator {
           const auto x = static_cast<std::size_t>(__builtin_ctzll(b));
           passes_[x] += stage_ii_[x];
         }
-        for (std::size_t h = 0; h < scan_holds_.size(); ++h) {
-          const auto [x, q] = scan_holds_[h];
+        for (std::size_t h = 0; h < holds->size(); ++h) {
+          const auto [x, q] = (*holds)[h];
           bool seen = false;
-          for (std::size_t g = 0; g < h; ++g) seen |= scan_holds_[g].second == q;
+          for (std::size_t g = 0; g < h; ++g) seen |= (*holds)[g].second == q;
           if (seen) continue;
           const BoundObject& ob = a_.objects[static_cast<std::size_t>(q)];
           int64_t& j = entered_[static_cast<std::size_t>(q)];
@@ -568,7 +577,7 @@ class Evaluator {
 
   // Whether `ins` (at idx_, carried operands as latched by the instructions scanned before it) runs
   // a memory step on a competing unit, or may; `passed` gets the stages it passes.
-  bool scan_competes(const Instruction& ins, bool bounded, uint64_t* passed) {
+  bool scan_competes(const Instruction& ins, bool bounded, uint64_t* passed, const std::vector<std::pair<int, int>>** holds) {
     const BoundOpcode& bo = a_.opcodes[static_cast<std::size_t>(ins.opcode)];
     const InstructionClassSpec& cls = *bo.cls;
     const std::size_t nf = cls.fields.size();
@@ -604,8 +613,9 @@ class Evaluator {
           sel = &x;
           break;
         }
-      ScanSteps made;
       if (!sel) {
+        ScanSteps& made = scan_made_;
+        made = ScanSteps{};
         for (int fi : fields) made.values.push_back(scan_fields_[static_cast<std::size_t>(fi)]);
         for (std::size_t i = 0; i < cls.steps.size(); ++i) {
           const StepSpec& step = cls.steps[i];
@@ -620,10 +630,11 @@ class Evaluator {
       }
       for (const auto& mu : sel->mem)
         if (std::find(competing_.begin(), competing_.end(), mu) != competing_.end()) return true;
-      scan_holds_.insert(scan_holds_.end(), sel->holds.begin(), sel->holds.end());
+      *holds = &sel->holds;
       *passed |= sel->passed;
       return false;
     }
+    *holds = &scan_holds_;
     const auto& masks = step_stages_[op];
     // A lower bound of each step's start: no earlier than the previous step's, each stage in front
     // of its unit passed (its bound + latency), its unit's bound, and the writes its RAW reads wait
@@ -818,22 +829,9 @@ class Evaluator {
     int pending_q = -1;  // queue the instruction waits in
     int prev_unit = -1;
     int64_t inst_end = 0;  // its latest step end (the objects before a step end before it starts)
-    passed_.clear();
-    for (const auto& step : cls.steps) {
-      if (!step.when.empty() && step.when.eval(ctx) == 0) continue;
-      // The path from the previous step: the objects feeding this step's unit that the instruction
-      // has not passed yet (a step on the unit it already occupies passes nothing again).
-      path_.clear();
-      if (step.unit != prev_unit) {
-        for (int x = a_.objects[static_cast<std::size_t>(step.unit)].from;
-             x >= 0 && std::find(passed_.begin(), passed_.end(), x) == passed_.end();
-             x = a_.objects[static_cast<std::size_t>(x)].from)
-          path_.push_back(x);
-      }
-      std::reverse(path_.begin(), path_.end());
-      passed_.insert(passed_.end(), path_.begin(), path_.end());
-      passed_.push_back(step.unit);
-      for (int o : path_) {
+    // Runs `step`, passing the objects `path` in front of its unit first.
+    auto run_step = [&](const StepSpec& step, const std::vector<int>& path) {
+      for (int o : path) {
         const BoundObject& ob = a_.objects[static_cast<std::size_t>(o)];
         const int base = layout_.obj_base(static_cast<std::size_t>(o));
         if (ob.kind == ObjectKind::Stage) {
@@ -875,6 +873,18 @@ class Evaluator {
       ready = occupy(step.unit, &step, ctx, special, ready, &holder, &pending_q);
       inst_end = std::max(inst_end, ready);
       prev_unit = step.unit;
+    };
+    // The steps the `when`s select, and the objects in front of each, depend only on the fields the
+    // `when`s read (unless one reads an earlier step's outcome): worked out once per opcode and values.
+    if (const StepPlan* plan = when_special_[cur_op_] ? nullptr : step_plan(ctx)) {
+      for (const PlanStep& ps : plan->steps) run_step(*ps.step, ps.path);
+    } else {
+      passed_.clear();
+      for (const auto& step : cls.steps) {
+        if (!step.when.empty() && step.when.eval(ctx) == 0) continue;
+        step_path(step.unit, prev_unit);
+        run_step(step, path_);
+      }
     }
     // A queue that holds its entry until the instruction is done frees it after the last step.
     if (deferred_q_ >= 0) release_queue(deferred_q_, ready);
@@ -1067,6 +1077,60 @@ class Evaluator {
     s_.max_end = std::max(s_.max_end, end);
     *holder = inst;
     return end;
+  }
+
+  struct PlanStep {
+    const StepSpec* step;
+    std::vector<int> path;  // objects in front of its unit passed first
+  };
+  struct StepPlan {
+    std::vector<int64_t> values;  // of when_fields_
+    std::vector<PlanStep> steps;
+  };
+  // The objects feeding `unit` that the instruction has not passed yet (in passed_), in order, into
+  // path_ (none when it already occupies `unit`: prev_unit), and then passed.
+  void step_path(int unit, int prev_unit) {
+    path_.clear();
+    if (unit != prev_unit) {
+      for (int x = a_.objects[static_cast<std::size_t>(unit)].from;
+           x >= 0 && std::find(passed_.begin(), passed_.end(), x) == passed_.end();
+           x = a_.objects[static_cast<std::size_t>(x)].from)
+        path_.push_back(x);
+    }
+    std::reverse(path_.begin(), path_.end());
+    passed_.insert(passed_.end(), path_.begin(), path_.end());
+    passed_.push_back(unit);
+  }
+
+  // run_one()'s steps for the running instruction's values of when_fields_ (null when a `when` is bad
+  // input: run_one() evaluates them in order and reports it there).
+  const StepPlan* step_plan(const EvalContext& ctx) {
+    const auto& fields = when_fields_[cur_op_];
+    for (const StepPlan& x : plans_[cur_op_])
+      if (std::equal(fields.begin(), fields.end(), x.values.begin(),
+                     [&](int fi, int64_t v) { return fields_[static_cast<std::size_t>(fi)] == v; }))
+        return &x;
+    StepPlan made;
+    for (int fi : fields) made.values.push_back(fields_[static_cast<std::size_t>(fi)]);
+    passed_.clear();
+    int prev_unit = -1;
+    try {
+      for (const auto& step : a_.opcodes[cur_op_].cls->steps) {
+        if (!step.when.empty() && step.when.eval(ctx) == 0) continue;
+        step_path(step.unit, prev_unit);
+        made.steps.push_back(PlanStep{&step, path_});
+        prev_unit = step.unit;
+      }
+    } catch (const InputError&) {
+      return nullptr;
+    }
+    auto& kept = plans_[cur_op_];
+    if (kept.size() < kPlansKept) {
+      kept.push_back(std::move(made));
+      return &kept.back();
+    }
+    plan_scratch_ = std::move(made);
+    return &plan_scratch_;
   }
 
   void release_queue(int q, int64_t at) {
@@ -1448,6 +1512,9 @@ class Evaluator {
   std::vector<int64_t> loop_key_, loop_trips_, loop_busy_;  // scratch of eval_loop()
   std::vector<int64_t> seen_busy_;  // busy counters of the iterations in the histories
   std::vector<int> path_, passed_;
+  static constexpr std::size_t kPlansKept = 16;
+  std::vector<std::vector<StepPlan>> plans_;  // per opcode (step_plan())
+  StepPlan plan_scratch_;
   int deferred_q_ = -1;
   std::vector<Access> reads_, writes_;
   MemoryPort port_;
@@ -1550,6 +1617,8 @@ class Evaluator {
   };
   static constexpr std::size_t kScanStepsKept = 16;
   std::vector<std::vector<ScanSteps>> scan_steps_;
+  ScanSteps scan_made_;  // one not kept
+  std::vector<char> scan_uses_idx_[2];  // [bounded][opcode]: the scan evaluates operands (needs idx_)
   // [bounded][opcode]: the operands it latches that a scanned field reads (carried).
   std::vector<std::vector<int>> scan_latch_[2];
   std::vector<int64_t> entered_;                     // per object: scanned instructions that entered the queue

@@ -160,14 +160,7 @@ class LocationMap {
 
  private:
   std::vector<LocationRange>::const_iterator first_ending_after(int64_t index) const {
-    // The steps of an instruction look up the same few ranges: the last answers are tried first.
-    const std::size_t n = r_.size();
-    for (std::size_t k : hint_)
-      if (k <= n && (k == 0 || r_[k - 1].end() <= index) && (k == n || r_[k].end() > index)) return r_.begin() + static_cast<std::ptrdiff_t>(k);
-    const auto it = std::partition_point(r_.begin(), r_.end(), [index](const LocationRange& x) { return x.end() <= index; });
-    hint_[1] = hint_[0];
-    hint_[0] = static_cast<std::size_t>(it - r_.begin());
-    return it;
+    return std::partition_point(r_.begin(), r_.end(), [index](const LocationRange& x) { return x.end() <= index; });
   }
   // Replaces the `n` ranges from `at` by `m` from `from`.
   void splice(std::size_t at, std::size_t n, const LocationRange* from, std::size_t m) {
@@ -180,7 +173,6 @@ class LocationMap {
   std::vector<LocationRange> r_;  // sorted, disjoint
   std::size_t rows_ = 0;
   std::vector<LocationRange> new_;  // scratch of apply()
-  mutable std::size_t hint_[2] = {0, 0};  // first_ending_after()'s last answers (any value is safe)
 };
 
 }  // namespace acv

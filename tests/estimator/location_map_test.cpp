@@ -104,36 +104,3 @@ TEST_CASE("the range map agrees with a per-row map on random accesses") {
   CHECK(m.find(123456789) == nullptr);
   CHECK(m.latest(123456789, 4, &Location::read_end) == kNever);
 }
-
-TEST_CASE("look-ups stay right when ranges are inserted or removed before the position last found") {
-  // first_ending_after() tries the positions it found last: ranges added or dropped in front of them
-  // move every later range, and the same rows are looked up again.
-  std::mt19937_64 rng(11);
-  LocationMap m;
-  Rows ref;
-  for (int step = 0; step < 4000; ++step) {
-    const int64_t lo = 5000 + static_cast<int64_t>(rng() % 4) * 16;  // a few hot rows...
-    const int64_t t = step;
-    for (int again = 0; again < 2; ++again) {
-      REQUIRE(m.latest(lo, 16, &Location::read_end) == latest_of(ref, lo, 16, &Location::read_end));
-      m.apply(lo, 16, [t](Location& l) { l.read_end = std::max(l.read_end, t); }, nullptr);
-      for (int64_t r = lo; r < lo + 16; ++r) ref[r].read_end = std::max(ref[r].read_end, t);
-    }
-    // ... and ranges coming and going in front of them.
-    const int64_t front = static_cast<int64_t>(rng() % 200) * 8;
-    const int64_t n = 1 + static_cast<int64_t>(rng() % 6);
-    auto f = [t](Location& l) { l.write_end = std::max(l.write_end, t); };
-    m.apply(front, n, f, nullptr);
-    for (int64_t r = front; r < front + n; ++r) f(ref[r]);
-    if (step % 50 == 49) {
-      const int64_t cut = step - 100;
-      m.erase_if([cut](const Location& l) { return l.read_end < cut && l.write_end < cut; });
-      for (auto it = ref.begin(); it != ref.end();)
-        it = it->second.read_end < cut && it->second.write_end < cut ? ref.erase(it) : std::next(it);
-    }
-    const Location* l = m.find(lo + 3);
-    REQUIRE(l != nullptr);
-    REQUIRE(*l == ref[lo + 3]);
-  }
-  require_same(m, ref);
-}

@@ -602,7 +602,6 @@ class Evaluator {
       latched_[op][f] = f < ins.operands.size() ? operand_value(ins.operands[f], idx_.data()) : 0;
     }
     int64_t special[kNumSpecials] = {0};
-    const EvalContext ctx = a_.context(scan_fields_.data(), special);
     if (!bounded) {
       // The steps the `when`s select depend only on the fields they read: what they pass and hold,
       // and the memory steps among them, are worked out once per opcode and values.
@@ -614,6 +613,7 @@ class Evaluator {
           break;
         }
       if (!sel) {
+        const EvalContext ctx = a_.context(scan_fields_.data(), special);
         ScanSteps& made = scan_made_;
         made = ScanSteps{};
         for (int fi : fields) made.values.push_back(scan_fields_[static_cast<std::size_t>(fi)]);
@@ -635,6 +635,7 @@ class Evaluator {
       return false;
     }
     *holds = &scan_holds_;
+    const EvalContext ctx = a_.context(scan_fields_.data(), special);
     const auto& masks = step_stages_[op];
     // A lower bound of each step's start: no earlier than the previous step's, each stage in front
     // of its unit passed (its bound + latency), its unit's bound, and the writes its RAW reads wait

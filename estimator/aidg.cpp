@@ -515,11 +515,17 @@ class Evaluator {
     passes_.resize(stage_ii_.size());
     for (std::size_t x = 0; x < stage_ii_.size(); ++x) passes_[x] = s_.t[static_cast<std::size_t>(layout_.obj_base(static_cast<std::size_t>(stage_obj_[x])))];
     entered_.assign(a_.objects.size(), 0);
-    unit_lb_.assign(a_.objects.size(), std::numeric_limits<int64_t>::min());
-    for (std::size_t o = 0; o < a_.objects.size(); ++o)
-      if (a_.objects[o].kind == ObjectKind::Unit) unit_lb_[o] = own_bound(static_cast<int>(o));
+    unit_lb_.resize(a_.objects.size());
+    if (bounded) {
+      unit_lb_.assign(a_.objects.size(), std::numeric_limits<int64_t>::min());
+      for (std::size_t o = 0; o < a_.objects.size(); ++o)
+        if (a_.objects[o].kind == ObjectKind::Unit) unit_lb_[o] = own_bound(static_cast<int>(o));
+    } else {
+      // Only bound_below_issue() reads them there, for the units below an acceptance.
+      for (const Below& u : below_) unit_lb_[static_cast<std::size_t>(u.bound->unit)] = u.unit;
+    }
     scan_writes_.clear();
-    scan_idx_ = idx_;
+    bool idx_set = false;  // idx_ saved in scan_idx_ and changed
     const std::size_t latch_mark = latch_undo_.size();
     const int seg = crossed_seg_, end = crossed_end_;
     bool found = false;
@@ -530,8 +536,10 @@ class Evaluator {
         if (!settle(&w)) break;
         const Instruction& ins = w.back().loop->body[w.back().pos].instr;
         const auto op = static_cast<std::size_t>(ins.opcode);
-        if (scan_uses_idx_[bounded][op])  // an own field or a latched operand is evaluated
+        if (scan_uses_idx_[bounded][op]) {  // an own field or a latched operand is evaluated
+          if (!idx_set) scan_idx_ = idx_, idx_set = true;
           for (std::size_t d = 0; d < w.size(); ++d) idx_[d] = w[d].i;
+        }
         ++k;
         uint64_t passed = 0;
         scan_holds_.clear();
@@ -565,7 +573,7 @@ class Evaluator {
     } catch (const InputError&) {
       found = true;  // reported when evaluated in program order
     }
-    idx_ = scan_idx_;
+    if (idx_set) idx_ = scan_idx_;
     unlatch_to(latch_mark);
     if (found) {
       crossed_seg_ = seg, crossed_end_ = end;

@@ -159,6 +159,17 @@ class Evaluator {
       }
     }
     scan_steps_.assign(a_.opcodes.size(), {});
+    when_src_.assign(a_.opcodes.size(), {});
+    for (std::size_t op = 0; op < a_.opcodes.size(); ++op) {
+      const BoundOpcode& bo = a_.opcodes[op];
+      if (!bo.cls) continue;
+      const std::size_t nf = bo.cls->fields.size();
+      for (int fi : when_fields_[op]) {
+        const auto f = static_cast<std::size_t>(fi);
+        when_src_[op].push_back(f < nf ? WhenSource{false, -1, bo.program_field[f]}
+                                       : WhenSource{true, bo.carried[f - nf].first, bo.carried[f - nf].second});
+      }
+    }
     plans_.assign(a_.opcodes.size(), {});
     for (int bounded = 0; bounded < 2; ++bounded) {
       auto& latch = scan_latch_[bounded];
@@ -586,11 +597,34 @@ class Evaluator {
   // Whether `ins` (at idx_, carried operands as latched by the instructions scanned before it) runs
   // a memory step on a competing unit, or may; `passed` gets the stages it passes.
   bool scan_competes(const Instruction& ins, bool bounded, uint64_t* passed, const std::vector<std::pair<int, int>>** holds) {
-    const BoundOpcode& bo = a_.opcodes[static_cast<std::size_t>(ins.opcode)];
-    const InstructionClassSpec& cls = *bo.cls;
-    const std::size_t nf = cls.fields.size();
     const auto op = static_cast<std::size_t>(ins.opcode);
     if (when_special_[op]) return true;
+    if (!bounded) {
+      // The common case: the values of the fields the `when`s read, then the steps kept for them.
+      const auto& src = when_src_[op];
+      if (src.size() <= kWhenValues) {
+        int64_t v[kWhenValues];
+        for (std::size_t k = 0; k < src.size(); ++k) {
+          const WhenSource& x = src[k];
+          v[k] = x.carried ? (x.op >= 0 ? latched_[static_cast<std::size_t>(x.op)][static_cast<std::size_t>(x.pf)] : 0)
+                           : (static_cast<std::size_t>(x.pf) < ins.operands.size()
+                                  ? operand_value(ins.operands[static_cast<std::size_t>(x.pf)], idx_.data())
+                                  : 0);
+        }
+        for (const ScanSteps& x : scan_steps_[op])
+          if (std::equal(v, v + src.size(), x.values.begin())) {
+            if (!scan_latch_[0][op].empty()) break;  // latched below, as a new opcode's values are
+            for (const auto& mu : x.mem)
+              if (std::find(competing_.begin(), competing_.end(), mu) != competing_.end()) return true;
+            *holds = &x.holds;
+            *passed |= x.passed;
+            return false;
+          }
+      }
+    }
+    const BoundOpcode& bo = a_.opcodes[op];
+    const InstructionClassSpec& cls = *bo.cls;
+    const std::size_t nf = cls.fields.size();
     if (scan_fields_.size() < nf + cls.carried.size()) scan_fields_.resize(nf + cls.carried.size());
     const auto& fields = bounded ? access_fields_[op] : when_fields_[op];
     for (int fi : fields) {  // as run_one() sets them
@@ -1625,6 +1659,14 @@ class Evaluator {
     std::vector<std::pair<std::size_t, int>> mem;       // (interface, unit) of their memory steps
   };
   static constexpr std::size_t kScanStepsKept = 16;
+  // Per opcode, per field of when_fields_: where scan_competes() reads its value (an own field's
+  // operand, or the operand latched by another opcode).
+  struct WhenSource {
+    bool carried;
+    int op, pf;
+  };
+  std::vector<std::vector<WhenSource>> when_src_;
+  static constexpr std::size_t kWhenValues = 8;  // at most, for the quick look-up
   std::vector<std::vector<ScanSteps>> scan_steps_;
   ScanSteps scan_made_;  // one not kept
   std::vector<char> scan_uses_idx_[2];  // [bounded][opcode]: the scan evaluates operands (needs idx_)

@@ -158,6 +158,45 @@ class Evaluator {
         scan_accesses_[op].push_back(std::move(used));
       }
     }
+    scan_steps_.assign(a_.opcodes.size(), {});
+    when_src_.assign(a_.opcodes.size(), {});
+    for (std::size_t op = 0; op < a_.opcodes.size(); ++op) {
+      const BoundOpcode& bo = a_.opcodes[op];
+      if (!bo.cls) continue;
+      const std::size_t nf = bo.cls->fields.size();
+      for (int fi : when_fields_[op]) {
+        const auto f = static_cast<std::size_t>(fi);
+        when_src_[op].push_back(f < nf ? WhenSource{false, -1, bo.program_field[f]}
+                                       : WhenSource{true, bo.carried[f - nf].first, bo.carried[f - nf].second});
+      }
+    }
+    plans_.assign(a_.opcodes.size(), {});
+    for (int bounded = 0; bounded < 2; ++bounded) {
+      auto& latch = scan_latch_[bounded];
+      latch.assign(a_.opcodes.size(), {});
+      for (std::size_t op = 0; op < a_.opcodes.size(); ++op)
+        for (int pf : a_.opcodes[op].latch) {
+          bool read = false;
+          for (std::size_t o2 = 0; o2 < a_.opcodes.size() && !read; ++o2) {
+            const BoundOpcode& b2 = a_.opcodes[o2];
+            if (!b2.cls) continue;
+            const std::size_t nf2 = b2.cls->fields.size();
+            for (int fi : bounded ? access_fields_[o2] : when_fields_[o2]) {
+              const auto f = static_cast<std::size_t>(fi);
+              read |= f >= nf2 && b2.carried[f - nf2].first == static_cast<int>(op) && b2.carried[f - nf2].second == pf;
+            }
+          }
+          if (read) latch[op].push_back(pf);
+        }
+      scan_uses_idx_[bounded].assign(a_.opcodes.size(), 0);
+      for (std::size_t op = 0; op < a_.opcodes.size(); ++op) {
+        if (!a_.opcodes[op].cls) continue;
+        const std::size_t nf = a_.opcodes[op].cls->fields.size();
+        char& need = scan_uses_idx_[bounded][op];
+        need = !latch[op].empty();
+        for (int fi : bounded ? access_fields_[op] : when_fields_[op]) need |= static_cast<std::size_t>(fi) < nf;
+      }
+    }
     fields_.assign(64, 0);
     field_src_.assign(64, nullptr);
     field_stamp_.assign(64, 0);
@@ -487,12 +526,17 @@ class Evaluator {
     passes_.resize(stage_ii_.size());
     for (std::size_t x = 0; x < stage_ii_.size(); ++x) passes_[x] = s_.t[static_cast<std::size_t>(layout_.obj_base(static_cast<std::size_t>(stage_obj_[x])))];
     entered_.assign(a_.objects.size(), 0);
-    unit_lb_.assign(a_.objects.size(), std::numeric_limits<int64_t>::min());
-    for (std::size_t o = 0; o < a_.objects.size(); ++o)
-      if (a_.objects[o].kind == ObjectKind::Unit) unit_lb_[o] = own_bound(static_cast<int>(o));
+    unit_lb_.resize(a_.objects.size());
+    if (bounded) {
+      unit_lb_.assign(a_.objects.size(), std::numeric_limits<int64_t>::min());
+      for (std::size_t o = 0; o < a_.objects.size(); ++o)
+        if (a_.objects[o].kind == ObjectKind::Unit) unit_lb_[o] = own_bound(static_cast<int>(o));
+    } else {
+      // Only bound_below_issue() reads them there, for the units below an acceptance.
+      for (const Below& u : below_) unit_lb_[static_cast<std::size_t>(u.bound->unit)] = u.unit;
+    }
     scan_writes_.clear();
-    const auto& fields = bounded ? access_fields_ : when_fields_;
-    scan_idx_ = idx_;
+    bool idx_set = false;  // idx_ saved in scan_idx_ and changed
     const std::size_t latch_mark = latch_undo_.size();
     const int seg = crossed_seg_, end = crossed_end_;
     bool found = false;
@@ -503,24 +547,29 @@ class Evaluator {
         if (!settle(&w)) break;
         const Instruction& ins = w.back().loop->body[w.back().pos].instr;
         const auto op = static_cast<std::size_t>(ins.opcode);
-        if (!fields[op].empty() || !a_.opcodes[op].latch.empty())
+        if (scan_uses_idx_[bounded][op]) {  // an own field or a latched operand is evaluated
+          if (!idx_set) scan_idx_ = idx_, idx_set = true;
           for (std::size_t d = 0; d < w.size(); ++d) idx_[d] = w[d].i;
+        }
         ++k;
         uint64_t passed = 0;
         scan_holds_.clear();
-        if (scan_competes(ins, bounded, &passed)) {
+        const std::vector<std::pair<int, int>>* holds = nullptr;
+        if (scan_competes(ins, bounded, &passed, &holds)) {
           found = true;
           break;
         }
         // A stage passed is next free ii later at least, and no earlier than the queue behind it
         // takes the instruction: the entry `capacity` entrants back frees it, known for the next
         // `capacity` entrants (each releases its entry in its own evaluation).
-        for (std::size_t x = 0; x < stage_ii_.size(); ++x)
-          if ((passed >> x) & 1) passes_[x] += stage_ii_[x];
-        for (std::size_t h = 0; h < scan_holds_.size(); ++h) {
-          const auto [x, q] = scan_holds_[h];
+        for (uint64_t b = passed; b; b &= b - 1) {
+          const auto x = static_cast<std::size_t>(__builtin_ctzll(b));
+          passes_[x] += stage_ii_[x];
+        }
+        for (std::size_t h = 0; h < holds->size(); ++h) {
+          const auto [x, q] = (*holds)[h];
           bool seen = false;
-          for (std::size_t g = 0; g < h; ++g) seen |= scan_holds_[g].second == q;
+          for (std::size_t g = 0; g < h; ++g) seen |= (*holds)[g].second == q;
           if (seen) continue;
           const BoundObject& ob = a_.objects[static_cast<std::size_t>(q)];
           int64_t& j = entered_[static_cast<std::size_t>(q)];
@@ -535,7 +584,7 @@ class Evaluator {
     } catch (const InputError&) {
       found = true;  // reported when evaluated in program order
     }
-    idx_ = scan_idx_;
+    if (idx_set) idx_ = scan_idx_;
     unlatch_to(latch_mark);
     if (found) {
       crossed_seg_ = seg, crossed_end_ = end;
@@ -547,14 +596,38 @@ class Evaluator {
 
   // Whether `ins` (at idx_, carried operands as latched by the instructions scanned before it) runs
   // a memory step on a competing unit, or may; `passed` gets the stages it passes.
-  bool scan_competes(const Instruction& ins, bool bounded, uint64_t* passed) {
-    const BoundOpcode& bo = a_.opcodes[static_cast<std::size_t>(ins.opcode)];
-    const InstructionClassSpec& cls = *bo.cls;
-    const std::size_t nf = cls.fields.size();
+  bool scan_competes(const Instruction& ins, bool bounded, uint64_t* passed, const std::vector<std::pair<int, int>>** holds) {
     const auto op = static_cast<std::size_t>(ins.opcode);
     if (when_special_[op]) return true;
+    if (!bounded) {
+      // The common case: the values of the fields the `when`s read, then the steps kept for them.
+      const auto& src = when_src_[op];
+      if (src.size() <= kWhenValues) {
+        int64_t v[kWhenValues];
+        for (std::size_t k = 0; k < src.size(); ++k) {
+          const WhenSource& x = src[k];
+          v[k] = x.carried ? (x.op >= 0 ? latched_[static_cast<std::size_t>(x.op)][static_cast<std::size_t>(x.pf)] : 0)
+                           : (static_cast<std::size_t>(x.pf) < ins.operands.size()
+                                  ? operand_value(ins.operands[static_cast<std::size_t>(x.pf)], idx_.data())
+                                  : 0);
+        }
+        for (const ScanSteps& x : scan_steps_[op])
+          if (std::equal(v, v + src.size(), x.values.begin())) {
+            if (!scan_latch_[0][op].empty()) break;  // latched below, as a new opcode's values are
+            for (const auto& mu : x.mem)
+              if (std::find(competing_.begin(), competing_.end(), mu) != competing_.end()) return true;
+            *holds = &x.holds;
+            *passed |= x.passed;
+            return false;
+          }
+      }
+    }
+    const BoundOpcode& bo = a_.opcodes[op];
+    const InstructionClassSpec& cls = *bo.cls;
+    const std::size_t nf = cls.fields.size();
     if (scan_fields_.size() < nf + cls.carried.size()) scan_fields_.resize(nf + cls.carried.size());
-    for (int fi : bounded ? access_fields_[op] : when_fields_[op]) {  // as run_one() sets them
+    const auto& fields = bounded ? access_fields_[op] : when_fields_[op];
+    for (int fi : fields) {  // as run_one() sets them
       const auto f = static_cast<std::size_t>(fi);
       if (f < nf) {
         const auto pf = static_cast<std::size_t>(bo.program_field[f]);
@@ -564,12 +637,46 @@ class Evaluator {
         scan_fields_[f] = c.first >= 0 ? latched_[static_cast<std::size_t>(c.first)][static_cast<std::size_t>(c.second)] : 0;
       }
     }
-    for (int pf : bo.latch) {
+    // Only the carried operands the scan reads (scan_latch_) are latched.
+    for (int pf : scan_latch_[bounded][op]) {
       const auto f = static_cast<std::size_t>(pf);
       latch_undo_.push_back(LatchUndo{op, f, latched_[op][f], latched_src_[op][f], latched_stamp_[op][f]});
       latched_[op][f] = f < ins.operands.size() ? operand_value(ins.operands[f], idx_.data()) : 0;
     }
     int64_t special[kNumSpecials] = {0};
+    if (!bounded) {
+      // The steps the `when`s select depend only on the fields they read: what they pass and hold,
+      // and the memory steps among them, are worked out once per opcode and values.
+      const ScanSteps* sel = nullptr;
+      for (const ScanSteps& x : scan_steps_[op])
+        if (std::equal(fields.begin(), fields.end(), x.values.begin(),
+                       [&](int fi, int64_t v) { return scan_fields_[static_cast<std::size_t>(fi)] == v; })) {
+          sel = &x;
+          break;
+        }
+      if (!sel) {
+        const EvalContext ctx = a_.context(scan_fields_.data(), special);
+        ScanSteps& made = scan_made_;
+        made = ScanSteps{};
+        for (int fi : fields) made.values.push_back(scan_fields_[static_cast<std::size_t>(fi)]);
+        for (std::size_t i = 0; i < cls.steps.size(); ++i) {
+          const StepSpec& step = cls.steps[i];
+          if (!step.when.empty() && step.when.eval(ctx) == 0) continue;
+          for (const auto& h : step_holds_[op][i])
+            if (!((made.passed >> h.first) & 1)) made.holds.push_back(h);
+          made.passed |= step_stages_[op][i];
+          if (step.has_memory) made.mem.emplace_back(static_cast<std::size_t>(step.memory.memory), step.unit);
+        }
+        if (scan_steps_[op].size() < kScanStepsKept) scan_steps_[op].push_back(made);
+        sel = &made;
+      }
+      for (const auto& mu : sel->mem)
+        if (std::find(competing_.begin(), competing_.end(), mu) != competing_.end()) return true;
+      *holds = &sel->holds;
+      *passed |= sel->passed;
+      return false;
+    }
+    *holds = &scan_holds_;
     const EvalContext ctx = a_.context(scan_fields_.data(), special);
     const auto& masks = step_stages_[op];
     // A lower bound of each step's start: no earlier than the previous step's, each stage in front
@@ -720,6 +827,7 @@ class Evaluator {
     if (fields_.size() < nf + cls.carried.size()) fields_.resize(nf + cls.carried.size());
     if (field_src_.size() < fields_.size()) field_src_.resize(fields_.size()), field_stamp_.resize(fields_.size());
     ++stamp_;
+    observed_.clear();
     cur_op_ = static_cast<std::size_t>(ins.opcode);
     for (std::size_t f = 0; f < nf; ++f) {
       if (!bo.field_used[f]) continue;
@@ -764,22 +872,9 @@ class Evaluator {
     int pending_q = -1;  // queue the instruction waits in
     int prev_unit = -1;
     int64_t inst_end = 0;  // its latest step end (the objects before a step end before it starts)
-    passed_.clear();
-    for (const auto& step : cls.steps) {
-      if (!step.when.empty() && step.when.eval(ctx) == 0) continue;
-      // The path from the previous step: the objects feeding this step's unit that the instruction
-      // has not passed yet (a step on the unit it already occupies passes nothing again).
-      path_.clear();
-      if (step.unit != prev_unit) {
-        for (int x = a_.objects[static_cast<std::size_t>(step.unit)].from;
-             x >= 0 && std::find(passed_.begin(), passed_.end(), x) == passed_.end();
-             x = a_.objects[static_cast<std::size_t>(x)].from)
-          path_.push_back(x);
-      }
-      std::reverse(path_.begin(), path_.end());
-      passed_.insert(passed_.end(), path_.begin(), path_.end());
-      passed_.push_back(step.unit);
-      for (int o : path_) {
+    // Runs `step`, passing the objects `path` in front of its unit first.
+    auto run_step = [&](const StepSpec& step, const std::vector<int>& path) {
+      for (int o : path) {
         const BoundObject& ob = a_.objects[static_cast<std::size_t>(o)];
         const int base = layout_.obj_base(static_cast<std::size_t>(o));
         if (ob.kind == ObjectKind::Stage) {
@@ -821,6 +916,18 @@ class Evaluator {
       ready = occupy(step.unit, &step, ctx, special, ready, &holder, &pending_q);
       inst_end = std::max(inst_end, ready);
       prev_unit = step.unit;
+    };
+    // The steps the `when`s select, and the objects in front of each, depend only on the fields the
+    // `when`s read (unless one reads an earlier step's outcome): worked out once per opcode and values.
+    if (const StepPlan* plan = when_special_[cur_op_] ? nullptr : step_plan(ctx)) {
+      for (const PlanStep& ps : plan->steps) run_step(*ps.step, ps.path);
+    } else {
+      passed_.clear();
+      for (const auto& step : cls.steps) {
+        if (!step.when.empty() && step.when.eval(ctx) == 0) continue;
+        step_path(step.unit, prev_unit);
+        run_step(step, path_);
+      }
     }
     // A queue that holds its entry until the instruction is done frees it after the last step.
     if (deferred_q_ >= 0) release_queue(deferred_q_, ready);
@@ -911,6 +1018,10 @@ class Evaluator {
             const VarRef* v = x.spec->index.single_variable();
             if (!v || v->kind != VarKind::Field || !addr[static_cast<std::size_t>(v->index)]) continue;
             const auto f = static_cast<std::size_t>(v->index);
+            // The same access in another step of the instruction observes nothing new.
+            const Observed ob_key{x.spec->storage, f, x.index, x.count};
+            if (std::find(observed_.begin(), observed_.end(), ob_key) != observed_.end()) continue;
+            observed_.push_back(ob_key);
             // Every segment looking for its repeat observes it (an inner loop's accesses are the
             // enclosing segment's too).
             for (AddressFrame* r = rel_; r; r = r->parent())
@@ -1009,6 +1120,60 @@ class Evaluator {
     s_.max_end = std::max(s_.max_end, end);
     *holder = inst;
     return end;
+  }
+
+  struct PlanStep {
+    const StepSpec* step;
+    std::vector<int> path;  // objects in front of its unit passed first
+  };
+  struct StepPlan {
+    std::vector<int64_t> values;  // of when_fields_
+    std::vector<PlanStep> steps;
+  };
+  // The objects feeding `unit` that the instruction has not passed yet (in passed_), in order, into
+  // path_ (none when it already occupies `unit`: prev_unit), and then passed.
+  void step_path(int unit, int prev_unit) {
+    path_.clear();
+    if (unit != prev_unit) {
+      for (int x = a_.objects[static_cast<std::size_t>(unit)].from;
+           x >= 0 && std::find(passed_.begin(), passed_.end(), x) == passed_.end();
+           x = a_.objects[static_cast<std::size_t>(x)].from)
+        path_.push_back(x);
+    }
+    std::reverse(path_.begin(), path_.end());
+    passed_.insert(passed_.end(), path_.begin(), path_.end());
+    passed_.push_back(unit);
+  }
+
+  // run_one()'s steps for the running instruction's values of when_fields_ (null when a `when` is bad
+  // input: run_one() evaluates them in order and reports it there).
+  const StepPlan* step_plan(const EvalContext& ctx) {
+    const auto& fields = when_fields_[cur_op_];
+    for (const StepPlan& x : plans_[cur_op_])
+      if (std::equal(fields.begin(), fields.end(), x.values.begin(),
+                     [&](int fi, int64_t v) { return fields_[static_cast<std::size_t>(fi)] == v; }))
+        return &x;
+    StepPlan made;
+    for (int fi : fields) made.values.push_back(fields_[static_cast<std::size_t>(fi)]);
+    passed_.clear();
+    int prev_unit = -1;
+    try {
+      for (const auto& step : a_.opcodes[cur_op_].cls->steps) {
+        if (!step.when.empty() && step.when.eval(ctx) == 0) continue;
+        step_path(step.unit, prev_unit);
+        made.steps.push_back(PlanStep{&step, path_});
+        prev_unit = step.unit;
+      }
+    } catch (const InputError&) {
+      return nullptr;
+    }
+    auto& kept = plans_[cur_op_];
+    if (kept.size() < kPlansKept) {
+      kept.push_back(std::move(made));
+      return &kept.back();
+    }
+    plan_scratch_ = std::move(made);
+    return &plan_scratch_;
   }
 
   void release_queue(int q, int64_t at) {
@@ -1390,6 +1555,9 @@ class Evaluator {
   std::vector<int64_t> loop_key_, loop_trips_, loop_busy_;  // scratch of eval_loop()
   std::vector<int64_t> seen_busy_;  // busy counters of the iterations in the histories
   std::vector<int> path_, passed_;
+  static constexpr std::size_t kPlansKept = 16;
+  std::vector<std::vector<StepPlan>> plans_;  // per opcode (step_plan())
+  StepPlan plan_scratch_;
   int deferred_q_ = -1;
   std::vector<Access> reads_, writes_;
   MemoryPort port_;
@@ -1453,6 +1621,16 @@ class Evaluator {
   std::vector<std::vector<int>> access_fields_;  // ... and those, with those its scanned accesses read
   std::vector<char> when_special_;             // ... and whether one reads an earlier step's outcome
   std::vector<Walk> scan_;
+  // The accesses the running instruction's steps had the address frames observe (occupy()).
+  struct Observed {
+    int storage;
+    std::size_t field;
+    int64_t index, count;
+    bool operator==(const Observed& o) const {
+      return storage == o.storage && field == o.field && index == o.index && count == o.count;
+    }
+  };
+  std::vector<Observed> observed_;
   std::vector<int> stage_obj_;                       // stage objects by stage_bit()
   std::vector<int64_t> stage_ii_, stage_lat_, passes_;  // ... their ii and latency, and a lower bound of their slot in the scan
   // The scan's lower bounds: per unit, of the next start; per scanned write to a storage with RAW
@@ -1473,6 +1651,27 @@ class Evaluator {
   std::vector<std::vector<uint64_t>> step_stages_;   // per opcode, per step: stage_bit()s in front of its unit
   // ... and (stage_bit(), queue) where the queue takes from the stage: the stage is held until it does
   std::vector<std::vector<std::vector<std::pair<int, int>>>> step_holds_;
+  // Per opcode: the steps selected for values of the fields its `when`s read (the unbounded scan).
+  struct ScanSteps {
+    std::vector<int64_t> values;  // of when_fields_
+    uint64_t passed = 0;          // stage_bit()s in front of their units
+    std::vector<std::pair<int, int>> holds;             // step_holds_ of the first step passing each
+    std::vector<std::pair<std::size_t, int>> mem;       // (interface, unit) of their memory steps
+  };
+  static constexpr std::size_t kScanStepsKept = 16;
+  // Per opcode, per field of when_fields_: where scan_competes() reads its value (an own field's
+  // operand, or the operand latched by another opcode).
+  struct WhenSource {
+    bool carried;
+    int op, pf;
+  };
+  std::vector<std::vector<WhenSource>> when_src_;
+  static constexpr std::size_t kWhenValues = 8;  // at most, for the quick look-up
+  std::vector<std::vector<ScanSteps>> scan_steps_;
+  ScanSteps scan_made_;  // one not kept
+  std::vector<char> scan_uses_idx_[2];  // [bounded][opcode]: the scan evaluates operands (needs idx_)
+  // [bounded][opcode]: the operands it latches that a scanned field reads (carried).
+  std::vector<std::vector<int>> scan_latch_[2];
   std::vector<int64_t> entered_;                     // per object: scanned instructions that entered the queue
   std::vector<std::pair<int, int>> scan_holds_;
   std::vector<int64_t> scan_idx_, scan_fields_;

@@ -363,3 +363,47 @@ TEST_CASE("a loop whose look-aheads reach past its end is taken from the memo wh
     CHECK(e.evaluated_instructions < e.represented_instructions);
   }
 }
+
+TEST_CASE("the window scan decides on the steps an operand's current value selects: a store whose requests a flag turns on") {
+  // The scan keeps per opcode and values of the fields its `when`s read which steps run: every
+  // other store here places requests (on = i % 2), and a load's look-ahead has to meet those.
+  const auto isa = make_isa({{"ld", {"rows"}}, {"mac", {"k"}}, {"st", {"rows", "on"}}});
+  const auto desc = parse_arch_description(R"(
+stages:
+  dispatch: {latency: 1}
+queues:
+  lq: {from: dispatch, capacity: 2, release: end, release_delay: 1}
+  xq: {from: dispatch, capacity: 2}
+  sq: {from: dispatch, capacity: 2}
+units:
+  loader: {from: lq, latency: 1}
+  array: {from: xq, latency: 1}
+  storer: {from: sq, latency: 1}
+memory:
+  dram: {latency: 7, bytes_per_cycle: 4, max_outstanding: 3, release_delay: 1, lookahead: 16}
+instructions:
+  ld: {fields: [rows], unit: loader, memory: {requests: rows, bytes: 4}, latency: mem_done + 1}
+  mac: {fields: [k], unit: array, latency: k}
+  st:
+    fields: [rows, on]
+    steps:
+      - {unit: storer, when: "on == 1", memory: {requests: rows, bytes: 8, start: 1}, latency: mem_issued + 1}
+      - {unit: storer, when: "on != 1", latency: 1}
+)", "flag.yaml");
+  std::vector<Statement> body = {instr(0, {Expr(40)}), instr(2, {Expr(6), idx(1) % 2})};
+  for (int k = 0; k < 6; ++k) body.push_back(instr(1, {Expr(3)}));
+  const Program p = program(isa, {loop("L", 20, body)});
+  const BoundArch arch = bind_arch(desc, {}, p);
+  for (const bool full : {true, false}) {
+    EstimateOptions shortcut, plain;
+    shortcut.full = plain.full = full;
+    plain.plain_look_ahead = true;
+    const Estimate a = estimate(arch, p, shortcut), b = estimate(arch, p, plain);
+    INFO("full " << full);
+    REQUIRE(a.cycles == b.cycles);
+    REQUIRE(a.busy == b.busy);
+    // The loads before a store with requests are looked ahead of, the others not.
+    CHECK(a.look_ahead_instructions > 0);
+    CHECK(a.look_ahead_instructions < b.look_ahead_instructions);
+  }
+}

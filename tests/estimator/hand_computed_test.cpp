@@ -247,6 +247,35 @@ instructions:
   CHECK(run(yaml, l).cycles == expect);
 }
 
+TEST_CASE("the steps an instruction runs follow the current values of the fields its whens read") {
+  // run_one() keeps the steps selected per opcode and values of those fields (16 kept): a mode
+  // carried from `set` and an own field, 40 values, so both kept plans and one-off ones are used.
+  const auto isa = make_isa({{"set", {"m"}}, {"op", {"x"}}});
+  const std::string yaml = R"(
+units:
+  regs: {latency: 0}
+  u: {}
+instructions:
+  set: {unit: regs}
+  op:
+    fields: [x]
+    carried: {m: set.m}
+    steps:
+      - {unit: u, when: "m == 1", latency: x}
+      - {unit: u, when: "x % 3 == 0", latency: 1}
+      - {unit: u, when: "m != 1 && x > 20", latency: 2}
+)";
+  std::vector<Statement> body;
+  int64_t expect = 0;  // the steps run one after the other on u: the sum of their latencies
+  for (int64_t x = 0; x < 40; ++x) {
+    const int64_t m = (x / 7) % 2;
+    body.push_back(instr(0, {m}));
+    body.push_back(instr(1, {x}));
+    expect += (m == 1 ? x : 0) + (x % 3 == 0 ? 1 : 0) + (m != 1 && x > 20 ? 2 : 0);
+  }
+  CHECK(run(yaml, program(isa, body)).cycles == expect);
+}
+
 TEST_CASE("a step's memory requests can have their own interval") {
   const auto isa = make_isa({{"st", {"n"}}});
   const std::string yaml = R"(

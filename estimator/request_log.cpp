@@ -315,9 +315,43 @@ void RequestLog::shift(int64_t by) {
 }
 
 void RequestLog::encode(int64_t fl, int64_t mfl, int64_t ref, std::vector<int64_t>* key) const {
-  RunEncoder enc(key);
+  // RunEncoder's code (the tests' reference), written through a pointer into room sized up front
+  // with the encoder's state in locals: the key holds every run still in flight or ahead, hundreds
+  // on small arrays, and push_back plus the members' reloads (a key store may alias them) cost
+  // several times the arithmetic.
   const Pos q = first_not_free(mfl);
   const Pos cut = first_accepted_from(mfl);  // not before q: accepted from mfl on = free after it
+  // Words at most: the count, the first request, two (length, differences) per piece; a clamped
+  // run is cut into up to five pieces.
+  std::size_t pieces = 0;
+  if (q.run < runs_.size()) {
+    const std::size_t last_clamped = std::min(cut.run, runs_.size() - 1);
+    pieces = 5 * (last_clamped - q.run + 1) + (runs_.size() - cut.run);
+  }
+  // Written into scratch that only grows (resizing the key would zero-fill the bound first), then
+  // appended in one copy.
+  thread_local std::vector<int64_t> scratch;
+  if (scratch.size() < 4 + 8 * pieces) scratch.resize(2 * (4 + 8 * pieces));
+  int64_t* const count = scratch.data();
+  int64_t* w = count + 1;
+  int64_t kept = 0, pa = 0, pd = 0, pf = 0, da = 0, dd = 0, df = 0, run = 0;
+  auto bulk = [&](int64_t n, int64_t xa, int64_t xd, int64_t xf) {
+    if (n <= 0) return;
+    if (!(run > 0 && xa == da && xd == dd && xf == df)) {
+      if (run > 0) w[0] = run, w[1] = da, w[2] = dd, w[3] = df, w += 4;
+      da = xa, dd = xd, df = xf, run = 0;
+    }
+    run += n;
+    pa += n * xa, pd += n * xd, pf += n * xf, kept += n;
+  };
+  auto one = [&](int64_t a, int64_t d, int64_t f) {
+    if (kept == 0) {
+      w[0] = a, w[1] = d, w[2] = f, w += 3;
+      pa = a, pd = d, pf = f, kept = 1;
+      return;
+    }
+    bulk(1, a - pa, d - pd, f - pf);
+  };
   // Before the cut (in flight at mfl): a run's requests clamped, in pieces where each of the three
   // cycles is either clamped throughout or a progression (what one() per request would code).
   for (std::size_t i = q.run; i < runs_.size() && i <= cut.run; ++i) {
@@ -333,14 +367,15 @@ void RequestLog::encode(int64_t fl, int64_t mfl, int64_t ref, std::vector<int64_
       return v <= c ? from : std::min(to, (v0 - c - dv - 1) / -dv);
     };
     int64_t cuts[6] = {from, to, turn(r.a, r.da, fl - 1), turn(r.d, r.dd, fl), turn(r.f, r.df, fl), turn(r.f, r.df, mfl)};
-    std::sort(cuts, cuts + 6);
+    for (int k = 1; k < 6; ++k)  // insertion sort: std::sort of six calls memmove per insertion
+      for (int j = k; j > 0 && cuts[j] < cuts[j - 1]; --j) std::swap(cuts[j], cuts[j - 1]);
     for (int k = 0; k + 1 < 6; ++k) {
       const int64_t j = cuts[k], n = cuts[k + 1] - j;
       if (n <= 0 || j < from || j >= to) continue;
       const int64_t a = r.a + j * r.da, d = r.d + j * r.dd, f = r.f + j * r.df;
       if (f <= mfl) continue;  // accepted before mfl and free: as good as pruned
-      enc.one(std::max(a, fl - 1) - ref, std::max(d, fl) - ref, std::max(f, fl) - ref);
-      enc.bulk(n - 1, a > fl - 1 ? r.da : 0, d > fl ? r.dd : 0, f > fl ? r.df : 0);
+      one(std::max(a, fl - 1) - ref, std::max(d, fl) - ref, std::max(f, fl) - ref);
+      bulk(n - 1, a > fl - 1 ? r.da : 0, d > fl ? r.dd : 0, f > fl ? r.df : 0);
     }
   }
   // From the cut on: nothing is clamped, whole runs at once.
@@ -348,10 +383,12 @@ void RequestLog::encode(int64_t fl, int64_t mfl, int64_t ref, std::vector<int64_
     const Run& r = runs_[i];
     const int64_t from = i == cut.run ? cut.off : 0;
     if (from >= r.n) continue;
-    enc.one(r.a + from * r.da - ref, r.d + from * r.dd - ref, r.f + from * r.df - ref);
-    enc.bulk(r.n - 1 - from, r.da, r.dd, r.df);
+    one(r.a + from * r.da - ref, r.d + from * r.dd - ref, r.f + from * r.df - ref);
+    bulk(r.n - 1 - from, r.da, r.dd, r.df);
   }
-  enc.finish();
+  if (run > 0) w[0] = run, w[1] = da, w[2] = dd, w[3] = df, w += 4;
+  *count = kept;
+  key->insert(key->end(), count, w);
 }
 
 }  // namespace acv

@@ -174,6 +174,27 @@ TEST_CASE("request log searches, truncation, pruning and shifts agree with the f
   }
 }
 
+TEST_CASE("the key of a long log, appended to a key already begun, equals the request-by-request code",
+          "[estimator][request_log]") {
+  // encode() writes into room sized from the runs (hundreds on small arrays) and then appends it:
+  // long and short logs in turn, clamped and not, after words already in the key.
+  std::mt19937 rng(53);
+  for (int trial = 0; trial < 40; ++trial) {
+    const auto reqs = random_requests(rng, trial % 2 == 0 ? 2000 : 20);
+    RequestLog log;
+    log.append(reqs.data(), reqs.size());
+    const int64_t lo = reqs.front().accept, hi = reqs.back().accept;
+    const int64_t mfl = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+    const int64_t fl = mfl - static_cast<int64_t>(rng() % 30);
+    std::vector<int64_t> key = {7, 8, 9};
+    log.encode(fl, mfl, 11, &key);
+    std::vector<int64_t> want = {7, 8, 9};
+    const auto ref = reference_key(reqs, fl, mfl, 11);
+    want.insert(want.end(), ref.begin(), ref.end());
+    CHECK(key == want);
+  }
+}
+
 TEST_CASE("a different request sequence gives a different key", "[estimator][request_log]") {
   std::vector<MemRequest> a = {{0, 10, 11}, {1, 11, 12}, {2, 12, 13}, {3, 13, 14}};
   auto b = a;

@@ -10,28 +10,29 @@ namespace {
 constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
 }  // namespace
 
-int64_t RequestLog::prev_pd() const { return runs_.empty() ? kMin : runs_.back().pd; }
-int64_t RequestLog::prev_pf() const { return runs_.empty() ? kMin : runs_.back().pf; }
+int64_t RequestLog::prev_pd() const { return begin_ >= runs_.size() ? kMin : runs_.back().pd; }
+int64_t RequestLog::prev_pf() const { return begin_ >= runs_.size() ? kMin : runs_.back().pf; }
 
 RequestLog::Pos RequestLog::first_not_free(int64_t t) const {
-  const auto it = std::partition_point(runs_.begin(), runs_.end(), [t](const Run& r) { return r.pf <= t; });
+  const auto from = runs_.begin() + static_cast<std::ptrdiff_t>(begin_);
+  const auto it = std::partition_point(from, runs_.end(), [t](const Run& r) { return r.pf <= t; });
   if (it == runs_.end()) return end();
   const Run& r = *it;
   // Every request before this run is free by t; here the prefix maximum exceeds t at the first
   // request whose free does (a run's frees are monotone).
   int64_t off = 0;
   if (r.f <= t && r.df > 0) off = (t - r.f) / r.df + 1;
-  return Pos{static_cast<std::size_t>(it - runs_.begin()), off};
+  return clamp(Pos{static_cast<std::size_t>(it - runs_.begin()), off});
 }
 
 RequestLog::Pos RequestLog::first_accepted_from(int64_t t) const {
-  const auto it = std::partition_point(runs_.begin(), runs_.end(),
-                                       [t](const Run& r) { return r.a + (r.n - 1) * r.da < t; });
+  const auto from = runs_.begin() + static_cast<std::ptrdiff_t>(begin_);
+  const auto it = std::partition_point(from, runs_.end(), [t](const Run& r) { return r.a + (r.n - 1) * r.da < t; });
   if (it == runs_.end()) return end();
   const Run& r = *it;
   int64_t off = 0;
   if (r.a < t && r.da > 0) off = (t - r.a + r.da - 1) / r.da;
-  return Pos{static_cast<std::size_t>(it - runs_.begin()), off};
+  return clamp(Pos{static_cast<std::size_t>(it - runs_.begin()), off});
 }
 
 RequestLog::Pos RequestLog::first_relevant(int64_t t) const {
@@ -40,23 +41,27 @@ RequestLog::Pos RequestLog::first_relevant(int64_t t) const {
 }
 
 int64_t RequestLog::done_before(Pos p) const {
-  int64_t pd = p.run > 0 ? runs_[p.run - 1].pd : kMin;
-  if (p.run < runs_.size() && p.off > 0) {
+  p = clamp(p);
+  int64_t pd = p.run > begin_ ? runs_[p.run - 1].pd : kMin;
+  const int64_t first = first_in(p.run);
+  if (p.run < runs_.size() && p.off > first) {
     const Run& r = runs_[p.run];
-    pd = std::max({pd, r.d, r.d + (p.off - 1) * r.dd});
+    pd = std::max({pd, r.d + first * r.dd, r.d + (p.off - 1) * r.dd});
   }
   return pd;
 }
 
 void RequestLog::materialize(Pos p, std::vector<MemRequest>* out) const {
   out->clear();
+  p = clamp(p);
   if (p.run >= runs_.size()) return;
-  int64_t pd = p.run > 0 ? runs_[p.run - 1].pd : kMin;
-  int64_t pf = p.run > 0 ? runs_[p.run - 1].pf : kMin;
-  if (p.off > 0) {
+  int64_t pd = p.run > begin_ ? runs_[p.run - 1].pd : kMin;
+  int64_t pf = p.run > begin_ ? runs_[p.run - 1].pf : kMin;
+  const int64_t first = first_in(p.run);
+  if (p.off > first) {
     const Run& r = runs_[p.run];
-    pd = std::max({pd, r.d, r.d + (p.off - 1) * r.dd});
-    pf = std::max({pf, r.f, r.f + (p.off - 1) * r.df});
+    pd = std::max({pd, r.d + first * r.dd, r.d + (p.off - 1) * r.dd});
+    pf = std::max({pf, r.f + first * r.df, r.f + (p.off - 1) * r.df});
   }
   std::size_t count = 0;
   for (std::size_t i = p.run; i < runs_.size(); ++i) count += static_cast<std::size_t>(runs_[i].n);
@@ -87,45 +92,72 @@ void RequestLog::keep2(std::size_t i) {
 }
 
 void RequestLog::since_mark(std::vector<int64_t>* out) const {
-  const std::size_t from = std::min(touched_, runs_.size());
+  // Coded as if pruned requests were erased (runs counted from begin_, the first one trimmed): a
+  // prune since mark() changes every run then.
+  const std::size_t size = runs_.size() - std::min(begin_, runs_.size());
+  const std::size_t from = pruned_ ? 0 : std::min(touched_ - std::min(touched_, begin_), size);
   out->push_back(static_cast<int64_t>(from));
-  out->push_back(static_cast<int64_t>(runs_.size()));
-  for (std::size_t i = from; i < runs_.size(); ++i) {
+  out->push_back(static_cast<int64_t>(size));
+  for (std::size_t i = begin_ + from; i < runs_.size(); ++i) {
     const Run& r = runs_[i];
-    out->insert(out->end(), {r.a, r.d, r.f, r.n, r.da, r.dd, r.df, r.pd, r.pf});
+    const int64_t o = first_in(i);
+    out->insert(out->end(), {r.a + o * r.da, r.d + o * r.dd, r.f + o * r.df, r.n - o, r.da, r.dd, r.df, r.pd, r.pf});
   }
 }
 
 void RequestLog::rewind2() {
   runs_.resize(touched2_);
   runs_.insert(runs_.end(), saved2_.begin(), saved2_.end());
+  begin_ = mark2_begin_, begin_off_ = mark2_begin_off_;
   marked2_ = false, saved2_.clear();
 }
 
 void RequestLog::rewind() {
   runs_.resize(touched_);
   runs_.insert(runs_.end(), saved_.begin(), saved_.end());
+  begin_ = mark_begin_, begin_off_ = mark_begin_off_;
   mark();
 }
 
+void RequestLog::trim_first_if_last() {
+  if (begin_off_ == 0 || begin_ + 1 != runs_.size()) return;
+  touch(begin_);
+  Run& r = runs_[begin_];
+  r.a += begin_off_ * r.da, r.d += begin_off_ * r.dd, r.f += begin_off_ * r.df;
+  r.n -= begin_off_;
+  begin_off_ = 0;
+}
+
+void RequestLog::compact() {
+  if (begin_ == 0) return;
+  touch(0);  // while marked: every run is kept as at the mark, whose indices rewind() restores
+  runs_.erase(runs_.begin(), runs_.begin() + static_cast<std::ptrdiff_t>(std::min(begin_, runs_.size())));
+  begin_ = 0;
+}
+
 void RequestLog::truncate(Pos p) {
+  p = clamp(p);
   if (p.run >= runs_.size()) return;
   touch(p.run);
-  if (p.off == 0) {
+  const int64_t first = first_in(p.run);
+  if (p.off == first) {
     runs_.resize(p.run);
+    if (p.run == begin_) begin_off_ = 0;
     return;
   }
   runs_.resize(p.run + 1);
   Run& r = runs_.back();
   r.n = p.off;
-  const int64_t before_pd = p.run > 0 ? runs_[p.run - 1].pd : kMin;
-  const int64_t before_pf = p.run > 0 ? runs_[p.run - 1].pf : kMin;
-  r.pd = std::max({before_pd, r.d, r.d + (r.n - 1) * r.dd});
-  r.pf = std::max({before_pf, r.f, r.f + (r.n - 1) * r.df});
+  const int64_t before_pd = p.run > begin_ ? runs_[p.run - 1].pd : kMin;
+  const int64_t before_pf = p.run > begin_ ? runs_[p.run - 1].pf : kMin;
+  r.pd = std::max({before_pd, r.d + first * r.dd, r.d + (r.n - 1) * r.dd});
+  r.pf = std::max({before_pf, r.f + first * r.df, r.f + (r.n - 1) * r.df});
 }
 
 void RequestLog::push(int64_t a, int64_t d, int64_t f) {
-  if (!runs_.empty()) {
+  if (begin_ < runs_.size()) {
+    // Its differences change when it holds one request: drop the pruned ones before it first.
+    if (begin_off_ != 0 && runs_.back().n - first_in(runs_.size() - 1) == 1) trim_first_if_last();
     Run& r = runs_.back();
     if (r.n == 1) {  // any two requests are a progression
       touch(runs_.size() - 1);
@@ -148,11 +180,13 @@ void RequestLog::push_run(const Run& x) {
     push(x.a, x.d, x.f);
     return;
   }
-  if (!runs_.empty()) {
+  if (begin_ < runs_.size()) {
     Run& r = runs_.back();
-    const bool continues = r.n >= 1 && x.a - (r.a + (r.n - 1) * r.da) == x.da &&
+    const bool one = r.n - (begin_off_ != 0 ? first_in(runs_.size() - 1) : 0) == 1;
+    const bool continues = x.a - (r.a + (r.n - 1) * r.da) == x.da &&
                            x.d - (r.d + (r.n - 1) * r.dd) == x.dd && x.f - (r.f + (r.n - 1) * r.df) == x.df;
-    if (continues && (r.n == 1 || (r.da == x.da && r.dd == x.dd && r.df == x.df))) {
+    if (continues && (one || (r.da == x.da && r.dd == x.dd && r.df == x.df))) {
+      if (one) trim_first_if_last();  // its differences change
       touch(runs_.size() - 1);
       r.da = x.da, r.dd = x.dd, r.df = x.df, r.n += x.n;
       r.pd = std::max({r.pd, x.d, x.d + (x.n - 1) * x.dd});
@@ -181,9 +215,10 @@ void RequestLog::append(const MemRequest* r, std::size_t n) {
       ++i;
     }
     if (i > from) {
+      const int64_t o = first_in(runs_.size() - 1);
       last.n += static_cast<int64_t>(i - from);
-      last.pd = std::max(last.pd, std::max(last.d, last.d + (last.n - 1) * last.dd));
-      last.pf = std::max(last.pf, std::max(last.f, last.f + (last.n - 1) * last.df));
+      last.pd = std::max(last.pd, std::max(last.d + o * last.dd, last.d + (last.n - 1) * last.dd));
+      last.pf = std::max(last.pf, std::max(last.f + o * last.df, last.f + (last.n - 1) * last.df));
     }
   }
 }
@@ -210,6 +245,7 @@ void RequestLog::append_repeated(const MemRequest* window, std::size_t w, int64_
 }
 
 void RequestLog::append_range(const RequestLog& other, Pos from, Pos to, int64_t shift) {
+  from = other.clamp(from);
   bool first = true;
   for (std::size_t i = from.run; i < other.runs_.size() && i <= to.run; ++i) {
     const Run& r = other.runs_[i];
@@ -233,6 +269,7 @@ void RequestLog::append_range(const RequestLog& other, Pos from, Pos to, int64_t
 }
 
 void RequestLog::merge_in(Pos at, const RequestLog& other, int64_t shift) {
+  at = clamp(at);
   if (at.run >= runs_.size()) {
     append_log(other, shift);
     return;
@@ -276,6 +313,7 @@ void RequestLog::merge_in(Pos at, const RequestLog& other, int64_t shift) {
 }
 
 void RequestLog::window_key(Pos at, int64_t origin, std::vector<int64_t>* key) const {
+  at = clamp(at);
   for (std::size_t i = at.run; i < runs_.size(); ++i) {
     const Run& r = runs_[i];
     const int64_t off = i == at.run ? at.off : 0;
@@ -285,29 +323,31 @@ void RequestLog::window_key(Pos at, int64_t origin, std::vector<int64_t>* key) c
 }
 
 int64_t RequestLog::last_accept() const {
-  if (runs_.empty()) return std::numeric_limits<int64_t>::min();
+  if (begin_ >= runs_.size()) return std::numeric_limits<int64_t>::min();
   const Run& r = runs_.back();
   return r.a + (r.n - 1) * r.da;
 }
 
 void RequestLog::prune(int64_t t) {
   const Pos p = first_relevant(t);
-  touch(0);
+  pruned_ = true;
   if (p.run >= runs_.size()) {
-    runs_.clear();
-    return;
+    begin_ = runs_.size(), begin_off_ = 0;
+  } else {
+    begin_ = p.run, begin_off_ = p.off;
   }
-  if (p.off > 0) {
-    Run& r = runs_[p.run];
-    r.a += p.off * r.da, r.d += p.off * r.dd, r.f += p.off * r.df;
-    r.n -= p.off;
-  }
-  runs_.erase(runs_.begin(), runs_.begin() + static_cast<std::ptrdiff_t>(p.run));
+  // Erased once they are half the log (each erase then moves no more runs than were pruned) or when
+  // few runs are left. Not while marked unless very many: rewind() would need a copy of every run
+  // (the look-ahead's marks are short; the next prune after them erases).
+  const std::size_t left = runs_.size() - begin_;
+  if (marked_ ? (begin_ >= 65536 && begin_ >= left) : (begin_ > 0 && (left <= 64 || begin_ >= left))) compact();
 }
 
 void RequestLog::shift(int64_t by) {
-  touch(0);
-  for (Run& r : runs_) {
+  // The pruned runs are never read again (rewind() brings back only runs as at the mark).
+  touch(begin_);
+  for (auto r_it = runs_.begin() + static_cast<std::ptrdiff_t>(begin_); r_it != runs_.end(); ++r_it) {
+    Run& r = *r_it;
     r.a += by, r.d += by, r.f += by;
     if (r.pd != kMin) r.pd += by;
     if (r.pf != kMin) r.pf += by;
@@ -315,9 +355,43 @@ void RequestLog::shift(int64_t by) {
 }
 
 void RequestLog::encode(int64_t fl, int64_t mfl, int64_t ref, std::vector<int64_t>* key) const {
-  RunEncoder enc(key);
+  // RunEncoder's code (the tests' reference), written through a pointer into room sized up front
+  // with the encoder's state in locals: the key holds every run still in flight or ahead, hundreds
+  // on small arrays, and push_back plus the members' reloads (a key store may alias them) cost
+  // several times the arithmetic.
   const Pos q = first_not_free(mfl);
   const Pos cut = first_accepted_from(mfl);  // not before q: accepted from mfl on = free after it
+  // Words at most: the count, the first request, two (length, differences) per piece; a clamped
+  // run is cut into up to five pieces.
+  std::size_t pieces = 0;
+  if (q.run < runs_.size()) {
+    const std::size_t last_clamped = std::min(cut.run, runs_.size() - 1);
+    pieces = 5 * (last_clamped - q.run + 1) + (runs_.size() - cut.run);
+  }
+  // Written into scratch that only grows (resizing the key would zero-fill the bound first), then
+  // appended in one copy.
+  thread_local std::vector<int64_t> scratch;
+  if (scratch.size() < 4 + 8 * pieces) scratch.resize(2 * (4 + 8 * pieces));
+  int64_t* const count = scratch.data();
+  int64_t* w = count + 1;
+  int64_t kept = 0, pa = 0, pd = 0, pf = 0, da = 0, dd = 0, df = 0, run = 0;
+  auto bulk = [&](int64_t n, int64_t xa, int64_t xd, int64_t xf) {
+    if (n <= 0) return;
+    if (!(run > 0 && xa == da && xd == dd && xf == df)) {
+      if (run > 0) w[0] = run, w[1] = da, w[2] = dd, w[3] = df, w += 4;
+      da = xa, dd = xd, df = xf, run = 0;
+    }
+    run += n;
+    pa += n * xa, pd += n * xd, pf += n * xf, kept += n;
+  };
+  auto one = [&](int64_t a, int64_t d, int64_t f) {
+    if (kept == 0) {
+      w[0] = a, w[1] = d, w[2] = f, w += 3;
+      pa = a, pd = d, pf = f, kept = 1;
+      return;
+    }
+    bulk(1, a - pa, d - pd, f - pf);
+  };
   // Before the cut (in flight at mfl): a run's requests clamped, in pieces where each of the three
   // cycles is either clamped throughout or a progression (what one() per request would code).
   for (std::size_t i = q.run; i < runs_.size() && i <= cut.run; ++i) {
@@ -333,14 +407,15 @@ void RequestLog::encode(int64_t fl, int64_t mfl, int64_t ref, std::vector<int64_
       return v <= c ? from : std::min(to, (v0 - c - dv - 1) / -dv);
     };
     int64_t cuts[6] = {from, to, turn(r.a, r.da, fl - 1), turn(r.d, r.dd, fl), turn(r.f, r.df, fl), turn(r.f, r.df, mfl)};
-    std::sort(cuts, cuts + 6);
+    for (int k = 1; k < 6; ++k)  // insertion sort: std::sort of six calls memmove per insertion
+      for (int j = k; j > 0 && cuts[j] < cuts[j - 1]; --j) std::swap(cuts[j], cuts[j - 1]);
     for (int k = 0; k + 1 < 6; ++k) {
       const int64_t j = cuts[k], n = cuts[k + 1] - j;
       if (n <= 0 || j < from || j >= to) continue;
       const int64_t a = r.a + j * r.da, d = r.d + j * r.dd, f = r.f + j * r.df;
       if (f <= mfl) continue;  // accepted before mfl and free: as good as pruned
-      enc.one(std::max(a, fl - 1) - ref, std::max(d, fl) - ref, std::max(f, fl) - ref);
-      enc.bulk(n - 1, a > fl - 1 ? r.da : 0, d > fl ? r.dd : 0, f > fl ? r.df : 0);
+      one(std::max(a, fl - 1) - ref, std::max(d, fl) - ref, std::max(f, fl) - ref);
+      bulk(n - 1, a > fl - 1 ? r.da : 0, d > fl ? r.dd : 0, f > fl ? r.df : 0);
     }
   }
   // From the cut on: nothing is clamped, whole runs at once.
@@ -348,10 +423,12 @@ void RequestLog::encode(int64_t fl, int64_t mfl, int64_t ref, std::vector<int64_
     const Run& r = runs_[i];
     const int64_t from = i == cut.run ? cut.off : 0;
     if (from >= r.n) continue;
-    enc.one(r.a + from * r.da - ref, r.d + from * r.dd - ref, r.f + from * r.df - ref);
-    enc.bulk(r.n - 1 - from, r.da, r.dd, r.df);
+    one(r.a + from * r.da - ref, r.d + from * r.dd - ref, r.f + from * r.df - ref);
+    bulk(r.n - 1 - from, r.da, r.dd, r.df);
   }
-  enc.finish();
+  if (run > 0) w[0] = run, w[1] = da, w[2] = dd, w[3] = df, w += 4;
+  *count = kept;
+  key->insert(key->end(), count, w);
 }
 
 }  // namespace acv

@@ -70,7 +70,7 @@ class RequestLog {
     int64_t off = 0;  // request within the run
   };
 
-  std::size_t runs() const { return runs_.size(); }
+  std::size_t runs() const { return runs_.size() - begin_; }
   Pos end() const { return Pos{runs_.size(), 0}; }
   // The first request whose prefix free maximum exceeds t: every request before it is free by t.
   Pos first_not_free(int64_t t) const;
@@ -107,19 +107,26 @@ class RequestLog {
   // Contract: from mark() on the log notes the runs it changes, so that rewind() brings it back to
   // its runs at mark() (and goes on noting from there) without a copy of the unchanged ones;
   // unmark() stops noting. Appends, truncations and merges at the end cost only what they change.
-  void mark() { marked_ = true, mark_size_ = touched_ = runs_.size(), saved_.clear(), marked2_ = false, saved2_.clear(); }
+  void mark() {
+    marked_ = true, mark_size_ = touched_ = runs_.size(), saved_.clear(), marked2_ = false, saved2_.clear();
+    mark_begin_ = begin_, mark_begin_off_ = begin_off_, pruned_ = false;
+  }
   void rewind();
   void unmark() { marked_ = false, saved_.clear(), marked2_ = false, saved2_.clear(); }
   // The same one level further in, while marked: rewind2() brings the log back to its runs at
   // mark2() and ends it; mark(), rewind() and unmark() end it too.
-  void mark2() { marked2_ = true, mark2_size_ = touched2_ = runs_.size(), saved2_.clear(); }
+  void mark2() {
+    marked2_ = true, mark2_size_ = touched2_ = runs_.size(), saved2_.clear();
+    mark2_begin_ = begin_, mark2_begin_off_ = begin_off_;
+  }
   void rewind2();
   // Appends what changed since mark(): the runs from the first changed one on (those before it
   // are as at mark()). Equal codes of one log since one mark() mean equal requests.
   void since_mark(std::vector<int64_t>* out) const;
   // Acceptance cycle of the last request (INT64_MIN when empty).
   int64_t last_accept() const;
-  // Drops the requests before first_relevant(t) (free by t and accepted before it).
+  // Drops the requests before first_relevant(t) (free by t and accepted before it): they are skipped
+  // (begin_) and the runs before them erased once they are half the log.
   void prune(int64_t t);
   void shift(int64_t by);
   // The extrapolation key of the requests still relevant at floor `fl` with port floor `mfl` >= fl,
@@ -132,6 +139,17 @@ class RequestLog {
     int64_t a, d, f, n, da, dd, df;
     int64_t pd, pf;  // prefix maxima through the run's last request
   };
+  // The first request not pruned.
+  Pos begin() const { return Pos{begin_, begin_off_}; }
+  // p, or begin() when p is before it.
+  Pos clamp(Pos p) const { return (p.run < begin_ || (p.run == begin_ && p.off < begin_off_)) ? begin() : p; }
+  // Requests of run i before the first not pruned (begin_off_ in the first run, else 0).
+  int64_t first_in(std::size_t i) const { return i == begin_ ? begin_off_ : 0; }
+  // Before a change to the last run: when it is the first run with pruned requests, drops them from
+  // it, so that it is the run it would be had they been erased (push() re-derives its differences).
+  void trim_first_if_last();
+  // Erases the runs before begin_.
+  void compact();
   // Runs from `i` on are about to change: since mark(), keep the ones not yet kept.
   void touch(std::size_t i) {
     if (marked_ && i < touched_) keep(i);
@@ -145,6 +163,13 @@ class RequestLog {
   int64_t prev_pf() const;
 
   std::vector<Run> runs_;
+  // Pruned: the runs before begin_ and the first begin_off_ requests of run begin_ (an index into
+  // runs_, all of whose Pos are). Kept until compact(): erasing them on every prune moved the log.
+  std::size_t begin_ = 0;
+  int64_t begin_off_ = 0;
+  std::size_t mark_begin_ = 0, mark2_begin_ = 0;
+  int64_t mark_begin_off_ = 0, mark2_begin_off_ = 0;
+  bool pruned_ = false;  // prune() since mark(): since_mark() codes from the first request then
   // Since mark(): runs [touched_, mark_size_) as they were then, in saved_ (runs before touched_
   // are unchanged).
   bool marked_ = false;

@@ -60,6 +60,36 @@ namespace {
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+// A one-trip loop of instructions only (the k-chunk loop of a one-chunk block, a one-k-tile chunk)
+// becomes its instructions, its index 0 in their operands: the same command stream, but the
+// estimator keys such a loop on every entry of the loops around it, which costs more than its
+// one or two instructions (README.md, "Estimator cost"). Inner loops first, so that a one-trip
+// loop left with instructions only is inlined too.
+void inline_one_trip_leaves(Loop* loop, int depth) {
+  std::vector<Statement> body;
+  body.reserve(loop->body.size());
+  for (Statement& st : loop->body) {
+    if (!st.loop) {
+      body.push_back(std::move(st));
+      continue;
+    }
+    Loop& inner = *st.loop;
+    inline_one_trip_leaves(&inner, depth + 1);
+    const bool leaf = std::none_of(inner.body.begin(), inner.body.end(), [](const Statement& s) { return s.loop != nullptr; });
+    if (inner.trips != 1 || !leaf) {
+      body.push_back(std::move(st));
+      continue;
+    }
+    for (Statement& s : inner.body) {
+      for (Expr& e : s.instr.operands)
+        e.terms.erase(std::remove_if(e.terms.begin(), e.terms.end(), [&](const auto& t) { return t.first == depth + 1; }),
+                      e.terms.end());
+      body.push_back(std::move(s));
+    }
+  }
+  loop->body = std::move(body);
+}
+
 }  // namespace
 
 // Candidates: both operand tiles per output tile (the only choice under mapping: per_tile), or one
@@ -257,7 +287,7 @@ Program SystolicAccelerator::map(const Layer& layer, const AccelConfig& config) 
     auto tile_half = [&](const Expr& mt, const Expr& nt) { return (grp * (nm * nn) + mt * nn + nt) % 2; };
     auto a_half = [&](const Expr& mt, int64_t kc) { return nc == 1 ? (grp * nm + mt) % 2 : Expr(kc); };
     auto b_half = [&](const Expr& mt, const Expr& nt, int64_t kc) { return nc == 1 ? tile_half(mt, nt) : Expr(kc); };
-    auto load_a_chunk = [&](const Expr& mt, int64_t m_len, int64_t kc) {
+    auto load_a_chunk = [&](const Expr& mt, const Expr& m_len, int64_t kc) {
       return make_instruction(
           kDmaLoad,
           {kIbuf, a_half(mt, kc), a_group + mt * (tm * g.k) + Expr(kc * nkc0 * r), m_len, r, g.k, chunk_len(kc), r});
@@ -275,8 +305,7 @@ Program SystolicAccelerator::map(const Layer& layer, const AccelConfig& config) 
                                                     release_a ? last_k : Expr(0), last_k, kin * r, kin * m_len})});
     };
     struct Next {
-      Expr mt;
-      int64_t m_len;
+      Expr mt, m_len;
     };
     auto output_tile = [&](const Expr& mt, int64_t m_len, const Expr& nt, int depth, bool first, bool last,
                            const Next* next) {
@@ -303,13 +332,20 @@ Program SystolicAccelerator::map(const Layer& layer, const AccelConfig& config) 
       for (Statement& st : output_tile(mt, m_len, nn - 1, 3, false, true, next)) out.push_back(std::move(st));
       return out;
     };
+    // With a ragged last m-tile every full one loads a next one's first A chunk, its rows
+    // min(tm, M - (m + 1) * tm): one loop, not the last full m-tile peeled (the estimator would
+    // evaluate that copy whole; its inner loops are other loops to it).
     const int64_t full = g.m / tm, rem = g.m % tm;
     std::vector<Statement> group = {load_a_chunk(0, full > 0 ? tm : rem, 0), load_b_chunk(0, 0, 0)};
-    const Next next_full{idx(2) + 1, tm};
-    if (full > 1) group.push_back(make_loop("m", full - 1, m_tile(idx(2), tm, &next_full)));
-    const Next next_rem{Expr(full), rem};
-    group.push_back(make_loop("m_full_last", 1, m_tile(Expr(full - 1), tm, rem > 0 ? &next_rem : nullptr)));
-    if (rem > 0) group.push_back(make_loop("m_last", 1, m_tile(Expr(full), rem, nullptr)));
+    if (rem > 0) {
+      const Next next{idx(2) + 1, len(g.m, tm, idx(2) + 1)};
+      if (full > 0) group.push_back(make_loop("m", full, m_tile(idx(2), tm, &next)));
+      group.push_back(make_loop("m_last", 1, m_tile(Expr(full), rem, nullptr)));
+    } else {
+      const Next next{idx(2) + 1, tm};
+      if (full > 1) group.push_back(make_loop("m", full - 1, m_tile(idx(2), tm, &next)));
+      group.push_back(make_loop("m_full_last", 1, m_tile(Expr(full - 1), tm, nullptr)));
+    }
     body.push_back(make_loop("g", g.groups, group));
   } else {
     // WS with B's K x C block resident: loop depths 1 group, 2 n-tile, 3 m-tile, 4 K-chunk, 5
@@ -345,6 +381,7 @@ Program SystolicAccelerator::map(const Layer& layer, const AccelConfig& config) 
   prog.top.name = "layer";
   prog.top.trips = 1;
   prog.top.body = std::move(body);
+  inline_one_trip_leaves(&prog.top, 0);
   prog.regions = gemm_regions(lay, !ws);
   prog.dram_bytes = lay.end;
   return prog;

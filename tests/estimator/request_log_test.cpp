@@ -174,6 +174,76 @@ TEST_CASE("request log searches, truncation, pruning and shifts agree with the f
   }
 }
 
+TEST_CASE("the key of a long log, appended to a key already begun, equals the request-by-request code",
+          "[estimator][request_log]") {
+  // encode() writes into room sized from the runs (hundreds on small arrays) and then appends it:
+  // long and short logs in turn, clamped and not, after words already in the key.
+  std::mt19937 rng(53);
+  for (int trial = 0; trial < 40; ++trial) {
+    const auto reqs = random_requests(rng, trial % 2 == 0 ? 2000 : 20);
+    RequestLog log;
+    log.append(reqs.data(), reqs.size());
+    const int64_t lo = reqs.front().accept, hi = reqs.back().accept;
+    const int64_t mfl = lo + static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1));
+    const int64_t fl = mfl - static_cast<int64_t>(rng() % 30);
+    std::vector<int64_t> key = {7, 8, 9};
+    log.encode(fl, mfl, 11, &key);
+    std::vector<int64_t> want = {7, 8, 9};
+    const auto ref = reference_key(reqs, fl, mfl, 11);
+    want.insert(want.end(), ref.begin(), ref.end());
+    CHECK(key == want);
+  }
+}
+
+TEST_CASE("a log pruned step by step while requests are appended, marked and rewound between, keeps what the flat "
+          "list keeps",
+          "[estimator][request_log]") {
+  // prune() only skips the requests and erases them once they are most of the log: long enough here
+  // for many erasures; marks in between undo prunes and truncations.
+  std::mt19937 rng(59);
+  for (int trial = 0; trial < 3; ++trial) {
+    std::vector<MemRequest> ref = random_requests(rng, 300);
+    RequestLog log;
+    log.append(ref.data(), ref.size());
+    int64_t t = ref.front().accept;
+    for (int step = 0; step < 400; ++step) {
+      // New requests after the last (what the next steps place).
+      auto more = random_requests(rng, 1 + static_cast<int>(rng() % 30));
+      const int64_t by = (ref.empty() ? t : std::max(t, ref.back().accept)) - more.front().accept;
+      for (MemRequest& r : more) r = MemRequest(r.accept + by, r.done + by, r.free + by);
+      log.append(more.data(), more.size());
+      ref.insert(ref.end(), more.begin(), more.end());
+      if (rng() % 3 == 0) {
+        log.mark();
+        const auto at_mark = flat(log);
+        log.prune(t + static_cast<int64_t>(rng() % 200));
+        if (rng() % 2 == 0) log.truncate(log.first_accepted_from(t + static_cast<int64_t>(rng() % 300)));
+        log.rewind();
+        CHECK(same(flat(log), at_mark));
+        log.unmark();
+      }
+      t += static_cast<int64_t>(rng() % 90);  // about as fast as the requests come: the log stays short
+      log.prune(t);
+      // The flat list drops the requests before the first in flight at t or accepted from t on.
+      std::size_t keep_from = ref.size();
+      int64_t pf = std::numeric_limits<int64_t>::min();
+      for (std::size_t i = 0; i < ref.size(); ++i) {
+        pf = std::max(pf, ref[i].free);
+        if (pf > t || ref[i].accept >= t) {
+          keep_from = i;
+          break;
+        }
+      }
+      ref.erase(ref.begin(), ref.begin() + static_cast<std::ptrdiff_t>(keep_from));
+      REQUIRE(same(flat(log), ref));
+      CHECK(log.last_accept() == (ref.empty() ? std::numeric_limits<int64_t>::min() : ref.back().accept));
+      std::vector<int64_t> key;
+      log.encode(t - 3, t, 1, &key);
+      CHECK(key == reference_key(ref, t - 3, t, 1));
+    }
+  }
+}
+
 TEST_CASE("a different request sequence gives a different key", "[estimator][request_log]") {
   std::vector<MemRequest> a = {{0, 10, 11}, {1, 11, 12}, {2, 12, 13}, {3, 13, 14}};
   auto b = a;

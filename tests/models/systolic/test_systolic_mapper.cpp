@@ -269,6 +269,68 @@ TEST_CASE("the reuse mapping with A resident computes the golden reference: one 
   check_matches_golden(conv(4 * n, 6, 6, 4 * n + 2, 1, 1, 0, 2), cfg);  // two groups of the same
 }
 
+namespace {
+// Loops below `loop` of one trip that hold instructions only.
+int one_trip_leaves(const Loop& loop) {
+  int n = 0;
+  for (const Statement& st : loop.body) {
+    if (!st.loop) continue;
+    const bool leaf = std::none_of(st.loop->body.begin(), st.loop->body.end(),
+                                   [](const Statement& s) { return s.loop != nullptr; });
+    n += (st.loop->trips == 1 && leaf) + one_trip_leaves(*st.loop);
+  }
+  return n;
+}
+// Instructions written in the nest (each once, loop trips not multiplied out).
+int64_t written_instructions(const Loop& loop) {
+  int64_t n = 0;
+  for (const Statement& st : loop.body) n += st.loop ? written_instructions(*st.loop) : 1;
+  return n;
+}
+}  // namespace
+
+TEST_CASE("the Program holds no one-trip loop of instructions only (the estimator keys every loop entry)",
+          "[systolic][mapper]") {
+  // One k-tile per output tile (per tile), a one-chunk resident block (OS), chunks of one k-tile and
+  // one middle n-tile (WS, A resident): each made such loops before; the stream is unchanged.
+  const int64_t n = 4;
+  struct Case {
+    AccelConfig cfg;
+    Layer layer;
+  };
+  const std::vector<Case> cases = {{config(n, "os", 40), gemm(10, 9, 8)},
+                                   {config(n, "ws", 40), gemm(10, 9, n)},
+                                   {config(n, "os", 40, "reuse"), gemm(20, 12, 8)},
+                                   {config(n, "ws", 40, "reuse"), gemm(60, 3 * n - 1, 2 * n)},
+                                   {config(n, "ws", 40, "reuse"), gemm(60, 3 * n - 1, n)}};
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const Case& c = cases[i];
+    CAPTURE(i);
+    const Program p = SystolicAccelerator().map(c.layer, c.cfg);
+    CHECK(one_trip_leaves(p.top) == 0);
+    check_matches_golden(c.layer, c.cfg);
+  }
+}
+
+TEST_CASE("a ragged last m-tile costs the A-resident WS Program no more written instructions than whole ones",
+          "[systolic][mapper]") {
+  // The full m-tiles load the next one's first A chunk of min(tm, M - (m + 1) tm) rows in one loop,
+  // instead of peeling the last full m-tile (a copy the estimator evaluates whole).
+  using namespace systolic;
+  const int64_t n = 4;
+  const AccelConfig cfg = config(n, "ws", 40, "reuse");
+  const Tiling ragged = choose_tiling(read_params(cfg), 124, 11, 2 * n);
+  const Tiling whole = choose_tiling(read_params(cfg), 128, 11, 2 * n);
+  REQUIRE(ragged.resident == Resident::kA);
+  REQUIRE(whole.resident == Resident::kA);
+  REQUIRE(ragged.tm == 32);  // 3 m-tiles of 32 rows and one of 28
+  REQUIRE(whole.tm == 32);
+  SystolicAccelerator accel;
+  CHECK(written_instructions(accel.map(gemm(124, 11, 2 * n), cfg).top) ==
+        written_instructions(accel.map(gemm(128, 11, 2 * n), cfg).top));
+  check_matches_golden(gemm(124, 11, 2 * n), cfg);
+}
+
 TEST_CASE("the functional model fills a half rep by rep with a two-level dma_load", "[systolic][mapper]") {
   const int64_t n = 4, m = 5;
   const std::vector<uint8_t> image = test::rep_load_dram(n, m);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -1309,6 +1310,7 @@ class Evaluator {
     const auto out = reaches_out_.find(&loop);
     const int64_t reach = out == reaches_out_.end() ? -1 : out->second;
     cont_addr_.clear();
+    shared_mask_ = loop_shared(loop);
     if (reach >= 0) append_continuation(depth, reach, &key, &cont_addr_);
     relative_to_anchors(rows_at, sig_end, &key);
     const int64_t ref = s_.max_end;
@@ -1365,6 +1367,36 @@ class Evaluator {
     x.anchor = entry_anchor;
   }
 
+  // The storages that the address operands an instruction of `opcode` reads (own or carried) may
+  // index where one of them indexes more than one (BoundOpcode::address_shared).
+  uint64_t opcode_shared(int opcode) const {
+    const BoundOpcode& bo = a_.opcodes[static_cast<std::size_t>(opcode)];
+    uint64_t m = 0;
+    for (uint64_t x : bo.address_shared) m |= x;
+    for (const auto& [src, pf] : bo.carried) {
+      if (src < 0) continue;
+      const auto& sh = a_.opcodes[static_cast<std::size_t>(src)].address_shared;
+      if (static_cast<std::size_t>(pf) < sh.size()) m |= sh[static_cast<std::size_t>(pf)];
+    }
+    return m;
+  }
+  // opcode_shared() over the instructions of `loop`, nested ones included.
+  uint64_t loop_shared(const Loop& loop) {
+    auto [it, fresh] = loop_shared_.try_emplace(&loop, 0);
+    if (fresh) {
+      std::vector<const Loop*> todo{&loop};
+      while (!todo.empty()) {
+        const Loop* l = todo.back();
+        todo.pop_back();
+        for (const auto& st : l->body) {
+          if (st.loop) todo.push_back(st.loop.get());
+          else it->second |= opcode_shared(st.instr.opcode);
+        }
+      }
+    }
+    return it->second;
+  }
+
   // The unbounded storage Program operand `pf` of opcode `op` addresses, or -1.
   int address_of(std::size_t op, int pf) const {
     const auto& ad = a_.opcodes[op].address;
@@ -1384,13 +1416,27 @@ class Evaluator {
     std::vector<char>& have = anchored_;
     have.assign(a_.storages.size(), 0);
     int64_t* k = key->data();
+    // Storages that one address operand of the loop or its continuation may index (shared_mask_)
+    // shift together: one anchor, on the least of them, in whole banks of each.
+    const uint64_t shared = shared_mask_;
+    const std::size_t head = shared ? static_cast<std::size_t>(__builtin_ctzll(shared)) : 0;
+    auto group = [&](std::size_t st) { return st < 64 && (shared >> st & 1) ? head : st; };
+    auto group_banks = [&](std::size_t g) {
+      int64_t b = 1;
+      for (std::size_t st = 0; st < a_.storages.size(); ++st)
+        if (group(st) == g) b = std::lcm(b, a_.storages[st].banks);
+      return b;
+    };
+    for (std::size_t st = 0; st < pinned_.size(); ++st)
+      if (pinned_[st]) pinned_[group(st)] = 1;
     for (const auto& [pos, st] : addr_pos_) {
-      const auto u = static_cast<std::size_t>(st);
-      if (pinned_[u] || have[u]) continue;
-      const int64_t banks = a_.storages[u].banks;
-      anchor_[u] = k[pos] - ((k[pos] % banks) + banks) % banks;
-      have[u] = 1;
+      const std::size_t g = group(static_cast<std::size_t>(st));
+      if (pinned_[g] || have[g]) continue;
+      const int64_t banks = group_banks(g);
+      anchor_[g] = k[pos] - ((k[pos] % banks) + banks) % banks;
+      have[g] = 1;
     }
+    for (std::size_t st = 0; st < anchor_.size(); ++st) anchor_[st] = anchor_[group(st)], have[st] = have[group(st)];
     for (const auto& [pos, st] : addr_pos_) k[pos] -= anchor_[static_cast<std::size_t>(st)];
     for (const auto& [pos, st] : cont_addr_) k[pos] -= anchor_[static_cast<std::size_t>(st)];
     // Locations: per unbounded storage, a count of runs, then (lo, n, times) per run.
@@ -1567,6 +1613,7 @@ class Evaluator {
       for (std::size_t d = 0; d < w.size(); ++d) cont_idx_[d] = w[d].i;
       const Instruction& ins = w.back().loop->body[w.back().pos].instr;
       key->push_back(ins.opcode);
+      if (addr) shared_mask_ |= opcode_shared(ins.opcode);
       const BoundOpcode& bo = a_.opcodes[static_cast<std::size_t>(ins.opcode)];
       for (int f : bo.relevant) {
         const auto u = static_cast<std::size_t>(f);
@@ -1619,6 +1666,8 @@ class Evaluator {
   std::vector<std::pair<std::size_t, int>> addr_pos_, cont_addr_;
   std::vector<char> pinned_, anchored_;
   std::vector<int64_t> anchor_;
+  uint64_t shared_mask_ = 0;                                // of the loop being keyed
+  std::unordered_map<const Loop*, uint64_t> loop_shared_;  // loop_shared() per loop
   std::unordered_map<const Loop*, int64_t> reaches_out_;  // loops a look-ahead went past the end of: its longest run
   std::vector<int64_t> cont_idx_;               // scratch of append_continuation()
   std::unordered_map<const Loop*, LoopMemoStats> relative_stats_;  // address-relative keying per loop

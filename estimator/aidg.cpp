@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -1293,18 +1294,25 @@ class Evaluator {
     }
     std::vector<int64_t>& key = loop_key_;
     make_key(nullptr, 0, &key);
+    const std::size_t rows_at = layout_.fixed_key_size();
     key.push_back(reinterpret_cast<intptr_t>(&loop));
     key.push_back(depth);
     std::vector<int64_t>& trips = loop_trips_;
     trips.assign(static_cast<std::size_t>(depth) + 2, 1);
     trips[static_cast<std::size_t>(depth)] = loop.trips;
-    loop_signature(a_, loop, depth, depth, idx_.data(), &trips, &key);
+    addr_pos_.clear();
+    pinned_.assign(a_.storages.size(), 0);
+    loop_signature(a_, loop, depth, depth, idx_.data(), &trips, &key, &addr_pos_, &pinned_);
+    const std::size_t sig_end = key.size();
     for (const auto& l : latched_) key.insert(key.end(), l.begin(), l.end());
     // A loop whose look-aheads went past its end is keyed with the instructions after it as far as
     // they ran (the most so far; an evaluation that runs further is not recorded under this key).
     const auto out = reaches_out_.find(&loop);
     const int64_t reach = out == reaches_out_.end() ? -1 : out->second;
-    if (reach >= 0) append_continuation(depth, reach, &key);
+    cont_addr_.clear();
+    shared_mask_ = loop_shared(loop);
+    if (reach >= 0) append_continuation(depth, reach, &key, &cont_addr_);
+    relative_to_anchors(rows_at, sig_end, &key);
     const int64_t ref = s_.max_end;
     if (const LoopMemo::Exit* x = loop_memo_.find(&loop, key)) {
       // As evaluating it would: what its look-aheads crossed and how far they ran.
@@ -1320,8 +1328,18 @@ class Evaluator {
         std::copy(v, v + l.size(), l.begin());
         v += l.size();
       }
+      // Entered at addresses shifted from the recorded entry's: so is everything it left.
+      for (std::size_t st = 0; st < anchor_.size(); ++st) {
+        const int64_t d = anchor_[st] - x->anchor[st];
+        if (d == 0) continue;
+        s_.open[st].translate(d);
+        for (std::size_t op = 0; op < latched_.size(); ++op)
+          for (int pf : a_.opcodes[op].latch)
+            if (address_of(op, pf) == static_cast<int>(st)) latched_[op][static_cast<std::size_t>(pf)] += d;
+      }
       return;
     }
+    const std::vector<int64_t> entry_anchor = anchor_;
     const std::vector<int64_t> busy_before = s_.busy;
     std::vector<int64_t> own_key = key;  // loop_key_ is reused by the loops inside
     const int outer_end = crossed_end_, outer_seg = crossed_seg_;
@@ -1346,6 +1364,98 @@ class Evaluator {
     for (std::size_t b = 0; b < x.busy.size(); ++b) x.busy[b] -= busy_before[b];
     x.latched.clear();
     for (const auto& l : latched_) x.latched.insert(x.latched.end(), l.begin(), l.end());
+    x.anchor = entry_anchor;
+  }
+
+  // The storages that the address operands an instruction of `opcode` reads (own or carried) may
+  // index where one of them indexes more than one (BoundOpcode::address_shared).
+  uint64_t opcode_shared(int opcode) const {
+    const BoundOpcode& bo = a_.opcodes[static_cast<std::size_t>(opcode)];
+    uint64_t m = 0;
+    for (uint64_t x : bo.address_shared) m |= x;
+    for (const auto& [src, pf] : bo.carried) {
+      if (src < 0) continue;
+      const auto& sh = a_.opcodes[static_cast<std::size_t>(src)].address_shared;
+      if (static_cast<std::size_t>(pf) < sh.size()) m |= sh[static_cast<std::size_t>(pf)];
+    }
+    return m;
+  }
+  // opcode_shared() over the instructions of `loop`, nested ones included.
+  uint64_t loop_shared(const Loop& loop) {
+    auto [it, fresh] = loop_shared_.try_emplace(&loop, 0);
+    if (fresh) {
+      std::vector<const Loop*> todo{&loop};
+      while (!todo.empty()) {
+        const Loop* l = todo.back();
+        todo.pop_back();
+        for (const auto& st : l->body) {
+          if (st.loop) todo.push_back(st.loop.get());
+          else it->second |= opcode_shared(st.instr.opcode);
+        }
+      }
+    }
+    return it->second;
+  }
+
+  // The unbounded storage Program operand `pf` of opcode `op` addresses, or -1.
+  int address_of(std::size_t op, int pf) const {
+    const auto& ad = a_.opcodes[op].address;
+    return static_cast<std::size_t>(pf) < ad.size() ? ad[static_cast<std::size_t>(pf)] : -1;
+  }
+
+  // A loop's memo key relative to an anchor per unbounded storage: the outer part of the first plain
+  // address operand into it, rounded down to a whole number of banks (the banks an access uses stay).
+  // Its locations (the runs from `rows_at`), the plain address operands of the signature, the
+  // carried addresses (after `sig_end`) and the continuation's addresses into it are written minus the
+  // anchor: two entries with equal keys differ by one shift of each storage's addresses, and an
+  // address operand is used only as the whole index of accesses to its storage (BoundOpcode::address),
+  // so the loop runs alike, at addresses moved by that shift. A storage that an address operand with a
+  // modulo or clamp reaches (pinned_) stays absolute; sets anchor_.
+  void relative_to_anchors(std::size_t rows_at, std::size_t sig_end, std::vector<int64_t>* key) {
+    anchor_.assign(a_.storages.size(), 0);
+    std::vector<char>& have = anchored_;
+    have.assign(a_.storages.size(), 0);
+    int64_t* k = key->data();
+    // Storages that one address operand of the loop or its continuation may index (shared_mask_)
+    // shift together: one anchor, on the least of them, in whole banks of each.
+    const uint64_t shared = shared_mask_;
+    const std::size_t head = shared ? static_cast<std::size_t>(__builtin_ctzll(shared)) : 0;
+    auto group = [&](std::size_t st) { return st < 64 && (shared >> st & 1) ? head : st; };
+    auto group_banks = [&](std::size_t g) {
+      int64_t b = 1;
+      for (std::size_t st = 0; st < a_.storages.size(); ++st)
+        if (group(st) == g) b = std::lcm(b, a_.storages[st].banks);
+      return b;
+    };
+    for (std::size_t st = 0; st < pinned_.size(); ++st)
+      if (pinned_[st]) pinned_[group(st)] = 1;
+    for (const auto& [pos, st] : addr_pos_) {
+      const std::size_t g = group(static_cast<std::size_t>(st));
+      if (pinned_[g] || have[g]) continue;
+      const int64_t banks = group_banks(g);
+      anchor_[g] = k[pos] - ((k[pos] % banks) + banks) % banks;
+      have[g] = 1;
+    }
+    for (std::size_t st = 0; st < anchor_.size(); ++st) anchor_[st] = anchor_[group(st)], have[st] = have[group(st)];
+    for (const auto& [pos, st] : addr_pos_) k[pos] -= anchor_[static_cast<std::size_t>(st)];
+    for (const auto& [pos, st] : cont_addr_) k[pos] -= anchor_[static_cast<std::size_t>(st)];
+    // Locations: per unbounded storage, a count of runs, then (lo, n, times) per run.
+    std::size_t p = rows_at;
+    for (std::size_t st = 0; st < a_.storages.size(); ++st) {
+      if (a_.storages[st].locations != 0) continue;
+      const int64_t runs = k[p++];
+      for (int64_t r = 0; r < runs; ++r, p += 5) k[p] -= anchor_[st];
+    }
+    // Carried operands, as appended after the signature.
+    p = sig_end;
+    for (std::size_t op = 0; op < latched_.size(); ++op) {
+      for (int pf : a_.opcodes[op].latch) {
+        const int st = address_of(op, pf);
+        if (st >= 0) k[p + static_cast<std::size_t>(pf)] -= anchor_[static_cast<std::size_t>(st)];
+      }
+      p += latched_[op].size();
+    }
+    for (std::size_t st = 0; st < have.size(); ++st) key->push_back(have[st]);
   }
 
   void eval_loop_body(const Loop& loop, int depth) {
@@ -1484,7 +1594,8 @@ class Evaluator {
   // frames_[depth - 1]) can see after it, appended to its memo key: those instructions' opcodes and
   // timing-relevant operands, and where the walk to each leaves a segment or loop around it
   // (crossed_seg_ / crossed_end_ as a look-ahead going that far would note them).
-  void append_continuation(int depth, int64_t reach, std::vector<int64_t>* key) {
+  void append_continuation(int depth, int64_t reach, std::vector<int64_t>* key,
+                           std::vector<std::pair<std::size_t, int>>* addr = nullptr) {
     std::vector<Walk>& w = scan_;
     w.clear();
     for (int d = 0; d < depth; ++d) {
@@ -1502,10 +1613,13 @@ class Evaluator {
       for (std::size_t d = 0; d < w.size(); ++d) cont_idx_[d] = w[d].i;
       const Instruction& ins = w.back().loop->body[w.back().pos].instr;
       key->push_back(ins.opcode);
-      for (int f : a_.opcodes[static_cast<std::size_t>(ins.opcode)].relevant)
-        key->push_back(static_cast<std::size_t>(f) < ins.operands.size()
-                           ? operand_value(ins.operands[static_cast<std::size_t>(f)], cont_idx_.data())
-                           : 0);
+      if (addr) shared_mask_ |= opcode_shared(ins.opcode);
+      const BoundOpcode& bo = a_.opcodes[static_cast<std::size_t>(ins.opcode)];
+      for (int f : bo.relevant) {
+        const auto u = static_cast<std::size_t>(f);
+        if (addr && u < ins.operands.size() && u < bo.address.size() && bo.address[u] >= 0) addr->emplace_back(key->size(), bo.address[u]);
+        key->push_back(u < ins.operands.size() ? operand_value(ins.operands[u], cont_idx_.data()) : 0);
+      }
       key->insert(key->end(), {crossed_seg_, crossed_end_});
     }
     key->insert(key->end(), {static_cast<int64_t>(key->size() - at), -1});
@@ -1547,6 +1661,13 @@ class Evaluator {
   std::size_t cur_op_ = 0;                     // opcode of the running instruction
   AddressFrame* rel_ = nullptr;  // the innermost address-relative segment looking for its repeat
   LoopMemo loop_memo_;
+  // Scratch of eval_loop() / relative_to_anchors(): address positions in the key (signature,
+  // continuation), storages kept absolute, the anchors of the key last made and which were set.
+  std::vector<std::pair<std::size_t, int>> addr_pos_, cont_addr_;
+  std::vector<char> pinned_, anchored_;
+  std::vector<int64_t> anchor_;
+  uint64_t shared_mask_ = 0;                                // of the loop being keyed
+  std::unordered_map<const Loop*, uint64_t> loop_shared_;  // loop_shared() per loop
   std::unordered_map<const Loop*, int64_t> reaches_out_;  // loops a look-ahead went past the end of: its longest run
   std::vector<int64_t> cont_idx_;               // scratch of append_continuation()
   std::unordered_map<const Loop*, LoopMemoStats> relative_stats_;  // address-relative keying per loop

@@ -83,6 +83,7 @@ void note_other(const Expression& e, const std::function<std::pair<int, int>(int
 // is the whole index of an access to a storage with unbounded locations.
 void find_address_operands(const IsaSpec& isa, BoundArch* b) {
   AddressUse uses;
+  std::map<std::pair<int, int>, std::vector<int>> indexed;  // the storages each operand indexes
   for (std::size_t op = 0; op < b->opcodes.size(); ++op) {
     const BoundOpcode& bo = b->opcodes[op];
     if (!bo.cls) continue;
@@ -103,7 +104,7 @@ void find_address_operands(const IsaSpec& isa, BoundArch* b) {
           const bool open = b->storages[static_cast<std::size_t>(a.storage)].locations == 0;
           if (v && v->kind == VarKind::Field && open) {
             const auto o = operand_of(v->index);
-            if (o.first >= 0) note_use(&uses, o, a.storage);
+            if (o.first >= 0) note_use(&uses, o, a.storage), indexed[o].push_back(a.storage);
           } else {
             note_other(a.index, operand_of, &uses);
           }
@@ -121,6 +122,15 @@ void find_address_operands(const IsaSpec& isa, BoundArch* b) {
   for (const auto& u : uses) {
     BoundOpcode& bo = b->opcodes[static_cast<std::size_t>(u.first.first)];
     if (u.second >= 0 && !bo.address.empty()) bo.address[static_cast<std::size_t>(u.first.second)] = u.second;
+  }
+  for (const auto& [o, sts] : indexed) {
+    BoundOpcode& bo = b->opcodes[static_cast<std::size_t>(o.first)];
+    const auto pf = static_cast<std::size_t>(o.second);
+    if (pf >= bo.address.size() || bo.address[pf] < 0) continue;
+    if (bo.address_shared.size() < bo.address.size()) bo.address_shared.assign(bo.address.size(), 0);
+    uint64_t mask = 0;
+    for (int st : sts) mask |= st < 64 ? uint64_t{1} << st : ~uint64_t{0};
+    if (mask & (mask - 1)) bo.address_shared[pf] = mask;
   }
 }
 

@@ -64,6 +64,9 @@ struct BoundOpcode {
   // so shifting it shifts those accesses and nothing else: loops that stride through a storage
   // repeat up to that shift (address-relative extrapolation, docs/arch-description.md).
   std::vector<int> address;
+  // Program operand index -> the storages (bit mask) an address operand indexes when it indexes more
+  // than one (a row of one or the other, by a flag; `address` names the first), else 0. Empty: none.
+  std::vector<uint64_t> address_shared;
 };
 
 struct BoundArch {

@@ -134,6 +134,9 @@ class StateLayout {
   // How many words longer the last key would be with one entry per location instead of per run (the
   // keying cost tests were measured on such keys).
   int64_t extra_words() const { return extra_words_; }
+  // Where the unbounded storages' locations start in a key made without a frame: per storage a
+  // count of runs, then (lo, n, three times) per run.
+  std::size_t fixed_key_size() const { return fixed_key_size_; }
 
  private:
   const BoundArch& a_;

@@ -149,6 +149,10 @@ class LocationMap {
       else r_.push_back(x);
     }
   }
+  // Moves every location by `d` (a memo exit reused at other addresses).
+  void translate(int64_t d) {
+    for (auto& x : r_) x.lo += d;
+  }
   void swap(LocationMap& o) {
     r_.swap(o.r_);
     std::swap(rows_, o.rows_);

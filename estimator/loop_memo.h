@@ -16,9 +16,13 @@ namespace acv {
 // Timing-relevant operands of a loop's instructions (nested ones included) as seen from its entry at
 // depth `target` (enclosing indices in idx[]): what the outer indices contribute, reduced to what
 // decides the values inside the loop (the residue of modulo operands, the bound of clamped ones that
-// stay clamped). `trips`: scratch, trips per depth.
+// stay clamped). `trips`: scratch, trips per depth. With `addr`: the positions in `key` of the outer
+// parts of address operands that shift with it inside the loop (no clamp; a modulo that does not wrap
+// there), with their storage; `pinned` (one per storage) gets 1 for a storage that another address
+// operand reaches.
 void loop_signature(const BoundArch& a, const Loop& loop, int target, int loop_depth, const int64_t* idx,
-                    std::vector<int64_t>* trips, std::vector<int64_t>* key);
+                    std::vector<int64_t>* trips, std::vector<int64_t>* key,
+                    std::vector<std::pair<std::size_t, int>>* addr = nullptr, std::vector<char>* pinned = nullptr);
 
 class LoopMemo {
  public:
@@ -29,6 +33,9 @@ class LoopMemo {
     // The least depths whose segment / loop its look-aheads went past, and their longest run.
     int crossed_seg = std::numeric_limits<int>::max(), crossed_end = std::numeric_limits<int>::max();
     int64_t walked = 0;
+    // Per unbounded storage, the address its key was taken relative to (0: absolute), so that a
+    // later entry equal up to a shift of addresses moves the exit's locations and addresses by it.
+    std::vector<int64_t> anchor;
   };
   // Whether entering `loop` is worth a key: while it pays (one entry in five hits) and the state is
   // cheap to copy.

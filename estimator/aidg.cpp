@@ -1404,8 +1404,8 @@ class Evaluator {
     return it->second;
   }
 
-  // passive_[op]: no instruction of the loop or of its keyed continuation is of opcode `op` or
-  // carries an operand from it. Such an opcode's carried operands are neither read nor changed by
+  // passive_[op]: no instruction of the loop is of opcode `op` or carries an operand from it, nor one
+  // of its keyed continuation before the continuation's first instruction of `op`. Such an opcode's carried operands are neither read nor changed by
   // the loop's evaluation (its look-aheads included, as far as the key's continuation): they are
   // left out of the key and kept as they are on a hit. gemmini OS: the preload's accumulator address
   // shifts by other amounts than the scratchpad rows an mvin loop fills.
@@ -1431,7 +1431,14 @@ class Evaluator {
         if (src >= 0) passive_[static_cast<std::size_t>(src)] = 0;
     };
     for (int op : it->second) use(op);
-    for (int op : cont_ops_) use(op);
+    // The continuation runs only in look-aheads, which undo what they latch: an opcode whose next
+    // instruction there comes before any instruction that carries from it is dead at the entry.
+    written_.assign(a_.opcodes.size(), 0);
+    for (int op : cont_ops_) {
+      for (const auto& [src, pf] : a_.opcodes[static_cast<std::size_t>(op)].carried)
+        if (src >= 0 && !written_[static_cast<std::size_t>(src)]) passive_[static_cast<std::size_t>(src)] = 0;
+      written_[static_cast<std::size_t>(op)] = 1;
+    }
   }
 
   // The unbounded storage Program operand `pf` of opcode `op` addresses, or -1.
@@ -1710,6 +1717,7 @@ class Evaluator {
   std::unordered_map<const Loop*, std::vector<int>> loop_ops_;  // mark_passive(): the opcodes of a loop
   std::vector<int> cont_ops_;                   // ... and of its keyed continuation
   std::vector<char> passive_;                   // mark_passive()
+  std::vector<char> written_;                   // scratch of mark_passive()
   std::unordered_map<const Loop*, int64_t> reaches_out_;  // loops a look-ahead went past the end of: its longest run
   std::vector<int64_t> cont_idx_;               // scratch of append_continuation()
   std::unordered_map<const Loop*, LoopMemoStats> relative_stats_;  // address-relative keying per loop

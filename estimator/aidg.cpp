@@ -1405,10 +1405,10 @@ class Evaluator {
   }
 
   // passive_[op]: no instruction of the loop is of opcode `op` or carries an operand from it, nor one
-  // of its keyed continuation before the continuation's first instruction of `op`. Such an opcode's carried operands are neither read nor changed by
-  // the loop's evaluation (its look-aheads included, as far as the key's continuation): they are
-  // left out of the key and kept as they are on a hit. gemmini OS: the preload's accumulator address
-  // shifts by other amounts than the scratchpad rows an mvin loop fills.
+  // of its keyed continuation before the continuation's first instruction of `op`. The loop's
+  // evaluation (its look-aheads included, as far as the key's continuation) neither reads nor changes
+  // such an opcode's carried operands: they are left out of the key and kept as they are on a hit.
+  // gemmini OS: the preload's accumulator address shifts unlike the rows an mvin loop fills.
   void mark_passive(const Loop& loop) {
     auto [it, fresh] = loop_ops_.try_emplace(&loop);
     if (fresh) {

@@ -1303,16 +1303,20 @@ class Evaluator {
     addr_pos_.clear();
     pinned_.assign(a_.storages.size(), 0);
     loop_signature(a_, loop, depth, depth, idx_.data(), &trips, &key, &addr_pos_, &pinned_);
-    const std::size_t sig_end = key.size();
-    for (const auto& l : latched_) key.insert(key.end(), l.begin(), l.end());
     // A loop whose look-aheads went past its end is keyed with the instructions after it as far as
     // they ran (the most so far; an evaluation that runs further is not recorded under this key).
     const auto out = reaches_out_.find(&loop);
     const int64_t reach = out == reaches_out_.end() ? -1 : out->second;
     cont_addr_.clear();
+    cont_ops_.clear();
     shared_mask_ = loop_shared(loop);
     if (reach >= 0) append_continuation(depth, reach, &key, &cont_addr_);
-    relative_to_anchors(rows_at, sig_end, &key);
+    // Carried operands, but those of opcodes the loop never reads nor writes (passive_).
+    mark_passive(loop);
+    const std::size_t carried_at = key.size();
+    for (std::size_t op = 0; op < latched_.size(); ++op)
+      if (!passive_[op]) key.insert(key.end(), latched_[op].begin(), latched_[op].end());
+    relative_to_anchors(rows_at, carried_at, &key);
     const int64_t ref = s_.max_end;
     if (const LoopMemo::Exit* x = loop_memo_.find(&loop, key)) {
       // As evaluating it would: what its look-aheads crossed and how far they ran.
@@ -1323,9 +1327,11 @@ class Evaluator {
       s_ = x->state;  // reuses s_'s buffers
       shift(ref);
       for (std::size_t b = 0; b < loop_busy_.size(); ++b) s_.busy[b] = loop_busy_[b] + x->busy[b];
+      // Operands of passive opcodes stay as they were at this entry: the loop does not touch them.
       const int64_t* v = x->latched.data();
-      for (auto& l : latched_) {
-        std::copy(v, v + l.size(), l.begin());
+      for (std::size_t op = 0; op < latched_.size(); ++op) {
+        auto& l = latched_[op];
+        if (!passive_[op]) std::copy(v, v + l.size(), l.begin());
         v += l.size();
       }
       // Entered at addresses shifted from the recorded entry's: so is everything it left.
@@ -1334,6 +1340,7 @@ class Evaluator {
         if (d == 0) continue;
         s_.open[st].translate(d);
         for (std::size_t op = 0; op < latched_.size(); ++op)
+          if (!passive_[op])
           for (int pf : a_.opcodes[op].latch)
             if (address_of(op, pf) == static_cast<int>(st)) latched_[op][static_cast<std::size_t>(pf)] += d;
       }
@@ -1397,6 +1404,43 @@ class Evaluator {
     return it->second;
   }
 
+  // passive_[op]: no instruction of the loop is of opcode `op` or carries an operand from it, nor one
+  // of its keyed continuation before the continuation's first instruction of `op`. The loop's
+  // evaluation (its look-aheads included, as far as the key's continuation) neither reads nor changes
+  // such an opcode's carried operands: they are left out of the key and kept as they are on a hit.
+  // gemmini OS: the preload's accumulator address shifts unlike the rows an mvin loop fills.
+  void mark_passive(const Loop& loop) {
+    auto [it, fresh] = loop_ops_.try_emplace(&loop);
+    if (fresh) {
+      std::vector<const Loop*> todo{&loop};
+      while (!todo.empty()) {
+        const Loop* l = todo.back();
+        todo.pop_back();
+        for (const auto& st : l->body) {
+          if (st.loop) todo.push_back(st.loop.get());
+          else it->second.push_back(st.instr.opcode);
+        }
+      }
+      std::sort(it->second.begin(), it->second.end());
+      it->second.erase(std::unique(it->second.begin(), it->second.end()), it->second.end());
+    }
+    passive_.assign(a_.opcodes.size(), 1);
+    auto use = [&](int op) {
+      passive_[static_cast<std::size_t>(op)] = 0;
+      for (const auto& [src, pf] : a_.opcodes[static_cast<std::size_t>(op)].carried)
+        if (src >= 0) passive_[static_cast<std::size_t>(src)] = 0;
+    };
+    for (int op : it->second) use(op);
+    // The continuation runs only in look-aheads, which undo what they latch: an opcode whose next
+    // instruction there comes before any instruction that carries from it is dead at the entry.
+    written_.assign(a_.opcodes.size(), 0);
+    for (int op : cont_ops_) {
+      for (const auto& [src, pf] : a_.opcodes[static_cast<std::size_t>(op)].carried)
+        if (src >= 0 && !written_[static_cast<std::size_t>(src)]) passive_[static_cast<std::size_t>(src)] = 0;
+      written_[static_cast<std::size_t>(op)] = 1;
+    }
+  }
+
   // The unbounded storage Program operand `pf` of opcode `op` addresses, or -1.
   int address_of(std::size_t op, int pf) const {
     const auto& ad = a_.opcodes[op].address;
@@ -1446,9 +1490,10 @@ class Evaluator {
       const int64_t runs = k[p++];
       for (int64_t r = 0; r < runs; ++r, p += 5) k[p] -= anchor_[st];
     }
-    // Carried operands, as appended after the signature.
+    // Carried operands, as appended after the signature and continuation (passive opcodes left out).
     p = sig_end;
     for (std::size_t op = 0; op < latched_.size(); ++op) {
+      if (passive_[op]) continue;
       for (int pf : a_.opcodes[op].latch) {
         const int st = address_of(op, pf);
         if (st >= 0) k[p + static_cast<std::size_t>(pf)] -= anchor_[static_cast<std::size_t>(st)];
@@ -1613,6 +1658,7 @@ class Evaluator {
       for (std::size_t d = 0; d < w.size(); ++d) cont_idx_[d] = w[d].i;
       const Instruction& ins = w.back().loop->body[w.back().pos].instr;
       key->push_back(ins.opcode);
+      cont_ops_.push_back(ins.opcode);
       if (addr) shared_mask_ |= opcode_shared(ins.opcode);
       const BoundOpcode& bo = a_.opcodes[static_cast<std::size_t>(ins.opcode)];
       for (int f : bo.relevant) {
@@ -1668,6 +1714,10 @@ class Evaluator {
   std::vector<int64_t> anchor_;
   uint64_t shared_mask_ = 0;                                // of the loop being keyed
   std::unordered_map<const Loop*, uint64_t> loop_shared_;  // loop_shared() per loop
+  std::unordered_map<const Loop*, std::vector<int>> loop_ops_;  // mark_passive(): the opcodes of a loop
+  std::vector<int> cont_ops_;                   // ... and of its keyed continuation
+  std::vector<char> passive_;                   // mark_passive()
+  std::vector<char> written_;                   // scratch of mark_passive()
   std::unordered_map<const Loop*, int64_t> reaches_out_;  // loops a look-ahead went past the end of: its longest run
   std::vector<int64_t> cont_idx_;               // scratch of append_continuation()
   std::unordered_map<const Loop*, LoopMemoStats> relative_stats_;  // address-relative keying per loop

@@ -1387,29 +1387,8 @@ class Evaluator {
     }
     return m;
   }
-  // opcode_shared() over the instructions of `loop`, nested ones included.
-  uint64_t loop_shared(const Loop& loop) {
-    auto [it, fresh] = loop_shared_.try_emplace(&loop, 0);
-    if (fresh) {
-      std::vector<const Loop*> todo{&loop};
-      while (!todo.empty()) {
-        const Loop* l = todo.back();
-        todo.pop_back();
-        for (const auto& st : l->body) {
-          if (st.loop) todo.push_back(st.loop.get());
-          else it->second |= opcode_shared(st.instr.opcode);
-        }
-      }
-    }
-    return it->second;
-  }
-
-  // passive_[op]: no instruction of the loop is of opcode `op` or carries an operand from it, nor one
-  // of its keyed continuation before the continuation's first instruction of `op`. The loop's
-  // evaluation (its look-aheads included, as far as the key's continuation) neither reads nor changes
-  // such an opcode's carried operands: they are left out of the key and kept as they are on a hit.
-  // gemmini OS: the preload's accumulator address shifts unlike the rows an mvin loop fills.
-  void mark_passive(const Loop& loop) {
+  // The opcodes of the instructions of `loop`, nested ones included: sorted, once each.
+  const std::vector<int>& loop_opcodes(const Loop& loop) {
     auto [it, fresh] = loop_ops_.try_emplace(&loop);
     if (fresh) {
       std::vector<const Loop*> todo{&loop};
@@ -1424,13 +1403,28 @@ class Evaluator {
       std::sort(it->second.begin(), it->second.end());
       it->second.erase(std::unique(it->second.begin(), it->second.end()), it->second.end());
     }
+    return it->second;
+  }
+  // opcode_shared() over the instructions of `loop`, nested ones included.
+  uint64_t loop_shared(const Loop& loop) {
+    uint64_t m = 0;
+    for (int op : loop_opcodes(loop)) m |= opcode_shared(op);
+    return m;
+  }
+
+  // passive_[op]: no instruction of the loop is of opcode `op` or carries an operand from it, nor one
+  // of its keyed continuation before the continuation's first instruction of `op`. The loop's
+  // evaluation (its look-aheads included, as far as the key's continuation) neither reads nor changes
+  // such an opcode's carried operands: they are left out of the key and kept as they are on a hit.
+  // gemmini OS: the preload's accumulator address shifts unlike the rows an mvin loop fills.
+  void mark_passive(const Loop& loop) {
     passive_.assign(a_.opcodes.size(), 1);
     auto use = [&](int op) {
       passive_[static_cast<std::size_t>(op)] = 0;
       for (const auto& [src, pf] : a_.opcodes[static_cast<std::size_t>(op)].carried)
         if (src >= 0) passive_[static_cast<std::size_t>(src)] = 0;
     };
-    for (int op : it->second) use(op);
+    for (int op : loop_opcodes(loop)) use(op);
     // The continuation runs only in look-aheads, which undo what they latch: an opcode whose next
     // instruction there comes before any instruction that carries from it is dead at the entry.
     written_.assign(a_.opcodes.size(), 0);
@@ -1713,8 +1707,7 @@ class Evaluator {
   std::vector<char> pinned_, anchored_;
   std::vector<int64_t> anchor_;
   uint64_t shared_mask_ = 0;                                // of the loop being keyed
-  std::unordered_map<const Loop*, uint64_t> loop_shared_;  // loop_shared() per loop
-  std::unordered_map<const Loop*, std::vector<int>> loop_ops_;  // mark_passive(): the opcodes of a loop
+  std::unordered_map<const Loop*, std::vector<int>> loop_ops_;  // loop_opcodes() per loop
   std::vector<int> cont_ops_;                   // ... and of its keyed continuation
   std::vector<char> passive_;                   // mark_passive()
   std::vector<char> written_;                   // scratch of mark_passive()

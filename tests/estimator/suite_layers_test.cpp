@@ -60,6 +60,24 @@ void check_suite(const std::string& suite_file) {
   }
 }
 
+// A ResNet-18 layer on one config, estimated in full and with `options` (an extrapolated estimate).
+struct LayerEstimates {
+  Estimate full, fast;
+};
+LayerEstimates estimate_resnet18_layer(const std::string& config_file, const std::string& name,
+                                       const EstimateOptions& options = {}) {
+  const AccelConfig config = load_accel_config(source(config_file));
+  const std::unique_ptr<Accelerator> accel = AcceleratorRegistry::create(config.accelerator);
+  const Workload workload = load_workload(source("models/workloads/Resnet18.csv"));
+  const auto layer = std::find_if(workload.layers.begin(), workload.layers.end(), [&](const Layer& l) { return l.name == name; });
+  REQUIRE(layer != workload.layers.end());
+  const Program p = accel->map(*layer, config);
+  const BoundArch arch = bind_arch(load_arch_description(config.description), config_values(config), p);
+  EstimateOptions full;
+  full.full = true;
+  return {estimate(arch, p, full), estimate(arch, p, options)};
+}
+
 }  // namespace
 
 TEST_CASE("extrapolation equals full evaluation on every layer of the systolic sign-off suite, every config") {
@@ -121,18 +139,9 @@ TEST_CASE("extrapolation equals full evaluation on every layer of the plasticine
 // responses hold the latest end for the first iterations, and keys made then (relative to it) could
 // never repeat and used up the segment's keys before the state did.
 TEST_CASE("a loop that runs while earlier loads hold the latest end is extrapolated once it holds it") {
-  const AccelConfig config = load_accel_config(source("models/gemmini/configs/gemmini-16x16-os-auto.yaml"));
-  const std::unique_ptr<Accelerator> accel = AcceleratorRegistry::create(config.accelerator);
-  const Workload workload = load_workload(source("models/workloads/Resnet18.csv"));
-  const auto layer = std::find_if(workload.layers.begin(), workload.layers.end(), [](const Layer& l) { return l.name == "Conv2_1a"; });
-  REQUIRE(layer != workload.layers.end());
-  const Program p = accel->map(*layer, config);
-  const BoundArch arch = bind_arch(load_arch_description(config.description), config_values(config), p);
-  EstimateOptions full, explain;
-  full.full = true;
+  EstimateOptions explain;
   explain.explain = true;
-  const Estimate a = estimate(arch, p, full);
-  const Estimate b = estimate(arch, p, explain);
+  const auto [a, b] = estimate_resnet18_layer("models/gemmini/configs/gemmini-16x16-os-auto.yaml", "Conv2_1a", explain);
   CHECK(a.cycles == b.cycles);
   CHECK(a.busy == b.busy);
   const auto kc = std::find_if(b.kernels.begin(), b.kernels.end(), [](const KernelInfo& k) { return k.loop == "kc" && k.depth == 7; });
@@ -145,17 +154,7 @@ TEST_CASE("a loop that runs while earlier loads hold the latest end is extrapola
 // entry only from where the last repeat began evaluated each of them 12 iterations: 5,452
 // instructions for the layer.
 TEST_CASE("a loop whose later entries settle at once is keyed from their first iterations") {
-  const AccelConfig config = load_accel_config(source("models/gemmini/configs/gemmini-8x8-ws.yaml"));
-  const std::unique_ptr<Accelerator> accel = AcceleratorRegistry::create(config.accelerator);
-  const Workload workload = load_workload(source("models/workloads/Resnet18.csv"));
-  const auto layer = std::find_if(workload.layers.begin(), workload.layers.end(), [](const Layer& l) { return l.name == "Conv3_1b"; });
-  REQUIRE(layer != workload.layers.end());
-  const Program p = accel->map(*layer, config);
-  const BoundArch arch = bind_arch(load_arch_description(config.description), config_values(config), p);
-  EstimateOptions full;
-  full.full = true;
-  const Estimate a = estimate(arch, p, full);
-  const Estimate b = estimate(arch, p, EstimateOptions{});
+  const auto [a, b] = estimate_resnet18_layer("models/gemmini/configs/gemmini-8x8-ws.yaml", "Conv3_1b");
   CHECK(a.cycles == b.cycles);
   CHECK(a.busy == b.busy);
   INFO(b.evaluated_instructions << " of " << b.represented_instructions << " instructions evaluated");
@@ -167,18 +166,8 @@ TEST_CASE("a loop whose later entries settle at once is keyed from their first i
 // absolute rows and addresses they missed the loop memo (4,172 instructions for the layer); keyed
 // relative to an anchor address per storage, the same state shifted comes from the memo, moved.
 TEST_CASE("a loop entered again at shifted scratchpad addresses comes from the memo") {
-  const AccelConfig config = load_accel_config(source("models/gemmini/configs/gemmini-8x8-ws.yaml"));
-  const std::unique_ptr<Accelerator> accel = AcceleratorRegistry::create(config.accelerator);
-  const Workload workload = load_workload(source("models/workloads/Resnet18.csv"));
   for (const char* name : {"Conv3_1b", "Conv4_1a"}) {
-    const auto layer = std::find_if(workload.layers.begin(), workload.layers.end(), [&](const Layer& l) { return l.name == name; });
-    REQUIRE(layer != workload.layers.end());
-    const Program p = accel->map(*layer, config);
-    const BoundArch arch = bind_arch(load_arch_description(config.description), config_values(config), p);
-    EstimateOptions full;
-    full.full = true;
-    const Estimate a = estimate(arch, p, full);
-    const Estimate b = estimate(arch, p, EstimateOptions{});
+    const auto [a, b] = estimate_resnet18_layer("models/gemmini/configs/gemmini-8x8-ws.yaml", name);
     INFO(name << ": " << b.evaluated_instructions << " of " << b.represented_instructions << " instructions evaluated");
     CHECK(a.cycles == b.cycles);
     CHECK(a.busy == b.busy);

@@ -829,6 +829,7 @@ class Evaluator {
     if (field_src_.size() < fields_.size()) field_src_.resize(fields_.size()), field_stamp_.resize(fields_.size());
     ++stamp_;
     observed_.clear();
+    held_.clear();
     cur_op_ = static_cast<std::size_t>(ins.opcode);
     for (std::size_t f = 0; f < nf; ++f) {
       if (!bo.field_used[f]) continue;
@@ -933,6 +934,14 @@ class Evaluator {
     // A queue that holds its entry until the instruction is done frees it after the last step.
     if (deferred_q_ >= 0) release_queue(deferred_q_, ready);
     deferred_q_ = -1;
+    // Held units' instances free when the instruction's last step ends.
+    for (const Held& h : held_) {
+      slot(h.inst) = inst_end;
+      s_.busy[static_cast<std::size_t>(h.unit)] += inst_end - h.from;
+      if (trace_)
+        why_[static_cast<std::size_t>(h.inst)] = "unit '" + obj_name(h.unit) + "' held by #" + num() + " until its end";
+    }
+    held_.clear();
     if (light_) {
       // The command port accepts it when its first stage passes it on (backpressure holds it there).
       int64_t issue = first_start_;
@@ -1007,6 +1016,16 @@ class Evaluator {
       if (ob.in_order) later(&s, &why, slot(last_start), why_[static_cast<std::size_t>(last_start)]);
     }
     if (ob.in_order) s = std::max(s, slot(last_start));
+    // A held unit's instance: the earliest free one, kept until the instruction ends (run_one()).
+    int held = -1;
+    if (step && step->hold >= 0) {
+      const int hb = layout_.obj_base(static_cast<std::size_t>(step->hold));
+      held = hb;
+      for (int64_t k = 1; k < a_.objects[static_cast<std::size_t>(step->hold)].instances; ++k)
+        if (slot(hb + static_cast<int>(k)) < slot(held)) held = hb + static_cast<int>(k);
+      if (trace_) later(&s, &why, slot(held), why_[static_cast<std::size_t>(held)]);
+      s = std::max(s, slot(held));
+    }
     reads_.clear();
     writes_.clear();
     if (step) {
@@ -1091,6 +1110,7 @@ class Evaluator {
     if (pending >= 0 && a_.objects[static_cast<std::size_t>(pending)].release_at_end) deferred_q_ = pending;
     const int64_t was_free = slot(inst);  // writes `at: free` take effect here
     slot(inst) = s + occ;
+    if (held >= 0) held_.push_back(Held{held, step->hold, s});
     slot(last_start) = s;
     if (trace_) {
       why_[static_cast<std::size_t>(inst)] = "unit '" + obj_name(o) + "' busy with #" + num() + " (occupancy " + std::to_string(occ) + ")";
@@ -1723,6 +1743,12 @@ class Evaluator {
   std::vector<std::vector<StepPlan>> plans_;  // per opcode (step_plan())
   StepPlan plan_scratch_;
   int deferred_q_ = -1;
+  // Instances of held units taken by the running instruction's steps (StepSpec::hold), from when.
+  struct Held {
+    int inst, unit;
+    int64_t from;
+  };
+  std::vector<Held> held_;
   std::vector<Access> reads_, writes_;
   MemoryPort port_;
   // acv diff's schedule (trace_): why each slot holds its time, the instruction being traced, and

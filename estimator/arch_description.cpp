@@ -429,6 +429,14 @@ class DescriptionParser {
       s.memory.start = m.has("start") ? field_expr(m["start"], fields, false) : Expression::constant(0);
       if (m.has("interval")) s.memory.interval = field_expr(m["interval"], fields, false);
     }
+    if (n.has("hold")) {
+      const std::string held = n["hold"].as_string();
+      s.hold = find_object(held);
+      if (s.hold < 0) n["hold"].fail("unknown unit '" + held + "'");
+      if (d_->objects[static_cast<std::size_t>(s.hold)].kind != ObjectKind::Unit)
+        n["hold"].fail("'" + held + "' is a stage or queue, not a unit");
+      if (s.hold == s.unit) n["hold"].fail("a step cannot hold its own unit '" + held + "'");
+    }
     if (n.has("when")) s.when = field_expr(n["when"], s.has_memory ? own : fields, false);
     if (n.has("latency")) s.latency = field_expr(n["latency"], fields, s.has_memory);
     if (n.has("ii")) s.ii = field_expr(n["ii"], fields, s.has_memory);
@@ -471,7 +479,7 @@ class DescriptionParser {
         names.push_back(name);
       }
     }
-    const std::vector<std::string> step_keys = {"unit", "when", "latency", "ii", "reads", "writes", "memory"};
+    const std::vector<std::string> step_keys = {"unit", "when", "latency", "ii", "hold", "reads", "writes", "memory"};
     if (n.has("steps")) {
       std::vector<std::string> allowed = {"fields", "carried", "steps", "macs"};
       n.check_keys(allowed);

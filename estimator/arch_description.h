@@ -107,6 +107,9 @@ struct StepSpec {
   Expression when;
   Expression latency;
   Expression ii;
+  // `hold`: a unit whose instances are a pool (e.g. dependency records): the step waits for a free
+  // instance and keeps it until the instruction's last step ends (-1: none).
+  int hold = -1;
   std::vector<AccessSpec> reads, writes;
   bool has_memory = false;
   MemoryAccessSpec memory;

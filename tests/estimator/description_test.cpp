@@ -203,3 +203,16 @@ TEST_CASE("a memory's priority names units, each once; anything else is an error
   CHECK_THROWS_WITH(parse_arch_description(base + "{latency: 1, bytes_per_cycle: 1, priority: st}\n", "p.yaml"),
                     Catch::Contains("p.yaml:9"));
 }
+
+TEST_CASE("a step's hold names another unit; anything else is an error at its line", "[description]") {
+  const std::string base = "stages:\n  d: {}\nunits:\n  a: {from: d}\n  pool: {instances: 2}\ninstructions:\n  op:\n    steps:\n      - ";
+  const auto d = parse_arch_description(base + "{unit: a, hold: pool}\n", "h.yaml");
+  CHECK(d->classes[0].steps[0].hold >= 0);
+  CHECK(d->objects[static_cast<std::size_t>(d->classes[0].steps[0].hold)].name == "pool");
+  CHECK_THROWS_WITH(parse_arch_description(base + "{unit: a, hold: nope}\n", "h.yaml"),
+                    Catch::Contains("h.yaml:9") && Catch::Contains("unknown unit 'nope'"));
+  CHECK_THROWS_WITH(parse_arch_description(base + "{unit: a, hold: d}\n", "h.yaml"),
+                    Catch::Contains("h.yaml:9") && Catch::Contains("'d' is a stage or queue"));
+  CHECK_THROWS_WITH(parse_arch_description(base + "{unit: a, hold: a}\n", "h.yaml"),
+                    Catch::Contains("h.yaml:9") && Catch::Contains("cannot hold its own unit"));
+}

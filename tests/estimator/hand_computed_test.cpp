@@ -329,3 +329,27 @@ instructions:
     CHECK(e.top_loops[1] == std::make_pair(std::string("second"), int64_t{20}));
   }
 }
+
+TEST_CASE("a held unit's instances are taken at a step's start and kept until the instruction ends") {
+  // Gemmini's execute records: a compute takes one of two records when it starts streaming (1
+  // cycle per op) and keeps it until its result is written 5 cycles later (a latency-only step).
+  const auto isa = make_isa({{"op", {}}});
+  const std::string yaml = R"(
+units:
+  stream: {latency: 1}
+  drain: {pipelined: true}
+  records: {instances: 2}
+instructions:
+  op:
+    steps:
+      - {unit: stream, hold: records}
+      - {unit: drain, latency: 5}
+)";
+  const Program p = program(isa, {instr(0, {}), instr(0, {}), instr(0, {}), instr(0, {})});
+  // #0 streams 0-1, done at 6; #1 1-2, done 7; #2 waits for #0's record: 6-7, done 12; #3 for #1's:
+  // 7-8, done 13. Without the hold the stream would run 0-4 and the last op end at 9.
+  const Estimate e = run(yaml, p);
+  CHECK(e.cycles == 13);
+  // Each record is busy from its op's stream start to its end.
+  CHECK(e.busy.at("records") == 4 * 6);
+}

@@ -35,12 +35,13 @@ TEST_CASE("ultratrail TLM equals the golden reference and the RTL's cycles per n
   const Workload w = load_workload(kRoot + "/models/workloads/" + net + ".yaml");
   const auto accel = AcceleratorRegistry::create("ultratrail");
   const NetworkProgram np = accel->map_network(w, config);
-  const std::vector<uint8_t> dram = accel->network_dram_image(w, config, 9);
+  const NetworkGolden golden = accel->network_golden(w, config, 9);
+  const std::vector<uint8_t>& dram = golden.dram;
   const SimulationOutput rtl = RtlDriverRegistry::create("ultratrail")->run(np.program, config, dram, RtlRunOptions{});
   for (const TlmMode mode : {TlmMode::LooselyTimed, TlmMode::ApproximatelyTimed}) {
     CAPTURE(to_string(mode));
     const SimulationOutput out = run_tlm(np.program, config, dram, mode);
-    CHECK(accel->check_network_output(w, config, 9, out.dram).empty());
+    CHECK(accel->read_network_output(w, config, out.dram) == golden.expected);
     CHECK(out.cycles == rtl.cycles);
     for (std::size_t i = 0; i < np.layers.size(); ++i) {
       const std::string key = "layer." + std::to_string(i) + ".cycles";

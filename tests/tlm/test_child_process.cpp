@@ -1,8 +1,14 @@
 // run_in_child_process: results and errors cross the process boundary; a crash is a BackendError.
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <thread>
 
 #include "models/common/error.h"
 #include "tlm/common/child_process.h"
@@ -39,6 +45,27 @@ TEST_CASE("a crashed child is a BackendError naming how it died") {
                     Catch::Matchers::Contains("signal 11"));
   CHECK_THROWS_WITH(run_in_child_process([]() -> SimulationOutput { std::_Exit(9); }),
                     Catch::Matchers::Contains("exit status 9"));
+}
+
+TEST_CASE("children are reaped after their result arrives: none is left behind") {
+  for (int i = 0; i < 5; ++i) {
+    const SimulationOutput out = run_in_child_process([i] {
+      SimulationOutput o;
+      o.cycles = i;
+      o.dram.assign(300000, static_cast<uint8_t>(i));
+      return o;
+    });
+    CHECK(out.cycles == i);
+    CHECK(out.dram.back() == i);
+  }
+  // The last children may still be exiting; none may stay a zombie once they have.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (exiting_child_processes() > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  CHECK(exiting_child_processes() == 0);
+  int status = 0;
+  CHECK(::waitpid(-1, &status, WNOHANG) == -1);  // no child of this process left to reap
+  CHECK(errno == ECHILD);
 }
 
 }  // namespace

@@ -47,6 +47,56 @@ TEST_CASE("a crashed child is a BackendError naming how it died") {
                     Catch::Matchers::Contains("exit status 9"));
 }
 
+TEST_CASE("with a base image only the ranges to return travel back, written over the base") {
+  std::vector<uint8_t> base(100000, 7);
+  ImageReturn image;
+  image.base = &base;
+  image.ranges = {{10, 2}, {99990, 10}};
+  const SimulationOutput out = run_in_child_process(
+      [&] {
+        SimulationOutput o;
+        o.cycles = 5;
+        o.dram = std::move(base);  // the child's copy of the parent's image
+        for (auto& b : o.dram) b = static_cast<uint8_t>(b + 1);
+        return o;
+      },
+      image);
+  CHECK(out.cycles == 5);
+  REQUIRE(out.dram.size() == 100000);
+  CHECK(out.dram[10] == 8);  // returned
+  CHECK(out.dram[11] == 8);
+  CHECK(out.dram[12] == 7);  // not returned: the base's byte
+  CHECK(out.dram[99989] == 7);
+  CHECK(out.dram[99990] == 8);
+  CHECK(out.dram[99999] == 8);
+  CHECK(base.empty());  // the result's image was moved from the base
+}
+
+TEST_CASE("a returned range outside the image, or an image of another size than the base, is a BackendError") {
+  std::vector<uint8_t> base(64, 0);
+  ImageReturn image;
+  image.base = &base;
+  image.ranges = {{60, 8}};
+  CHECK_THROWS_AS(run_in_child_process([] { return SimulationOutput{}; }, image), BackendError);
+  image.ranges = {{0, 8}};
+  CHECK_THROWS_WITH(run_in_child_process(
+                        [] {
+                          SimulationOutput o;
+                          o.dram.assign(32, 1);
+                          return o;
+                        },
+                        image),
+                    Catch::Matchers::Contains("incomplete result"));
+  CHECK_THROWS_WITH(run_in_child_process(
+                        [] {
+                          SimulationOutput o;
+                          o.dram.assign(4, 1);
+                          return o;
+                        },
+                        image),
+                    Catch::Matchers::Contains("does not hold the ranges"));
+}
+
 TEST_CASE("children are reaped after their result arrives: none is left behind") {
   for (int i = 0; i < 5; ++i) {
     const SimulationOutput out = run_in_child_process([i] {

@@ -75,6 +75,13 @@ class Reader {
     out.assign(p, p + n);
     return true;
   }
+  // `n` bytes without a length prefix: where they are.
+  bool raw(std::size_t n, const uint8_t** p) {
+    if (n > size_ - pos_) return false;
+    *p = buf_ + pos_;
+    pos_ += n;
+    return true;
+  }
   bool bytes(std::vector<uint8_t>& out) {  // the memory image: megabytes
     const uint8_t* p = nullptr;
     std::size_t n = 0;
@@ -112,12 +119,24 @@ int result_file() {
   return dup;
 }
 
-[[noreturn]] void child_main(int result_fd, int ready_fd, const std::function<SimulationOutput()>& simulate) {
+// Whether `ranges` lie inside an image of `size` bytes.
+bool inside(const std::vector<ImageRange>& ranges, std::size_t size) {
+  for (const ImageRange& r : ranges)
+    if (r.offset > size || r.bytes > size - r.offset) return false;
+  return true;
+}
+
+[[noreturn]] void child_main(int result_fd, int ready_fd, const std::function<SimulationOutput()>& simulate,
+                             const ImageReturn& image) {
   ::dup2(STDERR_FILENO, STDOUT_FILENO);  // SystemC reports go to stdout; keep the parent's stdout clean
   Writer w;  // everything but the memory image, which is written from where it is
   SimulationOutput out;
+  bool result = false;  // an Ok outcome: its memory image follows
   try {
     out = simulate();
+    if (image.base && !inside(image.ranges, out.dram.size()))
+      throw BackendError("the memory image (" + std::to_string(out.dram.size()) +
+                         " bytes) does not hold the ranges to return");
     w.u8(static_cast<uint8_t>(Outcome::Ok));
     w.i64(out.cycles);
     w.i64(static_cast<int64_t>(out.counters.size()));
@@ -126,6 +145,7 @@ int result_file() {
       w.i64(kv.second);
     }
     w.i64(static_cast<int64_t>(out.dram.size()));
+    result = true;
   } catch (const InputError& e) {
     w.u8(static_cast<uint8_t>(Outcome::InputError));
     w.str(e.what());
@@ -143,9 +163,14 @@ int result_file() {
     w.str("unknown exception");
   }
   std::fflush(stderr);
+  bool sent = w.flush(result_fd);
+  if (result && !image.base) {
+    sent = sent && write_all(result_fd, out.dram.data(), out.dram.size());
+  } else if (result) {
+    for (const ImageRange& r : image.ranges) sent = sent && write_all(result_fd, out.dram.data() + r.offset, r.bytes);
+  }
   const uint8_t ready = 1;
-  const bool sent = w.flush(result_fd) && write_all(result_fd, out.dram.data(), out.dram.size()) &&
-                    write_all(ready_fd, &ready, 1);
+  sent = sent && write_all(ready_fd, &ready, 1);
   ::_exit(sent ? 0 : 3);  // no atexit handlers or static destructors: they belong to the parent
 }
 
@@ -183,7 +208,9 @@ std::size_t exiting_child_processes() {
   return exiting.size();
 }
 
-SimulationOutput run_in_child_process(const std::function<SimulationOutput()>& simulate) {
+SimulationOutput run_in_child_process(const std::function<SimulationOutput()>& simulate, const ImageReturn& image) {
+  if (image.base && !inside(image.ranges, image.base->size()))
+    throw BackendError("run_in_child_process: a range to return lies outside the memory image");
   reap_exited_children();
   const int result_fd = result_file();
   int fds[2];
@@ -202,7 +229,7 @@ SimulationOutput run_in_child_process(const std::function<SimulationOutput()>& s
   }
   if (pid == 0) {
     ::close(fds[0]);
-    child_main(result_fd, fds[1], simulate);
+    child_main(result_fd, fds[1], simulate, image);
   }
   ::close(fds[1]);
   uint8_t ready = 0;
@@ -262,7 +289,19 @@ SimulationOutput run_in_child_process(const std::function<SimulationOutput()>& s
     ok = r.bytes(name) && r.i64(value);
     out.counters[name] = value;
   }
-  ok = ok && r.bytes(out.dram);
+  if (!image.base) {
+    ok = ok && r.bytes(out.dram);
+  } else {
+    // The child's image is the parent's with the ranges it returned written over it.
+    int64_t image_bytes = 0;
+    ok = ok && r.i64(image_bytes) && static_cast<uint64_t>(image_bytes) == image.base->size();
+    for (std::size_t i = 0; ok && i < image.ranges.size(); ++i) {
+      const uint8_t* p = nullptr;
+      ok = r.raw(image.ranges[i].bytes, &p);
+      if (ok && image.ranges[i].bytes > 0) std::memcpy(image.base->data() + image.ranges[i].offset, p, image.ranges[i].bytes);
+    }
+    if (ok) out.dram = std::move(*image.base);
+  }
   if (ok) {
     // Complete: the child wrote its result before the ready byte and exits 0 right after it.
     pid_t r = 0;

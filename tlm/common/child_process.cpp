@@ -5,10 +5,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <algorithm>
 #include <exception>
 #include <mutex>
 #include <string>
@@ -298,7 +298,8 @@ SimulationOutput run_in_child_process(const std::function<SimulationOutput()>& s
     for (std::size_t i = 0; ok && i < image.ranges.size(); ++i) {
       const uint8_t* p = nullptr;
       ok = r.raw(image.ranges[i].bytes, &p);
-      if (ok && image.ranges[i].bytes > 0) std::memcpy(image.base->data() + image.ranges[i].offset, p, image.ranges[i].bytes);
+      if (ok && image.ranges[i].bytes > 0)
+        std::memcpy(image.base->data() + image.ranges[i].offset, p, image.ranges[i].bytes);
     }
     if (ok) out.dram = std::move(*image.base);
   }

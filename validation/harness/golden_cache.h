@@ -1,4 +1,5 @@
-// Operands and golden outputs of a layer, computed once per layer shape and data seed and kept on disk.
+// Operands and golden outputs of a layer (or of a whole network: its memory image), computed once per
+// shape (network) and data seed and kept on disk.
 #pragma once
 
 #include <cstdint>

@@ -30,6 +30,16 @@ struct NetworkProgram {
   int64_t macs = 0;
 };
 
+// A network's run inputs and its reference for one data seed (Accelerator::network_golden).
+struct NetworkGolden {
+  std::vector<uint8_t> dram;      // external memory before the run, program.dram_bytes long
+  std::vector<int32_t> expected;  // the golden output, as read_network_output returns the run's
+};
+
+// Empty when `actual` equals `expected`; else where it differs first: "element i of n: got a,
+// expected b" (without the values when one of them ends there).
+std::string output_mismatch(const std::vector<int32_t>& actual, const std::vector<int32_t>& expected);
+
 class Accelerator {
  public:
   static constexpr const char* kRegistryNoun = "accelerator";
@@ -57,15 +67,15 @@ class Accelerator {
   virtual NetworkProgram map_network(const Workload& workload, const AccelConfig& /*config*/) const {
     throw MappingError("network '" + workload.name + "': this accelerator runs one layer at a time");
   }
-  // External memory before the run, with the operands of `seed`, of size program.dram_bytes.
-  virtual std::vector<uint8_t> network_dram_image(const Workload& workload, const AccelConfig& /*config*/,
-                                                  uint64_t /*seed*/) const {
+  // Contract (runs_networks): the operands of `seed` in external memory and the golden output,
+  // built together once (the network's layers share operands): a run checks against these.
+  virtual NetworkGolden network_golden(const Workload& workload, const AccelConfig& /*config*/,
+                                       uint64_t /*seed*/) const {
     throw MappingError("network '" + workload.name + "': this accelerator runs one layer at a time");
   }
-  // Empty when the network's output in `dram` equals the golden reference of `seed`; else where
-  // it differs first.
-  virtual std::string check_network_output(const Workload& workload, const AccelConfig& /*config*/,
-                                           uint64_t /*seed*/, const std::vector<uint8_t>& /*dram*/) const {
+  // The network's output read back from external memory, in NetworkGolden::expected's order.
+  virtual std::vector<int32_t> read_network_output(const Workload& workload, const AccelConfig& /*config*/,
+                                                   const std::vector<uint8_t>& /*dram*/) const {
     throw MappingError("network '" + workload.name + "': this accelerator runs one layer at a time");
   }
 };

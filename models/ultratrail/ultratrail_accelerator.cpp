@@ -85,25 +85,24 @@ NetworkProgram UltraTrailAccelerator::map_network(const Workload& workload, cons
   return np;
 }
 
-std::vector<uint8_t> UltraTrailAccelerator::network_dram_image(const Workload& workload, const AccelConfig& config,
-                                                               uint64_t seed) const {
+NetworkGolden UltraTrailAccelerator::network_golden(const Workload& workload, const AccelConfig& config,
+                                                    uint64_t seed) const {
   const Params p = read_params(config);
   const NetworkMap net = ultratrail::map_network(workload.name, workload.layers, p, config.file);
-  return ultratrail::network_dram_image(net, make_network_data(net, seed), p);
+  const NetworkData data = make_network_data(net, seed);
+  NetworkGolden g;
+  g.dram = ultratrail::network_dram_image(net, data, p);
+  const std::vector<int8_t> out = golden_network(net, data).back();
+  g.expected.assign(out.begin(), out.end());
+  return g;
 }
 
-std::string UltraTrailAccelerator::check_network_output(const Workload& workload, const AccelConfig& config,
-                                                        uint64_t seed, const std::vector<uint8_t>& dram) const {
+std::vector<int32_t> UltraTrailAccelerator::read_network_output(const Workload& workload, const AccelConfig& config,
+                                                                const std::vector<uint8_t>& dram) const {
   const Params p = read_params(config);
   const NetworkMap net = ultratrail::map_network(workload.name, workload.layers, p, config.file);
-  const std::vector<int8_t> expected = golden_network(net, make_network_data(net, seed)).back();
-  const std::vector<int8_t> actual = read_network_output(net, p, dram);
-  std::size_t first = 0;
-  while (first < expected.size() && actual[first] == expected[first]) ++first;
-  if (first == expected.size()) return "";
-  return "output of layer '" + net.layers.back().name + "' differs at element " + std::to_string(first) + " of " +
-         std::to_string(expected.size()) + ": got " + std::to_string(actual[first]) + ", expected " +
-         std::to_string(expected[first]);
+  const std::vector<int8_t> out = ultratrail::read_network_output(net, p, dram);
+  return {out.begin(), out.end()};
 }
 
 ACV_REGISTER_ACCELERATOR(UltraTrailAccelerator, "ultratrail")

@@ -101,10 +101,11 @@ class UltraTrailAccelerator : public Accelerator {
 
   bool runs_networks() const override { return true; }
   NetworkProgram map_network(const Workload& workload, const AccelConfig& config) const override;
-  std::vector<uint8_t> network_dram_image(const Workload& workload, const AccelConfig& config,
-                                          uint64_t seed) const override;
-  std::string check_network_output(const Workload& workload, const AccelConfig& config, uint64_t seed,
-                                   const std::vector<uint8_t>& dram) const override;
+  // The operands once for the memory image and the golden run of every layer.
+  NetworkGolden network_golden(const Workload& workload, const AccelConfig& config, uint64_t seed) const override;
+  // The last layer's output [out_c][out_len] as int8 values.
+  std::vector<int32_t> read_network_output(const Workload& workload, const AccelConfig& config,
+                                           const std::vector<uint8_t>& dram) const override;
 };
 
 }  // namespace acv

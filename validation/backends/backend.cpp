@@ -36,13 +36,7 @@ LayerResult run_simulated_layer(const Accelerator& accel, const AccelConfig& con
   r.wall_seconds = std::chrono::duration<double>(stop - start).count();
   r.instructions = program.instruction_count();
   r.counters = out.counters;
-  if (!r.outputs_match) {
-    std::size_t first = 0;
-    while (first < actual.size() && first < expected.size() && actual[first] == expected[first]) ++first;
-    r.note = "output mismatch at element " + std::to_string(first) + " of " + std::to_string(expected.size());
-    if (first < actual.size() && first < expected.size())
-      r.note += ": got " + std::to_string(actual[first]) + ", expected " + std::to_string(expected[first]);
-  }
+  if (!r.outputs_match) r.note = "output mismatch at " + output_mismatch(actual, expected);
   return r;
 }
 
@@ -62,14 +56,19 @@ LayerResult network_result(const Accelerator& accel, const AccelConfig& config, 
 LayerResult run_simulated_network(const Accelerator& accel, const AccelConfig& config, const Workload& workload,
                                   const NetworkProgram& network, const BackendOptions& options,
                                   const std::function<SimulationOutput(std::vector<uint8_t> dram)>& simulate) {
-  std::vector<uint8_t> dram = accel.network_dram_image(workload, config, options.seed);
+  // Operands and golden output built once (or read from the cache), the check reusing them.
+  NetworkGolden golden = options.golden ? options.golden->get_network(accel, config, workload, network, options.seed)
+                                        : accel.network_golden(workload, config, options.seed);
   const auto start = std::chrono::steady_clock::now();
-  const SimulationOutput out = simulate(std::move(dram));
+  const SimulationOutput out = simulate(std::move(golden.dram));
   const auto stop = std::chrono::steady_clock::now();
   LayerResult r = network_result(accel, config, workload, network, out.cycles);
-  r.note = accel.check_network_output(workload, config, options.seed, out.dram);
+  const std::string mismatch = output_mismatch(accel.read_network_output(workload, config, out.dram), golden.expected);
+  if (!mismatch.empty())
+    r.note = "output of layer '" + (network.layers.empty() ? workload.name : network.layers.back()) + "' differs at " +
+             mismatch;
   r.outputs_checked = true;
-  r.outputs_match = r.note.empty();
+  r.outputs_match = mismatch.empty();
   r.wall_seconds = std::chrono::duration<double>(stop - start).count();
   r.counters = out.counters;
   for (std::size_t i = 0; i < network.layers.size(); ++i) {

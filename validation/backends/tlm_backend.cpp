@@ -20,7 +20,7 @@ class TlmBackend : public Backend {
                         const Program& program, const BackendOptions& options) override {
     const TlmMode mode = parse_tlm_mode(options.tlm_mode);
     LayerResult r = run_simulated_layer(accel, config, layer, program, options, [&](std::vector<uint8_t> dram) {
-      return simulate(program, config, std::move(dram), mode, options, "layer '" + layer.name + "'");
+      return simulate(program, config, dram, mode, options, "layer '" + layer.name + "'");
     });
     r.info["tlm_mode"] = to_string(mode);
     return r;
@@ -29,18 +29,28 @@ class TlmBackend : public Backend {
   LayerResult run_network(const Accelerator& accel, const AccelConfig& config, const Workload& workload,
                           const NetworkProgram& network, const BackendOptions& options) override {
     const TlmMode mode = parse_tlm_mode(options.tlm_mode);
+    // The network's output is read from its Program's output regions only: just those travel back
+    // from the child, written over the parent's copy of the image the child started from.
+    ImageReturn image;
+    for (const DramRegion& region : network.program.regions)
+      if (region.is_output) image.ranges.push_back({region.base, region.bytes});
     LayerResult r = run_simulated_network(accel, config, workload, network, options, [&](std::vector<uint8_t> dram) {
-      return simulate(network.program, config, std::move(dram), mode, options, "network '" + workload.name + "'");
+      if (!image.ranges.empty()) image.base = &dram;
+      return simulate(network.program, config, dram, mode, options, "network '" + workload.name + "'", image);
     });
     r.info["tlm_mode"] = to_string(mode);
     return r;
   }
 
  private:
-  static SimulationOutput simulate(const Program& program, const AccelConfig& config, std::vector<uint8_t> dram,
-                                   TlmMode mode, const BackendOptions& options, const std::string& what) {
+  // With image.base == &dram, the child moves its own copy of `dram` into the model and the
+  // parent's stays as the base of the returned image.
+  static SimulationOutput simulate(const Program& program, const AccelConfig& config, std::vector<uint8_t>& dram,
+                                   TlmMode mode, const BackendOptions& options, const std::string& what,
+                                   const ImageReturn& image = {}) {
     std::unique_ptr<TlmRunner> runner = TlmRunnerRegistry::create(config.accelerator);
-    SimulationOutput out = run_in_child_process([&] { return runner->run(program, config, std::move(dram), mode); });
+    SimulationOutput out =
+        run_in_child_process([&] { return runner->run(program, config, std::move(dram), mode); }, image);
     // The model runs a Program to its end in a fraction of the RTL's time; a run past the limit
     // fails as the RTL's does (exit 3) rather than report cycles the user ruled out.
     if (options.max_cycles > 0 && out.cycles > options.max_cycles)

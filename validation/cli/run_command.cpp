@@ -137,7 +137,8 @@ class RunCommand : public Command {
     const bool quiet = vm["quiet"].as<bool>();
     if (vm.count("golden-cache") && !vm["no-golden-cache"].as<bool>())
       options.golden = std::make_shared<const GoldenCache>(vm["golden-cache"].as<std::string>(),
-                                                           golden_sources_key(find_repo_root(target.config.file)));
+                                                           golden_sources_key(find_repo_root(target.config.file)),
+                                                           find_repo_root(target.config.file));
     else if (!vm["no-golden-cache"].as<bool>())
       options.golden = default_golden_cache(target.config.file);
     backend->check(target.config, options);

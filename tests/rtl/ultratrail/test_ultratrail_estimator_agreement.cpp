@@ -25,9 +25,10 @@ TEST_CASE("the estimator equals the ultratrail RTL per layer and per network", "
   const Workload w = load_workload(root + "/models/workloads/" + net + ".yaml");
   const auto accel = AcceleratorRegistry::create("ultratrail");
   const NetworkProgram np = accel->map_network(w, config);
+  const NetworkGolden golden = accel->network_golden(w, config, 5);
   const SimulationOutput out =
-      RtlDriverRegistry::create("ultratrail")->run(np.program, config, accel->network_dram_image(w, config, 5), RtlRunOptions{});
-  REQUIRE(accel->check_network_output(w, config, 5, out.dram).empty());
+      RtlDriverRegistry::create("ultratrail")->run(np.program, config, golden.dram, RtlRunOptions{});
+  REQUIRE(accel->read_network_output(w, config, out.dram) == golden.expected);
   const Estimate e =
       estimate(bind_arch(load_arch_description(config.description), config_values(config), np.program), np.program, {});
   CHECK(e.cycles == out.cycles);

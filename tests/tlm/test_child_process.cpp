@@ -79,22 +79,16 @@ TEST_CASE("a returned range outside the image, or an image of another size than 
   image.ranges = {{60, 8}};
   CHECK_THROWS_AS(run_in_child_process([] { return SimulationOutput{}; }, image), BackendError);
   image.ranges = {{0, 8}};
-  CHECK_THROWS_WITH(run_in_child_process(
-                        [] {
-                          SimulationOutput o;
-                          o.dram.assign(32, 1);
-                          return o;
-                        },
-                        image),
-                    Catch::Matchers::Contains("incomplete result"));
-  CHECK_THROWS_WITH(run_in_child_process(
-                        [] {
-                          SimulationOutput o;
-                          o.dram.assign(4, 1);
-                          return o;
-                        },
-                        image),
-                    Catch::Matchers::Contains("does not hold the ranges"));
+  // A child whose image has `bytes` bytes.
+  const auto image_of = [](std::size_t bytes) {
+    return [bytes] {
+      SimulationOutput o;
+      o.dram.assign(bytes, 1);
+      return o;
+    };
+  };
+  CHECK_THROWS_WITH(run_in_child_process(image_of(32), image), Catch::Matchers::Contains("incomplete result"));
+  CHECK_THROWS_WITH(run_in_child_process(image_of(4), image), Catch::Matchers::Contains("does not hold the ranges"));
 }
 
 TEST_CASE("children are reaped after their result arrives: none is left behind") {

@@ -19,8 +19,10 @@ class TlmBackend : public Backend {
   LayerResult run_layer(const Accelerator& accel, const AccelConfig& config, const Layer& layer,
                         const Program& program, const BackendOptions& options) override {
     const TlmMode mode = parse_tlm_mode(options.tlm_mode);
+    ImageReturn image = output_ranges(program);
     LayerResult r = run_simulated_layer(accel, config, layer, program, options, [&](std::vector<uint8_t> dram) {
-      return simulate(program, config, dram, mode, options, "layer '" + layer.name + "'");
+      if (!image.ranges.empty()) image.base = &dram;
+      return simulate(program, config, dram, mode, options, "layer '" + layer.name + "'", image);
     });
     r.info["tlm_mode"] = to_string(mode);
     return r;
@@ -29,11 +31,7 @@ class TlmBackend : public Backend {
   LayerResult run_network(const Accelerator& accel, const AccelConfig& config, const Workload& workload,
                           const NetworkProgram& network, const BackendOptions& options) override {
     const TlmMode mode = parse_tlm_mode(options.tlm_mode);
-    // The network's output is read from its Program's output regions only: just those travel back
-    // from the child, written over the parent's copy of the image the child started from.
-    ImageReturn image;
-    for (const DramRegion& region : network.program.regions)
-      if (region.is_output) image.ranges.push_back({region.base, region.bytes});
+    ImageReturn image = output_ranges(network.program);
     LayerResult r = run_simulated_network(accel, config, workload, network, options, [&](std::vector<uint8_t> dram) {
       if (!image.ranges.empty()) image.base = &dram;
       return simulate(network.program, config, dram, mode, options, "network '" + workload.name + "'", image);
@@ -43,6 +41,15 @@ class TlmBackend : public Backend {
   }
 
  private:
+  // A layer's or network's output is read from its Program's output regions only: just those travel
+  // back from the child, written over the parent's copy of the image the child started from (a
+  // layer's whole image is megabytes of operands; the pipe cost more than the model on small layers).
+  static ImageReturn output_ranges(const Program& program) {
+    ImageReturn image;
+    for (const DramRegion& region : program.regions)
+      if (region.is_output) image.ranges.push_back({region.base, region.bytes});
+    return image;
+  }
   // With image.base == &dram, the child moves its own copy of `dram` into the model and the
   // parent's stays as the base of the returned image.
   static SimulationOutput simulate(const Program& program, const AccelConfig& config, std::vector<uint8_t>& dram,

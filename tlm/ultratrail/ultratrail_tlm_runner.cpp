@@ -11,10 +11,15 @@ namespace acv::ultratrail {
 namespace {
 
 // The Program's top-level instructions that are host commands (the layers' loops hold only the
-// controller's setup, mac and opu).
+// controller's setup, mac and opu), copied alone: this runs in the child, where every page the
+// copy touches faults.
 Program host_commands(const Program& program) {
-  Program p = program;
-  p.top.body.clear();
+  Program p;
+  p.isa = program.isa;
+  p.layer_name = program.layer_name;
+  p.top.name = program.top.name;
+  p.top.trips = program.top.trips;
+  p.dram_bytes = program.dram_bytes;
   for (const Statement& s : program.top.body)
     if (!s.loop && !is_internal(s.instr.opcode)) p.top.body.push_back(s);
   return p;

@@ -168,3 +168,26 @@ TEST_CASE("a store of feature words never written sends zeros on the TLM model",
     CHECK(out.cycles == rtl.cycles);
   }
 }
+
+TEST_CASE("a runner prepared before the fork runs the Program and config it is given", "[tlm][ultratrail]") {
+  // The tlm backend prepares the runner in its own process; run() in the child must still run
+  // its own arguments when they are not the prepared ones.
+  const AccelConfig config = load_accel_config(kRoot + "/models/ultratrail/configs/ultratrail-8x8.yaml");
+  const auto accel = AcceleratorRegistry::create("ultratrail");
+  const Workload a = load_workload(kRoot + "/models/workloads/tcn_narrow_s8.yaml");
+  const Workload b = load_workload(kRoot + "/models/workloads/tcn_k16_s4.yaml");
+  const NetworkProgram pa = accel->map_network(a, config), pb = accel->map_network(b, config);
+  const NetworkGolden ga = accel->network_golden(a, config, 2), gb = accel->network_golden(b, config, 2);
+  const SimulationOutput alone_b = run_tlm(pb.program, config, gb.dram, TlmMode::LooselyTimed);
+  const auto runner = TlmRunnerRegistry::create("ultratrail");
+  runner->prepare(pa.program, config);
+  auto in_child = [&](const Program& program, const std::vector<uint8_t>& dram) {
+    return run_in_child_process([&] { return runner->run(program, config, dram, TlmMode::LooselyTimed); });
+  };
+  const SimulationOutput prepared_a = in_child(pa.program, ga.dram);
+  CHECK(accel->read_network_output(a, config, prepared_a.dram) == ga.expected);
+  const SimulationOutput other_b = in_child(pb.program, gb.dram);  // prepared for a
+  CHECK(other_b.cycles == alone_b.cycles);
+  CHECK(other_b.dram == alone_b.dram);
+  CHECK(accel->read_network_output(b, config, other_b.dram) == gb.expected);
+}

@@ -160,7 +160,9 @@ void UltraTrailTop::run_layer(int64_t index) {
   const int64_t ib = ceil_div(op.in_c, s), ob = ceil_div(op.out_c, s), k = op.kernel;
   auto fmem = [&](int64_t f) -> LazyMemory& { return m_fmem[static_cast<std::size_t>(f)]; };
   // Byte of channel c at time t in a tensor of length len, and the bytes of its whole words.
-  auto byte_of = [s](int64_t c, int64_t t, int64_t len) { return static_cast<std::size_t>(((c / s) * len + t) * s + c % s); };
+  auto byte_of = [s](int64_t c, int64_t t, int64_t len) {
+    return static_cast<std::size_t>(((c / s) * len + t) * s + c % s);
+  };
   auto tensor_bytes = [s](int64_t channels, int64_t len) { return ceil_div(channels, s) * len * s; };
   auto check_fmem = [&](int64_t f, int64_t channels, int64_t len) {
     if (!fmem(f).holds(0, tensor_bytes(channels, len)))
@@ -170,7 +172,8 @@ void UltraTrailTop::run_layer(int64_t index) {
   std::vector<int8_t> input(static_cast<std::size_t>(op.in_c * op.in_len));
   for (int64_t c = 0; c < op.in_c; ++c)
     for (int64_t t = 0; t < op.in_len; ++t)
-      input[static_cast<std::size_t>(c * op.in_len + t)] = static_cast<int8_t>(fmem(r.src).read(byte_of(c, t, op.in_len)));
+      input[static_cast<std::size_t>(c * op.in_len + t)] =
+          static_cast<int8_t>(fmem(r.src).read(byte_of(c, t, op.in_len)));
   if (!m_wmem.holds(0, (r.w_base + ob * ib * k) * s * s) || !m_bmem.holds(0, (r.b_base + ob) * 4 * s) ||
       r.w_base < 0 || r.b_base < 0)
     throw BackendError("ultratrail TLM: layer " + std::to_string(index) + " leaves WMEM or BMEM");
@@ -195,7 +198,8 @@ void UltraTrailTop::run_layer(int64_t index) {
     residual.resize(static_cast<std::size_t>(op.out_c * conv_len));
     for (int64_t c = 0; c < op.out_c; ++c)
       for (int64_t t = 0; t < conv_len; ++t)
-        residual[static_cast<std::size_t>(c * conv_len + t)] = static_cast<int8_t>(fmem(r.res).read(byte_of(c, t, conv_len)));
+        residual[static_cast<std::size_t>(c * conv_len + t)] =
+            static_cast<int8_t>(fmem(r.res).read(byte_of(c, t, conv_len)));
   }
   const std::vector<int8_t> out = golden_quantized_conv1d(op, input, weights, bias, residual);
   const int64_t out_len = op.out_len();

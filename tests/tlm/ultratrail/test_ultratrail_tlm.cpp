@@ -191,3 +191,26 @@ TEST_CASE("a runner prepared before the fork runs the Program and config it is g
   CHECK(other_b.dram == alone_b.dram);
   CHECK(accel->read_network_output(b, config, other_b.dram) == gb.expected);
 }
+
+TEST_CASE("a load past WMEM is a BackendError on the TLM model though its storage is allocated as used",
+          "[tlm][ultratrail]") {
+  const AccelConfig config = load_accel_config(kRoot + "/models/ultratrail/configs/ultratrail-8x8.yaml");
+  const ultratrail::Params p = ultratrail::read_params(config);
+  const Workload w = load_workload(kRoot + "/models/workloads/tcn_narrow_s8.yaml");
+  const ultratrail::NetworkMap net = ultratrail::map_network(w.name, w.layers, p, config.file);
+  Program program = ultratrail::network_program(net, p);
+  int loads = 0;
+  for (Statement& s : program.top.body)
+    if (!s.loop && s.instr.opcode == ultratrail::kLoad &&
+        s.instr.operands[ultratrail::kLdMem].base == ultratrail::kWmem) {
+      s.instr.operands[ultratrail::kLdAddr] = Expr(p.wmem_words - s.instr.operands[ultratrail::kLdWords].base + 1);
+      ++loads;
+    }
+  REQUIRE(loads == 1);
+  const auto dram = ultratrail::network_dram_image(net, ultratrail::make_network_data(net, 1), p);
+  for (const TlmMode mode : {TlmMode::LooselyTimed, TlmMode::ApproximatelyTimed}) {
+    CAPTURE(to_string(mode));
+    CHECK_THROWS_WITH(run_tlm(program, config, dram, mode),
+                      Catch::Contains("load of words") && Catch::Contains("in memory 3"));
+  }
+}

@@ -19,6 +19,7 @@ class ProgramFeeder : public sc_core::sc_module {
   tlm_utils::simple_initiator_socket<ProgramFeeder> socket;
 
   SC_HAS_PROCESS(ProgramFeeder);
+  // Contract: `program` outlives the feeder (run_top's Program does).
   ProgramFeeder(sc_core::sc_module_name name, const Program& program, TlmMode mode, const Clock& clock);
 
  private:
@@ -26,7 +27,9 @@ class ProgramFeeder : public sc_core::sc_module {
   void write(uint64_t address, std::vector<uint8_t>& bytes, LocalTime& lt);
 
   tlm::tlm_generic_payload m_gp;
-  Program m_program;  // streamed by run() (a flattened copy would be 100+ bytes per instruction)
+  // Streamed by run(); not copied: the feeder lives in a TLM run's child process, where a copy's
+  // every first-touched heap page faults (a flattened copy would be 100+ bytes per instruction).
+  const Program& m_program;
   TlmMode mode_;
   Clock clock_;
 };

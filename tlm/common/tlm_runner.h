@@ -34,6 +34,12 @@ class TlmRunner {
   // own process.
   virtual SimulationOutput run(const Program& program, const AccelConfig& config, std::vector<uint8_t> dram,
                                TlmMode mode, const CommandHost& host = {}) = 0;
+  // Contract: optional; called in the caller's process before it forks run()'s child, with the
+  // Program and config that run() will then get (the same objects, unchanged). A runner may do
+  // there what needs no SystemC (reading its parameters, selecting the host's instructions) rather
+  // than in the child, where every heap page it touches first costs a page fault. run() does it
+  // itself when not prepared for its arguments.
+  virtual void prepare(const Program& /*program*/, const AccelConfig& /*config*/) {}
 };
 
 using TlmRunnerRegistry = Registry<TlmRunner>;

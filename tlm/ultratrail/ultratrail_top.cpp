@@ -26,7 +26,7 @@ UltraTrailTop::UltraTrailTop(sc_core::sc_module_name name, const Params& params,
       m_wmem(static_cast<std::size_t>(params.wmem_words * params.wmem_word_bytes())),
       m_bmem(static_cast<std::size_t>(params.bmem_words * params.bmem_word_bytes())),
       m_layers(static_cast<std::size_t>(params.max_layers)) {
-  for (auto& f : m_fmem) f.assign(static_cast<std::size_t>(params.fmem_words * params.fmem_word_bytes()), 0);
+  for (auto& f : m_fmem) f = LazyMemory(static_cast<std::size_t>(params.fmem_words * params.fmem_word_bytes()));
   m_dma.socket.bind(m_memory.socket);
   // The store's writes are posted: the run is done when the last one is acknowledged.
   m_dma.on_write_acknowledged([this](const sc_core::sc_time& at) { m_command.end_activity(at); });
@@ -35,7 +35,7 @@ UltraTrailTop::UltraTrailTop(sc_core::sc_module_name name, const Params& params,
   SC_THREAD(run);
 }
 
-std::vector<uint8_t>& UltraTrailTop::memory_of(int64_t mem) {
+LazyMemory& UltraTrailTop::memory_of(int64_t mem) {
   if (mem >= kFmem0 && mem <= kFmem2) return m_fmem[static_cast<std::size_t>(mem)];
   if (mem == kWmem) return m_wmem;
   if (mem == kBmem) return m_bmem;
@@ -90,9 +90,9 @@ void UltraTrailTop::run() {
 // the cycle after, and reads the next once the request is accepted (one request per 2 cycles).
 void UltraTrailTop::transfer(const ConcreteInstruction& in, bool store, LocalTime& lt) {
   const int64_t mem = in.f[kLdMem], addr = in.f[kLdAddr], dram_addr = in.f[kLdDramAddr], words = in.f[kLdWords];
-  std::vector<uint8_t>& local = memory_of(mem);
+  LazyMemory& local = memory_of(mem);
   const int64_t wb = word_bytes(mem);
-  if (addr < 0 || words < 0 || (addr + words) * wb > static_cast<int64_t>(local.size()) || dram_addr < 0 ||
+  if (addr < 0 || words < 0 || (addr + words) * wb > static_cast<int64_t>(local.capacity()) || dram_addr < 0 ||
       (store && mem > kFmem2))
     throw BackendError("ultratrail TLM: " + std::string(store ? "store" : "load") + " of words " +
                        std::to_string(addr) + "+" + std::to_string(words) + " in memory " + std::to_string(mem));
@@ -103,7 +103,8 @@ void UltraTrailTop::transfer(const ConcreteInstruction& in, bool store, LocalTim
     DmaBurst burst;
     burst.address = static_cast<uint64_t>(dram_addr);
     burst.stride = static_cast<uint64_t>(wb);
-    burst.data = local.data() + addr * wb;
+    // A store of words never written sends zeros, as the RTL's.
+    burst.data = local.span(static_cast<std::size_t>(addr * wb), static_cast<std::size_t>(words * wb));
     burst.pitch = static_cast<uint64_t>(wb);
     burst.bytes = static_cast<uint32_t>(wb);
     burst.count = static_cast<uint32_t>(words);
@@ -151,23 +152,30 @@ void UltraTrailTop::run_layer(int64_t index) {
   op.pad = r.pad, op.pool = r.pool, op.shift = static_cast<int>(r.shift), op.relu = r.relu != 0;
   op.residual = r.res != kNoResidual;
   const int64_t conv_len = op.in_len >= 1 && op.stride >= 1 ? op.conv_len() : 0;
-  if (r.src > kFmem2 || r.dst > kFmem2 || r.src == r.dst || (op.residual && (r.res == r.src || r.res == r.dst)) ||
-      op.pool < 1 || op.shift < 1 || conv_len < 1 || op.out_len() < 1)
+  auto is_fmem = [](int64_t f) { return f >= kFmem0 && f <= kFmem2; };
+  if (!is_fmem(r.src) || !is_fmem(r.dst) || r.src == r.dst ||
+      (op.residual && (!is_fmem(r.res) || r.res == r.src || r.res == r.dst)) || op.pool < 1 || op.shift < 1 ||
+      conv_len < 1 || op.out_len() < 1)
     throw BackendError("ultratrail TLM: layer " + std::to_string(index) + " is misconfigured");
   const int64_t ib = ceil_div(op.in_c, s), ob = ceil_div(op.out_c, s), k = op.kernel;
-  auto fmem_byte = [&](int64_t f, int64_t c, int64_t t, int64_t len) -> uint8_t& {
-    const int64_t at = ((c / s) * len + t) * s + c % s;
-    std::vector<uint8_t>& m = m_fmem[static_cast<std::size_t>(f)];
-    if (at < 0 || at >= static_cast<int64_t>(m.size()))
-      throw BackendError("ultratrail TLM: layer " + std::to_string(index) + " leaves FMEM" + std::to_string(f));
-    return m[static_cast<std::size_t>(at)];
+  auto fmem = [&](int64_t f) -> LazyMemory& { return m_fmem[static_cast<std::size_t>(f)]; };
+  // Byte of channel c at time t in a tensor of length len, and the bytes of its whole words.
+  auto byte_of = [s](int64_t c, int64_t t, int64_t len) {
+    return static_cast<std::size_t>(((c / s) * len + t) * s + c % s);
   };
+  auto tensor_bytes = [s](int64_t channels, int64_t len) { return ceil_div(channels, s) * len * s; };
+  auto check_fmem = [&](int64_t f, int64_t channels, int64_t len) {
+    if (!fmem(f).holds(0, tensor_bytes(channels, len)))
+      throw BackendError("ultratrail TLM: layer " + std::to_string(index) + " leaves FMEM" + std::to_string(f));
+  };
+  check_fmem(r.src, op.in_c, op.in_len);
   std::vector<int8_t> input(static_cast<std::size_t>(op.in_c * op.in_len));
   for (int64_t c = 0; c < op.in_c; ++c)
     for (int64_t t = 0; t < op.in_len; ++t)
-      input[static_cast<std::size_t>(c * op.in_len + t)] = static_cast<int8_t>(fmem_byte(r.src, c, t, op.in_len));
-  if ((r.w_base + ob * ib * k) * s * s > static_cast<int64_t>(m_wmem.size()) ||
-      (r.b_base + ob) * 4 * s > static_cast<int64_t>(m_bmem.size()))
+      input[static_cast<std::size_t>(c * op.in_len + t)] =
+          static_cast<int8_t>(fmem(r.src).read(byte_of(c, t, op.in_len)));
+  if (!m_wmem.holds(0, (r.w_base + ob * ib * k) * s * s) || !m_bmem.holds(0, (r.b_base + ob) * 4 * s) ||
+      r.w_base < 0 || r.b_base < 0)
     throw BackendError("ultratrail TLM: layer " + std::to_string(index) + " leaves WMEM or BMEM");
   std::vector<int8_t> weights(static_cast<std::size_t>(op.out_c * op.in_c * k));
   for (int64_t oc = 0; oc < op.out_c; ++oc)
@@ -175,27 +183,31 @@ void UltraTrailTop::run_layer(int64_t index) {
       for (int64_t t = 0; t < k; ++t) {
         const int64_t word = r.w_base + ((oc / s) * ib + ic / s) * k + t;
         weights[static_cast<std::size_t>((oc * op.in_c + ic) * k + t)] =
-            static_cast<int8_t>(m_wmem[static_cast<std::size_t>(word * s * s + (oc % s) * s + ic % s)]);
+            static_cast<int8_t>(m_wmem.read(static_cast<std::size_t>(word * s * s + (oc % s) * s + ic % s)));
       }
   std::vector<int32_t> bias(static_cast<std::size_t>(op.out_c));
   for (int64_t oc = 0; oc < op.out_c; ++oc) {
     uint32_t v = 0;
     const std::size_t at = static_cast<std::size_t>((r.b_base + oc / s) * 4 * s + 4 * (oc % s));
-    for (int byte = 0; byte < 4; ++byte) v |= static_cast<uint32_t>(m_bmem[at + static_cast<std::size_t>(byte)]) << (8 * byte);
+    for (std::size_t byte = 0; byte < 4; ++byte) v |= static_cast<uint32_t>(m_bmem.read(at + byte)) << (8 * byte);
     bias[static_cast<std::size_t>(oc)] = static_cast<int32_t>(v);
   }
   std::vector<int8_t> residual;
   if (op.residual) {
+    check_fmem(r.res, op.out_c, conv_len);
     residual.resize(static_cast<std::size_t>(op.out_c * conv_len));
     for (int64_t c = 0; c < op.out_c; ++c)
       for (int64_t t = 0; t < conv_len; ++t)
-        residual[static_cast<std::size_t>(c * conv_len + t)] = static_cast<int8_t>(fmem_byte(r.res, c, t, conv_len));
+        residual[static_cast<std::size_t>(c * conv_len + t)] =
+            static_cast<int8_t>(fmem(r.res).read(byte_of(c, t, conv_len)));
   }
   const std::vector<int8_t> out = golden_quantized_conv1d(op, input, weights, bias, residual);
   const int64_t out_len = op.out_len();
+  check_fmem(r.dst, op.out_c, out_len);
+  uint8_t* dst = fmem(r.dst).span(0, static_cast<std::size_t>(tensor_bytes(op.out_c, out_len)));
   for (int64_t c = 0; c < op.out_c; ++c)
     for (int64_t t = 0; t < out_len; ++t)
-      fmem_byte(r.dst, c, t, out_len) = static_cast<uint8_t>(out[static_cast<std::size_t>(c * out_len + t)]);
+      dst[byte_of(c, t, out_len)] = static_cast<uint8_t>(out[static_cast<std::size_t>(c * out_len + t)]);
 }
 
 }  // namespace acv::ultratrail

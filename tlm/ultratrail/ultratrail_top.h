@@ -14,6 +14,7 @@
 #include "tlm/common/command_target.h"
 #include "tlm/common/dma_initiator.h"
 #include "tlm/common/memory_target.h"
+#include "tlm/ultratrail/lazy_memory.h"
 
 namespace acv::ultratrail {
 
@@ -41,7 +42,7 @@ class UltraTrailTop : public sc_core::sc_module {
   // A start: every configured layer, functionally and timed per layer as the RTL's controller.
   void run_network(int64_t layers, LocalTime& lt);
   void run_layer(int64_t index);
-  std::vector<uint8_t>& memory_of(int64_t mem);
+  LazyMemory& memory_of(int64_t mem);
   int64_t word_bytes(int64_t mem) const;
 
   Params m_params;
@@ -50,8 +51,9 @@ class UltraTrailTop : public sc_core::sc_module {
   CommandTarget m_command;
   MemoryTarget m_memory;
   DmaInitiator m_dma;
-  std::array<std::vector<uint8_t>, kNumFmems> m_fmem;
-  std::vector<uint8_t> m_wmem, m_bmem;
+  // Allocated as used (LazyMemory): a run's child process faults in only what the network uses.
+  std::array<LazyMemory, kNumFmems> m_fmem;
+  LazyMemory m_wmem, m_bmem;
   std::vector<LayerRegisters> m_layers;
   std::map<std::string, int64_t> m_counters;
 };

@@ -56,6 +56,7 @@ class TlmBackend : public Backend {
                                    TlmMode mode, const BackendOptions& options, const std::string& what,
                                    const ImageReturn& image = {}) {
     std::unique_ptr<TlmRunner> runner = TlmRunnerRegistry::create(config.accelerator);
+    runner->prepare(program, config);  // before the fork: the child's first touches fault
     SimulationOutput out =
         run_in_child_process([&] { return runner->run(program, config, std::move(dram), mode); }, image);
     // The model runs a Program to its end in a fraction of the RTL's time; a run past the limit

@@ -1,8 +1,9 @@
 // The ultratrail TLM model: whole networks in LT and AT equal the golden reference and the RTL's
 // cycles, per network and per layer, on both shipped configs; a misconfigured layer is an error;
-// the output regions alone carry a network's result back.
+// the output regions alone carry a network's result back; words never written read zero.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -94,4 +95,122 @@ TEST_CASE("a layer that reads and writes one FMEM is a BackendError on the TLM m
   const auto dram = ultratrail::network_dram_image(net, ultratrail::make_network_data(net, 1), p);
   CHECK_THROWS_WITH(run_tlm(ultratrail::network_program(net, p), config, dram, TlmMode::LooselyTimed),
                     Catch::Contains("layer 0 is misconfigured"));
+}
+
+namespace {
+
+// The Program without its top-level command `opcode` on memory `mem`; how many were removed.
+int remove_commands(Program& program, int opcode, int64_t mem) {
+  auto& body = program.top.body;
+  const auto before = body.size();
+  body.erase(std::remove_if(body.begin(), body.end(),
+                            [&](const Statement& s) {
+                              return !s.loop && s.instr.opcode == opcode &&
+                                     s.instr.operands[ultratrail::kLdMem].base == mem;
+                            }),
+             body.end());
+  return static_cast<int>(before - body.size());
+}
+
+}  // namespace
+
+TEST_CASE("weight words never loaded read zero on the TLM model", "[tlm][ultratrail][rtl]") {
+  // The model allocates its memories as they are used; a word nothing wrote still reads zero, as
+  // when they were zero-filled (the RTL leaves its SRAMs uninitialized: --x-initial fast). The
+  // network without its weight load computes with zero weights; cycles stay the RTL's.
+  const AccelConfig config = load_accel_config(kRoot + "/models/ultratrail/configs/ultratrail-8x8.yaml");
+  const ultratrail::Params p = ultratrail::read_params(config);
+  const Workload w = load_workload(kRoot + "/models/workloads/tcn_narrow_s8.yaml");
+  const ultratrail::NetworkMap net = ultratrail::map_network(w.name, w.layers, p, config.file);
+  Program program = ultratrail::network_program(net, p);
+  REQUIRE(remove_commands(program, ultratrail::kLoad, ultratrail::kWmem) == 1);
+  const ultratrail::NetworkData data = ultratrail::make_network_data(net, 3);
+  ultratrail::NetworkData zero_weights = data;
+  for (auto& layer : zero_weights.weights) std::fill(layer.begin(), layer.end(), int8_t{0});
+  const std::vector<int8_t> expected = ultratrail::golden_network(net, zero_weights).back();
+  REQUIRE(expected != ultratrail::golden_network(net, data).back());  // the weights matter
+  const std::vector<uint8_t> dram = ultratrail::network_dram_image(net, data, p);
+  const SimulationOutput rtl = RtlDriverRegistry::create("ultratrail")->run(program, config, dram, RtlRunOptions{});
+  for (const TlmMode mode : {TlmMode::LooselyTimed, TlmMode::ApproximatelyTimed}) {
+    CAPTURE(to_string(mode));
+    const SimulationOutput out = run_tlm(program, config, dram, mode);
+    CHECK(ultratrail::read_network_output(net, p, out.dram) == expected);
+    CHECK(out.cycles == rtl.cycles);
+  }
+}
+
+TEST_CASE("a store of feature words never written sends zeros on the TLM model", "[tlm][ultratrail][rtl]") {
+  const AccelConfig config = load_accel_config(kRoot + "/models/ultratrail/configs/ultratrail-8x8.yaml");
+  const ultratrail::Params p = ultratrail::read_params(config);
+  const Workload w = parse_workload_yaml(
+      "layers:\n  - {name: a, type: conv1d, in_channels: 8, length: 20, out_channels: 8, kernel: 3}\n", "one.yaml");
+  const ultratrail::NetworkMap net = ultratrail::map_network("net", w.layers, p, config.file);
+  REQUIRE(net.layers.size() == 1);
+  const int unused = 3 - net.layers[0].src - net.layers[0].dst;  // the FMEM neither read nor written
+  Program program = ultratrail::network_program(net, p);
+  int64_t dram_addr = -1, bytes = 0;
+  for (Statement& s : program.top.body)
+    if (!s.loop && s.instr.opcode == ultratrail::kStore) {
+      s.instr.operands[ultratrail::kLdMem] = Expr(unused);
+      dram_addr = s.instr.operands[ultratrail::kLdDramAddr].base;
+      bytes = s.instr.operands[ultratrail::kLdWords].base * p.fmem_word_bytes();
+    }
+  REQUIRE(dram_addr >= 0);
+  REQUIRE(bytes > 0);
+  std::vector<uint8_t> dram = ultratrail::network_dram_image(net, ultratrail::make_network_data(net, 1), p);
+  const auto first = static_cast<std::ptrdiff_t>(dram_addr);
+  std::fill(dram.begin() + first, dram.begin() + first + bytes, uint8_t{0xA5});
+  const SimulationOutput rtl = RtlDriverRegistry::create("ultratrail")->run(program, config, dram, RtlRunOptions{});
+  for (const TlmMode mode : {TlmMode::LooselyTimed, TlmMode::ApproximatelyTimed}) {
+    CAPTURE(to_string(mode));
+    const SimulationOutput out = run_tlm(program, config, dram, mode);
+    CHECK(std::all_of(out.dram.begin() + first, out.dram.begin() + first + bytes, [](uint8_t b) { return b == 0; }));
+    CHECK(out.cycles == rtl.cycles);
+  }
+}
+
+TEST_CASE("a runner prepared before the fork runs the Program and config it is given", "[tlm][ultratrail]") {
+  // The tlm backend prepares the runner in its own process; run() in the child must still run
+  // its own arguments when they are not the prepared ones.
+  const AccelConfig config = load_accel_config(kRoot + "/models/ultratrail/configs/ultratrail-8x8.yaml");
+  const auto accel = AcceleratorRegistry::create("ultratrail");
+  const Workload a = load_workload(kRoot + "/models/workloads/tcn_narrow_s8.yaml");
+  const Workload b = load_workload(kRoot + "/models/workloads/tcn_k16_s4.yaml");
+  const NetworkProgram pa = accel->map_network(a, config), pb = accel->map_network(b, config);
+  const NetworkGolden ga = accel->network_golden(a, config, 2), gb = accel->network_golden(b, config, 2);
+  const SimulationOutput alone_b = run_tlm(pb.program, config, gb.dram, TlmMode::LooselyTimed);
+  const auto runner = TlmRunnerRegistry::create("ultratrail");
+  runner->prepare(pa.program, config);
+  auto in_child = [&](const Program& program, const std::vector<uint8_t>& dram) {
+    return run_in_child_process([&] { return runner->run(program, config, dram, TlmMode::LooselyTimed); });
+  };
+  const SimulationOutput prepared_a = in_child(pa.program, ga.dram);
+  CHECK(accel->read_network_output(a, config, prepared_a.dram) == ga.expected);
+  const SimulationOutput other_b = in_child(pb.program, gb.dram);  // prepared for a
+  CHECK(other_b.cycles == alone_b.cycles);
+  CHECK(other_b.dram == alone_b.dram);
+  CHECK(accel->read_network_output(b, config, other_b.dram) == gb.expected);
+}
+
+TEST_CASE("a load past WMEM is a BackendError on the TLM model though its storage is allocated as used",
+          "[tlm][ultratrail]") {
+  const AccelConfig config = load_accel_config(kRoot + "/models/ultratrail/configs/ultratrail-8x8.yaml");
+  const ultratrail::Params p = ultratrail::read_params(config);
+  const Workload w = load_workload(kRoot + "/models/workloads/tcn_narrow_s8.yaml");
+  const ultratrail::NetworkMap net = ultratrail::map_network(w.name, w.layers, p, config.file);
+  Program program = ultratrail::network_program(net, p);
+  int loads = 0;
+  for (Statement& s : program.top.body)
+    if (!s.loop && s.instr.opcode == ultratrail::kLoad &&
+        s.instr.operands[ultratrail::kLdMem].base == ultratrail::kWmem) {
+      s.instr.operands[ultratrail::kLdAddr] = Expr(p.wmem_words - s.instr.operands[ultratrail::kLdWords].base + 1);
+      ++loads;
+    }
+  REQUIRE(loads == 1);
+  const auto dram = ultratrail::network_dram_image(net, ultratrail::make_network_data(net, 1), p);
+  for (const TlmMode mode : {TlmMode::LooselyTimed, TlmMode::ApproximatelyTimed}) {
+    CAPTURE(to_string(mode));
+    CHECK_THROWS_WITH(run_tlm(program, config, dram, mode),
+                      Catch::Contains("load of words") && Catch::Contains("in memory 3"));
+  }
 }

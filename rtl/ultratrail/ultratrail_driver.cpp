@@ -39,6 +39,9 @@ class CommandEncoder {
       HwCommand cmd;
       cmd.op = static_cast<uint32_t>(in.opcode);
       cmd.sent = false;
+      // A mac's array steps, for the cycle bound (command_cycle_bound).
+      if (in.opcode == kMac)
+        cmd.args[kMacSteps] = static_cast<uint32_t>(std::clamp<int64_t>(in.f[kMacSteps], 0, UINT32_MAX));
       return cmd;
     }
     HwCommand cmd = check_.begin(in, number);  // known opcode, 32-bit operands
@@ -111,7 +114,11 @@ class UltraTrailRun : public AcceleratorRun<UltraTrailRun<Model>, Model> {
     if (c.op == kLoad || c.op == kStore)
       return int64_t{c.args[kLdWords]} * (dram.latency + (shape.size * shape.size + bpc - 1) / bpc + 3) + 8;
     if (c.op == kStart) return 8 * int64_t{c.args[kStLayers]} + 8;
-    return 2;
+    // The controller's own steps: a mac holds the array for its steps (one per cycle), a layer's
+    // setup waits for the layer before it to write its output, the OPU is pipelined behind the array.
+    if (c.op == kMac) return int64_t{c.args[kMacSteps]} + 4;
+    if (c.op == kSetup) return 16;
+    return 4;
   }
 
   // retire_o: one controller runs every command, one at a time.

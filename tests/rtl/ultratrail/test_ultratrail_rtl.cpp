@@ -92,6 +92,26 @@ TEST_CASE("every layer's RTL output equals the golden reference (networks cut af
   CHECK(mapped == full.layers.size());
 }
 
+// The default cycle limit (RtlRunOptions::max_cycles 0) sums a bound per Program instruction; a
+// mac stands for all the array steps of one conv position, so its bound must count them. A net whose
+// run is mostly array steps (a kernel-16 stem on 50 channels, few loads for its work; found on a
+// random held-out net) ran past a limit that counted a mac as 2 cycles, and the RTL "did not finish".
+TEST_CASE("a network whose run is mostly array steps finishes within the default cycle limit", "[rtl][ultratrail]") {
+  const Workload w = parse_workload_yaml(R"(
+layers:
+  - {name: stem, type: conv1d, in_channels: 50, length: 122, out_channels: 30, kernel: 16, padding: 8, relu: true}
+  - {name: c1, type: conv1d, in_channels: 30, length: 123, out_channels: 31, kernel: 7, stride: 7, padding: 3, relu: true}
+  - {name: gap, type: avgpool, channels: 31, height: 1, width: 18, kernel: [1, 18]}
+  - {name: fc, type: dense, in_features: 31, out_features: 30}
+)",
+                                         "mac_bound.yaml");
+  const NetRun r = run_net(w.layers, 5);
+  CHECK(r.output == r.golden.back());
+  int64_t steps = 0;
+  for (const auto& l : r.net.layers) steps += l.mac_steps();
+  CHECK(2 * steps > r.out.cycles);  // array steps are most of the run
+}
+
 TEST_CASE("a layer configuration that reads and writes one FMEM fires the top's assertion", "[rtl][ultratrail]") {
   const Workload w = parse_workload_yaml(
       "layers:\n  - {name: a, type: conv1d, in_channels: 8, length: 20, out_channels: 8, kernel: 3}\n", "one.yaml");

@@ -1016,13 +1016,18 @@ class Evaluator {
       if (ob.in_order) later(&s, &why, slot(last_start), why_[static_cast<std::size_t>(last_start)]);
     }
     if (ob.in_order) s = std::max(s, slot(last_start));
-    // A held unit's instance: the earliest free one, kept until the instruction ends (run_one()).
+    // A held unit's instance: the earliest free one that the instruction's earlier steps do not hold,
+    // kept until the instruction ends (run_one()).
     int held = -1;
     if (step && step->hold >= 0) {
       const int hb = layout_.obj_base(static_cast<std::size_t>(step->hold));
-      held = hb;
-      for (int64_t k = 1; k < a_.objects[static_cast<std::size_t>(step->hold)].instances; ++k)
-        if (slot(hb + static_cast<int>(k)) < slot(held)) held = hb + static_cast<int>(k);
+      for (int64_t k = 0; k < a_.objects[static_cast<std::size_t>(step->hold)].instances; ++k) {
+        const int x = hb + static_cast<int>(k);
+        if (std::any_of(held_.begin(), held_.end(), [x](const Held& h) { return h.inst == x; })) continue;
+        if (held < 0 || slot(x) < slot(held)) held = x;
+      }
+      if (held < 0)
+        bad(step->loc, "the step holds unit '" + obj_name(step->hold) + "', whose every instance the instruction's earlier steps hold");
       if (trace_) later(&s, &why, slot(held), why_[static_cast<std::size_t>(held)]);
       s = std::max(s, slot(held));
     }

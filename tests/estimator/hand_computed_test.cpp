@@ -353,3 +353,24 @@ instructions:
   // Each record is busy from its op's stream start to its end.
   CHECK(e.busy.at("records") == 4 * 6);
 }
+
+TEST_CASE("two steps of one instruction hold two instances of a unit; more than it has is an error") {
+  const auto isa = make_isa({{"op", {}}});
+  const std::string yaml = R"(
+units:
+  a: {latency: 1}
+  b: {latency: 1}
+  pool: {instances: 2}
+instructions:
+  op:
+    steps:
+      - {unit: a, hold: pool}
+      - {unit: b, hold: pool, latency: 3}
+)";
+  // #0 takes both instances (a 0-1, b 1-4) until 4; #1 waits for them: a 4-5, b 5-8.
+  const Program p = program(isa, {instr(0, {}), instr(0, {})});
+  CHECK(run(yaml, p).cycles == 8);
+  std::string one = yaml;
+  one.replace(one.find("instances: 2"), 12, "instances: 1");
+  CHECK_THROWS_WITH(run(one, p), Catch::Contains("whose every instance the instruction's earlier steps hold"));
+}

@@ -387,17 +387,19 @@ TEST_CASE("tile bodies reused from the memo at other rows agree with full evalua
   CHECK(fewer >= 200);  // 142 with absolute memo keys, 220 relative (225 before carried operands left the keys)
 }
 
-// Tile bodies whose operands shift by different amounts: the accumulator rows a tile's preload
-// names move by their own strides (0-8 rows per `u`, 12-20 per `t`),
-// not with the scratchpad rows the mvin loop fills. The mvin loop reads nothing the preload carries,
-// so the preload's operands are no part of its memo key and are kept on a hit (a key holding them
-// misses where they moved). Extrapolated must still equal full evaluation.
-TEST_CASE("tile bodies whose preload shifts unlike the tile's rows are reused from the memo") {
-  const auto desc = parse_arch_description(kStrider, "strider.yaml");
-  std::mt19937_64 rng(29);
+namespace {
+
+// 200 random tile nests over u (3) x t (2): a preload of accumulator rows that move by their own
+// strides (0-8 rows per `u`, 12-20 per `t`), a loop of mvins into the tile's rows, a mac reading them
+// and an mvout of the preload's rows; the preload before the mvin loop or after it, tiles of 1 to
+// `max_rows` rows per mvin, sometimes in a double buffer. Each extrapolated estimate must equal full
+// evaluation; returns the instructions evaluated extrapolated and in full, summed.
+std::pair<int64_t, int64_t> preload_tile_nests(const std::shared_ptr<const ArchDescription>& desc, uint64_t seed,
+                                               int64_t max_rows, bool double_buffer, bool preload_first) {
+  std::mt19937_64 rng(seed);
   int64_t evaluated = 0, full = 0;
   for (int trial = 0; trial < 200; ++trial) {
-    const int64_t rows = std::uniform_int_distribution<int64_t>(1, 4)(rng);
+    const int64_t rows = std::uniform_int_distribution<int64_t>(1, max_rows)(rng);
     const int64_t trips = std::uniform_int_distribution<int64_t>(12, 24)(rng);
     const int64_t tile = rows * trips;
     const int64_t s1 = tile * std::uniform_int_distribution<int64_t>(1, 3)(rng);
@@ -405,15 +407,15 @@ TEST_CASE("tile bodies whose preload shifts unlike the tile's rows are reused fr
     const int64_t n = std::uniform_int_distribution<int64_t>(0, 2)(rng);
     const int64_t c1 = 4 * std::uniform_int_distribution<int64_t>(0, 2)(rng);
     const int64_t c2 = 4 * std::uniform_int_distribution<int64_t>(3, 5)(rng);
-    const int64_t window = std::uniform_int_distribution<int>(0, 1)(rng) == 0 ? 0 : 2 * s2;  // double buffer
+    const int64_t window = double_buffer && std::uniform_int_distribution<int>(0, 1)(rng) == 1 ? 2 * s2 : 0;
     auto at = [&](int64_t plus, int64_t per_j = 0) { return tile_row(s1, s2, window, plus, per_j); };
     const Expr c = idx(1, c1) + idx(2, c2) + Expr(std::uniform_int_distribution<int64_t>(0, 7)(rng));
     std::vector<Statement> tile_body = {
-        instr(1, {c, Expr(n)}),
         loop("j", trips, {instr(0, {at(0, rows), Expr(rows)})}),
         instr(2, {at(0), at(rows * (trips - 1)), Expr(std::min<int64_t>(tile, 8))}),
         instr(3, {c, Expr(n)}),
     };
+    tile_body.insert(tile_body.begin() + (preload_first ? 0 : 1), instr(1, {c, Expr(n)}));
     Program p = program(strider_isa(), {loop("u", 3, {loop("t", 2, tile_body)})});
     const std::map<std::string, int64_t> params = random_params(rng, 30);
     INFO("trial " << trial);
@@ -422,47 +424,31 @@ TEST_CASE("tile bodies whose preload shifts unlike the tile's rows are reused fr
     evaluated += b.evaluated_instructions;
     full += a.evaluated_instructions;
   }
+  return {evaluated, full};
+}
+
+}  // namespace
+
+// The preload before the mvin loop: the mvin loop reads nothing the preload carries, so the
+// preload's operands are no part of its memo key and are kept on a hit (a key holding them misses
+// where they moved).
+TEST_CASE("tile bodies whose preload shifts unlike the tile's rows are reused from the memo") {
+  const auto [evaluated, full] = preload_tile_nests(parse_arch_description(kStrider, "strider.yaml"), 29, 4, true, true);
   // 7,952 of 24,852; 8,078 with the preload's operands in the mvin loop's key.
   INFO(evaluated << " of " << full << " instructions evaluated");
   CHECK(evaluated < 8000);
 }
 
-// As above, the preload after the mvin loop, the memory port looking ahead: the mvin loop's
-// look-aheads reach the preload and the mac (its key's continuation); the preload's operands carried
-// into the loop are dead there (the continuation's preload replaces them before the mac reads them)
-// and are left out of the key. Extrapolated must equal full evaluation.
+// The preload after the mvin loop, the memory port looking ahead: the mvin loop's look-aheads reach
+// the preload and the mac (its key's continuation); the preload's operands carried into the loop are
+// dead there (the continuation's preload replaces them before the mac reads them) and are left out
+// of the key.
 TEST_CASE("tile bodies whose look-aheads reach a later preload agree with full evaluation") {
   std::string text = kStrider;
   const std::string dram = "max_outstanding: 3, release_delay: 1}";
   text.replace(text.find(dram), dram.size(), "max_outstanding: 3, release_delay: 1, lookahead: 6}");
-  const auto desc = parse_arch_description(text, "strider-lookahead.yaml");
-  std::mt19937_64 rng(31);
-  int64_t evaluated = 0, full = 0;
-  for (int trial = 0; trial < 200; ++trial) {
-    const int64_t rows = std::uniform_int_distribution<int64_t>(1, 2)(rng);
-    const int64_t trips = std::uniform_int_distribution<int64_t>(12, 24)(rng);
-    const int64_t tile = rows * trips;
-    const int64_t s1 = tile * std::uniform_int_distribution<int64_t>(1, 3)(rng);
-    const int64_t s2 = tile * std::uniform_int_distribution<int64_t>(2, 4)(rng);
-    const int64_t n = std::uniform_int_distribution<int64_t>(0, 2)(rng);
-    const int64_t c1 = 4 * std::uniform_int_distribution<int64_t>(0, 2)(rng);
-    const int64_t c2 = 4 * std::uniform_int_distribution<int64_t>(3, 5)(rng);
-    auto at = [&](int64_t plus, int64_t per_j = 0) { return tile_row(s1, s2, 0, plus, per_j); };
-    const Expr c = idx(1, c1) + idx(2, c2) + Expr(std::uniform_int_distribution<int64_t>(0, 7)(rng));
-    std::vector<Statement> tile_body = {
-        loop("j", trips, {instr(0, {at(0, rows), Expr(rows)})}),
-        instr(1, {c, Expr(n)}),
-        instr(2, {at(0), at(rows * (trips - 1)), Expr(std::min<int64_t>(tile, 8))}),
-        instr(3, {c, Expr(n)}),
-    };
-    Program p = program(strider_isa(), {loop("u", 3, {loop("t", 2, tile_body)})});
-    const std::map<std::string, int64_t> params = random_params(rng, 30);
-    INFO("trial " << trial);
-    Estimate a;
-    const Estimate b = extrapolated_equals_full(desc, params, p, &a);
-    evaluated += b.evaluated_instructions;
-    full += a.evaluated_instructions;
-  }
+  const auto [evaluated, full] =
+      preload_tile_nests(parse_arch_description(text, "strider-lookahead.yaml"), 31, 2, false, false);
   INFO(evaluated << " of " << full << " instructions evaluated");
   CHECK(evaluated * 10 < full * 6);  // 13,629 of 25,278
 }

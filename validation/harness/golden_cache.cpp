@@ -6,11 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <sstream>
 
 #include "models/common/prefault.h"
@@ -102,12 +100,6 @@ void write_atomically(const std::string& path, const std::vector<std::pair<const
   if (ec) fs::remove(tmp, ec);
 }
 
-std::string file_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return in ? text : std::string("missing");
-}
-
 // The file is mapped (populated at once) and each tensor copied from the mapping into a vector whose
 // pages are faulted in first: one copy, no zero-fill and no page fault per page, as a layer's
 // tensors are megabytes. Files are replaced by rename, never changed in place, so the mapping holds.
@@ -179,17 +171,10 @@ std::string GoldenCache::accelerator_sources_key(const std::string& accelerator)
     h.field("no-sources");
   } else {
     // The mapper (layouts, requantization shifts, operand streams) and the quantized golden reference.
-    std::vector<std::string> files = {"models/common/golden_quantized.cpp", "models/common/golden_quantized.h"};
-    std::vector<std::string> own;
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(repo_root_ + "/models/" + accelerator, ec)) {
-      const std::string ext = e.path().extension().string();
-      if (e.is_regular_file() && (ext == ".cpp" || ext == ".h"))
-        own.push_back("models/" + accelerator + "/" + e.path().filename().string());
-    }
-    std::sort(own.begin(), own.end());
-    files.insert(files.end(), own.begin(), own.end());
-    for (const auto& f : files) h.field(f).field(file_text(repo_root_ + "/" + f));
+    CacheKeyer keyer(repo_root_);
+    for (const char* f : {"models/common/golden_quantized.cpp", "models/common/golden_quantized.h"})
+      h.field(f).field(keyer.file_hash(repo_root_ + "/" + f));
+    h.field("mapper").field(keyer.tree_hash(repo_root_ + "/models/" + accelerator, false));
   }
   return accelerator_keys_[accelerator] = h.hex();
 }
@@ -238,9 +223,10 @@ std::shared_ptr<const GoldenCache> default_golden_cache(const std::string& confi
 std::string golden_sources_key(const std::string& repo_root) {
   if (repo_root.empty()) return "no-sources";
   ContentHasher h;
+  CacheKeyer keyer(repo_root);
   for (const char* f : {"models/common/golden.cpp", "models/common/golden.h", "models/common/gemm_kernels.h",
                         "models/common/layer.cpp", "models/common/layer.h"})
-    h.field(f).field(file_text(repo_root + "/" + f));
+    h.field(f).field(keyer.file_hash(repo_root + "/" + f));
   return h.hex();
 }
 

@@ -21,10 +21,12 @@ class CacheKeyer {
   explicit CacheKeyer(std::string repo_root);
   // Contract: throws InputError when the config file cannot be read.
   std::string key(const Case& c);
-
- private:
+  // The hash of a file's text ("missing" when unreadable), and of a folder's files by name and text
+  // (not recursive: its .cpp and .h files only; "absent" when there are none); memoized.
   std::string file_hash(const std::string& path);
   std::string tree_hash(const std::string& dir, bool recursive);
+
+ private:
   std::string repo_;
   std::map<std::string, std::string> memo_;
 };

@@ -333,7 +333,8 @@ class Evaluator {
   // ---- later instructions' requests that run earlier in time ---------------------------------
   // An instruction whose requests share an interface with other units is evaluated, then the
   // instructions after it (up to the interface's `lookahead`) on a copy of the state: the steps among them that
-  // start requesting that interface before its last request was accepted run while it does, so
+  // start requesting that interface by the cycle its last request was accepted (that cycle too: a
+  // request of higher priority presented then takes it) run while it does, so
   // it is evaluated again with its requests placed among theirs in time order (MemoryPort::
   // place_among). Their own requests are placed when they come in program order.
   static constexpr int kRounds = 4;
@@ -430,10 +431,10 @@ class Evaluator {
   }
 
   // Whether a later step could start requesting an interface this instruction placed requests on
-  // before its last acceptance: only such a step competes with it.
+  // by its last acceptance: only such a step competes with it.
   bool may_compete() const {
     for (const Placement& p : placed_)
-      if (earliest_request(p.m) < p.issue) return true;
+      if (earliest_request(p.m) <= p.issue) return true;
     return false;
   }
 
@@ -494,9 +495,9 @@ class Evaluator {
     }
   }
 
-  // Whether an instruction of the look-ahead's window could place a request before the running
-  // one's last acceptance, decided without evaluating it: only an executed memory step on a unit
-  // whose bound (earliest_request) is below that acceptance can, and the bounds only grow, each
+  // Whether an instruction of the look-ahead's window could place a request by the running one's
+  // last acceptance, decided without evaluating it: only an executed memory step on a unit whose
+  // bound (earliest_request) is at or below that acceptance can, and the bounds only grow, each
   // stage's by at least its ii per instruction passing it. When none can before every bound has
   // passed every acceptance, look_ahead() would collect nothing and is not run: the window it
   // could have reached is noted (walked_, crossed_*) as if it had run (as far or further).
@@ -505,7 +506,7 @@ class Evaluator {
     below_.clear();
     for (const Placement& p : placed_)
       for (const UnitBound& b : mem_bounds_[p.m])
-        if (unit_bound(b) < p.issue) {
+        if (unit_bound(b) <= p.issue) {
           competing_.emplace_back(p.m, b.unit);
           below_.push_back(Below{&b, p.issue, own_bound(b.unit)});
         }
@@ -715,7 +716,7 @@ class Evaluator {
       }
       if (may)
         for (const Placement& p : placed_)
-          if (p.m == static_cast<std::size_t>(step.memory.memory) && lb < p.issue) return true;
+          if (p.m == static_cast<std::size_t>(step.memory.memory) && lb <= p.issue) return true;
       // Its unit starts no later instruction before it: in order, or one instance held from then on.
       const BoundObject& ob = a_.objects[u];
       if (ob.in_order || ob.instances == 1) unit_lb_[u] = std::max(unit_lb_[u], lb);
@@ -738,7 +739,7 @@ class Evaluator {
         const int x = b.stage_index[j];
         t = std::max(t, (x >= 0 ? passes_[static_cast<std::size_t>(x)] : s_.t[static_cast<std::size_t>(b.stages[j].first)]) + b.stages[j].second);
       }
-      if (t < u.issue) return true;
+      if (t <= u.issue) return true;
     }
     return false;
   }
@@ -753,7 +754,7 @@ class Evaluator {
   }
 
   // Evaluates the instructions after the current one (on the state it left) and collects in
-  // later_streams_ the memory steps that start before the current one's last acceptance.
+  // later_streams_ the memory steps that start by the current one's last acceptance.
   void look_ahead() {
     later_streams_.clear();
     std::vector<Walk> w;
@@ -1244,7 +1245,7 @@ class Evaluator {
                          : port_.place_among(&log, bm, n, xfer, interval, start, step_start, rank, streams_);
     if (speculating_) {
       for (const Placement& p : placed_)
-        if (p.m == m && start < p.issue) later_streams_.push_back(LaterStream{m, {start, n, xfer, interval, rank}});
+        if (p.m == m && start <= p.issue) later_streams_.push_back(LaterStream{m, {start, n, xfer, interval, rank}});
     } else {
       placed_.push_back(Placement{m, placed.issue, placed.done});
     }

@@ -28,6 +28,14 @@ struct AgreementBounds {
   uint64_t seed = 7;           // operand data
 };
 
+// Every layer's cycles equal to the RTL's.
+inline AgreementBounds exact_agreement() {
+  AgreementBounds b;
+  b.max_error_pct = 0.0;
+  b.mape_pct = 0.0;
+  return b;
+}
+
 // Runs `layers` of `accel` on `config`: outputs = golden, |error| <= bounds.max_error_pct per layer,
 // MAPE <= bounds.mape_pct. Returns the number of layers checked.
 inline std::size_t check_estimator_agreement(const std::string& accel_name, const AccelConfig& config,

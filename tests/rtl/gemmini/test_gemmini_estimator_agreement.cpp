@@ -21,6 +21,18 @@ using namespace acv;
 using namespace acv::test;
 
 
+namespace {
+
+// Whether the mesh of DIM `dim` is built; when not, the test says so and checks nothing.
+bool built_or_warn(int64_t dim) {
+  const std::vector<int64_t> dims = built_dims();
+  if (std::find(dims.begin(), dims.end(), dim) != dims.end()) return true;
+  WARN("DIM " << dim << " not built: nothing to check");
+  return false;
+}
+
+}  // namespace
+
 TEST_CASE("the estimator agrees with the gemmini RTL on mapped tiny.yaml layers", "[rtl][gemmini][estimator]") {
   const int64_t dim = GENERATE(from_range(built_dims()));
   const std::string dataflow = GENERATE(as<std::string>{}, "os", "ws");
@@ -34,11 +46,7 @@ TEST_CASE("the estimator agrees with the gemmini RTL on mapped tiny.yaml layers"
 // unit first) put the estimator 10 % long while it placed requests in program order.
 TEST_CASE("the estimator agrees with the gemmini RTL on random shapes (mapping auto)",
           "[rtl][gemmini][estimator]") {
-  const std::vector<int64_t> dims = built_dims();
-  if (std::find(dims.begin(), dims.end(), 16) == dims.end()) {
-    WARN("DIM 16 not built: nothing to check");
-    return;
-  }
+  if (!built_or_warn(16)) return;
   const std::string dataflow = GENERATE(as<std::string>{}, "os", "ws");
   const AccelConfig config =
       load_accel_config(std::string(ACV_SOURCE_DIR) + "/models/gemmini/configs/gemmini-16x16-" + dataflow + "-auto.yaml");
@@ -62,9 +70,7 @@ TEST_CASE("the estimator equals the gemmini RTL where computes of few rows fill 
   const std::vector<Layer> layers = {conv(9, 17, 3, 45, 3, 3, 1, 1), conv(31, 2, 14, 101, 2, 3, 1, 1),
                                      conv(22, 7, 34, 58, 1, 3, 0, 1), conv(24, 20, 20, 24, 3, 2, 1, 24),
                                      conv(40, 9, 9, 40, 3, 1, 1, 40), gemm(1, 70, 90)};
-  AgreementBounds exact;
-  exact.max_error_pct = 0.0;
-  exact.mape_pct = 0.0;
+  const AgreementBounds exact = exact_agreement();
   check_estimator_agreement("gemmini", shipped_config(dim, dataflow), layers, exact);
 }
 
@@ -79,9 +85,7 @@ TEST_CASE("the estimator equals the gemmini RTL where a store arrives in the cyc
   const std::string dataflow = GENERATE(as<std::string>{}, "os", "ws");
   const std::vector<Layer> layers = {gemm(1, 17, 12), gemm(1, 19, 12), gemm(1, 33, 16), gemm(2, 33, 16),
                                      gemm(3, 67, 92)};
-  AgreementBounds exact;
-  exact.max_error_pct = 0.0;
-  exact.mape_pct = 0.0;
+  const AgreementBounds exact = exact_agreement();
   check_estimator_agreement("gemmini", shipped_config(dim, dataflow), layers, exact);
   if (dim == 16) {
     const AccelConfig config = load_accel_config(std::string(ACV_SOURCE_DIR) + "/models/gemmini/configs/gemmini-16x16-" +
@@ -100,9 +104,7 @@ TEST_CASE("the estimator equals the gemmini RTL where a mvout's later streams ta
   const int64_t dim = GENERATE(from_range(built_dims()));
   const std::string dataflow = GENERATE(as<std::string>{}, "os", "ws");
   const std::vector<Layer> layers = {gemm(1056, 11, 1), gemm(192, 360, 2), gemm(565, 8, 2), gemm(836, 37, 1)};
-  AgreementBounds exact;
-  exact.max_error_pct = 0.0;
-  exact.mape_pct = 0.0;
+  const AgreementBounds exact = exact_agreement();
   check_estimator_agreement("gemmini", shipped_config(dim, dataflow), layers, exact);
 }
 
@@ -112,14 +114,8 @@ TEST_CASE("the estimator equals the gemmini RTL where a mvout's later streams ta
 // sees it. Exact here.
 TEST_CASE("the estimator equals the gemmini RTL where mvouts more than 64 instructions ahead share the port",
           "[rtl][gemmini][estimator]") {
-  const std::vector<int64_t> dims = built_dims();
-  if (std::find(dims.begin(), dims.end(), 16) == dims.end()) {
-    WARN("DIM 16 not built: nothing to check");
-    return;
-  }
+  if (!built_or_warn(16)) return;
   const std::string dataflow = GENERATE(as<std::string>{}, "os", "ws");
-  AgreementBounds exact;
-  exact.max_error_pct = 0.0;
-  exact.mape_pct = 0.0;
+  const AgreementBounds exact = exact_agreement();
   check_estimator_agreement("gemmini", shipped_config(16, dataflow), {gemm(7, 167, 43)}, exact);
 }

@@ -79,9 +79,7 @@ TEST_CASE("the estimator equals the systolic RTL where loads eight instructions 
         load_accel_config(std::string(ACV_WORKLOADS_DIR) + "/../systolic/configs/" + name + ".yaml");
     if (std::find(sizes.begin(), sizes.end(), std::stoll(config.params.at("rows").text)) == sizes.end()) continue;
     CAPTURE(name);
-    test::AgreementBounds exact;
-    exact.max_error_pct = 0.0;
-    exact.mape_pct = 0.0;
+    const test::AgreementBounds exact = test::exact_agreement();
     test::check_estimator_agreement("systolic", config,
                                     {test::conv(16, 52, 52, 32, 3, 1, 0, 1), test::conv(16, 61, 47, 32, 3, 1, 1, 1)},
                                     exact);
@@ -138,9 +136,7 @@ TEST_CASE("the estimator agrees with the systolic RTL on two-level dma_loads and
     layers.back().name = "random" + std::to_string(i);
   }
   REQUIRE(layers.size() == 9);
-  test::AgreementBounds exact;
-  exact.max_error_pct = 0.0;
-  exact.mape_pct = 0.0;
+  test::AgreementBounds exact = test::exact_agreement();
   exact.check_full = true;
   test::check_estimator_agreement("systolic", config, layers, exact);
 }

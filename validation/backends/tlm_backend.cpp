@@ -19,10 +19,8 @@ class TlmBackend : public Backend {
   LayerResult run_layer(const Accelerator& accel, const AccelConfig& config, const Layer& layer,
                         const Program& program, const BackendOptions& options) override {
     const TlmMode mode = parse_tlm_mode(options.tlm_mode);
-    ImageReturn image = output_ranges(program);
     LayerResult r = run_simulated_layer(accel, config, layer, program, options, [&](std::vector<uint8_t> dram) {
-      if (!image.ranges.empty()) image.base = &dram;
-      return simulate(program, config, dram, mode, options, "layer '" + layer.name + "'", image);
+      return simulate(program, config, dram, mode, options, "layer '" + layer.name + "'");
     });
     r.info["tlm_mode"] = to_string(mode);
     return r;
@@ -31,10 +29,8 @@ class TlmBackend : public Backend {
   LayerResult run_network(const Accelerator& accel, const AccelConfig& config, const Workload& workload,
                           const NetworkProgram& network, const BackendOptions& options) override {
     const TlmMode mode = parse_tlm_mode(options.tlm_mode);
-    ImageReturn image = output_ranges(network.program);
     LayerResult r = run_simulated_network(accel, config, workload, network, options, [&](std::vector<uint8_t> dram) {
-      if (!image.ranges.empty()) image.base = &dram;
-      return simulate(network.program, config, dram, mode, options, "network '" + workload.name + "'", image);
+      return simulate(network.program, config, dram, mode, options, "network '" + workload.name + "'");
     });
     r.info["tlm_mode"] = to_string(mode);
     return r;
@@ -50,11 +46,12 @@ class TlmBackend : public Backend {
       if (region.is_output) image.ranges.push_back({region.base, region.bytes});
     return image;
   }
-  // With image.base == &dram, the child moves its own copy of `dram` into the model and the
-  // parent's stays as the base of the returned image.
+  // With output regions, the child moves its own copy of `dram` into the model and the parent's
+  // stays as the base of the returned image.
   static SimulationOutput simulate(const Program& program, const AccelConfig& config, std::vector<uint8_t>& dram,
-                                   TlmMode mode, const BackendOptions& options, const std::string& what,
-                                   const ImageReturn& image = {}) {
+                                   TlmMode mode, const BackendOptions& options, const std::string& what) {
+    ImageReturn image = output_ranges(program);
+    if (!image.ranges.empty()) image.base = &dram;
     std::unique_ptr<TlmRunner> runner = TlmRunnerRegistry::create(config.accelerator);
     runner->prepare(program, config);  // before the fork: the child's first touches fault
     SimulationOutput out =

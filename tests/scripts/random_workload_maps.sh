@@ -26,7 +26,7 @@ for seed in 11 12 13; do
   done
 done
 
-for args in "" "layers" "layers x" "ultratrail 1 0 narrow" "other 1"; do
+for args in "" "layers" "layers x" "layers 1 0" "layers 1 -3" "layers 1 4 3e7" "ultratrail 1 0 narrow" "other 1"; do
   rc=0
   # shellcheck disable=SC2086
   "$gen" $args > /dev/null 2>&1 || rc=$?

@@ -340,6 +340,11 @@ class Evaluator {
   // Rounds until the later streams stay: a mvout among many one-request mvins took up to 9 (held-out
   // GEMMs with K = 1 or 2), the suites up to 6; 4 stopped such placements before they settled.
   static constexpr int kRounds = 16;
+  // A look-ahead scans the rest of its window (look_ahead()) only after this many instructions: a
+  // scan costs about as much as evaluating a few, and most look-aheads end sooner by themselves
+  // (systolic's after 2-4). From the first, systolic-16x16-os-64k cost +0.4 %; 16x16-os-auto was
+  // cheapest with 6 (3, 4, 5, 7, 8, 12: +1.7, +1.2, +0.4, +0.3, +1.0, +3.0 %).
+  static constexpr int64_t kRescanFrom = 6;
   struct LaterStream {
     std::size_t m;
     MemoryPort::Stream s;
@@ -432,6 +437,14 @@ class Evaluator {
     }
   }
 
+  // A position in the Program: the loop per depth, its statement and iteration, where its
+  // segment ends.
+  struct Walk {
+    const Loop* loop;
+    std::size_t pos;
+    int64_t i, seg_end;
+  };
+
   // Whether a later step could start requesting an interface this instruction placed requests on
   // by its last acceptance: only such a step competes with it.
   bool may_compete() const {
@@ -473,9 +486,12 @@ class Evaluator {
     std::vector<LaterStream> later, before;
     for (int round = 0; round < kRounds; ++round) {
       if (placed_.empty() || !may_compete()) return;
-      if (round == 0 && !opt_.plain_look_ahead && !window_competes()) return;
+      // Where the look-ahead scans the rest of its window first (look_ahead()): after the first
+      // instruction that may compete, in later rounds after where the last round's last stream was.
+      int64_t candidate = last_stream_at_;
+      if (round == 0 && !opt_.plain_look_ahead && (candidate = window_competes(nullptr, 0, true)) == 0) return;
       mark_mid();
-      look_ahead();
+      look_ahead(candidate);
       // Evaluating it again would give the state the look-ahead started from: with no later
       // streams in the first round (as placed in program order), or the same ones as last round.
       if (!opt_.plain_look_ahead && (round == 0 ? later_streams_.empty() : same_streams(later_streams_, before))) {
@@ -503,7 +519,10 @@ class Evaluator {
   // stage's by at least its ii per instruction passing it. When none can before every bound has
   // passed every acceptance, look_ahead() would collect nothing and is not run: the window it
   // could have reached is noted (walked_, crossed_*) as if it had run (as far or further).
-  bool window_competes() {
+  // The scan starts at `from` (null: the running instruction), `before` instructions into the
+  // window; returns the offset from there of the first instruction that may compete, 0 if none
+  // (`bounded`: the offset the bounded scan gives). Inlined: a call cost 0.2-0.4 % on every config.
+  [[gnu::always_inline]] inline int64_t window_competes(const std::vector<Walk>* from, int64_t before, bool bounded) {
     competing_.clear();
     below_.clear();
     for (const Placement& p : placed_)
@@ -512,20 +531,25 @@ class Evaluator {
           competing_.emplace_back(p.m, b.unit);
           below_.push_back(Below{&b, p.issue, own_bound(b.unit)});
         }
-    if (competing_.empty()) return false;
+    if (competing_.empty()) return 0;
     // The cheap scan first; where it finds a step that may compete, the one with the steps' lower
     // bounds (only then: it costs more per instruction).
-    return scan_window(false) && scan_window(true);
+    const int64_t at = scan_window(false, from, before);
+    return at > 0 && bounded ? scan_window(true, from, before) : at;
   }
 
   // window_competes()'s scan of the window; `bounded`: a step on a competing unit competes only if
   // its lower bound (scan_competes()) is below an acceptance.
-  bool scan_window(bool bounded) {
+  int64_t scan_window(bool bounded, const std::vector<Walk>* from, int64_t before) {
     std::vector<Walk>& w = scan_;
     w.clear();
-    for (int d = 0; d <= cur_depth_; ++d) {
-      const Frame& f = frames_[static_cast<std::size_t>(d)];
-      w.push_back(Walk{f.loop, f.pos, idx_[static_cast<std::size_t>(d)], f.seg_end});
+    if (from) {
+      w = *from;
+    } else {
+      for (int d = 0; d <= cur_depth_; ++d) {
+        const Frame& f = frames_[static_cast<std::size_t>(d)];
+        w.push_back(Walk{f.loop, f.pos, idx_[static_cast<std::size_t>(d)], f.seg_end});
+      }
     }
     passes_.resize(stage_ii_.size());
     for (std::size_t x = 0; x < stage_ii_.size(); ++x) passes_[x] = s_.t[static_cast<std::size_t>(layout_.obj_base(static_cast<std::size_t>(stage_obj_[x])))];
@@ -546,7 +570,7 @@ class Evaluator {
     bool found = false;
     int64_t k = 0;
     try {
-      while (k < look_n_) {
+      while (k < look_n_ - before) {
         ++w.back().pos;
         if (!settle(&w)) break;
         const Instruction& ins = w.back().loop->body[w.back().pos].instr;
@@ -592,10 +616,10 @@ class Evaluator {
     unlatch_to(latch_mark);
     if (found) {
       crossed_seg_ = seg, crossed_end_ = end;
-      return true;
+      return k;
     }
-    walked_ = std::max(walked_, k);
-    return false;
+    walked_ = std::max(walked_, before + k);
+    return 0;
   }
 
   // Whether `ins` (at idx_, carried operands as latched by the instructions scanned before it) runs
@@ -757,8 +781,13 @@ class Evaluator {
 
   // Evaluates the instructions after the current one (on the state it left) and collects in
   // later_streams_ the memory steps that start by the current one's last acceptance.
-  void look_ahead() {
+  // Once `candidate` instructions have run (and kRescanFrom), the rest of the window is scanned from
+  // the state the look-ahead reached: where nothing more may compete, the instructions left would
+  // collect nothing; the scan notes them as walked instead (window_competes()). Else it is scanned
+  // again after the next instruction that may compete.
+  void look_ahead(int64_t candidate) {
     later_streams_.clear();
+    std::size_t streams = 0;
     std::vector<Walk> w;
     for (int d = 0; d <= cur_depth_; ++d) {
       const Frame& f = frames_[static_cast<std::size_t>(d)];
@@ -772,6 +801,7 @@ class Evaluator {
     rel_ = nullptr, light_ = false, trace_ = false;
     speculating_ = true;
     try {
+      last_stream_at_ = 0;
       for (int k = 0; k < look_n_; ++k) {
         ++w.back().pos;
         if (!settle(&w)) break;
@@ -779,7 +809,13 @@ class Evaluator {
         walked_ = std::max<int64_t>(walked_, k + 1);
         run_one(w.back().loop->body[w.back().pos].instr);
         ++est_.look_ahead_instructions;
+        if (later_streams_.size() > streams) streams = later_streams_.size(), last_stream_at_ = k + 1;
         if (!may_compete()) break;
+        if (!opt_.plain_look_ahead && candidate > 0 && k + 1 >= std::max(candidate, kRescanFrom)) {
+          const int64_t next = window_competes(&w, k + 1, false);
+          if (next == 0) break;
+          candidate = k + 1 + next;
+        }
       }
     } catch (const InputError&) {
       // Bad input ahead: reported when it is evaluated in program order.
@@ -790,14 +826,8 @@ class Evaluator {
     objs_ = objs, first_start_ = fs, first_lat_ = fl, second_start_ = ss;
   }
 
-  // A position in the Program: the loop per depth, its statement and iteration, where its
-  // segment ends. settle() moves it to the next instruction at or after it (false at the end),
+  // settle() moves a Walk to the next instruction at or after it (false at the end),
   // noting the depths whose segment or loop it leaves (crossed_seg_ / crossed_end_).
-  struct Walk {
-    const Loop* loop;
-    std::size_t pos;
-    int64_t i, seg_end;
-  };
   bool settle(std::vector<Walk>* w) {
     while (!w->empty()) {
       Walk& f = w->back();
@@ -1881,6 +1911,7 @@ class Evaluator {
   int crossed_seg_ = std::numeric_limits<int>::max(), crossed_end_ = std::numeric_limits<int>::max();
   const std::vector<LaterStream>* later_ = nullptr;  // the running instruction competes with them
   std::vector<LaterStream> later_streams_;            // collected by look_ahead()
+  int64_t last_stream_at_ = 0;                        // ... the last of them after this many instructions
   std::vector<int64_t> logs_code_;                    // scratch of same_as_mid()
   std::vector<Placement> placed_;                     // the running instruction's memory steps
   std::vector<MemoryPort::Stream> streams_;           // scratch of memory()

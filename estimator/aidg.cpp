@@ -264,6 +264,17 @@ class Evaluator {
     const AccessSpec* spec;
     int64_t index, count, cycles;
     int port;
+    uint8_t skip;  // kSkipCheck / kSkipUpdate (plan_skips())
+  };
+  struct PlanStep {
+    const StepSpec* step;
+    std::vector<int> path;  // objects in front of its unit passed first
+    std::vector<uint8_t> rskip, wskip;  // per read / write spec (plan_skips())
+    bool skips;                         // whether plan_skips() made them
+  };
+  struct StepPlan {
+    std::vector<int64_t> values;  // of when_fields_
+    std::vector<PlanStep> steps;
   };
 
   [[noreturn]] void bad(const SourceLoc& loc, const std::string& why) const {
@@ -281,7 +292,8 @@ class Evaluator {
 
   // The latest `field` over locations i .. i + n - 1 (n > 0) of storage `st`, for a hazard check:
   // nothing is inserted.
-  int64_t latest(int st, int64_t i, int64_t n, int64_t Location::*field, const AccessSpec& spec) {
+  // Inlined: out of line it cost systolic's fixed storages a call per check.
+  [[gnu::always_inline]] int64_t latest(int st, int64_t i, int64_t n, int64_t Location::*field, const AccessSpec& spec) {
     const auto u = static_cast<std::size_t>(st);
     if (a_.storages[u].locations == 0) return s_.open[u].latest(i, n, field);
     int64_t t = kNever;
@@ -308,10 +320,13 @@ class Evaluator {
                       std::to_string(a_.storages[static_cast<std::size_t>(st)].locations - 1) + ")");
   }
 
-  void collect(const std::vector<AccessSpec>& specs, const EvalContext& ctx, bool write, std::vector<Access>* out) {
+  // `skip`: per spec, or null.
+  void collect(const std::vector<AccessSpec>& specs, const EvalContext& ctx, bool write, const uint8_t* skip,
+               std::vector<Access>* out) {
     for (const auto& sp : specs) {
       if (!sp.when.empty() && sp.when.eval(ctx) == 0) continue;
-      Access x{&sp, sp.index.eval(ctx), sp.count.eval(ctx), sp.cycles.eval(ctx), -1};
+      Access x{&sp, sp.index.eval(ctx), sp.count.eval(ctx), sp.cycles.eval(ctx), -1,
+               skip ? skip[&sp - specs.data()] : uint8_t{0}};
       if (x.count < 0 || x.count > (1 << 20)) bad(sp.loc, "access count " + std::to_string(x.count) + " out of range");
       if (x.cycles < 0) bad(sp.loc, "negative port cycles");
       if (x.cycles > 0) {
@@ -908,7 +923,7 @@ class Evaluator {
     int prev_unit = -1;
     int64_t inst_end = 0;  // its latest step end (the objects before a step end before it starts)
     // Runs `step`, passing the objects `path` in front of its unit first.
-    auto run_step = [&](const StepSpec& step, const std::vector<int>& path) {
+    auto run_step = [&](const StepSpec& step, const std::vector<int>& path, const PlanStep* ps) {
       for (int o : path) {
         const BoundObject& ob = a_.objects[static_cast<std::size_t>(o)];
         const int base = layout_.obj_base(static_cast<std::size_t>(o));
@@ -948,20 +963,21 @@ class Evaluator {
           ready = occupy(o, nullptr, ctx, special, ready, &holder, &pending_q);
         }
       }
-      ready = occupy(step.unit, &step, ctx, special, ready, &holder, &pending_q);
+      ready = occupy(step.unit, &step, ctx, special, ready, &holder, &pending_q, ps);
       inst_end = std::max(inst_end, ready);
       prev_unit = step.unit;
     };
     // The steps the `when`s select, and the objects in front of each, depend only on the fields the
     // `when`s read (unless one reads an earlier step's outcome): worked out once per opcode and values.
     if (const StepPlan* plan = when_special_[cur_op_] ? nullptr : step_plan(ctx)) {
-      for (const PlanStep& ps : plan->steps) run_step(*ps.step, ps.path);
+      // The schedule (trace_) lists every constraint: nothing skipped there.
+      for (const PlanStep& ps : plan->steps) run_step(*ps.step, ps.path, trace_ ? nullptr : &ps);
     } else {
       passed_.clear();
       for (const auto& step : cls.steps) {
         if (!step.when.empty() && step.when.eval(ctx) == 0) continue;
         step_path(step.unit, prev_unit);
-        run_step(step, path_);
+        run_step(step, path_, nullptr);
       }
     }
     // A queue that holds its entry until the instruction is done frees it after the last step.
@@ -1031,8 +1047,9 @@ class Evaluator {
   std::string loc_text(const SourceLoc& l) const { return l.file + ":" + std::to_string(l.line); }
 
   // The instruction on unit `o` from `ready` on; returns its end.
+  // `ps`: the step's place in a plan, whose skips apply (null: none).
   int64_t occupy(int o, const StepSpec* step, const EvalContext& ctx, int64_t* special, int64_t ready, int* holder,
-                 int* pending_q) {
+                 int* pending_q, const PlanStep* ps = nullptr) {
     const BoundObject& ob = a_.objects[static_cast<std::size_t>(o)];
     const int base = layout_.obj_base(static_cast<std::size_t>(o));
     int inst = base;
@@ -1067,8 +1084,9 @@ class Evaluator {
     reads_.clear();
     writes_.clear();
     if (step) {
-      collect(step->reads, ctx, false, &reads_);
-      collect(step->writes, ctx, true, &writes_);
+      const bool skips = ps && ps->skips;
+      collect(step->reads, ctx, false, skips ? ps->rskip.data() : nullptr, &reads_);
+      collect(step->writes, ctx, true, skips ? ps->wskip.data() : nullptr, &writes_);
       if (rel_) {
         const auto& addr = addr_field_[cur_op_];
         for (const auto* list : {&reads_, &writes_})
@@ -1098,7 +1116,7 @@ class Evaluator {
                         ", by the read at " + loc_text(r.spec->loc));
           if (r.port >= 0) later(&s, &why, slot(r.port), why_[static_cast<std::size_t>(r.port)]);
         }
-        if (sp.raw && r.count > 0) s = std::max(s, latest(r.spec->storage, r.index, r.count, &Location::write_ready, *r.spec));
+        if (sp.raw && r.count > 0 && !(r.skip & kSkipCheck)) s = std::max(s, latest(r.spec->storage, r.index, r.count, &Location::write_ready, *r.spec));
         if (r.port >= 0) s = std::max(s, slot(r.port));
       }
       for (const auto& w : writes_) {
@@ -1111,8 +1129,10 @@ class Evaluator {
             if (sp.war) later(&s, &why, l->read_end, at + "write after the reads up to " + who(reader(w.spec->storage, w.index + i)) + by);
             if (sp.waw) later(&s, &why, l->write_end, at + "write after the write of " + who(writer(w.spec->storage, w.index + i)) + by);
           }
-        if (sp.war && w.count > 0) s = std::max(s, latest(w.spec->storage, w.index, w.count, &Location::read_end, *w.spec));
-        if (sp.waw && w.count > 0) s = std::max(s, latest(w.spec->storage, w.index, w.count, &Location::write_end, *w.spec));
+        if (w.count > 0 && !(w.skip & kSkipCheck)) {
+          if (sp.war) s = std::max(s, latest(w.spec->storage, w.index, w.count, &Location::read_end, *w.spec));
+          if (sp.waw) s = std::max(s, latest(w.spec->storage, w.index, w.count, &Location::write_end, *w.spec));
+        }
         if (trace_ && w.port >= 0) later(&s, &why, slot(w.port), why_[static_cast<std::size_t>(w.port)]);
         if (w.port >= 0) s = std::max(s, slot(w.port));
       }
@@ -1164,13 +1184,15 @@ class Evaluator {
     }
     s_.busy[static_cast<std::size_t>(o)] += occ;
     for (const auto& r : reads_) {
-      update(r.spec->storage, r.index, r.count, *r.spec, [end](Location& l) { l.read_end = std::max(l.read_end, end); });
+      if (!(r.skip & kSkipUpdate))
+        update(r.spec->storage, r.index, r.count, *r.spec, [end](Location& l) { l.read_end = std::max(l.read_end, end); });
       if (r.port >= 0) slot(r.port) = s + r.cycles;
     }
     for (const auto& w : writes_) {
       const int64_t lat_w = a_.storages[static_cast<std::size_t>(w.spec->storage)].latency;
       const int64_t at = w.spec->at_free ? was_free : end;
-      update(w.spec->storage, w.index, w.count, *w.spec, [at, lat_w](Location& l) {
+      if (!(w.skip & kSkipUpdate))
+        update(w.spec->storage, w.index, w.count, *w.spec, [at, lat_w](Location& l) {
         l.write_end = std::max(l.write_end, at);
         l.write_ready = std::max(l.write_ready, at + lat_w);
       });
@@ -1181,14 +1203,6 @@ class Evaluator {
     return end;
   }
 
-  struct PlanStep {
-    const StepSpec* step;
-    std::vector<int> path;  // objects in front of its unit passed first
-  };
-  struct StepPlan {
-    std::vector<int64_t> values;  // of when_fields_
-    std::vector<PlanStep> steps;
-  };
   // The objects feeding `unit` that the instruction has not passed yet (in passed_), in order, into
   // path_ (none when it already occupies `unit`: prev_unit), and then passed.
   void step_path(int unit, int prev_unit) {
@@ -1220,12 +1234,13 @@ class Evaluator {
       for (const auto& step : a_.opcodes[cur_op_].cls->steps) {
         if (!step.when.empty() && step.when.eval(ctx) == 0) continue;
         step_path(step.unit, prev_unit);
-        made.steps.push_back(PlanStep{&step, path_});
+        made.steps.push_back(PlanStep{&step, path_, {}, {}, false});
         prev_unit = step.unit;
       }
     } catch (const InputError&) {
       return nullptr;
     }
+    plan_skips(&made);
     auto& kept = plans_[cur_op_];
     if (kept.size() < kPlansKept) {
       kept.push_back(std::move(made));
@@ -1233,6 +1248,64 @@ class Evaluator {
     }
     plan_scratch_ = std::move(made);
     return &plan_scratch_;
+  }
+
+  // What an instruction's own steps make redundant. Each step starts no earlier than the previous
+  // one's end (latencies are >= 0) and sets read_end / write_end to at most its own end. So a hazard
+  // check of rows that an earlier step checked alike binds nothing (of write_ready: when the storage's
+  // latency is 0 or no step since writes it), and a read_end / write_end update that a later step
+  // makes again on the same rows is overtaken by it (write_ready likewise: latency 0, or no step
+  // until then reads the storage with a RAW check). "Alike": the same storage, index, count and
+  // `when`, none reading an evaluator value (mem_done). Unbounded storages only: a fixed one is a
+  // look-up per location anyway, and its range errors stay where they were.
+  void plan_skips(StepPlan* plan) const {
+    const auto& st = plan->steps;
+    // Most plans have no two steps on unbounded storages: nothing to skip (no flags at all).
+    std::size_t on_open = 0;
+    for (const PlanStep& ps : st) {
+      bool any = false;
+      for (const auto* specs : {&ps.step->reads, &ps.step->writes})
+        for (const AccessSpec& x : *specs) any = any || a_.storages[static_cast<std::size_t>(x.storage)].locations == 0;
+      on_open += any;
+    }
+    if (on_open < 2) return;
+    auto pure = [](const AccessSpec& x) {
+      for (const Expression* e : {&x.index, &x.count, &x.when})
+        for (const VarRef& v : e->variables())
+          if (v.kind == VarKind::Special) return false;
+      return true;
+    };
+    auto alike = [](const AccessSpec& x, const AccessSpec& y) {
+      return x.storage == y.storage && x.index.same(y.index) && x.count.same(y.count) && x.when.same(y.when);
+    };
+    // Whether steps [from, to] access storage `sto` by a write (reads: by a read).
+    auto touches = [&](std::size_t from, std::size_t to, int sto, bool write) {
+      for (std::size_t k = from; k <= to && k < st.size(); ++k)
+        for (const auto& y : write ? st[k].step->writes : st[k].step->reads)
+          if (y.storage == sto) return true;
+      return false;
+    };
+    for (std::size_t k = 0; k < st.size(); ++k) {
+      plan->steps[k].skips = true;
+      for (const bool write : {false, true}) {
+        const auto& specs = write ? st[k].step->writes : st[k].step->reads;
+        auto& skip = write ? plan->steps[k].wskip : plan->steps[k].rskip;
+        skip.assign(specs.size(), 0);
+        for (std::size_t i = 0; i < specs.size(); ++i) {
+          const AccessSpec& x = specs[i];
+          const BoundStorage& bs = a_.storages[static_cast<std::size_t>(x.storage)];
+          if (bs.locations != 0 || !pure(x)) continue;
+          const bool raw = a_.desc->storages[static_cast<std::size_t>(x.storage)].raw;
+          for (std::size_t j = 0; j < k; ++j)
+            for (const auto& y : write ? st[j].step->writes : st[j].step->reads)
+              if (alike(x, y) && (write || bs.latency == 0 || !touches(j, k - 1, x.storage, true))) skip[i] |= kSkipCheck;
+          for (std::size_t j = k + 1; j < st.size(); ++j)
+            for (const auto& y : write ? st[j].step->writes : st[j].step->reads)
+              if (alike(x, y) && (!write || (!y.at_free && (bs.latency == 0 || !raw || !touches(k + 1, j, x.storage, false)))))
+                skip[i] |= kSkipUpdate;
+        }
+      }
+    }
   }
 
   void release_queue(int q, int64_t at) {
@@ -1778,6 +1851,7 @@ class Evaluator {
   std::vector<int64_t> seen_busy_;  // busy counters of the iterations in the histories
   std::vector<int> path_, passed_;
   static constexpr std::size_t kPlansKept = 16;
+  static constexpr uint8_t kSkipCheck = 1, kSkipUpdate = 2;  // Access::skip
   std::vector<std::vector<StepPlan>> plans_;  // per opcode (step_plan())
   StepPlan plan_scratch_;
   int deferred_q_ = -1;

@@ -238,6 +238,17 @@ bool Expression::is_constant() const {
   return true;
 }
 
+bool Expression::same(const Expression& o) const {
+  if (root_ != o.root_ || nodes_.size() != o.nodes_.size()) return false;
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    const Node &x = nodes_[i], &y = o.nodes_[i];
+    if (x.op != y.op || x.args != y.args) return false;
+    if (x.op == Op::Const && x.value != y.value) return false;
+    if (x.op == Op::Var && (x.var.kind != y.var.kind || x.var.index != y.var.index)) return false;
+  }
+  return true;
+}
+
 std::vector<VarRef> Expression::variables() const {
   std::vector<VarRef> out;
   for (const auto& n : nodes_)

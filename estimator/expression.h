@@ -59,6 +59,8 @@ class Expression {
   const SourceLoc& loc() const { return loc_; }
   // Every variable the expression reads.
   std::vector<VarRef> variables() const;
+  // The same computation as `o` (node by node), so the same value in every context.
+  bool same(const Expression& o) const;
 
   enum class Op : uint8_t {
     Const, Var, Neg, Not, Add, Sub, Mul, Div, Mod, Lt, Le, Gt, Ge, Eq, Ne, And, Or, Select, Min, Max,

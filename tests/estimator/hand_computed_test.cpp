@@ -374,3 +374,53 @@ instructions:
   one.replace(one.find("instances: 2"), 12, "instances: 1");
   CHECK_THROWS_WITH(run(one, p), Catch::Contains("whose every instance the instruction's earlier steps hold"));
 }
+
+TEST_CASE("an instruction's later steps on the same rows see what its earlier steps did to them") {
+  // run_one() skips the hazard checks and updates that the instruction's own later steps make
+  // redundant (plan_skips()); these are the ones it must not skip. buf's latency 5: a read waits
+  // for a write's end + 5.
+  const auto isa = make_isa({{"wrw", {"x"}}, {"rwr", {"x"}}, {"wfree", {"x"}}, {"rr", {"x"}}, {"rd", {"x"}}, {"wr", {"x"}}});
+  const std::string yaml = R"(
+units:
+  a: {}
+  b: {}
+  c: {}
+storage:
+  buf: {locations: 0, latency: 5, hazards: [raw, war, waw]}
+instructions:
+  wrw:
+    fields: [x]
+    steps:
+      - {unit: a, latency: 1, writes: ["buf[x, 4]"]}
+      - {unit: b, latency: 1, reads: ["buf[x, 4]"]}
+      - {unit: c, latency: 1, writes: ["buf[x, 4]"]}
+  rwr:
+    fields: [x]
+    steps:
+      - {unit: a, latency: 1, reads: ["buf[x, 4]"]}
+      - {unit: b, latency: 1, writes: ["buf[x, 4]"]}
+      - {unit: c, latency: 1, reads: ["buf[x, 4]"]}
+  wfree:
+    fields: [x]
+    steps:
+      - {unit: a, latency: 10, writes: ["buf[x, 4]"]}
+      - {unit: b, latency: 1, writes: [{storage: buf, index: x, count: 4, at: free}]}
+  rr:
+    fields: [x]
+    steps:
+      - {unit: a, latency: 3, reads: ["buf[x, 4]"]}
+      - {unit: b, latency: 1, reads: ["buf[x, 4]"]}
+  rd: {fields: [x], unit: c, latency: 1, reads: ["buf[x, 4]"]}
+  wr: {fields: [x], unit: c, latency: 1, writes: ["buf[x, 4]"]}
+)";
+  // wrw: write 0-1 (readable at 6); the read waits for it, 6-7; the write after the read, 7-8.
+  CHECK(run(yaml, program(isa, {instr(0, {8})})).cycles == 8);
+  // rwr: read 0-1; the write after it, 1-2 (readable at 7); the read again waits for it, 7-8.
+  CHECK(run(yaml, program(isa, {instr(1, {8})})).cycles == 8);
+  // wfree: write 0-10 (readable at 15); the write at: free waits for it (WAW), 10-11, but takes effect
+  // at 0 (b was free then): rd still waits for 15, 15-16.
+  CHECK(run(yaml, program(isa, {instr(2, {8}), instr(4, {8})})).cycles == 16);
+  // rr: reads 0-3 and 3-4; wr waits for the last of them (WAR), 4-5. On other rows it does not.
+  CHECK(run(yaml, program(isa, {instr(3, {8}), instr(5, {8})})).cycles == 5);
+  CHECK(run(yaml, program(isa, {instr(3, {8}), instr(5, {12})})).cycles == 4);
+}

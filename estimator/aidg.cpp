@@ -265,12 +265,83 @@ class Evaluator {
     int64_t index, count, cycles;
     int port;
     uint8_t skip;  // kSkipCheck / kSkipUpdate (plan_skips())
+    int observe;   // PlanAccess::observe
+  };
+  // An expression as a plan evaluates it: a constant or one field or parameter read in place.
+  // An expression as a plan evaluates it: a constant, one name, a negated name (`!to_acc`), a name
+  // and a constant (`c_rows > 0`, `rows - 1`, `mem_done + 1`) or the sum of two names (`rows +
+  // OUT_LATENCY`) read in place; others as before.
+  struct FastExpr {
+    enum Kind : uint8_t { Const, Var, Not, Add, Sub, Lt, Le, Gt, Ge, Eq, Ne, AddVar, Other } kind = Other;
+    using Src = const int64_t* const EvalContext::*;
+    Src src = &EvalContext::fields, src2 = &EvalContext::fields;  // the names' arrays and indices
+    int index = 0, index2 = 0;
+    int64_t value = 0;
+    const Expression* e = nullptr;
+    static FastExpr of(const Expression& x) {
+      using Op = Expression::Op;
+      FastExpr f;
+      f.e = &x;
+      const Expression::Node* r = x.root_node();
+      auto name = [](const VarRef& v, Src* src, int* index) {
+        *index = v.index;
+        *src = v.kind == VarKind::Param     ? &EvalContext::params
+               : v.kind == VarKind::Field   ? &EvalContext::fields
+               : v.kind == VarKind::Special ? &EvalContext::special
+                                            : &EvalContext::config;
+      };
+      if (!r || x.is_constant()) {
+        try {
+          f.value = x.eval(EvalContext{}), f.kind = Const;
+        } catch (const InputError&) {  // reported where it is evaluated, as before
+        }
+      } else if (r->op == Op::Var) {
+        f.kind = Var, name(r->var, &f.src, &f.index);
+      } else if (r->op == Op::Not && x.node(r->args[0]).op == Op::Var) {
+        f.kind = Not, name(x.node(r->args[0]).var, &f.src, &f.index);
+      } else if (r->args.size() == 2 && x.node(r->args[0]).op == Op::Var && x.node(r->args[1]).op == Op::Const) {
+        const Op ops[] = {Op::Add, Op::Sub, Op::Lt, Op::Le, Op::Gt, Op::Ge, Op::Eq, Op::Ne};
+        const Kind kinds[] = {Add, Sub, Lt, Le, Gt, Ge, Eq, Ne};
+        for (int k = 0; k < 8; ++k)
+          if (r->op == ops[k]) f.kind = kinds[k], name(x.node(r->args[0]).var, &f.src, &f.index), f.value = x.node(r->args[1]).value;
+      } else if (r->op == Op::Add && x.node(r->args[0]).op == Op::Var && x.node(r->args[1]).op == Op::Var) {
+        f.kind = AddVar, name(x.node(r->args[0]).var, &f.src, &f.index), name(x.node(r->args[1]).var, &f.src2, &f.index2);
+      }
+      return f;
+    }
+    [[gnu::always_inline]] int64_t eval(const EvalContext& ctx) const {
+      if (kind == Var) return (ctx.*src)[index];
+      if (kind == Const) return value;
+      if (kind == Other) return e->eval(ctx);
+      const int64_t v = (ctx.*src)[index];
+      int64_t r = 0;
+      switch (kind) {
+        case Not: return v == 0;
+        case Add: return __builtin_add_overflow(v, value, &r) ? e->eval(ctx) : r;  // (throws)
+        case Sub: return __builtin_sub_overflow(v, value, &r) ? e->eval(ctx) : r;
+        case Lt: return v < value;
+        case Le: return v <= value;
+        case Gt: return v > value;
+        case Ge: return v >= value;
+        case Eq: return v == value;
+        case Ne: return v != value;
+        case AddVar: return __builtin_add_overflow(v, (ctx.*src2)[index2], &r) ? e->eval(ctx) : r;
+        default: return e->eval(ctx);
+      }
+    }
+  };
+  // A read or write spec of a plan's step, made once per plan (collect_plan()).
+  struct PlanAccess {
+    const AccessSpec* spec;
+    FastExpr when, index, count, cycles;
+    uint8_t skip;  // plan_skips()
+    int observe;   // the address field its index is (the frames observe it), or -1
   };
   struct PlanStep {
     const StepSpec* step;
     std::vector<int> path;  // objects in front of its unit passed first
-    std::vector<uint8_t> rskip, wskip;  // per read / write spec (plan_skips())
-    bool skips;                         // whether plan_skips() made them
+    std::vector<PlanAccess> reads, writes;
+    FastExpr latency, ii, requests, bytes, start, interval;  // of the step and its memory access
   };
   struct StepPlan {
     std::vector<int64_t> values;  // of when_fields_
@@ -320,28 +391,48 @@ class Evaluator {
                       std::to_string(a_.storages[static_cast<std::size_t>(st)].locations - 1) + ")");
   }
 
-  // `skip`: per spec, or null.
-  void collect(const std::vector<AccessSpec>& specs, const EvalContext& ctx, bool write, const uint8_t* skip,
-               std::vector<Access>* out) {
+  void collect(const std::vector<AccessSpec>& specs, const EvalContext& ctx, bool write, std::vector<Access>* out) {
     for (const auto& sp : specs) {
       if (!sp.when.empty() && sp.when.eval(ctx) == 0) continue;
-      Access x{&sp, sp.index.eval(ctx), sp.count.eval(ctx), sp.cycles.eval(ctx), -1,
-               skip ? skip[&sp - specs.data()] : uint8_t{0}};
-      if (x.count < 0 || x.count > (1 << 20)) bad(sp.loc, "access count " + std::to_string(x.count) + " out of range");
-      if (x.cycles < 0) bad(sp.loc, "negative port cycles");
-      if (x.cycles > 0) {
-        const BoundStorage& bs = a_.storages[static_cast<std::size_t>(sp.storage)];
-        const int64_t bank = ((x.index % bs.banks) + bs.banks) % bs.banks;
-        const int64_t first = bank * (bs.read_ports + bs.write_ports) + (write ? bs.read_ports : 0);
-        const int64_t n = write ? bs.write_ports : bs.read_ports;
-        int best = layout_.st_port_base(static_cast<std::size_t>(sp.storage)) + static_cast<int>(first);
-        for (int64_t p = 1; p < n; ++p) {
-          const int cand = layout_.st_port_base(static_cast<std::size_t>(sp.storage)) + static_cast<int>(first + p);
-          if (slot(cand) < slot(best)) best = cand;
-        }
-        x.port = best;
-      }
+      Access x{&sp, sp.index.eval(ctx), sp.count.eval(ctx), sp.cycles.eval(ctx), -1, 0, observed_field(sp)};
+      checked(&x, write);
       out->push_back(x);
+    }
+  }
+  // collect() for a plan's step: the same accesses, in the same order, errors too.
+  [[gnu::always_inline]] void collect_plan(const std::vector<PlanAccess>& specs, const EvalContext& ctx, bool write, std::vector<Access>* out) {
+    for (const PlanAccess& pa : specs) {
+      if (pa.spec->when.empty() ? false : pa.when.eval(ctx) == 0) continue;
+      Access x{pa.spec, pa.index.eval(ctx), pa.count.eval(ctx), pa.cycles.eval(ctx), -1, pa.skip, pa.observe};
+      checked(&x, write);
+      out->push_back(x);
+    }
+  }
+  // The address field (own or carried) that is the whole index of `sp` for the running opcode, or -1.
+  int observed_field(const AccessSpec& sp) const {
+    const VarRef* v = sp.index.single_variable();
+    if (!v || v->kind != VarKind::Field || !addr_field_[cur_op_][static_cast<std::size_t>(v->index)]) return -1;
+    return v->index;
+  }
+  // Bad input in an access's values; its port.
+  [[gnu::always_inline]] void checked(Access* x, bool write) {
+    if (x->count < 0 || x->count > (1 << 20) || x->cycles != 0) checked_port(x, write);
+  }
+  [[gnu::noinline]] void checked_port(Access* x, bool write) {
+    const AccessSpec& sp = *x->spec;
+    if (x->count < 0 || x->count > (1 << 20)) bad(sp.loc, "access count " + std::to_string(x->count) + " out of range");
+    if (x->cycles < 0) bad(sp.loc, "negative port cycles");
+    if (x->cycles > 0) {
+      const BoundStorage& bs = a_.storages[static_cast<std::size_t>(sp.storage)];
+      const int64_t bank = ((x->index % bs.banks) + bs.banks) % bs.banks;
+      const int64_t first = bank * (bs.read_ports + bs.write_ports) + (write ? bs.read_ports : 0);
+      const int64_t n = write ? bs.write_ports : bs.read_ports;
+      int best = layout_.st_port_base(static_cast<std::size_t>(sp.storage)) + static_cast<int>(first);
+      for (int64_t p = 1; p < n; ++p) {
+        const int cand = layout_.st_port_base(static_cast<std::size_t>(sp.storage)) + static_cast<int>(first + p);
+        if (slot(cand) < slot(best)) best = cand;
+      }
+      x->port = best;
     }
   }
 
@@ -1057,7 +1148,7 @@ class Evaluator {
       if (slot(base + static_cast<int>(k)) < slot(inst)) inst = base + static_cast<int>(k);
     int64_t s = std::max(ready, slot(inst));
     const int last_start = base + static_cast<int>(ob.instances);
-    std::string why;
+    std::string& why = occupy_why_;  // trace_ only: a member, so that no string is made per step
     if (trace_) {
       candidates_.clear();
       candidates_.emplace_back(ready, ready_why_);
@@ -1084,16 +1175,18 @@ class Evaluator {
     reads_.clear();
     writes_.clear();
     if (step) {
-      const bool skips = ps && ps->skips;
-      collect(step->reads, ctx, false, skips ? ps->rskip.data() : nullptr, &reads_);
-      collect(step->writes, ctx, true, skips ? ps->wskip.data() : nullptr, &writes_);
+      if (ps) {
+        collect_plan(ps->reads, ctx, false, &reads_);
+        collect_plan(ps->writes, ctx, true, &writes_);
+      } else {
+        collect(step->reads, ctx, false, &reads_);
+        collect(step->writes, ctx, true, &writes_);
+      }
       if (rel_) {
-        const auto& addr = addr_field_[cur_op_];
         for (const auto* list : {&reads_, &writes_})
           for (const auto& x : *list) {
-            const VarRef* v = x.spec->index.single_variable();
-            if (!v || v->kind != VarKind::Field || !addr[static_cast<std::size_t>(v->index)]) continue;
-            const auto f = static_cast<std::size_t>(v->index);
+            if (x.observe < 0) continue;
+            const auto f = static_cast<std::size_t>(x.observe);
             // The same access in another step of the instruction observes nothing new.
             const Observed ob_key{x.spec->storage, f, x.index, x.count};
             if (std::find(observed_.begin(), observed_.end(), ob_key) != observed_.end()) continue;
@@ -1147,9 +1240,9 @@ class Evaluator {
     *pending_q = -1;
     if (pending >= 0 && !a_.objects[static_cast<std::size_t>(pending)].release_at_end) release_queue(pending, s);
     special[kMemDone] = special[kMemIssued] = 0;
-    if (step && step->has_memory) memory(*step, ctx, s, special);
-    const int64_t lat = (step && !step->latency.empty()) ? step->latency.eval(ctx) : ob.latency;
-    const int64_t occ = (step && !step->ii.empty()) ? step->ii.eval(ctx) : (ob.ii >= 0 ? ob.ii : lat);
+    if (step && step->has_memory) memory(*step, ctx, s, special, ps);
+    const int64_t lat = (step && !step->latency.empty()) ? (ps ? ps->latency.eval(ctx) : step->latency.eval(ctx)) : ob.latency;
+    const int64_t occ = (step && !step->ii.empty()) ? (ps ? ps->ii.eval(ctx) : step->ii.eval(ctx)) : (ob.ii >= 0 ? ob.ii : lat);
     if (lat < 0 || occ < 0 || lat > (int64_t{1} << 40) || occ > (int64_t{1} << 40))
       bad(step ? step->loc : a_.desc->objects[static_cast<std::size_t>(o)].loc,
           "latency " + std::to_string(lat) + " / occupancy " + std::to_string(occ) + " out of range");
@@ -1234,12 +1327,20 @@ class Evaluator {
       for (const auto& step : a_.opcodes[cur_op_].cls->steps) {
         if (!step.when.empty() && step.when.eval(ctx) == 0) continue;
         step_path(step.unit, prev_unit);
-        made.steps.push_back(PlanStep{&step, path_, {}, {}, false});
+        made.steps.push_back(PlanStep{&step, path_, {}, {}, FastExpr::of(step.latency), FastExpr::of(step.ii),
+                                      FastExpr::of(step.memory.requests), FastExpr::of(step.memory.bytes),
+                                      FastExpr::of(step.memory.start), FastExpr::of(step.memory.interval)});
         prev_unit = step.unit;
       }
     } catch (const InputError&) {
       return nullptr;
     }
+    for (PlanStep& ps : made.steps)
+      for (const bool write : {false, true})
+        for (const AccessSpec& x : write ? ps.step->writes : ps.step->reads)
+          (write ? ps.writes : ps.reads)
+              .push_back(PlanAccess{&x, FastExpr::of(x.when), FastExpr::of(x.index), FastExpr::of(x.count),
+                                    FastExpr::of(x.cycles), 0, observed_field(x)});
     plan_skips(&made);
     auto& kept = plans_[cur_op_];
     if (kept.size() < kPlansKept) {
@@ -1286,23 +1387,22 @@ class Evaluator {
       return false;
     };
     for (std::size_t k = 0; k < st.size(); ++k) {
-      plan->steps[k].skips = true;
       for (const bool write : {false, true}) {
         const auto& specs = write ? st[k].step->writes : st[k].step->reads;
-        auto& skip = write ? plan->steps[k].wskip : plan->steps[k].rskip;
-        skip.assign(specs.size(), 0);
+        auto& acc = write ? plan->steps[k].writes : plan->steps[k].reads;
         for (std::size_t i = 0; i < specs.size(); ++i) {
+          uint8_t& skip = acc[i].skip;
           const AccessSpec& x = specs[i];
           const BoundStorage& bs = a_.storages[static_cast<std::size_t>(x.storage)];
           if (bs.locations != 0 || !pure(x)) continue;
           const bool raw = a_.desc->storages[static_cast<std::size_t>(x.storage)].raw;
           for (std::size_t j = 0; j < k; ++j)
             for (const auto& y : write ? st[j].step->writes : st[j].step->reads)
-              if (alike(x, y) && (write || bs.latency == 0 || !touches(j, k - 1, x.storage, true))) skip[i] |= kSkipCheck;
+              if (alike(x, y) && (write || bs.latency == 0 || !touches(j, k - 1, x.storage, true))) skip |= kSkipCheck;
           for (std::size_t j = k + 1; j < st.size(); ++j)
             for (const auto& y : write ? st[j].step->writes : st[j].step->reads)
               if (alike(x, y) && (!write || (!y.at_free && (bs.latency == 0 || !raw || !touches(k + 1, j, x.storage, false)))))
-                skip[i] |= kSkipUpdate;
+                skip |= kSkipUpdate;
         }
       }
     }
@@ -1322,13 +1422,14 @@ class Evaluator {
 
   // Requests of a step to external memory from `step_start`: sets mem_done / mem_issued, the cycles
   // until the last request completes / was issued.
-  void memory(const StepSpec& step, const EvalContext& ctx, int64_t step_start, int64_t* special) {
-    const int64_t offset = step.memory.start.eval(ctx);
+  // `ps`: the step's place in a plan (its expressions read in place), or null.
+  void memory(const StepSpec& step, const EvalContext& ctx, int64_t step_start, int64_t* special, const PlanStep* ps) {
+    const int64_t offset = ps ? ps->start.eval(ctx) : step.memory.start.eval(ctx);
     const int64_t start = step_start + offset;
     const auto m = static_cast<std::size_t>(step.memory.memory);
     const BoundMemory& bm = a_.memories[m];
-    const int64_t n = step.memory.requests.eval(ctx);
-    const int64_t bytes = step.memory.bytes.eval(ctx);
+    const int64_t n = ps ? ps->requests.eval(ctx) : step.memory.requests.eval(ctx);
+    const int64_t bytes = ps ? ps->bytes.eval(ctx) : step.memory.bytes.eval(ctx);
     if (n < 0 || n > (int64_t{1} << 24) || bytes < 0 || bytes > (int64_t{1} << 40))
       bad(step.memory.loc, "memory access of " + std::to_string(n) + " requests of " + std::to_string(bytes) +
                                " bytes out of range");
@@ -1338,7 +1439,8 @@ class Evaluator {
     // Requests that can no longer matter cost only a binary search there; make_key drops them, and
     // so does this when the log grows long (full evaluation makes no keys).
     if (log.runs() > 512) log.prune(layout_.memory_floor(s_, m, layout_.floor_time(s_)));
-    const int64_t interval = step.memory.interval.empty() ? bm.request_interval : step.memory.interval.eval(ctx);
+    const int64_t interval =
+        step.memory.interval.empty() ? bm.request_interval : (ps ? ps->interval.eval(ctx) : step.memory.interval.eval(ctx));
     if (interval < 0) bad(step.memory.loc, "negative request interval " + std::to_string(interval));
     const int rank = bm.rank[static_cast<std::size_t>(step.unit)];  // where two want one cycle
     streams_.clear();
@@ -1850,6 +1952,7 @@ class Evaluator {
   std::vector<int64_t> loop_key_, loop_trips_, loop_busy_;  // scratch of eval_loop()
   std::vector<int64_t> seen_busy_;  // busy counters of the iterations in the histories
   std::vector<int> path_, passed_;
+  std::string occupy_why_;  // occupy()'s reason for its start (trace_)
   static constexpr std::size_t kPlansKept = 16;
   static constexpr uint8_t kSkipCheck = 1, kSkipUpdate = 2;  // Access::skip
   std::vector<std::vector<StepPlan>> plans_;  // per opcode (step_plan())

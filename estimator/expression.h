@@ -72,6 +72,9 @@ class Expression {
     VarRef var;         // Var
     std::vector<int> args;
   };
+  // The root node (null when empty) and node i, for evaluators that read simple shapes in place.
+  const Node* root_node() const { return root_ < 0 ? nullptr : &nodes_[static_cast<std::size_t>(root_)]; }
+  const Node& node(int i) const { return nodes_[static_cast<std::size_t>(i)]; }
 
   static int64_t var_value(const VarRef& v, const EvalContext& ctx) {
     switch (v.kind) {

@@ -137,14 +137,22 @@ TEST_CASE(
   const auto isa = acv::test::make_isa({{"x", {}}});
   const Program p = acv::test::program(isa, {acv::test::instr(0, {})});
   const auto with_latency = [](const std::string& latency) {
-    return "params: {R: 3}\nunits: {a: {}}\ninstructions:\n  x:\n    unit: a\n    latency: \"" + latency +
-           "\"\n";
+    return "params: {R: 3, H: 9223372036854775807}\nunits: {a: {}}\ninstructions:\n  x:\n    unit: a\n    latency: \"" +
+           latency + "\"\n";
   };
   CHECK(acv::test::run(with_latency("R"), p).cycles == acv::test::run(with_latency("0 + R"), p).cycles);
+  // A step's expressions of a name and a constant, or two names, are read in place (FastExpr): the same
+  // values, the same errors.
+  for (const auto& [fast, value] : std::vector<std::pair<std::string, int64_t>>{
+           {"R + 2", 5}, {"R - 1", 2}, {"R + R", 6}, {"R > 2", 1}, {"R < 3", 0}, {"R == 3", 1}, {"!R", 0}}) {
+    INFO(fast);
+    CHECK(acv::test::run(with_latency(fast), p).cycles == value);
+  }
   // 2^32 * 2^32 wrapped to 0 before, so this gave the cycles of "R".
   for (const char* bad : {"4294967296 * 4294967296 + R", "9223372036854775807 + R",
                           "-9223372036854775807 - R", "(0 - 9223372036854775807 - 1) / -1",
-                          "-(0 - 9223372036854775807 - 1)", "abs(0 - 9223372036854775807 - 1)"}) {
+                          "-(0 - 9223372036854775807 - 1)", "abs(0 - 9223372036854775807 - 1)",
+                          "R + 9223372036854775807", "H + R"}) {
     INFO(bad);
     try {
       (void)acv::test::run(with_latency(bad), p);

@@ -264,7 +264,7 @@ class Evaluator {
     const AccessSpec* spec;
     int64_t index, count, cycles;
     int port;
-    uint8_t skip;  // kSkipCheck / kSkipUpdate (plan_skips())
+    uint8_t skip;  // kSkipCheck / kSkipUpdate (plan_skips()), kSeen (plan_observes())
     int observe;   // PlanAccess::observe
   };
   // An expression as a plan evaluates it: a constant or one field or parameter read in place.
@@ -342,6 +342,7 @@ class Evaluator {
     std::vector<int> path;  // objects in front of its unit passed first
     std::vector<PlanAccess> reads, writes;
     FastExpr latency, ii, requests, bytes, start, interval;  // of the step and its memory access
+    bool observes;  // whether an access may be new to the frames (plan_observes())
   };
   struct StepPlan {
     std::vector<int64_t> values;  // of when_fields_
@@ -1182,10 +1183,10 @@ class Evaluator {
         collect(step->reads, ctx, false, &reads_);
         collect(step->writes, ctx, true, &writes_);
       }
-      if (rel_) {
+      if (rel_ && (!ps || ps->observes)) {
         for (const auto* list : {&reads_, &writes_})
           for (const auto& x : *list) {
-            if (x.observe < 0) continue;
+            if (x.observe < 0 || (x.skip & kSeen)) continue;
             const auto f = static_cast<std::size_t>(x.observe);
             // The same access in another step of the instruction observes nothing new.
             const Observed ob_key{x.spec->storage, f, x.index, x.count};
@@ -1329,7 +1330,7 @@ class Evaluator {
         step_path(step.unit, prev_unit);
         made.steps.push_back(PlanStep{&step, path_, {}, {}, FastExpr::of(step.latency), FastExpr::of(step.ii),
                                       FastExpr::of(step.memory.requests), FastExpr::of(step.memory.bytes),
-                                      FastExpr::of(step.memory.start), FastExpr::of(step.memory.interval)});
+                                      FastExpr::of(step.memory.start), FastExpr::of(step.memory.interval), true});
         prev_unit = step.unit;
       }
     } catch (const InputError&) {
@@ -1342,6 +1343,7 @@ class Evaluator {
               .push_back(PlanAccess{&x, FastExpr::of(x.when), FastExpr::of(x.index), FastExpr::of(x.count),
                                     FastExpr::of(x.cycles), 0, observed_field(x)});
     plan_skips(&made);
+    plan_observes(&made);
     auto& kept = plans_[cur_op_];
     if (kept.size() < kPlansKept) {
       kept.push_back(std::move(made));
@@ -1359,6 +1361,32 @@ class Evaluator {
   // until then reads the storage with a RAW check). "Alike": the same storage, index, count and
   // `when`, none reading an evaluator value (mem_done). Unbounded storages only: a fixed one is a
   // look-up per location anyway, and its range errors stay where they were.
+  static bool pure(const AccessSpec& x) {
+    for (const Expression* e : {&x.index, &x.count, &x.when})
+      for (const VarRef& v : e->variables())
+        if (v.kind == VarKind::Special) return false;
+    return true;
+  }
+  static bool alike(const AccessSpec& x, const AccessSpec& y) {
+    return x.storage == y.storage && x.index.same(y.index) && x.count.same(y.count) && x.when.same(y.when);
+  }
+  // The frames observe an access once per instruction (occupy()): one alike an earlier access of
+  // the plan (kSeen) is known to be seen, and a step with no other observes nothing.
+  static void plan_observes(StepPlan* plan) {
+    std::vector<const AccessSpec*> before;
+    for (PlanStep& ps : plan->steps) {
+      ps.observes = false;
+      for (auto* acc : {&ps.reads, &ps.writes})
+        for (PlanAccess& x : *acc) {
+          if (x.observe < 0) continue;
+          const bool seen = pure(*x.spec) && std::any_of(before.begin(), before.end(),
+                                                         [&](const AccessSpec* y) { return alike(*x.spec, *y); });
+          if (seen) x.skip |= kSeen;
+          else ps.observes = true;
+          before.push_back(x.spec);
+        }
+    }
+  }
   void plan_skips(StepPlan* plan) const {
     const auto& st = plan->steps;
     // Most plans have no two steps on unbounded storages: nothing to skip (no flags at all).
@@ -1370,15 +1398,6 @@ class Evaluator {
       on_open += any;
     }
     if (on_open < 2) return;
-    auto pure = [](const AccessSpec& x) {
-      for (const Expression* e : {&x.index, &x.count, &x.when})
-        for (const VarRef& v : e->variables())
-          if (v.kind == VarKind::Special) return false;
-      return true;
-    };
-    auto alike = [](const AccessSpec& x, const AccessSpec& y) {
-      return x.storage == y.storage && x.index.same(y.index) && x.count.same(y.count) && x.when.same(y.when);
-    };
     // Whether steps [from, to] access storage `sto` by a write (reads: by a read).
     auto touches = [&](std::size_t from, std::size_t to, int sto, bool write) {
       for (std::size_t k = from; k <= to && k < st.size(); ++k)
@@ -1954,7 +1973,7 @@ class Evaluator {
   std::vector<int> path_, passed_;
   std::string occupy_why_;  // occupy()'s reason for its start (trace_)
   static constexpr std::size_t kPlansKept = 16;
-  static constexpr uint8_t kSkipCheck = 1, kSkipUpdate = 2;  // Access::skip
+  static constexpr uint8_t kSkipCheck = 1, kSkipUpdate = 2, kSeen = 4;  // Access::skip
   std::vector<std::vector<StepPlan>> plans_;  // per opcode (step_plan())
   StepPlan plan_scratch_;
   int deferred_q_ = -1;

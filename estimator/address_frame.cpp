@@ -14,22 +14,6 @@ int64_t AddressFrame::stride(const Expr* e) const {
   return it != shifters_.end() && it->e == e ? it->c : 0;
 }
 
-void AddressFrame::observe(int storage, const Expr* e, bool owned, int64_t index, int64_t count, const int64_t* idx) {
-  if (count <= 0 || !e) return;
-  Stream* x = nullptr;
-  for (Stream& y : streams_)
-    if (y.e == e && y.owned == owned && y.storage == storage) x = &y;
-  if (!x) {
-    const int64_t c = owned ? stride(e) : 0;
-    streams_.push_back(Stream{e, owned, storage, c, std::numeric_limits<int64_t>::max(),
-                              std::numeric_limits<int64_t>::min()});
-    x = &streams_.back();
-  }
-  const int64_t off = index - x->c * idx[depth_];
-  x->lo = std::min(x->lo, off);
-  x->hi = std::max(x->hi, off + count - 1);
-}
-
 void AddressFrame::observe_moved(AddressFrame* to, int64_t i, const int64_t* idx) const {
   // Offsets are hulls: the last iteration's with the ones observed before cover those in between.
   for (const Stream& x : streams_)

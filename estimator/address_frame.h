@@ -2,7 +2,9 @@
 // bands, and the move of the state's locations by whole iterations (docs/arch-description.md).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -92,5 +94,23 @@ class AddressFrame {
   std::vector<MovingRange> grouped_;    // scratch of relative_key()
   std::vector<LocationRange> kept_;     // scratch of relative_key()
 };
+
+// Inline: called for every access an instruction's steps make through an address operand.
+inline void AddressFrame::observe(int storage, const Expr* e, bool owned, int64_t index, int64_t count,
+                                  const int64_t* idx) {
+  if (count <= 0 || !e) return;
+  Stream* x = nullptr;
+  for (Stream& y : streams_)
+    if (y.e == e && y.owned == owned && y.storage == storage) x = &y;
+  if (!x) {
+    const int64_t c = owned ? stride(e) : 0;
+    streams_.push_back(Stream{e, owned, storage, c, std::numeric_limits<int64_t>::max(),
+                              std::numeric_limits<int64_t>::min()});
+    x = &streams_.back();
+  }
+  const int64_t off = index - x->c * idx[depth_];
+  x->lo = std::min(x->lo, off);
+  x->hi = std::max(x->hi, off + count - 1);
+}
 
 }  // namespace acv

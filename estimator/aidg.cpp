@@ -303,7 +303,10 @@ class Evaluator {
         const Op ops[] = {Op::Add, Op::Sub, Op::Lt, Op::Le, Op::Gt, Op::Ge, Op::Eq, Op::Ne};
         const Kind kinds[] = {Add, Sub, Lt, Le, Gt, Ge, Eq, Ne};
         for (int k = 0; k < 8; ++k)
-          if (r->op == ops[k]) f.kind = kinds[k], name(x.node(r->args[0]).var, &f.src, &f.index), f.value = x.node(r->args[1]).value;
+          if (r->op == ops[k]) {
+            f.kind = kinds[k], f.value = x.node(r->args[1]).value;
+            name(x.node(r->args[0]).var, &f.src, &f.index);
+          }
       } else if (r->op == Op::Add && x.node(r->args[0]).op == Op::Var && x.node(r->args[1]).op == Op::Var) {
         f.kind = AddVar, name(x.node(r->args[0]).var, &f.src, &f.index), name(x.node(r->args[1]).var, &f.src2, &f.index2);
       }
@@ -401,7 +404,8 @@ class Evaluator {
     }
   }
   // collect() for a plan's step: the same accesses, in the same order, errors too.
-  [[gnu::always_inline]] void collect_plan(const std::vector<PlanAccess>& specs, const EvalContext& ctx, bool write, std::vector<Access>* out) {
+  [[gnu::always_inline]] void collect_plan(const std::vector<PlanAccess>& specs, const EvalContext& ctx, bool write,
+                                           std::vector<Access>* out) {
     for (const PlanAccess& pa : specs) {
       if (pa.spec->when.empty() ? false : pa.when.eval(ctx) == 0) continue;
       Access x{pa.spec, pa.index.eval(ctx), pa.count.eval(ctx), pa.cycles.eval(ctx), -1, pa.skip, pa.observe};
@@ -1122,12 +1126,15 @@ class Evaluator {
     traced_.spans.push_back(ScheduleSpan{obj_name(o), start, end, timed_by, ended_by, {}});
   }
   // The object holding the instruction is free for the next one only once `next` accepted it (backpressure).
-  void hold(int holder, int64_t accepted, int next) {
+  // Inlined, the reason (trace_) out of line: called for every object an instruction passes.
+  [[gnu::always_inline]] void hold(int holder, int64_t accepted, int next) {
     if (accepted <= slot(holder)) return;
     slot(holder) = accepted;
-    if (trace_)
-      why_[static_cast<std::size_t>(holder)] = "backpressure: #" + num() + " waited for '" + obj_name(next) + "' (" +
-                                               traced_.spans.back().timed_by + ")";
+    if (trace_) hold_why(holder, next);
+  }
+  [[gnu::noinline]] void hold_why(int holder, int next) {
+    why_[static_cast<std::size_t>(holder)] = "backpressure: #" + num() + " waited for '" + obj_name(next) + "' (" +
+                                             traced_.spans.back().timed_by + ")";
   }
   // Start candidates of a unit step: the latest wins, with its reason.
   void later(int64_t* s, std::string* why, int64_t t, const std::string& reason) {
@@ -1140,8 +1147,9 @@ class Evaluator {
 
   // The instruction on unit `o` from `ready` on; returns its end.
   // `ps`: the step's place in a plan, whose skips apply (null: none).
-  int64_t occupy(int o, const StepSpec* step, const EvalContext& ctx, int64_t* special, int64_t ready, int* holder,
-                 int* pending_q, const PlanStep* ps = nullptr) {
+  // Inlined into run_one()'s steps (its call cost was a few percent of gemmini's evaluation).
+  [[gnu::always_inline]] int64_t occupy(int o, const StepSpec* step, const EvalContext& ctx, int64_t* special,
+                                        int64_t ready, int* holder, int* pending_q, const PlanStep* ps = nullptr) {
     const BoundObject& ob = a_.objects[static_cast<std::size_t>(o)];
     const int base = layout_.obj_base(static_cast<std::size_t>(o));
     int inst = base;
@@ -1210,7 +1218,8 @@ class Evaluator {
                         ", by the read at " + loc_text(r.spec->loc));
           if (r.port >= 0) later(&s, &why, slot(r.port), why_[static_cast<std::size_t>(r.port)]);
         }
-        if (sp.raw && r.count > 0 && !(r.skip & kSkipCheck)) s = std::max(s, latest(r.spec->storage, r.index, r.count, &Location::write_ready, *r.spec));
+        if (sp.raw && r.count > 0 && !(r.skip & kSkipCheck))
+          s = std::max(s, latest(r.spec->storage, r.index, r.count, &Location::write_ready, *r.spec));
         if (r.port >= 0) s = std::max(s, slot(r.port));
       }
       for (const auto& w : writes_) {
@@ -1242,8 +1251,10 @@ class Evaluator {
     if (pending >= 0 && !a_.objects[static_cast<std::size_t>(pending)].release_at_end) release_queue(pending, s);
     special[kMemDone] = special[kMemIssued] = 0;
     if (step && step->has_memory) memory(*step, ctx, s, special, ps);
-    const int64_t lat = (step && !step->latency.empty()) ? (ps ? ps->latency.eval(ctx) : step->latency.eval(ctx)) : ob.latency;
-    const int64_t occ = (step && !step->ii.empty()) ? (ps ? ps->ii.eval(ctx) : step->ii.eval(ctx)) : (ob.ii >= 0 ? ob.ii : lat);
+    const int64_t lat =
+        (step && !step->latency.empty()) ? (ps ? ps->latency.eval(ctx) : step->latency.eval(ctx)) : ob.latency;
+    const int64_t occ =
+        (step && !step->ii.empty()) ? (ps ? ps->ii.eval(ctx) : step->ii.eval(ctx)) : (ob.ii >= 0 ? ob.ii : lat);
     if (lat < 0 || occ < 0 || lat > (int64_t{1} << 40) || occ > (int64_t{1} << 40))
       bad(step ? step->loc : a_.desc->objects[static_cast<std::size_t>(o)].loc,
           "latency " + std::to_string(lat) + " / occupancy " + std::to_string(occ) + " out of range");
@@ -1314,12 +1325,17 @@ class Evaluator {
 
   // run_one()'s steps for the running instruction's values of when_fields_ (null when a `when` is bad
   // input: run_one() evaluates them in order and reports it there).
-  const StepPlan* step_plan(const EvalContext& ctx) {
+  // Inlined: every instruction looks its plan up; making one is out of line.
+  [[gnu::always_inline]] const StepPlan* step_plan(const EvalContext& ctx) {
     const auto& fields = when_fields_[cur_op_];
     for (const StepPlan& x : plans_[cur_op_])
       if (std::equal(fields.begin(), fields.end(), x.values.begin(),
                      [&](int fi, int64_t v) { return fields_[static_cast<std::size_t>(fi)] == v; }))
         return &x;
+    return make_plan(ctx);
+  }
+  [[gnu::noinline]] const StepPlan* make_plan(const EvalContext& ctx) {
+    const auto& fields = when_fields_[cur_op_];
     StepPlan made;
     for (int fi : fields) made.values.push_back(fields_[static_cast<std::size_t>(fi)]);
     passed_.clear();
@@ -1420,23 +1436,28 @@ class Evaluator {
               if (alike(x, y) && (write || bs.latency == 0 || !touches(j, k - 1, x.storage, true))) skip |= kSkipCheck;
           for (std::size_t j = k + 1; j < st.size(); ++j)
             for (const auto& y : write ? st[j].step->writes : st[j].step->reads)
-              if (alike(x, y) && (!write || (!y.at_free && (bs.latency == 0 || !raw || !touches(k + 1, j, x.storage, false)))))
+              if (alike(x, y) &&
+                  (!write || (!y.at_free && (bs.latency == 0 || !raw || !touches(k + 1, j, x.storage, false)))))
                 skip |= kSkipUpdate;
         }
       }
     }
   }
 
-  void release_queue(int q, int64_t at) {
+  // Inlined like hold(), the reason out of line.
+  [[gnu::always_inline]] void release_queue(int q, int64_t at) {
     const BoundObject& ob = a_.objects[static_cast<std::size_t>(q)];
     int64_t& h = s_.head[static_cast<std::size_t>(layout_.obj_ring(static_cast<std::size_t>(q)))];
     slot(layout_.obj_base(static_cast<std::size_t>(q)) + static_cast<int>(h)) = at + ob.release_delay;
-    if (trace_)
-      why_[static_cast<std::size_t>(layout_.obj_base(static_cast<std::size_t>(q)) + static_cast<int>(h))] =
-          "queue '" + obj_name(q) + "' (" + loc_text(a_.desc->objects[static_cast<std::size_t>(q)].loc) + ") full (capacity " +
-          std::to_string(ob.capacity) + "): its entry freed by #" + num() + " at its " + (ob.release_at_end ? "end" : "start") +
-          " + release_delay " + std::to_string(ob.release_delay);
+    if (trace_) release_why(q, h);
     h = (h + 1) % ob.capacity;
+  }
+  [[gnu::noinline]] void release_why(int q, int64_t h) {
+    const BoundObject& ob = a_.objects[static_cast<std::size_t>(q)];
+    why_[static_cast<std::size_t>(layout_.obj_base(static_cast<std::size_t>(q)) + static_cast<int>(h))] =
+        "queue '" + obj_name(q) + "' (" + loc_text(a_.desc->objects[static_cast<std::size_t>(q)].loc) + ") full (capacity " +
+        std::to_string(ob.capacity) + "): its entry freed by #" + num() + " at its " + (ob.release_at_end ? "end" : "start") +
+        " + release_delay " + std::to_string(ob.release_delay);
   }
 
   // Requests of a step to external memory from `step_start`: sets mem_done / mem_issued, the cycles

@@ -49,8 +49,9 @@ class LocationMap {
     const auto it = first_ending_after(index);
     return it != r_.end() && it->lo <= index ? &it->l : nullptr;
   }
-  // The latest `field` over the locations held among lo .. lo + n - 1 (kNever when none is).
-  int64_t latest(int64_t lo, int64_t n, int64_t Location::*field) const {
+  // The latest `field` over the locations held among lo .. lo + n - 1 (kNever when none is). Inlined
+  // (a hazard check per access).
+  [[gnu::always_inline]] int64_t latest(int64_t lo, int64_t n, int64_t Location::*field) const {
     int64_t t = kNever;
     for (auto it = first_ending_after(lo); it != r_.end() && it->lo < lo + n; ++it) t = std::max(t, it->l.*field);
     return t;

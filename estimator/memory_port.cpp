@@ -49,8 +49,10 @@ MemoryPort::Placed MemoryPort::place(RequestLog* log_in, std::size_t m, const Bo
   if (log.last_accept() <= start + e.first_accept) {
     log.append_log(e.requests, start);
   } else {
-    // Placed requests fall among the new ones: merge them in (placed first among equals).
-    log.merge_in(window_at, e.requests, start);
+    // Placed requests fall among the new ones: merge them in (placed first among equals). The
+    // window is the key's, so a merge made once is replayed.
+    if (e.merge.kept) log.replay(window_at, e.merge, start);
+    else log.merge_in(window_at, e.requests, start, &e.merge);
   }
   return Placed{start + e.issue, start + e.done};
 }
@@ -87,7 +89,8 @@ MemoryPort::Placed MemoryPort::place_among(RequestLog* log, const BoundMemory& b
     e.done = p.done - lo;
   }
   if (log->last_accept() <= lo + e.first_accept) log->append_log(e.requests, lo);
-  else log->merge_in(at, e.requests, lo);
+  else if (e.merge.kept) log->replay(at, e.merge, lo);
+  else log->merge_in(at, e.requests, lo, &e.merge);
   return Placed{lo + e.issue, lo + e.done};
 }
 

@@ -79,6 +79,7 @@ class MemoryPort {
   struct MemoEntry {
     RequestLog requests;
     int64_t first_accept = 0, issue = 0, done = 0;
+    RequestLog::Merge merge;  // its merge into the window the key codes, once made
   };
   static constexpr std::size_t kMaxMemo = 4096;
   std::unordered_map<std::vector<int64_t>, MemoEntry, KeyHash> memo_;

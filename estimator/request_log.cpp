@@ -268,22 +268,27 @@ void RequestLog::append_range(const RequestLog& other, Pos from, Pos to, int64_t
   }
 }
 
-void RequestLog::merge_in(Pos at, const RequestLog& other, int64_t shift) {
+void RequestLog::merge_in(Pos at, const RequestLog& other, int64_t shift, Merge* keep) {
   at = clamp(at);
   if (at.run >= runs_.size()) {
     append_log(other, shift);
     return;
   }
+  if (keep) keep->kept = false, keep->pieces.clear();
   std::vector<Run> placed(runs_.begin() + static_cast<std::ptrdiff_t>(at.run), runs_.end());
   truncate(at);
   int64_t po = at.off, oo = 0;  // requests of placed[pi] / other.runs_[oi] already taken
   std::size_t pi = 0, oi = 0;
   const std::size_t on = other.runs_.size();
-  auto take = [this](const Run& r, int64_t from, int64_t count, int64_t by) {
+  auto take = [this, keep, shift](const Run& r, int64_t from, int64_t count, int64_t by) {
     Run x = r;
     x.a += by + from * r.da, x.d += by + from * r.dd, x.f += by + from * r.df;
     x.n = count;
     push_run(x);
+    if (keep) {
+      x.a -= shift, x.d -= shift, x.f -= shift;
+      keep->pieces.push_back(x);
+    }
   };
   while (pi < placed.size() || oi < on) {
     if (oi == on || pi == placed.size()) {
@@ -309,6 +314,43 @@ void RequestLog::merge_in(Pos at, const RequestLog& other, int64_t shift) {
       oo += count;
       if (oo == O.n) oo = 0, ++oi;
     }
+  }
+  if (keep) {
+    RequestLog alone;
+    keep->starts.clear();
+    for (const Run& x : keep->pieces) {
+      const std::size_t size = alone.runs_.size();
+      alone.push_run(x);
+      keep->starts.push_back(alone.runs_.size() > size ? static_cast<int64_t>(size) : -1);
+    }
+    keep->runs = std::move(alone.runs_);
+    keep->kept = true;
+  }
+}
+
+void RequestLog::replay(Pos at, const Merge& m, int64_t shift) {
+  // After a piece that starts a run here as on the empty log, the pushes go alike (a push_run
+  // reads only the last run), so the runs are the empty log's; their prefix maxima are those
+  // before them or the empty log's moved (which count only pieces already before them here).
+  // Runs pushed past the end need no touch(): touched_ never exceeds the size.
+  truncate(clamp(at));
+  for (std::size_t j = 0; j < m.pieces.size(); ++j) {
+    Run x = m.pieces[j];
+    x.a += shift, x.d += shift, x.f += shift;
+    const std::size_t size = runs_.size();
+    push_run(x);
+    if (m.starts[j] < 0 || runs_.size() == size) continue;
+    runs_.pop_back();
+    const int64_t pd = prev_pd(), pf = prev_pf();
+    const auto k = static_cast<std::size_t>(m.starts[j]);
+    runs_.resize(size + m.runs.size() - k);
+    Run* w = runs_.data() + size;
+    for (const Run* r = m.runs.data() + k; r != m.runs.data() + m.runs.size(); ++r, ++w) {
+      *w = *r;
+      w->a += shift, w->d += shift, w->f += shift;
+      w->pd = std::max(pd, r->pd + shift), w->pf = std::max(pf, r->pf + shift);
+    }
+    return;
   }
 }
 

@@ -98,9 +98,25 @@ class RequestLog {
   // at or after the last one).
   void append_log(const RequestLog& other, int64_t shift) { append_range(other, Pos{}, other.end(), shift); }
   void append_range(const RequestLog& other, Pos from, Pos to, int64_t shift);
+  struct Run {
+    int64_t a, d, f, n, da, dd, df;
+    int64_t pd, pf;  // prefix maxima through the run's last request
+  };
+  // A merge_in() kept for replay(): its pieces relative to the shift, the runs they make pushed on
+  // an empty log (prefix maxima relative), and per piece the index of the run it starts there or -1.
+  struct Merge {
+    bool kept = false;
+    std::vector<Run> pieces, runs;
+    std::vector<int64_t> starts;
+  };
   // Replaces the requests from `at` on by them merged with those of `other` moved by `shift`, in
   // acceptance order, this log's first among equals (run by run, splitting only where they interleave).
-  void merge_in(Pos at, const RequestLog& other, int64_t shift);
+  // With `keep`, also notes the merge there.
+  void merge_in(Pos at, const RequestLog& other, int64_t shift, Merge* keep = nullptr);
+  // Contract: the same runs as the merge_in() that kept `m`, given a log whose requests from `at` on
+  // are those it had, relative to `shift` (equal window_key()s): its pieces pushed one by one until
+  // one starts a run as it did on the empty log; from there the runs are those, copied.
+  void replay(Pos at, const Merge& m, int64_t shift);
   // Appends to `key` the requests from `at` on, relative to `origin`, as runs: equal keys mean
   // equal requests (the converse need not hold).
   void window_key(Pos at, int64_t origin, std::vector<int64_t>* key) const;
@@ -135,10 +151,6 @@ class RequestLog {
   void encode(int64_t fl, int64_t mfl, int64_t ref, std::vector<int64_t>* key) const;
 
  private:
-  struct Run {
-    int64_t a, d, f, n, da, dd, df;
-    int64_t pd, pf;  // prefix maxima through the run's last request
-  };
   // The first request not pruned.
   Pos begin() const { return Pos{begin_, begin_off_}; }
   // p, or begin() when p is before it.

@@ -283,6 +283,67 @@ TEST_CASE("merging requests into the log equals merging the flat lists, placed o
   }
 }
 
+TEST_CASE("a kept merge replayed on another log with the same window gives the runs merging does",
+          "[estimator][request_log]") {
+  // The requests before the window differ (so the first pieces may join their last run or not);
+  // compared run by run (window_key codes runs as they are) and by prefix maxima.
+  std::mt19937 rng(37);
+  int synced = 0;
+  for (int trial = 0; trial < 2000; ++trial) {
+    const auto window = random_requests(rng, 1 + trial % 30);
+    const auto others = random_requests(rng, 1 + (trial * 7) % 30);
+    RequestLog add;
+    add.append(others.data(), others.size());
+    const int64_t origin = window.front().accept + static_cast<int64_t>(rng() % 20) - 10;
+    RequestLog::Merge kept;
+    std::vector<int64_t> window_code;
+    for (int round = 0; round < 4; ++round) {
+      // A different prefix each round, ending at or before the window, then the window moved by 100 * round.
+      const int64_t by = 100 * round;
+      std::vector<MemRequest> reqs;
+      const int64_t lead = rng() % 4;
+      for (int64_t i = 0; i < lead; ++i) {
+        const int64_t a = window.front().accept + by - lead + i + static_cast<int64_t>(rng() % 2) - 1;
+        reqs.emplace_back(std::min(a, window.front().accept + by), a + 40, a + 41);
+      }
+      std::sort(reqs.begin(), reqs.end(), [](const MemRequest& x, const MemRequest& y) { return x.accept < y.accept; });
+      for (const MemRequest& r : window) reqs.emplace_back(r.accept + by, r.done + by, r.free + by);
+      RequestLog merged, replayed;
+      merged.append(reqs.data(), reqs.size());
+      // The window's start: after the prefix (the log's position of its first request).
+      const std::size_t skip = static_cast<std::size_t>(lead);
+      const RequestLog::Pos at = merged.first_accepted_from(reqs[skip].accept);
+      std::vector<MemRequest> tail;
+      merged.materialize(at, &tail);
+      if (tail.size() != reqs.size() - skip) continue;  // the prefix shares the window's first cycle
+      std::vector<int64_t> code;
+      merged.window_key(at, origin + by, &code);
+      replayed = merged;
+      if (round == 0 || !kept.kept) {
+        merged.merge_in(at, add, origin + by, &kept);
+        window_code = code;
+        continue;
+      }
+      if (code != window_code) continue;  // the prefix joined the window's first run: another key
+      merged.mark(), replayed.mark();  // since_mark() codes the changed runs with their maxima
+      merged.merge_in(at, add, origin + by);
+      replayed.replay(at, kept, origin + by);
+      std::vector<int64_t> km, kr;
+      merged.since_mark(&km);
+      replayed.since_mark(&kr);
+      CHECK(km == kr);
+      const auto fm = flat(merged), fr = flat(replayed);
+      REQUIRE(same(fm, fr));
+      for (std::size_t i = 0; i < fm.size(); ++i) {
+        CHECK(fm[i].prefix_done == fr[i].prefix_done);
+        CHECK(fm[i].prefix_free == fr[i].prefix_free);
+      }
+      ++synced;
+    }
+  }
+  CHECK(synced > 1000);
+}
+
 TEST_CASE("window keys of equal request sequences are equal", "[estimator][request_log]") {
   std::mt19937 rng(41);
   for (int trial = 0; trial < 100; ++trial) {

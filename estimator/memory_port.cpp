@@ -47,7 +47,7 @@ MemoryPort::Placed MemoryPort::place(RequestLog* log_in, std::size_t m, const Bo
     e.done = g.done - start;
   }
   if (log.last_accept() <= start + e.first_accept) {
-    log.append_log(e.requests, start);
+    log.append_fresh(e.requests, start);
   } else {
     // Placed requests fall among the new ones: merge them in (placed first among equals). The
     // window is the key's, so a merge made once is replayed.
@@ -88,7 +88,7 @@ MemoryPort::Placed MemoryPort::place_among(RequestLog* log, const BoundMemory& b
     e.issue = p.issue - lo;
     e.done = p.done - lo;
   }
-  if (log->last_accept() <= lo + e.first_accept) log->append_log(e.requests, lo);
+  if (log->last_accept() <= lo + e.first_accept) log->append_fresh(e.requests, lo);
   else if (e.merge.kept) log->replay(at, e.merge, lo);
   else log->merge_in(at, e.requests, lo, &e.merge);
   return Placed{lo + e.issue, lo + e.done};

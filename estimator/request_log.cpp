@@ -268,6 +268,30 @@ void RequestLog::append_range(const RequestLog& other, Pos from, Pos to, int64_t
   }
 }
 
+void RequestLog::append_fresh(const RequestLog& other, int64_t shift) {
+  const std::size_t n = other.runs_.size();
+  if (n == 0) return;
+  Run x = other.runs_[0];
+  x.a += shift, x.d += shift, x.f += shift;
+  push_run(x);  // may continue the last run
+  // Room for them at once, doubling (reserving just enough would move the log on every append).
+  if (runs_.capacity() < runs_.size() + n - 1) runs_.reserve(std::max(2 * runs_.capacity(), runs_.size() + n - 1));
+  for (std::size_t i = 1; i < n; ++i) {
+    const Run& r = other.runs_[i];
+    x = r;
+    x.a += shift, x.d += shift, x.f += shift;
+    if (r.n == 1) {
+      push_run(x);  // may continue the last run, as append_range's
+      continue;
+    }
+    // Every request of other's runs before r is in this log by now, so its maxima are at least
+    // other's before r.
+    const Run& before = runs_.back();
+    x.pd = std::max(before.pd, r.pd + shift), x.pf = std::max(before.pf, r.pf + shift);
+    runs_.push_back(x);
+  }
+}
+
 void RequestLog::merge_in(Pos at, const RequestLog& other, int64_t shift, Merge* keep) {
   at = clamp(at);
   if (at.run >= runs_.size()) {

@@ -98,6 +98,9 @@ class RequestLog {
   // at or after the last one).
   void append_log(const RequestLog& other, int64_t shift) { append_range(other, Pos{}, other.end(), shift); }
   void append_range(const RequestLog& other, Pos from, Pos to, int64_t shift);
+  // append_log() of a log never pruned (its prefix maxima count only its own requests): the same
+  // runs, each run's maxima the last one's or its own moved.
+  void append_fresh(const RequestLog& other, int64_t shift);
   struct Run {
     int64_t a, d, f, n, da, dd, df;
     int64_t pd, pf;  // prefix maxima through the run's last request

@@ -344,6 +344,33 @@ TEST_CASE("a kept merge replayed on another log with the same window gives the r
   CHECK(synced > 1000);
 }
 
+TEST_CASE("appending a fresh log gives the runs append_log gives", "[estimator][request_log]") {
+  // The log's last requests may respond late (their maxima rule) or continue the first run.
+  std::mt19937 rng(39);
+  for (int trial = 0; trial < 1000; ++trial) {
+    const auto first = random_requests(rng, 1 + trial % 30);
+    const auto more = random_requests(rng, 1 + (trial * 3) % 40);
+    RequestLog log, add;
+    log.append(first.data(), first.size());
+    add.append(more.data(), more.size());
+    const int64_t shift = first.back().accept - more.front().accept + static_cast<int64_t>(rng() % 3);
+    RequestLog a = log, b = log;
+    a.mark(), b.mark();  // since_mark() codes the changed runs with their maxima
+    a.append_log(add, shift);
+    b.append_fresh(add, shift);
+    std::vector<int64_t> ka, kb;
+    a.since_mark(&ka);
+    b.since_mark(&kb);
+    CHECK(ka == kb);
+    const auto fa = flat(a), fb = flat(b);
+    REQUIRE(same(fa, fb));
+    for (std::size_t i = 0; i < fa.size(); ++i) {
+      CHECK(fa[i].prefix_done == fb[i].prefix_done);
+      CHECK(fa[i].prefix_free == fb[i].prefix_free);
+    }
+  }
+}
+
 TEST_CASE("window keys of equal request sequences are equal", "[estimator][request_log]") {
   std::mt19937 rng(41);
   for (int trial = 0; trial < 100; ++trial) {

@@ -160,6 +160,7 @@ class Evaluator {
       }
     }
     scan_steps_.assign(a_.opcodes.size(), {});
+    for (auto& kept : scan_steps_) kept.reserve(kScanStepsKept);  // rec_ points into them
     when_src_.assign(a_.opcodes.size(), {});
     for (std::size_t op = 0; op < a_.opcodes.size(); ++op) {
       const BoundOpcode& bo = a_.opcodes[op];
@@ -657,9 +658,10 @@ class Evaluator {
     if (from) {
       w = *from;
     } else {
-      for (int d = 0; d <= cur_depth_; ++d) {
-        const Frame& f = frames_[static_cast<std::size_t>(d)];
-        w.push_back(Walk{f.loop, f.pos, idx_[static_cast<std::size_t>(d)], f.seg_end});
+      w.resize(static_cast<std::size_t>(cur_depth_) + 1);
+      for (std::size_t d = 0; d < w.size(); ++d) {
+        const Frame& f = frames_[d];
+        w[d] = Walk{f.loop, f.pos, idx_[d], f.seg_end};
       }
     }
     passes_.resize(stage_ii_.size());
@@ -675,6 +677,7 @@ class Evaluator {
       for (const Below& u : below_) unit_lb_[static_cast<std::size_t>(u.bound->unit)] = u.unit;
     }
     scan_writes_.clear();
+    rec_loop_ = nullptr;  // what competes differs from scan to scan
     bool idx_set = false;  // idx_ saved in scan_idx_ and changed
     const std::size_t latch_mark = latch_undo_.size();
     const int seg = crossed_seg_, end = crossed_end_;
@@ -698,27 +701,27 @@ class Evaluator {
           found = true;
           break;
         }
-        // A stage passed is next free ii later at least, and no earlier than the queue behind it
-        // takes the instruction: the entry `capacity` entrants back frees it, known for the next
-        // `capacity` entrants (each releases its entry in its own evaluation).
-        for (uint64_t b = passed; b; b &= b - 1) {
-          const auto x = static_cast<std::size_t>(__builtin_ctzll(b));
-          passes_[x] += stage_ii_[x];
-        }
-        for (std::size_t h = 0; h < holds->size(); ++h) {
-          const auto [x, q] = (*holds)[h];
-          bool seen = false;
-          for (std::size_t g = 0; g < h; ++g) seen |= (*holds)[g].second == q;
-          if (seen) continue;
-          const BoundObject& ob = a_.objects[static_cast<std::size_t>(q)];
-          int64_t& j = entered_[static_cast<std::size_t>(q)];
-          if (j < ob.capacity) {
-            const int64_t at = (s_.head[static_cast<std::size_t>(layout_.obj_ring(static_cast<std::size_t>(q)))] + j) % ob.capacity;
-            passes_[static_cast<std::size_t>(x)] = std::max(passes_[static_cast<std::size_t>(x)], s_.t[static_cast<std::size_t>(layout_.obj_base(static_cast<std::size_t>(q)) + at)]);
-          }
-          ++j;
-        }
+        scan_pass(passed, *holds);
         if (!bound_below_issue()) break;
+        // A loop whose statements' `when`s read none of their own operands repeats: once each was
+        // scanned in it (the steps selected, as scan_competes() would select them again), the rest
+        // of its iterations are stepped without the walk or the look-up (scan_replay()).
+        if (!bounded) {
+          Walk& f = w.back();
+          if (f.loop != rec_loop_) {
+            rec_loop_ = f.loop, rec_n_ = 0;
+            rec_.assign(f.loop->body.size(), ScanRec{0, nullptr});
+          }
+          ScanRec& r = rec_[f.pos];
+          if (!r.holds && !scan_uses_idx_[0][op] && holds != &scan_made_.holds) r = ScanRec{passed, holds}, ++rec_n_;
+          if (rec_n_ == rec_.size()) {
+            bool stop = false;
+            const int64_t i = f.i;
+            k += scan_replay(&f, look_n_ - before - k, &stop);
+            if (f.i >= f.seg_end && f.i > i) crossed_seg_ = std::min(crossed_seg_, static_cast<int>(w.size()) - 1);
+            if (stop) break;
+          }
+        }
       }
     } catch (const InputError&) {
       found = true;  // reported when evaluated in program order
@@ -731,6 +734,100 @@ class Evaluator {
     }
     walked_ = std::max(walked_, before + k);
     return 0;
+  }
+
+  // An instruction enters a queue once: the first stage in front of it that it passes is held.
+  static void add_hold(std::vector<std::pair<int, int>>* holds, std::pair<int, int> h) {
+    for (const auto& g : *holds)
+      if (g.second == h.second) return;
+    holds->push_back(h);
+  }
+
+  // A stage passed is next free ii later at least, and no earlier than the queue behind it takes
+  // the instruction: the entry `capacity` entrants back frees it, known for the next `capacity`
+  // entrants (each releases its entry in its own evaluation).
+  void scan_pass(uint64_t passed, const std::vector<std::pair<int, int>>& holds) {
+    for (uint64_t b = passed; b; b &= b - 1) {
+      const auto x = static_cast<std::size_t>(__builtin_ctzll(b));
+      passes_[x] += stage_ii_[x];
+    }
+    for (const auto& [x, q] : holds) {  // one per queue
+      const BoundObject& ob = a_.objects[static_cast<std::size_t>(q)];
+      int64_t& j = entered_[static_cast<std::size_t>(q)];
+      if (j < ob.capacity) {
+        const int64_t at = (s_.head[static_cast<std::size_t>(layout_.obj_ring(static_cast<std::size_t>(q)))] + j) % ob.capacity;
+        passes_[static_cast<std::size_t>(x)] = std::max(passes_[static_cast<std::size_t>(x)], s_.t[static_cast<std::size_t>(layout_.obj_base(static_cast<std::size_t>(q)) + at)]);
+      }
+      ++j;
+    }
+  }
+
+  // Steps the scan through the rest of the innermost loop, all of whose statements were scanned
+  // in it (rec_): each passes the stages and queues it did, without the walk or the look-up.
+  // Returns the instructions stepped (`stop`: the last of them ends the scan).
+  int64_t scan_replay(Walk* f, int64_t most, bool* stop) {
+    const auto n_body = static_cast<int64_t>(f->loop->body.size());
+    const int64_t pos = static_cast<int64_t>(f->pos), left = std::min(most, n_body - 1 - pos + n_body * (f->loop->trips - 1 - f->i));
+    int64_t n = 0;
+    bool linear = false;
+    for (int64_t q = pos; n < left;) {
+      if (++q == n_body) q = 0;
+      const ScanRec& r = rec_[static_cast<std::size_t>(q)];
+      scan_pass(r.passed, *r.holds);
+      ++n;
+      if (!bound_below_issue()) {
+        *stop = true;
+        break;
+      }
+      if (q == n_body - 1 && !linear && left - n >= 2 * n_body && scan_known()) n += n_body * scan_iterations((left - n) / n_body), linear = true;
+    }
+    const int64_t at = f->i * n_body + pos + n;
+    f->i = at / n_body, f->pos = static_cast<std::size_t>(at % n_body);
+    return n;
+  }
+
+  // Whether no queue entry the loop's statements enter is known any more (scan_pass()).
+  bool scan_known() const {
+    for (const ScanRec& r : rec_)
+      for (const auto& h : *r.holds)
+        if (entered_[static_cast<std::size_t>(h.second)] < a_.objects[static_cast<std::size_t>(h.second)].capacity) return false;
+    return true;
+  }
+
+  // Then every stage grows by the same amount per iteration: up to `most` iterations, as many as
+  // leave some bound below its acceptance (as bound_below_issue(): each is so up to some
+  // iteration, then no more) are passed at once. Returns how many.
+  int64_t scan_iterations(int64_t most) {
+    uint64_t passed = 0;
+    for (const ScanRec& r : rec_) passed |= r.passed;
+    int64_t grow[64];
+    for (uint64_t b = passed; b; b &= b - 1) {
+      const auto x = static_cast<std::size_t>(__builtin_ctzll(b));
+      grow[x] = 0;
+      for (const ScanRec& r : rec_) grow[x] += (r.passed >> x) & 1 ? stage_ii_[x] : 0;
+    }
+    int64_t m = -1;
+    for (const Below& u : below_) {
+      const UnitBound& b = *u.bound;
+      int64_t fixed = std::max(u.unit, unit_lb_[static_cast<std::size_t>(b.unit)]);
+      int64_t s = std::numeric_limits<int64_t>::max();
+      for (std::size_t j = 0; j < b.stages.size(); ++j) {
+        const int x = b.stage_index[j];
+        const int64_t t = (x >= 0 ? passes_[static_cast<std::size_t>(x)] : s_.t[static_cast<std::size_t>(b.stages[j].first)]) + b.stages[j].second;
+        if (x >= 0 && ((passed >> x) & 1) && grow[x] > 0)
+          s = t > u.issue ? -1 : std::min(s, (u.issue - t) / grow[x]);
+        else
+          fixed = std::max(fixed, t);
+      }
+      if (fixed > u.issue) s = -1;
+      m = std::max(m, s);
+    }
+    m = std::min(std::max<int64_t>(m, 0), most);
+    for (uint64_t b = passed; b; b &= b - 1) {
+      const auto x = static_cast<std::size_t>(__builtin_ctzll(b));
+      passes_[x] += grow[x] * m;
+    }
+    return m;
   }
 
   // Whether `ins` (at idx_, carried operands as latched by the instructions scanned before it) runs
@@ -802,7 +899,7 @@ class Evaluator {
           const StepSpec& step = cls.steps[i];
           if (!step.when.empty() && step.when.eval(ctx) == 0) continue;
           for (const auto& h : step_holds_[op][i])
-            if (!((made.passed >> h.first) & 1)) made.holds.push_back(h);
+            if (!((made.passed >> h.first) & 1)) add_hold(&made.holds, h);
           made.passed |= step_stages_[op][i];
           if (step.has_memory) made.mem.emplace_back(static_cast<std::size_t>(step.memory.memory), step.unit);
         }
@@ -828,7 +925,7 @@ class Evaluator {
       if (!step.when.empty() && step.when.eval(ctx) == 0) continue;
       // A stage is held by the queue behind it on the path of the first step passing it only.
       for (const auto& h : step_holds_[op][i])
-        if (!((*passed >> h.first) & 1)) scan_holds_.push_back(h);
+        if (!((*passed >> h.first) & 1)) add_hold(&scan_holds_, h);
       const uint64_t in_front = masks[i];
       *passed |= masks[i];
       const bool may = step.has_memory && std::find(competing_.begin(), competing_.end(),
@@ -2119,6 +2216,15 @@ class Evaluator {
   std::vector<std::vector<int>> scan_latch_[2];
   std::vector<int64_t> entered_;                     // per object: scanned instructions that entered the queue
   std::vector<std::pair<int, int>> scan_holds_;
+  // Per statement of the innermost loop the scan is in (rec_loop_): the stages and queues it passed,
+  // if it selects the same steps in every iteration (scan_replay()); rec_n_ of them known.
+  struct ScanRec {
+    uint64_t passed;
+    const std::vector<std::pair<int, int>>* holds;
+  };
+  std::vector<ScanRec> rec_;
+  const Loop* rec_loop_ = nullptr;
+  std::size_t rec_n_ = 0;
   std::vector<int64_t> scan_idx_, scan_fields_;
   int64_t look_n_ = 0;  // the largest lookahead of an interface some opcode shares (0: none)
   int64_t walked_ = 0;  // the most instructions a look-ahead ran since the segment being evaluated began

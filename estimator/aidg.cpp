@@ -768,6 +768,13 @@ class Evaluator {
   int64_t scan_replay(Walk* f, int64_t most, bool* stop) {
     const auto n_body = static_cast<int64_t>(f->loop->body.size());
     const int64_t pos = static_cast<int64_t>(f->pos), left = std::min(most, n_body - 1 - pos + n_body * (f->loop->trips - 1 - f->i));
+    // Every iteration enters each of their queues: after this many instructions none of their
+    // entries is known any more (scan_pass()).
+    int64_t known = 0;
+    for (const ScanRec& r : rec_)
+      for (const auto& h : *r.holds)
+        known = std::max(known, a_.objects[static_cast<std::size_t>(h.second)].capacity - entered_[static_cast<std::size_t>(h.second)]);
+    known *= n_body;
     int64_t n = 0;
     bool linear = false;
     for (int64_t q = pos; n < left;) {
@@ -779,19 +786,11 @@ class Evaluator {
         *stop = true;
         break;
       }
-      if (q == n_body - 1 && !linear && left - n >= 2 * n_body && scan_known()) n += n_body * scan_iterations((left - n) / n_body), linear = true;
+      if (q == n_body - 1 && !linear && n >= known && left - n >= 2 * n_body) n += n_body * scan_iterations((left - n) / n_body), linear = true;
     }
     const int64_t at = f->i * n_body + pos + n;
     f->i = at / n_body, f->pos = static_cast<std::size_t>(at % n_body);
     return n;
-  }
-
-  // Whether no queue entry the loop's statements enter is known any more (scan_pass()).
-  bool scan_known() const {
-    for (const ScanRec& r : rec_)
-      for (const auto& h : *r.holds)
-        if (entered_[static_cast<std::size_t>(h.second)] < a_.objects[static_cast<std::size_t>(h.second)].capacity) return false;
-    return true;
   }
 
   // Then every stage grows by the same amount per iteration: up to `most` iterations, as many as

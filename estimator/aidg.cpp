@@ -268,7 +268,6 @@ class Evaluator {
     uint8_t skip;  // kSkipCheck / kSkipUpdate (plan_skips()), kSeen (plan_observes())
     int observe;   // PlanAccess::observe
   };
-  // An expression as a plan evaluates it: a constant or one field or parameter read in place.
   // An expression as a plan evaluates it: a constant, one name, a negated name (`!to_acc`), a name
   // and a constant (`c_rows > 0`, `rows - 1`, `mem_done + 1`) or the sum of two names (`rows +
   // OUT_LATENCY`) read in place; others as before.

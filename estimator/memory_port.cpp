@@ -46,15 +46,7 @@ MemoryPort::Placed MemoryPort::place(RequestLog* log_in, std::size_t m, const Bo
     e.issue = g.issue - start;
     e.done = g.done - start;
   }
-  if (log.last_accept() <= start + e.first_accept) {
-    log.append_fresh(e.requests, start);
-  } else {
-    // Placed requests fall among the new ones: merge them in (placed first among equals). The
-    // window is the key's, so a merge made once is replayed.
-    if (e.merge.kept) log.replay(window_at, e.merge, start);
-    else log.merge_in(window_at, e.requests, start, &e.merge);
-  }
-  return Placed{start + e.issue, start + e.done};
+  return put(&log, window_at, &e, start);
 }
 
 MemoryPort::Placed MemoryPort::place_among(RequestLog* log, const BoundMemory& bm, int64_t n, int64_t xfer,
@@ -88,10 +80,19 @@ MemoryPort::Placed MemoryPort::place_among(RequestLog* log, const BoundMemory& b
     e.issue = p.issue - lo;
     e.done = p.done - lo;
   }
-  if (log->last_accept() <= lo + e.first_accept) log->append_fresh(e.requests, lo);
-  else if (e.merge.kept) log->replay(at, e.merge, lo);
-  else log->merge_in(at, e.requests, lo, &e.merge);
-  return Placed{lo + e.issue, lo + e.done};
+  return put(log, at, &e, lo);
+}
+
+MemoryPort::Placed MemoryPort::put(RequestLog* log, RequestLog::Pos window_at, MemoEntry* e, int64_t origin) {
+  if (log->last_accept() <= origin + e->first_accept) {
+    log->append_fresh(e->requests, origin);
+  } else {
+    // Placed requests fall among the new ones: merge them in (placed first among equals). The
+    // window is the key's, so a merge made once is replayed.
+    if (e->merge.kept) log->replay(window_at, e->merge, origin);
+    else log->merge_in(window_at, e->requests, origin, &e->merge);
+  }
+  return Placed{origin + e->issue, origin + e->done};
 }
 
 MemoryPort::Placed MemoryPort::sweep_among(const BoundMemory& bm, int64_t n, int64_t xfer, int64_t interval,

@@ -81,6 +81,9 @@ class MemoryPort {
     int64_t first_accept = 0, issue = 0, done = 0;
     RequestLog::Merge merge;  // its merge into the window the key codes, once made
   };
+  // A memo entry's requests (relative to `origin`) into the log whose window, keyed, starts at
+  // `window_at`: place()'s and place_among()'s common end.
+  static Placed put(RequestLog* log, RequestLog::Pos window_at, MemoEntry* e, int64_t origin);
   static constexpr std::size_t kMaxMemo = 4096;
   std::unordered_map<std::vector<int64_t>, MemoEntry, KeyHash> memo_;
   std::unordered_map<std::vector<int64_t>, MemoEntry, KeyHash> among_;  // place_among()'s, relative to its first cycle

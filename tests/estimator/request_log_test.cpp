@@ -45,6 +45,25 @@ bool same(const std::vector<MemRequest>& x, const std::vector<MemRequest>& y) {
   return true;
 }
 
+// The same requests, each with the same prefix maxima.
+void check_same_requests(const std::vector<MemRequest>& x, const std::vector<MemRequest>& y) {
+  REQUIRE(same(x, y));
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    CHECK(x[i].prefix_done == y[i].prefix_done);
+    CHECK(x[i].prefix_free == y[i].prefix_free);
+  }
+}
+
+// Two logs marked before they were changed: the changed runs coded alike (since_mark() codes them
+// with their maxima), and the same requests.
+void check_same_since_mark(const RequestLog& x, const RequestLog& y) {
+  std::vector<int64_t> kx, ky;
+  x.since_mark(&kx);
+  y.since_mark(&ky);
+  CHECK(kx == ky);
+  check_same_requests(flat(x), flat(y));
+}
+
 // Index of a position in the flat list.
 std::size_t index_of(const RequestLog& log, RequestLog::Pos p) {
   std::vector<MemRequest> tail;
@@ -328,16 +347,7 @@ TEST_CASE("a kept merge replayed on another log with the same window gives the r
       merged.mark(), replayed.mark();  // since_mark() codes the changed runs with their maxima
       merged.merge_in(at, add, origin + by);
       replayed.replay(at, kept, origin + by);
-      std::vector<int64_t> km, kr;
-      merged.since_mark(&km);
-      replayed.since_mark(&kr);
-      CHECK(km == kr);
-      const auto fm = flat(merged), fr = flat(replayed);
-      REQUIRE(same(fm, fr));
-      for (std::size_t i = 0; i < fm.size(); ++i) {
-        CHECK(fm[i].prefix_done == fr[i].prefix_done);
-        CHECK(fm[i].prefix_free == fr[i].prefix_free);
-      }
+      check_same_since_mark(merged, replayed);
       ++synced;
     }
   }
@@ -358,16 +368,7 @@ TEST_CASE("appending a fresh log gives the runs append_log gives", "[estimator][
     a.mark(), b.mark();  // since_mark() codes the changed runs with their maxima
     a.append_log(add, shift);
     b.append_fresh(add, shift);
-    std::vector<int64_t> ka, kb;
-    a.since_mark(&ka);
-    b.since_mark(&kb);
-    CHECK(ka == kb);
-    const auto fa = flat(a), fb = flat(b);
-    REQUIRE(same(fa, fb));
-    for (std::size_t i = 0; i < fa.size(); ++i) {
-      CHECK(fa[i].prefix_done == fb[i].prefix_done);
-      CHECK(fa[i].prefix_free == fb[i].prefix_free);
-    }
+    check_same_since_mark(a, b);
   }
 }
 
@@ -428,12 +429,7 @@ TEST_CASE("rewinding a marked request log gives back its requests at the mark", 
         if (round == 1) change();
       }
       log.rewind();
-      const std::vector<MemRequest> back = flat(log);
-      REQUIRE(same(back, at_mark));
-      for (std::size_t i = 0; i < back.size(); ++i) {
-        CHECK(back[i].prefix_done == at_mark[i].prefix_done);
-        CHECK(back[i].prefix_free == at_mark[i].prefix_free);
-      }
+      check_same_requests(flat(log), at_mark);
     }
     log.unmark();
   }

@@ -61,10 +61,23 @@ void AddressFrame::pieces(const std::vector<Band>& bands, const LocationRange& x
   if (at < x.end()) f(at, x.end() - at, static_cast<const Band*>(nullptr));
 }
 
+bool AddressFrame::same_banks(const BoundStorage& bs, std::size_t storage) const {
+  for (const Stream& x : streams_)
+    if (x.storage == static_cast<int64_t>(storage) && (x.c * period_) % bs.banks != 0) return false;
+  return true;
+}
+
+bool AddressFrame::settled(std::size_t storage, const LocationMap& rows, int64_t fl) {
+  if (!merge_bands(static_cast<int64_t>(storage), &bands_)) return false;
+  bool ok = true;
+  for (const auto& x : rows)
+    if (x.l.write_ready > fl) pieces(bands_, x, [&](int64_t, int64_t, const Band* b) { ok &= !b; });
+  return ok;
+}
+
 bool AddressFrame::relative_key(const BoundStorage& bs, std::size_t storage, int64_t i, std::vector<LocationRange>* live) {
   const auto st = static_cast<int64_t>(storage);
-  for (const Stream& x : streams_)
-    if (x.storage == st && (x.c * period_) % bs.banks != 0) return false;
+  if (!same_banks(bs, storage)) return false;
   if (!merge_bands(st, &bands_)) return false;
   moving_.clear();
   kept_.clear();
@@ -99,10 +112,10 @@ void AddressFrame::append_streams(std::vector<int64_t>* key) const {
   for (const Stream& x : streams_) key->insert(key->end(), {x.storage, x.c, x.lo, x.hi});
 }
 
-bool AddressFrame::can_move(const BoundArch& a, const State& s, int64_t k) const {
+bool AddressFrame::can_move(const BoundArch& a, const State& s, int64_t k, uint64_t keep) const {
   std::vector<Band> bands;
   for (std::size_t st = 0; st < s.open.size(); ++st) {
-    if (a.storages[st].locations != 0) continue;
+    if (a.storages[st].locations != 0 || (st < 64 && (keep >> st & 1))) continue;
     if (!merge_bands(static_cast<int64_t>(st), &bands)) return false;
     bool ok = true;
     for (const auto& x : s.open[st]) {
@@ -126,11 +139,11 @@ bool AddressFrame::can_move(const BoundArch& a, const State& s, int64_t k) const
   return true;
 }
 
-void AddressFrame::move(const BoundArch& a, State* s, int64_t k, int64_t by) const {
+void AddressFrame::move(const BoundArch& a, State* s, int64_t k, int64_t by, uint64_t keep) const {
   std::vector<Band> bands;
   std::vector<LocationRange> moved;
   for (std::size_t st = 0; st < s->open.size(); ++st) {
-    if (a.storages[st].locations != 0) continue;
+    if (a.storages[st].locations != 0 || (st < 64 && (keep >> st & 1))) continue;
     auto& open = s->open[st];
     merge_bands(static_cast<int64_t>(st), &bands);  // can_move() checked they do not overlap
     moved.clear();

@@ -53,14 +53,19 @@ class AddressFrame {
   // moving() (by stride, then offset), the others are dropped. False when bands of different strides
   // overlap or a move would change a bank.
   bool relative_key(const BoundStorage& bs, std::size_t storage, int64_t i, std::vector<LocationRange>* live);
+  // Whether every stream into `storage` keeps its bank from one period to the next.
+  bool same_banks(const BoundStorage& bs, std::size_t storage) const;
+  // Whether every location of `rows` (unbounded `storage`) in a band has its write_ready at or below `fl`.
+  bool settled(std::size_t storage, const LocationMap& rows, int64_t fl);
   const std::vector<MovingRange>& moving() const { return moving_; }
   // The streams (their bands decide which locations move), for the key.
   void append_streams(std::vector<int64_t>* key) const;
   // Whether every location of `s` in a band of stride c stays in such a band when moved by k * c.
-  bool can_move(const BoundArch& a, const State& s, int64_t k) const;
+  bool can_move(const BoundArch& a, const State& s, int64_t k, uint64_t keep = 0) const;
   // After extrapolating `k` iterations and shifting the times of `s` by `by`: every location in a band
   // of stride c moves by k * c, and the locations in no band get their times back.
-  void move(const BoundArch& a, State* s, int64_t k, int64_t by) const;
+  // Storages in `keep` (bit per storage) are left as they are.
+  void move(const BoundArch& a, State* s, int64_t k, int64_t by, uint64_t keep = 0) const;
 
  private:
   struct Stream {

@@ -202,6 +202,9 @@ class Evaluator {
     fields_.assign(64, 0);
     field_src_.assign(64, nullptr);
     field_stamp_.assign(64, 0);
+    ro_static_.resize(a_.storages.size());
+    for (std::size_t st = 0; st < a_.storages.size() && st < 64; ++st)
+      if (a_.storages[st].locations == 0) unbounded_ |= uint64_t{1} << st;
     latched_.resize(a_.opcodes.size());
     latched_src_.resize(a_.opcodes.size());
     latched_stamp_.resize(a_.opcodes.size());
@@ -230,9 +233,10 @@ class Evaluator {
   void shift(int64_t by) { shift_times(&s_, by); }
 
   // The state's key (StateLayout::make_key) and, address-relative to `frame`, the carried addresses.
-  bool make_key(AddressFrame* frame, int64_t phase, std::vector<int64_t>* key) {
+  bool make_key(AddressFrame* frame, int64_t phase, std::vector<int64_t>* key, const Quiet* quiet = nullptr,
+                uint64_t* read_only = nullptr) {
     const int64_t i = frame ? idx_[static_cast<std::size_t>(frame->depth())] : 0;
-    if (!layout_.make_key(&s_, phase, frame, i, key)) return false;
+    if (!layout_.make_key(&s_, phase, frame, i, key, quiet, read_only)) return false;
     if (frame)
       for (std::size_t op = 0; op < a_.opcodes.size(); ++op)
         for (int pf : a_.opcodes[op].latch) {
@@ -250,8 +254,8 @@ class Evaluator {
   }
 
   // Moves the state by `k` iterations of the address-relative segment `frame` whose times moved by `by`.
-  void move_addresses(const AddressFrame& frame, int64_t k, int64_t by) {
-    frame.move(a_, &s_, k, by);
+  void move_addresses(const AddressFrame& frame, int64_t k, int64_t by, uint64_t keep = 0) {
+    frame.move(a_, &s_, k, by, keep);
     for (std::size_t op = 0; op < a_.opcodes.size(); ++op)
       for (int pf : a_.opcodes[op].latch) {
         const auto f = static_cast<std::size_t>(pf);
@@ -350,6 +354,7 @@ class Evaluator {
   struct StepPlan {
     std::vector<int64_t> values;  // of when_fields_
     std::vector<PlanStep> steps;
+    uint64_t objs = 0;  // the objects its steps pass and run on (Touched)
   };
 
   [[noreturn]] void bad(const SourceLoc& loc, const std::string& why) const {
@@ -468,6 +473,7 @@ class Evaluator {
   struct Snapshot {
     State s;  // times, queue heads and busy counters only
     uint64_t stamp = 0;
+    std::size_t reads = 0;  // reads_rec_'s size
     int64_t evaluated = 0;
     std::size_t issues = 0, schedule = 0, ends = 0;
     std::vector<std::string> why;
@@ -482,6 +488,7 @@ class Evaluator {
     for (auto& log : s_.requests) log.mark();
     latch_undo_.clear(), latch_journal_ = true;
     x->stamp = stamp_;
+    x->reads = reads_rec_.size();
     x->evaluated = est_.evaluated_instructions;
     x->issues = opt_.issues ? opt_.issues->size() : 0;
     x->schedule = opt_.schedule ? opt_.schedule->size() : 0;
@@ -495,6 +502,7 @@ class Evaluator {
     for (auto& log : s_.requests) log.rewind();
     unlatch_to(0);
     stamp_ = x.stamp;
+    if (reads_rec_.size() > x.reads) reads_rec_.resize(x.reads);
     est_.evaluated_instructions = x.evaluated;
     if (opt_.issues) opt_.issues->resize(x.issues);
     if (opt_.ends) opt_.ends->resize(x.ends);
@@ -1115,6 +1123,10 @@ class Evaluator {
     int64_t inst_end = 0;  // its latest step end (the objects before a step end before it starts)
     // Runs `step`, passing the objects `path` in front of its unit first.
     auto run_step = [&](const StepSpec& step, const std::vector<int>& path, const PlanStep* ps) {
+      if (!ps) {  // a plan's steps are marked all at once (run_one())
+        touched_.obj |= bit(step.unit) | (step.hold >= 0 ? bit(step.hold) : 0);
+        for (int o : path) touched_.obj |= bit(o);
+      }
       for (int o : path) {
         const BoundObject& ob = a_.objects[static_cast<std::size_t>(o)];
         const int base = layout_.obj_base(static_cast<std::size_t>(o));
@@ -1162,6 +1174,7 @@ class Evaluator {
     // `when`s read (unless one reads an earlier step's outcome): worked out once per opcode and values.
     if (const StepPlan* plan = when_special_[cur_op_] ? nullptr : step_plan(ctx)) {
       // The schedule (trace_) lists every constraint: nothing skipped there.
+      if (!trace_) touched_.obj |= plan->objs;
       for (const PlanStep& ps : plan->steps) run_step(*ps.step, ps.path, trace_ ? nullptr : &ps);
     } else {
       passed_.clear();
@@ -1303,6 +1316,7 @@ class Evaluator {
       }
       for (const auto& r : reads_) {
         const StorageSpec& sp = a_.desc->storages[static_cast<std::size_t>(r.spec->storage)];
+        touched_.st |= bit(r.spec->storage);
         if (trace_) {
           if (sp.raw)
             for (int64_t i = 0; i < r.count; ++i)
@@ -1319,6 +1333,7 @@ class Evaluator {
       }
       for (const auto& w : writes_) {
         const StorageSpec& sp = a_.desc->storages[static_cast<std::size_t>(w.spec->storage)];
+        touched_.st |= bit(w.spec->storage), touched_.wst |= bit(w.spec->storage);
         if (trace_ && (sp.war || sp.waw))
           for (int64_t i = 0; i < w.count; ++i) {
             const Location* l = &peek(w.spec->storage, w.index + i, *w.spec);
@@ -1384,8 +1399,11 @@ class Evaluator {
     }
     s_.busy[static_cast<std::size_t>(o)] += occ;
     for (const auto& r : reads_) {
-      if (!(r.skip & kSkipUpdate))
+      if (!(r.skip & kSkipUpdate)) {
         update(r.spec->storage, r.index, r.count, *r.spec, [end](Location& l) { l.read_end = std::max(l.read_end, end); });
+        if (rel_ && !speculating_ && r.count > 0 && a_.storages[static_cast<std::size_t>(r.spec->storage)].locations == 0)
+          record_read(r, end);
+      }
       if (r.port >= 0) slot(r.port) = s + r.cycles;
     }
     for (const auto& w : writes_) {
@@ -1455,6 +1473,10 @@ class Evaluator {
                                     FastExpr::of(x.cycles), 0, observed_field(x)});
     plan_skips(&made);
     plan_observes(&made);
+    for (const PlanStep& ps : made.steps) {
+      made.objs |= bit(ps.step->unit) | (ps.step->hold >= 0 ? bit(ps.step->hold) : 0);
+      for (int o : ps.path) made.objs |= bit(o);
+    }
     auto& kept = plans_[cur_op_];
     if (kept.size() < kPlansKept) {
       kept.push_back(std::move(made));
@@ -1562,6 +1584,7 @@ class Evaluator {
     const int64_t offset = ps ? ps->start.eval(ctx) : step.memory.start.eval(ctx);
     const int64_t start = step_start + offset;
     const auto m = static_cast<std::size_t>(step.memory.memory);
+    touched_.mem |= bit(m);
     const BoundMemory& bm = a_.memories[m];
     const int64_t n = ps ? ps->requests.eval(ctx) : step.memory.requests.eval(ctx);
     const int64_t bytes = ps ? ps->bytes.eval(ctx) : step.memory.bytes.eval(ctx);
@@ -1691,6 +1714,8 @@ class Evaluator {
       crossed_seg_ = std::min(crossed_seg_, x->crossed_seg);
       crossed_end_ = std::min(crossed_end_, x->crossed_end);
       if (x->crossed_end <= depth) walked_ = std::max(walked_, x->walked);
+      // Whatever the loop touched: a segment around it keeps nothing quiet.
+      touched_.obj = touched_.st = touched_.wst = touched_.mem = ~uint64_t{0};
       loop_busy_ = s_.busy;
       s_ = x->state;  // reuses s_'s buffers
       shift(ref);
@@ -1911,6 +1936,9 @@ class Evaluator {
       int64_t first_keyed = -1;  // the iteration of the segment's first key
       const int64_t iteration_words = relative ? per_iteration(loop) * kKeyWordsPerInstruction : 0;
       bool done = false;
+      const std::size_t rec_from = reads_rec_.size();
+      const Touched outer_touched = touched_;
+      touched_ = Touched{};
       const int outer_seg = crossed_seg_;
       crossed_seg_ = std::numeric_limits<int>::max();
       for (int64_t i = seg.begin; i < seg.end; ++i) {
@@ -1943,7 +1971,9 @@ class Evaluator {
           continue;
         }
         if (!keyed) continue;
-        if (!make_key(relative ? &af : nullptr, (i - seg.begin) % seg.period, &key)) continue;
+        quiet_ = Quiet{~touched_.obj & all_objs_, ~touched_.st & all_storages_, ~touched_.mem & all_memories_};
+        read_only_ = relative && depth < kRecDepth ? read_only_now() : 0;
+        if (!make_key(relative ? &af : nullptr, (i - seg.begin) % seg.period, &key, &quiet_, &read_only_)) continue;
         stats.key_words = static_cast<std::size_t>(static_cast<int64_t>(key.size()) + layout_.extra_words());
         // Moves the key into the history only when inserted (try_emplace leaves it alone otherwise).
         const auto [it, inserted] = history.try_emplace(std::move(key), Seen{i, s_.max_end, seen_busy_.size()});
@@ -1963,7 +1993,7 @@ class Evaluator {
         const int64_t margin = reach > 0 ? (reach + per) / per : 0;  // ceil((reach + 1) / per)
         const int64_t n = (seg.end - 1 - margin - i) / period;
         if (n > 0) {
-          if (relative && !af.can_move(a_, s_, n * period)) continue;
+          if (relative && !af.can_move(a_, s_, n * period, read_only_)) continue;
           ++stats.hits;
           // A repeat from the first key made may have begun before it: key earlier from then on. (Keying
           // only from where the last repeat began never learns that: a compute loop whose first entry
@@ -1974,8 +2004,14 @@ class Evaluator {
             stats.min_key = std::min(stats.min_key, stats.first_key);
             if (from.iteration == first_keyed) stats.min_key /= 2;
           }
+          // A storage the segment only reads keeps its rows; the skipped iterations' reads are
+          // added to them below (replay_reads).
+          for (uint64_t m = read_only_; m; m &= m - 1) ro_static_[static_cast<std::size_t>(__builtin_ctzll(m))] = s_.open[static_cast<std::size_t>(__builtin_ctzll(m))];
           shift(n * delta);
-          if (relative) move_addresses(af, n * period, n * delta);
+          if (relative) move_addresses(af, n * period, n * delta, read_only_);
+          if (quiet_.any()) layout_.shift_quiet(&s_, quiet_, -n * delta, !relative);
+          for (uint64_t m = read_only_; m; m &= m - 1) s_.open[static_cast<std::size_t>(__builtin_ctzll(m))].swap(ro_static_[static_cast<std::size_t>(__builtin_ctzll(m))]);
+          replay_reads(af, rec_from, depth, from.iteration, i, period, n, delta, outer_rel != nullptr);
           const int64_t* then = seen_busy_.data() + from.busy_at;
           for (std::size_t b = 0; b < s_.busy.size(); ++b) s_.busy[b] += n * (s_.busy[b] - then[b]);
           if (opt_.explain) note_kernel(loop, depth, i + 1 - seg.begin, period, delta);
@@ -1991,6 +2027,8 @@ class Evaluator {
       }
       if (keyed && !history.empty()) ++stats.misses;  // keyed without a repeat
       rel_ = outer_rel;
+      if (!rel_) reads_rec_.clear();
+      touched_.merge(outer_touched);
       crossed_seg_ = std::min(outer_seg, crossed_seg_);
       seg_walked = std::max(seg_walked, walked_);
     }
@@ -2066,6 +2104,96 @@ class Evaluator {
   std::vector<const Expr*> field_src_;         // per class field of the running instruction: its operand
   std::vector<uint64_t> field_stamp_;          // ... and when it was evaluated
   uint64_t stamp_ = 0;                         // instructions run
+  // Since the innermost keyed segment began (eval_loop_body() keeps the enclosing one's and merges
+  // them back): the objects, storages and memory interfaces instructions touched, the storages they
+  // wrote and those they read through no address operand. Bit k: index k; past 63 always touched.
+  struct Touched {
+    uint64_t obj = 0, st = 0, wst = 0, mem = 0, unknown = 0;
+    void merge(const Touched& x) { obj |= x.obj, st |= x.st, wst |= x.wst, mem |= x.mem, unknown |= x.unknown; }
+  };
+  Touched touched_;
+  static uint64_t bit(std::size_t k) { return k < 64 ? uint64_t{1} << k : 0; }
+  static uint64_t bit(int k) { return bit(static_cast<std::size_t>(k)); }
+  static uint64_t low_bits(std::size_t n) { return n >= 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1; }
+  const uint64_t all_objs_ = low_bits(a_.objects.size()), all_storages_ = low_bits(a_.storages.size()),
+                 all_memories_ = low_bits(a_.memories.size());
+  uint64_t unbounded_ = 0;  // unbounded storages (below 64)
+  Quiet quiet_;             // of the key last made in eval_loop()
+  // The reads of unbounded storages since the outermost segment looking for its repeat began: a
+  // segment that only reads a storage rebuilds its rows after a skip from its period's reads, and an
+  // enclosing one needs the reads of the iterations an inner one skipped.
+  static constexpr int kRecDepth = 12;
+  struct ReadRec {
+    int storage;
+    int64_t index, count, end;
+    const Expr* e;    // its address operand
+    uint64_t fstamp;  // when that was evaluated
+    int64_t it[kRecDepth];  // the loop indices
+  };
+  std::vector<ReadRec> reads_rec_;
+  uint64_t read_only_ = 0;  // of the key last made in eval_loop()
+  std::vector<LocationMap> ro_static_;
+  static constexpr std::size_t kMaxReads = std::size_t{1} << 20;  // ~150 MB: then no segment rebuilds from them
+  void record_read(const Access& r, int64_t end) {
+    const auto st = static_cast<std::size_t>(r.spec->storage);
+    if (reads_rec_.size() >= kMaxReads) {
+      touched_.unknown = ~uint64_t{0};
+      return;
+    }
+    ReadRec x;
+    x.storage = r.spec->storage, x.index = r.index, x.count = r.count, x.end = end;
+    x.e = r.observe >= 0 ? field_src_[static_cast<std::size_t>(r.observe)] : nullptr;
+    x.fstamp = r.observe >= 0 ? field_stamp_[static_cast<std::size_t>(r.observe)] : 0;
+    if (!x.e) touched_.unknown |= bit(st);
+    const std::size_t d = std::min<std::size_t>(idx_.size(), kRecDepth);
+    std::copy(idx_.begin(), idx_.begin() + static_cast<std::ptrdiff_t>(d), x.it);
+    reads_rec_.push_back(x);
+  }
+  // The unbounded storages the keyed segment has only read so far, by address operands; none while
+  // an object floor_time() takes has stayed quiet (replay_reads()).
+  uint64_t read_only_now() const {
+    for (int o : layout_.entries())
+      if (!(touched_.obj & bit(o))) return 0;
+    return unbounded_ & ~touched_.wst & ~touched_.unknown;
+  }
+  // After a skip of n periods of `period` iterations (`delta` cycles each) from iteration i (the
+  // period's last): the reads of the period (i - period, i], shifted by k periods (k = 1..n) in time
+  // and by their operands' strides, into the read-only storages' rows and, for the segments around
+  // (`outer`), into reads_rec_. Reads ending at or below the floor can no longer matter.
+  void replay_reads(const AddressFrame& af, std::size_t rec_from, int depth, int64_t from_it, int64_t i, int64_t period,
+                    int64_t n, int64_t delta, bool outer) {
+    if (!read_only_ && !outer) return;
+    if (depth >= kRecDepth) {  // the period's reads cannot be told apart: the segments around see unknown reads
+      if (outer) touched_.unknown = ~uint64_t{0};
+      return;
+    }
+    const int64_t fl = layout_.floor_time(s_);
+    const std::size_t end = reads_rec_.size();
+    for (std::size_t r = rec_from; r < end; ++r) {
+      const ReadRec x = reads_rec_[r];  // a copy: push_back below may move it
+      const int64_t q = x.it[depth];
+      if (q <= from_it || q > i) continue;
+      const auto st = static_cast<std::size_t>(x.storage);
+      if (!x.e) {
+        if (outer) touched_.unknown |= bit(st);
+        continue;
+      }
+      const int64_t c = x.fstamp > af.start_stamp() ? af.stride(x.e) : 0;
+      for (int64_t k = n; k >= 1; --k) {
+        const int64_t e = x.end + k * delta;
+        if (e <= fl) break;
+        const int64_t at = x.index + k * period * c;
+        if (st < 64 && (read_only_ >> st & 1)) s_.open[st].apply(at, x.count, [e](Location& l) { l.read_end = std::max(l.read_end, e); }, nullptr);
+        if (outer && reads_rec_.size() >= kMaxReads) {
+          touched_.unknown = ~uint64_t{0};
+        } else if (outer) {
+          ReadRec y = x;
+          y.index = at, y.end = e, y.it[depth] = q + k * period;
+          reads_rec_.push_back(y);
+        }
+      }
+    }
+  }
   std::size_t cur_op_ = 0;                     // opcode of the running instruction
   AddressFrame* rel_ = nullptr;  // the innermost address-relative segment looking for its repeat
   LoopMemo loop_memo_;

@@ -33,6 +33,7 @@ StateLayout::StateLayout(const BoundArch& arch) : a_(arch) {
     if (o.kind == ObjectKind::Stage) slots += 1;
     else if (o.kind == ObjectKind::Queue) slots += static_cast<int>(o.capacity);
     else slots += static_cast<int>(o.instances) + 1;  // instance free times, last start
+    obj_slots_.push_back(slots - obj_base_.back());
   }
   for (const auto& st : a_.storages) {
     st_port_base_.push_back(slots);
@@ -163,7 +164,29 @@ int64_t StateLayout::memory_floor(const State& s, std::size_t m, int64_t fl) con
   return std::max(f, fl);
 }
 
-bool StateLayout::make_key(State* sp, int64_t phase, AddressFrame* frame, int64_t i, std::vector<int64_t>* key) {
+void StateLayout::shift_quiet(State* s, const Quiet& q, int64_t by, bool open) const {
+  for (uint64_t m = q.obj; m; m &= m - 1) {
+    const auto o = static_cast<std::size_t>(__builtin_ctzll(m));
+    for (int k = 0; k < obj_slots_[o]; ++k) s->t[static_cast<std::size_t>(obj_base_[o] + k)] += by;
+  }
+  for (uint64_t m = q.st; m; m &= m - 1) {
+    const auto st = static_cast<std::size_t>(__builtin_ctzll(m));
+    const BoundStorage& bs = a_.storages[st];
+    const int ports = static_cast<int>(bs.banks * (bs.read_ports + bs.write_ports));
+    for (int k = 0; k < ports; ++k) s->t[static_cast<std::size_t>(st_port_base_[st] + k)] += by;
+    for (int64_t k = 0; k < bs.locations; ++k) {
+      Location& l = s->fixed[fixed_base_[st] + static_cast<std::size_t>(k)];
+      l.write_ready += by, l.write_end += by, l.read_end += by;
+    }
+    if (bs.locations == 0 && open)
+      for (auto& x : s->open[st]) x.l.write_ready += by, x.l.write_end += by, x.l.read_end += by;
+  }
+  for (uint64_t m = q.mem; m; m &= m - 1) s->requests[static_cast<std::size_t>(__builtin_ctzll(m))].shift(by);
+}
+
+bool StateLayout::make_key(State* sp, int64_t phase, AddressFrame* frame, int64_t i, std::vector<int64_t>* key,
+                           const Quiet* quiet, uint64_t* read_only) {
+  if (quiet && !quiet->any()) quiet = nullptr;
 State& s_ = *sp;
   // The objects' and fixed storages' part has the same length every time: written in place. A key
   // moved into a history leaves none behind: room for one as long as the last one from the start.
@@ -200,6 +223,19 @@ State& s_ = *sp;
     put(l.write_end);
     put(l.read_end);
   }
+  if (quiet) {
+    int64_t* k = key->data() + 1;  // slot x at 1 + x, then the fixed storages' locations
+    for (uint64_t m = quiet->obj; m; m &= m - 1) {
+      const auto o = static_cast<std::size_t>(__builtin_ctzll(m));
+      std::fill_n(k + obj_base_[o], obj_slots_[o], kQuiet);
+    }
+    for (uint64_t m = quiet->st; m; m &= m - 1) {
+      const auto st = static_cast<std::size_t>(__builtin_ctzll(m));
+      const BoundStorage& bs = a_.storages[st];
+      std::fill_n(k + st_port_base_[st], bs.banks * (bs.read_ports + bs.write_ports), kQuiet);
+      std::fill_n(k + slots_ + 3 * fixed_base_[st], 3 * bs.locations, kQuiet);
+    }
+  }
   // Locations as maximal runs of consecutive ones with the same clamped times: equal keys for equal
   // locations however their ranges are cut. (index, n, times), or (stride, offset, n, times) moving.
   auto times = [&](int64_t* w, const Location& l) {
@@ -211,11 +247,21 @@ State& s_ = *sp;
   extra_words_ = 0;
   for (std::size_t st = 0; st < a_.storages.size(); ++st) {
     const BoundStorage& bs = a_.storages[st];
-    if (bs.locations == 0) {
+    if (bs.locations == 0 && quiet && st < 64 && (quiet->st >> st & 1) && !frame) {
+      key->push_back(kQuiet);
+    } else if (bs.locations == 0) {
       auto& open = s_.open[st];
       auto& live = key_live_;
       // Locations as good as never touched are dropped.
       open.erase_if([&](const Location& l) { return l.write_ready <= fl && l.write_end <= fl && l.read_end <= fl; });
+      if (frame && read_only && st < 64 && (*read_only >> st & 1)) {
+        if (frame->settled(st, open, fl)) {
+          if (!frame->same_banks(bs, st)) return false;
+          key->push_back(kReadOnly);
+          continue;
+        }
+        *read_only &= ~(uint64_t{1} << st);
+      }
       live.assign(open.begin(), open.end());
       if (frame && !frame->relative_key(bs, st, i, &live)) return false;
       static const std::vector<AddressFrame::MovingRange> none;
@@ -264,7 +310,8 @@ State& s_ = *sp;
     // The requests that can still matter (see RequestLog::encode), dropping the others for good.
     const int64_t mfl = memory_floor(s_, m, fl);
     s_.requests[m].prune(mfl);
-    s_.requests[m].encode(fl, mfl, ref, key);
+    if (quiet && m < 64 && (quiet->mem >> m & 1)) key->push_back(kQuiet);
+    else s_.requests[m].encode(fl, mfl, ref, key);
   }
   last_key_size_ = key->size();
   return true;

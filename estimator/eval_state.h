@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -108,6 +109,17 @@ class LocationJournal {
 // Moves every time of `s` by `by`.
 void shift_times(State* s, int64_t by);
 
+// The parts of a State that a loop segment has not touched since it began (bit k: object, storage
+// or memory interface k; those past 63 never count as quiet): no step of it ran on such an object,
+// accessed such a storage or requested such an interface, so their times neither steer the segment
+// nor move with it. A key holds kQuiet for each; a skip gives them their times back (shift_quiet).
+struct Quiet {
+  uint64_t obj = 0, st = 0, mem = 0;
+  bool any() const { return (obj | st | mem) != 0; }
+};
+constexpr int64_t kQuiet = std::numeric_limits<int64_t>::min() / 4;  // below every clamped time
+constexpr int64_t kReadOnly = kQuiet + 1;
+
 // Where each object's and storage's times sit in a State (slots, queue rings, storage ports), the
 // lower bounds of future start times, and the key compared for loop extrapolation.
 class StateLayout {
@@ -124,13 +136,22 @@ class StateLayout {
   const std::vector<int>& mem_units(std::size_t m) const { return mem_units_[m]; }
   // A lower bound of every start time still to come; times below it can no longer matter.
   int64_t floor_time(const State& s) const;
+  // The objects floor_time() takes the earliest of: those a new instruction can enter first.
+  const std::vector<int>& entries() const { return entries_; }
   // A lower bound of the acceptance cycle of every request to memory `m` still to come (fl: floor_time).
   int64_t memory_floor(const State& s, std::size_t m, int64_t fl) const;
   // Contract: writes the state relative to its latest end, with times that can no longer matter
   // clamped away (dropping from `s` the storage locations as good as never touched): equal keys,
   // equal futures up to a shift in time. With `frame`, unbounded storages are keyed relative to
   // iteration `i`'s addresses (AddressFrame); false when they cannot be.
-  bool make_key(State* s, int64_t phase, AddressFrame* frame, int64_t i, std::vector<int64_t>* key);
+  // `read_only` (with `frame`, bit per storage): unbounded storages the segment only reads, whose
+  // rows' times are then left out of the key where every row's write_ready is at or below the floor
+  // (reads wait on none); cleared for those where one is not.
+  bool make_key(State* s, int64_t phase, AddressFrame* frame, int64_t i, std::vector<int64_t>* key,
+                const Quiet* quiet = nullptr, uint64_t* read_only = nullptr);
+  // Contract: moves the times of the quiet parts of `s` by `by` (unbounded storages only when `open`):
+  // after a skip shifted the whole state, what the skipped iterations never touched gets its times back.
+  void shift_quiet(State* s, const Quiet& quiet, int64_t by, bool open) const;
   // How many words longer the last key would be with one entry per location instead of per run (the
   // keying cost tests were measured on such keys).
   int64_t extra_words() const { return extra_words_; }
@@ -145,6 +166,7 @@ class StateLayout {
   std::vector<std::vector<int>> mem_units_;  // per memory interface: units with steps requesting it
   std::size_t fixed_key_size_ = 0;           // phase, objects and fixed storages: the first part of every key
   int slots_ = 0, rings_ = 0;
+  std::vector<int> obj_slots_;  // slots per object (from obj_base_)
   std::size_t last_key_size_ = 0;                       // of the last key made
   int64_t extra_words_ = 0;                             // of the last key made
   // Slots of the key's fixed part: `n` from `first`, a queue ring rotated by its head (`ring` >= 0),

@@ -260,7 +260,8 @@ State& s_ = *sp;
           key->push_back(kReadOnly);
           continue;
         }
-        *read_only &= ~(uint64_t{1} << st);
+        // Loads still land where it reads: it rarely repeats before they have, and keys cost.
+        return false;
       }
       live.assign(open.begin(), open.end());
       if (frame && !frame->relative_key(bs, st, i, &live)) return false;

@@ -145,8 +145,8 @@ class StateLayout {
   // equal futures up to a shift in time. With `frame`, unbounded storages are keyed relative to
   // iteration `i`'s addresses (AddressFrame); false when they cannot be.
   // `read_only` (with `frame`, bit per storage): unbounded storages the segment only reads, whose
-  // rows' times are then left out of the key where every row's write_ready is at or below the floor
-  // (reads wait on none); cleared for those where one is not.
+  // rows' times are then left out of the key where every row in the segment's bands has its
+  // write_ready at or below the floor (reads wait on none); no key (false) while one is above it.
   bool make_key(State* s, int64_t phase, AddressFrame* frame, int64_t i, std::vector<int64_t>* key,
                 const Quiet* quiet = nullptr, uint64_t* read_only = nullptr);
   // Contract: moves the times of the quiet parts of `s` by `by` (unbounded storages only when `open`):

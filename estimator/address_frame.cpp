@@ -115,7 +115,7 @@ void AddressFrame::append_streams(std::vector<int64_t>* key) const {
 bool AddressFrame::can_move(const BoundArch& a, const State& s, int64_t k, uint64_t keep) const {
   std::vector<Band> bands;
   for (std::size_t st = 0; st < s.open.size(); ++st) {
-    if (a.storages[st].locations != 0 || (st < 64 && (keep >> st & 1))) continue;
+    if (a.storages[st].locations != 0 || has_bit(keep, st)) continue;
     if (!merge_bands(static_cast<int64_t>(st), &bands)) return false;
     bool ok = true;
     for (const auto& x : s.open[st]) {
@@ -143,7 +143,7 @@ void AddressFrame::move(const BoundArch& a, State* s, int64_t k, int64_t by, uin
   std::vector<Band> bands;
   std::vector<LocationRange> moved;
   for (std::size_t st = 0; st < s->open.size(); ++st) {
-    if (a.storages[st].locations != 0 || (st < 64 && (keep >> st & 1))) continue;
+    if (a.storages[st].locations != 0 || has_bit(keep, st)) continue;
     auto& open = s->open[st];
     merge_bands(static_cast<int64_t>(st), &bands);  // can_move() checked they do not overlap
     moved.clear();

@@ -234,7 +234,7 @@ class Evaluator {
 
   // The state's key (StateLayout::make_key) and, address-relative to `frame`, the carried addresses.
   bool make_key(AddressFrame* frame, int64_t phase, std::vector<int64_t>* key, const Quiet* quiet = nullptr,
-                uint64_t* read_only = nullptr) {
+                uint64_t read_only = 0) {
     const int64_t i = frame ? idx_[static_cast<std::size_t>(frame->depth())] : 0;
     if (!layout_.make_key(&s_, phase, frame, i, key, quiet, read_only)) return false;
     if (frame)
@@ -754,10 +754,7 @@ class Evaluator {
   // the instruction: the entry `capacity` entrants back frees it, known for the next `capacity`
   // entrants (each releases its entry in its own evaluation).
   void scan_pass(uint64_t passed, const std::vector<std::pair<int, int>>& holds) {
-    for (uint64_t b = passed; b; b &= b - 1) {
-      const auto x = static_cast<std::size_t>(__builtin_ctzll(b));
-      passes_[x] += stage_ii_[x];
-    }
+    for_each_bit(passed, [&](std::size_t x) { passes_[x] += stage_ii_[x]; });
     for (const auto& [x, q] : holds) {  // one per queue
       const BoundObject& ob = a_.objects[static_cast<std::size_t>(q)];
       int64_t& j = entered_[static_cast<std::size_t>(q)];
@@ -807,11 +804,10 @@ class Evaluator {
     uint64_t passed = 0;
     for (const ScanRec& r : rec_) passed |= r.passed;
     int64_t grow[64];
-    for (uint64_t b = passed; b; b &= b - 1) {
-      const auto x = static_cast<std::size_t>(__builtin_ctzll(b));
+    for_each_bit(passed, [&](std::size_t x) {
       grow[x] = 0;
       for (const ScanRec& r : rec_) grow[x] += (r.passed >> x) & 1 ? stage_ii_[x] : 0;
-    }
+    });
     int64_t m = -1;
     for (const Below& u : below_) {
       const UnitBound& b = *u.bound;
@@ -829,10 +825,7 @@ class Evaluator {
       m = std::max(m, s);
     }
     m = std::min(std::max<int64_t>(m, 0), most);
-    for (uint64_t b = passed; b; b &= b - 1) {
-      const auto x = static_cast<std::size_t>(__builtin_ctzll(b));
-      passes_[x] += grow[x] * m;
-    }
+    for_each_bit(passed, [&](std::size_t x) { passes_[x] += grow[x] * m; });
     return m;
   }
 
@@ -1123,10 +1116,7 @@ class Evaluator {
     int64_t inst_end = 0;  // its latest step end (the objects before a step end before it starts)
     // Runs `step`, passing the objects `path` in front of its unit first.
     auto run_step = [&](const StepSpec& step, const std::vector<int>& path, const PlanStep* ps) {
-      if (!ps) {  // a plan's steps are marked all at once (run_one())
-        touched_.obj |= bit(step.unit) | (step.hold >= 0 ? bit(step.hold) : 0);
-        for (int o : path) touched_.obj |= bit(o);
-      }
+      if (!ps) touched_.obj |= step_objects(step, path);  // a plan's are marked all at once
       for (int o : path) {
         const BoundObject& ob = a_.objects[static_cast<std::size_t>(o)];
         const int base = layout_.obj_base(static_cast<std::size_t>(o));
@@ -1473,10 +1463,7 @@ class Evaluator {
                                     FastExpr::of(x.cycles), 0, observed_field(x)});
     plan_skips(&made);
     plan_observes(&made);
-    for (const PlanStep& ps : made.steps) {
-      made.objs |= bit(ps.step->unit) | (ps.step->hold >= 0 ? bit(ps.step->hold) : 0);
-      for (int o : ps.path) made.objs |= bit(o);
-    }
+    for (const PlanStep& ps : made.steps) made.objs |= step_objects(*ps.step, ps.path);
     auto& kept = plans_[cur_op_];
     if (kept.size() < kPlansKept) {
       kept.push_back(std::move(made));
@@ -1851,7 +1838,7 @@ class Evaluator {
     // shift together: one anchor, on the least of them, in whole banks of each.
     const uint64_t shared = shared_mask_;
     const std::size_t head = shared ? static_cast<std::size_t>(__builtin_ctzll(shared)) : 0;
-    auto group = [&](std::size_t st) { return st < 64 && (shared >> st & 1) ? head : st; };
+    auto group = [&](std::size_t st) { return has_bit(shared, st) ? head : st; };
     auto group_banks = [&](std::size_t g) {
       int64_t b = 1;
       for (std::size_t st = 0; st < a_.storages.size(); ++st)
@@ -1973,7 +1960,7 @@ class Evaluator {
         if (!keyed) continue;
         quiet_ = Quiet{~touched_.obj & all_objs_, ~touched_.st & all_storages_, ~touched_.mem & all_memories_};
         read_only_ = relative && depth < kRecDepth ? read_only_now() : 0;
-        if (!make_key(relative ? &af : nullptr, (i - seg.begin) % seg.period, &key, &quiet_, &read_only_)) continue;
+        if (!make_key(relative ? &af : nullptr, (i - seg.begin) % seg.period, &key, &quiet_, read_only_)) continue;
         stats.key_words = static_cast<std::size_t>(static_cast<int64_t>(key.size()) + layout_.extra_words());
         // Moves the key into the history only when inserted (try_emplace leaves it alone otherwise).
         const auto [it, inserted] = history.try_emplace(std::move(key), Seen{i, s_.max_end, seen_busy_.size()});
@@ -2006,11 +1993,11 @@ class Evaluator {
           }
           // A storage the segment only reads keeps its rows; the skipped iterations' reads are
           // added to them below (replay_reads).
-          for (uint64_t m = read_only_; m; m &= m - 1) ro_static_[static_cast<std::size_t>(__builtin_ctzll(m))] = s_.open[static_cast<std::size_t>(__builtin_ctzll(m))];
+          for_each_bit(read_only_, [&](std::size_t st) { ro_static_[st] = s_.open[st]; });
           shift(n * delta);
           if (relative) move_addresses(af, n * period, n * delta, read_only_);
           if (quiet_.any()) layout_.shift_quiet(&s_, quiet_, -n * delta, !relative);
-          for (uint64_t m = read_only_; m; m &= m - 1) s_.open[static_cast<std::size_t>(__builtin_ctzll(m))].swap(ro_static_[static_cast<std::size_t>(__builtin_ctzll(m))]);
+          for_each_bit(read_only_, [&](std::size_t st) { s_.open[st].swap(ro_static_[st]); });
           replay_reads(af, rec_from, depth, from.iteration, i, period, n, delta, outer_rel != nullptr);
           const int64_t* then = seen_busy_.data() + from.busy_at;
           for (std::size_t b = 0; b < s_.busy.size(); ++b) s_.busy[b] += n * (s_.busy[b] - then[b]);
@@ -2114,6 +2101,12 @@ class Evaluator {
   Touched touched_;
   static uint64_t bit(std::size_t k) { return k < 64 ? uint64_t{1} << k : 0; }
   static uint64_t bit(int k) { return bit(static_cast<std::size_t>(k)); }
+  // The objects a step passes (`path`), runs on and holds.
+  static uint64_t step_objects(const StepSpec& step, const std::vector<int>& path) {
+    uint64_t m = bit(step.unit) | (step.hold >= 0 ? bit(step.hold) : 0);
+    for (int o : path) m |= bit(o);
+    return m;
+  }
   static uint64_t low_bits(std::size_t n) { return n >= 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1; }
   const uint64_t all_objs_ = low_bits(a_.objects.size()), all_storages_ = low_bits(a_.storages.size()),
                  all_memories_ = low_bits(a_.memories.size());
@@ -2183,7 +2176,7 @@ class Evaluator {
         const int64_t e = x.end + k * delta;
         if (e <= fl) break;
         const int64_t at = x.index + k * period * c;
-        if (st < 64 && (read_only_ >> st & 1)) s_.open[st].apply(at, x.count, [e](Location& l) { l.read_end = std::max(l.read_end, e); }, nullptr);
+        if (has_bit(read_only_, st)) s_.open[st].apply(at, x.count, [e](Location& l) { l.read_end = std::max(l.read_end, e); }, nullptr);
         if (outer && reads_rec_.size() >= kMaxReads) {
           touched_.unknown = ~uint64_t{0};
         } else if (outer) {

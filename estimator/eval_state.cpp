@@ -165,12 +165,10 @@ int64_t StateLayout::memory_floor(const State& s, std::size_t m, int64_t fl) con
 }
 
 void StateLayout::shift_quiet(State* s, const Quiet& q, int64_t by, bool open) const {
-  for (uint64_t m = q.obj; m; m &= m - 1) {
-    const auto o = static_cast<std::size_t>(__builtin_ctzll(m));
+  for_each_bit(q.obj, [&](std::size_t o) {
     for (int k = 0; k < obj_slots_[o]; ++k) s->t[static_cast<std::size_t>(obj_base_[o] + k)] += by;
-  }
-  for (uint64_t m = q.st; m; m &= m - 1) {
-    const auto st = static_cast<std::size_t>(__builtin_ctzll(m));
+  });
+  for_each_bit(q.st, [&](std::size_t st) {
     const BoundStorage& bs = a_.storages[st];
     const int ports = static_cast<int>(bs.banks * (bs.read_ports + bs.write_ports));
     for (int k = 0; k < ports; ++k) s->t[static_cast<std::size_t>(st_port_base_[st] + k)] += by;
@@ -180,12 +178,12 @@ void StateLayout::shift_quiet(State* s, const Quiet& q, int64_t by, bool open) c
     }
     if (bs.locations == 0 && open)
       for (auto& x : s->open[st]) x.l.write_ready += by, x.l.write_end += by, x.l.read_end += by;
-  }
-  for (uint64_t m = q.mem; m; m &= m - 1) s->requests[static_cast<std::size_t>(__builtin_ctzll(m))].shift(by);
+  });
+  for_each_bit(q.mem, [&](std::size_t m) { s->requests[m].shift(by); });
 }
 
 bool StateLayout::make_key(State* sp, int64_t phase, AddressFrame* frame, int64_t i, std::vector<int64_t>* key,
-                           const Quiet* quiet, uint64_t* read_only) {
+                           const Quiet* quiet, uint64_t read_only) {
   if (quiet && !quiet->any()) quiet = nullptr;
 State& s_ = *sp;
   // The objects' and fixed storages' part has the same length every time: written in place. A key
@@ -225,16 +223,12 @@ State& s_ = *sp;
   }
   if (quiet) {
     int64_t* k = key->data() + 1;  // slot x at 1 + x, then the fixed storages' locations
-    for (uint64_t m = quiet->obj; m; m &= m - 1) {
-      const auto o = static_cast<std::size_t>(__builtin_ctzll(m));
-      std::fill_n(k + obj_base_[o], obj_slots_[o], kQuiet);
-    }
-    for (uint64_t m = quiet->st; m; m &= m - 1) {
-      const auto st = static_cast<std::size_t>(__builtin_ctzll(m));
+    for_each_bit(quiet->obj, [&](std::size_t o) { std::fill_n(k + obj_base_[o], obj_slots_[o], kQuiet); });
+    for_each_bit(quiet->st, [&](std::size_t st) {
       const BoundStorage& bs = a_.storages[st];
       std::fill_n(k + st_port_base_[st], bs.banks * (bs.read_ports + bs.write_ports), kQuiet);
       std::fill_n(k + slots_ + 3 * fixed_base_[st], 3 * bs.locations, kQuiet);
-    }
+    });
   }
   // Locations as maximal runs of consecutive ones with the same clamped times: equal keys for equal
   // locations however their ranges are cut. (index, n, times), or (stride, offset, n, times) moving.
@@ -247,14 +241,14 @@ State& s_ = *sp;
   extra_words_ = 0;
   for (std::size_t st = 0; st < a_.storages.size(); ++st) {
     const BoundStorage& bs = a_.storages[st];
-    if (bs.locations == 0 && quiet && st < 64 && (quiet->st >> st & 1) && !frame) {
+    if (bs.locations == 0 && quiet && has_bit(quiet->st, st) && !frame) {
       key->push_back(kQuiet);
     } else if (bs.locations == 0) {
       auto& open = s_.open[st];
       auto& live = key_live_;
       // Locations as good as never touched are dropped.
       open.erase_if([&](const Location& l) { return l.write_ready <= fl && l.write_end <= fl && l.read_end <= fl; });
-      if (frame && read_only && st < 64 && (*read_only >> st & 1)) {
+      if (frame && has_bit(read_only, st)) {
         if (frame->settled(st, open, fl)) {
           if (!frame->same_banks(bs, st)) return false;
           key->push_back(kReadOnly);
@@ -311,7 +305,7 @@ State& s_ = *sp;
     // The requests that can still matter (see RequestLog::encode), dropping the others for good.
     const int64_t mfl = memory_floor(s_, m, fl);
     s_.requests[m].prune(mfl);
-    if (quiet && m < 64 && (quiet->mem >> m & 1)) key->push_back(kQuiet);
+    if (quiet && has_bit(quiet->mem, m)) key->push_back(kQuiet);
     else s_.requests[m].encode(fl, mfl, ref, key);
   }
   last_key_size_ = key->size();

@@ -109,8 +109,17 @@ class LocationJournal {
 // Moves every time of `s` by `by`.
 void shift_times(State* s, int64_t by);
 
-// The parts of a State that a loop segment has not touched since it began (bit k: object, storage
-// or memory interface k; those past 63 never count as quiet): no step of it ran on such an object,
+// Sets of objects, storages or memory interfaces as bit masks: index k is bit k; an index past 63
+// is never in one.
+inline bool has_bit(uint64_t mask, std::size_t k) { return k < 64 && (mask >> k & 1); }
+// Calls f(k) for each index k in `mask`, lowest first.
+template <class F>
+inline void for_each_bit(uint64_t mask, F f) {
+  for (; mask; mask &= mask - 1) f(static_cast<std::size_t>(__builtin_ctzll(mask)));
+}
+
+// The parts of a State that a loop segment has not touched since it began (has_bit(): object,
+// storage or memory interface k; those past 63 never count as quiet): no step of it ran on such an object,
 // accessed such a storage or requested such an interface, so their times neither steer the segment
 // nor move with it. A key holds kQuiet for each; a skip gives them their times back (shift_quiet).
 struct Quiet {
@@ -148,7 +157,7 @@ class StateLayout {
   // rows' times are then left out of the key where every row in the segment's bands has its
   // write_ready at or below the floor (reads wait on none); no key (false) while one is above it.
   bool make_key(State* s, int64_t phase, AddressFrame* frame, int64_t i, std::vector<int64_t>* key,
-                const Quiet* quiet = nullptr, uint64_t* read_only = nullptr);
+                const Quiet* quiet = nullptr, uint64_t read_only = 0);
   // Contract: moves the times of the quiet parts of `s` by `by` (unbounded storages only when `open`):
   // after a skip shifted the whole state, what the skipped iterations never touched gets its times back.
   void shift_quiet(State* s, const Quiet& quiet, int64_t by, bool open) const;

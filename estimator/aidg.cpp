@@ -1654,6 +1654,9 @@ class Evaluator {
     int64_t first_key = kRelativeWarmup;  // address-relative: where the last repeat began
     int64_t min_key = kRelativeWarmup;    // ... the earliest seen (halved when found at the first key)
     std::size_t key_words = 0;            // the length of its last key
+    // The last repeat found: its period and where it began (iterations from the segment's start).
+    int64_t period = 0, start = 0;
+    int64_t agree = 0;  // repeats before it with the same period and start, in a row
   };
 
   void eval_loop(const Loop& loop, int depth) {
@@ -1948,6 +1951,13 @@ class Evaluator {
         const bool dear = iteration_words >= static_cast<int64_t>(stats.key_words);
         const int64_t wait = dear ? stats.min_key : stats.first_key;
         if (relative && i - seg.begin < wait && i + wait <= last - p) continue;
+        // Where the last repeat had a period longer than the segment's, the state most likely repeats
+        // as it did: keyed first only where that repeat began and one period later (a loop whose
+        // loads' alignment repeats every 8 iterations matched at its 17th key, now at its 2nd); where
+        // those two keys do not match, every iteration from there on.
+        if (stats.agree > 0 && stats.period > p && i - seg.begin < stats.start + stats.period && i - seg.begin != stats.start &&
+            seg.begin + stats.start + stats.period <= last - p)
+          continue;
         // While the latest end stays where work from before the loop put it (loads in flight), the
         // state relative to it moves every iteration and cannot repeat: no key, none counted.
         if (relative && s_.max_end == end_before) continue;
@@ -1961,6 +1971,7 @@ class Evaluator {
         quiet_ = Quiet{~touched_.obj & all_objs_, ~touched_.st & all_storages_, ~touched_.mem & all_memories_};
         read_only_ = relative && depth < kRecDepth ? read_only_now() : 0;
         if (!make_key(relative ? &af : nullptr, (i - seg.begin) % seg.period, &key, &quiet_, read_only_)) continue;
+        ++est_.keys;
         stats.key_words = static_cast<std::size_t>(static_cast<int64_t>(key.size()) + layout_.extra_words());
         // Moves the key into the history only when inserted (try_emplace leaves it alone otherwise).
         const auto [it, inserted] = history.try_emplace(std::move(key), Seen{i, s_.max_end, seen_busy_.size()});
@@ -1982,6 +1993,9 @@ class Evaluator {
         if (n > 0) {
           if (relative && !af.can_move(a_, s_, n * period, read_only_)) continue;
           ++stats.hits;
+          const int64_t start = from.iteration - seg.begin;
+          stats.agree = period == stats.period && start == stats.start ? stats.agree + 1 : 0;
+          stats.period = period, stats.start = start;
           // A repeat from the first key made may have begun before it: key earlier from then on. (Keying
           // only from where the last repeat began never learns that: a compute loop whose first entry
           // after its loads settles after 10 iterations, the later entries from their first, was

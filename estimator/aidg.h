@@ -65,6 +65,7 @@ struct Estimate {
   int64_t evaluated_iterations = 0;
   int64_t represented_iterations = 0;
   int64_t look_ahead_instructions = 0;  // evaluated ahead of program order (shared memory port), undone
+  int64_t keys = 0;                     // loop iterations keyed while looking for a repeat (each costs a key)
   std::map<std::string, int64_t> busy;  // cycles each stage / unit / memory interface was busy
   std::string bottleneck;               // the busiest object
   std::vector<KernelInfo> kernels;      // explain only: first extrapolation of each loop

@@ -46,6 +46,7 @@ Estimate LayerMemo::estimate(const BoundArch& arch, const Program& program, cons
       Estimate e = it->second.estimate;
       e.evaluated_instructions = 0;
       e.evaluated_iterations = 0;
+      e.keys = 0;
       return e;
     }
   }

@@ -15,8 +15,8 @@ namespace acv {
 
 class LayerMemo {
  public:
-  // Contract: equals estimate(arch, program, options), with evaluated_instructions and
-  // evaluated_iterations 0 when answered from the memo (nothing was evaluated). Exact by
+  // Contract: equals estimate(arch, program, options), with evaluated_instructions,
+  // evaluated_iterations and keys 0 when answered from the memo (nothing was evaluated). Exact by
   // construction: the key is the whole Program nest (loop names, trips, opcodes, every operand's
   // expression) and the binding's address, which must not be freed and reused while the memo holds
   // it (a BindingCache keeps its bindings while it lives). Runs with a schedule are not memoized.

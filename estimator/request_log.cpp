@@ -276,19 +276,29 @@ void RequestLog::append_fresh(const RequestLog& other, int64_t shift) {
   push_run(x);  // may continue the last run
   // Room for them at once, doubling (reserving just enough would move the log on every append).
   if (runs_.capacity() < runs_.size() + n - 1) runs_.reserve(std::max(2 * runs_.capacity(), runs_.size() + n - 1));
-  for (std::size_t i = 1; i < n; ++i) {
-    const Run& r = other.runs_[i];
-    x = r;
-    x.a += shift, x.d += shift, x.f += shift;
-    if (r.n == 1) {
-      push_run(x);  // may continue the last run, as append_range's
-      continue;
+  for (std::size_t i = 1; i < n;) {
+    // Runs of two or more requests are copied as they are, a stretch at once, then moved. Every
+    // request of other's runs before one is in this log by then, so its maxima are at least other's
+    // before it: max(the last run's before the stretch, its own moved), other's being prefix maxima.
+    std::size_t j = i;
+    while (j < n && other.runs_[j].n != 1) ++j;
+    if (j > i) {
+      const int64_t pd = runs_.back().pd, pf = runs_.back().pf;
+      const std::size_t at = runs_.size();
+      runs_.insert(runs_.end(), other.runs_.begin() + static_cast<std::ptrdiff_t>(i),
+                   other.runs_.begin() + static_cast<std::ptrdiff_t>(j));
+      for (Run *r = runs_.data() + at, *e = runs_.data() + runs_.size(); r != e; ++r) {
+        r->a += shift, r->d += shift, r->f += shift;
+        r->pd = std::max(pd, r->pd + shift), r->pf = std::max(pf, r->pf + shift);
+      }
     }
-    // Every request of other's runs before r is in this log by now, so its maxima are at least
-    // other's before r.
-    const Run& before = runs_.back();
-    x.pd = std::max(before.pd, r.pd + shift), x.pf = std::max(before.pf, r.pf + shift);
-    runs_.push_back(x);
+    if (j < n) {
+      x = other.runs_[j];
+      x.a += shift, x.d += shift, x.f += shift;
+      push_run(x);  // may continue the last run, as append_range's
+      ++j;
+    }
+    i = j;
   }
 }
 

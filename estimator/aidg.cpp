@@ -203,8 +203,8 @@ class Evaluator {
     field_src_.assign(64, nullptr);
     field_stamp_.assign(64, 0);
     ro_static_.resize(a_.storages.size());
-    for (std::size_t st = 0; st < a_.storages.size() && st < 64; ++st)
-      if (a_.storages[st].locations == 0) unbounded_ |= uint64_t{1} << st;
+    for (std::size_t st = 0; st < a_.storages.size(); ++st)
+      if (a_.storages[st].locations == 0) unbounded_ |= bit(st);
     latched_.resize(a_.opcodes.size());
     latched_src_.resize(a_.opcodes.size());
     latched_stamp_.resize(a_.opcodes.size());
@@ -2125,7 +2125,7 @@ class Evaluator {
   const uint64_t all_objs_ = low_bits(a_.objects.size()), all_storages_ = low_bits(a_.storages.size()),
                  all_memories_ = low_bits(a_.memories.size());
   uint64_t unbounded_ = 0;  // unbounded storages (below 64)
-  Quiet quiet_;             // of the key last made in eval_loop()
+  Quiet quiet_;             // of the key last made in eval_loop_body()
   // The reads of unbounded storages since the outermost segment looking for its repeat began: a
   // segment that only reads a storage rebuilds its rows after a skip from its period's reads, and an
   // enclosing one needs the reads of the iterations an inner one skipped.
@@ -2138,7 +2138,7 @@ class Evaluator {
     int64_t it[kRecDepth];  // the loop indices
   };
   std::vector<ReadRec> reads_rec_;
-  uint64_t read_only_ = 0;  // of the key last made in eval_loop()
+  uint64_t read_only_ = 0;  // of the key last made in eval_loop_body()
   std::vector<LocationMap> ro_static_;
   static constexpr std::size_t kMaxReads = std::size_t{1} << 20;  // ~150 MB: then no segment rebuilds from them
   void record_read(const Access& r, int64_t end) {

@@ -165,20 +165,19 @@ int64_t StateLayout::memory_floor(const State& s, std::size_t m, int64_t fl) con
 }
 
 void StateLayout::shift_quiet(State* s, const Quiet& q, int64_t by, bool open) const {
-  for_each_bit(q.obj, [&](std::size_t o) {
-    for (int k = 0; k < obj_slots_[o]; ++k) s->t[static_cast<std::size_t>(obj_base_[o] + k)] += by;
-  });
-  for_each_bit(q.st, [&](std::size_t st) {
-    const BoundStorage& bs = a_.storages[st];
-    const int ports = static_cast<int>(bs.banks * (bs.read_ports + bs.write_ports));
-    for (int k = 0; k < ports; ++k) s->t[static_cast<std::size_t>(st_port_base_[st] + k)] += by;
-    for (int64_t k = 0; k < bs.locations; ++k) {
-      Location& l = s->fixed[fixed_base_[st] + static_cast<std::size_t>(k)];
-      l.write_ready += by, l.write_end += by, l.read_end += by;
-    }
-    if (bs.locations == 0 && open)
-      for (auto& x : s->open[st]) x.l.write_ready += by, x.l.write_end += by, x.l.read_end += by;
-  });
+  quiet_parts(
+      q, [&](int first, int64_t n) { for (int64_t k = 0; k < n; ++k) s->t[static_cast<std::size_t>(first + k)] += by; },
+      [&](std::size_t first, int64_t n) {
+        for (int64_t k = 0; k < n; ++k) {
+          Location& l = s->fixed[first + static_cast<std::size_t>(k)];
+          l.write_ready += by, l.write_end += by, l.read_end += by;
+        }
+      });
+  if (open)
+    for_each_bit(q.st, [&](std::size_t st) {
+      if (a_.storages[st].locations == 0)
+        for (auto& x : s->open[st]) x.l.write_ready += by, x.l.write_end += by, x.l.read_end += by;
+    });
   for_each_bit(q.mem, [&](std::size_t m) { s->requests[m].shift(by); });
 }
 
@@ -223,12 +222,9 @@ State& s_ = *sp;
   }
   if (quiet) {
     int64_t* k = key->data() + 1;  // slot x at 1 + x, then the fixed storages' locations
-    for_each_bit(quiet->obj, [&](std::size_t o) { std::fill_n(k + obj_base_[o], obj_slots_[o], kQuiet); });
-    for_each_bit(quiet->st, [&](std::size_t st) {
-      const BoundStorage& bs = a_.storages[st];
-      std::fill_n(k + st_port_base_[st], bs.banks * (bs.read_ports + bs.write_ports), kQuiet);
-      std::fill_n(k + slots_ + 3 * fixed_base_[st], 3 * bs.locations, kQuiet);
-    });
+    quiet_parts(
+        *quiet, [&](int first, int64_t n) { std::fill_n(k + first, n, kQuiet); },
+        [&](std::size_t first, int64_t n) { std::fill_n(k + slots_ + 3 * first, 3 * n, kQuiet); });
   }
   // Locations as maximal runs of consecutive ones with the same clamped times: equal keys for equal
   // locations however their ranges are cut. (index, n, times), or (stride, offset, n, times) moving.

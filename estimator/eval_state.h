@@ -176,6 +176,17 @@ class StateLayout {
   std::size_t fixed_key_size_ = 0;           // phase, objects and fixed storages: the first part of every key
   int slots_ = 0, rings_ = 0;
   std::vector<int> obj_slots_;  // slots per object (from obj_base_)
+  // The fixed-size parts of the quiet objects and storages: slots(first, n) for their times in
+  // State::t, fixed(first, n) for their locations in State::fixed (make_key() and shift_quiet()).
+  template <class Slots, class Fixed>
+  void quiet_parts(const Quiet& q, Slots slots, Fixed fixed) const {
+    for_each_bit(q.obj, [&](std::size_t o) { slots(obj_base_[o], static_cast<int64_t>(obj_slots_[o])); });
+    for_each_bit(q.st, [&](std::size_t st) {
+      const BoundStorage& bs = a_.storages[st];
+      slots(st_port_base_[st], static_cast<int64_t>(bs.banks * (bs.read_ports + bs.write_ports)));
+      fixed(fixed_base_[st], bs.locations);
+    });
+  }
   std::size_t last_key_size_ = 0;                       // of the last key made
   int64_t extra_words_ = 0;                             // of the last key made
   // Slots of the key's fixed part: `n` from `first`, a queue ring rotated by its head (`ring` >= 0),

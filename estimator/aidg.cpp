@@ -23,7 +23,10 @@ namespace {
 class Evaluator {
  public:
   Evaluator(const BoundArch& arch, const EstimateOptions& options)
-      : a_(arch), opt_(options), layout_(arch), s_(layout_.initial_state()) {
+      : a_(arch), opt_(options), layout_(arch), s_(layout_.initial_state()),
+        loop_memo_(options.loops && !options.full ? *options.loops : own_loops_) {
+    if (!loop_memo_.serves(&arch, options))
+      throw std::logic_error("estimate: a loop memo is shared only by estimates of one binding and options");
     layout();
     port_.memoize_among(!opt_.plain_look_ahead);
     if (opt_.schedule || opt_.issues || opt_.ends) {
@@ -1669,14 +1672,16 @@ class Evaluator {
     }
     std::size_t open_ranges = 0;  // the locations held cost a copy per range
     for (const auto& open : s_.open) open_ranges += open.ranges();
-    if (!loop_memo_.worth_trying(&loop, open_ranges)) {
+    if (!LoopMemo::worth_trying(memo_tries_[&loop], open_ranges)) {
       eval_loop_body(loop, depth);
       return;
     }
     std::vector<int64_t>& key = loop_key_;
     make_key(nullptr, 0, &key);
     const std::size_t rows_at = layout_.fixed_key_size();
-    key.push_back(reinterpret_cast<intptr_t>(&loop));
+    const auto [id, fresh_id] = loop_ids_.try_emplace(&loop, 0);
+    if (fresh_id) id->second = loop_memo_.identity(a_, loop, depth);
+    key.push_back(id->second);
     key.push_back(depth);
     std::vector<int64_t>& trips = loop_trips_;
     trips.assign(static_cast<std::size_t>(depth) + 2, 1);
@@ -1699,7 +1704,10 @@ class Evaluator {
       if (!passive_[op]) key.insert(key.end(), latched_[op].begin(), latched_[op].end());
     relative_to_anchors(rows_at, carried_at, &key);
     const int64_t ref = s_.max_end;
-    if (const LoopMemo::Exit* x = loop_memo_.find(&loop, key)) {
+    LoopMemo::Tries& tries = memo_tries_[&loop];
+    if (const LoopMemo::Exit* x = loop_memo_.find(key)) {
+      ++tries.hits;
+      for (const KernelInfo& k : x->kernels) note_kernel(k);
       // As evaluating it would: what its look-aheads crossed and how far they ran.
       crossed_seg_ = std::min(crossed_seg_, x->crossed_seg);
       crossed_end_ = std::min(crossed_end_, x->crossed_end);
@@ -1729,6 +1737,7 @@ class Evaluator {
       }
       return;
     }
+    ++tries.misses;
     const std::vector<int64_t> entry_anchor = anchor_;
     const std::vector<int64_t> busy_before = s_.busy;
     std::vector<int64_t> own_key = key;  // loop_key_ is reused by the loops inside
@@ -1736,6 +1745,7 @@ class Evaluator {
     const int64_t outer_walked = walked_;
     crossed_end_ = crossed_seg_ = std::numeric_limits<int>::max();
     walked_ = 0;
+    const std::size_t noted_at = noted_.size();
     eval_loop_body(loop, depth);
     const int own_end = crossed_end_, own_seg = crossed_seg_;
     const int64_t own_walked = walked_;
@@ -1755,6 +1765,7 @@ class Evaluator {
     x.latched.clear();
     for (const auto& l : latched_) x.latched.insert(x.latched.end(), l.begin(), l.end());
     x.anchor = entry_anchor;
+    x.kernels.assign(noted_.begin() + static_cast<std::ptrdiff_t>(noted_at), noted_.end());
   }
 
   // The storages that the address operands an instruction of `opcode` reads (own or carried) may
@@ -2084,12 +2095,21 @@ class Evaluator {
   }
 
   void note_kernel(const Loop& loop, int depth, int64_t evaluated, int64_t p, int64_t delta) {
+    noted_.push_back(KernelInfo{loop.name, depth, loop.trips, evaluated, p, delta, 1});
     for (auto& k : est_.kernels)
       if (k.loop == loop.name && k.depth == depth) {
         ++k.times;
         return;
       }
-    est_.kernels.push_back(KernelInfo{loop.name, depth, loop.trips, evaluated, p, delta, 1});
+    est_.kernels.push_back(noted_.back());
+  }
+  // A steady state a loop memo exit noted when it was evaluated (in this estimate or another): listed
+  // when the loop has none yet.
+  void note_kernel(const KernelInfo& k) {
+    noted_.push_back(k);
+    for (const auto& e : est_.kernels)
+      if (e.loop == k.loop && e.depth == k.depth) return;
+    est_.kernels.push_back(k);
   }
 
   const BoundArch& a_;
@@ -2203,7 +2223,11 @@ class Evaluator {
   }
   std::size_t cur_op_ = 0;                     // opcode of the running instruction
   AddressFrame* rel_ = nullptr;  // the innermost address-relative segment looking for its repeat
-  LoopMemo loop_memo_;
+  LoopMemo own_loops_;   // unless EstimateOptions::loops gives one shared with other estimates
+  LoopMemo& loop_memo_;
+  std::unordered_map<const Loop*, LoopMemo::Tries> memo_tries_;  // this estimate's, per loop
+  std::unordered_map<const Loop*, int64_t> loop_ids_;            // LoopMemo::identity() per loop
+  std::vector<KernelInfo> noted_;  // explain: every steady state noted, in order (LoopMemo::Exit::kernels)
   // Scratch of eval_loop() / relative_to_anchors(): address positions in the key (signature,
   // continuation), storages kept absolute, the anchors of the key last made and which were set.
   std::vector<std::pair<std::size_t, int>> addr_pos_, cont_addr_;

@@ -12,6 +12,8 @@
 
 namespace acv {
 
+class LoopMemo;
+
 // One object an instruction occupied in a full evaluation: when, and which description entry decided
 // its start and its end (the `timed_by` / `ended_by` texts name the stage, queue, unit, storage or
 // step and the instruction number behind it).
@@ -41,6 +43,9 @@ struct EstimateOptions {
   // iterations keep the whole window from a segment's end, place_among() is not memoized, an
   // instruction is evaluated again after a look-ahead that changes nothing); the cycles are the same.
   bool plain_look_ahead = false;
+  // The memo of loop exits, shared with other estimates of the same binding and options (the layers of
+  // a run: LayerMemo); null: this estimate's own.
+  LoopMemo* loops = nullptr;
   // With `full` (acv diff), null = off. `issues`: each instruction's issue cycle (cheap).
   // `schedule`: the schedule of instructions schedule_from.. in detail (slow: reasons as text); the
   // evaluation stops after instruction schedule_to (-1: runs to the end; the cycles are then partial).

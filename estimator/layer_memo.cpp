@@ -50,9 +50,25 @@ Estimate LayerMemo::estimate(const BoundArch& arch, const Program& program, cons
       return e;
     }
   }
-  Estimate e = acv::estimate(arch, program, options);
+  // The run's loop memo of this binding and options, taken out while this estimate uses it (the full
+  // evaluation uses none).
+  std::unique_ptr<LoopMemo> loops;
+  if (!options.full) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto it = loops_.begin(); it != loops_.end(); ++it)
+      if ((*it)->serves(&arch, options)) {
+        loops = std::move(*it);
+        loops_.erase(it);
+        break;
+      }
+  }
+  if (!options.full && !loops) loops = std::make_unique<LoopMemo>();
+  EstimateOptions with_loops = options;
+  with_loops.loops = loops.get();
+  Estimate e = acv::estimate(arch, program, with_loops);
   std::lock_guard<std::mutex> lock(mutex_);
   memo_.emplace(std::move(key), Entry{e, program.layer_name});
+  if (loops) loops_.push_back(std::move(loops));
   return e;
 }
 

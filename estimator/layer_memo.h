@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -10,12 +11,14 @@
 
 #include "estimator/aidg.h"
 #include "estimator/eval_state.h"
+#include "estimator/loop_memo.h"
 
 namespace acv {
 
 class LayerMemo {
  public:
-  // Contract: equals estimate(arch, program, options), with evaluated_instructions,
+  // Contract: equals estimate(arch, program, options) in cycles, busy counters, bottleneck and loop
+  // cycles, with evaluated_instructions,
   // evaluated_iterations and keys 0 when answered from the memo (nothing was evaluated). Exact by
   // construction: the key is the whole Program nest (loop names, trips, opcodes, every operand's
   // expression) and the binding's address, which must not be freed and reused while the memo holds
@@ -27,6 +30,7 @@ class LayerMemo {
   void clear() {
     std::lock_guard<std::mutex> lock(mutex_);
     memo_.clear();
+    loops_.clear();
   }
   std::size_t size() const { return memo_.size(); }
 
@@ -37,6 +41,10 @@ class LayerMemo {
   };
   std::mutex mutex_;  // like BindingCache: a backend may be shared (the estimate runs unlocked)
   std::unordered_map<std::vector<int64_t>, Entry, KeyHash> memo_;
+  // The loop memos of the run's estimates (EstimateOptions::loops), one per binding and options, so
+  // that a loop of one layer comes from the memo where another layer's had the same body and entry.
+  // Taken out while an estimate uses one (two at once each get their own).
+  std::vector<std::unique_ptr<LoopMemo>> loops_;
 };
 
 }  // namespace acv

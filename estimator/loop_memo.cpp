@@ -58,16 +58,49 @@ void loop_signature(const BoundArch& a, const Loop& loop, int target, int loop_d
   }
 }
 
-bool LoopMemo::worth_trying(const Loop* loop, std::size_t open_locations) const {
-  const auto it = stats_.find(loop);
-  const bool pays = it == stats_.end() || !(it->second.misses >= 8 && 4 * it->second.hits < it->second.misses);
-  return pays && open_locations <= 256;
+bool LoopMemo::serves(const BoundArch* arch, const EstimateOptions& options) {
+  if (!arch_) arch_ = arch, explain_ = options.explain, plain_ = options.plain_look_ahead;
+  return arch_ == arch && explain_ == options.explain && plain_ == options.plain_look_ahead;
 }
 
-const LoopMemo::Exit* LoopMemo::find(const Loop* loop, const std::vector<int64_t>& key) {
+namespace {
+
+void add_content(const BoundArch& a, const Loop& loop, int depth, std::vector<int64_t>* key) {
+  key->push_back(static_cast<int64_t>(loop.name.size()));
+  for (char c : loop.name) key->push_back(c);
+  key->insert(key->end(), {loop.trips, static_cast<int64_t>(loop.body.size())});
+  for (const Statement& st : loop.body) {
+    if (st.loop) {
+      key->push_back(-1);
+      add_content(a, *st.loop, depth, key);
+      continue;
+    }
+    const BoundOpcode& bo = a.opcodes[static_cast<std::size_t>(st.instr.opcode)];
+    key->insert(key->end(), {st.instr.opcode, static_cast<int64_t>(bo.relevant.size())});
+    for (int f : bo.relevant) {
+      if (static_cast<std::size_t>(f) >= st.instr.operands.size()) {
+        key->push_back(-1);  // absent: 0
+        continue;
+      }
+      const Expr& e = st.instr.operands[static_cast<std::size_t>(f)];
+      const std::size_t count_at = key->size();
+      key->insert(key->end(), {0, e.mod, e.lo, e.hi});
+      for (const auto& t : e.terms)
+        if (t.first >= depth) key->insert(key->end(), {t.first, t.second}), ++(*key)[count_at];
+    }
+  }
+}
+
+}  // namespace
+
+int64_t LoopMemo::identity(const BoundArch& a, const Loop& loop, int depth) {
+  content_.assign({depth});
+  add_content(a, loop, depth, &content_);
+  return ids_.try_emplace(content_, static_cast<int64_t>(ids_.size())).first->second;
+}
+
+const LoopMemo::Exit* LoopMemo::find(const std::vector<int64_t>& key) const {
   const auto hit = exits_.find(key);
-  Stats& s = stats_[loop];
-  ++(hit != exits_.end() ? s.hits : s.misses);
   return hit != exits_.end() ? &hit->second : nullptr;
 }
 

@@ -1,6 +1,7 @@
 // The memo of loops entered again: a loop entered with the same relative state, the same
 // timing-relevant operands and the same carried fields ends in the same relative state, so its
-// evaluation becomes a copy of the exit recorded the first time.
+// evaluation becomes a copy of the exit recorded the first time, in this estimate or, shared by the
+// layers of a run (LayerMemo), in another layer's.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "estimator/aidg.h"
 #include "estimator/bound_arch.h"
 #include "estimator/eval_state.h"
 
@@ -36,22 +38,39 @@ class LoopMemo {
     // Per unbounded storage, the address its key was taken relative to (0: absolute), so that a
     // later entry equal up to a shift of addresses moves the exit's locations and addresses by it.
     std::vector<int64_t> anchor;
+    std::vector<KernelInfo> kernels;  // explain: the steady states its evaluation noted
   };
-  // Whether entering `loop` is worth a key: while it pays (one entry in five hits) and the state is
+  // One estimate's entries of one loop into the memo (counted per estimate: over a run's layers, a
+  // loop that missed in the first layers stopped trying in later ones where it hits).
+  struct Tries {
+    int64_t hits = 0, misses = 0;
+  };
+  // Whether entering a loop is worth a key: while it pays (one entry in five hits) and the state is
   // cheap to copy.
-  bool worth_trying(const Loop* loop, std::size_t open_locations) const;
-  // The exit recorded under `key`, or null; counts the hits and misses of `loop`.
-  const Exit* find(const Loop* loop, const std::vector<int64_t>& key);
-  // A new record under `key` (the memo starts over when full).
+  static bool worth_trying(const Tries& tries, std::size_t open_locations) {
+    return !(tries.misses >= 8 && 4 * tries.hits < tries.misses) && open_locations <= 256;
+  }
+  // Contract: a memo serves the estimates of one binding with one set of options (its exits are
+  // that binding's states); false when it already serves another.
+  bool serves(const BoundArch* arch, const EstimateOptions& options);
+  // The loop in keys, by content: equal for two loops, of one Program or of two, whose evaluation from
+  // equal entries (state, signature, carried operands, continuation) is the same: names and trips,
+  // opcodes, and of every timing-relevant operand what the loop's own and inner indices make of it
+  // (modulo, clamp bounds, their terms); what the outer indices add is loop_signature()'s. So a loop
+  // of one layer is found in the memo from another layer's loop with the same body.
+  int64_t identity(const BoundArch& a, const Loop& loop, int depth);
+  // The exit recorded under `key`, or null.
+  const Exit* find(const std::vector<int64_t>& key) const;
+  // A new record under `key` (the exits start over when full).
   Exit& record(std::vector<int64_t> key);
 
  private:
-  struct Stats {
-    int64_t hits = 0, misses = 0;
-  };
   static constexpr std::size_t kMaxEntries = 2048;
   std::unordered_map<std::vector<int64_t>, Exit, KeyHash> exits_;
-  std::unordered_map<const Loop*, Stats> stats_;
+  std::unordered_map<std::vector<int64_t>, int64_t, KeyHash> ids_;
+  std::vector<int64_t> content_;  // scratch of identity()
+  const BoundArch* arch_ = nullptr;
+  bool explain_ = false, plain_ = false;
 };
 
 }  // namespace acv

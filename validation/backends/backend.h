@@ -45,6 +45,10 @@ class Backend {
   // kept for the layers of the last run (the estimator's estimates of identical layers) is dropped, so
   // that every timed repeat does the same work.
   virtual void begin_run() {}
+  // Whether a run forks the calling process (the TLM backend: one child per run). A fork
+  // write-protects every page of the caller until it is written again, so a view timed in the same
+  // process after it pays a page fault per page it writes (acv bench runs such views apart).
+  virtual bool forks() const { return false; }
   // Contract: runs one mapped layer; fills cycles, wall_seconds and, where the backend computes
   // outputs, outputs_checked/outputs_match against the golden reference. Throws BackendError on failure.
   virtual LayerResult run_layer(const Accelerator& accel, const AccelConfig& config, const Layer& layer,

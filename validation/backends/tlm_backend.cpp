@@ -15,6 +15,7 @@ class TlmBackend : public Backend {
     return std::string("tlm-mode=") + to_string(parse_tlm_mode(options.tlm_mode));
   }
   std::vector<std::string> options_read() const override { return {"tlm-mode", "max-cycles"}; }
+  bool forks() const override { return true; }
 
   LayerResult run_layer(const Accelerator& accel, const AccelConfig& config, const Layer& layer,
                         const Program& program, const BackendOptions& options) override {

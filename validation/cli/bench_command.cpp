@@ -78,9 +78,10 @@ bool read_all(int fd, void* p, std::size_t n) {
 
 // The views whose runs fork (Backend::forks) run in a process of their own, forked once before the
 // first repeat: a fork write-protects every page of the forking process, and an in-process view
-// timed after it paid a page fault per page it wrote (the estimator on TC-ResNet8 after a TLM run:
-// 1 ms instead of 0.04 ms). Such a view's repeats still alternate with the others'. Back come its
-// runs' cycles, wall times and output checks, which is all the bench shows of them.
+// timed after it paid a page fault per page it wrote (the estimator on TC-ResNet8 after TLM runs:
+// 1 ms; 0.23 ms with them in a process of their own, 0.04 ms alone). Such a view's repeats still
+// alternate with the others'. Back come its runs' cycles, wall times and output checks, which is all
+// the bench shows of them.
 class ForkedViews {
  public:
   explicit ForkedViews(const std::function<Repeat(std::size_t)>& repeat) {

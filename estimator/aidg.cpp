@@ -1672,7 +1672,7 @@ class Evaluator {
     }
     std::size_t open_ranges = 0;  // the locations held cost a copy per range
     for (const auto& open : s_.open) open_ranges += open.ranges();
-    if (!LoopMemo::worth_trying(memo_tries_[&loop], open_ranges)) {
+    if (!LoopMemo::worth_trying(memo_tries_[&loop], open_ranges, kKeyWordsPerInstruction)) {
       eval_loop_body(loop, depth);
       return;
     }
@@ -1746,7 +1746,13 @@ class Evaluator {
     crossed_end_ = crossed_seg_ = std::numeric_limits<int>::max();
     walked_ = 0;
     const std::size_t noted_at = noted_.size();
+    const int64_t evaluated_before = est_.evaluated_instructions;
     eval_loop_body(loop, depth);
+    {
+      LoopMemo::Tries& t = memo_tries_[&loop];
+      t.evaluated += est_.evaluated_instructions - evaluated_before;
+      t.key_words += static_cast<int64_t>(own_key.size());
+    }
     const int own_end = crossed_end_, own_seg = crossed_seg_;
     const int64_t own_walked = walked_;
     crossed_end_ = std::min(outer_end, own_end);

@@ -44,11 +44,15 @@ class LoopMemo {
   // loop that missed in the first layers stopped trying in later ones where it hits).
   struct Tries {
     int64_t hits = 0, misses = 0;
+    int64_t evaluated = 0, key_words = 0;  // over the missed entries: instructions evaluated, key words
   };
-  // Whether entering a loop is worth a key: while it pays (one entry in five hits) and the state is
-  // cheap to copy.
-  static bool worth_trying(const Tries& tries, std::size_t open_locations) {
-    return !(tries.misses >= 8 && 4 * tries.hits < tries.misses) && open_locations <= 256;
+  // Whether entering a loop is worth a key: while the state is cheap to copy, and while it pays: one
+  // entry in five hits, or an entry evaluated costs more than its key (`words_per_instruction`: key
+  // words that cost as much as an evaluated instruction).
+  static bool worth_trying(const Tries& tries, std::size_t open_locations, int64_t words_per_instruction) {
+    if (open_locations > 256) return false;
+    return tries.misses < 8 || 4 * tries.hits >= tries.misses ||
+           tries.evaluated * words_per_instruction > 4 * tries.key_words;
   }
   // Contract: a memo serves the estimates of one binding with one set of options (its exits are
   // that binding's states); false when it already serves another.

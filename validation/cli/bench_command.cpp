@@ -184,7 +184,8 @@ class BenchCommand : public Command {
         "backends", po::value<std::string>()->default_value("rtl"),
         "comma-separated views; the first is the reference for ratios (e.g. rtl,tlm-lt,tlm-at,estimator; "
         "tlm-lt / tlm-at: the TLM backend in that mode, tlm: in --tlm-mode). Each repeat runs every view "
-        "in turn (interleaved), so machine load hits them alike");
+        "in turn (interleaved), so machine load hits them alike; views that fork (tlm) run from a process "
+        "of their own, so that their forks do not slow the views timed in this one");
     add_target_options(desc);
     desc.add_options()("repeat", po::value<int>()->default_value(3),
                        "runs per backend; the median is reported")(

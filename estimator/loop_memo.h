@@ -48,9 +48,12 @@ class LoopMemo {
   };
   // Whether entering a loop is worth a key: while the state is cheap to copy, and while it pays: one
   // entry in five hits, or an entry evaluated costs more than its key (`words_per_instruction`: key
-  // words that cost as much as an evaluated instruction).
+  // words that cost as much as an evaluated instruction). A loop whose first two entries missed and
+  // cost less than their keys stops at once (gemmini's short mvin loops among the computes: 4-8
+  // instructions evaluated an entry, keys of ~1,300 words).
   static bool worth_trying(const Tries& tries, std::size_t open_locations, int64_t words_per_instruction) {
     if (open_locations > 256) return false;
+    if (tries.hits == 0 && tries.misses >= 2 && tries.evaluated * words_per_instruction < tries.key_words) return false;
     return tries.misses < 8 || 4 * tries.hits >= tries.misses ||
            tries.evaluated * words_per_instruction > 4 * tries.key_words;
   }

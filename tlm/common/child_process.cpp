@@ -16,93 +16,10 @@
 
 #include "models/common/error.h"
 #include "models/common/prefault.h"
+#include "models/common/wire.h"
 
 namespace acv {
 namespace {
-
-enum class Outcome : uint8_t { Ok = 0, InputError = 1, MappingError = 2, BackendError = 3, OtherError = 4 };
-
-bool write_all(int fd, const void* data, std::size_t size) {
-  const auto* p = static_cast<const uint8_t*>(data);
-  std::size_t done = 0;
-  while (done < size) {
-    const ssize_t n = ::write(fd, p + done, size - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
-class Writer {
- public:
-  void u8(uint8_t v) { buf_.push_back(v); }
-  void i64(int64_t v) {
-    for (int b = 0; b < 8; ++b) buf_.push_back(static_cast<uint8_t>(static_cast<uint64_t>(v) >> (8 * b)));
-  }
-  void bytes(const void* p, std::size_t n) {
-    i64(static_cast<int64_t>(n));
-    const auto* c = static_cast<const uint8_t*>(p);
-    buf_.insert(buf_.end(), c, c + n);
-  }
-  void str(const std::string& s) { bytes(s.data(), s.size()); }
-  bool flush(int fd) const { return write_all(fd, buf_.data(), buf_.size()); }
-
- private:
-  std::vector<uint8_t> buf_;
-};
-
-class Reader {
- public:
-  Reader(const uint8_t* buf, std::size_t size) : buf_(buf), size_(size) {}
-  bool u8(uint8_t& v) {
-    if (pos_ + 1 > size_) return false;
-    v = buf_[pos_++];
-    return true;
-  }
-  bool i64(int64_t& v) {
-    if (pos_ + 8 > size_) return false;
-    uint64_t u = 0;
-    for (int b = 0; b < 8; ++b) u |= static_cast<uint64_t>(buf_[pos_ + b]) << (8 * b);
-    pos_ += 8;
-    v = static_cast<int64_t>(u);
-    return true;
-  }
-  bool bytes(std::string& out) {
-    const uint8_t* p = nullptr;
-    std::size_t n = 0;
-    if (!span(&p, &n)) return false;
-    out.assign(p, p + n);
-    return true;
-  }
-  // `n` bytes without a length prefix: where they are.
-  bool raw(std::size_t n, const uint8_t** p) {
-    if (n > size_ - pos_) return false;
-    *p = buf_ + pos_;
-    pos_ += n;
-    return true;
-  }
-  bool bytes(std::vector<uint8_t>& out) {  // the memory image: megabytes
-    const uint8_t* p = nullptr;
-    std::size_t n = 0;
-    if (!span(&p, &n)) return false;
-    out = prefaulted_copy(p, n);
-    return true;
-  }
-
- private:
-  // A length-prefixed byte string: where it is and how long.
-  bool span(const uint8_t** p, std::size_t* n) {
-    int64_t len = 0;
-    if (!i64(len) || len < 0 || static_cast<uint64_t>(len) > size_ - pos_) return false;
-    *p = buf_ + pos_, *n = static_cast<std::size_t>(len);
-    pos_ += *n;
-    return true;
-  }
-  const uint8_t* buf_;
-  std::size_t size_;
-  std::size_t pos_ = 0;
-};
 
 // The result travels in an anonymous shared-memory file (memfd; a temporary file where there is
 // none) rather than through the pipe: a layer's memory image is megabytes, and a pipe moves it
@@ -146,21 +63,9 @@ bool inside(const std::vector<ImageRange>& ranges, std::size_t size) {
     }
     w.i64(static_cast<int64_t>(out.dram.size()));
     result = true;
-  } catch (const InputError& e) {
-    w.u8(static_cast<uint8_t>(Outcome::InputError));
-    w.str(e.what());
-  } catch (const MappingError& e) {
-    w.u8(static_cast<uint8_t>(Outcome::MappingError));
-    w.str(e.what());
-  } catch (const BackendError& e) {
-    w.u8(static_cast<uint8_t>(Outcome::BackendError));
-    w.str(e.what());
-  } catch (const std::exception& e) {
-    w.u8(static_cast<uint8_t>(Outcome::OtherError));
-    w.str(e.what());
   } catch (...) {
-    w.u8(static_cast<uint8_t>(Outcome::OtherError));
-    w.str("unknown exception");
+    w = Writer();
+    put_current_error(&w);
   }
   std::fflush(stderr);
   bool sent = w.flush(result_fd);
@@ -274,11 +179,7 @@ SimulationOutput run_in_child_process(const std::function<SimulationOutput()>& s
     std::string message;
     if (!r.bytes(message)) message = "(message lost)";
     reap();
-    switch (static_cast<Outcome>(outcome)) {
-      case Outcome::InputError: throw InputError(message);
-      case Outcome::MappingError: throw MappingError(message);
-      default: throw BackendError(message);
-    }
+    throw_error(outcome, message);
   }
   SimulationOutput out;
   int64_t counters = 0;

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "models/common/wire.h"
 #include "validation/backends/backend.h"
 #include "validation/cli/command.h"
 #include "validation/cli/target_options.h"
@@ -54,34 +55,12 @@ struct Repeat {
   double whole = 0.0;
 };
 
-bool write_all(int fd, const void* p, std::size_t n) {
-  const char* c = static_cast<const char*>(p);
-  while (n > 0) {
-    const ssize_t w = ::write(fd, c, n);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    c += w, n -= static_cast<std::size_t>(w);
-  }
-  return true;
-}
-
-bool read_all(int fd, void* p, std::size_t n) {
-  char* c = static_cast<char*>(p);
-  while (n > 0) {
-    const ssize_t r = ::read(fd, c, n);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    c += r, n -= static_cast<std::size_t>(r);
-  }
-  return true;
-}
-
 // The views whose runs fork (Backend::forks) run in a process of their own, forked once before the
 // first repeat: a fork write-protects every page of the forking process, and an in-process view
 // timed after it paid a page fault per page it wrote (the estimator on TC-ResNet8 after TLM runs:
 // 1 ms; 0.23 ms with them in a process of their own, 0.04 ms alone). Such a view's repeats still
 // alternate with the others'. Back come its runs' cycles, wall times and output checks, which is all
-// the bench shows of them.
+// the bench shows of them, or the error it caught, thrown here as the same kind.
 class ForkedViews {
  public:
   explicit ForkedViews(const std::function<Repeat(std::size_t)>& repeat) {
@@ -112,55 +91,56 @@ class ForkedViews {
   }
 
   Repeat run(std::size_t view) {
-    const uint64_t v = view;
-    uint8_t ok = 0;
-    if (!write_all(to_, &v, sizeof v) || !read_all(from_, &ok, 1))
+    Writer command;
+    command.i64(static_cast<int64_t>(view));
+    std::vector<uint8_t> buf;
+    if (!command.send(to_) || !read_message(from_, &buf))
       throw BackendError("bench: the process running the forking views ended unexpectedly");
-    uint64_t n = 0;
-    if (!read_all(from_, &n, sizeof n)) throw BackendError("bench: the process running the forking views ended unexpectedly");
-    if (!ok) {
-      std::string what(n, '\0');
-      read_all(from_, what.data(), n);
-      throw BackendError(what);
-    }
+    Reader r(buf.data(), buf.size());
+    uint8_t outcome = 0;
+    int64_t n = 0;
     Repeat rep;
-    bool got = read_all(from_, &rep.whole, sizeof rep.whole);
-    rep.results.resize(n);
-    for (LayerResult& r : rep.results) {
-      uint8_t checked = 0, match = 0;
-      got = got && read_all(from_, &r.wall_seconds, sizeof r.wall_seconds) && read_all(from_, &r.cycles, sizeof r.cycles) &&
-            read_all(from_, &checked, 1) && read_all(from_, &match, 1);
-      r.outputs_checked = checked, r.outputs_match = match;
+    bool ok = r.u8(outcome);
+    if (ok && outcome != static_cast<uint8_t>(Outcome::Ok)) {
+      std::string message;
+      if (!r.bytes(message)) message = "(message lost)";
+      throw_error(outcome, message);
     }
-    if (!got) throw BackendError("bench: the process running the forking views ended unexpectedly");
+    ok = ok && r.f64(rep.whole) && r.i64(n) && n >= 0;
+    rep.results.resize(ok ? static_cast<std::size_t>(n) : 0);
+    for (LayerResult& res : rep.results) {
+      uint8_t checked = 0, match = 0;
+      ok = ok && r.f64(res.wall_seconds) && r.i64(res.cycles) && r.u8(checked) && r.u8(match);
+      res.outputs_checked = checked, res.outputs_match = match;
+    }
+    if (!ok) throw BackendError("bench: a malformed message from the process running the forking views");
     return rep;
   }
 
  private:
   [[noreturn]] static void serve(int in, int out, const std::function<Repeat(std::size_t)>& repeat) {
-    uint64_t v = 0;
-    while (read_all(in, &v, sizeof v)) {
-      std::string msg;
+    std::vector<uint8_t> buf;
+    while (read_message(in, &buf)) {
+      Reader command(buf.data(), buf.size());
+      int64_t view = 0;
+      command.i64(view);
+      Writer w;
       try {
-        const Repeat rep = repeat(v);
-        const uint8_t ok = 1;
-        const uint64_t n = rep.results.size();
-        msg.append(reinterpret_cast<const char*>(&ok), 1).append(reinterpret_cast<const char*>(&n), sizeof n);
-        msg.append(reinterpret_cast<const char*>(&rep.whole), sizeof rep.whole);
+        const Repeat rep = repeat(static_cast<std::size_t>(view));
+        w.u8(static_cast<uint8_t>(Outcome::Ok));
+        w.f64(rep.whole);
+        w.i64(static_cast<int64_t>(rep.results.size()));
         for (const LayerResult& r : rep.results) {
-          const uint8_t checked = r.outputs_checked, match = r.outputs_match;
-          msg.append(reinterpret_cast<const char*>(&r.wall_seconds), sizeof r.wall_seconds)
-              .append(reinterpret_cast<const char*>(&r.cycles), sizeof r.cycles)
-              .append(reinterpret_cast<const char*>(&checked), 1)
-              .append(reinterpret_cast<const char*>(&match), 1);
+          w.f64(r.wall_seconds);
+          w.i64(r.cycles);
+          w.u8(r.outputs_checked);
+          w.u8(r.outputs_match);
         }
-      } catch (const std::exception& e) {
-        const uint8_t ok = 0;
-        const std::string what = e.what();
-        const uint64_t n = what.size();
-        msg.assign(reinterpret_cast<const char*>(&ok), 1).append(reinterpret_cast<const char*>(&n), sizeof n).append(what);
+      } catch (...) {
+        w = Writer();
+        put_current_error(&w);
       }
-      if (!write_all(out, msg.data(), msg.size())) break;
+      if (!w.send(out)) break;
     }
     std::fflush(nullptr);
     ::_exit(0);  // not the parent's exit handlers and destructors

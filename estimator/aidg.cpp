@@ -2099,20 +2099,19 @@ class Evaluator {
 
   void note_kernel(const Loop& loop, int depth, int64_t evaluated, int64_t p, int64_t delta) {
     noted_.push_back(KernelInfo{loop.name, depth, loop.trips, evaluated, p, delta, 1});
-    for (auto& k : est_.kernels)
-      if (k.loop == loop.name && k.depth == depth) {
-        ++k.times;
-        return;
-      }
-    est_.kernels.push_back(noted_.back());
+    if (KernelInfo* listed = listed_kernel(loop.name, depth)) ++listed->times;
+    else est_.kernels.push_back(noted_.back());
   }
   // A steady state a loop memo exit noted when it was evaluated (in this estimate or another): listed
   // when the loop has none yet.
   void note_kernel(const KernelInfo& k) {
     noted_.push_back(k);
-    for (const auto& e : est_.kernels)
-      if (e.loop == k.loop && e.depth == k.depth) return;
-    est_.kernels.push_back(k);
+    if (!listed_kernel(k.loop, k.depth)) est_.kernels.push_back(k);
+  }
+  KernelInfo* listed_kernel(const std::string& loop, int depth) {
+    for (auto& k : est_.kernels)
+      if (k.loop == loop && k.depth == depth) return &k;
+    return nullptr;
   }
 
   const BoundArch& a_;

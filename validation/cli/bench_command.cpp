@@ -21,6 +21,7 @@
 #include "validation/cli/command.h"
 #include "validation/cli/target_options.h"
 #include "validation/harness/golden_cache.h"
+#include "validation/harness/machine.h"
 
 namespace po = boost::program_options;
 
@@ -226,7 +227,8 @@ class BenchCommand : public Command {
     std::cout << "bench | " << target.config.name << " | " << target.workload.name << " ("
               << (network ? "whole network, " + std::to_string(network->layers.size()) + " layers"
                           : std::to_string(layers.size()) + " layers")
-              << ") | median of " << repeat << ", views interleaved\n";
+              << ") | median of " << repeat << ", views interleaved\n"
+              << machine_line(probe_machine()) << "\n";
     bool all_match = true;
     // Per layer, of the views that report them: instructions represented and evaluated.
     std::vector<std::pair<std::string, std::vector<LayerResult>>> evaluated;

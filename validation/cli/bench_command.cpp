@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <functional>
 #include <iomanip>
 #include <iostream>
@@ -16,9 +17,12 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "models/common/wire.h"
 #include "validation/backends/backend.h"
 #include "validation/cli/command.h"
+#include "validation/cli/output_path.h"
 #include "validation/cli/target_options.h"
 #include "validation/harness/golden_cache.h"
 #include "validation/harness/machine.h"
@@ -171,13 +175,17 @@ class BenchCommand : public Command {
     desc.add_options()("repeat", po::value<int>()->default_value(3),
                        "runs per backend; the median is reported")(
         "tlm-mode", po::value<std::string>()->default_value("lt"), "tlm: lt | at")(
-        "regression-model", po::value<std::string>(), "regression: fitted model file");
+        "regression-model", po::value<std::string>(), "regression: fitted model file")(
+        "json", po::value<std::string>(),
+        "also write the figures to this file: the machine, per view its cycles, every repeat's times, "
+        "medians and ratios, and the estimator's evaluated instructions per layer (docs/validation.md)");
     po::variables_map vm;
     if (!parse_command_line(
             args, "usage: acv bench --config FILE --workload FILE [--backends rtl,tlm,estimator]", desc, vm))
       return kExitOk;
     const int repeat = vm["repeat"].as<int>();
     if (repeat < 1) throw InputError("--repeat must be at least 1");
+    if (vm.count("json")) check_writable_output(vm["json"].as<std::string>(), "--json");
     const Target target = load_target(vm);
     BackendOptions options;
     options.tlm_mode = vm["tlm-mode"].as<std::string>();
@@ -227,8 +235,9 @@ class BenchCommand : public Command {
     std::cout << "bench | " << target.config.name << " | " << target.workload.name << " ("
               << (network ? "whole network, " + std::to_string(network->layers.size()) + " layers"
                           : std::to_string(layers.size()) + " layers")
-              << ") | median of " << repeat << ", views interleaved\n"
-              << machine_line(probe_machine()) << "\n";
+              << ") | median of " << repeat << ", views interleaved\n";
+    const MachineFacts machine = probe_machine();
+    std::cout << machine_line(machine) << "\n";
     bool all_match = true;
     // Per layer, of the views that report them: instructions represented and evaluated.
     std::vector<std::pair<std::string, std::vector<LayerResult>>> evaluated;
@@ -276,10 +285,22 @@ class BenchCommand : public Command {
               << "whole/lay" << std::setw(14) << "cycles/s" << std::setw(12) << "speedup" << std::setw(14)
               << "end-to-end" << "\n";
     const double reference_wall = median(layer_walls[0]), reference_whole = median(whole_walls[0]);
+    nlohmann::json view_rows = nlohmann::json::array();
     for (std::size_t v = 0; v < views.size(); ++v) {
       const double wall = median(layer_walls[v]), whole = median(whole_walls[v]);
       // Per-layer equality with the reference (a fast view that is only right in sum is not cycle-exact).
       const bool same = layer_cycles[v] == layer_cycles[0];
+      view_rows.push_back({{"view", views[v].name},
+                           {"backend", views[v].backend},
+                           {"options", backends[v]->options_key(views[v].options)},
+                           {"cycles", cycles[v]},
+                           {"layer_cycles", layer_cycles[v]},
+                           {"cycles_equal_reference", same},
+                           {"layers_seconds", times_json(layer_walls[v])},
+                           {"whole_seconds", times_json(whole_walls[v])},
+                           {"whole_over_layers", wall > 0 ? whole / wall : 0.0},
+                           {"speedup", wall > 0 ? reference_wall / wall : 0.0},
+                           {"end_to_end", whole > 0 ? reference_whole / whole : 0.0}});
       std::ostringstream speed, e2e;
       speed << std::setprecision(4) << (wall > 0 ? reference_wall / wall : 0.0) << "x";
       e2e << std::setprecision(4) << (whole > 0 ? reference_whole / whole : 0.0) << "x";
@@ -290,7 +311,17 @@ class BenchCommand : public Command {
                 << (wall > 0 ? cycles[v] / wall : 0.0) << std::setw(12) << speed.str() << std::setw(14)
                 << e2e.str() << "\n";
     }
+    nlohmann::json evaluated_rows = nlohmann::json::array();
     for (const auto& [name, results] : evaluated) {
+      nlohmann::json per_layer = nlohmann::json::array();
+      for (const LayerResult& r : results) {
+        const auto it = r.counters.find("evaluated_iterations");
+        per_layer.push_back({{"layer", r.layer},
+                             {"represented_instructions", r.counters.at("represented_instructions")},
+                             {"evaluated_instructions", r.counters.at("evaluated_instructions")},
+                             {"evaluated_iterations", it != r.counters.end() ? it->second : 0}});
+      }
+      evaluated_rows.push_back({{"view", name}, {"layers", per_layer}});
       std::cout << "\n" << name << ": instructions represented / evaluated per layer\n"
                 << std::left << std::setw(14) << "layer" << std::right << std::setw(14) << "represented"
                 << std::setw(12) << "evaluated" << std::setw(10) << "ratio" << std::setw(22) << "iterations evaluated"
@@ -309,7 +340,41 @@ class BenchCommand : public Command {
                 << total_eval << std::setw(9) << std::setprecision(4)
                 << (total_eval > 0 ? static_cast<double>(total_rep) / total_eval : 0.0) << "x\n";
     }
+    if (vm.count("json")) {
+      const std::string path = vm["json"].as<std::string>();
+      const nlohmann::json j = {{"schema_version", 1},
+                                {"config_name", target.config.name},
+                                {"config_file", target.config.file},
+                                {"workload", target.workload.name},
+                                {"workload_file", target.workload.file},
+                                {"whole_network", network != nullptr},
+                                {"layers", network ? network->layers.size() : layers.size()},
+                                {"repeat", repeat},
+                                {"machine",
+                                 {{"cpu", machine.cpu},
+                                  {"cores", machine.cores},
+                                  {"load", {machine.load[0], machine.load[1], machine.load[2]}},
+                                  {"page_first_write_us", machine.page_us},
+                                  {"child_first_read_us", machine.child_read_us},
+                                  {"fork_exit_ms", machine.fork_ms},
+                                  {"resident_mb", machine.resident_mb}}},
+                                {"reference", views[0].name},
+                                {"outputs_match", all_match},
+                                {"views", view_rows},
+                                {"evaluated", evaluated_rows}};
+      std::ofstream out(path);
+      if (!(out << j.dump(2) << "\n")) throw InputError(SourceLoc{path, 0, "--json"}, "cannot write file");
+    }
     return all_match ? kExitOk : kExitCheckFailed;
+  }
+
+ private:
+  // A view's times over the repeats: each in order (the first is the coldest), median, least, most.
+  static nlohmann::json times_json(const std::vector<double>& runs) {
+    return {{"runs", runs},
+            {"median", median(runs)},
+            {"min", *std::min_element(runs.begin(), runs.end())},
+            {"max", *std::max_element(runs.begin(), runs.end())}};
   }
 };
 

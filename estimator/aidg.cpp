@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <memory>
 #include <numeric>
 #include <stdexcept>
 #include <string>
@@ -276,10 +277,10 @@ class Evaluator {
     int observe;   // PlanAccess::observe
   };
   // An expression as a plan evaluates it: a constant, one name, a negated name (`!to_acc`), a name
-  // and a constant (`c_rows > 0`, `rows - 1`, `mem_done + 1`) or the sum of two names (`rows +
-  // OUT_LATENCY`) read in place; others as before.
+  // and a constant (`c_rows > 0`, `rows - 1`, `mem_done + 1`, `elems * 4`) or the sum or product of
+  // two names (`rows + OUT_LATENCY`, `reps * rows`) read in place; others as before.
   struct FastExpr {
-    enum Kind : uint8_t { Const, Var, Not, Add, Sub, Lt, Le, Gt, Ge, Eq, Ne, AddVar, Other } kind = Other;
+    enum Kind : uint8_t { Const, Var, Not, Add, Sub, Mul, Lt, Le, Gt, Ge, Eq, Ne, AddVar, MulVar, Other } kind = Other;
     using Src = const int64_t* const EvalContext::*;
     Src src = &EvalContext::fields, src2 = &EvalContext::fields;  // the names' arrays and indices
     int index = 0, index2 = 0;
@@ -307,15 +308,17 @@ class Evaluator {
       } else if (r->op == Op::Not && x.node(r->args[0]).op == Op::Var) {
         f.kind = Not, name(x.node(r->args[0]).var, &f.src, &f.index);
       } else if (r->args.size() == 2 && x.node(r->args[0]).op == Op::Var && x.node(r->args[1]).op == Op::Const) {
-        const Op ops[] = {Op::Add, Op::Sub, Op::Lt, Op::Le, Op::Gt, Op::Ge, Op::Eq, Op::Ne};
-        const Kind kinds[] = {Add, Sub, Lt, Le, Gt, Ge, Eq, Ne};
-        for (int k = 0; k < 8; ++k)
+        const Op ops[] = {Op::Add, Op::Sub, Op::Mul, Op::Lt, Op::Le, Op::Gt, Op::Ge, Op::Eq, Op::Ne};
+        const Kind kinds[] = {Add, Sub, Mul, Lt, Le, Gt, Ge, Eq, Ne};
+        for (int k = 0; k < 9; ++k)
           if (r->op == ops[k]) {
             f.kind = kinds[k], f.value = x.node(r->args[1]).value;
             name(x.node(r->args[0]).var, &f.src, &f.index);
           }
-      } else if (r->op == Op::Add && x.node(r->args[0]).op == Op::Var && x.node(r->args[1]).op == Op::Var) {
-        f.kind = AddVar, name(x.node(r->args[0]).var, &f.src, &f.index), name(x.node(r->args[1]).var, &f.src2, &f.index2);
+      } else if ((r->op == Op::Add || r->op == Op::Mul) && x.node(r->args[0]).op == Op::Var &&
+                 x.node(r->args[1]).op == Op::Var) {
+        f.kind = r->op == Op::Add ? AddVar : MulVar;
+        name(x.node(r->args[0]).var, &f.src, &f.index), name(x.node(r->args[1]).var, &f.src2, &f.index2);
       }
       return f;
     }
@@ -329,6 +332,7 @@ class Evaluator {
         case Not: return v == 0;
         case Add: return __builtin_add_overflow(v, value, &r) ? e->eval(ctx) : r;  // (throws)
         case Sub: return __builtin_sub_overflow(v, value, &r) ? e->eval(ctx) : r;
+        case Mul: return __builtin_mul_overflow(v, value, &r) ? e->eval(ctx) : r;
         case Lt: return v < value;
         case Le: return v <= value;
         case Gt: return v > value;
@@ -336,6 +340,7 @@ class Evaluator {
         case Eq: return v == value;
         case Ne: return v != value;
         case AddVar: return __builtin_add_overflow(v, (ctx.*src2)[index2], &r) ? e->eval(ctx) : r;
+        case MulVar: return __builtin_mul_overflow(v, (ctx.*src2)[index2], &r) ? e->eval(ctx) : r;
         default: return e->eval(ctx);
       }
     }
@@ -358,7 +363,14 @@ class Evaluator {
     std::vector<int64_t> values;  // of when_fields_
     std::vector<PlanStep> steps;
     uint64_t objs = 0;  // the objects its steps pass and run on (Touched)
+    int64_t uses = 0;   // instructions it served
+    // Once it served kFoldAfter instructions: its steps' expressions with the binding's parameters
+    // and `values` put in (fold_plan(); held through pointers, so that they stay where they are when
+    // a plan moves or is copied).
+    std::vector<std::shared_ptr<const Expression>> folded;
   };
+  // Folding costs a few allocations per expression: paid by plans that serve many instructions.
+  static constexpr int64_t kFoldAfter = 8;
 
   [[noreturn]] void bad(const SourceLoc& loc, const std::string& why) const {
     throw InputError(loc, why + " (layer instruction " + std::to_string(est_.evaluated_instructions) + ")");
@@ -1434,11 +1446,38 @@ class Evaluator {
   // Inlined: every instruction looks its plan up; making one is out of line.
   [[gnu::always_inline]] const StepPlan* step_plan(const EvalContext& ctx) {
     const auto& fields = when_fields_[cur_op_];
-    for (const StepPlan& x : plans_[cur_op_])
+    for (StepPlan& x : plans_[cur_op_])
       if (std::equal(fields.begin(), fields.end(), x.values.begin(),
-                     [&](int fi, int64_t v) { return fields_[static_cast<std::size_t>(fi)] == v; }))
+                     [&](int fi, int64_t v) { return fields_[static_cast<std::size_t>(fi)] == v; })) {
+        if (++x.uses == kFoldAfter) fold_plan(&x, ctx);
         return &x;
+      }
     return make_plan(ctx);
+  }
+
+  // The plan serves only instructions with its values of when_fields_, and the binding has one value
+  // per parameter: both go into the expressions it evaluates in a general way (FastExpr::Other), which
+  // then compute less or are read in place (systolic dma_load's bytes, `B == 1 ? bytes : ...`, is
+  // `bytes` at B = 1; its requests, `reps * ceil_div(rows, B)`, `reps * rows`).
+  [[gnu::noinline]] void fold_plan(StepPlan* plan, const EvalContext& ctx) {
+    const auto& fields = when_fields_[cur_op_];
+    const Expression::Known known = [&](const VarRef& v, int64_t* value) {
+      if (v.kind == VarKind::Param || v.kind == VarKind::Config) return *value = Expression::var_value(v, ctx), true;
+      const auto at = std::find(fields.begin(), fields.end(), v.index);
+      if (v.kind != VarKind::Field || at == fields.end()) return false;
+      return *value = plan->values[static_cast<std::size_t>(at - fields.begin())], true;
+    };
+    const auto fold = [&](FastExpr* f) {
+      if (f->kind != FastExpr::Other) return;  // read in place already
+      plan->folded.push_back(std::make_shared<const Expression>(f->e->folded(known)));
+      *f = FastExpr::of(*plan->folded.back());
+    };
+    for (PlanStep& ps : plan->steps) {
+      for (FastExpr* f : {&ps.latency, &ps.ii, &ps.requests, &ps.bytes, &ps.start, &ps.interval}) fold(f);
+      for (auto* list : {&ps.reads, &ps.writes})
+        for (PlanAccess& pa : *list)
+          for (FastExpr* f : {&pa.when, &pa.index, &pa.count, &pa.cycles}) fold(f);
+    }
   }
   [[gnu::noinline]] const StepPlan* make_plan(const EvalContext& ctx) {
     const auto& fields = when_fields_[cur_op_];

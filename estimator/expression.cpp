@@ -232,6 +232,78 @@ Expression Expression::constant(int64_t value) {
   return e;
 }
 
+Expression Expression::folded(const Known& known) const {
+  Expression out;
+  out.text_ = text_;
+  out.loc_ = loc_;
+  if (root_ < 0) return out;
+  std::vector<Node> all;  // the folded nodes, with those folded away left behind
+  const int root = fold_node(root_, known, &all);
+  out.root_ = copy_reachable(all, root, &out.nodes_);
+  return out;
+}
+
+int Expression::fold_node(int i, const Known& known, std::vector<Node>* out) const {
+  const Node& n = nodes_[static_cast<std::size_t>(i)];
+  const auto add = [out](Node x) {
+    out->push_back(std::move(x));
+    return static_cast<int>(out->size()) - 1;
+  };
+  const auto constant = [&add](int64_t v) {
+    Node c;
+    c.value = v;
+    return add(c);
+  };
+  if (n.op == Op::Const) return constant(n.value);
+  if (n.op == Op::Var) {
+    int64_t v = 0;
+    return known(n.var, &v) ? constant(v) : add(n);
+  }
+  Node m = n;
+  bool all_constant = true;
+  for (int& a : m.args) {
+    a = fold_node(a, known, out);
+    all_constant = all_constant && (*out)[static_cast<std::size_t>(a)].op == Op::Const;
+  }
+  const auto is = [out](int a, int64_t v) {
+    const Node& x = (*out)[static_cast<std::size_t>(a)];
+    return x.op == Op::Const && x.value == v;
+  };
+  const Node& c0 = (*out)[static_cast<std::size_t>(m.args[0])];
+  if (m.op == Op::Select && c0.op == Op::Const) return c0.value != 0 ? m.args[1] : m.args[2];
+  if (all_constant) {
+    // Computed as eval_node() would: on its own copy with the constants as operands.
+    Expression e;
+    e.text_ = text_;
+    e.loc_ = loc_;
+    for (int a : m.args) e.nodes_.push_back((*out)[static_cast<std::size_t>(a)]);
+    for (std::size_t k = 0; k < m.args.size(); ++k) m.args[k] = static_cast<int>(k);
+    e.nodes_.push_back(m);
+    e.root_ = static_cast<int>(e.nodes_.size()) - 1;
+    try {
+      return constant(e.eval(EvalContext{}));
+    } catch (const InputError&) {  // fails where it is evaluated, as before
+      for (std::size_t k = 0; k < m.args.size(); ++k) m.args[k] = add(e.nodes_[k]);
+      return add(m);
+    }
+  }
+  if (m.args.size() == 2) {
+    const int x = m.args[0], y = m.args[1];
+    if ((m.op == Op::Mul && is(y, 1)) || (m.op == Op::Add && is(y, 0)) || (m.op == Op::Sub && is(y, 0)) ||
+        ((m.op == Op::Div || m.op == Op::CeilDiv) && is(y, 1)))
+      return x;
+    if ((m.op == Op::Mul && is(x, 1)) || (m.op == Op::Add && is(x, 0))) return y;
+  }
+  return add(m);
+}
+
+int Expression::copy_reachable(const std::vector<Node>& from, int n, std::vector<Node>* to) {
+  Node x = from[static_cast<std::size_t>(n)];
+  for (int& a : x.args) a = copy_reachable(from, a, to);
+  to->push_back(std::move(x));
+  return static_cast<int>(to->size()) - 1;
+}
+
 bool Expression::is_constant() const {
   for (const auto& n : nodes_)
     if (n.op == Op::Var) return false;

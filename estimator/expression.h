@@ -50,6 +50,13 @@ class Expression {
     return eval_node(root_, ctx);
   }
   bool is_constant() const;
+  // The same expression with the names `known` gives a value for replaced by it, and what then has
+  // constant operands computed (a part that would fail, 1 / 0, is kept and fails when evaluated, as
+  // before), a select with a constant condition replaced by its branch, and x * 1, x + 0, x - 0,
+  // x / 1, ceil_div(x, 1) by x: equal to this one wherever the names have those values. Text and
+  // location are this one's (errors read as before).
+  using Known = std::function<bool(const VarRef& name, int64_t* value)>;
+  Expression folded(const Known& known) const;
   // The variable when the expression is exactly one name (`local_addr`), else null.
   const VarRef* single_variable() const {
     return root_ >= 0 && nodes_[static_cast<std::size_t>(root_)].op == Op::Var ? &nodes_[static_cast<std::size_t>(root_)].var
@@ -88,6 +95,8 @@ class Expression {
 
  private:
   int64_t eval_node(int n, const EvalContext& ctx) const;
+  int fold_node(int n, const Known& known, std::vector<Node>* out) const;
+  static int copy_reachable(const std::vector<Node>& from, int n, std::vector<Node>* to);
   [[noreturn]] void overflow(const char* op) const;
   std::vector<Node> nodes_;
   int root_ = -1;

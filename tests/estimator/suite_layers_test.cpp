@@ -203,3 +203,44 @@ TEST_CASE("a loop whose repeats had a longer period than its segment's is keyed 
 TEST_CASE("a loop whose entries cost more than their keys keeps trying the loop memo") {
   check_exact_under("models/systolic/configs/systolic-4x4-os.yaml", "Conv5_1b", 1400);
 }
+
+// Plans that served many instructions evaluate their expressions with the binding's parameters and
+// the plan's `when` values put in (Evaluator::fold_plan); the schedule (acv diff) evaluates the
+// description's expressions as written. Every instruction's issue and end, and the cycles, agree on
+// configs whose parameters fold selects away (DMA bursts of 1 and of 8, gemmini's OS and WS).
+TEST_CASE("instructions are timed alike by the folded plans and by the description's expressions as written") {
+  const Workload tiny = load_workload(source("models/workloads/tiny.yaml"));
+  const Workload resnet = load_workload(source("models/workloads/Resnet18.csv"));
+  for (const char* config_file :
+       {"models/systolic/configs/systolic-4x4-os.yaml", "models/systolic/configs/systolic-16x16-ws-64k-b8.yaml",
+        "models/gemmini/configs/gemmini-8x8-os.yaml", "models/gemmini/configs/gemmini-4x4-ws.yaml"}) {
+    const AccelConfig config = load_accel_config(source(config_file));
+    const std::unique_ptr<Accelerator> accel = AcceleratorRegistry::create(config.accelerator);
+    const auto desc = load_arch_description(config.description);
+    // Systolic's FC has thousands of instructions (gemmini's: seconds of schedule text).
+    const bool systolic = config.accelerator == "systolic";
+    std::size_t checked = 0;  // instructions: far more than a plan serves before it folds (8)
+    for (const char* name : {"gemm_ragged", "conv_pointwise", "FC"}) {
+      if (!systolic && std::string(name) == "FC") continue;
+      const Workload& w = std::string(name) == "FC" ? resnet : tiny;
+      const auto layer = std::find_if(w.layers.begin(), w.layers.end(), [&](const Layer& l) { return l.name == name; });
+      REQUIRE(layer != w.layers.end());
+      const Program p = accel->map(*layer, config);
+      const BoundArch arch = bind_arch(desc, config_values(config), p);
+      EstimateOptions plain;
+      plain.full = true;
+      std::vector<int64_t> issues, ends, traced_issues, traced_ends;
+      plain.issues = &issues, plain.ends = &ends;
+      const int64_t cycles = estimate(arch, p, plain).cycles;
+      std::vector<ScheduledInstruction> schedule;
+      EstimateOptions traced = plain;
+      traced.issues = &traced_issues, traced.ends = &traced_ends, traced.schedule = &schedule;
+      INFO(config_file << " " << name << ": " << issues.size() << " instructions");
+      CHECK(estimate(arch, p, traced).cycles == cycles);
+      CHECK(traced_issues == issues);
+      CHECK(traced_ends == ends);
+      checked += issues.size();
+    }
+    CHECK(checked > 80);
+  }
+}

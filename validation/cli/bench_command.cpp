@@ -236,8 +236,6 @@ class BenchCommand : public Command {
               << (network ? "whole network, " + std::to_string(network->layers.size()) + " layers"
                           : std::to_string(layers.size()) + " layers")
               << ") | median of " << repeat << ", views interleaved\n";
-    const MachineFacts machine = probe_machine();
-    std::cout << machine_line(machine) << "\n";
     bool all_match = true;
     // Per layer, of the views that report them: instructions represented and evaluated.
     std::vector<std::pair<std::string, std::vector<LayerResult>>> evaluated;
@@ -280,6 +278,10 @@ class BenchCommand : public Command {
                   << whole << " s whole\n";
       }
     }
+    // After the repeats: the probe forks this process, and a fork makes every page written after it
+    // fault once more (an in-process view's first repeat measured 1.2-1.5 ms instead of 0.4-0.7).
+    const MachineFacts machine = probe_machine();
+    std::cout << machine_line(machine) << "\n";
     std::cout << std::left << std::setw(10) << "view" << std::right << std::setw(16) << "cycles" << std::setw(10)
               << "cyc=ref" << std::setw(12) << "layers s" << std::setw(12) << "whole s" << std::setw(12)
               << "whole/lay" << std::setw(14) << "cycles/s" << std::setw(12) << "speedup" << std::setw(14)

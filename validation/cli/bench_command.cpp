@@ -292,6 +292,9 @@ class BenchCommand : public Command {
       const double wall = median(layer_walls[v]), whole = median(whole_walls[v]);
       // Per-layer equality with the reference (a fast view that is only right in sum is not cycle-exact).
       const bool same = layer_cycles[v] == layer_cycles[0];
+      const double speedup = wall > 0 ? reference_wall / wall : 0.0;
+      const double end_to_end = whole > 0 ? reference_whole / whole : 0.0;
+      const double whole_over_layers = wall > 0 ? whole / wall : 0.0;
       view_rows.push_back({{"view", views[v].name},
                            {"backend", views[v].backend},
                            {"options", backends[v]->options_key(views[v].options)},
@@ -300,30 +303,21 @@ class BenchCommand : public Command {
                            {"cycles_equal_reference", same},
                            {"layers_seconds", times_json(layer_walls[v])},
                            {"whole_seconds", times_json(whole_walls[v])},
-                           {"whole_over_layers", wall > 0 ? whole / wall : 0.0},
-                           {"speedup", wall > 0 ? reference_wall / wall : 0.0},
-                           {"end_to_end", whole > 0 ? reference_whole / whole : 0.0}});
+                           {"whole_over_layers", whole_over_layers},
+                           {"speedup", speedup},
+                           {"end_to_end", end_to_end}});
       std::ostringstream speed, e2e;
-      speed << std::setprecision(4) << (wall > 0 ? reference_wall / wall : 0.0) << "x";
-      e2e << std::setprecision(4) << (whole > 0 ? reference_whole / whole : 0.0) << "x";
+      speed << std::setprecision(4) << speedup << "x";
+      e2e << std::setprecision(4) << end_to_end << "x";
       std::cout << std::left << std::setw(10) << views[v].name << std::right << std::setw(16) << cycles[v]
                 << std::setw(10) << (same ? "yes" : "no") << std::setw(12) << std::setprecision(4) << wall
                 << std::setw(12) << std::setprecision(4) << whole << std::setw(12) << std::setprecision(3)
-                << (wall > 0 ? whole / wall : 0.0) << std::setw(14) << std::setprecision(4)
-                << (wall > 0 ? cycles[v] / wall : 0.0) << std::setw(12) << speed.str() << std::setw(14)
-                << e2e.str() << "\n";
+                << whole_over_layers << std::setw(14) << std::setprecision(4) << (wall > 0 ? cycles[v] / wall : 0.0)
+                << std::setw(12) << speed.str() << std::setw(14) << e2e.str() << "\n";
     }
     nlohmann::json evaluated_rows = nlohmann::json::array();
     for (const auto& [name, results] : evaluated) {
       nlohmann::json per_layer = nlohmann::json::array();
-      for (const LayerResult& r : results) {
-        const auto it = r.counters.find("evaluated_iterations");
-        per_layer.push_back({{"layer", r.layer},
-                             {"represented_instructions", r.counters.at("represented_instructions")},
-                             {"evaluated_instructions", r.counters.at("evaluated_instructions")},
-                             {"evaluated_iterations", it != r.counters.end() ? it->second : 0}});
-      }
-      evaluated_rows.push_back({{"view", name}, {"layers", per_layer}});
       std::cout << "\n" << name << ": instructions represented / evaluated per layer\n"
                 << std::left << std::setw(14) << "layer" << std::right << std::setw(14) << "represented"
                 << std::setw(12) << "evaluated" << std::setw(10) << "ratio" << std::setw(22) << "iterations evaluated"
@@ -334,10 +328,16 @@ class BenchCommand : public Command {
         total_rep += rep;
         total_eval += ev;
         const auto it = r.counters.find("evaluated_iterations");
+        const int64_t iterations = it != r.counters.end() ? it->second : 0;
         std::cout << std::left << std::setw(14) << r.layer << std::right << std::setw(14) << rep << std::setw(12) << ev
                   << std::setw(9) << std::setprecision(4) << (ev > 0 ? static_cast<double>(rep) / ev : 0.0) << "x"
-                  << std::setw(22) << (it != r.counters.end() ? it->second : 0) << "\n";
+                  << std::setw(22) << iterations << "\n";
+        per_layer.push_back({{"layer", r.layer},
+                             {"represented_instructions", rep},
+                             {"evaluated_instructions", ev},
+                             {"evaluated_iterations", iterations}});
       }
+      evaluated_rows.push_back({{"view", name}, {"layers", per_layer}});
       std::cout << std::left << std::setw(14) << "total" << std::right << std::setw(14) << total_rep << std::setw(12)
                 << total_eval << std::setw(9) << std::setprecision(4)
                 << (total_eval > 0 ? static_cast<double>(total_rep) / total_eval : 0.0) << "x\n";

@@ -162,9 +162,11 @@ inline void put_current_error(Writer* w) {
   w->str(message);
 }
 
-// The error put_current_error() wrote (its Outcome already read), thrown as the same kind; other
-// errors as BackendError.
-[[noreturn]] inline void throw_error(uint8_t outcome, const std::string& message) {
+// The error put_current_error() wrote (its Outcome already read from `r`, its message next),
+// thrown as the same kind; other errors as BackendError.
+[[noreturn]] inline void throw_error(uint8_t outcome, Reader* r) {
+  std::string message;
+  if (!r->bytes(message)) message = "(message lost)";
   switch (static_cast<Outcome>(outcome)) {
     case Outcome::InputError: throw InputError(message);
     case Outcome::MappingError: throw MappingError(message);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <functional>
+#include <vector>
 
 #include "models/common/wire.h"
 
@@ -56,10 +57,9 @@ TEST_CASE("an error written where it was caught is thrown on the other side as t
     ::close(fds[0]);
     Reader r(buf.data(), buf.size());
     uint8_t outcome = 0;
-    std::string message;
-    REQUIRE((r.u8(outcome) && r.bytes(message)));
+    REQUIRE(r.u8(outcome));
     CHECK(outcome != static_cast<uint8_t>(Outcome::Ok));
-    throw_error(outcome, message);
+    throw_error(outcome, &r);
   };
   CHECK_THROWS_AS(cross([] { throw InputError("bad.yaml:3: field 'rows'"); }), InputError);
   CHECK_THROWS_WITH(cross([] { throw InputError("bad.yaml:3: field 'rows'"); }), "bad.yaml:3: field 'rows'");
@@ -67,4 +67,15 @@ TEST_CASE("an error written where it was caught is thrown on the other side as t
   CHECK_THROWS_AS(cross([] { throw BackendError("died"); }), BackendError);
   CHECK_THROWS_AS(cross([] { throw std::runtime_error("other"); }), BackendError);
   CHECK_THROWS_WITH(cross([] { throw 42; }), "unknown exception");
+}
+
+TEST_CASE("an error whose message did not arrive is thrown as its kind, saying the message was lost") {
+  const std::vector<uint8_t> cut = {static_cast<uint8_t>(Outcome::InputError)};  // no message after it
+  Reader r(cut.data(), cut.size());
+  uint8_t outcome = 0;
+  REQUIRE(r.u8(outcome));
+  CHECK_THROWS_AS(throw_error(outcome, &r), InputError);
+  Reader again(cut.data(), cut.size());
+  REQUIRE(again.u8(outcome));
+  CHECK_THROWS_WITH(throw_error(outcome, &again), "(message lost)");
 }

@@ -176,10 +176,8 @@ SimulationOutput run_in_child_process(const std::function<SimulationOutput()>& s
     throw BackendError("TLM simulation process died without a result: " + describe(status));
   }
   if (outcome != static_cast<uint8_t>(Outcome::Ok)) {
-    std::string message;
-    if (!r.bytes(message)) message = "(message lost)";
     reap();
-    throw_error(outcome, message);
+    throw_error(outcome, &r);
   }
   SimulationOutput out;
   int64_t counters = 0;

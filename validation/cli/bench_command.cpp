@@ -106,11 +106,7 @@ class ForkedViews {
     int64_t n = 0;
     Repeat rep;
     bool ok = r.u8(outcome);
-    if (ok && outcome != static_cast<uint8_t>(Outcome::Ok)) {
-      std::string message;
-      if (!r.bytes(message)) message = "(message lost)";
-      throw_error(outcome, message);
-    }
+    if (ok && outcome != static_cast<uint8_t>(Outcome::Ok)) throw_error(outcome, &r);
     ok = ok && r.f64(rep.whole) && r.i64(n) && n >= 0;
     rep.results.resize(ok ? static_cast<std::size_t>(n) : 0);
     for (LayerResult& res : rep.results) {

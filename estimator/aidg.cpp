@@ -29,6 +29,10 @@ class Evaluator {
     if (!loop_memo_.serves(&arch, options))
       throw std::logic_error("estimate: a loop memo is shared only by estimates of one binding and options");
     layout();
+    // The plans an earlier estimate of the binding made (LoopMemo::plans), back to it at the end.
+    if (const auto kept = std::static_pointer_cast<Plans>(loop_memo_.plans); kept && kept->size() == plans_.size())
+      plans_.swap(*kept);
+    if (const auto kept = std::static_pointer_cast<MemoryPort>(loop_memo_.port)) std::swap(port_, *kept);
     port_.memoize_among(!opt_.plain_look_ahead);
     if (opt_.schedule || opt_.issues || opt_.ends) {
       if (!opt_.full) throw std::logic_error("estimate: a schedule needs the full evaluation");
@@ -36,6 +40,17 @@ class Evaluator {
     }
     if (opt_.schedule) why_.assign(s_.t.size(), opt_.schedule_from > 0 ? "(set before the recorded instructions)" : "nothing before it");
   }
+
+  // Hands the plans and the port to the next estimate of the binding (LoopMemo::plans, port).
+  ~Evaluator() {
+    try {
+      loop_memo_.plans = std::make_shared<Plans>(std::move(plans_));
+      loop_memo_.port = std::make_shared<MemoryPort>(std::move(port_));
+    } catch (const std::bad_alloc&) {  // the next estimate makes its own
+    }
+  }
+  Evaluator(const Evaluator&) = delete;
+  Evaluator& operator=(const Evaluator&) = delete;
 
   Estimate run(const Program& program) {
     idx_.assign(static_cast<std::size_t>(program.max_depth()) + 1, 0);
@@ -2293,7 +2308,8 @@ class Evaluator {
   std::string occupy_why_;  // occupy()'s reason for its start (trace_)
   static constexpr std::size_t kPlansKept = 16;
   static constexpr uint8_t kSkipCheck = 1, kSkipUpdate = 2, kSeen = 4;  // Access::skip
-  std::vector<std::vector<StepPlan>> plans_;  // per opcode (step_plan())
+  using Plans = std::vector<std::vector<StepPlan>>;
+  Plans plans_;  // per opcode (step_plan())
   StepPlan plan_scratch_;
   int deferred_q_ = -1;
   // Instances of held units taken by the running instruction's steps (StepSpec::hold), from when.

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <unordered_map>
 #include <vector>
 
@@ -60,6 +61,10 @@ class LoopMemo {
   // Contract: a memo serves the estimates of one binding with one set of options (its exits are
   // that binding's states); false when it already serves another.
   bool serves(const BoundArch* arch, const EstimateOptions& options);
+  // The evaluator's step plans for the binding (aidg.cpp's type) and its memory port with its
+  // placements, handed from one estimate of a run to the next: made once per run, not per layer.
+  std::shared_ptr<void> plans;
+  std::shared_ptr<void> port;
   // The loop in keys, by content: equal for two loops, of one Program or of two, whose evaluation from
   // equal entries (state, signature, carried operands, continuation) is the same: names and trips,
   // opcodes, and of every timing-relevant operand what the loop's own and inner indices make of it

@@ -207,3 +207,32 @@ TEST_CASE("a loop memo serves the estimates of one binding and options only") {
   CHECK(again.cycles == cycles);
   CHECK(again.evaluated_instructions < estimate(arch, p, EstimateOptions{}).evaluated_instructions);
 }
+
+TEST_CASE("the layers of a run share the evaluator's plans and memory port placements, each estimated as alone") {
+  // MobileNet: strided and pointwise convolutions, depthwise ones (one GEMM per group), the
+  // classifier; each layer alone, then all in a row sharing one loop memo (as a run does).
+  for (const char* config : {"models/systolic/configs/systolic-16x16-os-64k.yaml",
+                             "models/systolic/configs/systolic-8x8-ws.yaml", "models/gemmini/configs/gemmini-8x8-os.yaml"}) {
+    INFO(config);
+    const Mapped m = map_network(config, "models/workloads/mobilenet.csv");
+    BindingCache bindings;
+    LoopMemo loops;
+    EstimateOptions shared;
+    shared.loops = &loops;
+    int64_t evaluated_alone = 0, evaluated_shared = 0;
+    for (const Program& p : m.programs) {
+      INFO(p.layer_name);
+      const BoundArch& arch = bindings.bind(m.config, p);
+      if (!loops.serves(&arch, shared)) continue;  // a layer of another binding: not in this run's memo
+      const Estimate alone = estimate(arch, p, EstimateOptions{});
+      const Estimate in_run = estimate(arch, p, shared);
+      check_same(in_run, alone);
+      evaluated_alone += alone.evaluated_instructions, evaluated_shared += in_run.evaluated_instructions;
+      // Handed on to the next layer's estimate.
+      CHECK(loops.plans != nullptr);
+      CHECK(loops.port != nullptr);
+    }
+    CHECK(evaluated_shared > 0);
+    CHECK(evaluated_shared <= evaluated_alone);
+  }
+}

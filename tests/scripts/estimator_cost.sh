@@ -18,7 +18,8 @@ grep -q '| 0.00 M |' "$tmp/out.txt" && fail "no instructions counted: $(cat "$tm
 "$cost" "$acv" --config "$src/models/ultratrail/configs/ultratrail-8x8.yaml" > "$tmp/ut.txt" || fail "$(cat "$tmp/ut.txt")"
 grep -q '^acv::estimate instructions, tc_resnet8.yaml$' "$tmp/ut.txt" || fail "not TC-ResNet8: $(cat "$tmp/ut.txt")"
 grep -Eq '^\| ultratrail-8x8 \| [0-9]+\.[0-9]{2} M \|$' "$tmp/ut.txt" || fail "no count: $(cat "$tmp/ut.txt")"
-for args in "$tmp/none" "$acv --config $tmp/none.yaml" "$acv --workload $tmp/none.csv"; do
+for args in "$tmp/none" "$acv --config $tmp/none.yaml" "$acv --workload $tmp/none.csv" \
+  "$acv --all --config $src/models/systolic/configs/systolic-8x8-os.yaml"; do
   rc=0
   # shellcheck disable=SC2086
   "$cost" $args > /dev/null 2>&1 || rc=$?

@@ -17,11 +17,13 @@
 
 namespace acv {
 
-inline bool write_all(int fd, const void* data, std::size_t size) {
-  const auto* p = static_cast<const uint8_t*>(data);
+// `size` bytes from `p` on through `transfer(p + done, left)` (::read or ::write), which may move
+// fewer at a time or be interrupted; false when it ends or fails first.
+template <class Byte, class Transfer>
+bool transfer_all(Byte* p, std::size_t size, Transfer transfer) {
   std::size_t done = 0;
   while (done < size) {
-    const ssize_t n = ::write(fd, p + done, size - done);
+    const ssize_t n = transfer(p + done, size - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
     done += static_cast<std::size_t>(n);
@@ -29,17 +31,14 @@ inline bool write_all(int fd, const void* data, std::size_t size) {
   return true;
 }
 
+inline bool write_all(int fd, const void* data, std::size_t size) {
+  return transfer_all(static_cast<const uint8_t*>(data), size,
+                      [fd](const uint8_t* p, std::size_t n) { return ::write(fd, p, n); });
+}
+
 // False at end of file or on an error before `size` bytes.
 inline bool read_all(int fd, void* data, std::size_t size) {
-  auto* p = static_cast<uint8_t*>(data);
-  std::size_t done = 0;
-  while (done < size) {
-    const ssize_t n = ::read(fd, p + done, size - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
+  return transfer_all(static_cast<uint8_t*>(data), size, [fd](uint8_t* p, std::size_t n) { return ::read(fd, p, n); });
 }
 
 class Writer {
